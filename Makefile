@@ -1,0 +1,109 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# optic: top-level build. `make help` lists the targets.
+
+VERSION := 0.1.0
+
+KDIR ?= $(shell scripts/kdir.sh)
+KVER = $(shell sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' $(KDIR)/include/generated/utsrelease.h 2>/dev/null)
+OPTIC_CACHE ?= /var/cache/optic-dev
+export OPTIC_CACHE
+
+BUILD := build
+CC ?= cc
+PKGS := libnl-genl-3.0 libnl-3.0 libsystemd libkmod json-c
+CFLAGS ?= -O2 -g
+CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
+	  -Wshadow -Wformat=2 -Wmissing-prototypes -Wstrict-prototypes \
+	  -D_GNU_SOURCE -DOPTIC_VERSION='"$(VERSION)"' \
+	  -Iinclude/uapi -Ilib $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
+
+LIB_SRCS := $(wildcard lib/*.c)
+LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
+OPTICCTL_SRCS := $(wildcard tools/opticctl/*.c)
+OPTICCTL_OBJS := $(OPTICCTL_SRCS:%.c=$(BUILD)/%.o)
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+
+PROGS := $(BUILD)/opticctl
+
+.PHONY: all modules userspace deps demo check check-unit check-vm style \
+	checkpatch sparse vm-shell install uninstall clean help
+all: modules userspace
+
+help:
+	@echo 'make            build kernel modules and userspace'
+	@echo 'make deps       install every Debian package needed (idempotent)'
+	@echo 'make demo       build, boot the VM with simulated modules, show opticctl'
+	@echo 'make check      every test: unit, VM scenarios, style'
+	@echo 'make check-unit cmocka unit tests'
+	@echo 'make check-vm   VM scenarios (tests/vm/run FILE... runs chosen ones)'
+	@echo 'make style      checkpatch.pl --strict and sparse over driver/'
+	@echo 'make vm-shell   a shell in the VM with the modules loaded'
+	@echo 'make install    install modules and programs on this host'
+
+deps:
+	@scripts/deps.sh
+
+modules:
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/driver W=1 modules
+
+userspace: $(PROGS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/liboptic.a: $(LIB_OBJS)
+	$(AR) rcs $@ $^
+
+$(BUILD)/opticctl: $(OPTICCTL_OBJS) $(BUILD)/liboptic.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/liboptic.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/liboptic.a $(LDLIBS) -lcmocka
+
+-include $(LIB_OBJS:.o=.d) $(OPTICCTL_OBJS:.o=.d)
+
+demo: deps all
+	tests/vm/run --demo tests/vm/demo.sh
+
+check: deps
+	$(MAKE) all
+	$(MAKE) check-unit
+	$(MAKE) style
+	$(MAKE) check-vm
+
+check-unit: $(UNIT_BINS)
+	@tests/unit/run $(UNIT_BINS)
+
+check-vm: all
+	tests/vm/run tests/vm/scenarios/*.sh
+
+vm-shell: all
+	tests/vm/run --shell
+
+style: checkpatch sparse
+
+checkpatch:
+	@scripts/checkpatch.sh driver
+
+sparse:
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/driver C=2 CF=-D__CHECK_ENDIAN__ W=1 modules 2>&1 | \
+		tee $(BUILD)/sparse.log; \
+	! grep -E 'warning:|error:' $(BUILD)/sparse.log
+
+install: all
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/driver modules_install
+	install -D -m 0755 $(BUILD)/opticctl $(DESTDIR)/usr/sbin/opticctl
+
+uninstall:
+	rm -f $(DESTDIR)/lib/modules/$(KVER)/updates/optic.ko \
+	      $(DESTDIR)/lib/modules/$(KVER)/updates/sim/optic_sim.ko \
+	      $(DESTDIR)/usr/sbin/opticctl
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(CURDIR)/driver clean
+	rm -rf $(BUILD)

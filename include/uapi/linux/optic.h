@@ -1,0 +1,167 @@
+/* SPDX-License-Identifier: ((GPL-2.0 WITH Linux-syscall-note) OR MIT) */
+/*
+ * optic: generic netlink interface to pluggable optical transceiver modules
+ * (CMIS, SFF-8636, SFF-8472) managed by the optic driver.
+ *
+ * Family "optic", version OPTIC_GENL_VERSION, multicast group "monitor".
+ * See docs/netlink.md and docs/netlink/optic.yaml for the full contract.
+ */
+#ifndef _UAPI_LINUX_OPTIC_H
+#define _UAPI_LINUX_OPTIC_H
+
+#define OPTIC_GENL_NAME		"optic"
+#define OPTIC_GENL_VERSION	1
+#define OPTIC_MCGRP_MONITOR	"monitor"
+
+/* Longest port name, including the terminating NUL. */
+#define OPTIC_PORT_NAME_LEN	32
+
+/* Largest EEPROM_READ/EEPROM_WRITE: one 256-byte page (lower + upper). */
+#define OPTIC_EEPROM_PAGE_SIZE	256
+/* CMIS 8.2.2: a host write may not exceed 8 bytes nor cross a page. */
+#define OPTIC_EEPROM_WRITE_MAX	8
+
+/**
+ * enum optic_cmd - generic netlink commands of the optic family
+ * @OPTIC_CMD_MODULE_GET: doit by OPTIC_A_MODULE_INDEX or OPTIC_A_MODULE_NAME,
+ *	dumpit for every module; replies carry the module attributes.
+ * @OPTIC_CMD_EEPROM_READ: read OPTIC_A_EEPROM_LENGTH bytes at
+ *	OPTIC_A_EEPROM_OFFSET (0-255) of OPTIC_A_EEPROM_PAGE/BANK; offsets
+ *	0-127 are the lower page, 128-255 the selected upper page.
+ *	Reply: OPTIC_A_EEPROM_DATA.
+ * @OPTIC_CMD_EEPROM_WRITE: write OPTIC_A_EEPROM_DATA (admin only).
+ * @OPTIC_CMD_MODULE_SET: change LPMode, TX disable, or reset (admin only).
+ * @OPTIC_CMD_EVENT: notification on the "monitor" group.
+ */
+enum optic_cmd {
+	OPTIC_CMD_UNSPEC,
+	OPTIC_CMD_MODULE_GET,
+	OPTIC_CMD_EEPROM_READ,
+	OPTIC_CMD_EEPROM_WRITE,
+	OPTIC_CMD_MODULE_SET,
+	OPTIC_CMD_EVENT,
+
+	__OPTIC_CMD_MAX,
+	OPTIC_CMD_MAX = __OPTIC_CMD_MAX - 1
+};
+
+/**
+ * enum optic_attr - attributes of the optic family
+ * @OPTIC_A_MODULE_INDEX: u32, the driver's module index (stable while bound)
+ * @OPTIC_A_MODULE_NAME: string, the port name (class device name)
+ * @OPTIC_A_PRESENT: u8, 1 when a module is plugged into the cage
+ * @OPTIC_A_IDENTIFIER: u8, SFF-8024 identifier (byte 0)
+ * @OPTIC_A_SPEC: u8, enum optic_spec
+ * @OPTIC_A_MODULE_STATE: u8, enum optic_module_state
+ * @OPTIC_A_LANE_COUNT: u8, number of host lanes managed
+ * @OPTIC_A_VENDOR_NAME: string, vendor name, trailing blanks removed
+ * @OPTIC_A_VENDOR_PN: string, vendor part number
+ * @OPTIC_A_VENDOR_SN: string, vendor serial number
+ * @OPTIC_A_VENDOR_REV: string, vendor revision
+ * @OPTIC_A_DATE_CODE: string, YYMMDD[LL] as the module reports it
+ * @OPTIC_A_I2C_BUS: u32, i2c adapter number the module sits on
+ * @OPTIC_A_I2C_ADDR: u16, 7-bit i2c address (0x50)
+ * @OPTIC_A_EEPROM_PAGE: u8, page for offsets >= 128
+ * @OPTIC_A_EEPROM_BANK: u8, bank for banked CMIS pages (10h-FFh)
+ * @OPTIC_A_EEPROM_OFFSET: u16, 0-255
+ * @OPTIC_A_EEPROM_LENGTH: u16, 1-256, offset + length <= 256
+ * @OPTIC_A_EEPROM_DATA: binary
+ * @OPTIC_A_EEPROM_I2C_ADDR: u8, 0x50 (default) or 0x51 (SFF-8472 A2h)
+ * @OPTIC_A_LPMODE: u8, 1 = low power requested
+ * @OPTIC_A_TX_DISABLE: u32, bit N = host lane N transmitter disabled
+ * @OPTIC_A_TX_DISABLE_MASK: u32, which lanes of OPTIC_A_TX_DISABLE to change
+ * @OPTIC_A_RESET: flag, pulse the module reset
+ * @OPTIC_A_FLAT_MEM: u8, 1 for a flat-memory (unpaged) module
+ * @OPTIC_A_EVENT_TYPE: u8, enum optic_event
+ * @OPTIC_A_EVENT_SEQ: u64, per-driver event sequence number, from 1
+ * @OPTIC_A_LANE: u8, lane (0-based) an event refers to
+ * @OPTIC_A_OLD_STATE: u8, state before a state-change event
+ * @OPTIC_A_NEW_STATE: u8, state after a state-change event
+ * @OPTIC_A_FLAG_PAGE: u8, page of a flag register that latched
+ * @OPTIC_A_FLAG_OFFSET: u8, byte offset (0-255) of that register
+ * @OPTIC_A_FLAG_BITS: u8, bits newly latched in it
+ */
+enum optic_attr {
+	OPTIC_A_UNSPEC,
+	OPTIC_A_PAD,
+	OPTIC_A_MODULE_INDEX,
+	OPTIC_A_MODULE_NAME,
+	OPTIC_A_PRESENT,
+	OPTIC_A_IDENTIFIER,
+	OPTIC_A_SPEC,
+	OPTIC_A_MODULE_STATE,
+	OPTIC_A_LANE_COUNT,
+	OPTIC_A_VENDOR_NAME,
+	OPTIC_A_VENDOR_PN,
+	OPTIC_A_VENDOR_SN,
+	OPTIC_A_VENDOR_REV,
+	OPTIC_A_DATE_CODE,
+	OPTIC_A_I2C_BUS,
+	OPTIC_A_I2C_ADDR,
+	OPTIC_A_EEPROM_PAGE,
+	OPTIC_A_EEPROM_BANK,
+	OPTIC_A_EEPROM_OFFSET,
+	OPTIC_A_EEPROM_LENGTH,
+	OPTIC_A_EEPROM_DATA,
+	OPTIC_A_EEPROM_I2C_ADDR,
+	OPTIC_A_LPMODE,
+	OPTIC_A_TX_DISABLE,
+	OPTIC_A_TX_DISABLE_MASK,
+	OPTIC_A_RESET,
+	OPTIC_A_FLAT_MEM,
+	OPTIC_A_EVENT_TYPE,
+	OPTIC_A_EVENT_SEQ,
+	OPTIC_A_LANE,
+	OPTIC_A_OLD_STATE,
+	OPTIC_A_NEW_STATE,
+	OPTIC_A_FLAG_PAGE,
+	OPTIC_A_FLAG_OFFSET,
+	OPTIC_A_FLAG_BITS,
+
+	__OPTIC_A_MAX,
+	OPTIC_A_MAX = __OPTIC_A_MAX - 1
+};
+
+/**
+ * enum optic_spec - management interface the module speaks
+ */
+enum optic_spec {
+	OPTIC_SPEC_UNKNOWN,
+	OPTIC_SPEC_CMIS,
+	OPTIC_SPEC_SFF8636,
+	OPTIC_SPEC_SFF8472,
+};
+
+/**
+ * enum optic_module_state - module state; CMIS values as in CMIS 5.2
+ * Table 8-6 (byte 3 bits 3-1). SFF-8636/8472 modules report READY or
+ * LOWPWR (from the LPMode control).
+ */
+enum optic_module_state {
+	OPTIC_STATE_UNKNOWN,
+	OPTIC_STATE_LOWPWR,
+	OPTIC_STATE_PWRUP,
+	OPTIC_STATE_READY,
+	OPTIC_STATE_PWRDN,
+	OPTIC_STATE_FAULT,
+};
+
+/**
+ * enum optic_event - OPTIC_A_EVENT_TYPE of an OPTIC_CMD_EVENT notification
+ * @OPTIC_EVENT_INSERTED: a module was plugged in (and identified)
+ * @OPTIC_EVENT_REMOVED: the module was unplugged
+ * @OPTIC_EVENT_MODULE_STATE: OPTIC_A_OLD_STATE -> OPTIC_A_NEW_STATE
+ * @OPTIC_EVENT_DATAPATH_STATE: lane OPTIC_A_LANE changed data-path state
+ *	(CMIS Table 8-72 codes)
+ * @OPTIC_EVENT_FLAG: a latched flag was raised (OPTIC_A_FLAG_*)
+ */
+enum optic_event {
+	OPTIC_EVENT_UNSPEC,
+	OPTIC_EVENT_INSERTED,
+	OPTIC_EVENT_REMOVED,
+	OPTIC_EVENT_MODULE_STATE,
+	OPTIC_EVENT_DATAPATH_STATE,
+	OPTIC_EVENT_FLAG,
+};
+
+#endif /* _UAPI_LINUX_OPTIC_H */

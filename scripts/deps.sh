@@ -1,0 +1,25 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Install every Debian package needed to build, test and run the demo, and
+# cache the Debian kernel image the VM boots. Idempotent; quick when done.
+set -eu
+
+PKGS="build-essential pkg-config kmod linux-headers-amd64 linux-source-6.1
+qemu-system-x86 busybox-static cpio jq sparse
+libnl-3-dev libnl-genl-3-dev libsystemd-dev libkmod-dev libcmocka-dev
+libjson-c-dev"
+
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' ||
+		missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+	echo "deps: installing$missing"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -q
+	# shellcheck disable=SC2086
+	apt-get install -y -q --no-install-recommends $missing
+fi
+
+exec "$(dirname "$0")/kernel.sh"

@@ -1,0 +1,112 @@
+# SPDX-License-Identifier: GPL-2.0
+# Helpers sourced by every VM scenario (busybox sh). Each check prints one TAP
+# line; the plan ("1..N") is printed when the scenario ends, and the scenario's
+# exit status is the number of failed checks.
+
+OPTIC_DIR=/optic
+SIM_DEBUGFS=/sys/kernel/debug/optic_sim
+OPTIC_CLASS=/sys/class/optic
+
+_tap_n=0
+_tap_failed=0
+
+_tap_end() {
+	echo "1..$_tap_n"
+	exit "$_tap_failed"
+}
+trap _tap_end EXIT
+
+diag() { echo "# $*"; }
+
+pass() {
+	_tap_n=$((_tap_n + 1))
+	echo "ok $_tap_n - $1"
+}
+
+fail() {
+	_tap_n=$((_tap_n + 1))
+	_tap_failed=$((_tap_failed + 1))
+	echo "not ok $_tap_n - $1"
+}
+
+# ok DESC CMD [ARG...]: passes when CMD exits 0; its output is shown on failure.
+ok() {
+	local desc=$1
+	shift
+	if "$@" >/tmp/.ok.out 2>&1; then
+		pass "$desc"
+	else
+		fail "$desc"
+		sed 's/^/#   /' /tmp/.ok.out
+	fi
+}
+
+# fails DESC CMD [ARG...]: passes when CMD exits non-zero.
+fails() {
+	local desc=$1
+	shift
+	if "$@" >/tmp/.ok.out 2>&1; then
+		fail "$desc"
+		sed 's/^/#   /' /tmp/.ok.out
+	else
+		pass "$desc"
+	fi
+}
+
+# check_eq DESC EXPECTED ACTUAL
+check_eq() {
+	if [ "$2" = "$3" ]; then
+		pass "$1"
+	else
+		fail "$1"
+		diag "  expected: '$2'"
+		diag "  got:      '$3'"
+	fi
+}
+
+# check_match DESC EXTENDED_REGEX ACTUAL
+check_match() {
+	if printf '%s\n' "$3" | grep -Eq -- "$2"; then
+		pass "$1"
+	else
+		fail "$1"
+		diag "  expected to match: '$2'"
+		printf '%s\n' "$3" | sed 's/^/#   got: /'
+	fi
+}
+
+# wait_for SECONDS CMD [ARG...]: polls CMD every 0.1 s; returns its last status.
+wait_for() {
+	local tries=$(($1 * 10))
+	shift
+	while ! "$@" >/dev/null 2>&1; do
+		tries=$((tries - 1))
+		[ "$tries" -gt 0 ] || return 1
+		sleep 0.1
+	done
+}
+
+load_sim() { insmod "$OPTIC_DIR/optic_sim.ko" "$@"; }
+load_optic() { insmod "$OPTIC_DIR/optic.ko" "$@"; }
+load_i2c_dev() { insmod "$OPTIC_DIR/i2c-dev.ko" 2>/dev/null || [ -e /dev/i2c-0 ]; }
+
+# i2c bus number of simulated port N (0-based), from the adapter name.
+sim_bus() {
+	local a
+	for a in /sys/bus/i2c/devices/i2c-*; do
+		if [ "$(cat "$a/name")" = "optic_sim port $1" ]; then
+			echo "${a##*/i2c-}"
+			return 0
+		fi
+	done
+	return 1
+}
+
+# Run CMD as the unprivileged user nobody.
+as_nobody() {
+	local cmd="" a
+	for a in "$@"; do
+		cmd="$cmd '$(printf '%s' "$a" | sed "s/'/'\\\\''/g")'"
+	done
+	su -s /bin/sh nobody -c "exec $cmd"
+}
