@@ -11,7 +11,7 @@ export OPTIC_CACHE
 
 BUILD := build
 CC ?= cc
-PKGS := libnl-genl-3.0 libnl-3.0 libsystemd libkmod json-c
+PKGS := libnl-genl-3.0 libnl-3.0 libsystemd libkmod json-c inih libmicrohttpd
 CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
 	  -Wshadow -Wformat=2 -Wmissing-prototypes -Wstrict-prototypes \
@@ -23,10 +23,13 @@ LIB_SRCS := $(wildcard lib/*.c)
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 OPTICCTL_SRCS := $(wildcard tools/opticctl/*.c)
 OPTICCTL_OBJS := $(OPTICCTL_SRCS:%.c=$(BUILD)/%.o)
+DAEMON_SRCS := $(filter-out daemon/main.c,$(wildcard daemon/*.c))
+DAEMON_OBJS := $(DAEMON_SRCS:%.c=$(BUILD)/%.o)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-PROGS := $(BUILD)/opticctl
+PROGS := $(BUILD)/opticctl $(if $(wildcard daemon/main.c),$(BUILD)/opticd)
+UNIT_LIBS := $(if $(DAEMON_SRCS),$(BUILD)/libopticd.a) $(BUILD)/liboptic.a
 
 .PHONY: all modules userspace deps demo check check-unit check-vm style \
 	checkpatch sparse vm-shell install uninstall clean help
@@ -61,11 +64,17 @@ $(BUILD)/liboptic.a: $(LIB_OBJS)
 $(BUILD)/opticctl: $(OPTICCTL_OBJS) $(BUILD)/liboptic.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/liboptic.a
-	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/liboptic.a $(LDLIBS) -lcmocka
+$(BUILD)/libopticd.a: $(DAEMON_OBJS)
+	$(AR) rcs $@ $^
 
--include $(LIB_OBJS:.o=.d) $(OPTICCTL_OBJS:.o=.d)
+$(BUILD)/opticd: $(BUILD)/daemon/main.o $(BUILD)/libopticd.a $(BUILD)/liboptic.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(UNIT_LIBS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Idaemon -o $@ $< $(UNIT_LIBS) $(LDLIBS) -lcmocka
+
+-include $(LIB_OBJS:.o=.d) $(OPTICCTL_OBJS:.o=.d) $(DAEMON_OBJS:.o=.d)
 
 demo: deps all
 	tests/vm/run --demo tests/vm/demo.sh

@@ -7,14 +7,14 @@
 #ifndef _OPTIC_COMPAT_H
 #define _OPTIC_COMPAT_H
 
-#include <linux/version.h>
 #include <linux/i2c.h>
 
 /*
- * 6.3 made i2c_driver.probe single-argument and 6.6 dropped .probe_new;
- * before 6.3 the single-argument callback is .probe_new.
+ * 6.3 made i2c_driver.probe single-argument and 6.6 dropped .probe_new,
+ * the single-argument callback before 6.3. driver/Kbuild defines
+ * OPTIC_HAVE_I2C_PROBE_NEW when the headers still have it.
  */
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 3, 0)
+#ifdef OPTIC_HAVE_I2C_PROBE_NEW
 #define OPTIC_I2C_PROBE(fn)	.probe_new = (fn)
 #else
 #define OPTIC_I2C_PROBE(fn)	.probe = (fn)

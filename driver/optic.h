@@ -10,6 +10,7 @@
 #ifndef _OPTIC_H
 #define _OPTIC_H
 
+#include <linux/gpio/consumer.h>
 #include <linux/i2c.h>
 #include <linux/kref.h>
 #include <linux/list.h>
@@ -36,6 +37,20 @@
 
 #define OPTIC_STR_LEN		17	/* 16 ASCII bytes + NUL */
 #define OPTIC_MAX_LANES		8
+/* Latched flag bytes tracked per module (see optic_flag_regions). */
+#define OPTIC_FLAG_BYTES	24
+
+/*
+ * Readers of latched (clear-on-read) flags. The module clears a flag when
+ * anyone reads it; the driver accumulates every bit it reads and delivers
+ * it once to each consumer (docs/ABI/testing/sysfs-class-optic).
+ */
+enum optic_consumer {
+	OPTIC_CONS_RAW,		/* eeprom file, EEPROM_READ */
+	OPTIC_CONS_HWMON,	/* hwmon *_alarm attributes */
+	OPTIC_CONS_NR,
+	OPTIC_CONS_NONE = OPTIC_CONS_NR, /* driver-internal reads */
+};
 
 enum optic_xfer {
 	OPTIC_XFER_I2C,		/* i2c_transfer, combined write-read */
@@ -86,7 +101,14 @@ struct optic_module {
 	struct i2c_client *client;	/* 0x50 (A0h) */
 	struct i2c_client *a2;		/* 0x51, SFF-8472 diagnostics */
 	struct device *dev;		/* class device /sys/class/optic/<name> */
+	struct mutex hwmon_lock;	/* hwmon (un)registration */
 	struct device *hwmon;
+	u32 hwmon_generation;		/* module generation hwmon describes */
+	struct delayed_work poll;	/* presence, state and flag service */
+	struct gpio_desc *gpio_presence;
+	struct gpio_desc *gpio_reset;
+	struct gpio_desc *gpio_lpmode;
+	struct gpio_desc *gpio_int;
 	enum optic_xfer xfer;
 	unsigned int read_max;		/* bytes per read transfer */
 	int bus;
@@ -102,6 +124,9 @@ struct optic_module {
 	struct optic_ident ident;
 	struct optic_cache_slot cache[OPTIC_CACHE_SLOTS];
 	u32 generation;			/* bumped at every identification */
+	u8 last_state;			/* module state last reported */
+	u8 last_dp[OPTIC_MAX_LANES];	/* CMIS data-path states reported */
+	u8 latched[OPTIC_CONS_NR][OPTIC_FLAG_BYTES];
 	u64 xfer_errors;
 	u64 page_selects;
 };
@@ -112,17 +137,33 @@ extern struct list_head optic_modules;
 struct optic_module *optic_module_get_by_index(u32 index);
 struct optic_module *optic_module_get_by_name(const char *name);
 void optic_module_put(struct optic_module *mod);
+void optic_service(struct optic_module *mod);
+int optic_rename(struct optic_module *mod, const char *name);
 
 /* access.c; callers hold mod->lock */
 int optic_access_init(struct optic_module *mod);
 int optic_read(struct optic_module *mod, const struct optic_loc *loc,
 	       unsigned int offset, u8 *buf, size_t len);
+int optic_read_for(struct optic_module *mod, const struct optic_loc *loc,
+		   unsigned int offset, u8 *buf, size_t len,
+		   enum optic_consumer cons);
 int optic_write(struct optic_module *mod, const struct optic_loc *loc,
 		unsigned int offset, const u8 *buf, size_t len);
 int optic_identify(struct optic_module *mod);
 void optic_forget(struct optic_module *mod);
 int optic_ensure_identified(struct optic_module *mod);
+int optic_update_presence(struct optic_module *mod);
 int optic_module_state(struct optic_module *mod);
+void optic_track_state(struct optic_module *mod, bool report);
+int optic_read_flags(struct optic_module *mod);
+int optic_read_flag_bit(struct optic_module *mod, const struct optic_loc *loc,
+			u8 offset, u8 bit, enum optic_consumer cons);
+int optic_get_lpmode(struct optic_module *mod);
+int optic_set_lpmode(struct optic_module *mod, bool lpmode);
+int optic_get_tx_disable(struct optic_module *mod, u32 *mask);
+int optic_set_tx_disable(struct optic_module *mod, u32 mask, u32 value);
+int optic_reset(struct optic_module *mod);
+int optic_firmware_version(struct optic_module *mod, u8 ver[2]);
 
 /* sysfs.c */
 int optic_class_init(void);
@@ -133,8 +174,13 @@ void optic_sysfs_remove(struct optic_module *mod);
 /* netlink.c */
 int optic_netlink_init(void);
 void optic_netlink_exit(void);
+void optic_event_presence(struct optic_module *mod, bool inserted);
+void optic_event_state(struct optic_module *mod, u8 type, int lane, u8 old,
+		       u8 new);
+void optic_event_flag(struct optic_module *mod, u8 page, u8 offset, u8 bits);
 
 /* hwmon.c */
-int optic_hwmon_add(struct optic_module *mod);
+void optic_hwmon_update(struct optic_module *mod);
+void optic_hwmon_remove(struct optic_module *mod);
 
 #endif /* _OPTIC_H */

@@ -7,7 +7,7 @@ set -eu
 PKGS="build-essential pkg-config kmod linux-headers-amd64 linux-source-6.1
 qemu-system-x86 busybox-static cpio jq sparse
 libnl-3-dev libnl-genl-3-dev libsystemd-dev libkmod-dev libcmocka-dev
-libjson-c-dev"
+libjson-c-dev libinih-dev libmicrohttpd-dev"
 
 missing=""
 for p in $PKGS; do

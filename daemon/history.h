@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Per-port monitor history: fixed-size ring buffers at several resolutions.
+ * Every sample enters tier 0 as is; each coarser tier stores the per-field
+ * mean of the samples that fell into one of its periods. Memory is allocated
+ * once at creation and never grows: history_memory() tells how much.
+ */
+#ifndef OPTICD_HISTORY_H
+#define OPTICD_HISTORY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sample.h"
+
+#define HISTORY_TIERS 3
+
+struct history_spec {
+	uint32_t period[HISTORY_TIERS];	/* seconds per entry; 0 = as sampled */
+	uint32_t length[HISTORY_TIERS];	/* entries */
+};
+
+/* 1 s for an hour, 1 min for a day, 15 min for 30 days. */
+extern const struct history_spec history_default_spec;
+
+struct history;
+
+int history_new(struct history **out, const struct history_spec *spec);
+void history_free(struct history *h);
+static inline void history_freep(struct history **h)
+{
+	if (*h)
+		history_free(*h);
+}
+
+/* Bytes allocated by history_new() for @spec. */
+size_t history_memory(const struct history_spec *spec);
+
+/* Add a sample; samples must come in non-decreasing time order. */
+void history_add(struct history *h, const struct sample *s);
+void history_clear(struct history *h);
+
+size_t history_len(const struct history *h, unsigned int tier);
+/* Entry @i of @tier, 0 the oldest; NULL past the end. */
+const struct sample *history_at(const struct history *h, unsigned int tier,
+				size_t i);
+const struct sample *history_last(const struct history *h);
+
+/*
+ * The series of monitor @m (@lane) over the last @window seconds before
+ * @now, from the finest tier whose span covers the window (else the
+ * coarsest), NaN values skipped, thinned evenly to at most @max points.
+ * Returns the number of points written to @t/@v.
+ */
+size_t history_series(const struct history *h, enum monitor m, int lane,
+		      uint32_t now, uint32_t window, double *t, double *v,
+		      size_t max);
+
+#endif /* OPTICD_HISTORY_H */

@@ -1,0 +1,216 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The opticd manager: owns the event loop, the configuration, the netlink
+ * connections and one struct port per port the driver ever reported. Ports
+ * are never freed while the daemon runs (so counters stay monotonic across
+ * removal and driver reloads); their history is bounded (history.h).
+ */
+#ifndef OPTICD_MANAGER_H
+#define OPTICD_MANAGER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <systemd/sd-event.h>
+
+#include "config.h"
+#include "decode.h"
+#include "history.h"
+#include "image.h"
+#include "netlink.h"
+#include "policy.h"
+#include "sample.h"
+
+/* Latched per-lane flags counted by the flap policy. */
+enum flap_kind {
+	FLAP_RX_LOS,
+	FLAP_RX_LOL,
+	FLAP_TX_FAULT,
+	FLAP_TX_LOS,
+	FLAP_TX_LOL,
+	_FLAP_KIND_MAX,
+};
+
+const char *flap_kind_name(enum flap_kind k);
+
+/* Monitors the prediction policy fits, per lane. */
+enum predict_mon {
+	PRED_TX_POWER,
+	PRED_RX_POWER,
+	PRED_TX_BIAS,
+	_PRED_MAX,
+};
+
+struct port {
+	char name[OPTIC_PORT_NAME_LEN];
+	struct optic_module_info info;
+	bool known;		/* in the driver's last dump */
+	bool present;		/* module plugged in and identified */
+	bool fresh;		/* statics must be (re)read */
+	unsigned int lanes;
+
+	struct optic_image img;
+	struct optic_model model;
+	struct port_settings set;
+
+	/* Static data, read at insertion. */
+	double max_power;		/* W, NaN unknown */
+	unsigned int ready_time;	/* s, MaxDurationModulePwrUp; 0 unknown */
+	struct thresholds mod_thr[_MON_MAX];	/* as the module advertises */
+	struct thresholds thr[_MON_MAX];	/* module's, then overrides */
+	char firmware[64];
+
+	struct history *hist;
+	struct sample last;
+	bool have_sample;
+
+	/* Policy states. */
+	enum level level[_MON_MAX][OPTICD_MAX_LANES];
+	struct thermal_state thermal;
+	struct recovery_state recovery;
+	bool power_held;
+	struct prediction pred[_PRED_MAX][OPTICD_MAX_LANES];
+	struct flap_state flap[_FLAP_KIND_MAX][OPTICD_MAX_LANES];
+
+	/* What opticd itself asked of the module. */
+	bool lpmode_ours;
+	uint32_t txdis_ours;
+
+	/* Counters (monotonic for the daemon's life). */
+	uint64_t actions[_POLICY_MAX][2];	/* [policy][ACTION_LOG/ACT] */
+	uint64_t flags_total[_FLAP_KIND_MAX][OPTICD_MAX_LANES];
+	uint32_t flags_prev[_FLAP_KIND_MAX];	/* lanes raised at the last poll */
+	uint64_t poll_errors;
+	uint64_t insertions;
+	bool read_failing;
+};
+
+struct action_record {
+	uint64_t time;		/* CLOCK_REALTIME s */
+	char port[OPTIC_PORT_NAME_LEN];
+	int lane;
+	enum policy_id policy;
+	enum action mode;
+	char text[120];
+};
+
+#define ACTION_LOG_LEN 64
+
+struct manager;
+
+/* How a decided action reaches the module; tests replace it. */
+struct manager_ops {
+	int (*module_set)(struct manager *m, struct port *p,
+			  const struct optic_set *set);
+};
+
+struct metrics_server;
+struct status_server;
+struct nlmon;
+
+#define POLL_BUCKETS 9
+
+struct manager {
+	sd_event *event;
+	char *config_path;
+	struct config *cfg;
+	const struct manager_ops *ops;
+
+	struct optic_nl *nl;
+	struct nlmon *mon;
+	sd_event_source *mon_source;
+	sd_event_source *poll_timer;
+	sd_event_source *retry_timer;
+	sd_event_source *predict_timer;
+	sd_event_source *textfile_timer;
+	bool driver_up;
+	bool driver_warned;
+	bool rescan;		/* dump again at the next poll */
+	bool no_notify;
+
+	struct port **ports;
+	size_t n_ports;
+
+	struct action_record log[ACTION_LOG_LEN];
+	size_t log_head, log_len;
+
+	struct metrics_server *metrics;
+	struct status_server *status;
+
+	/* Counters. */
+	uint64_t polls;
+	uint64_t poll_buckets[POLL_BUCKETS];	/* cumulative per le */
+	double poll_sum;
+	double poll_last;
+	uint64_t events[OPTIC_EVENT_FLAG + 1];
+	uint64_t reconnects;
+	uint64_t reloads_ok, reloads_failed;
+	uint64_t netlink_errors;
+	uint64_t start_time;
+};
+
+extern const double poll_bucket_le[POLL_BUCKETS];
+
+int manager_new(struct manager **out, const char *config_path,
+		struct config *cfg);
+void manager_free(struct manager *m);
+static inline void manager_freep(struct manager **m)
+{
+	if (*m)
+		manager_free(*m);
+}
+
+/* Forget the driver's sockets after it went away; retry later. */
+void manager_disconnect(struct manager *m, int err);
+/* Per-port policy state back to its initial values (a new module). */
+void port_reset_policies(struct port *p);
+
+/* Start connections, servers and timers; tolerates the driver absent. */
+int manager_start(struct manager *m);
+int manager_run(struct manager *m);
+/* Re-read the configuration; on error the old one stays. */
+int manager_reload(struct manager *m);
+
+/* Ports ---------------------------------------------------------------- */
+
+struct port *manager_port(struct manager *m, const char *name, bool create);
+/* Apply the configuration to a port (settings, thresholds). */
+void manager_port_configure(struct manager *m, struct port *p);
+/* Feed one sample through the per-port policies (tests call it too). */
+void manager_port_sample(struct manager *m, struct port *p,
+			 const struct sample *s, uint64_t now);
+/* Handle a module state (recovery policy). */
+void manager_port_state(struct manager *m, struct port *p, int state,
+			uint64_t now);
+/* Latched flags of kind @k seen by a poll, one bit per lane. */
+void manager_port_flags(struct manager *m, struct port *p, enum flap_kind k,
+			uint32_t lanes, uint64_t now);
+/* Run the prediction policy on one port. */
+void manager_port_predict(struct manager *m, struct port *p, uint64_t now);
+/* Recompute the power plan over all ports. */
+void manager_power(struct manager *m, uint64_t now);
+
+/* Record an action (log line, counter, status ring). */
+void manager_action(struct manager *m, struct port *p, int lane,
+		    enum policy_id pol, const char *msgid, int prio,
+		    const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+
+/* poll.c --------------------------------------------------------------- */
+
+/* Dump modules, read statics of new ones, poll monitors of all. */
+int manager_poll(struct manager *m);
+/* Read the whole image of @p and derive its static data. */
+int port_refresh_statics(struct manager *m, struct port *p);
+/* Monitors and flags from a decoded model into @s (base units). */
+void sample_from_model(const struct optic_model *model, struct sample *s);
+/* Latched lane flags of the model, as lane bitmaps per kind. */
+void flags_from_model(const struct optic_model *model,
+		      uint32_t lanes[_FLAP_KIND_MAX]);
+/* Module thresholds from the model (NaN when not advertised). */
+void thresholds_from_model(const struct optic_model *model,
+			   struct thresholds thr[_MON_MAX]);
+double max_power_from_model(const struct optic_model *model);
+
+uint64_t now_realtime(void);
+
+#endif /* OPTICD_MANAGER_H */

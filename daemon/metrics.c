@@ -1,0 +1,696 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Prometheus metrics: rendering, libmicrohttpd server, textfile output. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <microhttpd.h>
+
+#include "log.h"
+#include "manager.h"
+#include "metrics.h"
+#include "util.h"
+
+#define CONTENT_TYPE "text/plain; version=0.0.4; charset=utf-8"
+
+struct metrics_server {
+	struct MHD_Daemon *d;
+	sd_event_source *io;
+	sd_event_source *timer;
+	struct manager *m;
+};
+
+/* Label values: backslash, double quote and newline are escaped. */
+static void esc(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '\\' || *s == '"')
+			fputc('\\', f);
+		if (*s == '\n') {
+			fputs("\\n", f);
+			continue;
+		}
+		fputc(*s, f);
+	}
+}
+
+static void head(FILE *f, const char *name, const char *type,
+		 const char *help)
+{
+	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+static void val(FILE *f, double v)
+{
+	if (isnan(v))
+		fputs(" NaN\n", f);
+	else if (isinf(v))
+		fputs(v > 0 ? " +Inf\n" : " -Inf\n", f);
+	else
+		fprintf(f, " %.10g\n", v);
+}
+
+static void port_metric(FILE *f, const char *name, const struct port *p,
+			double v)
+{
+	fprintf(f, "%s{port=\"", name);
+	esc(f, p->name);
+	fputs("\"}", f);
+	val(f, v);
+}
+
+static void lane_metric(FILE *f, const char *name, const struct port *p,
+			unsigned int lane, double v)
+{
+	fprintf(f, "%s{port=\"", name);
+	esc(f, p->name);
+	fprintf(f, "\",lane=\"%u\"}", lane);
+	val(f, v);
+}
+
+/* Metric-style names of the monitors, for the monitor= label. */
+static const char *const mon_label[_MON_MAX] = {
+	[MON_TEMP] = "temperature_celsius",
+	[MON_VCC] = "supply_voltage_volts",
+	[MON_TX_POWER] = "tx_power_watts",
+	[MON_RX_POWER] = "rx_power_watts",
+	[MON_TX_BIAS] = "tx_bias_amperes",
+};
+
+static const char *const state_names[] = {
+	[OPTIC_STATE_UNKNOWN] = "unknown", [OPTIC_STATE_LOWPWR] = "lowpwr",
+	[OPTIC_STATE_PWRUP] = "pwrup",	   [OPTIC_STATE_READY] = "ready",
+	[OPTIC_STATE_PWRDN] = "pwrdn",	   [OPTIC_STATE_FAULT] = "fault",
+};
+
+static const enum monitor pred_mon[_PRED_MAX] = {
+	[PRED_TX_POWER] = MON_TX_POWER,
+	[PRED_RX_POWER] = MON_RX_POWER,
+	[PRED_TX_BIAS] = MON_TX_BIAS,
+};
+
+static void render_ports(const struct manager *m, FILE *f)
+{
+	static const char *const lvl[] = { "high_alarm", "high_warning",
+					   "low_warning", "low_alarm" };
+
+	head(f, "optic_module_present", "gauge",
+	     "1 when a module is plugged into the port's cage.");
+	for (size_t i = 0; i < m->n_ports; i++)
+		if (m->ports[i]->known)
+			port_metric(f, "optic_module_present", m->ports[i],
+				    m->ports[i]->present);
+
+	head(f, "optic_module_info", "gauge",
+	     "Identity of the module in the port (always 1).");
+	for (size_t i = 0; i < m->n_ports; i++) {
+		const struct port *p = m->ports[i];
+
+		if (!p->present)
+			continue;
+		fputs("optic_module_info{port=\"", f);
+		esc(f, p->name);
+		fputs("\",vendor=\"", f);
+		esc(f, p->info.vendor_name);
+		fputs("\",pn=\"", f);
+		esc(f, p->info.vendor_pn);
+		fputs("\",sn=\"", f);
+		esc(f, p->info.vendor_sn);
+		fputs("\",rev=\"", f);
+		esc(f, p->info.vendor_rev);
+		fputs("\",fw=\"", f);
+		esc(f, p->firmware);
+		fprintf(f, "\",spec=\"%s\"} 1\n", optic_spec_name(p->info.spec));
+	}
+
+	head(f, "optic_module_state", "gauge",
+	     "Module state (CMIS Table 8-6 names): 1 for the current one.");
+	for (size_t i = 0; i < m->n_ports; i++) {
+		const struct port *p = m->ports[i];
+
+		if (!p->present)
+			continue;
+		for (size_t s = 0; s < ARRAY_SIZE(state_names); s++) {
+			fputs("optic_module_state{port=\"", f);
+			esc(f, p->name);
+			fprintf(f, "\",state=\"%s\"} %d\n", state_names[s],
+				p->info.state == s);
+		}
+	}
+
+#define PORT_GAUGE(name, help, expr)                                     \
+	do {                                                             \
+		head(f, name, "gauge", help);                            \
+		for (size_t i = 0; i < m->n_ports; i++) {                \
+			const struct port *p = m->ports[i];              \
+			double v_ = (expr);                              \
+			if (p->present && !isnan(v_))                    \
+				port_metric(f, name, p, v_);             \
+		}                                                        \
+	} while (0)
+
+	PORT_GAUGE("optic_module_temperature_celsius",
+		   "Module case temperature.",
+		   p->have_sample ? p->last.temp : NAN);
+	PORT_GAUGE("optic_module_supply_voltage_volts",
+		   "Module supply voltage (Vcc).",
+		   p->have_sample ? p->last.vcc : NAN);
+	PORT_GAUGE("optic_module_max_power_watts",
+		   "Maximum power the module advertises.", p->max_power);
+	PORT_GAUGE("optic_module_lanes", "Lanes monitored.",
+		   (double)p->lanes);
+
+#define LANE_GAUGE(name, help, field)                                        \
+	do {                                                                 \
+		head(f, name, "gauge", help);                                \
+		for (size_t i = 0; i < m->n_ports; i++) {                    \
+			const struct port *p = m->ports[i];                  \
+			if (!p->present || !p->have_sample)                  \
+				continue;                                    \
+			for (unsigned int l = 0; l < p->lanes; l++)          \
+				if (!isnan(p->last.field[l]))                \
+					lane_metric(f, name, p, l,           \
+						    p->last.field[l]);       \
+		}                                                            \
+	} while (0)
+
+	LANE_GAUGE("optic_lane_tx_power_watts", "Transmitted optical power.",
+		   tx_power);
+	LANE_GAUGE("optic_lane_rx_power_watts", "Received optical power.",
+		   rx_power);
+	LANE_GAUGE("optic_lane_tx_bias_amperes", "Laser bias current.",
+		   tx_bias);
+
+	head(f, "optic_monitor_threshold", "gauge",
+	     "Effective threshold (module-advertised, or the operator's override), base units.");
+	for (size_t i = 0; i < m->n_ports; i++) {
+		const struct port *p = m->ports[i];
+
+		if (!p->present)
+			continue;
+		for (int mon = 0; mon < _MON_MAX; mon++) {
+			const double t[4] = { p->thr[mon].high_alarm,
+					      p->thr[mon].high_warning,
+					      p->thr[mon].low_warning,
+					      p->thr[mon].low_alarm };
+
+			for (int j = 0; j < 4; j++) {
+				if (isnan(t[j]))
+					continue;
+				fputs("optic_monitor_threshold{port=\"", f);
+				esc(f, p->name);
+				fprintf(f, "\",monitor=\"%s\",level=\"%s\"}",
+					mon_label[mon], lvl[j]);
+				val(f, t[j]);
+			}
+		}
+	}
+
+	head(f, "optic_monitor_level", "gauge",
+	     "Thresholds policy state per monitor: 0 ok, 1 warning, 2 alarm.");
+	for (size_t i = 0; i < m->n_ports; i++) {
+		const struct port *p = m->ports[i];
+
+		if (!p->present || !p->have_sample)
+			continue;
+		for (int mon = 0; mon < _MON_MAX; mon++) {
+			unsigned int nl = monitor_per_lane(mon) ? p->lanes : 1;
+
+			for (unsigned int l = 0; l < nl; l++) {
+				if (isnan(sample_get(&p->last, mon, l)))
+					continue;
+				fputs("optic_monitor_level{port=\"", f);
+				esc(f, p->name);
+				if (monitor_per_lane(mon))
+					fprintf(f, "\",lane=\"%u", l);
+				fprintf(f, "\",monitor=\"%s\"} %d\n",
+					mon_label[mon], p->level[mon][l]);
+			}
+		}
+	}
+
+	PORT_GAUGE("optic_thermal_engaged",
+		   "1 while the thermal policy holds the module (LPMode or TX disable).",
+		   (double)p->thermal.engaged);
+	PORT_GAUGE("optic_recovery_attempts",
+		   "Resets done by the recovery policy since the module was last stable.",
+		   (double)p->recovery.attempts);
+	PORT_GAUGE("optic_recovery_failed",
+		   "1 when the recovery policy gave up on the module.",
+		   (double)p->recovery.failed);
+	PORT_GAUGE("optic_power_held",
+		   "1 while the power budget policy holds the module in LPMode.",
+		   (double)p->power_held);
+	PORT_GAUGE("optic_module_lpmode_forced",
+		   "1 while opticd itself asserts LPMode on the module.",
+		   (double)p->lpmode_ours);
+
+	head(f, "optic_lane_seconds_to_alarm", "gauge",
+	     "Predicted time until the lane's monitor reaches its alarm threshold (+Inf: not trending there).");
+	for (size_t i = 0; i < m->n_ports; i++) {
+		const struct port *p = m->ports[i];
+
+		if (!p->present)
+			continue;
+		for (int k = 0; k < _PRED_MAX; k++)
+			for (unsigned int l = 0; l < p->lanes; l++) {
+				if (!p->pred[k][l].valid)
+					continue;
+				fputs("optic_lane_seconds_to_alarm{port=\"", f);
+				esc(f, p->name);
+				fprintf(f, "\",lane=\"%u\",monitor=\"%s\"}", l,
+					mon_label[pred_mon[k]]);
+				val(f, p->pred[k][l].tta);
+			}
+	}
+	head(f, "optic_lane_prediction_warning", "gauge",
+	     "1 when the predicted time to alarm is under the configured horizon.");
+	for (size_t i = 0; i < m->n_ports; i++) {
+		const struct port *p = m->ports[i];
+
+		if (!p->present)
+			continue;
+		for (int k = 0; k < _PRED_MAX; k++)
+			for (unsigned int l = 0; l < p->lanes; l++) {
+				if (!p->pred[k][l].valid)
+					continue;
+				fputs("optic_lane_prediction_warning{port=\"", f);
+				esc(f, p->name);
+				fprintf(f, "\",lane=\"%u\",monitor=\"%s\"} %d\n", l,
+					mon_label[pred_mon[k]],
+					p->pred[k][l].warn);
+			}
+	}
+
+	head(f, "optic_lane_flags_total", "counter",
+	     "Latched LOS/LOL/TX-fault flags seen per lane.");
+	for (size_t i = 0; i < m->n_ports; i++) {
+		const struct port *p = m->ports[i];
+
+		for (int k = 0; k < _FLAP_KIND_MAX; k++)
+			for (unsigned int l = 0; l < OPTICD_MAX_LANES; l++) {
+				if (!p->flags_total[k][l] && l >= p->lanes)
+					continue;
+				fputs("optic_lane_flags_total{port=\"", f);
+				esc(f, p->name);
+				fprintf(f, "\",lane=\"%u\",flag=\"%s\"} %llu\n", l,
+					flap_kind_name(k),
+					(unsigned long long)p->flags_total[k][l]);
+			}
+	}
+	head(f, "optic_lane_flap_alert", "gauge",
+	     "1 while the flap policy alerts on the lane's flag rate.");
+	for (size_t i = 0; i < m->n_ports; i++) {
+		const struct port *p = m->ports[i];
+
+		for (int k = 0; k < _FLAP_KIND_MAX; k++)
+			for (unsigned int l = 0; l < OPTICD_MAX_LANES; l++) {
+				if (!p->flap[k][l].alerting)
+					continue;
+				fputs("optic_lane_flap_alert{port=\"", f);
+				esc(f, p->name);
+				fprintf(f, "\",lane=\"%u\",flag=\"%s\"} 1\n", l,
+					flap_kind_name(k));
+			}
+	}
+
+	head(f, "optic_policy_actions_total", "counter",
+	     "Policy decisions by port and policy; action=\"act\" when carried out, \"log\" when only logged.");
+	for (size_t i = 0; i < m->n_ports; i++) {
+		const struct port *p = m->ports[i];
+
+		for (int pol = 0; pol < _POLICY_MAX; pol++)
+			for (int a = 0; a < 2; a++) {
+				if (!p->actions[pol][a])
+					continue;
+				fputs("optic_policy_actions_total{port=\"", f);
+				esc(f, p->name);
+				fprintf(f, "\",policy=\"%s\",action=\"%s\"} %llu\n",
+					policy_name(pol), action_name(a),
+					(unsigned long long)p->actions[pol][a]);
+			}
+	}
+
+	head(f, "optic_poll_errors_total", "counter",
+	     "Failed monitor reads per port.");
+	for (size_t i = 0; i < m->n_ports; i++)
+		fprintf(f, "optic_poll_errors_total{port=\"%s\"} %llu\n",
+			m->ports[i]->name,
+			(unsigned long long)m->ports[i]->poll_errors);
+	head(f, "optic_module_insertions_total", "counter",
+	     "Modules identified in the port since opticd started.");
+	for (size_t i = 0; i < m->n_ports; i++)
+		fprintf(f, "optic_module_insertions_total{port=\"%s\"} %llu\n",
+			m->ports[i]->name,
+			(unsigned long long)m->ports[i]->insertions);
+}
+
+static void render_power(const struct manager *m, FILE *f)
+{
+	const struct config *c = m->cfg;
+
+	head(f, "optic_power_budget_watts", "gauge",
+	     "Configured power budget per group (host: the whole host); 0 is unlimited.");
+	for (size_t g = 0; g < c->n_groups; g++) {
+		fputs("optic_power_budget_watts{group=\"", f);
+		esc(f, c->groups[g].name);
+		fputs("\"}", f);
+		val(f, g ? c->groups[g].budget : c->power_budget);
+	}
+	head(f, "optic_power_allocated_watts", "gauge",
+	     "Sum of the advertised max power of the modules allowed out of LPMode per group.");
+	for (size_t g = 0; g < c->n_groups; g++) {
+		double sum = 0;
+
+		for (size_t i = 0; i < m->n_ports; i++) {
+			const struct port *p = m->ports[i];
+
+			if (p->present && p->set.group == g && !p->power_held &&
+			    !isnan(p->max_power))
+				sum += p->max_power;
+		}
+		fputs("optic_power_allocated_watts{group=\"", f);
+		esc(f, c->groups[g].name);
+		fputs("\"}", f);
+		val(f, sum);
+	}
+}
+
+static void render_daemon(const struct manager *m, FILE *f)
+{
+	static const char *const ev_names[] = {
+		[OPTIC_EVENT_UNSPEC] = "unspec",
+		[OPTIC_EVENT_INSERTED] = "inserted",
+		[OPTIC_EVENT_REMOVED] = "removed",
+		[OPTIC_EVENT_MODULE_STATE] = "module_state",
+		[OPTIC_EVENT_DATAPATH_STATE] = "datapath_state",
+		[OPTIC_EVENT_FLAG] = "flag",
+	};
+	size_t hist = 0;
+	uint64_t cum = 0;
+
+	head(f, "optic_up", "gauge",
+	     "1 when opticd is connected to the optic driver.");
+	fprintf(f, "optic_up %d\n", m->driver_up);
+	head(f, "optic_daemon_info", "gauge", "opticd version (always 1).");
+	fprintf(f, "optic_daemon_info{version=\"%s\"} 1\n", OPTIC_VERSION);
+	head(f, "optic_daemon_start_time_seconds", "gauge",
+	     "When opticd started, seconds since the epoch.");
+	fprintf(f, "optic_daemon_start_time_seconds %llu\n",
+		(unsigned long long)m->start_time);
+
+	head(f, "optic_poll_duration_seconds", "histogram",
+	     "Time one poll of every module took.");
+	for (int i = 0; i < POLL_BUCKETS; i++) {
+		cum = m->poll_buckets[i];
+		fprintf(f, "optic_poll_duration_seconds_bucket{le=\"%g\"} %llu\n",
+			poll_bucket_le[i], (unsigned long long)cum);
+	}
+	fprintf(f, "optic_poll_duration_seconds_bucket{le=\"+Inf\"} %llu\n",
+		(unsigned long long)m->polls);
+	fprintf(f, "optic_poll_duration_seconds_sum %.9g\n", m->poll_sum);
+	fprintf(f, "optic_poll_duration_seconds_count %llu\n",
+		(unsigned long long)m->polls);
+
+	head(f, "optic_events_total", "counter",
+	     "Driver notifications received on the monitor group, by type.");
+	for (size_t i = 1; i < ARRAY_SIZE(ev_names); i++)
+		fprintf(f, "optic_events_total{type=\"%s\"} %llu\n", ev_names[i],
+			(unsigned long long)m->events[i]);
+	head(f, "optic_driver_connects_total", "counter",
+	     "Connections to the optic driver (the first, and one per driver reload).");
+	fprintf(f, "optic_driver_connects_total %llu\n",
+		(unsigned long long)m->reconnects);
+	head(f, "optic_netlink_errors_total", "counter",
+	     "Failed netlink requests or notification reads.");
+	fprintf(f, "optic_netlink_errors_total %llu\n",
+		(unsigned long long)m->netlink_errors);
+	head(f, "optic_config_reloads_total", "counter",
+	     "Configuration reloads (SIGHUP) by result.");
+	fprintf(f, "optic_config_reloads_total{result=\"success\"} %llu\n",
+		(unsigned long long)m->reloads_ok);
+	fprintf(f, "optic_config_reloads_total{result=\"failure\"} %llu\n",
+		(unsigned long long)m->reloads_failed);
+	for (size_t i = 0; i < m->n_ports; i++)
+		hist += history_memory(&m->cfg->history);
+	head(f, "optic_history_bytes", "gauge",
+	     "Memory held by the per-port monitor history.");
+	fprintf(f, "optic_history_bytes %zu\n", hist);
+}
+
+void metrics_render(const struct manager *m, FILE *f)
+{
+	render_daemon(m, f);
+	render_ports(m, f);
+	render_power(m, f);
+}
+
+int metrics_render_string(const struct manager *m, char **out)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return -errno;
+	metrics_render(m, f);
+	if (fclose(f) != 0) {
+		free(buf);
+		return -ENOMEM;
+	}
+	*out = buf;
+	return (int)len;
+}
+
+int metrics_write_textfile(const struct manager *m, const char *path)
+{
+	_cleanup_free_ char *tmp = NULL;
+	FILE *f;
+	int fd, r;
+
+	if (asprintf(&tmp, "%s.XXXXXX", path) < 0)
+		return -ENOMEM;
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0)
+		return log_errno(errno, "failed to create %s", tmp);
+	f = fdopen(fd, "w");
+	if (!f) {
+		r = -errno;
+		close(fd);
+		unlink(tmp);
+		return log_errno(r, "failed to write %s", tmp);
+	}
+	fchmod(fd, 0644);
+	metrics_render(m, f);
+	if (fclose(f) != 0 || rename(tmp, path) < 0) {
+		r = -errno;
+		unlink(tmp);
+		return log_errno(r, "failed to write %s", path);
+	}
+	return 0;
+}
+
+/* HTTP ----------------------------------------------------------------- */
+
+static enum MHD_Result reply(struct MHD_Connection *c, unsigned int code,
+			     char *body, size_t len, const char *type)
+{
+	struct MHD_Response *resp;
+	enum MHD_Result ret;
+
+	resp = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+	if (!resp) {
+		free(body);
+		return MHD_NO;
+	}
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	ret = MHD_queue_response(c, code, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+static enum MHD_Result handler(void *cls, struct MHD_Connection *c,
+			       const char *url, const char *method,
+			       const char *version, const char *upload_data,
+			       size_t *upload_data_size, void **con_cls)
+{
+	struct metrics_server *s = cls;
+	char *body;
+	int len;
+
+	if (!streq(method, "GET") && !streq(method, "HEAD")) {
+		body = strdup("only GET\n");
+		return body ? reply(c, MHD_HTTP_METHOD_NOT_ALLOWED, body,
+				    strlen(body), "text/plain") : MHD_NO;
+	}
+	if (streq(url, "/metrics")) {
+		len = metrics_render_string(s->m, &body);
+		if (len < 0)
+			return MHD_NO;
+		return reply(c, MHD_HTTP_OK, body, len, CONTENT_TYPE);
+	}
+	if (streq(url, "/")) {
+		body = strdup("<html><body><h1>opticd</h1><a href=\"/metrics\">metrics</a></body></html>\n");
+		return body ? reply(c, MHD_HTTP_OK, body, strlen(body),
+				    "text/html") : MHD_NO;
+	}
+	body = strdup("not found\n");
+	return body ? reply(c, MHD_HTTP_NOT_FOUND, body, strlen(body),
+			    "text/plain") : MHD_NO;
+}
+
+static void rearm(struct metrics_server *s);
+
+static int on_timer(sd_event_source *src, uint64_t usec, void *userdata)
+{
+	struct metrics_server *s = userdata;
+
+	MHD_run(s->d);
+	rearm(s);
+	return 0;
+}
+
+static void rearm(struct metrics_server *s)
+{
+	MHD_UNSIGNED_LONG_LONG to;
+
+	if (MHD_get_timeout(s->d, &to) != MHD_YES) {
+		sd_event_source_set_enabled(s->timer, SD_EVENT_OFF);
+		return;
+	}
+	if (!s->timer) {
+		if (sd_event_add_time_relative(s->m->event, &s->timer,
+					       CLOCK_MONOTONIC, to * 1000, 1000,
+					       on_timer, s) < 0)
+			return;
+		return;
+	}
+	sd_event_source_set_time_relative(s->timer, to * 1000);
+	sd_event_source_set_enabled(s->timer, SD_EVENT_ONESHOT);
+}
+
+static int on_io(sd_event_source *src, int fd, uint32_t revents, void *userdata)
+{
+	struct metrics_server *s = userdata;
+
+	MHD_run(s->d);
+	rearm(s);
+	return 0;
+}
+
+/* "127.0.0.1:9732", "[::1]:9732", "0.0.0.0:9732" */
+static int parse_listen(const char *spec, struct sockaddr_storage *ss)
+{
+	_cleanup_free_ char *host = strdup(spec);
+	char *colon, *end;
+	unsigned long port;
+
+	if (!host)
+		return -ENOMEM;
+	colon = strrchr(host, ':');
+	if (!colon)
+		return -EINVAL;
+	*colon = '\0';
+	port = strtoul(colon + 1, &end, 10);
+	if (*end || !port || port > 65535)
+		return -EINVAL;
+	memset(ss, 0, sizeof(*ss));
+	if (host[0] == '[') {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+		size_t l = strlen(host);
+
+		if (l < 2 || host[l - 1] != ']')
+			return -EINVAL;
+		host[l - 1] = '\0';
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons(port);
+		if (inet_pton(AF_INET6, host + 1, &s6->sin6_addr) != 1)
+			return -EINVAL;
+	} else {
+		struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons(port);
+		if (inet_pton(AF_INET, host, &s4->sin_addr) != 1)
+			return -EINVAL;
+	}
+	return 0;
+}
+
+int metrics_start(struct manager *m)
+{
+	struct sockaddr_storage ss;
+	const union MHD_DaemonInfo *info;
+	struct metrics_server *s;
+	unsigned int flags = MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+	int r;
+
+	if (!m->cfg->metrics_listen || !*m->cfg->metrics_listen)
+		return 0;
+	r = parse_listen(m->cfg->metrics_listen, &ss);
+	if (r < 0)
+		return log_errno(r, "metrics_listen '%s' is not ADDRESS:PORT",
+				 m->cfg->metrics_listen);
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return log_errno(ENOMEM, "out of memory");
+	s->m = m;
+	if (ss.ss_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	s->d = MHD_start_daemon(flags, 0, NULL, NULL, handler, s,
+				MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+				MHD_OPTION_CONNECTION_LIMIT, 32,
+				MHD_OPTION_CONNECTION_TIMEOUT, 10,
+				MHD_OPTION_END);
+	if (!s->d) {
+		free(s);
+		return log_errno(EADDRNOTAVAIL,
+				 "failed to serve metrics on %s",
+				 m->cfg->metrics_listen);
+	}
+	info = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_EPOLL_FD);
+	if (!info) {
+		MHD_stop_daemon(s->d);
+		free(s);
+		return log_errno(EIO, "libmicrohttpd gave no epoll fd");
+	}
+	r = sd_event_add_io(m->event, &s->io, info->epoll_fd, EPOLLIN, on_io, s);
+	if (r < 0) {
+		MHD_stop_daemon(s->d);
+		free(s);
+		return log_errno(r, "failed to watch the metrics socket");
+	}
+	m->metrics = s;
+	log_event(LOG_INFO, 0, NULL, -1, NULL, NULL,
+		  "serving metrics on http://%s/metrics", m->cfg->metrics_listen);
+	return 0;
+}
+
+void metrics_stop(struct manager *m)
+{
+	struct metrics_server *s = m->metrics;
+
+	if (!s)
+		return;
+	sd_event_source_disable_unref(s->io);
+	sd_event_source_disable_unref(s->timer);
+	MHD_stop_daemon(s->d);
+	free(s);
+	m->metrics = NULL;
+}
+
+int metrics_reconfigure(struct manager *m, const struct config *old)
+{
+	if (old && streq(old->metrics_listen, m->cfg->metrics_listen))
+		return 0;
+	metrics_stop(m);
+	return metrics_start(m);
+}

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Prometheus text exposition (format 0.0.4) of the manager's state, served
+ * by libmicrohttpd inside the sd-event loop (epoll mode, no threads) and
+ * optionally written to a node_exporter textfile. docs/metrics.md lists
+ * every metric.
+ */
+#ifndef OPTICD_METRICS_H
+#define OPTICD_METRICS_H
+
+#include <stdio.h>
+
+struct manager;
+struct config;
+
+/* Write every metric to @f. */
+void metrics_render(const struct manager *m, FILE *f);
+/* Render into a malloc'ed string; returns its length or -errno. */
+int metrics_render_string(const struct manager *m, char **out);
+
+int metrics_start(struct manager *m);
+void metrics_stop(struct manager *m);
+/* Restart the server when the listen address changed from @old's. */
+int metrics_reconfigure(struct manager *m, const struct config *old);
+/* Atomically replace @path (write a temporary file, rename). */
+int metrics_write_textfile(const struct manager *m, const char *path);
+
+#endif /* OPTICD_METRICS_H */

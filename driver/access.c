@@ -1,0 +1,1197 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * optic: register access to a module's management interface.
+ *
+ * The module memory is a 128-byte lower page that is always mapped and a
+ * 128-byte upper window (bytes 128-255) onto the page (and for CMIS banked
+ * pages, the bank) written to bytes 127 (and 126) of the lower page. Every
+ * function here runs under mod->lock so that a page select and the access it
+ * prepares are never separated by another user's select.
+ */
+#include <linux/delay.h>
+#include <linux/errno.h>
+#include <linux/jiffies.h>
+#include <linux/kernel.h>
+#include <linux/module.h>
+#include <linux/string.h>
+
+#include "optic.h"
+
+static unsigned int write_timeout_ms = 100;
+module_param(write_timeout_ms, uint, 0644);
+MODULE_PARM_DESC(write_timeout_ms,
+		 "Longest wait for a module to complete a write (ms, default 100)");
+
+/* SFF-8024 Table 4-1 identifiers and the management interface they use. */
+static enum optic_spec optic_spec_of(u8 id)
+{
+	switch (id) {
+	case 0x03:		/* SFP/SFP+/SFP28 */
+		return OPTIC_SPEC_SFF8472;
+	case 0x0c:		/* QSFP (INF-8438) */
+	case 0x0d:		/* QSFP+ (SFF-8636/8436) */
+	case 0x11:		/* QSFP28 */
+		return OPTIC_SPEC_SFF8636;
+	case 0x18:		/* QSFP-DD */
+	case 0x19:		/* OSFP */
+	case 0x1b:		/* DSFP */
+	case 0x1e:		/* QSFP+ or later with CMIS (QSFP112) */
+	case 0x1f:		/* SFP-DD with CMIS */
+	case 0x20:		/* SFP+ and later with CMIS */
+	case 0x21:		/* OSFP-XD with CMIS */
+	case 0x22:		/* OIF-ELSFP with CMIS */
+	case 0x23:		/* CDFP x4 with CMIS */
+	case 0x24:		/* CDFP x8 with CMIS */
+	case 0x25:		/* CDFP x16 with CMIS */
+		return OPTIC_SPEC_CMIS;
+	default:
+		return OPTIC_SPEC_UNKNOWN;
+	}
+}
+
+static u8 optic_lanes_of(u8 id, enum optic_spec spec)
+{
+	switch (id) {
+	case 0x18:
+	case 0x19:
+	case 0x24:
+		return 8;
+	case 0x1b:
+	case 0x1f:
+		return 2;
+	case 0x20:
+		return 1;
+	}
+	switch (spec) {
+	case OPTIC_SPEC_CMIS:
+	case OPTIC_SPEC_SFF8636:
+		return 4;
+	case OPTIC_SPEC_SFF8472:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+int optic_access_init(struct optic_module *mod)
+{
+	struct i2c_adapter *adap = mod->client->adapter;
+
+	if (i2c_check_functionality(adap, I2C_FUNC_I2C)) {
+		mod->xfer = OPTIC_XFER_I2C;
+		mod->read_max = OPTIC_PAGE_LEN;
+		if (adap->quirks && adap->quirks->max_read_len)
+			mod->read_max = min_t(unsigned int, mod->read_max,
+					      adap->quirks->max_read_len);
+		if (adap->quirks && adap->quirks->max_comb_2nd_msg_len)
+			mod->read_max = min_t(unsigned int, mod->read_max,
+					      adap->quirks->max_comb_2nd_msg_len);
+	} else if (i2c_check_functionality(adap, I2C_FUNC_SMBUS_READ_I2C_BLOCK |
+					   I2C_FUNC_SMBUS_WRITE_I2C_BLOCK)) {
+		mod->xfer = OPTIC_XFER_SMBUS_BLOCK;
+		mod->read_max = I2C_SMBUS_BLOCK_MAX;
+	} else if (i2c_check_functionality(adap, I2C_FUNC_SMBUS_BYTE_DATA)) {
+		mod->xfer = OPTIC_XFER_SMBUS_BYTE;
+		mod->read_max = 1;
+	} else {
+		return -EOPNOTSUPP;
+	}
+	if (!mod->read_max)
+		mod->read_max = 1;
+	mod->cur_page[0] = -1;
+	mod->cur_page[1] = -1;
+	mod->cur_bank = -1;
+	return 0;
+}
+
+static struct i2c_client *optic_client(struct optic_module *mod, u8 i2c_addr)
+{
+	return i2c_addr == OPTIC_ADDR_A2 ? mod->a2 : mod->client;
+}
+
+static int optic_hw_read(struct optic_module *mod, struct i2c_client *client,
+			 unsigned int offset, u8 *buf, size_t len)
+{
+	while (len) {
+		size_t chunk = min_t(size_t, len, mod->read_max);
+		u8 off = offset;
+		int ret;
+
+		switch (mod->xfer) {
+		case OPTIC_XFER_I2C: {
+			struct i2c_msg msgs[2] = {
+				{ .addr = client->addr, .len = 1, .buf = &off },
+				{ .addr = client->addr, .flags = I2C_M_RD,
+				  .len = chunk, .buf = buf },
+			};
+
+			ret = i2c_transfer(client->adapter, msgs, 2);
+			if (ret >= 0)
+				ret = ret == 2 ? 0 : -EIO;
+			break;
+		}
+		case OPTIC_XFER_SMBUS_BLOCK:
+			ret = i2c_smbus_read_i2c_block_data(client, off, chunk,
+							    buf);
+			if (ret >= 0)
+				ret = ret == chunk ? 0 : -EIO;
+			break;
+		default:
+			ret = i2c_smbus_read_byte_data(client, off);
+			if (ret >= 0) {
+				*buf = ret;
+				ret = 0;
+			}
+			break;
+		}
+		if (ret) {
+			mod->xfer_errors++;
+			return ret;
+		}
+		buf += chunk;
+		offset += chunk;
+		len -= chunk;
+	}
+	return 0;
+}
+
+/*
+ * CMIS 5.2 section 5.2 and SFF-8636 section 5.2 (tWR): after a write the
+ * module may NACK its address until it has committed the data. Poll with a
+ * one-byte read of byte 0 until it answers, within write_timeout_ms.
+ */
+static int optic_wait_write(struct optic_module *mod, struct i2c_client *client)
+{
+	unsigned long deadline = jiffies +
+				 msecs_to_jiffies(READ_ONCE(write_timeout_ms));
+	u8 byte;
+	int ret;
+
+	for (;;) {
+		ret = optic_hw_read(mod, client, 0, &byte, 1);
+		if (!ret)
+			return 0;
+		if (time_after(jiffies, deadline))
+			return ret == -ENXIO ? -ETIMEDOUT : ret;
+		usleep_range(500, 1000);
+	}
+}
+
+static int optic_hw_write_nowait(struct optic_module *mod,
+				 struct i2c_client *client,
+				 unsigned int offset, const u8 *buf, size_t len)
+{
+	u8 msgbuf[1 + OPTIC_EEPROM_WRITE_MAX];
+	int ret = 0;
+	size_t i;
+
+	if (len > OPTIC_EEPROM_WRITE_MAX)
+		return -EINVAL;
+
+	switch (mod->xfer) {
+	case OPTIC_XFER_I2C: {
+		struct i2c_msg msg = {
+			.addr = client->addr, .len = len + 1, .buf = msgbuf,
+		};
+
+		msgbuf[0] = offset;
+		memcpy(msgbuf + 1, buf, len);
+		ret = i2c_transfer(client->adapter, &msg, 1);
+		if (ret >= 0)
+			ret = ret == 1 ? 0 : -EIO;
+		break;
+	}
+	case OPTIC_XFER_SMBUS_BLOCK:
+		ret = i2c_smbus_write_i2c_block_data(client, offset, len, buf);
+		break;
+	default:
+		for (i = 0; i < len && !ret; i++) {
+			ret = i2c_smbus_write_byte_data(client, offset + i,
+							buf[i]);
+			if (!ret && i + 1 < len)
+				ret = optic_wait_write(mod, client);
+		}
+		break;
+	}
+	if (ret)
+		mod->xfer_errors++;
+	return ret;
+}
+
+static int optic_hw_write(struct optic_module *mod, struct i2c_client *client,
+			  unsigned int offset, const u8 *buf, size_t len)
+{
+	int ret;
+
+	ret = optic_hw_write_nowait(mod, client, offset, buf, len);
+	return ret ?: optic_wait_write(mod, client);
+}
+
+static void optic_invalidate_select(struct optic_module *mod)
+{
+	mod->cur_page[0] = -1;
+	mod->cur_page[1] = -1;
+	mod->cur_bank = -1;
+}
+
+static bool optic_page_banked(struct optic_module *mod, u8 page)
+{
+	return mod->ident.spec == OPTIC_SPEC_CMIS &&
+	       page >= OPTIC_FIRST_BANKED_PAGE;
+}
+
+/* Whether the upper window of @loc exists on this module. */
+static int optic_check_page(struct optic_module *mod,
+			    const struct optic_loc *loc)
+{
+	if (loc->i2c_addr == OPTIC_ADDR_A2) {
+		if (mod->ident.spec != OPTIC_SPEC_SFF8472 || !mod->a2 ||
+		    !mod->ident.has_a2)
+			return -EOPNOTSUPP;
+		if (loc->page && !mod->ident.a2_paged)
+			return -EOPNOTSUPP;
+	} else if (mod->ident.spec == OPTIC_SPEC_SFF8472 || mod->ident.flat) {
+		/* SFF-8472 A0h is 256 flat bytes; flat modules have page 0. */
+		if (loc->page)
+			return -EOPNOTSUPP;
+	}
+	if (loc->bank && !optic_page_banked(mod, loc->page))
+		return loc->page >= OPTIC_FIRST_BANKED_PAGE ? -EOPNOTSUPP : 0;
+	return 0;
+}
+
+/* Map the page (and bank) of @loc into the upper window. */
+static int optic_select(struct optic_module *mod, const struct optic_loc *loc)
+{
+	struct i2c_client *client = optic_client(mod, loc->i2c_addr);
+	int idx = loc->i2c_addr == OPTIC_ADDR_A2;
+	u8 sel[2] = { loc->bank, loc->page };
+	int ret;
+
+	if (loc->i2c_addr == OPTIC_ADDR_A2) {
+		if (!mod->ident.a2_paged)
+			return 0;
+	} else if (mod->ident.spec == OPTIC_SPEC_SFF8472 || mod->ident.flat) {
+		/* No page register: never write byte 127 of a flat module. */
+		return 0;
+	}
+
+	if (optic_page_banked(mod, loc->page)) {
+		if (mod->cur_page[0] == loc->page &&
+		    mod->cur_bank == loc->bank)
+			return 0;
+		/*
+		 * CMIS 5.2 section 8.2.13: bank and page are written together
+		 * in one two-byte write so the module never maps a
+		 * bank/page pair the host did not ask for.
+		 */
+		ret = optic_hw_write(mod, client, OPTIC_BANK_SELECT, sel, 2);
+	} else {
+		if (mod->cur_page[idx] == loc->page)
+			return 0;
+		ret = optic_hw_write(mod, client, OPTIC_PAGE_SELECT, &sel[1], 1);
+	}
+	mod->page_selects++;
+	if (ret) {
+		optic_invalidate_select(mod);
+		return ret;
+	}
+	mod->cur_page[idx] = loc->page;
+	if (optic_page_banked(mod, loc->page))
+		mod->cur_bank = loc->bank;
+	return 0;
+}
+
+/* The cache slot that holds [offset, offset + len) of @loc, if any. */
+static struct optic_cache_slot *
+optic_cache_find(struct optic_module *mod, const struct optic_loc *loc,
+		 unsigned int offset, size_t len)
+{
+	unsigned int page = offset < OPTIC_PAGE_LEN ? 0 : loc->page;
+	int i;
+
+	for (i = 0; i < OPTIC_CACHE_SLOTS; i++) {
+		struct optic_cache_slot *s = &mod->cache[i];
+
+		if (!s->len || s->i2c_addr != loc->i2c_addr || s->page != page)
+			continue;
+		if (offset >= s->start && offset + len <= s->start + s->len)
+			return s;
+	}
+	return NULL;
+}
+
+/*
+ * Latched flag registers, clear-on-read in the module. Bits read from them
+ * are raised as events and accumulated per consumer (optic_consumer).
+ */
+struct optic_flag_region {
+	enum optic_spec spec;
+	u8 page;		/* upper page; 0 for lower page bytes */
+	u8 start;
+	u8 len;
+	u8 base;		/* index in optic_module.latched[] */
+};
+
+static const struct optic_flag_region optic_flag_regions[] = {
+	/* CMIS 5.2 Table 8-9: module flags, lower page bytes 8-11. */
+	{ OPTIC_SPEC_CMIS, 0x00, 8, 4, 0 },
+	/* CMIS 5.2 Table 8-77: lane flags, page 11h bytes 134-153, bank 0. */
+	{ OPTIC_SPEC_CMIS, 0x11, 134, 20, 4 },
+	/* SFF-8636 Tables 6-4 to 6-7: interrupt flags, bytes 3-14. */
+	{ OPTIC_SPEC_SFF8636, 0x00, 3, 12, 0 },
+};
+
+static void optic_flags_observe(struct optic_module *mod,
+				const struct optic_loc *loc,
+				unsigned int offset, u8 *buf, size_t len,
+				enum optic_consumer cons)
+{
+	const struct optic_flag_region *r;
+	unsigned int i, from, to, idx;
+	int c;
+
+	if (loc->i2c_addr != OPTIC_ADDR_A0 || mod->ident.flat)
+		return;
+	for (r = optic_flag_regions;
+	     r < optic_flag_regions + ARRAY_SIZE(optic_flag_regions); r++) {
+		if (r->spec != mod->ident.spec)
+			continue;
+		if (r->start >= OPTIC_PAGE_LEN &&
+		    (loc->page != r->page || loc->bank))
+			continue;
+		from = max_t(unsigned int, offset, r->start);
+		to = min_t(unsigned int, offset + len, r->start + r->len);
+		for (i = from; i < to; i++) {
+			u8 *v = &buf[i - offset];
+
+			idx = r->base + i - r->start;
+			if (*v)
+				optic_event_flag(mod, r->start < OPTIC_PAGE_LEN ?
+						 0 : r->page, i, *v);
+			for (c = 0; c < OPTIC_CONS_NR; c++)
+				mod->latched[c][idx] |= *v;
+			if (cons < OPTIC_CONS_NR) {
+				*v = mod->latched[cons][idx];
+				mod->latched[cons][idx] = 0;
+			}
+		}
+	}
+}
+
+/* Read within one half (lower or upper) of the map. */
+static int optic_read_half(struct optic_module *mod,
+			   const struct optic_loc *loc, unsigned int offset,
+			   u8 *buf, size_t len, enum optic_consumer cons)
+{
+	struct i2c_client *client = optic_client(mod, loc->i2c_addr);
+	struct optic_cache_slot *slot;
+	int ret;
+
+	slot = optic_cache_find(mod, loc, offset, len);
+	if (slot && slot->valid) {
+		memcpy(buf, slot->data + (offset - slot->start), len);
+		return 0;
+	}
+	if (offset >= OPTIC_PAGE_LEN) {
+		ret = optic_select(mod, loc);
+		if (ret)
+			return ret;
+	}
+	ret = optic_hw_read(mod, client, offset, buf, len);
+	if (ret) {
+		optic_invalidate_select(mod);
+		return ret;
+	}
+	if (mod->identified)
+		optic_flags_observe(mod, loc, offset, buf, len, cons);
+	return 0;
+}
+
+/**
+ * optic_read_for - read bytes of the module memory map
+ * @mod: the module, its lock held
+ * @loc: device (A0h/A2h) and page/bank mapped at offsets 128-255
+ * @offset: first byte, 0-255
+ * @buf: destination
+ * @len: bytes, offset + len <= 256
+ * @cons: who reads: latched flags accumulated for @cons are delivered
+ *	(and cleared) instead of the module's bare value
+ *
+ * Static content comes from the per-insertion cache, the rest from the
+ * module. Return: 0 or a negative errno (-EOPNOTSUPP for a page the module
+ * does not have, -ENODEV after remove, bus errors as the adapter gives them).
+ */
+int optic_read_for(struct optic_module *mod, const struct optic_loc *loc,
+		   unsigned int offset, u8 *buf, size_t len,
+		   enum optic_consumer cons)
+{
+	size_t part;
+	int ret;
+
+	lockdep_assert_held(&mod->lock);
+	if (mod->gone)
+		return -ENODEV;
+	if (!len || offset + len > OPTIC_EEPROM_PAGE_SIZE)
+		return -EINVAL;
+	if (!optic_client(mod, loc->i2c_addr))
+		return -EOPNOTSUPP;
+	if (offset + len > OPTIC_PAGE_LEN && mod->identified) {
+		ret = optic_check_page(mod, loc);
+		if (ret)
+			return ret;
+	}
+
+	if (offset < OPTIC_PAGE_LEN) {
+		part = min_t(size_t, len, OPTIC_PAGE_LEN - offset);
+		ret = optic_read_half(mod, loc, offset, buf, part, cons);
+		if (ret)
+			return ret;
+		offset += part;
+		buf += part;
+		len -= part;
+	}
+	if (len)
+		return optic_read_half(mod, loc, offset, buf, len, cons);
+	return 0;
+}
+
+/* optic_read_for() for the driver's own use. */
+int optic_read(struct optic_module *mod, const struct optic_loc *loc,
+	       unsigned int offset, u8 *buf, size_t len)
+{
+	return optic_read_for(mod, loc, offset, buf, len, OPTIC_CONS_NONE);
+}
+
+static void optic_cache_fill(struct optic_module *mod,
+			     struct optic_cache_slot *s)
+{
+	struct optic_loc loc = { .i2c_addr = s->i2c_addr, .page = s->page };
+
+	s->valid = false;
+	if (!optic_read_half(mod, &loc, s->start, s->data, s->len,
+			     OPTIC_CONS_NONE))
+		s->valid = true;
+}
+
+/**
+ * optic_write - write bytes of the module memory map
+ * @mod: the module, its lock held
+ * @loc: device and page/bank
+ * @offset: first byte, 0-255
+ * @buf: data
+ * @len: 1 to OPTIC_EEPROM_WRITE_MAX bytes, within one half of the map
+ *
+ * Waits for the module to complete the write. Writes to the bank/page
+ * select bytes are seen and drop the driver's knowledge of the mapping;
+ * writes to cached content refresh the cache.
+ */
+int optic_write(struct optic_module *mod, const struct optic_loc *loc,
+		unsigned int offset, const u8 *buf, size_t len)
+{
+	struct i2c_client *client = optic_client(mod, loc->i2c_addr);
+	struct optic_cache_slot *slot;
+	unsigned int end = offset + len;
+	int ret, i;
+
+	lockdep_assert_held(&mod->lock);
+	if (mod->gone)
+		return -ENODEV;
+	if (!client)
+		return -EOPNOTSUPP;
+	/* CMIS 5.2 section 5.2.2.2: at most 8 bytes, never across a page. */
+	if (!len || len > OPTIC_EEPROM_WRITE_MAX || end > OPTIC_EEPROM_PAGE_SIZE ||
+	    (offset < OPTIC_PAGE_LEN && end > OPTIC_PAGE_LEN))
+		return -EINVAL;
+
+	if (offset >= OPTIC_PAGE_LEN) {
+		if (mod->identified) {
+			ret = optic_check_page(mod, loc);
+			if (ret)
+				return ret;
+		}
+		ret = optic_select(mod, loc);
+		if (ret)
+			return ret;
+	}
+	ret = optic_hw_write(mod, client, offset, buf, len);
+	if (ret || (offset < OPTIC_PAGE_LEN && end > OPTIC_BANK_SELECT))
+		optic_invalidate_select(mod);
+	if (ret)
+		return ret;
+
+	for (i = 0; i < OPTIC_CACHE_SLOTS; i++) {
+		unsigned int page = offset < OPTIC_PAGE_LEN ? 0 : loc->page;
+
+		slot = &mod->cache[i];
+		if (slot->len && slot->i2c_addr == loc->i2c_addr &&
+		    slot->page == page && offset < slot->start + slot->len &&
+		    end > slot->start)
+			optic_cache_fill(mod, slot);
+	}
+	return 0;
+}
+
+static void optic_copy_str(char *dst, const u8 *src, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		dst[i] = (src[i] >= 0x20 && src[i] < 0x7f) ? src[i] : ' ';
+	while (len && dst[len - 1] == ' ')
+		len--;
+	dst[len] = '\0';
+}
+
+/* Offsets of the identity strings, SFF-8472 A0h or the upper page 00h. */
+struct optic_ident_layout {
+	u8 name, pn, rev, rev_len, sn, date;
+};
+
+/* CMIS 5.2 Table 8-24; SFF-8636 Table 6-15; SFF-8472 Table 4-1. */
+static const struct optic_ident_layout optic_layout_cmis = {
+	.name = 129, .pn = 148, .rev = 164, .rev_len = 2, .sn = 166, .date = 182,
+};
+
+static const struct optic_ident_layout optic_layout_sff8636 = {
+	.name = 148, .pn = 168, .rev = 184, .rev_len = 2, .sn = 196, .date = 212,
+};
+
+static const struct optic_ident_layout optic_layout_sff8472 = {
+	.name = 20, .pn = 40, .rev = 56, .rev_len = 4, .sn = 68, .date = 84,
+};
+
+static const u8 *optic_slot_at(const struct optic_cache_slot *s, u8 offset)
+{
+	return &s->data[offset - s->start];
+}
+
+static void optic_cache_add(struct optic_module *mod, int *n, u8 i2c_addr,
+			    u8 page, u8 start, u8 len)
+{
+	struct optic_cache_slot *s = &mod->cache[(*n)++];
+
+	s->i2c_addr = i2c_addr;
+	s->page = page;
+	s->start = start;
+	s->len = len;
+	optic_cache_fill(mod, s);
+}
+
+/**
+ * optic_forget - drop everything known about the plugged module
+ * @mod: the module, its lock held
+ */
+void optic_forget(struct optic_module *mod)
+{
+	lockdep_assert_held(&mod->lock);
+	mod->identified = false;
+	memset(&mod->ident, 0, sizeof(mod->ident));
+	memset(mod->cache, 0, sizeof(mod->cache));
+	memset(mod->latched, 0, sizeof(mod->latched));
+	memset(mod->last_dp, 0, sizeof(mod->last_dp));
+	mod->last_state = OPTIC_STATE_UNKNOWN;
+	optic_invalidate_select(mod);
+}
+
+/**
+ * optic_identify - identify the plugged module and fill the static cache
+ * @mod: the module, its lock held
+ *
+ * Called at probe and on every insertion. Return: 0, -ENXIO when the cage
+ * is empty, or another negative errno.
+ */
+int optic_identify(struct optic_module *mod)
+{
+	const struct optic_ident_layout *lay;
+	struct optic_ident *id = &mod->ident;
+	u8 low[3], opt[2];
+	int n = 0, ret;
+
+	lockdep_assert_held(&mod->lock);
+	if (mod->gone)
+		return -ENODEV;
+	optic_forget(mod);
+
+	ret = optic_hw_read(mod, mod->client, 0, low, sizeof(low));
+	if (ret) {
+		optic_invalidate_select(mod);
+		mod->present = false;
+		return ret;
+	}
+	mod->present = true;
+	id->id = low[0];
+	id->spec = optic_spec_of(low[0]);
+
+	switch (id->spec) {
+	case OPTIC_SPEC_CMIS:
+		id->rev = low[1];
+		/* CMIS 5.2 Table 8-4: byte 2 bit 7, flat memory. */
+		id->flat = low[2] & BIT(7);
+		optic_cache_add(mod, &n, OPTIC_ADDR_A0, 0x00, 128, 128);
+		if (!id->flat) {
+			optic_cache_add(mod, &n, OPTIC_ADDR_A0, 0x01, 128, 128);
+			optic_cache_add(mod, &n, OPTIC_ADDR_A0, 0x02, 128, 128);
+		}
+		lay = &optic_layout_cmis;
+		break;
+	case OPTIC_SPEC_SFF8636:
+		id->rev = low[1];
+		/* SFF-8636 Table 6-2: byte 2 bit 2, flat memory. */
+		id->flat = low[2] & BIT(2);
+		optic_cache_add(mod, &n, OPTIC_ADDR_A0, 0x00, 128, 128);
+		if (!id->flat)	/* page 03h: thresholds */
+			optic_cache_add(mod, &n, OPTIC_ADDR_A0, 0x03, 128, 128);
+		lay = &optic_layout_sff8636;
+		break;
+	case OPTIC_SPEC_SFF8472:
+		optic_cache_add(mod, &n, OPTIC_ADDR_A0, 0, 0, 128);
+		optic_cache_add(mod, &n, OPTIC_ADDR_A0, 0, 128, 128);
+		ret = optic_read(mod, &(struct optic_loc){ OPTIC_ADDR_A0 },
+				 92, opt, 1);
+		if (!ret)
+			ret = optic_read(mod, &(struct optic_loc){ OPTIC_ADDR_A0 },
+					 94, &id->rev, 1);
+		if (!ret)
+			ret = optic_read(mod, &(struct optic_loc){ OPTIC_ADDR_A0 },
+					 64, &opt[1], 1);
+		if (ret)
+			goto err;
+		/* SFF-8472 Table 8-3: byte 92 bit 6, diagnostics at A2h. */
+		id->has_a2 = (opt[0] & BIT(6)) && mod->a2;
+		/* SFF-8472 Table 8-3: byte 64 bit 4, A2h byte 127 pages. */
+		id->a2_paged = id->has_a2 && (opt[1] & BIT(4));
+		if (id->has_a2)	/* thresholds and calibration, 0-95 */
+			optic_cache_add(mod, &n, OPTIC_ADDR_A2, 0, 0, 96);
+		lay = &optic_layout_sff8472;
+		break;
+	default:
+		/* Unknown map: never write a page select to it. */
+		id->flat = true;
+		lay = NULL;
+		break;
+	}
+	id->lanes = optic_lanes_of(id->id, id->spec);
+
+	if (lay) {
+		struct optic_cache_slot *s;
+
+		/* The strings sit in one cached half: A0h lower or page 00h. */
+		s = optic_cache_find(mod, &(struct optic_loc){ OPTIC_ADDR_A0 },
+				     lay->name, 1);
+		if (!s || !s->valid) {
+			ret = -EIO;
+			goto err;
+		}
+		optic_copy_str(id->vendor_name, optic_slot_at(s, lay->name), 16);
+		optic_copy_str(id->vendor_pn, optic_slot_at(s, lay->pn), 16);
+		optic_copy_str(id->vendor_rev, optic_slot_at(s, lay->rev),
+			       lay->rev_len);
+		optic_copy_str(id->vendor_sn, optic_slot_at(s, lay->sn), 16);
+		optic_copy_str(id->date_code, optic_slot_at(s, lay->date), 8);
+	}
+	mod->identified = true;
+	mod->generation++;
+	return 0;
+
+err:
+	optic_forget(mod);
+	return ret;
+}
+
+static bool optic_is_nack(int err)
+{
+	return err == -ENXIO || err == -EREMOTEIO;
+}
+
+/**
+ * optic_track_state - follow module and data-path states
+ * @mod: the module, its lock held
+ * @report: raise events for changes (false right after insertion)
+ */
+void optic_track_state(struct optic_module *mod, bool report)
+{
+	struct optic_loc loc = { .i2c_addr = OPTIC_ADDR_A0, .page = 0x11 };
+	u8 dp[OPTIC_MAX_LANES / 2], v;
+	int state, lane, lanes;
+
+	lockdep_assert_held(&mod->lock);
+	state = optic_module_state(mod);
+	if (state >= 0 && state != mod->last_state) {
+		if (report)
+			optic_event_state(mod, OPTIC_EVENT_MODULE_STATE, -1,
+					  mod->last_state, state);
+		mod->last_state = state;
+	}
+	if (mod->ident.spec != OPTIC_SPEC_CMIS || mod->ident.flat)
+		return;
+	lanes = min_t(int, mod->ident.lanes, OPTIC_MAX_LANES);
+	/* CMIS 5.2 Table 8-78: DPStateHostLane, page 11h bytes 128-131. */
+	if (!lanes || optic_read(mod, &loc, 128, dp, DIV_ROUND_UP(lanes, 2)))
+		return;
+	for (lane = 0; lane < lanes; lane++) {
+		v = (dp[lane / 2] >> (4 * (lane % 2))) & 0xf;
+		if (v == mod->last_dp[lane])
+			continue;
+		if (report)
+			optic_event_state(mod, OPTIC_EVENT_DATAPATH_STATE, lane,
+					  mod->last_dp[lane], v);
+		mod->last_dp[lane] = v;
+	}
+}
+
+/**
+ * optic_read_flags - read every latched flag register of the module
+ * @mod: the module, its lock held
+ *
+ * New bits raise flag events and are kept for the consumers.
+ */
+int optic_read_flags(struct optic_module *mod)
+{
+	const struct optic_flag_region *r;
+	u8 buf[OPTIC_FLAG_BYTES];
+	int ret = 0;
+
+	lockdep_assert_held(&mod->lock);
+	if (!mod->identified || mod->ident.flat)
+		return 0;
+	for (r = optic_flag_regions;
+	     r < optic_flag_regions + ARRAY_SIZE(optic_flag_regions) && !ret;
+	     r++) {
+		struct optic_loc loc = { .i2c_addr = OPTIC_ADDR_A0,
+					 .page = r->page };
+
+		if (r->spec == mod->ident.spec)
+			ret = optic_read(mod, &loc, r->start, buf, r->len);
+	}
+	return ret;
+}
+
+/**
+ * optic_read_flag_bit - one latched flag bit, delivered once to @cons
+ * @mod: the module, its lock held
+ * @loc: device and page of the flag byte
+ * @offset: flag byte
+ * @bit: bit of it
+ * @cons: consumer whose accumulated copy of the bit is returned and cleared
+ *
+ * Bits outside the latched registers (SFF-8472 A2h flags are live) are
+ * returned as read. Return: 0 or 1, or a negative errno.
+ */
+int optic_read_flag_bit(struct optic_module *mod, const struct optic_loc *loc,
+			u8 offset, u8 bit, enum optic_consumer cons)
+{
+	const struct optic_flag_region *r;
+	unsigned int idx;
+	u8 v;
+	int ret;
+
+	ret = optic_read(mod, loc, offset, &v, 1);
+	if (ret)
+		return ret;
+	for (r = optic_flag_regions;
+	     r < optic_flag_regions + ARRAY_SIZE(optic_flag_regions); r++) {
+		if (r->spec != mod->ident.spec || loc->i2c_addr != OPTIC_ADDR_A0 ||
+		    offset < r->start || offset >= r->start + r->len ||
+		    (r->start >= OPTIC_PAGE_LEN &&
+		     (loc->page != r->page || loc->bank)))
+			continue;
+		idx = r->base + offset - r->start;
+		ret = !!(mod->latched[cons][idx] & BIT(bit));
+		mod->latched[cons][idx] &= ~BIT(bit);
+		return ret;
+	}
+	return !!(v & BIT(bit));
+}
+
+static int optic_rmw(struct optic_module *mod, const struct optic_loc *loc,
+		     unsigned int offset, u8 mask, u8 value)
+{
+	u8 v;
+	int ret;
+
+	ret = optic_read(mod, loc, offset, &v, 1);
+	if (ret)
+		return ret;
+	v = (v & ~mask) | (value & mask);
+	return optic_write(mod, loc, offset, &v, 1);
+}
+
+/* CMIS 5.2 Table 8-10, lower page byte 26: module global controls. */
+#define CMIS_GLOBAL_CTRL		26
+#define CMIS_LOWPWR_REQUEST_SW		BIT(4)
+#define CMIS_SOFTWARE_RESET		BIT(3)
+/* SFF-8636 Table 6-10, byte 93: power and reset controls. */
+#define SFF8636_POWER_CTRL		93
+#define SFF8636_POWER_OVERRIDE		BIT(0)
+#define SFF8636_POWER_SET		BIT(1)
+#define SFF8636_SOFTWARE_RESET		BIT(7)
+/* SFF-8636 Table 6-9, byte 86 bits 3-0: Tx4..Tx1 disable. */
+#define SFF8636_TX_DISABLE		86
+/* CMIS 5.2 Table 8-80, page 10h byte 130: OutputDisableTx, lane N bit N-1. */
+#define CMIS_TX_DISABLE			130
+/* SFF-8472 Table 9-11, A2h byte 110 bit 6: Soft TX Disable Select. */
+#define SFF8472_STATUS_CTRL		110
+#define SFF8472_SOFT_TX_DISABLE		BIT(6)
+
+/**
+ * optic_get_lpmode - whether low power is requested
+ * @mod: the module, its lock held
+ *
+ * Return: 0 or 1, or a negative errno.
+ */
+int optic_get_lpmode(struct optic_module *mod)
+{
+	struct optic_loc loc = { .i2c_addr = OPTIC_ADDR_A0 };
+	u8 v;
+	int ret;
+
+	ret = optic_ensure_identified(mod);
+	if (ret)
+		return ret;
+	switch (mod->ident.spec) {
+	case OPTIC_SPEC_CMIS:
+		ret = optic_read(mod, &loc, CMIS_GLOBAL_CTRL, &v, 1);
+		return ret ?: !!(v & CMIS_LOWPWR_REQUEST_SW);
+	case OPTIC_SPEC_SFF8636:
+		ret = optic_read(mod, &loc, SFF8636_POWER_CTRL, &v, 1);
+		if (ret)
+			return ret;
+		v &= SFF8636_POWER_OVERRIDE | SFF8636_POWER_SET;
+		return v == (SFF8636_POWER_OVERRIDE | SFF8636_POWER_SET);
+	default:
+		if (mod->gpio_lpmode)
+			return gpiod_get_value_cansleep(mod->gpio_lpmode);
+		return -EOPNOTSUPP;
+	}
+}
+
+/**
+ * optic_set_lpmode - request low power (or leave it)
+ * @mod: the module, its lock held
+ * @lpmode: true for low power
+ *
+ * Drives the LPMode line when there is one and the module's software
+ * control where the spec has it.
+ */
+int optic_set_lpmode(struct optic_module *mod, bool lpmode)
+{
+	struct optic_loc loc = { .i2c_addr = OPTIC_ADDR_A0 };
+	int ret;
+
+	if (mod->gone)
+		return -ENODEV;
+	if (mod->gpio_lpmode)
+		gpiod_set_value_cansleep(mod->gpio_lpmode, lpmode);
+	ret = optic_ensure_identified(mod);
+	if (ret)
+		return ret;
+	switch (mod->ident.spec) {
+	case OPTIC_SPEC_CMIS:
+		return optic_rmw(mod, &loc, CMIS_GLOBAL_CTRL,
+				 CMIS_LOWPWR_REQUEST_SW,
+				 lpmode ? CMIS_LOWPWR_REQUEST_SW : 0);
+	case OPTIC_SPEC_SFF8636:
+		return optic_rmw(mod, &loc, SFF8636_POWER_CTRL,
+				 SFF8636_POWER_OVERRIDE | SFF8636_POWER_SET,
+				 SFF8636_POWER_OVERRIDE |
+				 (lpmode ? SFF8636_POWER_SET : 0));
+	default:
+		return mod->gpio_lpmode ? 0 : -EOPNOTSUPP;
+	}
+}
+
+/* Where the TX disable bits of this module live. */
+static int optic_tx_disable_reg(struct optic_module *mod,
+				struct optic_loc *loc, unsigned int *offset)
+{
+	memset(loc, 0, sizeof(*loc));
+	loc->i2c_addr = OPTIC_ADDR_A0;
+	switch (mod->ident.spec) {
+	case OPTIC_SPEC_CMIS:
+		if (mod->ident.flat)
+			return -EOPNOTSUPP;
+		loc->page = 0x10;
+		*offset = CMIS_TX_DISABLE;
+		return 0;
+	case OPTIC_SPEC_SFF8636:
+		*offset = SFF8636_TX_DISABLE;
+		return 0;
+	case OPTIC_SPEC_SFF8472:
+		if (!mod->ident.has_a2)
+			return -EOPNOTSUPP;
+		loc->i2c_addr = OPTIC_ADDR_A2;
+		*offset = SFF8472_STATUS_CTRL;
+		return 0;
+	default:
+		return -EOPNOTSUPP;
+	}
+}
+
+/**
+ * optic_get_tx_disable - transmitters disabled, bit N = lane N
+ * @mod: the module, its lock held
+ * @mask: result
+ */
+int optic_get_tx_disable(struct optic_module *mod, u32 *mask)
+{
+	struct optic_loc loc;
+	unsigned int offset;
+	u8 v;
+	int ret;
+
+	ret = optic_ensure_identified(mod);
+	if (!ret)
+		ret = optic_tx_disable_reg(mod, &loc, &offset);
+	if (!ret)
+		ret = optic_read(mod, &loc, offset, &v, 1);
+	if (ret)
+		return ret;
+	switch (mod->ident.spec) {
+	case OPTIC_SPEC_SFF8636:
+		*mask = v & 0xf;
+		break;
+	case OPTIC_SPEC_SFF8472:
+		*mask = !!(v & SFF8472_SOFT_TX_DISABLE);
+		break;
+	default:
+		*mask = v & (BIT(mod->ident.lanes) - 1);
+		break;
+	}
+	return 0;
+}
+
+/**
+ * optic_set_tx_disable - change the transmitters of the lanes in @mask
+ * @mod: the module, its lock held
+ * @mask: lanes to change, bit N = lane N
+ * @value: new state of those lanes, 1 = disabled
+ *
+ * Return: 0, -ERANGE when @mask names a lane the module lacks, or another
+ * negative errno.
+ */
+int optic_set_tx_disable(struct optic_module *mod, u32 mask, u32 value)
+{
+	struct optic_loc loc;
+	unsigned int offset;
+	int ret;
+
+	ret = optic_ensure_identified(mod);
+	if (!ret)
+		ret = optic_tx_disable_reg(mod, &loc, &offset);
+	if (ret)
+		return ret;
+	if (mask & ~(BIT(mod->ident.lanes) - 1))
+		return -ERANGE;
+	if (mod->ident.spec == OPTIC_SPEC_SFF8472)
+		return optic_rmw(mod, &loc, offset, SFF8472_SOFT_TX_DISABLE,
+				 value & 1 ? SFF8472_SOFT_TX_DISABLE : 0);
+	return optic_rmw(mod, &loc, offset, mask, value);
+}
+
+/**
+ * optic_reset - reset the module
+ * @mod: the module, its lock held
+ *
+ * Pulses ResetL when the cage has the line, else uses the software reset
+ * of CMIS and SFF-8636. The module keeps its identity; volatile state and
+ * the page mapping start over.
+ */
+int optic_reset(struct optic_module *mod)
+{
+	struct optic_loc loc = { .i2c_addr = OPTIC_ADDR_A0 };
+	unsigned int offset;
+	u8 v, bit;
+	int ret;
+
+	if (mod->gone)
+		return -ENODEV;
+	if (mod->gpio_reset) {
+		/* SFF-8679 and the CMIS form factors: ResetL low >= 10 us. */
+		gpiod_set_value_cansleep(mod->gpio_reset, 1);
+		usleep_range(20, 50);
+		gpiod_set_value_cansleep(mod->gpio_reset, 0);
+		optic_invalidate_select(mod);
+		return 0;
+	}
+	ret = optic_ensure_identified(mod);
+	if (ret)
+		return ret;
+	switch (mod->ident.spec) {
+	case OPTIC_SPEC_CMIS:
+		offset = CMIS_GLOBAL_CTRL;
+		bit = CMIS_SOFTWARE_RESET;
+		break;
+	case OPTIC_SPEC_SFF8636:
+		offset = SFF8636_POWER_CTRL;
+		bit = SFF8636_SOFTWARE_RESET;
+		break;
+	default:
+		return -EOPNOTSUPP;
+	}
+	ret = optic_read(mod, &loc, offset, &v, 1);
+	if (ret)
+		return ret;
+	v |= bit;
+	/* The module NACKs while it resets: no completion polling. */
+	ret = optic_hw_write_nowait(mod, mod->client, offset, &v, 1);
+	optic_invalidate_select(mod);
+	return ret;
+}
+
+/**
+ * optic_firmware_version - active firmware major/minor (CMIS bytes 39-40)
+ * @mod: the module, its lock held
+ * @ver: result
+ */
+int optic_firmware_version(struct optic_module *mod, u8 ver[2])
+{
+	struct optic_loc loc = { .i2c_addr = OPTIC_ADDR_A0 };
+	int ret;
+
+	ret = optic_ensure_identified(mod);
+	if (ret)
+		return ret;
+	if (mod->ident.spec != OPTIC_SPEC_CMIS)
+		return -EOPNOTSUPP;
+	/* CMIS 5.2 Table 8-8: ActiveFirmwareMajor/MinorRevision. */
+	return optic_read(mod, &loc, 39, ver, 2);
+}
+
+static void optic_set_absent(struct optic_module *mod)
+{
+	if (mod->identified)
+		optic_event_presence(mod, false);
+	if (mod->present || mod->identified)
+		optic_forget(mod);
+	mod->present = false;
+}
+
+/* Identify a module just found in the cage and announce it. */
+static int optic_arrived(struct optic_module *mod)
+{
+	int ret;
+
+	ret = optic_identify(mod);
+	if (ret)
+		return ret;
+	optic_track_state(mod, false);
+	optic_event_presence(mod, true);
+	return 0;
+}
+
+/**
+ * optic_update_presence - check the cage, (re)identify a new module
+ * @mod: the module, its lock held
+ *
+ * With a presence line its level decides; without, the cage is empty when
+ * the module NACKs byte 0, and a different identifier than the cached one
+ * means the module was swapped. Transitions raise inserted/removed events.
+ * Return: 1 present, 0 empty, or a negative errno.
+ */
+int optic_update_presence(struct optic_module *mod)
+{
+	u8 id;
+	int ret;
+
+	lockdep_assert_held(&mod->lock);
+	if (mod->gone)
+		return -ENODEV;
+
+	if (mod->gpio_presence) {
+		ret = gpiod_get_value_cansleep(mod->gpio_presence);
+		if (ret < 0)
+			return ret;
+		if (!ret) {
+			optic_set_absent(mod);
+			return 0;
+		}
+		mod->present = true;
+		if (mod->identified)
+			return 1;
+		ret = optic_arrived(mod);
+		/* A module that does not answer yet is still present. */
+		mod->present = true;
+		return ret && !optic_is_nack(ret) ? ret : 1;
+	}
+
+	ret = optic_hw_read(mod, mod->client, 0, &id, 1);
+	if (optic_is_nack(ret)) {
+		optic_set_absent(mod);
+		return 0;
+	}
+	if (ret)
+		return ret;
+	if (mod->identified && id == mod->ident.id)
+		return 1;
+	if (mod->identified)
+		optic_set_absent(mod);
+	ret = optic_arrived(mod);
+	if (ret)
+		return optic_is_nack(ret) ? 0 : ret;
+	return 1;
+}
+
+/**
+ * optic_ensure_identified - make sure the plugged module is identified
+ * @mod: the module, its lock held
+ *
+ * Return: 0, -ENXIO for an empty cage (or a module that does not answer),
+ * another negative errno.
+ */
+int optic_ensure_identified(struct optic_module *mod)
+{
+	int ret;
+
+	lockdep_assert_held(&mod->lock);
+	if (mod->gone)
+		return -ENODEV;
+	if (mod->identified)
+		return 0;
+	ret = optic_update_presence(mod);
+	if (ret < 0)
+		return ret;
+	return mod->identified ? 0 : -ENXIO;
+}
+
+/**
+ * optic_module_state - current module state, enum optic_module_state
+ * @mod: the module, its lock held
+ */
+int optic_module_state(struct optic_module *mod)
+{
+	struct optic_loc loc = { .i2c_addr = OPTIC_ADDR_A0 };
+	u8 b[2];
+	int ret;
+
+	lockdep_assert_held(&mod->lock);
+	if (!mod->identified)
+		return OPTIC_STATE_UNKNOWN;
+
+	switch (mod->ident.spec) {
+	case OPTIC_SPEC_CMIS:
+		/* CMIS 5.2 Table 8-6: byte 3 bits 3-1, ModuleState. */
+		ret = optic_read(mod, &loc, 3, b, 1);
+		if (ret)
+			return ret;
+		ret = (b[0] >> 1) & 0x7;
+		return ret >= OPTIC_STATE_LOWPWR && ret <= OPTIC_STATE_FAULT ?
+		       ret : OPTIC_STATE_UNKNOWN;
+	case OPTIC_SPEC_SFF8636:
+		/* SFF-8636 Table 6-2 byte 2 bit 0 Data_Not_Ready. */
+		ret = optic_read(mod, &loc, 2, b, 1);
+		if (!ret)	/* Table 6-10 byte 93: Power_set, override */
+			ret = optic_read(mod, &loc, 93, &b[1], 1);
+		if (ret)
+			return ret;
+		if (b[0] & BIT(0))
+			return OPTIC_STATE_PWRUP;
+		if ((b[1] & 0x3) == 0x3)
+			return OPTIC_STATE_LOWPWR;
+		return OPTIC_STATE_READY;
+	case OPTIC_SPEC_SFF8472:
+		return OPTIC_STATE_READY;
+	default:
+		return OPTIC_STATE_UNKNOWN;
+	}
+}

@@ -1,0 +1,414 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * optic: manager for pluggable optical transceiver modules (CMIS, SFF-8636,
+ * SFF-8472) behind an I2C bus, one i2c client per cage.
+ */
+#include <linux/device.h>
+#include <linux/gpio/consumer.h>
+#include <linux/interrupt.h>
+#include <linux/i2c.h>
+#include <linux/idr.h>
+#include <linux/module.h>
+#include <linux/mod_devicetable.h>
+#include <linux/property.h>
+#include <linux/slab.h>
+
+#include "compat.h"
+#include "optic.h"
+
+/* optic_list_lock protects optic_modules, every bound cage by probe order. */
+DEFINE_MUTEX(optic_list_lock);
+LIST_HEAD(optic_modules);
+static DEFINE_IDA(optic_ida);
+
+static unsigned int poll_ms = 1000;
+module_param(poll_ms, uint, 0644);
+MODULE_PARM_DESC(poll_ms,
+		 "Presence, state and flag poll interval in ms (0: off; default 1000)");
+
+static unsigned int debounce_ms = 50;
+module_param(debounce_ms, uint, 0644);
+MODULE_PARM_DESC(debounce_ms,
+		 "Wait after a presence line edge before acting (ms, default 50)");
+
+static char *port_names[64];
+module_param_array(port_names, charp, NULL, 0444);
+MODULE_PARM_DESC(port_names,
+		 "Port names by driver index (port_names=swp1,swp2,...); default port<N>");
+
+static void optic_module_release(struct kref *kref)
+{
+	struct optic_module *mod = container_of(kref, struct optic_module,
+						kref);
+
+	ida_free(&optic_ida, mod->index);
+	mutex_destroy(&mod->hwmon_lock);
+	mutex_destroy(&mod->lock);
+	kfree(mod);
+}
+
+void optic_module_put(struct optic_module *mod)
+{
+	kref_put(&mod->kref, optic_module_release);
+}
+
+/* Look a module up by index and take a reference; NULL if unknown. */
+struct optic_module *optic_module_get_by_index(u32 index)
+{
+	struct optic_module *mod, *found = NULL;
+
+	mutex_lock(&optic_list_lock);
+	list_for_each_entry(mod, &optic_modules, node) {
+		if (mod->index == index) {
+			kref_get(&mod->kref);
+			found = mod;
+			break;
+		}
+	}
+	mutex_unlock(&optic_list_lock);
+	return found;
+}
+
+/* Look a module up by port name and take a reference; NULL if unknown. */
+struct optic_module *optic_module_get_by_name(const char *name)
+{
+	struct optic_module *mod, *found = NULL;
+
+	mutex_lock(&optic_list_lock);
+	list_for_each_entry(mod, &optic_modules, node) {
+		if (!strcmp(mod->name, name)) {
+			kref_get(&mod->kref);
+			found = mod;
+			break;
+		}
+	}
+	mutex_unlock(&optic_list_lock);
+	return found;
+}
+
+/**
+ * optic_service - presence, module/data-path state and flag service
+ * @mod: the module
+ *
+ * Runs from the poll work and the IntL interrupt thread.
+ */
+void optic_service(struct optic_module *mod)
+{
+	int present;
+
+	mutex_lock(&mod->lock);
+	present = optic_update_presence(mod);
+	if (present > 0 && mod->identified) {
+		optic_track_state(mod, true);
+		optic_read_flags(mod);
+	}
+	mutex_unlock(&mod->lock);
+	optic_hwmon_update(mod);
+}
+
+static void optic_poll_work(struct work_struct *work)
+{
+	struct optic_module *mod = container_of(to_delayed_work(work),
+						struct optic_module, poll);
+	unsigned int ms = READ_ONCE(poll_ms);
+
+	optic_service(mod);
+	mutex_lock(&mod->lock);
+	if (!mod->gone && ms)
+		schedule_delayed_work(&mod->poll, msecs_to_jiffies(ms));
+	mutex_unlock(&mod->lock);
+}
+
+/* Run the service soon, unless the module is going away. */
+static void optic_kick(struct optic_module *mod, unsigned int delay_ms)
+{
+	mutex_lock(&mod->lock);
+	if (!mod->gone)
+		mod_delayed_work(system_wq, &mod->poll,
+				 msecs_to_jiffies(delay_ms));
+	mutex_unlock(&mod->lock);
+}
+
+/* IntL: the module latched a flag or changed state. */
+static irqreturn_t optic_int_thread(int irq, void *data)
+{
+	struct optic_module *mod = data;
+
+	mutex_lock(&mod->lock);
+	if (!mod->gone && mod->identified) {
+		optic_track_state(mod, true);
+		optic_read_flags(mod);
+	}
+	mutex_unlock(&mod->lock);
+	return IRQ_HANDLED;
+}
+
+/* ModPrsL edge: act once the line has settled. */
+static irqreturn_t optic_presence_thread(int irq, void *data)
+{
+	struct optic_module *mod = data;
+
+	optic_kick(mod, READ_ONCE(debounce_ms));
+	return IRQ_HANDLED;
+}
+
+static int optic_gpio_init(struct optic_module *mod)
+{
+	struct device *dev = &mod->client->dev;
+	int irq, ret;
+
+	mod->gpio_presence = devm_gpiod_get_optional(dev, "presence", GPIOD_IN);
+	if (IS_ERR(mod->gpio_presence))
+		return PTR_ERR(mod->gpio_presence);
+	mod->gpio_int = devm_gpiod_get_optional(dev, "interrupt", GPIOD_IN);
+	if (IS_ERR(mod->gpio_int))
+		return PTR_ERR(mod->gpio_int);
+	/* Leave the module running: reset and low power deasserted. */
+	mod->gpio_reset = devm_gpiod_get_optional(dev, "reset", GPIOD_OUT_LOW);
+	if (IS_ERR(mod->gpio_reset))
+		return PTR_ERR(mod->gpio_reset);
+	mod->gpio_lpmode = devm_gpiod_get_optional(dev, "lpmode",
+						   GPIOD_OUT_LOW);
+	if (IS_ERR(mod->gpio_lpmode))
+		return PTR_ERR(mod->gpio_lpmode);
+
+	if (mod->gpio_int) {
+		irq = gpiod_to_irq(mod->gpio_int);
+		if (irq < 0)
+			return dev_err_probe(dev, irq, "interrupt line has no IRQ\n");
+		ret = devm_request_threaded_irq(dev, irq, NULL, optic_int_thread,
+						IRQF_ONESHOT | IRQF_TRIGGER_FALLING,
+						dev_name(dev), mod);
+		if (ret)
+			return dev_err_probe(dev, ret, "cannot request IntL IRQ\n");
+	}
+	if (mod->gpio_presence) {
+		irq = gpiod_to_irq(mod->gpio_presence);
+		/* Without an IRQ the presence line is polled. */
+		if (irq >= 0) {
+			ret = devm_request_threaded_irq(dev, irq, NULL,
+							optic_presence_thread,
+							IRQF_ONESHOT |
+							IRQF_TRIGGER_RISING |
+							IRQF_TRIGGER_FALLING,
+							dev_name(dev), mod);
+			if (ret)
+				dev_warn(dev, "polling presence, no IRQ: %pe\n",
+					 ERR_PTR(ret));
+		}
+	}
+	return 0;
+}
+
+static bool optic_name_valid(const char *name)
+{
+	return *name && strlen(name) < OPTIC_PORT_NAME_LEN &&
+	       !strchr(name, '/') && strcmp(name, ".") && strcmp(name, "..");
+}
+
+/* Caller holds optic_list_lock. */
+static bool optic_name_taken(const char *name)
+{
+	struct optic_module *mod;
+
+	list_for_each_entry(mod, &optic_modules, node)
+		if (!strcmp(mod->name, name))
+			return true;
+	return false;
+}
+
+/**
+ * optic_rename - change the port name (and the class device name)
+ * @mod: the module, lock not held
+ * @name: new name
+ */
+int optic_rename(struct optic_module *mod, const char *name)
+{
+	int ret;
+
+	if (!optic_name_valid(name))
+		return -EINVAL;
+	mutex_lock(&optic_list_lock);
+	if (!strcmp(mod->name, name)) {
+		ret = 0;
+	} else if (optic_name_taken(name)) {
+		ret = -EEXIST;
+	} else {
+		ret = device_rename(mod->dev, name);
+		if (!ret) {
+			mutex_lock(&mod->lock);
+			strscpy(mod->name, name, sizeof(mod->name));
+			mutex_unlock(&mod->lock);
+		}
+	}
+	mutex_unlock(&optic_list_lock);
+	return ret;
+}
+
+static void optic_put_action(void *data)
+{
+	optic_module_put(data);
+}
+
+static int optic_probe(struct i2c_client *client)
+{
+	struct device *dev = &client->dev;
+	struct optic_module *mod;
+	const char *label;
+	int ret;
+
+	mod = kzalloc(sizeof(*mod), GFP_KERNEL);
+	if (!mod)
+		return -ENOMEM;
+	kref_init(&mod->kref);
+	mutex_init(&mod->lock);
+	mutex_init(&mod->hwmon_lock);
+	INIT_LIST_HEAD(&mod->node);
+	INIT_DELAYED_WORK(&mod->poll, optic_poll_work);
+	mod->client = client;
+	mod->bus = client->adapter->nr;
+	mod->addr = client->addr;
+
+	ret = ida_alloc(&optic_ida, GFP_KERNEL);
+	if (ret < 0) {
+		mutex_destroy(&mod->hwmon_lock);
+		mutex_destroy(&mod->lock);
+		kfree(mod);
+		return ret;
+	}
+	mod->index = ret;
+	/* From here on the last reference frees the module and its index. */
+	ret = devm_add_action_or_reset(dev, optic_put_action, mod);
+	if (ret)
+		return ret;
+
+	ret = optic_access_init(mod);
+	if (ret)
+		return dev_err_probe(dev, ret, "adapter lacks I2C and SMBus access\n");
+
+	ret = optic_gpio_init(mod);
+	if (ret)
+		return ret;
+
+	if (!device_property_read_string(dev, "label", &label))
+		strscpy(mod->name, label, sizeof(mod->name));
+	else if (mod->index < ARRAY_SIZE(port_names) && port_names[mod->index])
+		strscpy(mod->name, port_names[mod->index], sizeof(mod->name));
+	if (!optic_name_valid(mod->name))
+		snprintf(mod->name, sizeof(mod->name), "port%u", mod->index);
+
+	/* SFF-8472 diagnostics live at A2h (0x51) of a cage at A0h (0x50). */
+	if (client->addr == OPTIC_ADDR_A0) {
+		mod->a2 = devm_i2c_new_dummy_device(dev, client->adapter,
+						    OPTIC_ADDR_A2);
+		if (IS_ERR(mod->a2)) {
+			dev_dbg(dev, "no A2h client: %pe\n", mod->a2);
+			mod->a2 = NULL;
+		}
+	}
+
+	mutex_lock(&mod->lock);
+	ret = optic_update_presence(mod);
+	mutex_unlock(&mod->lock);
+	if (ret < 0)
+		dev_warn(dev, "cannot identify module: %pe\n", ERR_PTR(ret));
+
+	mutex_lock(&optic_list_lock);
+	if (optic_name_taken(mod->name)) {
+		mutex_unlock(&optic_list_lock);
+		return dev_err_probe(dev, -EEXIST, "port name %s in use\n",
+				     mod->name);
+	}
+	ret = optic_sysfs_add(mod);
+	if (ret) {
+		mutex_unlock(&optic_list_lock);
+		return dev_err_probe(dev, ret, "cannot add class device\n");
+	}
+	list_add_tail(&mod->node, &optic_modules);
+	mutex_unlock(&optic_list_lock);
+
+	i2c_set_clientdata(client, mod);
+	optic_hwmon_update(mod);
+	if (poll_ms)
+		optic_kick(mod, poll_ms);
+	dev_info(dev, "%s: %s module %s %s\n", mod->name,
+		 mod->present ? "present" : "no",
+		 mod->ident.vendor_name, mod->ident.vendor_pn);
+	return 0;
+}
+
+static void optic_remove(struct i2c_client *client)
+{
+	struct optic_module *mod = i2c_get_clientdata(client);
+
+	mutex_lock(&optic_list_lock);
+	list_del_init(&mod->node);
+	mutex_unlock(&optic_list_lock);
+
+	mutex_lock(&mod->lock);
+	if (mod->identified)
+		optic_event_presence(mod, false);
+	mod->gone = true;
+	mutex_unlock(&mod->lock);
+
+	cancel_delayed_work_sync(&mod->poll);
+	optic_hwmon_remove(mod);
+	optic_sysfs_remove(mod);
+}
+
+static const struct i2c_device_id optic_id[] = {
+	{ "optic", 0 },
+	{ }
+};
+MODULE_DEVICE_TABLE(i2c, optic_id);
+
+static const struct of_device_id optic_of_match[] = {
+	{ .compatible = "optic,module" },
+	{ }
+};
+MODULE_DEVICE_TABLE(of, optic_of_match);
+
+static struct i2c_driver optic_driver = {
+	.driver = {
+		.name = OPTIC_DRV_NAME,
+		.of_match_table = optic_of_match,
+	},
+	OPTIC_I2C_PROBE(optic_probe),
+	.remove = optic_remove,
+	.id_table = optic_id,
+};
+
+static int __init optic_init(void)
+{
+	int ret;
+
+	ret = optic_class_init();
+	if (ret)
+		return ret;
+	ret = optic_netlink_init();
+	if (ret)
+		goto err_class;
+	ret = i2c_add_driver(&optic_driver);
+	if (ret)
+		goto err_netlink;
+	return 0;
+
+err_netlink:
+	optic_netlink_exit();
+err_class:
+	optic_class_exit();
+	return ret;
+}
+
+static void __exit optic_exit(void)
+{
+	i2c_del_driver(&optic_driver);
+	optic_netlink_exit();
+	optic_class_exit();
+}
+
+module_init(optic_init);
+module_exit(optic_exit);
+
+MODULE_DESCRIPTION("Pluggable optical transceiver module manager");
+MODULE_LICENSE("GPL");

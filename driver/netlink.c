@@ -1,0 +1,559 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * optic: generic netlink family "optic" (include/uapi/linux/optic.h,
+ * docs/netlink.md). Requests are validated strictly against the per-command
+ * policies below; checks the policies cannot express report the attribute
+ * at fault through extack.
+ */
+#include <linux/atomic.h>
+#include <linux/kernel.h>
+#include <linux/module.h>
+#include <net/genetlink.h>
+
+#include "compat.h"
+#include "optic.h"
+
+static struct genl_family optic_family;
+static atomic64_t optic_event_seq = ATOMIC64_INIT(0);
+
+static const struct nla_policy optic_module_get_policy[OPTIC_A_MODULE_NAME + 1] = {
+	[OPTIC_A_MODULE_INDEX] = { .type = NLA_U32 },
+	[OPTIC_A_MODULE_NAME] = { .type = NLA_NUL_STRING,
+				  .len = OPTIC_PORT_NAME_LEN - 1 },
+};
+
+static const struct nla_policy optic_eeprom_read_policy[OPTIC_A_EEPROM_I2C_ADDR + 1] = {
+	[OPTIC_A_MODULE_INDEX] = { .type = NLA_U32 },
+	[OPTIC_A_MODULE_NAME] = { .type = NLA_NUL_STRING,
+				  .len = OPTIC_PORT_NAME_LEN - 1 },
+	[OPTIC_A_EEPROM_PAGE] = { .type = NLA_U8 },
+	[OPTIC_A_EEPROM_BANK] = { .type = NLA_U8 },
+	[OPTIC_A_EEPROM_OFFSET] = NLA_POLICY_MAX(NLA_U16,
+						 OPTIC_EEPROM_PAGE_SIZE - 1),
+	[OPTIC_A_EEPROM_LENGTH] = NLA_POLICY_RANGE(NLA_U16, 1,
+						   OPTIC_EEPROM_PAGE_SIZE),
+	[OPTIC_A_EEPROM_I2C_ADDR] = NLA_POLICY_RANGE(NLA_U8, OPTIC_ADDR_A0,
+						     OPTIC_ADDR_A2),
+};
+
+static const struct nla_policy optic_eeprom_write_policy[OPTIC_A_EEPROM_I2C_ADDR + 1] = {
+	[OPTIC_A_MODULE_INDEX] = { .type = NLA_U32 },
+	[OPTIC_A_MODULE_NAME] = { .type = NLA_NUL_STRING,
+				  .len = OPTIC_PORT_NAME_LEN - 1 },
+	[OPTIC_A_EEPROM_PAGE] = { .type = NLA_U8 },
+	[OPTIC_A_EEPROM_BANK] = { .type = NLA_U8 },
+	[OPTIC_A_EEPROM_OFFSET] = NLA_POLICY_MAX(NLA_U16,
+						 OPTIC_EEPROM_PAGE_SIZE - 1),
+	[OPTIC_A_EEPROM_DATA] = NLA_POLICY_RANGE(NLA_BINARY, 1,
+						 OPTIC_EEPROM_WRITE_MAX),
+	[OPTIC_A_EEPROM_I2C_ADDR] = NLA_POLICY_RANGE(NLA_U8, OPTIC_ADDR_A0,
+						     OPTIC_ADDR_A2),
+};
+
+static const struct nla_policy optic_module_set_policy[OPTIC_A_RESET + 1] = {
+	[OPTIC_A_MODULE_INDEX] = { .type = NLA_U32 },
+	[OPTIC_A_MODULE_NAME] = { .type = NLA_NUL_STRING,
+				  .len = OPTIC_PORT_NAME_LEN - 1 },
+	[OPTIC_A_LPMODE] = NLA_POLICY_MAX(NLA_U8, 1),
+	[OPTIC_A_TX_DISABLE] = { .type = NLA_U32 },
+	[OPTIC_A_TX_DISABLE_MASK] = { .type = NLA_U32 },
+	[OPTIC_A_RESET] = { .type = NLA_FLAG },
+};
+
+/* The module a doit request names, with a reference, or an ERR_PTR. */
+static struct optic_module *optic_nl_module(struct genl_info *info)
+{
+	struct nlattr *attr = info->attrs[OPTIC_A_MODULE_INDEX];
+	struct optic_module *mod;
+
+	if (attr) {
+		mod = optic_module_get_by_index(nla_get_u32(attr));
+	} else {
+		attr = info->attrs[OPTIC_A_MODULE_NAME];
+		if (!attr) {
+			NL_SET_ERR_MSG(info->extack,
+				       "OPTIC_A_MODULE_INDEX or OPTIC_A_MODULE_NAME required");
+			NL_SET_ERR_ATTR_MISS(info->extack, NULL,
+					     OPTIC_A_MODULE_INDEX);
+			return ERR_PTR(-EINVAL);
+		}
+		mod = optic_module_get_by_name(nla_data(attr));
+	}
+	if (!mod) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attr, "no such module");
+		return ERR_PTR(-ENODEV);
+	}
+	return mod;
+}
+
+/* Report a failed access to the module in extack terms. */
+static int optic_nl_access_err(struct genl_info *info, int err)
+{
+	switch (err) {
+	case -ENXIO:
+	case -EREMOTEIO:
+		NL_SET_ERR_MSG(info->extack, "no module in the cage");
+		break;
+	case -ENODEV:
+		NL_SET_ERR_MSG(info->extack, "module is being removed");
+		break;
+	case -EOPNOTSUPP:
+		NL_SET_ERR_MSG_ATTR(info->extack,
+				    info->attrs[OPTIC_A_EEPROM_PAGE] ?:
+				    info->attrs[OPTIC_A_EEPROM_I2C_ADDR],
+				    "page, bank or address not implemented by the module");
+		break;
+	default:
+		NL_SET_ERR_MSG(info->extack, "module access failed");
+		break;
+	}
+	return err;
+}
+
+static int optic_nl_put_str(struct sk_buff *skb, int type, const char *s)
+{
+	return nla_put_string(skb, type, s);
+}
+
+/* Fill the module attributes; takes mod->lock and refreshes presence. */
+static int optic_nl_fill_module(struct sk_buff *skb, struct optic_module *mod,
+				u32 portid, u32 seq, int flags)
+{
+	const struct optic_ident *id = &mod->ident;
+	int present, state = OPTIC_STATE_UNKNOWN;
+	void *hdr;
+
+	hdr = genlmsg_put(skb, portid, seq, &optic_family, flags,
+			  OPTIC_CMD_MODULE_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+
+	mutex_lock(&mod->lock);
+	present = optic_update_presence(mod);
+	if (present > 0) {
+		state = optic_module_state(mod);
+		if (state < 0)
+			state = OPTIC_STATE_UNKNOWN;
+	}
+	if (nla_put_u32(skb, OPTIC_A_MODULE_INDEX, mod->index) ||
+	    nla_put_string(skb, OPTIC_A_MODULE_NAME, mod->name) ||
+	    nla_put_u8(skb, OPTIC_A_PRESENT, present > 0) ||
+	    nla_put_u32(skb, OPTIC_A_I2C_BUS, mod->bus) ||
+	    nla_put_u16(skb, OPTIC_A_I2C_ADDR, mod->addr))
+		goto nla_fail;
+	if (mod->identified &&
+	    (nla_put_u8(skb, OPTIC_A_IDENTIFIER, id->id) ||
+	     nla_put_u8(skb, OPTIC_A_SPEC, id->spec) ||
+	     nla_put_u8(skb, OPTIC_A_FLAT_MEM, id->flat) ||
+	     nla_put_u8(skb, OPTIC_A_MODULE_STATE, state) ||
+	     nla_put_u8(skb, OPTIC_A_LANE_COUNT, id->lanes) ||
+	     optic_nl_put_str(skb, OPTIC_A_VENDOR_NAME, id->vendor_name) ||
+	     optic_nl_put_str(skb, OPTIC_A_VENDOR_PN, id->vendor_pn) ||
+	     optic_nl_put_str(skb, OPTIC_A_VENDOR_SN, id->vendor_sn) ||
+	     optic_nl_put_str(skb, OPTIC_A_VENDOR_REV, id->vendor_rev) ||
+	     optic_nl_put_str(skb, OPTIC_A_DATE_CODE, id->date_code)))
+		goto nla_fail;
+	mutex_unlock(&mod->lock);
+	genlmsg_end(skb, hdr);
+	return 0;
+
+nla_fail:
+	mutex_unlock(&mod->lock);
+	genlmsg_cancel(skb, hdr);
+	return -EMSGSIZE;
+}
+
+static int optic_nl_module_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct optic_module *mod;
+	struct sk_buff *msg;
+	int ret;
+
+	mod = optic_nl_module(info);
+	if (IS_ERR(mod))
+		return PTR_ERR(mod);
+
+	msg = nlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!msg) {
+		ret = -ENOMEM;
+		goto out_put;
+	}
+	ret = optic_nl_fill_module(msg, mod, info->snd_portid, info->snd_seq, 0);
+	if (ret) {
+		nlmsg_free(msg);
+		goto out_put;
+	}
+	ret = genlmsg_reply(msg, info);
+out_put:
+	optic_module_put(mod);
+	return ret;
+}
+
+/* cb->args[0]: how many modules of the list were dumped so far. */
+static int optic_nl_module_get_dumpit(struct sk_buff *skb,
+				      struct netlink_callback *cb)
+{
+	struct optic_module *mod;
+	long pos = 0;
+	int ret = 0;
+
+	mutex_lock(&optic_list_lock);
+	list_for_each_entry(mod, &optic_modules, node) {
+		if (pos++ < cb->args[0])
+			continue;
+		ret = optic_nl_fill_module(skb, mod,
+					   NETLINK_CB(cb->skb).portid,
+					   cb->nlh->nlmsg_seq, NLM_F_MULTI);
+		if (ret) {
+			pos--;
+			break;
+		}
+	}
+	mutex_unlock(&optic_list_lock);
+	cb->args[0] = pos;
+	/* A full skb ends this round; the core calls again for the rest. */
+	if (ret == -EMSGSIZE && skb->len)
+		return skb->len;
+	return ret ?: skb->len;
+}
+
+/* Common EEPROM_READ/WRITE arguments. */
+struct optic_nl_eeprom {
+	struct optic_loc loc;
+	unsigned int offset;
+	unsigned int len;
+};
+
+static int optic_nl_eeprom_args(struct genl_info *info,
+				struct optic_nl_eeprom *req, bool write)
+{
+	struct nlattr **tb = info->attrs;
+	struct nlattr *len_attr;
+
+	if (GENL_REQ_ATTR_CHECK(info, OPTIC_A_EEPROM_OFFSET))
+		return -EINVAL;
+	if (write) {
+		if (GENL_REQ_ATTR_CHECK(info, OPTIC_A_EEPROM_DATA))
+			return -EINVAL;
+		len_attr = tb[OPTIC_A_EEPROM_DATA];
+		req->len = nla_len(len_attr);
+	} else {
+		if (GENL_REQ_ATTR_CHECK(info, OPTIC_A_EEPROM_LENGTH))
+			return -EINVAL;
+		len_attr = tb[OPTIC_A_EEPROM_LENGTH];
+		req->len = nla_get_u16(len_attr);
+	}
+	req->offset = nla_get_u16(tb[OPTIC_A_EEPROM_OFFSET]);
+	req->loc.i2c_addr = tb[OPTIC_A_EEPROM_I2C_ADDR] ?
+			    nla_get_u8(tb[OPTIC_A_EEPROM_I2C_ADDR]) :
+			    OPTIC_ADDR_A0;
+	req->loc.page = tb[OPTIC_A_EEPROM_PAGE] ?
+			nla_get_u8(tb[OPTIC_A_EEPROM_PAGE]) : 0;
+	req->loc.bank = tb[OPTIC_A_EEPROM_BANK] ?
+			nla_get_u8(tb[OPTIC_A_EEPROM_BANK]) : 0;
+
+	if (req->offset + req->len > OPTIC_EEPROM_PAGE_SIZE) {
+		NL_SET_ERR_MSG_ATTR(info->extack, len_attr,
+				    "offset + length exceeds the 256-byte page");
+		return -EINVAL;
+	}
+	/* CMIS 5.2 section 5.2.2.2: a write may not cross a page boundary. */
+	if (write && req->offset < OPTIC_PAGE_LEN &&
+	    req->offset + req->len > OPTIC_PAGE_LEN) {
+		NL_SET_ERR_MSG_ATTR(info->extack, len_attr,
+				    "write crosses from the lower into the upper page");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int optic_nl_eeprom_read_doit(struct sk_buff *skb,
+				     struct genl_info *info)
+{
+	struct optic_nl_eeprom req;
+	struct optic_module *mod;
+	struct sk_buff *msg;
+	struct nlattr *data;
+	void *hdr;
+	int ret;
+
+	ret = optic_nl_eeprom_args(info, &req, false);
+	if (ret)
+		return ret;
+	mod = optic_nl_module(info);
+	if (IS_ERR(mod))
+		return PTR_ERR(mod);
+
+	msg = genlmsg_new(nla_total_size(req.len) + 64, GFP_KERNEL);
+	if (!msg) {
+		ret = -ENOMEM;
+		goto out_put;
+	}
+	hdr = genlmsg_put_reply(msg, info, &optic_family, 0,
+				OPTIC_CMD_EEPROM_READ);
+	if (!hdr ||
+	    nla_put_u32(msg, OPTIC_A_MODULE_INDEX, mod->index) ||
+	    nla_put_u8(msg, OPTIC_A_EEPROM_I2C_ADDR, req.loc.i2c_addr) ||
+	    nla_put_u8(msg, OPTIC_A_EEPROM_PAGE, req.loc.page) ||
+	    nla_put_u8(msg, OPTIC_A_EEPROM_BANK, req.loc.bank) ||
+	    nla_put_u16(msg, OPTIC_A_EEPROM_OFFSET, req.offset) ||
+	    nla_put_u16(msg, OPTIC_A_EEPROM_LENGTH, req.len)) {
+		ret = -EMSGSIZE;
+		goto out_free;
+	}
+	data = nla_reserve(msg, OPTIC_A_EEPROM_DATA, req.len);
+	if (!data) {
+		ret = -EMSGSIZE;
+		goto out_free;
+	}
+
+	mutex_lock(&mod->lock);
+	ret = optic_ensure_identified(mod);
+	if (!ret)
+		ret = optic_read_for(mod, &req.loc, req.offset,
+				     nla_data(data), req.len, OPTIC_CONS_RAW);
+	mutex_unlock(&mod->lock);
+	if (ret) {
+		optic_nl_access_err(info, ret);
+		goto out_free;
+	}
+	genlmsg_end(msg, hdr);
+	ret = genlmsg_reply(msg, info);
+	goto out_put;
+
+out_free:
+	nlmsg_free(msg);
+out_put:
+	optic_module_put(mod);
+	return ret;
+}
+
+static int optic_nl_eeprom_write_doit(struct sk_buff *skb,
+				      struct genl_info *info)
+{
+	struct optic_nl_eeprom req;
+	struct optic_module *mod;
+	int ret;
+
+	ret = optic_nl_eeprom_args(info, &req, true);
+	if (ret)
+		return ret;
+	mod = optic_nl_module(info);
+	if (IS_ERR(mod))
+		return PTR_ERR(mod);
+
+	mutex_lock(&mod->lock);
+	ret = optic_ensure_identified(mod);
+	if (!ret)
+		ret = optic_write(mod, &req.loc, req.offset,
+				  nla_data(info->attrs[OPTIC_A_EEPROM_DATA]),
+				  req.len);
+	mutex_unlock(&mod->lock);
+	if (ret)
+		optic_nl_access_err(info, ret);
+	optic_module_put(mod);
+	return ret;
+}
+
+static int optic_nl_module_set_doit(struct sk_buff *skb,
+				    struct genl_info *info)
+{
+	struct nlattr **tb = info->attrs;
+	struct optic_module *mod;
+	struct nlattr *bad = NULL;
+	u32 mask;
+	int ret = 0;
+
+	if (!tb[OPTIC_A_LPMODE] && !tb[OPTIC_A_TX_DISABLE] && !tb[OPTIC_A_RESET]) {
+		NL_SET_ERR_MSG(info->extack,
+			       "nothing to set: OPTIC_A_LPMODE, OPTIC_A_TX_DISABLE or OPTIC_A_RESET required");
+		return -EINVAL;
+	}
+	if (tb[OPTIC_A_TX_DISABLE_MASK] && !tb[OPTIC_A_TX_DISABLE]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[OPTIC_A_TX_DISABLE_MASK],
+				    "OPTIC_A_TX_DISABLE_MASK without OPTIC_A_TX_DISABLE");
+		return -EINVAL;
+	}
+	mod = optic_nl_module(info);
+	if (IS_ERR(mod))
+		return PTR_ERR(mod);
+
+	mutex_lock(&mod->lock);
+	if (tb[OPTIC_A_RESET]) {
+		bad = tb[OPTIC_A_RESET];
+		ret = optic_reset(mod);
+	}
+	if (!ret && tb[OPTIC_A_LPMODE]) {
+		bad = tb[OPTIC_A_LPMODE];
+		ret = optic_set_lpmode(mod, nla_get_u8(bad));
+	}
+	if (!ret && tb[OPTIC_A_TX_DISABLE]) {
+		bad = tb[OPTIC_A_TX_DISABLE_MASK] ?: tb[OPTIC_A_TX_DISABLE];
+		mask = tb[OPTIC_A_TX_DISABLE_MASK] ?
+		       nla_get_u32(tb[OPTIC_A_TX_DISABLE_MASK]) :
+		       GENMASK(mod->ident.lanes ? mod->ident.lanes - 1 : 0, 0);
+		ret = optic_set_tx_disable(mod, mask,
+					   nla_get_u32(tb[OPTIC_A_TX_DISABLE]));
+	}
+	mutex_unlock(&mod->lock);
+	optic_module_put(mod);
+
+	if (ret == -ERANGE) {
+		NL_SET_ERR_MSG_ATTR(info->extack, bad,
+				    "lane mask names lanes the module does not have");
+		ret = -EINVAL;
+	} else if (ret == -EOPNOTSUPP) {
+		NL_SET_ERR_MSG_ATTR(info->extack, bad,
+				    "control not supported by this module");
+	} else if (ret) {
+		optic_nl_access_err(info, ret);
+	}
+	return ret;
+}
+
+static const struct genl_ops optic_ops[] = {
+	{
+		.cmd = OPTIC_CMD_MODULE_GET,
+		.doit = optic_nl_module_get_doit,
+		.dumpit = optic_nl_module_get_dumpit,
+		.policy = optic_module_get_policy,
+		.maxattr = ARRAY_SIZE(optic_module_get_policy) - 1,
+	},
+	{
+		.cmd = OPTIC_CMD_EEPROM_READ,
+		.doit = optic_nl_eeprom_read_doit,
+		.policy = optic_eeprom_read_policy,
+		.maxattr = ARRAY_SIZE(optic_eeprom_read_policy) - 1,
+	},
+	{
+		.cmd = OPTIC_CMD_EEPROM_WRITE,
+		.doit = optic_nl_eeprom_write_doit,
+		.policy = optic_eeprom_write_policy,
+		.maxattr = ARRAY_SIZE(optic_eeprom_write_policy) - 1,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = OPTIC_CMD_MODULE_SET,
+		.doit = optic_nl_module_set_doit,
+		.policy = optic_module_set_policy,
+		.maxattr = ARRAY_SIZE(optic_module_set_policy) - 1,
+		.flags = GENL_ADMIN_PERM,
+	},
+};
+
+static const struct genl_multicast_group optic_mcgrps[] = {
+	{ .name = OPTIC_MCGRP_MONITOR },
+};
+
+static struct genl_family optic_family __ro_after_init = {
+	.name = OPTIC_GENL_NAME,
+	.version = OPTIC_GENL_VERSION,
+	.module = THIS_MODULE,
+	.parallel_ops = true,
+	.ops = optic_ops,
+	.n_ops = ARRAY_SIZE(optic_ops),
+	.mcgrps = optic_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(optic_mcgrps),
+};
+
+/*
+ * Events: one OPTIC_CMD_EVENT message per event on the "monitor" group,
+ * sent in the order the driver sees the events (callers hold mod->lock).
+ */
+static struct sk_buff *optic_event_new(struct optic_module *mod, u8 type,
+				       void **hdr)
+{
+	u64 seq = atomic64_inc_return(&optic_event_seq);
+	struct sk_buff *skb;
+
+	if (!genl_has_listeners(&optic_family, &init_net, 0))
+		return NULL;
+	skb = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!skb)
+		return NULL;
+	*hdr = genlmsg_put(skb, 0, 0, &optic_family, 0, OPTIC_CMD_EVENT);
+	if (!*hdr ||
+	    nla_put_u32(skb, OPTIC_A_MODULE_INDEX, mod->index) ||
+	    nla_put_string(skb, OPTIC_A_MODULE_NAME, mod->name) ||
+	    nla_put_u8(skb, OPTIC_A_EVENT_TYPE, type) ||
+	    nla_put_u64_64bit(skb, OPTIC_A_EVENT_SEQ, seq, OPTIC_A_PAD)) {
+		nlmsg_free(skb);
+		return NULL;
+	}
+	return skb;
+}
+
+static void optic_event_send(struct sk_buff *skb, void *hdr, bool failed)
+{
+	if (failed) {
+		nlmsg_free(skb);
+		return;
+	}
+	genlmsg_end(skb, hdr);
+	genlmsg_multicast(&optic_family, skb, 0, 0, GFP_KERNEL);
+}
+
+void optic_event_presence(struct optic_module *mod, bool inserted)
+{
+	const struct optic_ident *id = &mod->ident;
+	struct sk_buff *skb;
+	void *hdr;
+	bool failed = false;
+
+	skb = optic_event_new(mod, inserted ? OPTIC_EVENT_INSERTED :
+			      OPTIC_EVENT_REMOVED, &hdr);
+	if (!skb)
+		return;
+	if (inserted)
+		failed = nla_put_u8(skb, OPTIC_A_IDENTIFIER, id->id) ||
+			 nla_put_u8(skb, OPTIC_A_SPEC, id->spec) ||
+			 nla_put_u8(skb, OPTIC_A_LANE_COUNT, id->lanes) ||
+			 nla_put_string(skb, OPTIC_A_VENDOR_NAME, id->vendor_name) ||
+			 nla_put_string(skb, OPTIC_A_VENDOR_PN, id->vendor_pn) ||
+			 nla_put_string(skb, OPTIC_A_VENDOR_SN, id->vendor_sn);
+	optic_event_send(skb, hdr, failed);
+}
+
+/* @lane < 0 for module-wide events. */
+void optic_event_state(struct optic_module *mod, u8 type, int lane, u8 old,
+		       u8 new)
+{
+	struct sk_buff *skb;
+	void *hdr;
+	bool failed;
+
+	skb = optic_event_new(mod, type, &hdr);
+	if (!skb)
+		return;
+	failed = (lane >= 0 && nla_put_u8(skb, OPTIC_A_LANE, lane)) ||
+		 nla_put_u8(skb, OPTIC_A_OLD_STATE, old) ||
+		 nla_put_u8(skb, OPTIC_A_NEW_STATE, new);
+	optic_event_send(skb, hdr, failed);
+}
+
+void optic_event_flag(struct optic_module *mod, u8 page, u8 offset, u8 bits)
+{
+	struct sk_buff *skb;
+	void *hdr;
+	bool failed;
+
+	skb = optic_event_new(mod, OPTIC_EVENT_FLAG, &hdr);
+	if (!skb)
+		return;
+	failed = nla_put_u8(skb, OPTIC_A_FLAG_PAGE, page) ||
+		 nla_put_u8(skb, OPTIC_A_FLAG_OFFSET, offset) ||
+		 nla_put_u8(skb, OPTIC_A_FLAG_BITS, bits);
+	optic_event_send(skb, hdr, failed);
+}
+
+int __init optic_netlink_init(void)
+{
+	return genl_register_family(&optic_family);
+}
+
+void optic_netlink_exit(void)
+{
+	genl_unregister_family(&optic_family);
+}
+
+MODULE_ALIAS_GENL_FAMILY(OPTIC_GENL_NAME);

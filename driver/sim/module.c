@@ -1,0 +1,1140 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * optic_sim: the module memory map (lower page, upper pages and banks,
+ * byte write rules, clear-on-read flags), the CMIS module and data-path state
+ * machines, live monitors and threshold flags.
+ */
+#include <linux/bitops.h>
+#include <linux/ctype.h>
+#include <linux/kernel.h>
+#include <linux/math64.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "sim.h"
+
+struct osim_module *osim_module_alloc(void)
+{
+	return kzalloc(sizeof(struct osim_module), GFP_KERNEL);
+}
+
+void osim_module_free(struct osim_module *mod)
+{
+	struct osim_page *pg;
+	unsigned long key;
+	unsigned int i;
+
+	if (!mod)
+		return;
+	for (i = 0; i < mod->ntargets; i++) {
+		xa_for_each(&mod->tgt[i].pages, key, pg)
+			kfree(pg);
+		xa_destroy(&mod->tgt[i].pages);
+	}
+	kfree(mod);
+}
+
+struct osim_target *osim_target_add(struct osim_module *mod, u16 addr,
+				    bool paged, bool banked)
+{
+	struct osim_target *t;
+
+	if (mod->ntargets >= OSIM_MAX_TARGETS)
+		return NULL;
+	t = &mod->tgt[mod->ntargets++];
+	t->addr = addr;
+	t->paged = paged;
+	t->banked = banked;
+	xa_init(&t->pages);
+	return t;
+}
+
+struct osim_target *osim_target_find(struct osim_module *mod, u16 addr)
+{
+	unsigned int i;
+
+	for (i = 0; i < mod->ntargets; i++)
+		if (mod->tgt[i].addr == addr)
+			return &mod->tgt[i];
+	return NULL;
+}
+
+struct osim_page *osim_page_get(struct osim_target *t, u8 bank, u8 page)
+{
+	return xa_load(&t->pages, osim_page_key(bank, page));
+}
+
+struct osim_page *osim_page_add(struct osim_target *t, u8 bank, u8 page)
+{
+	struct osim_page *pg = osim_page_get(t, bank, page);
+	int ret;
+
+	if (pg)
+		return pg;
+	pg = kzalloc(sizeof(*pg), GFP_KERNEL);
+	if (!pg)
+		return NULL;
+	ret = xa_err(xa_store(&t->pages, osim_page_key(bank, page), pg,
+			      GFP_KERNEL));
+	if (ret) {
+		kfree(pg);
+		return NULL;
+	}
+	return pg;
+}
+
+/* Pointer to byte @off (0-255) of @page/@bank, NULL if the page is absent. */
+u8 *osim_byte(struct osim_target *t, u8 bank, u8 page, u8 off)
+{
+	struct osim_page *pg;
+
+	if (off < OSIM_PAGE_SIZE)
+		return &t->lower.data[off];
+	pg = osim_page_get(t, bank, page);
+	return pg ? &pg->data[off] : NULL;
+}
+
+/* Mark bytes @from..@to (0-255 page offsets, inclusive) host-writable. */
+void osim_rw_range(struct osim_page *pg, unsigned int from, unsigned int to)
+{
+	bitmap_set(pg->wr, from, to - from + 1);
+}
+
+void osim_cor_range(struct osim_page *pg, unsigned int from, unsigned int to)
+{
+	bitmap_set(pg->cor, from, to - from + 1);
+}
+
+/* ASCII field, space padded, no NUL (SFF-8024 string fields). */
+void osim_put_str(u8 *dst, const char *s, size_t len)
+{
+	size_t n = strnlen(s, len);
+
+	memcpy(dst, s, n);
+	memset(dst + n, ' ', len - n);
+}
+
+void osim_put_be16(u8 *dst, u16 v)
+{
+	dst[0] = v >> 8;
+	dst[1] = v & 0xff;
+}
+
+static u16 osim_get_be16(const u8 *p)
+{
+	return (p[0] << 8) | p[1];
+}
+
+u8 osim_csum(const u8 *p, size_t len)
+{
+	u8 sum = 0;
+
+	while (len--)
+		sum += *p++;
+	return sum;
+}
+
+/* CMIS 5.2 Table 8-43: state duration encoding, upper bound of each code. */
+static const unsigned int osim_duration_ms[] = {
+	1, 5, 10, 50, 100, 500, 1000, 5000, 10000, 60000, 300000, 600000,
+	3000000,
+};
+
+unsigned int osim_duration_code(unsigned int ms)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(osim_duration_ms); i++)
+		if (ms < osim_duration_ms[i])
+			return i;
+	return ARRAY_SIZE(osim_duration_ms);
+}
+
+static struct osim_target *osim_a0(struct osim_module *mod)
+{
+	return &mod->tgt[0];
+}
+
+static u8 *cmis_p10(struct osim_module *mod)
+{
+	struct osim_page *pg = osim_page_get(osim_a0(mod), 0, 0x10);
+
+	return pg ? pg->data : NULL;
+}
+
+static u8 *cmis_p11(struct osim_module *mod)
+{
+	struct osim_page *pg = osim_page_get(osim_a0(mod), 0, 0x11);
+
+	return pg ? pg->data : NULL;
+}
+
+static u8 *upper(struct osim_target *t, u8 page)
+{
+	struct osim_page *pg = osim_page_get(t, 0, page);
+
+	return pg ? pg->data : NULL;
+}
+
+static ktime_t osim_dur(struct osim_port *port, unsigned int ms)
+{
+	return ms_to_ktime(div_u64((u64)ms * port->time_scale, 100));
+}
+
+/* ---- CMIS module state machine (CMIS 5.2 section 6.3.2) ---- */
+
+static bool cmis_lowpwr_request(struct osim_port *port)
+{
+	u8 ctl = osim_a0(port->mod)->lower.data[26];
+
+	/* CMIS 5.2 Table 8-10: LowPwrS = LowPwrRequestSW or (AllowHW and LPMode) */
+	return (ctl & BIT(4)) || ((ctl & BIT(6)) && port->lpmode_line);
+}
+
+static void cmis_set_mstate(struct osim_module *mod, u8 st, ktime_t deadline)
+{
+	u8 *b3 = &osim_a0(mod)->lower.data[3];
+
+	if (mod->mstate != st)
+		osim_a0(mod)->lower.data[8] |= BIT(0);	/* L-ModuleStateChanged */
+	mod->mstate = st;
+	mod->mdeadline = deadline;
+	*b3 = (*b3 & ~0x0e) | (st << 1);
+}
+
+static void cmis_set_dp(struct osim_module *mod, unsigned int lane, u8 st,
+			ktime_t deadline)
+{
+	u8 *p11 = cmis_p11(mod);
+	u8 *b;
+
+	mod->dp_deadline[lane] = deadline;
+	if (mod->dp_state[lane] == st)
+		return;
+	mod->dp_state[lane] = st;
+	if (!p11)
+		return;
+	b = &p11[128 + lane / 2];
+	if (lane & 1)
+		*b = (*b & 0x0f) | (st << 4);
+	else
+		*b = (*b & 0xf0) | st;
+	p11[134] |= BIT(lane);	/* DPStateChangedFlag */
+}
+
+/* One step of every state machine at time @t; returns true if one moved. */
+static bool cmis_step(struct osim_port *port, ktime_t t)
+{
+	struct osim_module *mod = port->mod;
+	bool lowpwr = cmis_lowpwr_request(port);
+	bool moved = false;
+	unsigned int lane;
+	u8 *p10 = cmis_p10(mod);
+	u8 st = mod->mstate;
+
+	if (port->faults.stuck_fault && st != OSIM_MS_FAULT) {
+		osim_a0(mod)->lower.data[41] = 0x01;	/* TEC runaway */
+		cmis_set_mstate(mod, OSIM_MS_FAULT, 0);
+		moved = true;
+	}
+	switch (mod->mstate) {
+	case OSIM_MS_LOWPWR:
+		if (!lowpwr) {
+			cmis_set_mstate(mod, OSIM_MS_PWRUP,
+					t + osim_dur(port, mod->pwrup_ms));
+			moved = true;
+		}
+		break;
+	case OSIM_MS_PWRUP:
+		if (lowpwr) {
+			cmis_set_mstate(mod, OSIM_MS_PWRDN,
+					t + osim_dur(port, mod->pwrdn_ms));
+			moved = true;
+		} else if (t >= mod->mdeadline) {
+			cmis_set_mstate(mod, OSIM_MS_READY, 0);
+			moved = true;
+		}
+		break;
+	case OSIM_MS_READY:
+		if (lowpwr) {
+			cmis_set_mstate(mod, OSIM_MS_PWRDN,
+					t + osim_dur(port, mod->pwrdn_ms));
+			moved = true;
+		}
+		break;
+	case OSIM_MS_PWRDN:
+		if (t >= mod->mdeadline) {
+			cmis_set_mstate(mod, OSIM_MS_LOWPWR, 0);
+			moved = true;
+		}
+		break;
+	default:
+		break;
+	}
+
+	if (!p10 || mod->flat)
+		return moved;
+
+	for (lane = 0; lane < mod->lanes; lane++) {
+		/* CMIS 5.2 6.3.3: DPDeactivateS when the host asks or the module is not Ready */
+		bool deact = (p10[128] & BIT(lane)) ||
+			     mod->mstate != OSIM_MS_READY;
+		ktime_t dl = mod->dp_deadline[lane];
+		u8 ds = mod->dp_state[lane];
+
+		switch (ds) {
+		case OSIM_DP_DEACTIVATED:
+			if (!deact)
+				cmis_set_dp(mod, lane, OSIM_DP_INIT,
+					    t + osim_dur(port, mod->dpinit_ms));
+			break;
+		case OSIM_DP_INIT:
+			if (t >= dl)
+				cmis_set_dp(mod, lane, OSIM_DP_INITIALIZED, 0);
+			break;
+		case OSIM_DP_INITIALIZED:
+			if (deact)
+				cmis_set_dp(mod, lane, OSIM_DP_DEINIT,
+					    t + osim_dur(port, mod->dpdeinit_ms));
+			else
+				cmis_set_dp(mod, lane, OSIM_DP_TXTURNON,
+					    t + osim_dur(port, mod->txon_ms));
+			break;
+		case OSIM_DP_TXTURNON:
+			if (t >= dl)
+				cmis_set_dp(mod, lane, OSIM_DP_ACTIVATED, 0);
+			break;
+		case OSIM_DP_ACTIVATED:
+			if (deact)
+				cmis_set_dp(mod, lane, OSIM_DP_TXTURNOFF,
+					    t + osim_dur(port, mod->txoff_ms));
+			break;
+		case OSIM_DP_TXTURNOFF:
+			if (t >= dl)
+				cmis_set_dp(mod, lane, OSIM_DP_INITIALIZED, 0);
+			break;
+		case OSIM_DP_DEINIT:
+			if (t >= dl)
+				cmis_set_dp(mod, lane, OSIM_DP_DEACTIVATED, 0);
+			break;
+		default:
+			cmis_set_dp(mod, lane, OSIM_DP_DEACTIVATED, 0);
+			break;
+		}
+		if (mod->dp_state[lane] != ds)
+			moved = true;
+	}
+	return moved;
+}
+
+static ktime_t cmis_next_deadline(struct osim_module *mod)
+{
+	ktime_t next = mod->mdeadline;
+	unsigned int lane;
+
+	for (lane = 0; lane < mod->lanes; lane++) {
+		ktime_t dl = mod->dp_deadline[lane];
+
+		if (dl && (!next || dl < next))
+			next = dl;
+	}
+	return next;
+}
+
+/* Advance the state machines to @now, visiting every deadline in order. */
+static void cmis_advance(struct osim_port *port, ktime_t now)
+{
+	struct osim_module *mod = port->mod;
+	ktime_t t = now;
+	ktime_t next = cmis_next_deadline(mod);
+	unsigned int guard = 1000;
+
+	if (next && next < now)
+		t = next;
+	while (guard--) {
+		while (cmis_step(port, t) && guard--)
+			;
+		next = cmis_next_deadline(mod);
+		if (!next || next > now)
+			break;
+		/* a deadline at or before now: jump to it, never back in time */
+		t = max(t, next);
+		if (t == now && next == now && !cmis_step(port, t))
+			break;
+	}
+}
+
+/* ---- monitors ---- */
+
+static u64 osim_mix(u64 x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ULL;
+	x ^= x >> 33;
+	return x;
+}
+
+static s64 osim_mon_value(struct osim_port *port, ktime_t now,
+			  enum osim_mon_id id, unsigned int lane)
+{
+	struct osim_module *mod = port->mod;
+	const struct osim_mon *m = &mod->mon[id][lane];
+	s64 v = m->value;
+
+	if (m->drift) {
+		s64 ms = ktime_ms_delta(now, mod->mon_epoch) * port->mon_accel;
+
+		v += div_s64(m->drift * ms, 3600000);
+	}
+	if (m->noise) {
+		/* a new noise sample every 100 ms, stable in between */
+		u64 r = osim_mix(mod->rng ^ (mod->mon_tick << 16) ^
+				 (id << 8) ^ lane);
+
+		v += div_s64(m->noise * ((s64)(r % 2001) - 1000), 1000);
+	}
+	return v < 0 && id != OSIM_MON_TEMP ? 0 : v;
+}
+
+/* Fold the drift accumulated so far into the set points. */
+void osim_mon_rebase(struct osim_port *port)
+{
+	struct osim_module *mod = port->mod;
+	ktime_t now = ktime_get();
+	s64 ms = ktime_ms_delta(now, mod->mon_epoch) * port->mon_accel;
+	unsigned int id, l;
+
+	for (id = 0; id < OSIM_MON_NR; id++)
+		for (l = 0; l < OSIM_MAX_LANES; l++) {
+			struct osim_mon *m = &mod->mon[id][l];
+
+			m->value += div_s64(m->drift * ms, 3600000);
+		}
+	mod->mon_epoch = now;
+}
+
+void osim_mon_set_defaults(struct osim_module *mod, s64 temp, s64 vcc,
+			   s64 bias, s64 txpwr, s64 rxpwr)
+{
+	unsigned int l;
+
+	for (l = 0; l < OSIM_MAX_LANES; l++) {
+		mod->mon[OSIM_MON_TEMP][l].value = temp;
+		mod->mon[OSIM_MON_TEMP][l].noise = 250;
+		mod->mon[OSIM_MON_VCC][l].value = vcc;
+		mod->mon[OSIM_MON_VCC][l].noise = 3000;
+		/* lanes differ a little, as real lasers do */
+		mod->mon[OSIM_MON_BIAS][l].value = bias + (s64)l * bias / 50;
+		mod->mon[OSIM_MON_BIAS][l].noise = bias / 200;
+		mod->mon[OSIM_MON_TXPWR][l].value = txpwr - (s64)l * txpwr / 40;
+		mod->mon[OSIM_MON_TXPWR][l].noise = txpwr / 200;
+		mod->mon[OSIM_MON_RXPWR][l].value = rxpwr - (s64)l * rxpwr / 30;
+		mod->mon[OSIM_MON_RXPWR][l].noise = rxpwr / 100;
+	}
+}
+
+static u16 clamp_u16(s64 v)
+{
+	return clamp_t(s64, v, 0, 0xffff);
+}
+
+/* Monitor @id of @lane in register units of @unit (nW, µV, µA per LSB). */
+static u16 mon_raw(struct osim_port *port, ktime_t now, enum osim_mon_id id,
+		   unsigned int lane, unsigned int unit)
+{
+	return clamp_u16(div_s64(osim_mon_value(port, now, id, lane), unit));
+}
+
+static u16 temp_raw(s64 mc)
+{
+	/* s16 in 1/256 °C */
+	return (u16)(s16)clamp_t(s64, div_s64(mc * 256, 1000), -32768, 32767);
+}
+
+/* Alarm/warning comparison against four big-endian thresholds at @thr:
+ * high alarm, low alarm, high warning, low warning. Returns a nibble with
+ * bit 0 = high alarm, 1 = low alarm, 2 = high warning, 3 = low warning.
+ */
+static u8 thr_flags(const u8 *thr, u16 raw, bool is_signed)
+{
+	s32 v = is_signed ? (s16)raw : raw;
+	s32 th[4];
+	u8 f = 0;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		u16 r = osim_get_be16(thr + 2 * i);
+
+		th[i] = is_signed ? (s16)r : r;
+	}
+	if (!th[0] && !th[1] && !th[2] && !th[3])
+		return 0;
+	if (v > th[0])
+		f |= BIT(0);
+	if (v < th[1])
+		f |= BIT(1);
+	if (v > th[2])
+		f |= BIT(2);
+	if (v < th[3])
+		f |= BIT(3);
+	return f;
+}
+
+static bool lane_tx_on(struct osim_module *mod, unsigned int lane)
+{
+	u8 *p10;
+
+	if (mod->spec != OSIM_SPEC_CMIS)
+		return true;
+	if (mod->flat)
+		return false;
+	p10 = cmis_p10(mod);
+	if (p10 && (p10[130] & BIT(lane)))	/* OutputDisableTx */
+		return false;
+	return mod->dp_state[lane] == OSIM_DP_ACTIVATED;
+}
+
+static void cmis_monitors(struct osim_port *port, ktime_t now)
+{
+	struct osim_module *mod = port->mod;
+	u8 *lo = osim_a0(mod)->lower.data;
+	u8 *p02 = upper(osim_a0(mod), 0x02);
+	u8 *p11 = cmis_p11(mod);
+	u16 t, v;
+	unsigned int l;
+	u8 f;
+
+	t = temp_raw(osim_mon_value(port, now, OSIM_MON_TEMP, 0));
+	v = clamp_u16(div_s64(osim_mon_value(port, now, OSIM_MON_VCC, 0), 100));
+	osim_put_be16(&lo[14], t);
+	osim_put_be16(&lo[16], v);
+	if (p02) {
+		/* CMIS 5.2 Table 8-9 byte 9: temp bits 3-0, Vcc bits 7-4 (HA, LA, HW, LW) */
+		f = thr_flags(&p02[128], t, true) |
+		    thr_flags(&p02[136], v, false) << 4;
+		lo[9] |= f;
+	}
+	if (!p11 || mod->flat)
+		return;
+	for (l = 0; l < mod->lanes; l++) {
+		bool on = lane_tx_on(mod, l);
+		u16 txp = on ? mon_raw(port, now, OSIM_MON_TXPWR, l, 100) : 0;
+		u16 bias = on ? mon_raw(port, now, OSIM_MON_BIAS, l, 2) : 0;
+		u16 rxp = mon_raw(port, now, OSIM_MON_RXPWR, l, 100);
+		int i;
+
+		osim_put_be16(&p11[154 + 2 * l], txp);
+		osim_put_be16(&p11[170 + 2 * l], bias);
+		osim_put_be16(&p11[186 + 2 * l], rxp);
+		/* Output status: Rx byte 132, Tx byte 133 */
+		if (on)
+			p11[133] |= BIT(l);
+		else
+			p11[133] &= ~BIT(l);
+		if (mod->dp_state[l] == OSIM_DP_ACTIVATED)
+			p11[132] |= BIT(l);
+		else
+			p11[132] &= ~BIT(l);
+		if (!p02)
+			continue;
+		/* thresholds: Tx power 176, Tx bias 184, Rx power 192 */
+		if (on) {
+			f = thr_flags(&p02[176], txp, false);
+			for (i = 0; i < 4; i++)
+				if (f & BIT(i))
+					p11[139 + i] |= BIT(l);
+			f = thr_flags(&p02[184], bias, false);
+			for (i = 0; i < 4; i++)
+				if (f & BIT(i))
+					p11[143 + i] |= BIT(l);
+		}
+		f = thr_flags(&p02[192], rxp, false);
+		for (i = 0; i < 4; i++)
+			if (f & BIT(i))
+				p11[149 + i] |= BIT(l);
+		/* Rx LOS below a tenth of the low alarm threshold */
+		if (rxp < osim_get_be16(&p02[194]) / 10)
+			p11[147] |= BIT(l);
+	}
+}
+
+/* SFF-8636 Table 6-8 flag nibble order is HA, LA, HW, LW from bit 7 down. */
+static u8 sff8636_nibble(u8 f)
+{
+	return ((f & BIT(0)) << 3) | ((f & BIT(1)) << 1) |
+	       ((f & BIT(2)) >> 1) | ((f & BIT(3)) >> 3);
+}
+
+static void sff8636_monitors(struct osim_port *port, ktime_t now)
+{
+	struct osim_module *mod = port->mod;
+	u8 *lo = osim_a0(mod)->lower.data;
+	u8 *p03 = upper(osim_a0(mod), 0x03);
+	/* SFF-8636 Table 6-24 byte 93: Power_override selects Power_set over LPMode */
+	bool lowpwr = (lo[93] & BIT(0)) ? !!(lo[93] & BIT(1)) : port->lpmode_line;
+	u16 t, v;
+	unsigned int l;
+	u8 f;
+
+	t = temp_raw(osim_mon_value(port, now, OSIM_MON_TEMP, 0));
+	v = clamp_u16(div_s64(osim_mon_value(port, now, OSIM_MON_VCC, 0), 100));
+	osim_put_be16(&lo[22], t);
+	osim_put_be16(&lo[26], v);
+	if (p03) {
+		lo[6] |= sff8636_nibble(thr_flags(&p03[128], t, true)) << 4;
+		lo[7] |= sff8636_nibble(thr_flags(&p03[144], v, false)) << 4;
+	}
+	for (l = 0; l < mod->lanes && l < 4; l++) {
+		bool on = !lowpwr && !(lo[86] & BIT(l));
+		u16 rxp = mon_raw(port, now, OSIM_MON_RXPWR, l, 100);
+		u16 bias = on ? mon_raw(port, now, OSIM_MON_BIAS, l, 2) : 0;
+		u16 txp = on ? mon_raw(port, now, OSIM_MON_TXPWR, l, 100) : 0;
+		unsigned int shift = (l & 1) ? 0 : 4;
+
+		osim_put_be16(&lo[34 + 2 * l], rxp);
+		osim_put_be16(&lo[42 + 2 * l], bias);
+		osim_put_be16(&lo[50 + 2 * l], txp);
+		if (!p03)
+			continue;
+		/* SFF-8636 Table 6-5: Rx power 9-10, Tx bias 11-12, Tx power 13-14 */
+		f = sff8636_nibble(thr_flags(&p03[176], rxp, false));
+		lo[9 + l / 2] |= f << shift;
+		if (on) {
+			f = sff8636_nibble(thr_flags(&p03[184], bias, false));
+			lo[11 + l / 2] |= f << shift;
+			f = sff8636_nibble(thr_flags(&p03[192], txp, false));
+			lo[13 + l / 2] |= f << shift;
+		}
+		if (rxp < osim_get_be16(&p03[178]) / 10)
+			lo[3] |= BIT(l);	/* Rx LOS */
+	}
+}
+
+static void sff8472_monitors(struct osim_port *port, ktime_t now)
+{
+	struct osim_module *mod = port->mod;
+	struct osim_target *a2 = osim_target_find(mod, OSIM_ADDR_A2);
+	u8 *d, al = 0, al2 = 0, wn = 0, wn2 = 0, f;
+	u16 t, v, bias, txp, rxp;
+	bool on;
+
+	if (!a2)
+		return;
+	d = a2->lower.data;
+	on = !(d[110] & BIT(6));
+	t = temp_raw(osim_mon_value(port, now, OSIM_MON_TEMP, 0));
+	v = clamp_u16(div_s64(osim_mon_value(port, now, OSIM_MON_VCC, 0), 100));
+	bias = on ? clamp_u16(div_s64(osim_mon_value(port, now, OSIM_MON_BIAS, 0), 2)) : 0;
+	txp = on ? clamp_u16(div_s64(osim_mon_value(port, now, OSIM_MON_TXPWR, 0), 100)) : 0;
+	rxp = clamp_u16(div_s64(osim_mon_value(port, now, OSIM_MON_RXPWR, 0), 100));
+	osim_put_be16(&d[96], t);
+	osim_put_be16(&d[98], v);
+	osim_put_be16(&d[100], bias);
+	osim_put_be16(&d[102], txp);
+	osim_put_be16(&d[104], rxp);
+	/* SFF-8472 Table 9-12: real-time status and flags, not latched */
+	d[110] = (d[110] & ~(BIT(7) | BIT(2) | BIT(1))) | (on ? 0 : BIT(7));
+	if (rxp < osim_get_be16(&d[34]) / 10)
+		d[110] |= BIT(1);
+	f = thr_flags(&d[0], t, true);
+	al |= (f & 1) << 7 | (f & 2) << 5;
+	wn |= (f & 4) << 5 | (f & 8) << 3;
+	f = thr_flags(&d[8], v, false);
+	al |= (f & 1) << 5 | (f & 2) << 3;
+	wn |= (f & 4) << 3 | (f & 8) << 1;
+	f = thr_flags(&d[16], bias, false);
+	al |= (f & 1) << 3 | (f & 2) << 1;
+	wn |= (f & 4) << 1 | (f & 8) >> 1;
+	f = thr_flags(&d[24], txp, false);
+	al |= (f & 1) << 1 | (f & 2) >> 1;
+	wn |= (f & 4) >> 1 | (f & 8) >> 3;
+	f = thr_flags(&d[32], rxp, false);
+	al2 |= (f & 1) << 7 | (f & 2) << 5;
+	wn2 |= (f & 4) << 5 | (f & 8) << 3;
+	d[112] = al;
+	d[113] = al2;
+	d[116] = wn;
+	d[117] = wn2;
+}
+
+/* CMIS 5.2 8.2.5: IntL is asserted while an unmasked latched flag is set. */
+static bool cmis_intl(struct osim_module *mod)
+{
+	u8 *lo = osim_a0(mod)->lower.data;
+	u8 *p10 = cmis_p10(mod);
+	u8 *p11 = cmis_p11(mod);
+	unsigned int i;
+
+	for (i = 8; i <= 13; i++)
+		if (lo[i] & ~lo[31 + i - 8])
+			return true;
+	if (!p10 || !p11 || mod->flat)
+		return false;
+	for (i = 134; i <= 153; i++)
+		if (p11[i] & ~p10[213 + i - 134])
+			return true;
+	return false;
+}
+
+bool osim_module_intl(struct osim_port *port)
+{
+	struct osim_module *mod = port->mod;
+
+	if (!port->present || !mod)
+		return false;
+	switch (mod->spec) {
+	case OSIM_SPEC_CMIS:
+		return cmis_intl(mod);
+	case OSIM_SPEC_SFF8636:
+		return !(osim_a0(mod)->lower.data[2] & BIT(1));
+	default:
+		return false;
+	}
+}
+
+/* Bring the module's behaviour up to date with the current time. */
+void osim_module_update(struct osim_port *port)
+{
+	struct osim_module *mod = port->mod;
+	ktime_t now = ktime_get();
+
+	if (!mod)
+		return;
+	if (mod->spec == OSIM_SPEC_CMIS)
+		cmis_advance(port, now);
+	if (!mod->image) {
+		mod->mon_tick = div_u64(ktime_to_ms(now), 100);
+		switch (mod->spec) {
+		case OSIM_SPEC_CMIS:
+			cmis_monitors(port, now);
+			break;
+		case OSIM_SPEC_SFF8636:
+			sff8636_monitors(port, now);
+			break;
+		case OSIM_SPEC_SFF8472:
+			sff8472_monitors(port, now);
+			break;
+		default:
+			break;
+		}
+	}
+	osim_module_intl_update(port);
+}
+
+/* Recompute the interrupt status bits and the IntL line, e.g. after a read
+ * cleared latched flags: IntL deasserts as soon as the flags are read.
+ */
+void osim_module_intl_update(struct osim_port *port)
+{
+	struct osim_module *mod = port->mod;
+	u8 *lo;
+
+	if (mod) {
+		lo = osim_a0(mod)->lower.data;
+		if (mod->spec == OSIM_SPEC_CMIS) {
+			/* byte 3 bit 0: Interrupt deasserted */
+			if (cmis_intl(mod))
+				lo[3] &= ~BIT(0);
+			else
+				lo[3] |= BIT(0);
+		} else if (mod->spec == OSIM_SPEC_SFF8636) {
+			/* byte 2 bit 1: IntL level, 0 = asserted */
+			if (memchr_inv(&lo[3], 0, 12))
+				lo[2] &= ~BIT(1);
+			else
+				lo[2] |= BIT(1);
+		}
+	}
+	osim_gpio_update(port);
+}
+
+/*
+ * Power-on: @cold means the module was already running when the simulator
+ * started (straight to Ready, data paths active, flags clear); otherwise it
+ * walks LowPwr -> PwrUp -> Ready with the advertised timing.
+ */
+void osim_module_start(struct osim_port *port, bool cold)
+{
+	struct osim_module *mod = port->mod;
+	ktime_t now = ktime_get();
+	unsigned int l;
+
+	mod->mon_epoch = now;
+	mod->rng = get_random_u32();
+	if (mod->spec != OSIM_SPEC_CMIS || mod->image)
+		goto out;
+	mod->mstate = OSIM_MS_LOWPWR;
+	mod->mdeadline = 0;
+	for (l = 0; l < OSIM_MAX_LANES; l++) {
+		mod->dp_state[l] = 0;
+		mod->dp_deadline[l] = 0;
+		if (l < mod->lanes)
+			cmis_set_dp(mod, l, OSIM_DP_DEACTIVATED, 0);
+	}
+	if (cold) {
+		u32 scale = port->time_scale;
+		u8 *p11 = cmis_p11(mod);
+
+		port->time_scale = 0;
+		cmis_advance(port, now);
+		port->time_scale = scale;
+		osim_a0(mod)->lower.data[8] = 0;
+		if (p11)
+			p11[134] = 0;
+	} else {
+		cmis_set_mstate(mod, OSIM_MS_LOWPWR, 0);
+		cmis_advance(port, now);
+	}
+out:
+	osim_module_update(port);
+}
+
+/* Software reset or ResetL: the module re-initialises its volatile state. */
+void osim_module_reset(struct osim_port *port)
+{
+	struct osim_module *old = port->mod, *mod;
+
+	if (!old || old->image || !old->profile)
+		return;	/* an image is replayed as it is */
+	mod = osim_module_build(port, old->profile);
+	if (IS_ERR(mod)) {
+		dev_warn(&port->adap.dev, "reset: rebuild failed: %ld\n",
+			 PTR_ERR(mod));
+		return;
+	}
+	/* the physics (monitor knobs) survive a reset */
+	memcpy(mod->mon, old->mon, sizeof(mod->mon));
+	osim_port_set_module(port, mod, old->profile->name);
+	osim_module_start(port, false);
+}
+
+static struct osim_page *osim_cur_page(struct osim_module *mod,
+				       struct osim_target *t, u8 *idx, u8 off)
+{
+	u8 page = 0, bank = 0;
+
+	if (off < OSIM_PAGE_SIZE) {
+		*idx = off;
+		return &t->lower;
+	}
+	*idx = off;
+	if (t->paged && !mod->flat) {
+		page = t->lower.data[127];
+		/* CMIS 5.2 8.2.1: only pages 10h-FFh are banked */
+		if (t->banked && page >= 0x10)
+			bank = t->lower.data[126];
+	}
+	return osim_page_get(t, bank, page);
+}
+
+u8 osim_module_read(struct osim_port *port, struct osim_target *t, u8 off)
+{
+	struct osim_page *pg;
+	u8 idx, val;
+
+	pg = osim_cur_page(port->mod, t, &idx, off);
+	if (!pg)
+		return 0;	/* unsupported page: reads as zeroes */
+	val = pg->data[idx];
+	if (test_bit(idx, pg->cor))
+		pg->data[idx] = 0;
+	return val;
+}
+
+static void cmis_apply(struct osim_module *mod, u8 *p10, u8 lanes_mask)
+{
+	u8 *p11 = cmis_p11(mod);
+	unsigned int l;
+
+	if (!p11)
+		return;
+	for (l = 0; l < mod->lanes; l++) {
+		if (!(lanes_mask & BIT(l)))
+			continue;
+		/* Staged Control Set 0 DPConfigLane (145-152) -> active (206-213) */
+		p11[206 + l] = p10[145 + l];
+		/* ConfigStatus: ConfigSuccess (CMIS 5.2 Table 8-90) */
+		if (l & 1)
+			p11[202 + l / 2] = (p11[202 + l / 2] & 0x0f) | 0x10;
+		else
+			p11[202 + l / 2] = (p11[202 + l / 2] & 0xf0) | 0x01;
+	}
+}
+
+void osim_module_write(struct osim_port *port, struct osim_target *t, u8 off,
+		       u8 val)
+{
+	struct osim_module *mod = port->mod;
+	struct osim_page *pg;
+	u8 idx;
+
+	if (off == 127 && t->paged) {
+		if (port->faults.drop_page_select) {
+			port->faults.drop_page_select--;
+			return;
+		}
+		/* CMIS 5.2 8.2.3: a flat-memory module ignores page selects */
+		if (!mod->flat)
+			t->lower.data[127] = val;
+		return;
+	}
+	if (off == 126 && t->banked) {
+		if (!mod->flat && val < OSIM_MAX_BANKS)
+			t->lower.data[126] = val;
+		return;
+	}
+	pg = osim_cur_page(mod, t, &idx, off);
+	if (!pg || !test_bit(idx, pg->wr))
+		return;	/* read-only or reserved: ignored, as modules do */
+	pg->data[idx] = val;
+
+	if (mod->spec != OSIM_SPEC_CMIS || t != osim_a0(mod))
+		return;
+	if (off == 26 && (val & BIT(3))) {
+		pg->data[idx] &= ~BIT(3);
+		mod->reset_pending = true;
+	} else if (pg == osim_page_get(t, 0, 0x10) && (off == 143 || off == 144)) {
+		/* ApplyDPInit / ApplyImmediate: self-clearing triggers */
+		cmis_apply(mod, pg->data, val);
+		pg->data[idx] = 0;
+	} else if (pg == osim_page_get(t, 0, 0x9f) && off == 129) {
+		mod->cdb_pending = true;
+	}
+}
+
+/* End of a write transaction: let the module act on what was written. */
+void osim_module_written(struct osim_port *port)
+{
+	struct osim_module *mod = port->mod;
+
+	if (!mod)
+		return;
+	if (mod->reset_pending) {
+		mod->reset_pending = false;
+		osim_module_reset(port);
+		return;
+	}
+	if (mod->cdb_pending) {
+		mod->cdb_pending = false;
+		osim_cdb_run(port);
+	}
+	osim_module_update(port);
+}
+
+/* ---- image load: "page PP [bank B] [i2c AA]" sections, "OFFS: hex bytes" ---- */
+
+static enum osim_spec osim_spec_of(u8 id)
+{
+	switch (id) {
+	case 0x03:
+		return OSIM_SPEC_SFF8472;
+	case 0x0c:
+	case 0x0d:
+	case 0x11:
+		return OSIM_SPEC_SFF8636;
+	case 0x00:
+		return OSIM_SPEC_NONE;
+	default:
+		return OSIM_SPEC_CMIS;
+	}
+}
+
+struct osim_img_byte {
+	u8 addr, bank, page, off, val;
+};
+
+static int osim_img_parse_line(char *line, u8 *page, u8 *bank, u8 *addr,
+			       struct osim_img_byte *out, unsigned int *n,
+			       unsigned int max)
+{
+	char *p = strim(line), *tok;
+	unsigned int off, v;
+
+	if (!*p || *p == '#')
+		return 0;
+	if (!strncmp(p, "page", 4) && isspace(p[4])) {
+		p += 4;
+		*bank = 0;
+		*addr = OSIM_ADDR_A0;
+		tok = strsep(&p, " \t");	/* empty: the leading blank */
+		while ((tok = strsep(&p, " \t"))) {
+			if (!*tok)
+				continue;
+			if (!strcmp(tok, "bank")) {
+				tok = strsep(&p, " \t");
+				if (!tok || kstrtou8(tok, 0, bank) ||
+				    *bank >= OSIM_MAX_BANKS)
+					return -EINVAL;
+			} else if (!strcmp(tok, "i2c")) {
+				tok = strsep(&p, " \t");
+				if (!tok || kstrtou8(tok, 16, addr) ||
+				    (*addr != OSIM_ADDR_A0 &&
+				     *addr != OSIM_ADDR_A2))
+					return -EINVAL;
+			} else if (kstrtou8(tok, 16, page)) {
+				return -EINVAL;
+			}
+		}
+		return 0;
+	}
+	tok = strsep(&p, ":");
+	if (!p || kstrtouint(strim(tok), 16, &off) || off > 255)
+		return -EINVAL;
+	while ((tok = strsep(&p, " \t"))) {
+		if (!*tok)
+			continue;
+		if (off > 255 || strlen(tok) != 2 || kstrtouint(tok, 16, &v))
+			return -EINVAL;
+		if (*n >= max)
+			return -E2BIG;
+		out[*n].addr = *addr;
+		out[*n].bank = *bank;
+		out[*n].page = *page;
+		out[*n].off = off++;
+		out[(*n)++].val = v;
+	}
+	return 0;
+}
+
+int osim_module_load_image(struct osim_port *port, const char *text)
+{
+	const unsigned int max = 256 * 64;
+	struct osim_img_byte *b;
+	struct osim_module *mod = NULL;
+	char *buf, *cur, *line;
+	u8 page = 0, bank = 0, addr = OSIM_ADDR_A0, id = 0;
+	unsigned int n = 0, i;
+	int ret;
+
+	buf = kstrdup(text, GFP_KERNEL);
+	b = kvcalloc(max, sizeof(*b), GFP_KERNEL);
+	ret = -ENOMEM;
+	if (!buf || !b)
+		goto out;
+	cur = buf;
+	while ((line = strsep(&cur, "\n"))) {
+		ret = osim_img_parse_line(line, &page, &bank, &addr, b, &n, max);
+		if (ret)
+			goto out;
+	}
+	ret = -EINVAL;
+	for (i = 0; i < n; i++)
+		if (b[i].addr == OSIM_ADDR_A0 && b[i].off == 0)
+			id = b[i].val;
+	if (!n)
+		goto out;
+	ret = -ENOMEM;
+	mod = osim_module_alloc();
+	if (!mod)
+		goto out;
+	mod->image = true;
+	mod->spec = osim_spec_of(id);
+	if (mod->spec == OSIM_SPEC_SFF8472) {
+		if (!osim_target_add(mod, OSIM_ADDR_A0, false, false) ||
+		    !osim_target_add(mod, OSIM_ADDR_A2, true, false))
+			goto out;
+	} else if (!osim_target_add(mod, OSIM_ADDR_A0, true,
+				    mod->spec == OSIM_SPEC_CMIS)) {
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		struct osim_target *t = osim_target_find(mod, b[i].addr);
+		struct osim_page *pg;
+
+		if (!t) {
+			ret = -EINVAL;
+			goto out;
+		}
+		if (b[i].off < OSIM_PAGE_SIZE) {
+			t->lower.data[b[i].off] = b[i].val;
+			continue;
+		}
+		pg = osim_page_add(t, b[i].bank, b[i].page);
+		if (!pg)
+			goto out;
+		pg->data[b[i].off] = b[i].val;
+	}
+	if (mod->spec == OSIM_SPEC_CMIS)
+		mod->flat = !!(mod->tgt[0].lower.data[2] & BIT(7));
+	mod->tgt[0].lower.data[126] = 0;
+	mod->tgt[0].lower.data[127] = 0;
+	osim_apply_rules(mod);
+
+	osim_port_set_module(port, mod, "image");
+	osim_module_start(port, false);
+	mod = NULL;
+	ret = 0;
+out:
+	osim_module_free(mod);
+	kvfree(b);
+	kfree(buf);
+	return ret;
+}
+
+/* Byte write and clear-on-read rules of each management interface. */
+void osim_apply_rules(struct osim_module *mod)
+{
+	struct osim_target *t = &mod->tgt[0];
+	struct osim_page *pg;
+	unsigned int b;
+
+	switch (mod->spec) {
+	case OSIM_SPEC_CMIS:
+		/* CMIS 5.2 Table 8-4: controls 26, masks 31-36, password 118-125 */
+		osim_rw_range(&t->lower, 26, 26);
+		osim_rw_range(&t->lower, 31, 36);
+		osim_rw_range(&t->lower, 118, 125);
+		osim_cor_range(&t->lower, 8, 13);
+		if (mod->flat)
+			break;
+		pg = osim_page_get(t, 0, 0x03);
+		if (pg)
+			osim_rw_range(pg, 128, 255);	/* user EEPROM */
+		for (b = 0; b < OSIM_MAX_BANKS; b++) {
+			pg = osim_page_get(t, b, 0x10);
+			if (pg) {
+				osim_rw_range(pg, 128, 142);
+				osim_rw_range(pg, 143, 144);
+				osim_rw_range(pg, 145, 255);
+			}
+			pg = osim_page_get(t, b, 0x11);
+			if (pg)
+				osim_cor_range(pg, 134, 153);
+			pg = osim_page_get(t, b, 0x9f);
+			if (pg)
+				osim_rw_range(pg, 128, 255);
+		}
+		for (b = 0xa0; b <= 0xaf; b++) {
+			pg = osim_page_get(t, 0, b);
+			if (pg)
+				osim_rw_range(pg, 128, 255);
+		}
+		break;
+	case OSIM_SPEC_SFF8636:
+		/* SFF-8636 Table 6-1: flags 3-14 latched; controls 86-99, masks 100-106 */
+		osim_cor_range(&t->lower, 3, 14);
+		osim_rw_range(&t->lower, 86, 99);
+		osim_rw_range(&t->lower, 100, 106);
+		osim_rw_range(&t->lower, 119, 126);
+		pg = osim_page_get(t, 0, 0x03);
+		if (pg)
+			osim_rw_range(pg, 226, 255);	/* channel controls */
+		break;
+	case OSIM_SPEC_SFF8472:
+		t = osim_target_find(mod, OSIM_ADDR_A2);
+		if (!t)
+			break;
+		/* SFF-8472 Table 4-3: 110 bits 6/3, 118, password 123-126, user 128-247 */
+		osim_rw_range(&t->lower, 110, 110);
+		osim_rw_range(&t->lower, 118, 118);
+		osim_rw_range(&t->lower, 123, 126);
+		pg = osim_page_get(t, 0, 0x00);
+		if (pg)
+			osim_rw_range(pg, 128, 247);
+		break;
+	default:
+		break;
+	}
+}

@@ -1,0 +1,265 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * optic_sim: simulated I2C buses with pluggable transceiver modules behind
+ * them. Internal types shared by the simulator's files.
+ */
+#ifndef _OPTIC_SIM_H
+#define _OPTIC_SIM_H
+
+#include <linux/bitmap.h>
+#include <linux/debugfs.h>
+#include <linux/gpio/driver.h>
+#include <linux/gpio/machine.h>
+#include <linux/i2c.h>
+#include <linux/ktime.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/types.h>
+#include <linux/xarray.h>
+
+#define OSIM_PAGE_SIZE		128
+#define OSIM_MAX_LANES		8
+#define OSIM_MAX_BANKS		4
+#define OSIM_MAX_TARGETS	2
+#define OSIM_ADDR_A0		0x50
+#define OSIM_ADDR_A2		0x51
+/* CMIS 8.2.2 / SFF-8636 5.2 / SFF-8472 4.1: at most 8 bytes per write. */
+#define OSIM_WRITE_MAX		8
+#define OSIM_GPIOS_PER_PORT	4
+
+enum osim_spec {
+	OSIM_SPEC_NONE,
+	OSIM_SPEC_CMIS,
+	OSIM_SPEC_SFF8636,
+	OSIM_SPEC_SFF8472,
+};
+
+/* GPIO line offsets within a port's group of OSIM_GPIOS_PER_PORT lines. */
+enum osim_gpio_line {
+	OSIM_GPIO_PRESENCE,
+	OSIM_GPIO_RESET,
+	OSIM_GPIO_LPMODE,
+	OSIM_GPIO_INTERRUPT,
+};
+
+/*
+ * 128 bytes of memory and their byte rules, indexed by the offset the host
+ * uses: a lower page uses 0-127, an upper page 128-255.
+ */
+struct osim_page {
+	u8 data[2 * OSIM_PAGE_SIZE];
+	DECLARE_BITMAP(wr, 2 * OSIM_PAGE_SIZE);	/* host-writable bytes */
+	DECLARE_BITMAP(cor, 2 * OSIM_PAGE_SIZE);	/* cleared when read */
+};
+
+/* One I2C address a module answers at (A0h = 0x50, SFF-8472 A2h = 0x51). */
+struct osim_target {
+	u16 addr;
+	bool paged;		/* byte 127 selects the upper page */
+	bool banked;		/* byte 126 selects the bank of pages >= 10h */
+	u8 ptr;			/* the module's current address pointer */
+	struct osim_page lower;
+	struct xarray pages;	/* osim_page_key(bank, page) -> osim_page */
+};
+
+static inline unsigned long osim_page_key(u8 bank, u8 page)
+{
+	return ((unsigned long)bank << 8) | page;
+}
+
+/* Monitored quantities; values are kept in the units listed in docs/sim.md. */
+enum osim_mon_id {
+	OSIM_MON_TEMP,		/* m°C */
+	OSIM_MON_VCC,		/* µV */
+	OSIM_MON_BIAS,		/* µA, per lane */
+	OSIM_MON_TXPWR,		/* nW, per lane */
+	OSIM_MON_RXPWR,		/* nW, per lane */
+	OSIM_MON_NR,
+};
+
+struct osim_mon {
+	s64 value;		/* set point */
+	s64 drift;		/* change per hour of monitor time */
+	s64 noise;		/* peak noise amplitude */
+};
+
+/* CMIS data-path state codes (CMIS 5.2 Table 8-88, page 11h bytes 128-131). */
+enum osim_dp_state {
+	OSIM_DP_DEACTIVATED = 1,
+	OSIM_DP_INIT,
+	OSIM_DP_DEINIT,
+	OSIM_DP_ACTIVATED,
+	OSIM_DP_TXTURNON,
+	OSIM_DP_TXTURNOFF,
+	OSIM_DP_INITIALIZED,
+};
+
+/* CMIS module state codes (CMIS 5.2 Table 8-6, lower page byte 3 bits 3-1). */
+enum osim_mod_state {
+	OSIM_MS_LOWPWR = 1,
+	OSIM_MS_PWRUP,
+	OSIM_MS_READY,
+	OSIM_MS_PWRDN,
+	OSIM_MS_FAULT,
+};
+
+struct osim_profile;
+struct osim_xfer_res;
+
+/* A plugged module: its memory map and its behaviour. */
+struct osim_module {
+	const struct osim_profile *profile;
+	enum osim_spec spec;
+	bool flat;		/* CMIS flat memory: no upper pages but 00h */
+	bool image;		/* loaded from a dump: monitors frozen */
+	unsigned int lanes;
+	unsigned int ntargets;
+	struct osim_target tgt[OSIM_MAX_TARGETS];
+
+	/* CMIS state machines */
+	u8 mstate;
+	ktime_t mdeadline;	/* end of a timed module state, 0 if none */
+	u8 dp_state[OSIM_MAX_LANES];
+	ktime_t dp_deadline[OSIM_MAX_LANES];
+	unsigned int pwrup_ms, pwrdn_ms, dpinit_ms, dpdeinit_ms;
+	unsigned int txon_ms, txoff_ms;
+
+	/* monitors */
+	struct osim_mon mon[OSIM_MON_NR][OSIM_MAX_LANES];
+	ktime_t mon_epoch;	/* when drift started counting */
+	u64 mon_tick;		/* last noise sample computed */
+	u32 rng;
+
+	/* CDB */
+	u8 cdb_status;
+	ktime_t cdb_deadline;
+	u32 fw_size, fw_received;
+	u8 fw_running, fw_committed;
+	u16 fw_ver[2];		/* major << 8 | minor of image A and B */
+	bool reset_pending;
+	bool cdb_pending;
+};
+
+struct osim_counters {
+	u64 transactions;
+	u64 bytes_read;
+	u64 bytes_written;
+	u64 page_selects;
+	u64 nacks;
+	u64 bus_time_ns;
+};
+
+struct osim_faults {
+	u32 nack_next;		/* NACK the next N transactions */
+	bool dead;		/* NACK every transaction */
+	u32 timeout_ms;		/* hold the bus this long, then -ETIMEDOUT */
+	u32 corrupt;		/* corrupt the data of the next N reads */
+	bool stuck_fault;	/* CMIS module stays in ModuleFault */
+	u32 slow_write;		/* after a write, NACK the next N transfers */
+	u32 slow_pending;
+	u32 drop_page_select;	/* ignore the next N page-select writes */
+};
+
+struct osim_port {
+	struct list_head node;
+	unsigned int index;
+	struct mutex lock;	/* protects everything below */
+	struct i2c_adapter adap;
+	struct i2c_client *client;
+	struct gpiod_lookup_table *lookup;
+	struct dentry *dir;
+	struct osim_xfer_res *xfer_res;	/* last debugfs xfer result */
+
+	bool present;
+	char profile_name[32];
+	struct osim_module *mod;
+
+	struct osim_counters cnt;
+	struct osim_faults faults;
+	u32 clock_hz;
+	bool realtime;
+	u32 time_scale;		/* percent of the advertised durations */
+	u32 mon_accel;		/* monitor clock speed-up for drift */
+
+	/* GPIO lines as the host drives them (gpios=1) */
+	bool reset_line;	/* true = ResetL asserted (module in reset) */
+	bool lpmode_line;	/* true = LPMode asserted */
+	bool intl;		/* last IntL level reported (true = asserted) */
+};
+
+struct osim_profile {
+	const char *name;
+	const char *desc;
+	int (*build)(struct osim_module *mod, const struct osim_profile *p,
+		     unsigned int port);
+	const void *data;
+};
+
+extern bool osim_gpios;
+
+/* profiles.c */
+const struct osim_profile *osim_profile_find(const char *name);
+const struct osim_profile *osim_profile_at(unsigned int i);
+
+/* module.c */
+struct osim_module *osim_module_alloc(void);
+void osim_module_free(struct osim_module *mod);
+struct osim_page *osim_page_get(struct osim_target *t, u8 bank, u8 page);
+struct osim_page *osim_page_add(struct osim_target *t, u8 bank, u8 page);
+struct osim_target *osim_target_add(struct osim_module *mod, u16 addr,
+				    bool paged, bool banked);
+struct osim_target *osim_target_find(struct osim_module *mod, u16 addr);
+u8 *osim_byte(struct osim_target *t, u8 bank, u8 page, u8 off);
+void osim_rw_range(struct osim_page *pg, unsigned int from, unsigned int to);
+void osim_cor_range(struct osim_page *pg, unsigned int from, unsigned int to);
+void osim_put_str(u8 *dst, const char *s, size_t len);
+void osim_put_be16(u8 *dst, u16 v);
+u8 osim_csum(const u8 *p, size_t len);
+void osim_module_start(struct osim_port *port, bool cold);
+void osim_module_update(struct osim_port *port);
+u8 osim_module_read(struct osim_port *port, struct osim_target *t, u8 off);
+void osim_module_write(struct osim_port *port, struct osim_target *t, u8 off,
+		       u8 val);
+void osim_module_written(struct osim_port *port);
+int osim_module_load_image(struct osim_port *port, const char *text);
+void osim_module_reset(struct osim_port *port);
+void osim_apply_rules(struct osim_module *mod);
+struct osim_module *osim_module_build(struct osim_port *port,
+				      const struct osim_profile *p);
+bool osim_module_intl(struct osim_port *port);
+void osim_module_intl_update(struct osim_port *port);
+void osim_mon_set_defaults(struct osim_module *mod, s64 temp, s64 vcc,
+			   s64 bias, s64 txpwr, s64 rxpwr);
+unsigned int osim_duration_code(unsigned int ms);
+void osim_mon_rebase(struct osim_port *port);
+
+/* bus.c */
+int osim_bus_add(struct osim_port *port);
+void osim_bus_del(struct osim_port *port);
+u64 osim_bus_bits(const struct i2c_msg *msgs, int num, int done);
+
+/* cdb.c */
+void osim_cdb_run(struct osim_port *port);
+
+/* main.c */
+void osim_port_set_module(struct osim_port *port, struct osim_module *mod,
+			  const char *name);
+int osim_port_insert(struct osim_port *port, const char *profile, bool cold);
+void osim_port_remove_module(struct osim_port *port);
+struct osim_port *osim_port_new(void);
+int osim_port_del(unsigned int index);
+
+/* gpio.c */
+int osim_gpio_init(unsigned int nports);
+void osim_gpio_exit(void);
+void osim_gpio_update(struct osim_port *port);
+void osim_gpio_lookup_add(struct osim_port *port);
+void osim_gpio_lookup_del(struct osim_port *port);
+
+/* debugfs.c */
+void osim_debugfs_init(void);
+void osim_debugfs_exit(void);
+void osim_debugfs_port_add(struct osim_port *port);
+void osim_debugfs_port_del(struct osim_port *port);
+
+#endif /* _OPTIC_SIM_H */

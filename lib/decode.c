@@ -1,0 +1,485 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The decoding engine: walks a spec's const row table over an image and
+ * appends one struct optic_value per decoded instance. Rows whose bytes are
+ * not all in the image are skipped, so nothing is ever read beyond it.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+
+#include "decode.h"
+#include "util.h"
+
+/* CMIS 5.2 Table 8-4: byte 2 bit 7; SFF-8636 Table 6-2: byte 2 bit 2 */
+#define CMIS_FLAT 0x80
+#define SFF8636_FLAT 0x04
+/* SFF-8472 Table 8-5 byte 92 Diagnostic Monitoring Type: bit 4 external */
+#define SFF8472_EXTCAL 0x10
+
+void optic_model_free(struct optic_model *m)
+{
+	free(m->v);
+	memset(m, 0, sizeof(*m));
+}
+
+static struct optic_value *add_value(struct optic_model *m)
+{
+	if (m->n == m->cap) {
+		size_t cap = m->cap ? m->cap * 2 : 128;
+		struct optic_value *v = reallocarray(m->v, cap, sizeof(*v));
+
+		if (!v)
+			return NULL;
+		m->v = v;
+		m->cap = cap;
+	}
+	memset(&m->v[m->n], 0, sizeof(m->v[0]));
+	return &m->v[m->n++];
+}
+
+static uint32_t be_uint(const uint8_t *b, size_t len)
+{
+	uint32_t v = 0;
+	size_t i;
+
+	for (i = 0; i < len && i < 4; i++)
+		v = v << 8 | b[i];
+	return v;
+}
+
+static double be_float(const uint8_t *b)
+{
+	union {
+		uint32_t u;
+		float f;
+	} x = { .u = be_uint(b, 4) };
+
+	return x.f;
+}
+
+static void ascii(char *dst, size_t size, const uint8_t *b, size_t len)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < len && n + 1 < size; i++)
+		dst[n++] = !b[i]			 ? ' ' :
+			   (b[i] >= 0x20 && b[i] < 0x7f) ? b[i] :
+							   '?';
+	while (n && dst[n - 1] == ' ')
+		n--;
+	dst[n] = '\0';
+}
+
+static unsigned int mask_shift(uint8_t mask)
+{
+	return mask ? __builtin_ctz(mask) : 0;
+}
+
+static double calibrate(const struct optic_model *m, uint8_t cal, double raw)
+{
+	switch (cal) {
+	case OPTIC_CAL_CMIS_BIAS:
+		return raw * (1u << m->bias_shift);
+	case OPTIC_CAL_TEMP:
+	case OPTIC_CAL_VCC:
+	case OPTIC_CAL_BIAS:
+	case OPTIC_CAL_TXPWR:
+		if (!m->ext_cal)
+			return raw;
+		/* SFF-8472 9.3: slope (unsigned 8.8) * ADC + offset (s16) */
+		return m->cal_slope[cal - OPTIC_CAL_TEMP] * raw +
+		       m->cal_off[cal - OPTIC_CAL_TEMP];
+	case OPTIC_CAL_RXPWR:
+		if (!m->ext_cal)
+			return raw;
+		return m->rx_cal[4] * pow(raw, 4) + m->rx_cal[3] * pow(raw, 3) +
+		       m->rx_cal[2] * raw * raw + m->rx_cal[1] * raw +
+		       m->rx_cal[0];
+	default:
+		return raw;
+	}
+}
+
+/* Does the module advertise what this row decodes? */
+static bool advertised(const struct optic_image *img,
+		       const struct optic_field *f)
+{
+	int b;
+
+	if (!f->adv_mask)
+		return true;
+	b = optic_image_byte(img, f->adv_addr, f->adv_page, 0, f->adv_off);
+	if (b < 0)
+		return f->ff & OPTIC_FF_ADVOPT;
+	return b & f->adv_mask;
+}
+
+static bool is_lane_sect(uint8_t sect)
+{
+	return sect == OPTIC_S_LANE || sect == OPTIC_S_LANE_FLAG;
+}
+
+static int decode_one(const struct optic_image *img, struct optic_model *m,
+		      const struct optic_field *f, unsigned int idx)
+{
+	const struct optic_codes *codes = f->codes;
+	unsigned int li = idx, off, bank = 0, shift;
+	struct optic_value *v;
+	uint8_t buf[32];
+	double scale = f->scale ?: 1.0, x;
+	uint32_t raw;
+	int bit;
+
+	/* CMIS 8.4.1: banked pages (10h-2Fh) hold eight lanes per bank */
+	if (f->page >= 0x10 && is_lane_sect(f->sect)) {
+		bank = idx / 8;
+		li = idx % 8;
+	}
+	if (f->sect == OPTIC_S_APP)
+		li = idx - f->first;
+	off = f->offset;
+	if (f->ff & OPTIC_FF_NIBBLE)
+		off += li / 2;
+	else if (f->type != OPTIC_F_FLAG || !f->bit_step)
+		off += li * f->stride;
+	if (!f->len || f->len > sizeof(buf) || off + f->len > 256)
+		return 0;
+	if (optic_image_get(img, f->addr, f->page, bank, off, buf, f->len) < 0)
+		return 0;
+
+	raw = be_uint(buf, f->len);
+	if (f->ff & OPTIC_FF_NIBBLE)
+		raw = (buf[0] >> (4 * (li % 2))) & 0x0f;
+	shift = mask_shift(f->mask);
+	if (f->mask)
+		raw = (raw & f->mask) >> shift;
+	if ((f->ff & OPTIC_FF_NONZERO) && !raw)
+		return 0;
+
+	v = add_value(m);
+	if (!v)
+		return -ENOMEM;
+	v->f = f;
+	v->index = idx;
+	v->raw = raw;
+	v->kind = OPTIC_V_NUM;
+
+	switch (f->type) {
+	case OPTIC_F_ASCII:
+		v->kind = OPTIC_V_STR;
+		ascii(v->str, sizeof(v->str), buf, f->len);
+		if ((f->ff & OPTIC_FF_NONZERO) && !v->str[0])
+			m->n--;
+		break;
+	case OPTIC_F_UINT:
+		v->num = calibrate(m, f->cal, raw) * scale + f->add;
+		break;
+	case OPTIC_F_SINT:
+		x = f->len == 1 ? (int8_t)raw : (int16_t)raw;
+		v->num = calibrate(m, f->cal, x) * scale + f->add;
+		break;
+	case OPTIC_F_CODE:
+		v->kind = OPTIC_V_CODE;
+		if (f->ff & OPTIC_FF_MEDIA)
+			codes = optic_sff8024_media_table(m->media_type);
+		v->code = optic_code_find(codes, raw);
+		if (v->code)
+			snprintf(v->str, sizeof(v->str), "%s", v->code->name);
+		else
+			snprintf(v->str, sizeof(v->str), "unknown (0x%02x)",
+				 raw);
+		break;
+	case OPTIC_F_OUI:
+		v->kind = OPTIC_V_STR;
+		snprintf(v->str, sizeof(v->str), "%02x:%02x:%02x", buf[0],
+			 buf[1], buf[2]);
+		break;
+	case OPTIC_F_DATE:
+		v->kind = OPTIC_V_STR;
+		ascii(v->str, sizeof(v->str), buf, f->len);
+		if (f->len >= 6 && strspn((const char *)buf, "0123456789") >= 6)
+			snprintf(v->str, sizeof(v->str), "20%.2s-%.2s-%.2s",
+				 (const char *)buf, (const char *)buf + 2,
+				 (const char *)buf + 4);
+		break;
+	case OPTIC_F_VERSION:
+		v->kind = OPTIC_V_STR;
+		snprintf(v->str, sizeof(v->str), "%u.%u", buf[0],
+			 f->len > 1 ? buf[1] : 0);
+		break;
+	case OPTIC_F_NIBVER:
+		v->kind = OPTIC_V_STR;
+		snprintf(v->str, sizeof(v->str), "%u.%u", buf[0] >> 4,
+			 buf[0] & 0x0f);
+		break;
+	case OPTIC_F_FLAG:
+		v->kind = OPTIC_V_BOOL;
+		bit = f->bit + (int)li * f->bit_step;
+		if (bit < 0 || bit >= 8 * f->len) {
+			m->n--;
+			return 0;
+		}
+		v->raw = (be_uint(buf, f->len) >> bit) & 1;
+		v->num = v->raw;
+		if (v->raw && f->sev > m->worst_sev) {
+			m->worst_sev = f->sev;
+			m->worst_pos = v - m->v;
+		}
+		break;
+	case OPTIC_F_POWER:
+		v->num = calibrate(m, f->cal, raw) * 0.0001;
+		v->dbm = v->num > 0 ? 10.0 * log10(v->num) : -INFINITY;
+		break;
+	case OPTIC_F_HEX:
+		v->kind = OPTIC_V_STR;
+		for (size_t i = 0; i < f->len && 3 * i + 3 < sizeof(v->str);
+		     i++)
+			snprintf(v->str + 3 * i - !!i, 4, i ? ":%02x" : "%02x",
+				 buf[i]);
+		break;
+	case OPTIC_F_FLOAT:
+		v->num = be_float(buf);
+		break;
+	case OPTIC_F_CABLELEN:
+		/* bits 7-6: multiplier 0.1, 1, 10, 100 m; bits 5-0: value */
+		v->num = (raw & 0x3f) * pow(10.0, (raw >> 6) - 1.0);
+		if (!v->num && (f->ff & OPTIC_FF_NONZERO))
+			m->n--;
+		break;
+	case OPTIC_F_PWRCLASS8636:
+		/*
+		 * SFF-8636 Table 6-16: bits 7-6 classes 1-4; bits 1-0, when
+		 * non-zero, classes 5-7; bit 5 class 8.
+		 */
+		if (raw & 0x20)
+			v->num = 8;
+		else if (raw & 0x03)
+			v->num = 4 + (raw & 0x03);
+		else
+			v->num = (raw >> 6) + 1;
+		break;
+	default:
+		m->n--;
+		break;
+	}
+	return 0;
+}
+
+static unsigned int instances(const struct optic_model *m,
+			      const struct optic_field *f)
+{
+	if (!f->count)
+		return 1;
+	if (is_lane_sect(f->sect)) {
+		if (f->page >= 0x10)
+			return m->lanes;
+		return MIN(f->count, m->lanes);
+	}
+	return f->count;
+}
+
+static int decode_rows(const struct optic_image *img, struct optic_model *m,
+		       const struct optic_field *rows, size_t nrows)
+{
+	size_t i;
+	int r;
+
+	for (i = 0; i < nrows; i++) {
+		const struct optic_field *f = &rows[i];
+		unsigned int k, n = instances(m, f);
+
+		if ((f->ff & OPTIC_FF_EXTCAL) && !m->ext_cal)
+			continue;
+		if (!advertised(img, f))
+			continue;
+		for (k = 0; k < n; k++) {
+			unsigned int idx = f->first + k;
+
+			if (f->sect == OPTIC_S_APP && idx >= m->napps)
+				break;
+			r = decode_one(img, m, f, idx);
+			if (r < 0)
+				return r;
+		}
+	}
+	/* a pointer only now: the array may have moved while growing */
+	m->worst = m->worst_sev ? &m->v[m->worst_pos] : NULL;
+	return 0;
+}
+
+/*
+ * CMIS 5.2 Table 8-23 (lower page 86-117, AppSel 1-8) and Table 8-51
+ * (page 01h 223-250, AppSel 9-15): the list ends at host ID 0xff.
+ */
+static void cmis_count_apps(const struct optic_image *img,
+			    struct optic_model *m)
+{
+	unsigned int i;
+	int b;
+
+	m->napps = 0;
+	for (i = 0; i < 15; i++) {
+		b = i < 8 ? optic_image_byte(img, 0, 0, 0, 86 + 4 * i) :
+			    optic_image_byte(img, 0, 1, 0, 223 + 4 * (i - 8));
+		if (b < 0 || b == 0xff || b == 0x00)
+			break;
+		m->napps++;
+	}
+}
+
+static void sff8472_cal(const struct optic_image *img, struct optic_model *m)
+{
+	uint8_t b[40];
+	int i;
+
+	/* SFF-8472 Table 9-6: A2h bytes 56-91 */
+	if (optic_image_get(img, OPTIC_ADDR_A2, 0, 0, 56, b, 36) < 0) {
+		m->ext_cal = false;
+		return;
+	}
+	for (i = 0; i < 5; i++)
+		m->rx_cal[4 - i] = be_float(b + 4 * i);
+	/* slope/offset pairs at 76 (Tx_I), 80 (Tx_PWR), 84 (T), 88 (V) */
+	m->cal_slope[OPTIC_CAL_BIAS - OPTIC_CAL_TEMP] = be16(b + 20) / 256.0;
+	m->cal_off[OPTIC_CAL_BIAS - OPTIC_CAL_TEMP] = (int16_t)be16(b + 22);
+	m->cal_slope[OPTIC_CAL_TXPWR - OPTIC_CAL_TEMP] = be16(b + 24) / 256.0;
+	m->cal_off[OPTIC_CAL_TXPWR - OPTIC_CAL_TEMP] = (int16_t)be16(b + 26);
+	m->cal_slope[OPTIC_CAL_TEMP - OPTIC_CAL_TEMP] = be16(b + 28) / 256.0;
+	m->cal_off[OPTIC_CAL_TEMP - OPTIC_CAL_TEMP] = (int16_t)be16(b + 30);
+	m->cal_slope[OPTIC_CAL_VCC - OPTIC_CAL_TEMP] = be16(b + 32) / 256.0;
+	m->cal_off[OPTIC_CAL_VCC - OPTIC_CAL_TEMP] = (int16_t)be16(b + 34);
+}
+
+int optic_decode(const struct optic_image *img, struct optic_model *m)
+{
+	const struct optic_field *rows;
+	size_t nrows;
+	int id, b;
+
+	memset(m, 0, sizeof(*m));
+	id = optic_image_byte(img, 0, 0, 0, 0);
+	if (id < 0)
+		return -ENODATA;
+	m->identifier = id;
+	m->spec = optic_spec_from_id(id);
+
+	switch (m->spec) {
+	case OPTIC_SPEC_CMIS:
+		rows = optic_cmis_fields;
+		nrows = optic_cmis_nfields;
+		m->flat = optic_image_byte(img, 0, 0, 0, 2) & CMIS_FLAT;
+		b = optic_image_byte(img, 0, 0, 0, 85);
+		m->media_type = b < 0 ? 0 : b;
+		b = optic_image_byte(img, 0, 1, 0, 160);
+		m->bias_shift = b < 0 ? 0 : MIN((b >> 3) & 3, 2);
+		cmis_count_apps(img, m);
+		/* host lane count of the default application (AppSel 1) */
+		b = optic_image_byte(img, 0, 0, 0, 88);
+		m->lanes = (m->napps && b > 0 && (b >> 4)) ? (b >> 4) : 8;
+		/* CMIS 8.4.1 Table 8-40: page 01h byte 142 bits 1-0 banks */
+		b = optic_image_byte(img, 0, 1, 0, 142);
+		if (b >= 0 && (b & 3) && m->lanes <= 8) {
+			unsigned int banks = 1u << MIN(b & 3, 2);
+
+			if (optic_image_half(img, 0, 0x11, banks - 1, true))
+				m->lanes = MIN(8 * banks, OPTIC_MAX_LANES);
+		}
+		break;
+	case OPTIC_SPEC_SFF8636:
+		rows = optic_sff8636_fields;
+		nrows = optic_sff8636_nfields;
+		m->flat = optic_image_byte(img, 0, 0, 0, 2) & SFF8636_FLAT;
+		m->lanes = 4;
+		break;
+	case OPTIC_SPEC_SFF8472:
+		rows = optic_sff8472_fields;
+		nrows = optic_sff8472_nfields;
+		m->flat = true;
+		m->lanes = 1;
+		b = optic_image_byte(img, 0, 0, 0, 92);
+		m->ext_cal = b >= 0 && (b & SFF8472_EXTCAL);
+		if (m->ext_cal)
+			sff8472_cal(img, m);
+		break;
+	default:
+		/* identity we cannot decode: the identifier alone */
+		rows = optic_cmis_fields;
+		nrows = 1;
+		break;
+	}
+	return decode_rows(img, m, rows, nrows);
+}
+
+const struct optic_value *optic_model_get(const struct optic_model *m,
+					  const char *json_key,
+					  const char *json_sub, int index)
+{
+	size_t i;
+
+	for (i = 0; i < m->n; i++) {
+		const struct optic_value *v = &m->v[i];
+
+		if (!v->f->json_key || !streq(v->f->json_key, json_key))
+			continue;
+		if (json_sub &&
+		    (!v->f->json_sub || !streq(v->f->json_sub, json_sub)))
+			continue;
+		if (!json_sub && v->f->json_sub)
+			continue;
+		if (index >= 0 && v->index != index)
+			continue;
+		return v;
+	}
+	return NULL;
+}
+
+const struct optic_field *optic_flag_lookup(uint8_t spec, uint8_t page,
+					    uint8_t offset, unsigned int bit,
+					    int *lane)
+{
+	const struct optic_field *rows;
+	size_t n, i;
+
+	switch (spec) {
+	case OPTIC_SPEC_CMIS:
+		rows = optic_cmis_fields;
+		n = optic_cmis_nfields;
+		break;
+	case OPTIC_SPEC_SFF8636:
+		rows = optic_sff8636_fields;
+		n = optic_sff8636_nfields;
+		break;
+	case OPTIC_SPEC_SFF8472:
+		rows = optic_sff8472_fields;
+		n = optic_sff8472_nfields;
+		break;
+	default:
+		return NULL;
+	}
+	if (offset < 128)
+		page = 0;
+	for (i = 0; i < n; i++) {
+		const struct optic_field *f = &rows[i];
+		unsigned int k, cnt = f->count ?: 1;
+
+		if (f->type != OPTIC_F_FLAG || f->addr > OPTIC_ADDR_A0 ||
+		    (f->sect != OPTIC_S_FLAG && f->sect != OPTIC_S_LANE_FLAG))
+			continue;
+		if ((offset >= 128 && f->page != page) || offset < f->offset ||
+		    offset >= f->offset + f->len)
+			continue;
+		for (k = 0; k < cnt; k++) {
+			/* bit number within the row's big-endian word */
+			int b = f->bit + (int)k * f->bit_step;
+			unsigned int byte = f->offset + f->len - 1 - b / 8;
+
+			if (b < 0 || byte != offset ||
+			    (unsigned int)(b % 8) != bit)
+				continue;
+			*lane = f->sect == OPTIC_S_LANE_FLAG ? (int)k : -1;
+			return f;
+		}
+	}
+	return NULL;
+}

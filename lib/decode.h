@@ -1,0 +1,219 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Table-driven decoding of CMIS, SFF-8636 and SFF-8472 memory images into
+ * one model: a flat list of values, each pointing at the const table row
+ * (struct optic_field) that produced it. Rows cite the spec table they
+ * implement; optic_model_print() is the one printer for text and JSON.
+ */
+#ifndef OPTIC_DECODE_H
+#define OPTIC_DECODE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <linux/optic.h>
+
+#include "image.h"
+
+struct optic_print;
+
+struct optic_code {
+	uint16_t code;
+	const char *name; /* text, and JSON *_description */
+	const char *json; /* short JSON value; NULL: JSON gets the number */
+};
+
+struct optic_codes {
+	const char *table; /* spec table, for documentation */
+	const struct optic_code *c;
+	size_t n;
+};
+
+#define OPTIC_CODES(t, arr)                                                   \
+	{                                                                     \
+		.table = (t), .c = (arr), .n = sizeof(arr) / sizeof((arr)[0]) \
+	}
+
+/* Look @code up; NULL when it is not in the table. */
+const char *optic_code_name(const struct optic_codes *t, unsigned int code);
+const struct optic_code *optic_code_find(const struct optic_codes *t,
+					 unsigned int code);
+
+enum optic_ftype {
+	OPTIC_F_ASCII, /* printable bytes, trailing blanks trimmed */
+	OPTIC_F_UINT, /* big-endian unsigned (1-4 bytes), * scale */
+	OPTIC_F_SINT, /* big-endian two's complement (1-2 bytes), * scale */
+	OPTIC_F_CODE, /* (byte & mask) looked up in codes */
+	OPTIC_F_OUI, /* xx:xx:xx */
+	OPTIC_F_DATE, /* YYMMDD[LL] -> 20YY-MM-DD[ lot LL] */
+	OPTIC_F_VERSION, /* two bytes major.minor */
+	OPTIC_F_NIBVER, /* one byte, nibbles major.minor */
+	OPTIC_F_FLAG, /* bit (bit + index * bit_step) of the BE word */
+	OPTIC_F_POWER, /* u16 in 0.1 uW -> mW and dBm */
+	OPTIC_F_HEX, /* bytes as hex */
+	OPTIC_F_FLOAT, /* IEEE 754 big-endian single (SFF-8472 cal.) */
+	OPTIC_F_CABLELEN, /* CMIS 8.3.x: bits 7-6 multiplier, 5-0 length */
+	OPTIC_F_PWRCLASS8636, /* SFF-8636 Table 6-16 byte 129 power class */
+};
+
+enum optic_sect {
+	OPTIC_S_IDENTITY, /* module-level description */
+	OPTIC_S_STATUS, /* module state, controls */
+	OPTIC_S_MONITOR, /* module-level monitors */
+	OPTIC_S_LANE, /* per-lane state and monitors */
+	OPTIC_S_APP, /* advertised applications */
+	OPTIC_S_THRESHOLD, /* json_key / json_sub */
+	OPTIC_S_FLAG, /* module-level latched flags */
+	OPTIC_S_LANE_FLAG, /* per-lane latched flags */
+	OPTIC_S_CAL, /* SFF-8472 calibration constants */
+	OPTIC_S_NR,
+};
+
+enum optic_cal {
+	OPTIC_CAL_NONE,
+	OPTIC_CAL_TEMP, /* SFF-8472 9.3: T = slope * adc + offset */
+	OPTIC_CAL_VCC,
+	OPTIC_CAL_BIAS,
+	OPTIC_CAL_TXPWR,
+	OPTIC_CAL_RXPWR, /* polynomial Rx_PWR(0..4) */
+	OPTIC_CAL_CMIS_BIAS, /* CMIS: * 2^(page 01h byte 160 bits 4-3) */
+};
+
+/* struct optic_field.ff */
+#define OPTIC_FF_NIBBLE 0x01 /* per-index nibble: byte off + i/2, low first */
+#define OPTIC_FF_APPSTOP 0x02 /* application: stop at host ID 0xff/0x00 */
+#define OPTIC_FF_MEDIA 0x04 /* media interface ID: table by media type */
+#define OPTIC_FF_NONZERO 0x08 /* omit when the raw value is zero */
+#define OPTIC_FF_TEXTONLY 0x10 /* not in JSON */
+#define OPTIC_FF_HEXRAW 0x20 /* text shows the raw code as 0xNN too */
+#define OPTIC_FF_EXTCAL 0x40 /* only for externally calibrated SFF-8472 */
+#define OPTIC_FF_ADVOPT 0x80 /* advertisement byte missing: still decode */
+
+struct optic_field {
+	uint8_t addr; /* 0 = 0x50 */
+	uint8_t page;
+	uint8_t offset; /* 0-255 */
+	uint8_t len;
+	uint8_t mask; /* applied to the value; 0 = none */
+	int8_t bit; /* OPTIC_F_FLAG */
+	int8_t bit_step;
+	uint8_t count; /* 0: one value; N: indexes 0..N-1 */
+	uint8_t stride; /* bytes between indexes */
+	uint8_t first; /* index of the first instance (apps 9-15) */
+	uint8_t type; /* enum optic_ftype */
+	uint8_t sect; /* enum optic_sect */
+	uint8_t cal; /* enum optic_cal */
+	uint8_t sev; /* flags: 1 warning, 2 alarm, 3 fault */
+	uint8_t prec; /* decimals */
+	uint8_t ff; /* OPTIC_FF_* */
+	uint8_t adv_addr; /* decode only if (adv byte & adv_mask); 0 = 0x50 */
+	uint8_t adv_page;
+	uint8_t adv_off;
+	uint8_t adv_mask; /* 0: always */
+	double scale; /* 0 means 1 */
+	double add; /* value = raw * scale + add */
+	const char *unit;
+	const char *name;
+	const char *json_key;
+	const char *json_sub; /* thresholds: high_alarm, ... */
+	const struct optic_codes *codes;
+};
+
+enum optic_vkind { OPTIC_V_NUM, OPTIC_V_STR, OPTIC_V_BOOL, OPTIC_V_CODE };
+
+struct optic_value {
+	const struct optic_field *f;
+	uint8_t index; /* lane or application, 0-based */
+	uint8_t kind; /* enum optic_vkind */
+	uint32_t raw;
+	double num; /* NUM; POWER: mW */
+	double dbm; /* POWER: may be -inf */
+	const struct optic_code *code; /* CODE: NULL when unknown */
+	char str[64]; /* STR; CODE: name or "unknown (0xNN)" */
+};
+
+#define OPTIC_MAX_LANES 32
+
+struct optic_model {
+	uint8_t spec; /* enum optic_spec */
+	uint8_t identifier;
+	bool flat;
+	bool ext_cal; /* SFF-8472 externally calibrated */
+	uint8_t lanes; /* lanes with monitors */
+	uint8_t napps;
+	uint8_t media_type; /* CMIS byte 85 */
+	uint8_t bias_shift; /* CMIS page 01h byte 160 bits 4-3 */
+	float rx_cal[5]; /* SFF-8472 Rx_PWR(0..4) */
+	double cal_slope[4]; /* SFF-8472 T, V, Tx_I, Tx_PWR */
+	double cal_off[4];
+	int worst_sev; /* highest severity of a raised flag */
+	const struct optic_value *worst;
+	size_t worst_pos;
+	struct optic_value *v;
+	size_t n, cap;
+};
+
+/* enum optic_spec for an SFF-8024 identifier. */
+int optic_spec_from_id(uint8_t id);
+
+int optic_decode(const struct optic_image *img, struct optic_model *m);
+void optic_model_free(struct optic_model *m);
+/* Value by JSON key (and sub-key for thresholds) and index, or NULL. */
+const struct optic_value *optic_model_get(const struct optic_model *m,
+					  const char *json_key,
+					  const char *json_sub, int index);
+
+/* Sections for optic_model_print() */
+#define OPTIC_SHOW_IDENTITY (1u << OPTIC_S_IDENTITY)
+#define OPTIC_SHOW_STATUS (1u << OPTIC_S_STATUS)
+#define OPTIC_SHOW_MONITOR (1u << OPTIC_S_MONITOR)
+#define OPTIC_SHOW_LANE (1u << OPTIC_S_LANE)
+#define OPTIC_SHOW_APP (1u << OPTIC_S_APP)
+#define OPTIC_SHOW_THRESHOLD (1u << OPTIC_S_THRESHOLD)
+#define OPTIC_SHOW_FLAG ((1u << OPTIC_S_FLAG) | (1u << OPTIC_S_LANE_FLAG))
+#define OPTIC_SHOW_CAL (1u << OPTIC_S_CAL)
+#define OPTIC_SHOW_ALL 0xffffffffu
+#define OPTIC_SHOW_DOM                                                 \
+	(OPTIC_SHOW_MONITOR | OPTIC_SHOW_LANE | OPTIC_SHOW_THRESHOLD | \
+	 OPTIC_SHOW_FLAG)
+
+/*
+ * Print the model's sections as members of the current JSON object (or as
+ * indented text lines). The caller opens and closes the object.
+ */
+void optic_model_print(struct optic_print *p, const struct optic_model *m,
+		       unsigned int sections);
+
+/* Per-spec row tables (cmis.c, sff8636.c, sff8472.c). */
+extern const struct optic_field optic_cmis_fields[];
+extern const size_t optic_cmis_nfields;
+extern const struct optic_field optic_sff8636_fields[];
+extern const size_t optic_sff8636_nfields;
+extern const struct optic_field optic_sff8472_fields[];
+extern const size_t optic_sff8472_nfields;
+
+/* SFF-8024 code tables (sff8024.c). */
+extern const struct optic_codes optic_sff8024_identifier;
+extern const struct optic_codes optic_sff8024_connector;
+extern const struct optic_codes optic_sff8024_ext_compliance;
+extern const struct optic_codes optic_sff8024_host_if;
+extern const struct optic_codes optic_sff8024_mmf_if;
+extern const struct optic_codes optic_sff8024_smf_if;
+extern const struct optic_codes optic_sff8024_copper_if;
+extern const struct optic_codes optic_sff8024_active_if;
+extern const struct optic_codes optic_sff8024_baset_if;
+/* Media interface table for a CMIS MediaType (byte 85), or NULL. */
+const struct optic_codes *optic_sff8024_media_table(uint8_t media_type);
+
+/* CMIS data-path state name (Table 8-72), e.g. "activated", or NULL. */
+const char *optic_datapath_state_name(uint8_t state);
+/*
+ * The flag row of @spec's table for bit @bit of (@page, @offset), and the
+ * lane (0-based, -1 for a module flag) it belongs to; NULL if none.
+ */
+const struct optic_field *optic_flag_lookup(uint8_t spec, uint8_t page,
+					    uint8_t offset, unsigned int bit,
+					    int *lane);
+
+#endif /* OPTIC_DECODE_H */

@@ -1,0 +1,310 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The one printer for a decoded model: every value is printed from its
+ * table row (name, unit, precision, JSON key) through the text/JSON
+ * printer, so text and JSON can never disagree.
+ */
+#include <math.h>
+
+#include "decode.h"
+#include "print.h"
+#include "util.h"
+
+#define LABEL_FMT "%s%-*s: "
+
+static const char *indent(int level)
+{
+	return level ? "\t  " : "\t";
+}
+
+/* Colons line up whatever the indentation. */
+static int width(int level)
+{
+	return level ? 40 : 42;
+}
+
+/* Text for one value: "25.50 °C", "0.5012 mW / -3.01 dBm", "0x18 (QSFP-DD)". */
+static void value_text(const struct optic_value *v, char *buf, size_t size)
+{
+	const struct optic_field *f = v->f;
+
+	switch (v->kind) {
+	case OPTIC_V_STR:
+		snprintf(buf, size, "%s", v->str);
+		break;
+	case OPTIC_V_BOOL:
+		snprintf(buf, size, "%s", v->raw ? "On" : "Off");
+		break;
+	case OPTIC_V_CODE:
+		if ((f->ff & OPTIC_FF_HEXRAW) && v->code)
+			snprintf(buf, size, "0x%02x (%s)", v->raw, v->str);
+		else
+			snprintf(buf, size, "%s", v->str);
+		break;
+	default:
+		if (f->type == OPTIC_F_POWER) {
+			if (isinf(v->dbm))
+				snprintf(buf, size, "%.4f mW / -inf dBm",
+					 v->num);
+			else
+				snprintf(buf, size, "%.4f mW / %.2f dBm",
+					 v->num, v->dbm);
+		} else if (f->type == OPTIC_F_FLOAT) {
+			snprintf(buf, size, "%g", v->num);
+		} else {
+			snprintf(buf, size, "%.*f%s%s", f->prec, v->num,
+				 f->unit ? " " : "", f->unit ?: "");
+		}
+		break;
+	}
+}
+
+static void print_json_value(struct optic_print *p, const struct optic_value *v,
+			     const char *key)
+{
+	const struct optic_field *f = v->f;
+	char k[96];
+
+	switch (v->kind) {
+	case OPTIC_V_STR:
+		op_string(p, key, NULL, v->str);
+		break;
+	case OPTIC_V_BOOL:
+		op_bool(p, key, NULL, v->raw);
+		break;
+	case OPTIC_V_CODE:
+		if (v->code && v->code->json) {
+			op_string(p, key, NULL, v->code->json);
+		} else if (f->codes && f->codes->n && f->codes->c[0].json) {
+			/* a table of names: unknown codes stay strings */
+			op_string(p, key, NULL, v->str);
+		} else {
+			op_uint(p, key, NULL, v->raw);
+			snprintf(k, sizeof(k), "%s_description", key);
+			op_string(p, k, NULL, v->str);
+		}
+		break;
+	default:
+		if (f->type == OPTIC_F_POWER) {
+			snprintf(k, sizeof(k), "%s_mw", key);
+			op_float(p, k, NULL, v->num, 4);
+			snprintf(k, sizeof(k), "%s_dbm", key);
+			op_float(p, k, NULL, v->dbm, 2);
+		} else if (f->type == OPTIC_F_FLOAT) {
+			op_float(p, key, NULL, v->num, 6);
+		} else if (f->prec == 0 && v->num == floor(v->num) &&
+			   fabs(v->num) < 1e15) {
+			op_int(p, key, NULL, (int64_t)v->num);
+		} else {
+			op_float(p, key, NULL, v->num, f->prec);
+		}
+		break;
+	}
+}
+
+static void print_value(struct optic_print *p, const struct optic_value *v,
+			int level)
+{
+	char buf[160];
+
+	if (optic_print_is_json(p)) {
+		if (v->f->json_key && !(v->f->ff & OPTIC_FF_TEXTONLY))
+			print_json_value(p, v, v->f->json_key);
+		return;
+	}
+	value_text(v, buf, sizeof(buf));
+	op_text(p, LABEL_FMT "%s\n", indent(level), width(level), v->f->name,
+		buf);
+}
+
+static bool in_sect(const struct optic_value *v, uint8_t sect)
+{
+	return v->f->sect == sect;
+}
+
+static void print_plain(struct optic_print *p, const struct optic_model *m,
+			uint8_t sect)
+{
+	size_t i;
+
+	for (i = 0; i < m->n; i++)
+		if (in_sect(&m->v[i], sect))
+			print_value(p, &m->v[i], 0);
+}
+
+static bool has_sect(const struct optic_model *m, uint8_t sect)
+{
+	size_t i;
+
+	for (i = 0; i < m->n; i++)
+		if (in_sect(&m->v[i], sect))
+			return true;
+	return false;
+}
+
+/* Text: the raised flags of a section (and index) on one line. */
+static void print_raised(struct optic_print *p, const struct optic_model *m,
+			 uint8_t sect, int idx, int level, const char *label)
+{
+	char buf[512];
+	size_t i, n = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < m->n; i++) {
+		const struct optic_value *v = &m->v[i];
+
+		if (!in_sect(v, sect) || (idx >= 0 && v->index != idx) ||
+		    !v->raw)
+			continue;
+		n += snprintf(buf + n, n < sizeof(buf) ? sizeof(buf) - n : 0,
+			      "%s%s", n ? ", " : "", v->f->name);
+	}
+	op_text(p, LABEL_FMT "%s\n", indent(level), width(level), label,
+		n ? buf : "none");
+}
+
+static void print_module_flags(struct optic_print *p,
+			       const struct optic_model *m)
+{
+	if (!has_sect(m, OPTIC_S_FLAG))
+		return;
+	if (!optic_print_is_json(p)) {
+		print_raised(p, m, OPTIC_S_FLAG, -1, 0, "Module flags");
+		return;
+	}
+	op_open_object(p, "flags");
+	print_plain(p, m, OPTIC_S_FLAG);
+	op_close_object(p);
+}
+
+/*
+ * Thresholds: JSON groups rows by json_key ({"temperature_c": {"high_alarm":
+ * ...}}); power rows give a _mw and a _dbm object. Text prints each row.
+ */
+static void print_thresholds(struct optic_print *p, const struct optic_model *m)
+{
+	const char *const suffix[] = { "_mw", "_dbm" };
+	size_t i, j;
+	int pass;
+	char k[96];
+
+	if (!has_sect(m, OPTIC_S_THRESHOLD))
+		return;
+	if (!optic_print_is_json(p)) {
+		print_plain(p, m, OPTIC_S_THRESHOLD);
+		return;
+	}
+	op_open_object(p, "thresholds");
+	for (i = 0; i < m->n; i = j) {
+		const struct optic_value *v = &m->v[i];
+		bool power = v->f->type == OPTIC_F_POWER;
+
+		if (!in_sect(v, OPTIC_S_THRESHOLD) || !v->f->json_key) {
+			j = i + 1;
+			continue;
+		}
+		for (j = i; j < m->n && in_sect(&m->v[j], OPTIC_S_THRESHOLD) &&
+			    m->v[j].f->json_key &&
+			    streq(m->v[j].f->json_key, v->f->json_key);
+		     j++)
+			;
+		for (pass = 0; pass < (power ? 2 : 1); pass++) {
+			snprintf(k, sizeof(k), "%s%s", v->f->json_key,
+				 power ? suffix[pass] : "");
+			op_open_object(p, k);
+			for (size_t x = i; x < j; x++) {
+				const struct optic_value *t = &m->v[x];
+
+				if (!power)
+					print_json_value(p, t, t->f->json_sub);
+				else if (pass == 0)
+					op_float(p, t->f->json_sub, NULL,
+						 t->num, 4);
+				else
+					op_float(p, t->f->json_sub, NULL,
+						 t->dbm, 2);
+			}
+			op_close_object(p);
+		}
+	}
+	op_close_object(p);
+}
+
+static unsigned int max_index(const struct optic_model *m, uint8_t a, uint8_t b)
+{
+	unsigned int n = 0;
+	size_t i;
+
+	for (i = 0; i < m->n; i++)
+		if (in_sect(&m->v[i], a) || in_sect(&m->v[i], b))
+			n = MAX(n, m->v[i].index + 1u);
+	return n;
+}
+
+static void print_indexed(struct optic_print *p, const struct optic_model *m,
+			  uint8_t sect, uint8_t flag_sect, bool flags,
+			  const char *array_key, const char *idx_key,
+			  const char *label)
+{
+	unsigned int idx, n = max_index(m, sect, flags ? flag_sect : sect);
+	size_t i;
+
+	if (!n)
+		return;
+	op_open_array(p, array_key);
+	for (idx = 0; idx < n; idx++) {
+		op_open_object(p, NULL);
+		op_text(p, "\t%s %u:\n", label, idx + 1);
+		op_uint(p, idx_key, NULL, idx + 1);
+		for (i = 0; i < m->n; i++)
+			if (in_sect(&m->v[i], sect) && m->v[i].index == idx)
+				print_value(p, &m->v[i], 1);
+		if (flags && flag_sect != sect && !optic_print_is_json(p)) {
+			print_raised(p, m, flag_sect, idx, 1, "Flags");
+		} else if (flags && flag_sect != sect) {
+			op_open_object(p, "flags");
+			for (i = 0; i < m->n; i++)
+				if (in_sect(&m->v[i], flag_sect) &&
+				    m->v[i].index == idx)
+					print_value(p, &m->v[i], 1);
+			op_close_object(p);
+		}
+		op_close_object(p);
+	}
+	op_close_array(p);
+}
+
+void optic_model_print(struct optic_print *p, const struct optic_model *m,
+		       unsigned int sections)
+{
+	bool flags = sections & (1u << OPTIC_S_LANE_FLAG);
+
+	if (sections & OPTIC_SHOW_IDENTITY) {
+		op_string(p, "spec", NULL,
+			  m->spec == OPTIC_SPEC_CMIS	? "cmis" :
+			  m->spec == OPTIC_SPEC_SFF8636 ? "sff8636" :
+			  m->spec == OPTIC_SPEC_SFF8472 ? "sff8472" :
+							  "unknown");
+		print_plain(p, m, OPTIC_S_IDENTITY);
+	}
+	if (sections & OPTIC_SHOW_STATUS)
+		print_plain(p, m, OPTIC_S_STATUS);
+	if (sections & OPTIC_SHOW_MONITOR)
+		print_plain(p, m, OPTIC_S_MONITOR);
+	if ((sections & OPTIC_SHOW_CAL) && has_sect(m, OPTIC_S_CAL)) {
+		op_text(p, "\tExternal calibration:\n");
+		op_open_object(p, "calibration");
+		print_plain(p, m, OPTIC_S_CAL);
+		op_close_object(p);
+	}
+	if ((sections & OPTIC_SHOW_APP) && m->napps)
+		print_indexed(p, m, OPTIC_S_APP, OPTIC_S_APP, false,
+			      "applications", "app", "Application");
+	if (sections & (1u << OPTIC_S_FLAG))
+		print_module_flags(p, m);
+	if (sections & OPTIC_SHOW_LANE)
+		print_indexed(p, m, OPTIC_S_LANE, OPTIC_S_LANE_FLAG, flags,
+			      "lanes", "lane", "Lane");
+	if (sections & OPTIC_SHOW_THRESHOLD)
+		print_thresholds(p, m);
+}

@@ -1,0 +1,634 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Generic netlink client for the optic family, built on libnl-genl-3.
+ * Kernel errors come back as -errno with the extack message kept in
+ * nl->errmsg; libnl's own NLE_* codes are mapped to the nearest errno.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <linux/netlink.h>
+
+#include <netlink/netlink.h>
+#include <netlink/genl/ctrl.h>
+#include <netlink/genl/genl.h>
+
+#include "netlink.h"
+#include "util.h"
+
+#ifndef SOL_NETLINK
+#define SOL_NETLINK 270
+#endif
+
+struct optic_nl {
+	struct nl_sock *sk;
+	int family;
+	char errmsg[256];
+};
+
+struct optic_req {
+	struct optic_nl *nl;
+	int err;
+	bool done;
+	int (*parse)(struct nlattr **tb, void *arg);
+	void *arg;
+};
+
+static struct nla_policy optic_policy[OPTIC_A_MAX + 1] = {
+	[OPTIC_A_MODULE_INDEX] = { .type = NLA_U32 },
+	[OPTIC_A_MODULE_NAME] = { .type = NLA_STRING },
+	[OPTIC_A_PRESENT] = { .type = NLA_U8 },
+	[OPTIC_A_IDENTIFIER] = { .type = NLA_U8 },
+	[OPTIC_A_SPEC] = { .type = NLA_U8 },
+	[OPTIC_A_MODULE_STATE] = { .type = NLA_U8 },
+	[OPTIC_A_LANE_COUNT] = { .type = NLA_U8 },
+	[OPTIC_A_VENDOR_NAME] = { .type = NLA_STRING },
+	[OPTIC_A_VENDOR_PN] = { .type = NLA_STRING },
+	[OPTIC_A_VENDOR_SN] = { .type = NLA_STRING },
+	[OPTIC_A_VENDOR_REV] = { .type = NLA_STRING },
+	[OPTIC_A_DATE_CODE] = { .type = NLA_STRING },
+	[OPTIC_A_I2C_BUS] = { .type = NLA_U32 },
+	[OPTIC_A_I2C_ADDR] = { .type = NLA_U16 },
+	[OPTIC_A_EEPROM_PAGE] = { .type = NLA_U8 },
+	[OPTIC_A_EEPROM_BANK] = { .type = NLA_U8 },
+	[OPTIC_A_EEPROM_OFFSET] = { .type = NLA_U16 },
+	[OPTIC_A_EEPROM_LENGTH] = { .type = NLA_U16 },
+	[OPTIC_A_EEPROM_DATA] = { .type = NLA_UNSPEC },
+	[OPTIC_A_EEPROM_I2C_ADDR] = { .type = NLA_U8 },
+	[OPTIC_A_LPMODE] = { .type = NLA_U8 },
+	[OPTIC_A_TX_DISABLE] = { .type = NLA_U32 },
+	[OPTIC_A_TX_DISABLE_MASK] = { .type = NLA_U32 },
+	[OPTIC_A_RESET] = { .type = NLA_FLAG },
+	[OPTIC_A_FLAT_MEM] = { .type = NLA_U8 },
+	[OPTIC_A_EVENT_TYPE] = { .type = NLA_U8 },
+	[OPTIC_A_EVENT_SEQ] = { .type = NLA_U64 },
+	[OPTIC_A_LANE] = { .type = NLA_U8 },
+	[OPTIC_A_OLD_STATE] = { .type = NLA_U8 },
+	[OPTIC_A_NEW_STATE] = { .type = NLA_U8 },
+	[OPTIC_A_FLAG_PAGE] = { .type = NLA_U8 },
+	[OPTIC_A_FLAG_OFFSET] = { .type = NLA_U8 },
+	[OPTIC_A_FLAG_BITS] = { .type = NLA_U8 },
+};
+
+/* libnl reports its own codes; bring them back to errno. */
+static int nlerr_to_errno(int nlerr)
+{
+	static const struct {
+		int nle;
+		int err;
+	} map[] = {
+		{ NLE_NOMEM, ENOMEM },
+		{ NLE_INVAL, EINVAL },
+		{ NLE_AGAIN, EAGAIN },
+		{ NLE_BAD_SOCK, EBADF },
+		{ NLE_NOADDR, EADDRNOTAVAIL },
+		{ NLE_OBJ_NOTFOUND, ENOENT },
+		{ NLE_EXIST, EEXIST },
+		{ NLE_PERM, EPERM },
+		{ NLE_NODEV, ENODEV },
+		{ NLE_BUSY, EBUSY },
+		{ NLE_RANGE, ERANGE },
+		{ NLE_MSGSIZE, EMSGSIZE },
+		{ NLE_OPNOTSUPP, EOPNOTSUPP },
+		{ NLE_PROTO_MISMATCH, EPROTO },
+		{ NLE_NOACCESS, EACCES },
+		{ NLE_INTR, EINTR },
+		{ NLE_MSG_TRUNC, EMSGSIZE },
+		{ NLE_SEQ_MISMATCH, EPROTO },
+		{ NLE_MSG_OVERFLOW, ENOBUFS },
+		{ NLE_AF_NOSUPPORT, EAFNOSUPPORT },
+		{ NLE_NOATTR, ENODATA },
+		{ NLE_MSGTYPE_NOSUPPORT, EOPNOTSUPP },
+		{ NLE_OBJ_MISMATCH, EPROTO },
+		{ NLE_NOCACHE, ENOENT },
+		{ NLE_MSG_TOOSHORT, EBADMSG },
+	};
+	size_t i;
+
+	if (nlerr < 0)
+		nlerr = -nlerr;
+	for (i = 0; i < ARRAY_SIZE(map); i++)
+		if (map[i].nle == nlerr)
+			return -map[i].err;
+	return -EIO;
+}
+
+int optic_nl_open(struct optic_nl **out)
+{
+	struct optic_nl *nl;
+	int one = 1, r;
+
+	nl = calloc(1, sizeof(*nl));
+	if (!nl)
+		return -ENOMEM;
+	nl->sk = nl_socket_alloc();
+	if (!nl->sk) {
+		free(nl);
+		return -ENOMEM;
+	}
+	r = genl_connect(nl->sk);
+	if (r < 0)
+		goto fail;
+	/* best effort: older kernels simply send no extack */
+	(void)setsockopt(nl_socket_get_fd(nl->sk), SOL_NETLINK, NETLINK_EXT_ACK,
+			 &one, sizeof(one));
+	(void)setsockopt(nl_socket_get_fd(nl->sk), SOL_NETLINK, NETLINK_CAP_ACK,
+			 &one, sizeof(one));
+	r = genl_ctrl_resolve(nl->sk, OPTIC_GENL_NAME);
+	if (r < 0)
+		goto fail;
+	nl->family = r;
+	*out = nl;
+	return 0;
+fail:
+	nl_socket_free(nl->sk);
+	free(nl);
+	return nlerr_to_errno(r);
+}
+
+void optic_nl_close(struct optic_nl *nl)
+{
+	if (!nl)
+		return;
+	nl_socket_free(nl->sk);
+	free(nl);
+}
+
+const char *optic_nl_errmsg(const struct optic_nl *nl)
+{
+	return nl && nl->errmsg[0] ? nl->errmsg : NULL;
+}
+
+static int valid_cb(struct nl_msg *msg, void *arg)
+{
+	struct optic_req *req = arg;
+	struct nlattr *tb[OPTIC_A_MAX + 1];
+	int r;
+
+	r = genlmsg_parse(nlmsg_hdr(msg), 0, tb, OPTIC_A_MAX, optic_policy);
+	if (r < 0) {
+		req->err = -EBADMSG;
+		return NL_SKIP;
+	}
+	if (req->parse) {
+		r = req->parse(tb, req->arg);
+		if (r < 0 && !req->err)
+			req->err = r;
+	}
+	return NL_OK;
+}
+
+static int finish_cb(struct nl_msg *msg, void *arg)
+{
+	struct optic_req *req = arg;
+
+	req->done = true;
+	return NL_STOP;
+}
+
+static int ack_cb(struct nl_msg *msg, void *arg)
+{
+	struct optic_req *req = arg;
+
+	req->done = true;
+	return NL_STOP;
+}
+
+/* NLMSGERR_ATTR_MSG from an extended ACK (netlink(7), "Extended ACK"). */
+static void save_extack(struct optic_nl *nl, struct nlmsgerr *e)
+{
+	struct nlmsghdr *nlh = (struct nlmsghdr *)((char *)e - NLMSG_HDRLEN);
+	struct nlattr *a;
+	size_t off = sizeof(*e);
+	int rem;
+
+	nl->errmsg[0] = '\0';
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+		return;
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+		off += e->msg.nlmsg_len - NLMSG_HDRLEN;
+	if (nlh->nlmsg_len < NLMSG_HDRLEN + off)
+		return;
+	rem = nlh->nlmsg_len - NLMSG_HDRLEN - off;
+	nla_for_each_attr(a, (struct nlattr *)((char *)e + off), rem, rem) {
+		if (nla_type(a) == NLMSGERR_ATTR_MSG && nla_len(a) > 0) {
+			nla_strlcpy(nl->errmsg, a, sizeof(nl->errmsg));
+			break;
+		}
+	}
+}
+
+static int err_cb(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
+{
+	struct optic_req *req = arg;
+
+	req->err = e->error ?: -EIO;
+	save_extack(req->nl, e);
+	req->done = true;
+	return NL_STOP;
+}
+
+static int optic_nl_request(struct optic_nl *nl, struct nl_msg *msg,
+			    int (*parse)(struct nlattr **tb, void *arg),
+			    void *arg)
+{
+	struct optic_req req = { .nl = nl, .parse = parse, .arg = arg };
+	struct nl_cb *cb;
+	int r;
+
+	nl->errmsg[0] = '\0';
+	cb = nl_cb_alloc(NL_CB_DEFAULT);
+	if (!cb)
+		return -ENOMEM;
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, valid_cb, &req);
+	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, finish_cb, &req);
+	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, ack_cb, &req);
+	nl_cb_err(cb, NL_CB_CUSTOM, err_cb, &req);
+
+	r = nl_send_auto(nl->sk, msg);
+	if (r < 0) {
+		r = nlerr_to_errno(r);
+		goto out;
+	}
+	r = 0;
+	while (!req.done) {
+		r = nl_recvmsgs(nl->sk, cb);
+		if (req.done)
+			break;
+		if (r < 0) {
+			r = nlerr_to_errno(r);
+			break;
+		}
+	}
+	if (req.err)
+		r = req.err;
+	else if (r > 0)
+		r = 0;
+out:
+	nl_cb_put(cb);
+	return r;
+}
+
+static struct nl_msg *optic_msg(struct optic_nl *nl, uint8_t cmd, int flags)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+
+	if (!msg)
+		return NULL;
+	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, nl->family, 0, flags,
+			 cmd, OPTIC_GENL_VERSION)) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+static inline void nlmsg_freep(struct nl_msg **m)
+{
+	if (*m)
+		nlmsg_free(*m);
+}
+
+#define _cleanup_nlmsg_ _cleanup_(nlmsg_freep)
+
+static void get_str(char *dst, size_t size, struct nlattr *a)
+{
+	if (a)
+		nla_strlcpy(dst, a, size);
+	else
+		dst[0] = '\0';
+}
+
+static void parse_module(struct nlattr **tb, struct optic_module_info *m)
+{
+	int i;
+
+	memset(m, 0, sizeof(*m));
+	for (i = 0; i <= OPTIC_A_MAX && i < 32; i++)
+		if (tb[i])
+			m->attrs |= 1u << i;
+	if (tb[OPTIC_A_MODULE_INDEX])
+		m->index = nla_get_u32(tb[OPTIC_A_MODULE_INDEX]);
+	get_str(m->name, sizeof(m->name), tb[OPTIC_A_MODULE_NAME]);
+	if (tb[OPTIC_A_PRESENT])
+		m->present = nla_get_u8(tb[OPTIC_A_PRESENT]);
+	if (tb[OPTIC_A_IDENTIFIER])
+		m->identifier = nla_get_u8(tb[OPTIC_A_IDENTIFIER]);
+	if (tb[OPTIC_A_SPEC])
+		m->spec = nla_get_u8(tb[OPTIC_A_SPEC]);
+	if (tb[OPTIC_A_MODULE_STATE])
+		m->state = nla_get_u8(tb[OPTIC_A_MODULE_STATE]);
+	if (tb[OPTIC_A_LANE_COUNT])
+		m->lane_count = nla_get_u8(tb[OPTIC_A_LANE_COUNT]);
+	if (tb[OPTIC_A_FLAT_MEM])
+		m->flat_mem = nla_get_u8(tb[OPTIC_A_FLAT_MEM]);
+	get_str(m->vendor_name, sizeof(m->vendor_name),
+		tb[OPTIC_A_VENDOR_NAME]);
+	get_str(m->vendor_pn, sizeof(m->vendor_pn), tb[OPTIC_A_VENDOR_PN]);
+	get_str(m->vendor_sn, sizeof(m->vendor_sn), tb[OPTIC_A_VENDOR_SN]);
+	get_str(m->vendor_rev, sizeof(m->vendor_rev), tb[OPTIC_A_VENDOR_REV]);
+	get_str(m->date_code, sizeof(m->date_code), tb[OPTIC_A_DATE_CODE]);
+	if (tb[OPTIC_A_I2C_BUS])
+		m->i2c_bus = nla_get_u32(tb[OPTIC_A_I2C_BUS]);
+	if (tb[OPTIC_A_I2C_ADDR])
+		m->i2c_addr = nla_get_u16(tb[OPTIC_A_I2C_ADDR]);
+}
+
+struct module_list {
+	struct optic_module_info *v;
+	size_t n, cap;
+};
+
+static int module_list_parse(struct nlattr **tb, void *arg)
+{
+	struct module_list *l = arg;
+
+	if (!tb[OPTIC_A_MODULE_NAME])
+		return 0;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 16;
+		void *v = reallocarray(l->v, cap, sizeof(*l->v));
+
+		if (!v)
+			return -ENOMEM;
+		l->v = v;
+		l->cap = cap;
+	}
+	parse_module(tb, &l->v[l->n++]);
+	return 0;
+}
+
+int optic_nl_module_list(struct optic_nl *nl, struct optic_module_info **mods,
+			 size_t *n)
+{
+	_cleanup_nlmsg_ struct nl_msg *msg = NULL;
+	struct module_list l = {};
+	int r;
+
+	msg = optic_msg(nl, OPTIC_CMD_MODULE_GET, NLM_F_DUMP);
+	if (!msg)
+		return -ENOMEM;
+	r = optic_nl_request(nl, msg, module_list_parse, &l);
+	if (r < 0) {
+		free(l.v);
+		return r;
+	}
+	*mods = l.v;
+	*n = l.n;
+	return 0;
+}
+
+struct module_one {
+	struct optic_module_info *info;
+	bool got;
+};
+
+static int module_one_parse(struct nlattr **tb, void *arg)
+{
+	struct module_one *o = arg;
+
+	parse_module(tb, o->info);
+	o->got = true;
+	return 0;
+}
+
+int optic_nl_module_get(struct optic_nl *nl, const char *name,
+			struct optic_module_info *info)
+{
+	_cleanup_nlmsg_ struct nl_msg *msg = NULL;
+	struct module_one o = { .info = info };
+	int r;
+
+	msg = optic_msg(nl, OPTIC_CMD_MODULE_GET, 0);
+	if (!msg || nla_put_string(msg, OPTIC_A_MODULE_NAME, name) < 0)
+		return -ENOMEM;
+	r = optic_nl_request(nl, msg, module_one_parse, &o);
+	if (r < 0)
+		return r;
+	return o.got ? 0 : -ENODATA;
+}
+
+static int put_eeprom_addr(struct nl_msg *msg, const char *name, uint8_t addr,
+			   uint8_t page, uint8_t bank, uint16_t offset,
+			   uint16_t len)
+{
+	if (nla_put_string(msg, OPTIC_A_MODULE_NAME, name) < 0 ||
+	    (addr && addr != 0x50 &&
+	     nla_put_u8(msg, OPTIC_A_EEPROM_I2C_ADDR, addr) < 0) ||
+	    nla_put_u8(msg, OPTIC_A_EEPROM_PAGE, page) < 0 ||
+	    nla_put_u8(msg, OPTIC_A_EEPROM_BANK, bank) < 0 ||
+	    nla_put_u16(msg, OPTIC_A_EEPROM_OFFSET, offset) < 0 ||
+	    nla_put_u16(msg, OPTIC_A_EEPROM_LENGTH, len) < 0)
+		return -EMSGSIZE;
+	return 0;
+}
+
+struct eeprom_buf {
+	uint8_t *buf;
+	size_t len;
+	int got;
+};
+
+static int eeprom_parse(struct nlattr **tb, void *arg)
+{
+	struct eeprom_buf *e = arg;
+	struct nlattr *a = tb[OPTIC_A_EEPROM_DATA];
+
+	if (!a)
+		return -EBADMSG;
+	e->got = MIN((size_t)nla_len(a), e->len);
+	memcpy(e->buf, nla_data(a), e->got);
+	return 0;
+}
+
+int optic_nl_eeprom_read(struct optic_nl *nl, const char *name, uint8_t addr,
+			 uint8_t page, uint8_t bank, uint16_t offset,
+			 uint16_t len, uint8_t *buf)
+{
+	_cleanup_nlmsg_ struct nl_msg *msg = NULL;
+	struct eeprom_buf e = { .buf = buf, .len = len, .got = -1 };
+	int r;
+
+	if (!len || offset + len > OPTIC_EEPROM_PAGE_SIZE)
+		return -EINVAL;
+	msg = optic_msg(nl, OPTIC_CMD_EEPROM_READ, 0);
+	if (!msg)
+		return -ENOMEM;
+	r = put_eeprom_addr(msg, name, addr, page, bank, offset, len);
+	if (r < 0)
+		return r;
+	r = optic_nl_request(nl, msg, eeprom_parse, &e);
+	if (r < 0)
+		return r;
+	return e.got < 0 ? -ENODATA : e.got;
+}
+
+int optic_nl_eeprom_write(struct optic_nl *nl, const char *name, uint8_t addr,
+			  uint8_t page, uint8_t bank, uint16_t offset,
+			  uint16_t len, const uint8_t *buf)
+{
+	_cleanup_nlmsg_ struct nl_msg *msg = NULL;
+	int r;
+
+	if (!len || len > OPTIC_EEPROM_WRITE_MAX ||
+	    offset + len > OPTIC_EEPROM_PAGE_SIZE)
+		return -EINVAL;
+	msg = optic_msg(nl, OPTIC_CMD_EEPROM_WRITE, 0);
+	if (!msg)
+		return -ENOMEM;
+	r = put_eeprom_addr(msg, name, addr, page, bank, offset, len);
+	if (r < 0 || nla_put(msg, OPTIC_A_EEPROM_DATA, len, buf) < 0)
+		return -EMSGSIZE;
+	return optic_nl_request(nl, msg, NULL, NULL);
+}
+
+int optic_nl_module_set(struct optic_nl *nl, const char *name,
+			const struct optic_set *set)
+{
+	_cleanup_nlmsg_ struct nl_msg *msg = NULL;
+
+	msg = optic_msg(nl, OPTIC_CMD_MODULE_SET, 0);
+	if (!msg)
+		return -ENOMEM;
+	if (nla_put_string(msg, OPTIC_A_MODULE_NAME, name) < 0)
+		return -EMSGSIZE;
+	if (set->lpmode >= 0 &&
+	    nla_put_u8(msg, OPTIC_A_LPMODE, !!set->lpmode) < 0)
+		return -EMSGSIZE;
+	if (set->tx_disable_mask &&
+	    (nla_put_u32(msg, OPTIC_A_TX_DISABLE, set->tx_disable) < 0 ||
+	     nla_put_u32(msg, OPTIC_A_TX_DISABLE_MASK, set->tx_disable_mask) <
+		     0))
+		return -EMSGSIZE;
+	if (set->reset && nla_put_flag(msg, OPTIC_A_RESET) < 0)
+		return -EMSGSIZE;
+	return optic_nl_request(nl, msg, NULL, NULL);
+}
+
+struct monitor_state {
+	optic_event_cb cb;
+	void *arg;
+	int ret;
+};
+
+static int monitor_cb(struct nl_msg *msg, void *arg)
+{
+	struct monitor_state *ms = arg;
+	struct nlattr *tb[OPTIC_A_MAX + 1];
+	struct genlmsghdr *gh = nlmsg_data(nlmsg_hdr(msg));
+	struct optic_nl_event ev = { .lane = -1 };
+	int i;
+
+	if (gh->cmd != OPTIC_CMD_EVENT)
+		return NL_SKIP;
+	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, OPTIC_A_MAX, optic_policy) < 0)
+		return NL_SKIP;
+	for (i = 0; i <= OPTIC_A_MAX && i < 32; i++)
+		if (tb[i])
+			ev.attrs |= 1u << i;
+	if (tb[OPTIC_A_EVENT_TYPE])
+		ev.type = nla_get_u8(tb[OPTIC_A_EVENT_TYPE]);
+	if (tb[OPTIC_A_EVENT_SEQ])
+		ev.seq = nla_get_u64(tb[OPTIC_A_EVENT_SEQ]);
+	if (tb[OPTIC_A_MODULE_INDEX])
+		ev.index = nla_get_u32(tb[OPTIC_A_MODULE_INDEX]);
+	get_str(ev.name, sizeof(ev.name), tb[OPTIC_A_MODULE_NAME]);
+	if (tb[OPTIC_A_LANE])
+		ev.lane = nla_get_u8(tb[OPTIC_A_LANE]);
+	if (tb[OPTIC_A_OLD_STATE])
+		ev.old_state = nla_get_u8(tb[OPTIC_A_OLD_STATE]);
+	if (tb[OPTIC_A_NEW_STATE])
+		ev.new_state = nla_get_u8(tb[OPTIC_A_NEW_STATE]);
+	if (tb[OPTIC_A_FLAG_PAGE])
+		ev.flag_page = nla_get_u8(tb[OPTIC_A_FLAG_PAGE]);
+	if (tb[OPTIC_A_FLAG_OFFSET])
+		ev.flag_offset = nla_get_u8(tb[OPTIC_A_FLAG_OFFSET]);
+	if (tb[OPTIC_A_FLAG_BITS])
+		ev.flag_bits = nla_get_u8(tb[OPTIC_A_FLAG_BITS]);
+	ms->ret = ms->cb(&ev, ms->arg);
+	return ms->ret ? NL_STOP : NL_OK;
+}
+
+int optic_nl_monitor(struct optic_nl *nl, int timeout_ms, optic_event_cb cb,
+		     void *arg)
+{
+	struct monitor_state ms = { .cb = cb, .arg = arg };
+	struct nl_cb *ncb;
+	struct pollfd pfd;
+	int grp, r;
+
+	grp = genl_ctrl_resolve_grp(nl->sk, OPTIC_GENL_NAME,
+				    OPTIC_MCGRP_MONITOR);
+	if (grp < 0)
+		return nlerr_to_errno(grp);
+	r = nl_socket_add_membership(nl->sk, grp);
+	if (r < 0)
+		return nlerr_to_errno(r);
+	nl_socket_disable_seq_check(nl->sk);
+	ncb = nl_cb_alloc(NL_CB_DEFAULT);
+	if (!ncb)
+		return -ENOMEM;
+	nl_cb_set(ncb, NL_CB_VALID, NL_CB_CUSTOM, monitor_cb, &ms);
+	pfd.fd = nl_socket_get_fd(nl->sk);
+	pfd.events = POLLIN;
+	for (;;) {
+		r = poll(&pfd, 1, timeout_ms);
+		if (r < 0) {
+			r = -errno;
+			if (r == -EINTR)
+				continue;
+			break;
+		}
+		if (r == 0)
+			break;
+		r = nl_recvmsgs(nl->sk, ncb);
+		if (ms.ret) {
+			r = ms.ret;
+			break;
+		}
+		if (r < 0) {
+			r = nlerr_to_errno(r);
+			break;
+		}
+	}
+	nl_cb_put(ncb);
+	return r;
+}
+
+const char *optic_event_name(uint8_t type)
+{
+	static const char *const names[] = {
+		[OPTIC_EVENT_INSERTED] = "inserted",
+		[OPTIC_EVENT_REMOVED] = "removed",
+		[OPTIC_EVENT_MODULE_STATE] = "module_state",
+		[OPTIC_EVENT_DATAPATH_STATE] = "datapath_state",
+		[OPTIC_EVENT_FLAG] = "flag",
+	};
+
+	return type < ARRAY_SIZE(names) && names[type] ? names[type] : NULL;
+}
+
+const char *optic_state_name(uint8_t state)
+{
+	static const char *const names[] = {
+		[OPTIC_STATE_UNKNOWN] = "unknown",
+		[OPTIC_STATE_LOWPWR] = "lowpwr",
+		[OPTIC_STATE_PWRUP] = "pwrup",
+		[OPTIC_STATE_READY] = "ready",
+		[OPTIC_STATE_PWRDN] = "pwrdn",
+		[OPTIC_STATE_FAULT] = "fault",
+	};
+
+	return state < ARRAY_SIZE(names) ? names[state] : NULL;
+}
+
+const char *optic_spec_name(uint8_t spec)
+{
+	static const char *const names[] = {
+		[OPTIC_SPEC_UNKNOWN] = "unknown",
+		[OPTIC_SPEC_CMIS] = "cmis",
+		[OPTIC_SPEC_SFF8636] = "sff8636",
+		[OPTIC_SPEC_SFF8472] = "sff8472",
+	};
+
+	return spec < ARRAY_SIZE(names) ? names[spec] : NULL;
+}

@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * liboptic generic netlink client for the "optic" family
+ * (include/uapi/linux/optic.h). Every function returns >= 0 or -errno; a
+ * kernel rejection's extack message, when there is one, is kept and can be
+ * read with optic_nl_errmsg().
+ */
+#ifndef OPTIC_NETLINK_H
+#define OPTIC_NETLINK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <linux/optic.h>
+
+struct optic_nl;
+
+struct optic_module_info {
+	uint32_t index;
+	char name[OPTIC_PORT_NAME_LEN];
+	bool present;
+	uint8_t identifier;
+	uint8_t spec; /* enum optic_spec */
+	uint8_t state; /* enum optic_module_state */
+	uint8_t lane_count;
+	bool flat_mem;
+	char vendor_name[17];
+	char vendor_pn[17];
+	char vendor_sn[17];
+	char vendor_rev[5];
+	char date_code[11];
+	uint32_t i2c_bus;
+	uint16_t i2c_addr;
+	uint32_t attrs; /* bit n: attribute OPTIC_A_* n was present */
+};
+
+struct optic_set {
+	int lpmode; /* -1 leave, 0 off, 1 on */
+	uint32_t tx_disable;
+	uint32_t tx_disable_mask; /* 0: leave TX disable alone */
+	bool reset;
+};
+
+struct optic_nl_event {
+	uint8_t type; /* enum optic_event */
+	uint64_t seq;
+	uint32_t index;
+	char name[OPTIC_PORT_NAME_LEN];
+	int lane; /* -1 when absent */
+	uint8_t old_state;
+	uint8_t new_state;
+	uint8_t flag_page;
+	uint8_t flag_offset;
+	uint8_t flag_bits;
+	uint32_t attrs;
+};
+
+/* -ENOENT: the "optic" family is not registered (driver not loaded). */
+int optic_nl_open(struct optic_nl **out);
+void optic_nl_close(struct optic_nl *nl);
+/* extack message of the last kernel error, or NULL */
+const char *optic_nl_errmsg(const struct optic_nl *nl);
+
+/* All modules, in dump order; *mods is malloc'ed. */
+int optic_nl_module_list(struct optic_nl *nl, struct optic_module_info **mods,
+			 size_t *n);
+int optic_nl_module_get(struct optic_nl *nl, const char *name,
+			struct optic_module_info *info);
+
+/*
+ * Read @len bytes at @offset (0-255) of @page/@bank at i2c address @addr
+ * (0x50, or 0x51 for SFF-8472 A2h). Returns the number of bytes read.
+ */
+int optic_nl_eeprom_read(struct optic_nl *nl, const char *name, uint8_t addr,
+			 uint8_t page, uint8_t bank, uint16_t offset,
+			 uint16_t len, uint8_t *buf);
+int optic_nl_eeprom_write(struct optic_nl *nl, const char *name, uint8_t addr,
+			  uint8_t page, uint8_t bank, uint16_t offset,
+			  uint16_t len, const uint8_t *buf);
+int optic_nl_module_set(struct optic_nl *nl, const char *name,
+			const struct optic_set *set);
+
+/*
+ * Join the "monitor" group and call @cb for each event until it returns
+ * non-zero (that value is returned) or an error occurs. @timeout_ms < 0
+ * waits forever; on timeout 0 is returned.
+ */
+typedef int (*optic_event_cb)(const struct optic_nl_event *ev, void *arg);
+int optic_nl_monitor(struct optic_nl *nl, int timeout_ms, optic_event_cb cb,
+		     void *arg);
+
+const char *optic_event_name(uint8_t type);
+const char *optic_state_name(uint8_t state);
+const char *optic_spec_name(uint8_t spec);
+
+#endif /* OPTIC_NETLINK_H */

@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Decoding a CMIS image: every row kind, lanes, applications, flags. */
+#include <math.h>
+
+#include "vectors.h"
+
+struct fx {
+	struct optic_image img;
+	struct optic_model m;
+};
+
+static int setup(void **state)
+{
+	struct fx *fx = calloc(1, sizeof(*fx));
+
+	optic_image_init(&fx->img);
+	cmis_400g_dr4(&fx->img);
+	assert_int_equal(optic_decode(&fx->img, &fx->m), 0);
+	*state = fx;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *fx = *state;
+
+	optic_model_free(&fx->m);
+	optic_image_clear(&fx->img);
+	free(fx);
+	return 0;
+}
+
+static const struct optic_value *get(void **state, const char *key, int idx)
+{
+	struct fx *fx = *state;
+	const struct optic_value *v = optic_model_get(&fx->m, key, NULL, idx);
+
+	if (!v)
+		fail_msg("no value for %s[%d]", key, idx);
+	return v;
+}
+
+static void test_spec(void **state)
+{
+	struct fx *fx = *state;
+
+	assert_int_equal(fx->m.spec, OPTIC_SPEC_CMIS);
+	assert_false(fx->m.flat);
+	assert_int_equal(fx->m.lanes, 8);
+	assert_int_equal(fx->m.napps, 2);
+}
+
+/* CMIS 5.2 Table 8-28..8-33 and SFF-8024 Table 4-1/4-3 */
+static void test_identity(void **state)
+{
+	static const struct {
+		const char *key;
+		const char *str;
+	} want[] = {
+		{ "identifier", "QSFP-DD" },
+		{ "cmis_revision", "5.0" },
+		{ "memory_model", "Paged" },
+		{ "vendor_name", "ACME OPTICS" },
+		{ "vendor_oui", "00:90:65" },
+		{ "vendor_pn", "QDD-400G-DR4" },
+		{ "vendor_rev", "A1" },
+		{ "vendor_sn", "SN0001" },
+		{ "date_code", "2023-01-15" },
+		{ "connector", "MPO 1x12" },
+		{ "media_type", "Optical interfaces: SMF" },
+		{ "media_technology", "1310 nm EML" },
+		{ "firmware_version", "2.7" },
+		{ "firmware_inactive_version", "2.5" },
+		{ "module_state", "ModuleReady" },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(want); i++)
+		assert_string_equal(get(state, want[i].key, -1)->str,
+				    want[i].str);
+	assert_int_equal(get(state, "identifier", -1)->raw, 0x18);
+	assert_string_equal(get(state, "module_state", -1)->code->json,
+			    "ready");
+	assert_float_equal(get(state, "power_class", -1)->num, 4, 0);
+	assert_float_equal(get(state, "max_power_w", -1)->num, 12.0, 1e-9);
+	assert_float_equal(get(state, "cdb_instances", -1)->num, 1, 0);
+	/* CLEI is blank: omitted */
+	assert_null(optic_model_get(&((struct fx *)*state)->m, "clei_code",
+				    NULL, -1));
+}
+
+static void test_monitors(void **state)
+{
+	assert_float_equal(get(state, "temperature_c", -1)->num, 25.5, 1e-9);
+	assert_float_equal(get(state, "supply_voltage_v", -1)->num, 3.3, 1e-9);
+}
+
+static void test_lanes(void **state)
+{
+	const struct optic_value *v;
+
+	assert_string_equal(get(state, "datapath_state", 0)->code->json,
+			    "activated");
+	assert_string_equal(get(state, "datapath_state", 1)->code->json,
+			    "initialized");
+	assert_string_equal(get(state, "datapath_state", 7)->code->json,
+			    "activated");
+	v = get(state, "tx_power", 0);
+	assert_float_equal(v->num, 0.5012, 1e-9);
+	assert_float_equal(v->dbm, 10 * log10(0.5012), 1e-9);
+	/* dBm of 0 mW is -inf (JSON null) */
+	v = get(state, "tx_power", 1);
+	assert_float_equal(v->num, 0, 0);
+	assert_true(isinf(v->dbm) && v->dbm < 0);
+	v = get(state, "rx_power", 0);
+	assert_float_equal(v->num, 1.0, 1e-9);
+	assert_float_equal(v->dbm, 0.0, 1e-9);
+	/* page 01h byte 160 bits 4-3 = 1: bias * 2 */
+	assert_float_equal(get(state, "tx_bias_ma", 0)->num, 40.0, 1e-9);
+	assert_int_equal(get(state, "tx_disable", 2)->raw, 1);
+	assert_int_equal(get(state, "tx_disable", 1)->raw, 0);
+}
+
+static void test_flags(void **state)
+{
+	struct fx *fx = *state;
+
+	assert_int_equal(get(state, "temperature_high_warning", -1)->raw, 1);
+	assert_int_equal(get(state, "temperature_high_alarm", -1)->raw, 0);
+	assert_int_equal(get(state, "rx_los", 1)->raw, 1);
+	assert_int_equal(get(state, "rx_los", 0)->raw, 0);
+	/* worst: RX LOS (alarm) on lane 2 beats the temperature warning */
+	assert_int_equal(fx->m.worst_sev, 2);
+	assert_non_null(fx->m.worst);
+	assert_string_equal(fx->m.worst->f->json_key, "rx_los");
+	assert_int_equal(fx->m.worst->index, 1);
+}
+
+static void test_thresholds(void **state)
+{
+	struct fx *fx = *state;
+	const struct optic_value *v;
+
+	v = optic_model_get(&fx->m, "temperature_c", "high_alarm", -1);
+	assert_non_null(v);
+	assert_float_equal(v->num, 75, 1e-9);
+	v = optic_model_get(&fx->m, "temperature_c", "low_alarm", -1);
+	assert_float_equal(v->num, -5, 1e-9);
+	v = optic_model_get(&fx->m, "tx_power", "low_warning", -1);
+	assert_float_equal(v->num, 0.2, 1e-9);
+}
+
+static void test_applications(void **state)
+{
+	const struct optic_value *v;
+
+	v = get(state, "host_interface", 0);
+	assert_int_equal(v->raw, 0x11);
+	assert_string_equal(v->str, "400GAUI-8 C2M (Annex 120E)");
+	assert_string_equal(get(state, "media_interface", 0)->str,
+			    "400GBASE-DR4 (Clause 124)");
+	assert_float_equal(get(state, "host_lane_count", 0)->num, 8, 0);
+	assert_float_equal(get(state, "media_lane_count", 0)->num, 4, 0);
+	assert_string_equal(get(state, "host_lane_assignment", 0)->str, "01");
+	assert_string_equal(get(state, "host_interface", 1)->str,
+			    "100GAUI-2 C2M (Annex 135G)");
+	/* unknown codes decode as "unknown (0xNN)" */
+	assert_string_equal(get(state, "media_interface", 1)->str,
+			    "unknown (0xee)");
+	assert_null(get(state, "media_interface", 1)->code);
+}
+
+/* Take bytes away: rows whose bytes are missing vanish, nothing crashes. */
+static void test_partial_image(void **state)
+{
+	struct optic_image img;
+	struct optic_model m;
+
+	optic_image_init(&img);
+	put8(&img, 0, 0, 0x18);
+	put16(&img, 0x50, 0, 14, 0x1980);
+	assert_int_equal(optic_decode(&img, &m), 0);
+	assert_non_null(optic_model_get(&m, "identifier", NULL, -1));
+	/* temperature needs the page 01h advertisement */
+	assert_null(optic_model_get(&m, "temperature_c", NULL, -1));
+	assert_null(optic_model_get(&m, "vendor_name", NULL, -1));
+	optic_model_free(&m);
+	optic_image_clear(&img);
+
+	optic_image_init(&img);
+	assert_int_equal(optic_decode(&img, &m), -ENODATA);
+	optic_image_clear(&img);
+	(void)state;
+}
+
+static void test_unknown_identifier(void **state)
+{
+	struct optic_image img;
+	struct optic_model m;
+
+	optic_image_init(&img);
+	put8(&img, 0, 0, 0x7e);
+	assert_int_equal(optic_decode(&img, &m), 0);
+	assert_int_equal(m.spec, OPTIC_SPEC_UNKNOWN);
+	assert_string_equal(optic_model_get(&m, "identifier", NULL, -1)->str,
+			    "unknown (0x7e)");
+	optic_model_free(&m);
+	optic_image_clear(&img);
+	(void)state;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_spec, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_identity, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_monitors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lanes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_flags, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_thresholds, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_applications, setup,
+						teardown),
+		cmocka_unit_test(test_partial_image),
+		cmocka_unit_test(test_unknown_identifier),
+	};
+
+	return cmocka_run_group_tests_name("cmis", tests, NULL, NULL);
+}

@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* opticd history: bounded rings, downsampling by mean, series selection. */
+#include <errno.h>
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "history.h"
+#include "util.h"
+
+static const struct history_spec small = {
+	.period = { 1, 10, 100 },
+	.length = { 20, 5, 4 },
+};
+
+static struct sample mk(uint32_t t, double temp, double rx0)
+{
+	struct sample s;
+
+	sample_init(&s, t);
+	s.temp = temp;
+	s.rx_power[0] = rx0;
+	return s;
+}
+
+static void test_memory_bounded(void **state)
+{
+	_cleanup_(history_freep) struct history *h = NULL;
+
+	assert_int_equal(history_new(&h, &small), 0);
+	/* A day of samples: every ring stays at its length. */
+	for (uint32_t t = 1000; t < 1000 + 86400; t++) {
+		struct sample s = mk(t, 30, 1e-3);
+
+		history_add(h, &s);
+	}
+	assert_int_equal(history_len(h, 0), 20);
+	assert_int_equal(history_len(h, 1), 5);
+	assert_int_equal(history_len(h, 2), 4);
+	assert_int_equal(history_memory(&small),
+			 sizeof(struct sample) * 29 + history_memory(&(struct history_spec){ { 0 }, { 0 } }));
+	/* The default: 1 s x 1 h, 1 min x 1 day, 15 min x 30 days. */
+	assert_int_equal(history_default_spec.length[0] * history_default_spec.period[0], 3600);
+	assert_int_equal(history_default_spec.length[1] * history_default_spec.period[1], 86400);
+	assert_int_equal(history_default_spec.length[2] * history_default_spec.period[2], 30 * 86400);
+	assert_true(history_memory(&history_default_spec) < 1024 * 1024);
+}
+
+static void test_downsample_mean_and_nan(void **state)
+{
+	_cleanup_(history_freep) struct history *h = NULL;
+	const struct sample *s;
+
+	assert_int_equal(history_new(&h, &small), 0);
+	/* Bucket [0,10): temps 0..9 → mean 4.5; rx NaN on odd seconds. */
+	for (uint32_t t = 0; t < 10; t++) {
+		struct sample x = mk(t, t, t % 2 ? NAN : 2.0);
+
+		history_add(h, &x);
+	}
+	assert_int_equal(history_len(h, 1), 0); /* bucket still open */
+	{
+		struct sample x = mk(10, 100, NAN);
+
+		history_add(h, &x);
+	}
+	assert_int_equal(history_len(h, 1), 1);
+	s = history_at(h, 1, 0);
+	assert_float_equal(s->temp, 4.5, 1e-6);
+	assert_float_equal(s->rx_power[0], 2.0, 1e-6);
+	assert_true(isnan(s->vcc));
+	assert_int_equal(s->t, 5); /* mean time, rounded */
+	assert_float_equal(history_last(h)->temp, 100, 0);
+	assert_null(history_at(h, 1, 1));
+	assert_null(history_at(h, 5, 0));
+
+	history_clear(h);
+	assert_int_equal(history_len(h, 0), 0);
+	assert_null(history_last(h));
+}
+
+static void test_ring_order(void **state)
+{
+	_cleanup_(history_freep) struct history *h = NULL;
+
+	assert_int_equal(history_new(&h, &small), 0);
+	for (uint32_t t = 0; t < 25; t++) {
+		struct sample x = mk(t, t, 0);
+
+		history_add(h, &x);
+	}
+	/* Oldest first after wrapping: 5..24. */
+	for (size_t i = 0; i < 20; i++)
+		assert_int_equal(history_at(h, 0, i)->t, 5 + i);
+}
+
+static void test_series_tier_and_thinning(void **state)
+{
+	_cleanup_(history_freep) struct history *h = NULL;
+	double t[64], v[64];
+	size_t n;
+
+	assert_int_equal(history_new(&h, &small), 0);
+	for (uint32_t s = 0; s < 400; s++) {
+		struct sample x = mk(s, s, s % 7 ? 1e-3 : NAN);
+
+		history_add(h, &x);
+	}
+	/* 10 s window: tier 0 covers it. */
+	n = history_series(h, MON_TEMP, 0, 399, 10, t, v, 64);
+	assert_int_equal(n, 11);
+	assert_float_equal(t[0], 389, 0);
+	assert_float_equal(v[10], 399, 0);
+	/* Thinned to 4 points, evenly. */
+	n = history_series(h, MON_TEMP, 0, 399, 10, t, v, 4);
+	assert_int_equal(n, 4);
+	assert_float_equal(t[0], 389, 0);
+	assert_true(t[1] > t[0] && t[2] > t[1] && t[3] > t[2]);
+	/* 40 s: beyond tier 0's 20 entries, tier 1 (10 s) covers it. */
+	n = history_series(h, MON_TEMP, 0, 399, 40, t, v, 64);
+	assert_int_equal(n, 3); /* means of 360-369, 370-379, 380-389 */
+	assert_float_equal(v[0], 364.5, 1e-3);
+	/* A window longer than everything: the tier reaching furthest back. */
+	n = history_series(h, MON_TEMP, 0, 399, 100000, t, v, 64);
+	assert_int_equal(n, 3); /* tier 2: buckets 0, 100, 200 are closed */
+	/* NaN values are skipped. */
+	n = history_series(h, MON_RX_POWER, 0, 399, 10, t, v, 64);
+	assert_int_equal(n, 9);
+	assert_int_equal(history_series(h, MON_VCC, 0, 399, 10, t, v, 64), 0);
+	assert_int_equal(history_series(h, MON_TEMP, 0, 399, 10, t, v, 0), 0);
+}
+
+static void test_bad_spec(void **state)
+{
+	struct history *h = NULL;
+	struct history_spec s = small;
+
+	s.period[1] = 0;
+	assert_int_equal(history_new(&h, &s), -EINVAL);
+	s = small;
+	s.length[2] = 0;
+	assert_int_equal(history_new(&h, &s), -EINVAL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_memory_bounded),
+		cmocka_unit_test(test_downsample_mean_and_nan),
+		cmocka_unit_test(test_ring_order),
+		cmocka_unit_test(test_series_tier_and_thinning),
+		cmocka_unit_test(test_bad_spec),
+	};
+
+	return cmocka_run_group_tests_name("opticd_history", tests, NULL, NULL);
+}

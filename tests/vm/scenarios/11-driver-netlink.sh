@@ -1,0 +1,124 @@
+# SPDX-License-Identifier: GPL-2.0
+# optic.ko generic netlink: MODULE_GET doit/dump, EEPROM_READ against the
+# eeprom file, bad inputs rejected with extack naming the attribute,
+# EEPROM_WRITE/MODULE_SET admin only, monitor events. Uses vm-nl, the raw
+# netlink test client (build/tests/vm-nl).
+# timeout: 240
+
+if ! command -v vm-nl >/dev/null; then
+	pass "netlink checks # SKIP vm-nl test client not built"
+	exit 0
+fi
+
+load_sim ports=2
+echo sfp-10g-sr >"$SIM_DEBUGFS/port1/profile"
+ok "optic loads" load_optic poll_ms=200
+d=$OPTIC_CLASS/port0
+
+# nl_err CMD ARGS...: the "error N: ..." line of a request expected to fail.
+nl_err() { vm-nl "$@" | grep '^error' || echo "no error"; }
+
+out=$(vm-nl get index=u32:0)
+check_match "MODULE_GET by index: name" '^name=port0$' "$out"
+check_match "MODULE_GET: present" '^present=1$' "$out"
+check_match "MODULE_GET: identifier 0x18" '^identifier=24$' "$out"
+check_match "MODULE_GET: spec cmis" "^spec=1\$" "$out"
+check_match "MODULE_GET: state ready" '^state=3$' "$out"
+check_match "MODULE_GET: 8 lanes" '^lanes=8$' "$out"
+check_match "MODULE_GET: vendor" "^vendor_name=$(cat $d/vendor_name)\$" "$out"
+check_match "MODULE_GET: i2c address" '^addr=80$' "$out"
+out=$(vm-nl get name=str:port1)
+check_match "MODULE_GET by name: SFF-8472" '^spec=3$' "$out"
+check_eq "dump lists both modules" 2 "$(vm-nl dump | grep -c '^index=')"
+
+# EEPROM_READ equals the eeprom file.
+exp=$(dd if=$d/eeprom bs=128 skip=2 count=1 2>/dev/null | od -An -tx1 -v | tr -d ' \n')
+out=$(vm-nl read index=u32:0 page=u8:1 offset=u16:128 length=u16:128)
+check_match "EEPROM_READ page 01h = eeprom file" "^data=$exp\$" "$out"
+exp=$(dd if=$OPTIC_CLASS/port1/eeprom bs=1 skip=256 count=4 2>/dev/null | od -An -tx1 -v | tr -d ' \n')
+out=$(vm-nl read index=u32:1 i2c_addr=u8:0x51 offset=u16:0 length=u16:4)
+check_match "EEPROM_READ A2h = eeprom file" "^data=$exp\$" "$out"
+
+# Bad inputs: errno and an extack pointing at the attribute.
+check_match "unknown index: ENODEV + attr" 'error 19: msg="no such module" bad_attr_offset' \
+	"$(nl_err read index=u32:99 offset=u16:0 length=u16:1)"
+check_match "unknown name: ENODEV" 'error 19' \
+	"$(nl_err get name=str:nosuchport)"
+check_match "no module attr: EINVAL, missing index" 'error 22:.*missing_attr=2' \
+	"$(nl_err read offset=u16:0 length=u16:1)"
+check_match "page > 255 (u32): EINVAL/ERANGE + attr" 'error (22|34):.*bad_attr_offset' \
+	"$(nl_err read index=u32:0 page=u32:300 offset=u16:128 length=u16:1)"
+check_match "offset 256: EINVAL/ERANGE + attr" 'error (22|34):.*bad_attr_offset' \
+	"$(nl_err read index=u32:0 offset=u16:256 length=u16:1)"
+check_match "offset+length > 256: EINVAL + attr" \
+	'error 22: msg="offset \+ length exceeds the 256-byte page" bad_attr_offset' \
+	"$(nl_err read index=u32:0 offset=u16:200 length=u16:100)"
+check_match "length 0: EINVAL/ERANGE + attr" 'error (22|34):.*bad_attr_offset' \
+	"$(nl_err read index=u32:0 offset=u16:0 length=u16:0)"
+check_match "missing length: EINVAL, missing attr 19" 'error 22:.*missing_attr=19' \
+	"$(nl_err read index=u32:0 offset=u16:0)"
+check_match "missing offset: EINVAL, missing attr 18" 'error 22:.*missing_attr=18' \
+	"$(nl_err read index=u32:0 length=u16:1)"
+check_match "unknown attribute: EINVAL" 'error 22' \
+	"$(nl_err read index=u32:0 offset=u16:0 length=u16:1 200=u8:1)"
+check_match "i2c address 0x52: EINVAL/ERANGE + attr" 'error (22|34):.*bad_attr_offset' \
+	"$(nl_err read index=u32:0 i2c_addr=u8:0x52 offset=u16:0 length=u16:1)"
+check_match "page of a flat module: EOPNOTSUPP" 'error 95' \
+	"$(nl_err read index=u32:1 page=u8:1 offset=u16:128 length=u16:1)"
+check_match "oversize write (9 bytes): EINVAL/ERANGE + attr" 'error (22|34):.*bad_attr_offset' \
+	"$(nl_err write index=u32:0 page=u8:3 offset=u16:128 data=hex:000102030405060708)"
+check_match "write across 127/128: EINVAL + attr" 'error 22: msg="write crosses' \
+	"$(nl_err write index=u32:0 offset=u16:127 data=hex:0000)"
+check_match "MODULE_SET without controls: EINVAL" 'error 22: msg="nothing to set' \
+	"$(nl_err set index=u32:0)"
+check_match "tx_disable mask beyond lanes: EINVAL + attr" 'error 22:.*bad_attr_offset' \
+	"$(nl_err set index=u32:1 tx_disable=u32:2 tx_disable_mask=u32:2)"
+
+# Unprivileged: reads work, writes are EPERM.
+check_match "nobody may read" '^data=' \
+	"$(as_nobody vm-nl read index=u32:0 offset=u16:0 length=u16:1)"
+check_match "nobody may not write: EPERM" 'error 1' \
+	"$(as_nobody vm-nl write index=u32:0 page=u8:3 offset=u16:128 data=hex:aa 2>&1 | grep '^error')"
+check_match "nobody may not MODULE_SET: EPERM" 'error 1' \
+	"$(as_nobody vm-nl set index=u32:0 lpmode=u8:1 2>&1 | grep '^error')"
+fails "nobody may not write the eeprom file" as_nobody sh -c "printf x | dd of=$d/eeprom bs=1 seek=1664 2>/dev/null"
+
+# Writes: EEPROM_WRITE to page 03h (user EEPROM) reads back.
+ok "EEPROM_WRITE 8 bytes" vm-nl write index=u32:0 page=u8:3 offset=u16:136 data=hex:0102030405060708
+check_match "written bytes read back" '^data=0102030405060708$' \
+	"$(vm-nl read index=u32:0 page=u8:3 offset=u16:136 length=u16:8)"
+
+# MODULE_SET: lpmode and tx_disable follow, sysfs agrees.
+ok "MODULE_SET tx_disable lanes 1,3" vm-nl set index=u32:0 tx_disable=u32:0x5 tx_disable_mask=u32:0xf
+check_eq "sysfs tx_disable" 0x5 "$(cat $d/tx_disable)"
+ok "MODULE_SET lpmode=1" vm-nl set index=u32:0 lpmode=u8:1
+check_eq "sysfs lpmode" 1 "$(cat $d/lpmode)"
+wait_for 10 grep -q '^lowpwr$' $d/module_state
+check_eq "module goes to LowPwr" lowpwr "$(cat $d/module_state)"
+
+# Events: state change back to Ready, then removal and insertion in order.
+vm-nl monitor 200 8 >/tmp/ev &
+mon=$!
+sleep 1
+ok "MODULE_SET lpmode=0" vm-nl set index=u32:0 lpmode=u8:0
+wait_for 10 grep -q '^ready$' $d/module_state
+sleep 1
+echo 0 >"$SIM_DEBUGFS/port0/present"
+sleep 1
+echo 1 >"$SIM_DEBUGFS/port0/present"
+sleep 1
+kill $mon 2>/dev/null
+wait $mon 2>/dev/null
+ev=$(grep -E '^(event|seq|new_state)=' /tmp/ev | tr '\n' ' ')
+diag "events: $ev"
+check_match "module state event to Ready" 'event=3 seq=[0-9]+ new_state=3' "$ev"
+check_match "removed then inserted" 'event=2 seq=[0-9]+ .*event=1 seq=[0-9]+' "$ev"
+seqs=$(grep '^seq=' /tmp/ev | cut -d= -f2)
+check_eq "sequence numbers increase by one" "$(echo "$seqs" | sort -n | tr '\n' ' ')" \
+	"$(echo "$seqs" | tr '\n' ' ')"
+first=$(echo "$seqs" | head -n 1)
+last=$(echo "$seqs" | tail -n 1)
+check_eq "no gap in sequence numbers" $(($(echo "$seqs" | wc -l) - 1)) $((last - first))
+
+ok "rmmod optic" rmmod optic
+ok "rmmod optic_sim" rmmod optic_sim

@@ -1,0 +1,120 @@
+# SPDX-License-Identifier: GPL-2.0
+# optic.ko under load: parallel sysfs/eeprom/hwmon/netlink readers on two
+# ports whose pages must never mix (page select + access are atomic), a
+# third port hot-plugged for 30 s with ordered inserted/removed events, then
+# rmmod optic while the readers still run.
+# timeout: 300
+
+load_sim ports=3
+ok "optic loads" load_optic poll_ms=100
+stop=/tmp/stop
+rm -f $stop /tmp/err.*
+
+page() { # PORT PAGE: hex dump of an upper page through the eeprom file
+	dd if=$OPTIC_CLASS/port$1/eeprom bs=128 skip=$(($2 + 1)) count=1 2>/dev/null |
+		od -An -tx1 -v | tr -d ' \n'
+}
+
+# Distinct content in page 03h (user EEPROM) of ports 0 and 1.
+for p in 0 1; do
+	printf '\x5a\x5b\x5c\x5d\x5e\x5f\x60\x61' |
+		dd of=$OPTIC_CLASS/port$p/eeprom bs=8 seek=$(((128 + 3 * 128 + 8 * p) / 8)) 2>/dev/null
+done
+ref3_0=$(page 0 3) ref10_0=$(page 0 16) ref3_1=$(page 1 3)
+check_match "page 03h written" 5a5b5c5d "$ref3_0"
+ok "pages 03h and 10h differ" test "$ref3_0" != "$ref10_0"
+
+reader() { # ID PORT PAGE REF
+	local n=0
+	while [ ! -e $stop ]; do
+		got=$(page "$2" "$3")
+		[ "$got" = "$4" ] || echo "reader $1: page $3 of port$2 mixed up ($got)" >>/tmp/err.$1
+		n=$((n + 1))
+	done
+	echo $n >/tmp/count.$1
+}
+
+sysfs_reader() { # ID PORT
+	local n=0 sn
+	sn=$(cat $OPTIC_CLASS/port$2/vendor_sn)
+	while [ ! -e $stop ]; do
+		[ "$(cat $OPTIC_CLASS/port$2/vendor_sn)" = "$sn" ] ||
+			echo "reader $1: vendor_sn" >>/tmp/err.$1
+		cat $OPTIC_CLASS/port$2/device/hwmon/hwmon*/power1_input >/dev/null ||
+			echo "reader $1: hwmon" >>/tmp/err.$1
+		cat $OPTIC_CLASS/port$2/module_state >/dev/null ||
+			echo "reader $1: module_state" >>/tmp/err.$1
+		n=$((n + 1))
+	done
+	echo $n >/tmp/count.$1
+}
+
+nl_reader() { # ID PORT REF
+	local n=0
+	while [ ! -e $stop ]; do
+		vm-nl read index=u32:$2 page=u8:3 offset=u16:128 length=u16:128 |
+			grep -q "^data=$3\$" || echo "reader $1: netlink page 03h" >>/tmp/err.$1
+		n=$((n + 1))
+	done
+	echo $n >/tmp/count.$1
+}
+
+# Hot-plug port 2 readers: only "no module" errors are allowed.
+plug_reader() { # ID
+	while [ ! -e $stop ]; do
+		cat $OPTIC_CLASS/port2/vendor_pn >/dev/null 2>/tmp/plug.$1 ||
+			grep -q 'No such device or address' /tmp/plug.$1 ||
+			echo "reader $1: $(cat /tmp/plug.$1)" >>/tmp/err.$1
+		dd if=$OPTIC_CLASS/port2/eeprom of=/dev/null bs=128 count=3 2>/tmp/plug.$1 ||
+			grep -q 'No such device or address' /tmp/plug.$1 ||
+			echo "reader $1: $(cat /tmp/plug.$1)" >>/tmp/err.$1
+	done
+}
+
+have_nl=0
+command -v vm-nl >/dev/null && have_nl=1
+if [ $have_nl = 1 ]; then
+	vm-nl monitor 100000 40 >/tmp/ev &
+	mon=$!
+fi
+reader 1 0 3 "$ref3_0" &
+reader 2 0 16 "$ref10_0" &
+reader 3 1 3 "$ref3_1" &
+reader 4 0 3 "$ref3_0" &
+sysfs_reader 5 0 &
+sysfs_reader 6 1 &
+plug_reader 7 &
+[ $have_nl = 1 ] && nl_reader 8 0 "$ref3_0" &
+
+plugs=0
+end=$(($(date +%s) + 30))
+while [ "$(date +%s)" -lt $end ]; do
+	echo 0 >"$SIM_DEBUGFS/port2/present"
+	sleep 0.3
+	echo 1 >"$SIM_DEBUGFS/port2/present"
+	sleep 0.3
+	plugs=$((plugs + 1))
+done
+sleep 1
+diag "$plugs plug cycles"
+
+cat /tmp/err.* >/tmp/errors 2>/dev/null
+check_eq "no reader errors" "" "$(head -n 3 /tmp/errors)"
+
+# rmmod while everything still runs (errors after it are expected).
+ok "rmmod optic under load" rmmod optic
+touch $stop
+[ $have_nl = 1 ] && kill $mon 2>/dev/null
+wait
+diag "reader iterations: $(cat /tmp/count.* | tr '\n' ' ')"
+
+if [ $have_nl = 1 ]; then
+	# port2 events only: REMOVED (2) and INSERTED (1) must alternate.
+	seqs=$(awk '/^name=/ { n = $0 } /^event=/ { e = $0 }
+		/^seq=/ && n == "name=port2" && (e == "event=1" || e == "event=2") {
+			print substr(e, 7) }' /tmp/ev | tr -d '\n')
+	diag "port2 presence events: ${#seqs}"
+	check_match "port2 events alternate removed/inserted" '^(21)+2?$' "$seqs"
+	ok "at least one event per plug cycle" test "${#seqs}" -ge "$plugs"
+fi
+ok "rmmod optic_sim" rmmod optic_sim

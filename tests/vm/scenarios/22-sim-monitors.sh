@@ -1,0 +1,96 @@
+# SPDX-License-Identifier: GPL-2.0
+# optic_sim live monitors: set/step/drift/noise knobs, register encoding on
+# the lower page and page 11h, thresholds of page 02h raising the right
+# latched flags (lower 9, 11h 139-152), clear-on-read and re-latching, Rx LOS.
+
+D=$SIM_DEBUGFS/port0
+
+xfer() { echo "$1" >"$D/xfer" && cat "$D/xfer"; }
+byte() { printf '%d' "0x$(xfer "50 $1 r 1" | sed 's/^ok //')"; }
+word() { # OFF: big-endian u16 at OFF (hex), decimal
+	set -- $(xfer "50 $1 r 2" | sed 's/^ok //')
+	echo $((0x$1 * 256 + 0x$2))
+}
+page() { xfer "50 7f w $1" >/dev/null; }
+mon() { echo "$*" >"$D/monitor"; }
+
+ok "optic_sim loads" load_sim ports=1 attach=0
+for m in temp vcc bias tx_power rx_power; do
+	ok "noise off for $m" mon noise $m all 0
+done
+check_match "monitor file lists the knobs" '^rx_power 7 ' "$(cat $D/monitor)"
+fails "unknown monitor rejected" mon set bogus 0 1
+fails "lane 8 rejected" mon set bias 8 1
+
+mon set temp all 42000
+check_eq "temperature 42.000 degC = 0x2a00 (1/256 degC)" 10752 "$(word 0e)"
+mon set vcc all 3300000
+check_eq "Vcc 3.3 V = 33000 (100 uV)" 33000 "$(word 10)"
+mon step temp all -1500
+check_eq "step -1.5 degC" $((10752 - 384)) "$(word 0e)"
+check_eq "no module flag yet" 0 "$(byte 09)"
+
+mon set temp all 80000
+check_eq "80 degC latches temp high alarm + warning (byte 9)" 5 "$(byte 09)"
+check_eq "condition persists: flags latch again" 5 "$(byte 09)"
+check_eq "IntL asserted (byte 3 bit 0 = 0)" 0 $(($(byte 03) & 1))
+mon set temp all -10000
+check_eq "-10 degC: low alarm + warning, high ones still latched" 15 "$(byte 09)"
+mon set temp all 40000
+check_eq "back to normal: nothing latches again after the read" 0 "$(byte 09)"
+check_eq "IntL deasserted" 1 $(($(byte 03) & 1))
+mon set vcc all 3000000
+check_eq "Vcc 3.0 V: low warning only (bits 7)" 128 "$(byte 09)"
+mon set vcc all 3300000
+byte 09 >/dev/null
+
+page 11
+mon set bias 2 40000
+check_eq "lane 3 Tx bias 40 mA = 20000 (2 uA)" 20000 "$(word ae)"
+mon set tx_power 3 1000000
+check_eq "lane 4 Tx power 1 mW = 10000 (0.1 uW)" 10000 "$(word a0)"
+mon set rx_power 1 5000
+check_eq "lane 2 Rx power 5 uW = 50" 50 "$(word bc)"
+check_eq "lane 2 Rx LOS latched (11h:147 bit 1)" 2 "$(byte 93)"
+check_eq "lane 2 Rx power low alarm (11h:150)" 2 "$(byte 96)"
+check_eq "lane 2 Rx power low warning (11h:152)" 2 "$(byte 98)"
+check_eq "no Rx power high alarm (11h:149)" 0 "$(byte 95)"
+mon set rx_power 1 1200000
+byte 93 >/dev/null; byte 96 >/dev/null; byte 98 >/dev/null
+check_eq "Rx LOS clear once the power is back and read" 0 "$(byte 93)"
+mon set bias 0 110000
+check_eq "lane 1 bias 110 mA: high alarm (11h:143)" 1 "$(byte 8f)"
+check_eq "lane 1 bias 110 mA: high warning (11h:145)" 1 "$(byte 91)"
+mon set bias 0 55000
+byte 8f >/dev/null; byte 91 >/dev/null
+check_eq "no Tx power flags (11h:139)" 0 "$(byte 8b)"
+
+# drift: mon_accel 3600 makes one real second one hour of monitor time
+echo 3600 >"$D/mon_accel"
+mon drift bias 0 36000
+a=$(word aa)
+sleep 1
+b=$(word aa)
+d=$((b - a))
+diag "bias drift over 1 s at 36 mA/h x3600: $a -> $b"
+check_match "bias rises ~18000 LSB (36 mA) per real second" '^ok$' \
+	"$( [ $d -gt 14000 ] && [ $d -lt 30000 ] && echo ok)"
+mon drift bias 0 0
+a=$(word aa)
+sleep 0.5
+check_eq "drift stopped: value holds" "$a" "$(word aa)"
+
+mon noise temp all 2000
+page 00
+n1=$(word 0e)
+sleep 0.3
+n2=$(word 0e); n3=$(word 0e); n4=$(word 0e); n5=$(word 0e)
+diag "noisy temperature: $n1 $n2 $n3 $n4 $n5"
+check_match "a noise sample holds for 100 ms (two equal back-to-back reads)" \
+	'^ok$' "$( { [ $n2 = $n3 ] || [ $n3 = $n4 ] || [ $n4 = $n5 ]; } && echo ok)"
+check_match "noise changes the value over time" '^ok$' \
+	"$( { [ $n1 != $n2 ] || [ $n2 != $n5 ]; } && echo ok)"
+check_match "noise stays within +/-2 degC of 40 degC" '^ok$' \
+	"$( [ $n1 -ge $((38 * 256)) ] && [ $n1 -le $((42 * 256)) ] && echo ok)"
+
+ok "rmmod optic_sim" rmmod optic_sim
