@@ -116,3 +116,6 @@ uninstall:
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR)/driver clean
 	rm -rf $(BUILD)
+
+# Feature fragments (packaging, benchmarks, fuzzing, debug kernel) live in mk/.
+include $(wildcard mk/*.mk)

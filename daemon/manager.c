@@ -77,6 +77,7 @@ void port_reset_policies(struct port *p)
 	memset(&p->thermal, 0, sizeof(p->thermal));
 	memset(&p->recovery, 0, sizeof(p->recovery));
 	memset(p->pred, 0, sizeof(p->pred));
+	memset(p->active_since, 0, sizeof(p->active_since));
 	memset(p->flap, 0, sizeof(p->flap));
 	memset(p->flags_prev, 0, sizeof(p->flags_prev));
 	p->power_held = false;
@@ -324,9 +325,26 @@ static void run_flap(struct manager *m, struct port *p, uint64_t now)
 		}
 }
 
+/* Lane monitors are NaN while the lane is down (poll.c). */
+static void track_active(struct port *p, const struct sample *s)
+{
+	for (int l = 0; l < OPTICD_MAX_LANES; l++) {
+		bool live = !isnan(s->tx_power[l]) || !isnan(s->rx_power[l]) ||
+			    !isnan(s->tx_bias[l]);
+		bool was = p->have_sample &&
+			   (!isnan(p->last.tx_power[l]) ||
+			    !isnan(p->last.rx_power[l]) ||
+			    !isnan(p->last.tx_bias[l]));
+
+		if (live && !was)
+			p->active_since[l] = s->t;
+	}
+}
+
 void manager_port_sample(struct manager *m, struct port *p,
 			 const struct sample *s, uint64_t now)
 {
+	track_active(p, s);
 	history_add(p->hist, s);
 	p->last = *s;
 	p->have_sample = true;
@@ -395,6 +413,20 @@ static const enum monitor pred_mon[_PRED_MAX] = {
 };
 
 #define PREDICT_POINTS 256
+/* A lane's readings settle for this long after it comes up. */
+#define PREDICT_SETTLE 5
+
+static void fmt_duration(char *buf, size_t len, double s)
+{
+	if (s < 120)
+		snprintf(buf, len, "%.0f s", s);
+	else if (s < 7200)
+		snprintf(buf, len, "%.1f min", s / 60);
+	else if (s < 2 * 86400)
+		snprintf(buf, len, "%.1f h", s / 3600);
+	else
+		snprintf(buf, len, "%.1f days", s / 86400);
+}
 
 void manager_port_predict(struct manager *m, struct port *p, uint64_t now)
 {
@@ -410,10 +442,17 @@ void manager_port_predict(struct manager *m, struct port *p, uint64_t now)
 		for (unsigned int l = 0; l < p->lanes && l < OPTICD_MAX_LANES; l++) {
 			struct prediction *pr = &p->pred[k][l], np;
 			bool was = pr->warn;
+			uint32_t window = m->cfg->predict_window;
+			uint64_t from = p->active_since[l] + PREDICT_SETTLE;
 			size_t n, j = 0;
+			char tta[32];
 
-			n = history_series(p->hist, mon, l, now,
-					   m->cfg->predict_window, t, v,
+			/* No trend across a power cycle: fit since the lane came up. */
+			if (now < from)
+				window = 0;
+			else if (now - from < window)
+				window = now - from;
+			n = history_series(p->hist, mon, l, now, window, t, v,
 					   PREDICT_POINTS);
 			if (falling) {
 				/* Optical power degrades in dB: fit dBm. */
@@ -432,13 +471,14 @@ void manager_port_predict(struct manager *m, struct port *p, uint64_t now)
 				    &np) < 0)
 				continue;
 			*pr = np;
+			fmt_duration(tta, sizeof(tta), pr->tta);
 			if (pr->warn && !was)
 				manager_action(m, p, l, POLICY_PREDICT, MSGID_PREDICT,
 					       LOG_WARNING,
-					       "%s predicted to reach its %s alarm (%.2f %s) in %.1f h (trend %+.3g %s/day)",
+					       "%s predicted to reach its %s alarm (%.2f %s) in %s (trend %+.3g %s/day)",
 					       monitor_name(mon), falling ? "low" : "high",
 					       falling ? thr : thr * 1000,
-					       mon_unit[mon], pr->tta / 3600,
+					       mon_unit[mon], tta,
 					       pr->slope * 86400 * (falling ? 1 : 1000),
 					       falling ? "dB" : "mA");
 			else if (!pr->warn && was)

@@ -70,6 +70,7 @@ struct port {
 	struct recovery_state recovery;
 	bool power_held;
 	struct prediction pred[_PRED_MAX][OPTICD_MAX_LANES];
+	uint32_t active_since[OPTICD_MAX_LANES];	/* lane live since (s) */
 	struct flap_state flap[_FLAP_KIND_MAX][OPTICD_MAX_LANES];
 
 	/* What opticd itself asked of the module. */
@@ -203,6 +204,8 @@ int manager_poll(struct manager *m);
 int port_refresh_statics(struct manager *m, struct port *p);
 /* Monitors and flags from a decoded model into @s (base units). */
 void sample_from_model(const struct optic_model *model, struct sample *s);
+/* Lanes whose CMIS data path is activated (all if not CMIS). */
+uint32_t active_lanes_from_model(const struct optic_model *model);
 /* Latched lane flags of the model, as lane bitmaps per kind. */
 void flags_from_model(const struct optic_model *model,
 		      uint32_t lanes[_FLAP_KIND_MAX]);

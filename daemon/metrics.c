@@ -55,7 +55,7 @@ static void val(FILE *f, double v)
 	else if (isinf(v))
 		fputs(v > 0 ? " +Inf\n" : " -Inf\n", f);
 	else
-		fprintf(f, " %.10g\n", v);
+		fprintf(f, " %.7g\n", v);
 }
 
 static void port_metric(FILE *f, const char *name, const struct port *p,

@@ -133,6 +133,11 @@ static int valid_cb(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
+static int no_seq_check(struct nl_msg *msg, void *arg)
+{
+	return NL_OK;
+}
+
 int nlmon_open(struct nlmon **out, nlmon_cb fn, void *arg)
 {
 	struct nlmon *mon = calloc(1, sizeof(*mon));
@@ -148,7 +153,6 @@ int nlmon_open(struct nlmon **out, nlmon_cb fn, void *arg)
 		r = -ENOMEM;
 		goto fail;
 	}
-	nl_socket_disable_seq_check(mon->sk);
 	r = genl_connect(mon->sk);
 	if (r < 0)
 		goto fail_nl;
@@ -166,6 +170,8 @@ int nlmon_open(struct nlmon **out, nlmon_cb fn, void *arg)
 	/* Bursts of insertions must not overrun the default socket buffer. */
 	nl_socket_set_buffer_size(mon->sk, 1 << 20, 0);
 	nl_cb_set(mon->cb, NL_CB_VALID, NL_CB_CUSTOM, valid_cb, mon);
+	/* Notifications carry sequence number 0: no checking. */
+	nl_cb_set(mon->cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, no_seq_check, NULL);
 	*out = mon;
 	return 0;
 fail_nl:

@@ -117,7 +117,9 @@ unsigned int recovery_backoff(const struct recovery_cfg *cfg,
 
 /*
  * @state is enum optic_module_state; @advertised_ready is the module's
- * MaxDurationModulePwrUp in seconds (0 if unknown, then 60 s is used).
+ * MaxDurationModulePwrUp in seconds: the module gets that plus as much
+ * again (at least 5 s) as grace; unknown (0): 60 s. A configured
+ * ready_timeout overrides both.
  */
 enum recovery_verdict recovery_step(const struct recovery_cfg *cfg,
 				    struct recovery_state *st, int state,

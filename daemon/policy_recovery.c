@@ -5,6 +5,11 @@
 #include "policy.h"
 
 #define DEFAULT_READY_TIMEOUT 60
+/*
+ * opticd sees states by polling, through a bus that may be busy: an
+ * advertised duration gets the same again as grace, at least 5 s.
+ */
+#define ADVERTISED_GRACE_MIN 5
 
 unsigned int recovery_backoff(const struct recovery_cfg *cfg,
 			      unsigned int attempts)
@@ -49,8 +54,14 @@ enum recovery_verdict recovery_step(const struct recovery_cfg *cfg,
 		st->bad = true;
 		st->bad_since = now;
 	}
-	timeout = cfg->ready_timeout ? cfg->ready_timeout :
-		  advertised_ready ? advertised_ready : DEFAULT_READY_TIMEOUT;
+	if (cfg->ready_timeout)
+		timeout = cfg->ready_timeout;
+	else if (advertised_ready)
+		timeout = advertised_ready +
+			  (advertised_ready > ADVERTISED_GRACE_MIN ?
+				   advertised_ready : ADVERTISED_GRACE_MIN);
+	else
+		timeout = DEFAULT_READY_TIMEOUT;
 	bad_now = state == OPTIC_STATE_FAULT || now >= st->bad_since + timeout;
 	if (!bad_now || st->failed)
 		return RECOVERY_NONE;

@@ -64,6 +64,27 @@ void sample_from_model(const struct optic_model *model, struct sample *s)
 	}
 }
 
+/* CMIS 5.2 Table 8-72: DPActivated. */
+#define DP_ACTIVATED 4
+
+uint32_t active_lanes_from_model(const struct optic_model *model)
+{
+	uint32_t all = ~0u, active = 0;
+	bool seen = false;
+
+	for (size_t i = 0; i < model->n; i++) {
+		const struct optic_value *v = &model->v[i];
+
+		if (!v->f->json_key || !streq(v->f->json_key, "datapath_state") ||
+		    v->index >= 32)
+			continue;
+		seen = true;
+		if (v->raw == DP_ACTIVATED)
+			active |= 1u << v->index;
+	}
+	return seen ? active : all;
+}
+
 void flags_from_model(const struct optic_model *model,
 		      uint32_t lanes[_FLAP_KIND_MAX])
 {
@@ -261,7 +282,7 @@ static bool driver_gone(int r)
 static void poll_port(struct manager *m, struct port *p, uint64_t now)
 {
 	struct sample s;
-	uint32_t flags[_FLAP_KIND_MAX];
+	uint32_t flags[_FLAP_KIND_MAX], active;
 	int r;
 
 	r = read_dynamic(m, p);
@@ -279,6 +300,18 @@ static void poll_port(struct manager *m, struct port *p, uint64_t now)
 	p->read_failing = false;
 	sample_init(&s, (uint32_t)now);
 	sample_from_model(&p->model, &s);
+	/*
+	 * Lane monitors mean something only on a live data path: a module
+	 * in low power or a lane being set up reads zero, which is no alarm
+	 * and no trend. Those values are left out (NaN).
+	 */
+	active = p->info.state == OPTIC_STATE_READY ?
+			 active_lanes_from_model(&p->model) : 0;
+	for (unsigned int l = 0; l < OPTICD_MAX_LANES; l++) {
+		if (active & (1u << l))
+			continue;
+		s.tx_power[l] = s.rx_power[l] = s.tx_bias[l] = NAN;
+	}
 	flags_from_model(&p->model, flags);
 	for (int k = 0; k < _FLAP_KIND_MAX; k++)
 		manager_port_flags(m, p, k, flags[k], now);

@@ -73,11 +73,17 @@ static u8 optic_lanes_of(u8 id, enum optic_spec spec)
 	}
 }
 
+static unsigned int xfer_mode;
+module_param(xfer_mode, uint, 0444);
+MODULE_PARM_DESC(xfer_mode,
+		 "Bus access: 0 best the adapter offers (default), 1 I2C, 2 SMBus I2C block, 3 SMBus byte");
+
 int optic_access_init(struct optic_module *mod)
 {
 	struct i2c_adapter *adap = mod->client->adapter;
+	unsigned int mode = xfer_mode;
 
-	if (i2c_check_functionality(adap, I2C_FUNC_I2C)) {
+	if ((!mode || mode == 1) && i2c_check_functionality(adap, I2C_FUNC_I2C)) {
 		mod->xfer = OPTIC_XFER_I2C;
 		mod->read_max = OPTIC_PAGE_LEN;
 		if (adap->quirks && adap->quirks->max_read_len)
@@ -86,11 +92,13 @@ int optic_access_init(struct optic_module *mod)
 		if (adap->quirks && adap->quirks->max_comb_2nd_msg_len)
 			mod->read_max = min_t(unsigned int, mod->read_max,
 					      adap->quirks->max_comb_2nd_msg_len);
-	} else if (i2c_check_functionality(adap, I2C_FUNC_SMBUS_READ_I2C_BLOCK |
+	} else if ((!mode || mode == 2) &&
+		   i2c_check_functionality(adap, I2C_FUNC_SMBUS_READ_I2C_BLOCK |
 					   I2C_FUNC_SMBUS_WRITE_I2C_BLOCK)) {
 		mod->xfer = OPTIC_XFER_SMBUS_BLOCK;
 		mod->read_max = I2C_SMBUS_BLOCK_MAX;
-	} else if (i2c_check_functionality(adap, I2C_FUNC_SMBUS_BYTE_DATA)) {
+	} else if ((!mode || mode == 3) &&
+		   i2c_check_functionality(adap, I2C_FUNC_SMBUS_BYTE_DATA)) {
 		mod->xfer = OPTIC_XFER_SMBUS_BYTE;
 		mod->read_max = 1;
 	} else {
@@ -156,7 +164,7 @@ static int optic_hw_read(struct optic_module *mod, struct i2c_client *client,
 }
 
 /*
- * CMIS 5.2 section 5.2 and SFF-8636 section 5.2 (tWR): after a write the
+ * CMIS 5.2 and SFF-8636 (write cycle time, tWR): after a write the
  * module may NACK its address until it has committed the data. Poll with a
  * one-byte read of byte 0 until it answers, within write_timeout_ms.
  */
@@ -281,9 +289,10 @@ static int optic_select(struct optic_module *mod, const struct optic_loc *loc)
 		    mod->cur_bank == loc->bank)
 			return 0;
 		/*
-		 * CMIS 5.2 section 8.2.13: bank and page are written together
-		 * in one two-byte write so the module never maps a
-		 * bank/page pair the host did not ask for.
+		 * CMIS 5.2 page mapping: BankSelect (126) and PageSelect
+		 * (127) are written together in one two-byte write so the
+		 * module never maps a bank/page pair the host did not ask
+		 * for.
 		 */
 		ret = optic_hw_write(mod, client, OPTIC_BANK_SELECT, sel, 2);
 	} else {
@@ -334,11 +343,11 @@ struct optic_flag_region {
 };
 
 static const struct optic_flag_region optic_flag_regions[] = {
-	/* CMIS 5.2 Table 8-9: module flags, lower page bytes 8-11. */
+	/* CMIS 5.2: module flags, lower page bytes 8-11. */
 	{ OPTIC_SPEC_CMIS, 0x00, 8, 4, 0 },
-	/* CMIS 5.2 Table 8-77: lane flags, page 11h bytes 134-153, bank 0. */
+	/* CMIS 5.2: lane flags, page 11h bytes 134-153, bank 0. */
 	{ OPTIC_SPEC_CMIS, 0x11, 134, 20, 4 },
-	/* SFF-8636 Tables 6-4 to 6-7: interrupt flags, bytes 3-14. */
+	/* SFF-8636: interrupt flags, bytes 3-14. */
 	{ OPTIC_SPEC_SFF8636, 0x00, 3, 12, 0 },
 };
 
@@ -499,7 +508,7 @@ int optic_write(struct optic_module *mod, const struct optic_loc *loc,
 		return -ENODEV;
 	if (!client)
 		return -EOPNOTSUPP;
-	/* CMIS 5.2 section 5.2.2.2: at most 8 bytes, never across a page. */
+	/* CMIS 8.2.2: at most 8 bytes, never across a page. */
 	if (!len || len > OPTIC_EEPROM_WRITE_MAX || end > OPTIC_EEPROM_PAGE_SIZE ||
 	    (offset < OPTIC_PAGE_LEN && end > OPTIC_PAGE_LEN))
 		return -EINVAL;
@@ -548,7 +557,7 @@ struct optic_ident_layout {
 	u8 name, pn, rev, rev_len, sn, date;
 };
 
-/* CMIS 5.2 Table 8-24; SFF-8636 Table 6-15; SFF-8472 Table 4-1. */
+/* Identity strings: CMIS page 00h, SFF-8636 page 00h, SFF-8472 A0h. */
 static const struct optic_ident_layout optic_layout_cmis = {
 	.name = 129, .pn = 148, .rev = 164, .rev_len = 2, .sn = 166, .date = 182,
 };
@@ -626,7 +635,7 @@ int optic_identify(struct optic_module *mod)
 	switch (id->spec) {
 	case OPTIC_SPEC_CMIS:
 		id->rev = low[1];
-		/* CMIS 5.2 Table 8-4: byte 2 bit 7, flat memory. */
+		/* CMIS 5.2: byte 2 bit 7, flat memory. */
 		id->flat = low[2] & BIT(7);
 		optic_cache_add(mod, &n, OPTIC_ADDR_A0, 0x00, 128, 128);
 		if (!id->flat) {
@@ -637,7 +646,7 @@ int optic_identify(struct optic_module *mod)
 		break;
 	case OPTIC_SPEC_SFF8636:
 		id->rev = low[1];
-		/* SFF-8636 Table 6-2: byte 2 bit 2, flat memory. */
+		/* SFF-8636: byte 2 bit 2, flat memory. */
 		id->flat = low[2] & BIT(2);
 		optic_cache_add(mod, &n, OPTIC_ADDR_A0, 0x00, 128, 128);
 		if (!id->flat)	/* page 03h: thresholds */
@@ -657,9 +666,9 @@ int optic_identify(struct optic_module *mod)
 					 64, &opt[1], 1);
 		if (ret)
 			goto err;
-		/* SFF-8472 Table 8-3: byte 92 bit 6, diagnostics at A2h. */
+		/* SFF-8472: byte 92 bit 6, diagnostics at A2h. */
 		id->has_a2 = (opt[0] & BIT(6)) && mod->a2;
-		/* SFF-8472 Table 8-3: byte 64 bit 4, A2h byte 127 pages. */
+		/* SFF-8472: byte 64 bit 4, A2h byte 127 pages. */
 		id->a2_paged = id->has_a2 && (opt[1] & BIT(4));
 		if (id->has_a2)	/* thresholds and calibration, 0-95 */
 			optic_cache_add(mod, &n, OPTIC_ADDR_A2, 0, 0, 96);
@@ -726,7 +735,7 @@ void optic_track_state(struct optic_module *mod, bool report)
 	if (mod->ident.spec != OPTIC_SPEC_CMIS || mod->ident.flat)
 		return;
 	lanes = min_t(int, mod->ident.lanes, OPTIC_MAX_LANES);
-	/* CMIS 5.2 Table 8-78: DPStateHostLane, page 11h bytes 128-131. */
+	/* CMIS 5.2: DPStateHostLane, page 11h bytes 128-131. */
 	if (!lanes || optic_read(mod, &loc, 128, dp, DIV_ROUND_UP(lanes, 2)))
 		return;
 	for (lane = 0; lane < lanes; lane++) {
@@ -817,20 +826,20 @@ static int optic_rmw(struct optic_module *mod, const struct optic_loc *loc,
 	return optic_write(mod, loc, offset, &v, 1);
 }
 
-/* CMIS 5.2 Table 8-10, lower page byte 26: module global controls. */
+/* CMIS 5.2: lower page byte 26: module global controls. */
 #define CMIS_GLOBAL_CTRL		26
 #define CMIS_LOWPWR_REQUEST_SW		BIT(4)
 #define CMIS_SOFTWARE_RESET		BIT(3)
-/* SFF-8636 Table 6-10, byte 93: power and reset controls. */
+/* SFF-8636: byte 93: power and reset controls. */
 #define SFF8636_POWER_CTRL		93
 #define SFF8636_POWER_OVERRIDE		BIT(0)
 #define SFF8636_POWER_SET		BIT(1)
 #define SFF8636_SOFTWARE_RESET		BIT(7)
-/* SFF-8636 Table 6-9, byte 86 bits 3-0: Tx4..Tx1 disable. */
+/* SFF-8636: byte 86 bits 3-0: Tx4..Tx1 disable. */
 #define SFF8636_TX_DISABLE		86
-/* CMIS 5.2 Table 8-80, page 10h byte 130: OutputDisableTx, lane N bit N-1. */
+/* CMIS 5.2: page 10h byte 130: OutputDisableTx, lane N bit N-1. */
 #define CMIS_TX_DISABLE			130
-/* SFF-8472 Table 9-11, A2h byte 110 bit 6: Soft TX Disable Select. */
+/* SFF-8472: A2h byte 110 bit 6: Soft TX Disable Select. */
 #define SFF8472_STATUS_CTRL		110
 #define SFF8472_SOFT_TX_DISABLE		BIT(6)
 
@@ -1054,7 +1063,7 @@ int optic_firmware_version(struct optic_module *mod, u8 ver[2])
 		return ret;
 	if (mod->ident.spec != OPTIC_SPEC_CMIS)
 		return -EOPNOTSUPP;
-	/* CMIS 5.2 Table 8-8: ActiveFirmwareMajor/MinorRevision. */
+	/* CMIS 5.2: bytes 39-40, ActiveFirmwareMajor/MinorRevision. */
 	return optic_read(mod, &loc, 39, ver, 2);
 }
 
@@ -1170,7 +1179,7 @@ int optic_module_state(struct optic_module *mod)
 
 	switch (mod->ident.spec) {
 	case OPTIC_SPEC_CMIS:
-		/* CMIS 5.2 Table 8-6: byte 3 bits 3-1, ModuleState. */
+		/* CMIS 5.2: byte 3 bits 3-1, ModuleState. */
 		ret = optic_read(mod, &loc, 3, b, 1);
 		if (ret)
 			return ret;
@@ -1178,9 +1187,9 @@ int optic_module_state(struct optic_module *mod)
 		return ret >= OPTIC_STATE_LOWPWR && ret <= OPTIC_STATE_FAULT ?
 		       ret : OPTIC_STATE_UNKNOWN;
 	case OPTIC_SPEC_SFF8636:
-		/* SFF-8636 Table 6-2 byte 2 bit 0 Data_Not_Ready. */
+		/* SFF-8636: byte 2 bit 0 Data_Not_Ready. */
 		ret = optic_read(mod, &loc, 2, b, 1);
-		if (!ret)	/* Table 6-10 byte 93: Power_set, override */
+		if (!ret)	/* byte 93: Power_set, override */
 			ret = optic_read(mod, &loc, 93, &b[1], 1);
 		if (ret)
 			return ret;

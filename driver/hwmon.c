@@ -40,7 +40,7 @@ static const struct optic_qmap optic_cmis_map[OQ_NR] = {
 	[OQ_RXPWR] = { OPTIC_ADDR_A0, 0x11, 186, 0x02, 192 },
 };
 
-/* SFF-8636 Table 6-7/6-8: lower page 22-57; page 03h 128-199. */
+/* SFF-8636: lower page 22-57; page 03h 128-199. */
 static const struct optic_qmap optic_sff8636_map[OQ_NR] = {
 	[OQ_TEMP] = { OPTIC_ADDR_A0, 0x00, 22, 0x03, 128 },
 	[OQ_VCC] = { OPTIC_ADDR_A0, 0x00, 26, 0x03, 144 },
@@ -49,7 +49,7 @@ static const struct optic_qmap optic_sff8636_map[OQ_NR] = {
 	[OQ_TXPWR] = { OPTIC_ADDR_A0, 0x00, 50, 0x03, 192 },
 };
 
-/* SFF-8472 Table 9-5/9-11: A2h 0-39 thresholds, 96-105 values. */
+/* SFF-8472: A2h 0-39 thresholds, 96-105 values. */
 static const struct optic_qmap optic_sff8472_map[OQ_NR] = {
 	[OQ_TEMP] = { OPTIC_ADDR_A2, 0x00, 96, 0x00, 0 },
 	[OQ_VCC] = { OPTIC_ADDR_A2, 0x00, 98, 0x00, 8 },
@@ -102,7 +102,7 @@ static bool optic_q_supported(struct optic_module *mod, enum optic_quantity q)
 	case OPTIC_SPEC_CMIS:
 		if (mod->ident.flat)
 			return false;
-		/* CMIS 5.2 Table 8-37: page 01h bytes 159 (module), 160 (lanes). */
+		/* CMIS 5.2: page 01h bytes 159 (module), 160 (lanes). */
 		if (optic_byte(mod, OPTIC_ADDR_A0, 0x01, q <= OQ_VCC ? 159 : 160,
 			       &b))
 			return false;
@@ -121,7 +121,7 @@ static bool optic_q_supported(struct optic_module *mod, enum optic_quantity q)
 	case OPTIC_SPEC_SFF8636:
 		return true;
 	case OPTIC_SPEC_SFF8472:
-		/* Table 8-3 byte 92: bit 6 DDM, bit 5 internally calibrated. */
+		/* byte 92: bit 6 DDM, bit 5 internally calibrated. */
 		if (!mod->ident.has_a2 ||
 		    optic_byte(mod, OPTIC_ADDR_A0, 0x00, 92, &b))
 			return false;
@@ -162,17 +162,17 @@ static int optic_flag_loc(struct optic_module *mod, enum optic_quantity q,
 			  int lane, enum optic_level lvl, struct optic_loc *loc,
 			  u8 *offset, u8 *bit)
 {
-	/* SFF-8472 Table 9-12: bit of alarm byte 112/113, warning 116/117. */
+	/* SFF-8472: bit of alarm byte 112/113, warning 116/117. */
 	static const u8 sff8472_bit[OQ_NR] = {
 		[OQ_TEMP] = 7, [OQ_VCC] = 5, [OQ_BIAS] = 3, [OQ_TXPWR] = 1,
 		[OQ_RXPWR] = 7,
 	};
-	/* SFF-8636 Table 6-5/6-6: byte of the lane 0/1 nibble. */
+	/* SFF-8636: byte of the lane 0/1 nibble. */
 	static const u8 sff8636_byte[OQ_NR] = {
 		[OQ_TEMP] = 6, [OQ_VCC] = 7, [OQ_RXPWR] = 9, [OQ_BIAS] = 11,
 		[OQ_TXPWR] = 13,
 	};
-	/* CMIS 5.2 Table 8-77: page 11h, HA byte of each lane quantity. */
+	/* CMIS 5.2: page 11h, HA byte of each lane quantity. */
 	static const u8 cmis_lane_byte[OQ_NR] = {
 		[OQ_TXPWR] = 139, [OQ_BIAS] = 143, [OQ_RXPWR] = 149,
 	};
@@ -182,7 +182,7 @@ static int optic_flag_loc(struct optic_module *mod, enum optic_quantity q,
 	switch (mod->ident.spec) {
 	case OPTIC_SPEC_CMIS:
 		if (q <= OQ_VCC) {
-			/* Table 8-9 byte 9: temp bits 0-3, Vcc bits 4-7. */
+			/* byte 9: temp bits 0-3, Vcc bits 4-7. */
 			*offset = 9;
 			*bit = (q == OQ_VCC ? 4 : 0) + lvl;
 		} else {

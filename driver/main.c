@@ -26,6 +26,11 @@ module_param(poll_ms, uint, 0644);
 MODULE_PARM_DESC(poll_ms,
 		 "Presence, state and flag poll interval in ms (0: off; default 1000)");
 
+static unsigned int int_holdoff_ms = 100;
+module_param(int_holdoff_ms, uint, 0644);
+MODULE_PARM_DESC(int_holdoff_ms,
+		 "Least time between two IntL services (ms, default 100)");
+
 static unsigned int debounce_ms = 50;
 module_param(debounce_ms, uint, 0644);
 MODULE_PARM_DESC(debounce_ms,
@@ -129,18 +134,50 @@ static void optic_kick(struct optic_module *mod, unsigned int delay_ms)
 	mutex_unlock(&mod->lock);
 }
 
-/* IntL: the module latched a flag or changed state. */
+/*
+ * IntL: the module latched a flag or changed state. A condition that
+ * persists re-latches its flag as soon as it is read, asserting IntL again:
+ * after each service the IRQ stays off for int_holdoff_ms (an edge meanwhile
+ * is replayed when it is re-enabled), which bounds the service rate.
+ */
 static irqreturn_t optic_int_thread(int irq, void *data)
 {
 	struct optic_module *mod = data;
 
 	mutex_lock(&mod->lock);
-	if (!mod->gone && mod->identified) {
-		optic_track_state(mod, true);
-		optic_read_flags(mod);
+	if (!mod->gone) {
+		if (mod->identified) {
+			optic_track_state(mod, true);
+			optic_read_flags(mod);
+		}
+		if (!mod->int_disabled) {
+			disable_irq_nosync(irq);
+			mod->int_disabled = true;
+			schedule_delayed_work(&mod->int_work,
+					      msecs_to_jiffies(READ_ONCE(int_holdoff_ms)));
+		}
 	}
 	mutex_unlock(&mod->lock);
 	return IRQ_HANDLED;
+}
+
+/* Caller holds mod->lock. */
+static void optic_int_enable(struct optic_module *mod)
+{
+	if (mod->int_disabled) {
+		mod->int_disabled = false;
+		enable_irq(mod->int_irq);
+	}
+}
+
+static void optic_int_work(struct work_struct *work)
+{
+	struct optic_module *mod = container_of(to_delayed_work(work),
+						struct optic_module, int_work);
+
+	mutex_lock(&mod->lock);
+	optic_int_enable(mod);
+	mutex_unlock(&mod->lock);
 }
 
 /* ModPrsL edge: act once the line has settled. */
@@ -176,6 +213,7 @@ static int optic_gpio_init(struct optic_module *mod)
 		irq = gpiod_to_irq(mod->gpio_int);
 		if (irq < 0)
 			return dev_err_probe(dev, irq, "interrupt line has no IRQ\n");
+		mod->int_irq = irq;
 		ret = devm_request_threaded_irq(dev, irq, NULL, optic_int_thread,
 						IRQF_ONESHOT | IRQF_TRIGGER_FALLING,
 						dev_name(dev), mod);
@@ -265,6 +303,7 @@ static int optic_probe(struct i2c_client *client)
 	mutex_init(&mod->hwmon_lock);
 	INIT_LIST_HEAD(&mod->node);
 	INIT_DELAYED_WORK(&mod->poll, optic_poll_work);
+	INIT_DELAYED_WORK(&mod->int_work, optic_int_work);
 	mod->client = client;
 	mod->bus = client->adapter->nr;
 	mod->addr = client->addr;
@@ -352,6 +391,11 @@ static void optic_remove(struct i2c_client *client)
 	mutex_unlock(&mod->lock);
 
 	cancel_delayed_work_sync(&mod->poll);
+	cancel_delayed_work_sync(&mod->int_work);
+	/* Leave the IRQ enabled for devm to free it. */
+	mutex_lock(&mod->lock);
+	optic_int_enable(mod);
+	mutex_unlock(&mod->lock);
 	optic_hwmon_remove(mod);
 	optic_sysfs_remove(mod);
 }

@@ -257,7 +257,7 @@ static int optic_nl_eeprom_args(struct genl_info *info,
 				    "offset + length exceeds the 256-byte page");
 		return -EINVAL;
 	}
-	/* CMIS 5.2 section 5.2.2.2: a write may not cross a page boundary. */
+	/* CMIS 8.2.2: a write may not cross a page boundary. */
 	if (write && req->offset < OPTIC_PAGE_LEN &&
 	    req->offset + req->len > OPTIC_PAGE_LEN) {
 		NL_SET_ERR_MSG_ATTR(info->extack, len_attr,

@@ -109,6 +109,8 @@ struct optic_module {
 	struct gpio_desc *gpio_reset;
 	struct gpio_desc *gpio_lpmode;
 	struct gpio_desc *gpio_int;
+	int int_irq;
+	struct delayed_work int_work;	/* re-enables the IntL IRQ */
 	enum optic_xfer xfer;
 	unsigned int read_max;		/* bytes per read transfer */
 	int bus;
@@ -119,6 +121,7 @@ struct optic_module {
 	bool gone;			/* remove() ran: no more bus access */
 	bool present;
 	bool identified;
+	bool int_disabled;		/* IntL IRQ in its hold-off */
 	int cur_page[2];		/* A0h, A2h; -1 = unknown */
 	int cur_bank;			/* -1 = unknown */
 	struct optic_ident ident;

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <poll.h>
+#include <time.h>
 #include <linux/netlink.h>
 
 #include <netlink/netlink.h>
@@ -552,26 +553,45 @@ int optic_nl_monitor(struct optic_nl *nl, int timeout_ms, optic_event_cb cb,
 		     void *arg)
 {
 	struct monitor_state ms = { .cb = cb, .arg = arg };
-	struct nl_cb *ncb;
+	struct timespec now, end = { 0 };
+	struct nl_sock *sk;
 	struct pollfd pfd;
-	int grp, r;
+	int grp, r, wait_ms = -1;
 
 	grp = genl_ctrl_resolve_grp(nl->sk, OPTIC_GENL_NAME,
 				    OPTIC_MCGRP_MONITOR);
 	if (grp < 0)
 		return nlerr_to_errno(grp);
-	r = nl_socket_add_membership(nl->sk, grp);
-	if (r < 0)
-		return nlerr_to_errno(r);
-	nl_socket_disable_seq_check(nl->sk);
-	ncb = nl_cb_alloc(NL_CB_DEFAULT);
-	if (!ncb)
+	/* a socket of its own: no replies of earlier requests to trip over */
+	sk = nl_socket_alloc();
+	if (!sk)
 		return -ENOMEM;
-	nl_cb_set(ncb, NL_CB_VALID, NL_CB_CUSTOM, monitor_cb, &ms);
-	pfd.fd = nl_socket_get_fd(nl->sk);
+	r = genl_connect(sk);
+	if (r < 0)
+		goto out;
+	nl_socket_disable_seq_check(sk);
+	nl_socket_modify_cb(sk, NL_CB_VALID, NL_CB_CUSTOM, monitor_cb, &ms);
+	r = nl_socket_add_membership(sk, grp);
+	if (r < 0)
+		goto out;
+	pfd.fd = nl_socket_get_fd(sk);
 	pfd.events = POLLIN;
+	if (timeout_ms >= 0) {
+		clock_gettime(CLOCK_MONOTONIC, &end);
+		end.tv_sec += timeout_ms / 1000;
+		end.tv_nsec += (long)(timeout_ms % 1000) * 1000000;
+	}
 	for (;;) {
-		r = poll(&pfd, 1, timeout_ms);
+		if (timeout_ms >= 0) {
+			clock_gettime(CLOCK_MONOTONIC, &now);
+			wait_ms = (end.tv_sec - now.tv_sec) * 1000 +
+				  (end.tv_nsec - now.tv_nsec) / 1000000;
+			if (wait_ms <= 0) {
+				r = 0;
+				break;
+			}
+		}
+		r = poll(&pfd, 1, wait_ms);
 		if (r < 0) {
 			r = -errno;
 			if (r == -EINTR)
@@ -580,18 +600,19 @@ int optic_nl_monitor(struct optic_nl *nl, int timeout_ms, optic_event_cb cb,
 		}
 		if (r == 0)
 			break;
-		r = nl_recvmsgs(nl->sk, ncb);
+		r = nl_recvmsgs_default(sk);
 		if (ms.ret) {
 			r = ms.ret;
 			break;
 		}
-		if (r < 0) {
-			r = nlerr_to_errno(r);
-			break;
-		}
+		if (r < 0)
+			goto out;
 	}
-	nl_cb_put(ncb);
+	nl_socket_free(sk);
 	return r;
+out:
+	nl_socket_free(sk);
+	return nlerr_to_errno(r);
 }
 
 const char *optic_event_name(uint8_t type)

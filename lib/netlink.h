@@ -83,8 +83,8 @@ int optic_nl_module_set(struct optic_nl *nl, const char *name,
 
 /*
  * Join the "monitor" group and call @cb for each event until it returns
- * non-zero (that value is returned) or an error occurs. @timeout_ms < 0
- * waits forever; on timeout 0 is returned.
+ * non-zero (that value is returned) or an error occurs. @timeout_ms is
+ * a deadline for the whole call (< 0: none); when it passes, 0 is returned.
  */
 typedef int (*optic_event_cb)(const struct optic_nl_event *ev, void *arg);
 int optic_nl_monitor(struct optic_nl *nl, int timeout_ms, optic_event_cb cb,

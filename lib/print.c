@@ -116,6 +116,17 @@ static bool op_json_ready(struct optic_print *p)
 	return !(p->depth > 0 && !p->stack[p->depth - 1]);
 }
 
+/* A value goes into JSON with a key, or without one into an array. */
+static bool op_want(struct optic_print *p, const char *key)
+{
+	if (!op_json_ready(p))
+		return false;
+	if (key)
+		return true;
+	return p->depth > 0 &&
+	       json_object_is_type(p->stack[p->depth - 1], json_type_array);
+}
+
 void op_open_object(struct optic_print *p, const char *key)
 {
 	if (optic_print_is_json(p) && op_json_ready(p))
@@ -150,7 +161,7 @@ void op_string(struct optic_print *p, const char *key, const char *fmt,
 	       const char *val)
 {
 	if (optic_print_is_json(p)) {
-		if (key && op_json_ready(p))
+		if (op_want(p, key))
 			op_add(p, key, json_object_new_string(val ?: ""));
 	} else if (fmt) {
 		fprintf(p->f, fmt, val ?: "");
@@ -161,7 +172,7 @@ void op_uint(struct optic_print *p, const char *key, const char *fmt,
 	     uint64_t val)
 {
 	if (optic_print_is_json(p)) {
-		if (key && op_json_ready(p))
+		if (op_want(p, key))
 			op_add(p, key, json_object_new_uint64(val));
 	} else if (fmt) {
 		fprintf(p->f, fmt, val);
@@ -172,7 +183,7 @@ void op_int(struct optic_print *p, const char *key, const char *fmt,
 	    int64_t val)
 {
 	if (optic_print_is_json(p)) {
-		if (key && op_json_ready(p))
+		if (op_want(p, key))
 			op_add(p, key, json_object_new_int64(val));
 	} else if (fmt) {
 		fprintf(p->f, fmt, val);
@@ -185,7 +196,7 @@ void op_float(struct optic_print *p, const char *key, const char *fmt,
 	char buf[64];
 
 	if (optic_print_is_json(p)) {
-		if (!key || !op_json_ready(p))
+		if (!op_want(p, key))
 			return;
 		if (!isfinite(val)) {
 			op_add_obj(p, key, NULL, true);
@@ -205,7 +216,7 @@ void op_float(struct optic_print *p, const char *key, const char *fmt,
 void op_bool(struct optic_print *p, const char *key, const char *fmt, bool val)
 {
 	if (optic_print_is_json(p)) {
-		if (key && op_json_ready(p))
+		if (op_want(p, key))
 			op_add(p, key, json_object_new_boolean(val));
 	} else if (fmt) {
 		fprintf(p->f, fmt, val ? "yes" : "no");
@@ -217,7 +228,7 @@ void op_bool(struct optic_print *p, const char *key, const char *fmt, bool val)
 void op_null(struct optic_print *p, const char *key, const char *fmt)
 {
 	if (optic_print_is_json(p)) {
-		if (key && op_json_ready(p))
+		if (op_want(p, key))
 			op_add_obj(p, key, NULL, true);
 	} else if (fmt) {
 		fputs(fmt, p->f);

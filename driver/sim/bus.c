@@ -64,6 +64,7 @@ static int osim_run(struct osim_port *port, struct i2c_msg *msgs, int num,
 {
 	struct osim_module *mod = port->mod;
 	bool wrote = false, corrupt = false;
+	unsigned int max;
 	int i, j;
 
 	if (osim_nack_now(port)) {
@@ -107,10 +108,11 @@ static int osim_run(struct osim_port *port, struct i2c_msg *msgs, int num,
 		if (!m->len)
 			continue;	/* quick write: address ACK only */
 		t->ptr = m->buf[0];
+		max = osim_write_max(mod, t, t->ptr);
 		port->cnt.bytes_written++;
 		for (j = 1; j < m->len; j++) {
-			if (j > OSIM_WRITE_MAX) {
-				/* the module NACKs the 9th data byte */
+			if (j > max) {
+				/* the module NACKs the first byte past the limit */
 				port->cnt.nacks++;
 				*bits = osim_bus_bits(msgs, i + 1, j + 1);
 				if (wrote)

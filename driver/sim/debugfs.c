@@ -16,7 +16,7 @@
 
 #include "sim.h"
 
-#define OSIM_CMD_MAX	256
+#define OSIM_CMD_MAX	1024
 #define OSIM_IMAGE_MAX	(512 * 1024)
 
 static struct dentry *osim_root;
@@ -766,6 +766,7 @@ void osim_debugfs_port_add(struct osim_port *port)
 	debugfs_create_bool("realtime", 0600, d, &port->realtime);
 	debugfs_create_u32("time_scale", 0600, d, &port->time_scale);
 	debugfs_create_u32("mon_accel", 0600, d, &port->mon_accel);
+	debugfs_create_u32("mon_interval_ms", 0600, d, &port->mon_interval_ms);
 	debugfs_create_u32("fault_nack_next", 0600, d, &port->faults.nack_next);
 	debugfs_create_bool("fault_dead", 0600, d, &port->faults.dead);
 	debugfs_create_u32("fault_timeout", 0600, d, &port->faults.timeout_ms);

@@ -102,6 +102,7 @@ struct osim_port *osim_port_new(void)
 	port->clock_hz = 400000;
 	port->time_scale = 100;
 	port->mon_accel = 1;
+	port->mon_interval_ms = 100;
 
 	mutex_lock(&port->lock);
 	ret = osim_port_insert(port, profile, true);

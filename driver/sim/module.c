@@ -389,7 +389,7 @@ static s64 osim_mon_value(struct osim_port *port, ktime_t now,
 		v += div_s64(m->drift * ms, 3600000);
 	}
 	if (m->noise) {
-		/* a new noise sample every 100 ms, stable in between */
+		/* a new noise sample every mon_interval_ms, stable in between */
 		u64 r = osim_mix(mod->rng ^ (mod->mon_tick << 16) ^
 				 (id << 8) ^ lane);
 
@@ -702,10 +702,13 @@ void osim_module_update(struct osim_port *port)
 
 	if (!mod)
 		return;
-	if (mod->spec == OSIM_SPEC_CMIS)
+	if (mod->spec == OSIM_SPEC_CMIS) {
 		cmis_advance(port, now);
+		osim_cdb_update(port, now);
+	}
 	if (!mod->image) {
-		mod->mon_tick = div_u64(ktime_to_ms(now), 100);
+		mod->mon_tick = div_u64(ktime_to_ms(now),
+					max_t(u32, port->mon_interval_ms, 1));
 		switch (mod->spec) {
 		case OSIM_SPEC_CMIS:
 			cmis_monitors(port, now);
@@ -804,8 +807,11 @@ void osim_module_reset(struct osim_port *port)
 			 PTR_ERR(mod));
 		return;
 	}
-	/* the physics (monitor knobs) survive a reset */
+	/* the physics (monitor knobs) and the firmware survive a reset */
 	memcpy(mod->mon, old->mon, sizeof(mod->mon));
+	mod->fw = old->fw;
+	mod->fw.downloading = false;
+	osim_fw_publish(mod);
 	osim_port_set_module(port, mod, old->profile->name);
 	osim_module_start(port, false);
 }
@@ -911,14 +917,14 @@ void osim_module_written(struct osim_port *port)
 
 	if (!mod)
 		return;
+	if (mod->cdb_pending) {
+		mod->cdb_pending = false;
+		osim_cdb_run(port);
+	}
 	if (mod->reset_pending) {
 		mod->reset_pending = false;
 		osim_module_reset(port);
 		return;
-	}
-	if (mod->cdb_pending) {
-		mod->cdb_pending = false;
-		osim_cdb_run(port);
 	}
 	osim_module_update(port);
 }

@@ -168,8 +168,6 @@ static int osim_build_cmis(struct osim_module *mod, const struct osim_profile *p
 	lo[1] = d->rev;
 	lo[2] = d->flat ? BIT(7) : 0;
 	lo[3] = (OSIM_MS_READY << 1) | BIT(0);
-	lo[39] = 3;			/* active firmware 3.14 */
-	lo[40] = 14;
 	lo[85] = d->media_type;
 	for (i = 0; i < 8; i++) {
 		u8 *a = &lo[86 + 4 * i];
@@ -217,8 +215,6 @@ static int osim_build_cmis(struct osim_module *mod, const struct osim_profile *p
 	if (!pg)
 		return -ENOMEM;
 	u = pg->data;
-	u[128] = 3;			/* inactive firmware 3.10 */
-	u[129] = 10;
 	u[130] = 1;			/* hardware 1.0 */
 	u[132] = d->smf_len;
 	osim_put_be16(&u[138], d->wavelength);
@@ -231,10 +227,10 @@ static int osim_build_cmis(struct osim_module *mod, const struct osim_profile *p
 	u[160] = BIT(2) | BIT(1) | BIT(0);	/* Rx/Tx power, bias; bias x1 */
 	u[155] = BIT(1);		/* OutputDisableTx supported (controls) */
 	if (d->cdb) {
-		/* one CDB instance, EPL pages A0h-A3h, 2 s busy max */
-		u[163] = BIT(6) | 0x04;
-		u[164] = 0x1f;		/* 256-byte EPL accesses */
-		u[165] = 0x00;
+		/* one CDB instance, background mode, EPL pages A0h-AFh */
+		u[163] = BIT(6) | BIT(5) | 0x05;
+		u[164] = 15;		/* LPL/EPL writes up to 128 bytes */
+		u[165] = 0x00;		/* trigger on the write of byte 129 */
 		u[166] = 0x00;
 	}
 	u[167] = osim_duration_code(d->pwrdn_ms) << 4 |
@@ -280,14 +276,15 @@ static int osim_build_cmis(struct osim_module *mod, const struct osim_profile *p
 	if (d->cdb) {
 		if (!osim_page_add(t, 0, 0x9f))
 			return -ENOMEM;
-		for (i = 0xa0; i <= 0xa3; i++)
+		for (i = 0xa0; i <= 0xaf; i++)
 			if (!osim_page_add(t, 0, i))
 				return -ENOMEM;
 	}
-	mod->fw_ver[0] = 3 << 8 | 14;
-	mod->fw_ver[1] = 3 << 8 | 10;
-	mod->fw_running = 0;
-	mod->fw_committed = 0;
+	mod->fw.ver[0] = 3 << 8 | 14;
+	mod->fw.ver[1] = 3 << 8 | 10;
+	mod->fw.valid[0] = true;
+	mod->fw.valid[1] = true;
+	osim_fw_publish(mod);
 	return 0;
 }
 

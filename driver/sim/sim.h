@@ -106,6 +106,19 @@ enum osim_mod_state {
 struct osim_profile;
 struct osim_xfer_res;
 
+/* Firmware images A (0) and B (1) and a download in progress. */
+struct osim_fw {
+	u16 ver[2];		/* major << 8 | minor */
+	bool valid[2];
+	u8 running;		/* image index */
+	u8 committed;
+	bool downloading;
+	u32 size;		/* announced by Start Firmware Download */
+	u32 received;		/* highest byte written + 1 */
+	u8 head[8];		/* first bytes of the image: "OSFW" major minor */
+	u32 downloads;		/* completed downloads */
+};
+
 /* A plugged module: its memory map and its behaviour. */
 struct osim_module {
 	const struct osim_profile *profile;
@@ -130,12 +143,10 @@ struct osim_module {
 	u64 mon_tick;		/* last noise sample computed */
 	u32 rng;
 
-	/* CDB */
-	u8 cdb_status;
-	ktime_t cdb_deadline;
-	u32 fw_size, fw_received;
-	u8 fw_running, fw_committed;
-	u16 fw_ver[2];		/* major << 8 | minor of image A and B */
+	/* CDB (CMIS 5.2 chapter 9) */
+	u8 cdb_result;		/* status published when the command ends */
+	ktime_t cdb_deadline;	/* 0: no command in progress */
+	struct osim_fw fw;	/* survives resets */
 	bool reset_pending;
 	bool cdb_pending;
 };
@@ -180,6 +191,7 @@ struct osim_port {
 	bool realtime;
 	u32 time_scale;		/* percent of the advertised durations */
 	u32 mon_accel;		/* monitor clock speed-up for drift */
+	u32 mon_interval_ms;	/* a new noise sample this often */
 
 	/* GPIO lines as the host drives them (gpios=1) */
 	bool reset_line;	/* true = ResetL asserted (module in reset) */
@@ -240,6 +252,10 @@ u64 osim_bus_bits(const struct i2c_msg *msgs, int num, int done);
 
 /* cdb.c */
 void osim_cdb_run(struct osim_port *port);
+void osim_cdb_update(struct osim_port *port, ktime_t now);
+void osim_fw_publish(struct osim_module *mod);
+unsigned int osim_write_max(struct osim_module *mod, struct osim_target *t,
+			    u8 off);
 
 /* main.c */
 void osim_port_set_module(struct osim_port *port, struct osim_module *mod,

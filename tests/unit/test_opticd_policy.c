@@ -147,15 +147,15 @@ static void test_recovery_not_ready_timeout(void **state)
 					  .backoff_max = 60, .stable = 30 };
 	struct recovery_state st = { 0 };
 
-	/* Stuck in ModulePwrUp: advertised 10 s. */
+	/* Stuck in ModulePwrUp: advertised 10 s, + 10 s grace. */
 	assert_int_equal(recovery_step(&cfg, &st, OPTIC_STATE_PWRUP, 10, 100),
 			 RECOVERY_NONE);
-	assert_int_equal(recovery_step(&cfg, &st, OPTIC_STATE_PWRUP, 10, 109),
+	assert_int_equal(recovery_step(&cfg, &st, OPTIC_STATE_PWRUP, 10, 119),
 			 RECOVERY_NONE);
-	assert_int_equal(recovery_step(&cfg, &st, OPTIC_STATE_PWRUP, 10, 110),
+	assert_int_equal(recovery_step(&cfg, &st, OPTIC_STATE_PWRUP, 10, 120),
 			 RECOVERY_RESET);
-	/* After the reset it gets its 10 s again. */
-	assert_int_equal(recovery_step(&cfg, &st, OPTIC_STATE_PWRUP, 10, 115),
+	/* After the reset it gets its 20 s again. */
+	assert_int_equal(recovery_step(&cfg, &st, OPTIC_STATE_PWRUP, 10, 135),
 			 RECOVERY_NONE);
 	/* LowPwr is requested, never a fault. */
 	assert_int_equal(recovery_step(&cfg, &st, OPTIC_STATE_LOWPWR, 10, 500),
@@ -165,6 +165,24 @@ static void test_recovery_not_ready_timeout(void **state)
 	assert_int_equal(st.attempts, 1);
 	recovery_step(&cfg, &st, OPTIC_STATE_READY, 10, 630);
 	assert_int_equal(st.attempts, 0);
+	/* A short advertised time gets at least 5 s of grace. */
+	{
+		struct recovery_state s2 = { 0 };
+
+		assert_int_equal(recovery_step(&cfg, &s2, OPTIC_STATE_PWRDN, 1, 0),
+				 RECOVERY_NONE);
+		assert_int_equal(recovery_step(&cfg, &s2, OPTIC_STATE_PWRDN, 1, 5),
+				 RECOVERY_NONE);
+		assert_int_equal(recovery_step(&cfg, &s2, OPTIC_STATE_PWRDN, 1, 6),
+				 RECOVERY_RESET);
+		/* Unknown: 60 s. */
+		s2 = (struct recovery_state){ 0 };
+		recovery_step(&cfg, &s2, OPTIC_STATE_PWRUP, 0, 0);
+		assert_int_equal(recovery_step(&cfg, &s2, OPTIC_STATE_PWRUP, 0, 59),
+				 RECOVERY_NONE);
+		assert_int_equal(recovery_step(&cfg, &s2, OPTIC_STATE_PWRUP, 0, 60),
+				 RECOVERY_RESET);
+	}
 	/* Configured timeout beats the advertised one. */
 	{
 		struct recovery_cfg c2 = cfg;

@@ -118,7 +118,7 @@ int cmd_monitor(struct oc *c, int argc, char **argv)
 	char *end;
 	int o, r;
 
-	optind = 1;
+	optind = 0;	/* glibc: re-initialise, permute arguments again */
 	while ((o = getopt_long(argc, argv, "c:t:", opts, NULL)) != -1) {
 		switch (o) {
 		case 'c':

@@ -33,7 +33,7 @@ xfer 0 '50 7f w 00' >/dev/null
 check_eq "osfp: vendor PN" "LXO-8D2-DR4     " "$(ascii 0 50 94 16)"
 check_eq "osfp: power class 8, 16 W" "ok e0 40" "$(xfer 0 '50 c8 r 2')"
 xfer 0 '50 7f w 01' >/dev/null
-check_eq "osfp: CDB advertised (01h:163)" "ok 44" "$(xfer 0 '50 a3 r 1')"
+check_eq "osfp: CDB advertised (01h:163)" "ok 65" "$(xfer 0 '50 a3 r 1')"
 xfer 0 '50 7f w 11' >/dev/null
 check_eq "osfp: 8 lanes active after the hot plug (time_scale 0)" \
 	"ok 44 44 44 44" "$(xfer 0 '50 80 r 4')"

@@ -11,7 +11,7 @@ URL=http://127.0.0.1:9732/metrics
 
 metrics() { wget -qO- "$URL"; }
 # metric NAME_AND_LABELS: its value, or nothing
-metric() { metrics | grep -F "$1 " | head -n 1 | sed 's/.* //'; }
+metric() { metrics | awk -v k="$1" '$1 == k { print $2; exit }'; }
 metric_is() { [ "$(metric "$1")" = "$2" ]; }
 log_has() { grep -q -- "$1" "$LOG"; }
 

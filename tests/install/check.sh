@@ -1,0 +1,187 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Runs at boot inside the check-install image (install-check.service), after
+# `apt-get install ./optic-dkms*.deb ./opticctl*.deb ./opticd*.deb` in the
+# image's chroot. Checks the installed system as an operator would and prints
+# TAP. The image loads optic_sim ports=4 at boot (modules-load.d/modprobe.d).
+# Every step runs even when an earlier one failed: a missing piece is a
+# `not ok`, never a skip.
+
+export LC_ALL=C.UTF-8 DEBIAN_FRONTEND=noninteractive
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+# shellcheck disable=SC1091
+. /var/lib/install-check/env
+state=/var/lib/install-check
+conf=/etc/optic/opticd.conf
+url=http://127.0.0.1:9732/metrics
+url2=http://127.0.0.1:9733/metrics
+kver=$(uname -r)
+
+n=0
+failed=0
+out=""
+diag() { [ -z "$1" ] || printf '%s\n' "$1" | tail -n 25 | sed 's/^/#   /'; }
+pass() { n=$((n + 1)); echo "ok $n - $1"; }
+fail() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; diag "${2:-}"; }
+# t DESCRIPTION CMD...: ok when CMD succeeds; its output is kept in $out.
+t() {
+	local d=$1
+	shift
+	if out=$("$@" 2>&1); then pass "$d"; else fail "$d" "$out"; fi
+}
+# wait_for SECS CMD...
+wait_for() {
+	local end=$((SECONDS + $1))
+	shift
+	until "$@" >/dev/null 2>&1; do
+		[ "$SECONDS" -lt "$end" ] || return 1
+		sleep 0.5
+	done
+}
+has() { grep -Eq -- "$1" <<<"$2"; }
+expect() { # DESCRIPTION REGEX TEXT
+	if has "$2" "$3"; then pass "$1"; else fail "$1" "expected /$2/ in:
+$3"; fi
+}
+
+echo "# booted $kver; apt-get install in the chroot exited $APT_INSTALL_RC"
+t "apt-get install of the three packages succeeded" test "$APT_INSTALL_RC" = 0
+t "booted the kernel the image was made for ($KVER)" test "$kver" = "$KVER"
+for p in optic-dkms opticctl opticd; do
+	t "$p is installed" dpkg-query -W -f='${db:Status-Abbrev} ${Version}\n' "$p"
+	has '^ii ' "$out" || fail "$p status is ii" "$out"
+done
+version=$(dpkg-query -W -f='${Version}' optic-dkms 2>/dev/null)
+version=${version%%-*}
+
+# --- DKMS --------------------------------------------------------------------
+t "dkms status lists optic" dkms status optic
+expect "DKMS built and installed optic/$version for $kver" \
+	"^optic/$version, $kver, [^:]*: installed" "$out"
+for m in optic optic_sim; do
+	t "modinfo finds $m for the booted kernel" modinfo -F filename "$m"
+	expect "$m.ko comes from DKMS (updates/dkms)" \
+		"^/lib/modules/$kver/updates/dkms/$m\.ko" "$out"
+	t "$m vermagic matches the booted kernel" modinfo -F vermagic "$m"
+	expect "$m vermagic is $kver" "^$kver " "$out"
+done
+
+# --- the simulator and the driver -------------------------------------------
+t "modprobe optic_sim ports=4" modprobe optic_sim ports=4
+t "optic_sim has ports=4" grep -qx 4 /sys/module/optic_sim/parameters/ports
+if wait_for 10 test -d /sys/module/optic; then
+	pass "optic.ko was loaded by udev for the simulated clients"
+else
+	fail "optic.ko was loaded by udev for the simulated clients"
+	t "modprobe optic" modprobe optic
+fi
+ports_up() { [ "$(ls /sys/class/optic 2>/dev/null | wc -l)" -ge 4 ]; }
+if wait_for 20 ports_up; then
+	pass "four ports in /sys/class/optic"
+else
+	fail "four ports in /sys/class/optic" "$(ls -l /sys/class/optic 2>&1)"
+fi
+
+# --- opticd ------------------------------------------------------------------
+t "opticd.service unit is installed" systemctl cat opticd.service
+t "opticd.service is enabled" systemctl is-enabled opticd.service
+t "opticd.service is Type=notify" systemctl show -p Type --value opticd.service
+has '^notify$' "$out" || fail "Type is notify, not '$out'"
+active() { [ "$(systemctl show -p ActiveState --value opticd.service)" = active ]; }
+if wait_for 30 active; then
+	pass "opticd.service is active (reached READY=1)"
+else
+	fail "opticd.service is active (reached READY=1)" \
+		"$(systemctl status --no-pager opticd.service 2>&1; journalctl -b -u opticd --no-pager 2>&1)"
+fi
+pid=$(systemctl show -p MainPID --value opticd.service)
+t "opticd has a main PID" test "${pid:-0}" -gt 0
+status=$(systemctl show -p StatusText --value opticd.service)
+echo "# opticd status: $status"
+
+# --- opticctl ----------------------------------------------------------------
+t "opticctl list exits 0" opticctl list
+echo "$out" | sed 's/^/#   /'
+rows=$(grep -Ec '^port[0-9]+ ' <<<"$out")
+t "opticctl list shows four ports" test "$rows" -eq 4
+t "opticctl list --json exits 0" opticctl list --json
+expect "opticctl list --json names port3" '"port3"' "$out"
+
+# --- metrics -----------------------------------------------------------------
+temp_up() { curl -fsS "$1" | grep -q '^optic_module_temperature_celsius{port="port3"} [0-9]'; }
+t "metrics endpoint answers on $url" curl -fsS "$url"
+expect "metrics: opticd is connected to the driver" '^optic_up 1' "$out"
+if wait_for 20 temp_up "$url"; then
+	pass "metrics: module temperatures for all four ports"
+else
+	fail "metrics: module temperatures for all four ports" "$(curl -sS "$url" 2>&1 | grep temperature)"
+fi
+
+# --- reload ------------------------------------------------------------------
+t "the default configuration is a conffile" dpkg-query -W -f='${Conffiles}\n' opticd
+expect "dpkg lists $conf as a conffile" "^ $conf " "$out"
+mkdir -p /etc/optic
+cp -p "$conf" "$state/daemon.conf.orig" 2>/dev/null
+if grep -Eq '^[[:space:]]*metrics_listen' "$conf" 2>/dev/null; then
+	sed -i -E 's/^[[:space:]]*metrics_listen.*/metrics_listen = 127.0.0.1:9733/' "$conf"
+else
+	printf '\n[daemon]\nmetrics_listen = 127.0.0.1:9733\n' >>"$conf"
+fi
+t "opticd --check-config accepts the changed file" opticd --check-config
+t "systemctl reload opticd" systemctl reload opticd.service
+if wait_for 15 curl -fsS "$url2"; then
+	pass "after reload, metrics answer on the new address (9733)"
+else
+	fail "after reload, metrics answer on the new address (9733)" \
+		"$(journalctl -b -u opticd --no-pager 2>&1)"
+fi
+t "after reload, the old address (9732) is closed" sh -c "! curl -fsS $url"
+t "same main PID after reload (reloaded, not restarted)" \
+	test "$(systemctl show -p MainPID --value opticd.service)" = "$pid"
+t "reload counted as a success" curl -fsS "$url2"
+expect "optic_config_reloads_total{result=\"success\"} 1" \
+	'^optic_config_reloads_total\{result="success"\} 1$' "$out"
+t "opticd.service still active after reload" systemctl is-active opticd.service
+
+# --- sensors -----------------------------------------------------------------
+t "sensors runs" sensors
+chips=$(grep -c '^optic-' <<<"$out")
+t "sensors shows four optic chips" test "$chips" -eq 4
+expect "sensors shows module temperatures" '^temp1: +\+[0-9.]+°C' "$out"
+grep -A3 '^optic-' <<<"$out" | head -n 8 | sed 's/^/#   /'
+
+# --- documentation -----------------------------------------------------------
+for f in /usr/share/man/man8/opticctl.8.gz /usr/share/man/man8/opticd.8.gz \
+	 /usr/share/man/man5/opticd.conf.5.gz \
+	 /usr/share/bash-completion/completions/opticctl \
+	 /usr/share/doc/optic-dkms/examples/modprobe-optic.conf; do
+	t "installed: $f" test -s "$f"
+done
+
+# --- purge -------------------------------------------------------------------
+t "apt-get purge --autoremove removes the three packages" \
+	apt-get purge -y -q --autoremove optic-dkms opticctl opticd
+diag "$(grep -Ei 'remov|purg|dkms|error|warn' <<<"$out")"
+for p in optic-dkms opticctl opticd; do
+	t "$p is gone from dpkg" sh -c "! dpkg-query -W $p"
+done
+dpkg-query -W -f='${Package}\n' | sort >"$state/packages.after"
+t "the package set is back to what it was before the install" \
+	diff "$state/packages.before" "$state/packages.after"
+t "opticd is stopped" sh -c '! systemctl is-active opticd.service'
+t "no opticd process left" sh -c '! grep -qx opticd /proc/[0-9]*/comm'
+t "dkms no longer knows optic" sh -c '[ -z "$(dkms status optic)" ] && [ ! -e /var/lib/dkms/optic ]'
+t "modinfo no longer finds optic.ko" sh -c '! modinfo optic'
+# The operator's own files (install-check.conf) are named without "optic".
+t "no file or directory named *optic* is left" sh -c \
+	'! find / -xdev \( -path /proc -o -path /sys -o -path /dev -o -path /run \) -prune \
+		-o -iname "*optic*" -print | grep .'
+
+echo "1..$n"
+echo "INSTALL-CHECK-DONE failed=$failed"
+if [ "$failed" -gt 0 ]; then
+	echo "# journal of opticd:"
+	journalctl -b -u opticd --no-pager 2>&1 | tail -n 30 | sed 's/^/#   /'
+fi
+exit 0

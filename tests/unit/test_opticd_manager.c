@@ -1,0 +1,364 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * opticd manager without a kernel: model → sample mapping over liboptic's
+ * decoder, then sample sequences through the per-port policies with the
+ * module actions captured by a mock, and the metrics and status output.
+ */
+#include "vectors.h"
+
+#include <math.h>
+#include <stdio.h>
+
+#include "config.h"
+#include "log.h"
+#include "manager.h"
+#include "metrics.h"
+#include "status.h"
+
+/* Model mapping --------------------------------------------------------- */
+
+static void test_model_mapping(void **state)
+{
+	struct optic_image img;
+	struct optic_model m = { 0 };
+	struct thresholds thr[_MON_MAX];
+	uint32_t flags[_FLAP_KIND_MAX];
+	struct sample s;
+
+	optic_image_init(&img);
+	cmis_400g_dr4(&img);
+	assert_int_equal(optic_decode(&img, &m), 0);
+
+	sample_init(&s, 100);
+	sample_from_model(&m, &s);
+	assert_float_equal(s.temp, 25.5, 1e-6);
+	assert_float_equal(s.vcc, 3.3, 1e-6);
+	assert_float_equal(s.tx_power[0], 0.5012e-3, 1e-9);
+	assert_float_equal(s.tx_power[1], 0, 0);
+	assert_float_equal(s.tx_bias[0], 0.040, 1e-9);
+	assert_float_equal(s.rx_power[0], 1e-3, 1e-9);
+
+	thresholds_from_model(&m, thr);
+	assert_float_equal(thr[MON_TEMP].high_alarm, 75, 1e-9);
+	assert_float_equal(thr[MON_TEMP].low_alarm, -5, 1e-9);
+	assert_float_equal(thr[MON_TEMP].high_warning, 70, 1e-9);
+	assert_float_equal(thr[MON_TX_POWER].high_alarm, 2e-3, 1e-9);
+	assert_float_equal(thr[MON_TX_POWER].low_warning, 0.2e-3, 1e-9);
+
+	flags_from_model(&m, flags);
+	assert_int_equal(flags[FLAP_RX_LOS], 0x02);
+	assert_int_equal(flags[FLAP_TX_FAULT], 0);
+
+	/* Lane 2 (index 1) is DPInitialized, the others DPActivated. */
+	assert_int_equal(active_lanes_from_model(&m), 0xfd);
+	assert_float_equal(max_power_from_model(&m), 12.0, 1e-9);
+
+	optic_model_free(&m);
+	optic_image_clear(&img);
+}
+
+/* Manager with a mock actuator ----------------------------------------- */
+
+struct call {
+	char port[OPTIC_PORT_NAME_LEN];
+	struct optic_set set;
+};
+
+static struct call calls[64];
+static size_t ncalls;
+
+static int mock_set(struct manager *m, struct port *p,
+		    const struct optic_set *set)
+{
+	if (ncalls < ARRAY_SIZE(calls)) {
+		snprintf(calls[ncalls].port, sizeof(calls[0].port), "%s", p->name);
+		calls[ncalls].set = *set;
+	}
+	ncalls++;
+	return 0;
+}
+
+static const struct manager_ops mock_ops = { .module_set = mock_set };
+
+static struct manager *mk_manager(const char *conf)
+{
+	struct manager *m;
+	struct config *c;
+	char *err = NULL;
+
+	if (config_load_string("test.conf", conf, &c, &err) < 0)
+		fail_msg("config: %s", err);
+	assert_int_equal(manager_new(&m, "test.conf", c), 0);
+	m->ops = &mock_ops;
+	m->no_notify = true;
+	ncalls = 0;
+	log_set_max_level(-1); /* quiet: the journal is not what is tested */
+	return m;
+}
+
+static struct port *mk_port(struct manager *m, const char *name,
+			    double max_power)
+{
+	struct port *p = manager_port(m, name, true);
+
+	assert_non_null(p);
+	p->known = p->present = true;
+	p->lanes = 4;
+	p->info.state = OPTIC_STATE_READY;
+	snprintf(p->info.vendor_name, sizeof(p->info.vendor_name), "ACME");
+	snprintf(p->info.vendor_pn, sizeof(p->info.vendor_pn), "QDD-1");
+	snprintf(p->info.vendor_sn, sizeof(p->info.vendor_sn), "SN-%s", name);
+	p->max_power = max_power;
+	p->mod_thr[MON_TEMP] = (struct thresholds){ 75, 70, 0, -5 };
+	p->mod_thr[MON_RX_POWER] = (struct thresholds){ 2e-3, 1.5e-3, 0.2e-3,
+							0.1e-3 };
+	p->mod_thr[MON_TX_BIAS] = (struct thresholds){ 0.1, 0.09, 0.015, 0.01 };
+	manager_port_configure(m, p);
+	return p;
+}
+
+static struct sample mk_sample(uint32_t t, double temp, double rx)
+{
+	struct sample s;
+
+	sample_init(&s, t);
+	s.temp = temp;
+	s.vcc = 3.3;
+	for (int l = 0; l < 4; l++) {
+		s.rx_power[l] = rx;
+		s.tx_power[l] = 1e-3;
+		s.tx_bias[l] = 0.05;
+	}
+	return s;
+}
+
+static void test_thermal_act_and_release(void **state)
+{
+	_cleanup_(manager_freep) struct manager *m = mk_manager(
+		"[policy thermal]\naction = act\nlimit_celsius = 70\n"
+		"samples = 3\nhysteresis_celsius = 5\nmin_interval = 0\n");
+	struct port *p = mk_port(m, "port0", 12);
+	static const double temps[] = { 60, 71, 72, 73, 74, 66, 64, 63, 62 };
+
+	for (size_t i = 0; i < ARRAY_SIZE(temps); i++) {
+		struct sample s = mk_sample(1000 + i, temps[i], 1e-3);
+
+		manager_port_sample(m, p, &s, 1000 + i);
+		if (i == 3) {
+			assert_true(p->thermal.engaged);
+			assert_int_equal(ncalls, 1);
+			assert_int_equal(calls[0].set.lpmode, 1);
+			assert_true(p->lpmode_ours);
+		}
+	}
+	assert_false(p->thermal.engaged);
+	assert_int_equal(ncalls, 2);
+	assert_int_equal(calls[1].set.lpmode, 0);
+	assert_int_equal(p->actions[POLICY_THERMAL][ACTION_ACT], 2);
+	/* Thresholds: 71-74 °C is a warning (70), never an alarm (75). */
+	assert_int_equal(p->level[MON_TEMP][0], LEVEL_OK);
+	assert_int_equal(p->actions[POLICY_THRESHOLD][ACTION_LOG], 2);
+}
+
+static void test_thermal_log_only(void **state)
+{
+	_cleanup_(manager_freep) struct manager *m = mk_manager(
+		"[policy thermal]\nlimit_celsius = 50\nsamples = 1\n");
+	struct port *p = mk_port(m, "port0", 12);
+	struct sample s = mk_sample(1, 60, 1e-3);
+
+	manager_port_sample(m, p, &s, 1);
+	assert_true(p->thermal.engaged);
+	assert_int_equal(ncalls, 0); /* action = log: nothing done */
+	assert_int_equal(p->actions[POLICY_THERMAL][ACTION_LOG], 1);
+}
+
+static void test_thermal_tx_disable_and_port_override(void **state)
+{
+	_cleanup_(manager_freep) struct manager *m = mk_manager(
+		"[policy thermal]\naction = act\nmode = tx-disable\nsamples = 1\n"
+		"[port port1]\nthermal_limit_celsius = 40\n"
+		"[port port2]\nthermal = no\n");
+	struct port *p0 = mk_port(m, "port0", 12);
+	struct port *p1 = mk_port(m, "port1", 12);
+	struct port *p2 = mk_port(m, "port2", 12);
+	struct sample s = mk_sample(1, 60, 1e-3);
+
+	manager_port_sample(m, p0, &s, 1);
+	manager_port_sample(m, p2, &s, 1);
+	assert_int_equal(ncalls, 0); /* 60 < 75 default; port2 disabled */
+	manager_port_sample(m, p1, &s, 1);
+	assert_int_equal(ncalls, 1);
+	assert_string_equal(calls[0].port, "port1");
+	assert_int_equal(calls[0].set.lpmode, -1);
+	assert_int_equal(calls[0].set.tx_disable, 0xf);
+	assert_int_equal(calls[0].set.tx_disable_mask, 0xf);
+}
+
+static void test_recovery_resets(void **state)
+{
+	_cleanup_(manager_freep) struct manager *m = mk_manager(
+		"[policy recovery]\naction = act\nmax_attempts = 2\n"
+		"backoff_initial = 10s\nbackoff_max = 1m\n");
+	struct port *p = mk_port(m, "port0", 12);
+
+	manager_port_state(m, p, OPTIC_STATE_FAULT, 100);
+	assert_int_equal(ncalls, 1);
+	assert_true(calls[0].set.reset);
+	manager_port_state(m, p, OPTIC_STATE_FAULT, 105);
+	assert_int_equal(ncalls, 1);
+	manager_port_state(m, p, OPTIC_STATE_FAULT, 110);
+	assert_int_equal(ncalls, 2);
+	manager_port_state(m, p, OPTIC_STATE_FAULT, 200);
+	assert_int_equal(ncalls, 2);
+	assert_true(p->recovery.failed);
+	assert_int_equal(p->actions[POLICY_RECOVERY][ACTION_ACT], 3);
+	assert_int_equal(m->log_len, 3);
+}
+
+static void test_power_budget(void **state)
+{
+	_cleanup_(manager_freep) struct manager *m = mk_manager(
+		"[policy power]\naction = act\nbudget_watts = 30\n"
+		"[port port0]\npriority = 10\n");
+	struct port *p0 = mk_port(m, "port0", 12);
+	struct port *p1 = mk_port(m, "port1", 12);
+	struct port *p2 = mk_port(m, "port2", 12);
+	char *txt = NULL;
+
+	manager_power(m, 1);
+	assert_false(p0->power_held);
+	assert_false(p1->power_held);
+	assert_true(p2->power_held);
+	assert_int_equal(ncalls, 1);
+	assert_string_equal(calls[0].port, "port2");
+	assert_int_equal(calls[0].set.lpmode, 1);
+
+	assert_true(metrics_render_string(m, &txt) > 0);
+	assert_non_null(strstr(txt, "optic_power_held{port=\"port2\"} 1\n"));
+	assert_non_null(strstr(txt, "optic_power_allocated_watts{group=\"host\"} 24\n"));
+	assert_non_null(strstr(txt, "optic_power_budget_watts{group=\"host\"} 30\n"));
+	assert_non_null(strstr(txt,
+		"optic_policy_actions_total{port=\"port2\",policy=\"power\",action=\"act\"} 1\n"));
+	free(txt);
+
+	/* port1 leaves: port2 fits again and is released. */
+	p1->present = false;
+	manager_power(m, 2);
+	assert_false(p2->power_held);
+	assert_int_equal(ncalls, 2);
+	assert_int_equal(calls[1].set.lpmode, 0);
+}
+
+static void test_flap_edges(void **state)
+{
+	_cleanup_(manager_freep) struct manager *m = mk_manager(
+		"[policy flap]\nwindow = 1m\nmax_events = 3\n");
+	struct port *p = mk_port(m, "port0", 12);
+	/* RX LOS lane 0 seen at these polls: 3 rising edges in 6 polls. */
+	static const uint32_t seq[] = { 1, 1, 0, 1, 0, 1, 1 };
+
+	for (size_t i = 0; i < ARRAY_SIZE(seq); i++) {
+		struct sample s = mk_sample(10 + i, 40, 1e-3);
+
+		manager_port_flags(m, p, FLAP_RX_LOS, seq[i], 10 + i);
+		manager_port_sample(m, p, &s, 10 + i);
+	}
+	assert_int_equal(p->flags_total[FLAP_RX_LOS][0], 3);
+	assert_true(p->flap[FLAP_RX_LOS][0].alerting);
+	assert_int_equal(p->actions[POLICY_FLAP][ACTION_LOG], 1);
+	/* Quiet for the window: cleared. */
+	{
+		struct sample s = mk_sample(100, 40, 1e-3);
+
+		manager_port_flags(m, p, FLAP_RX_LOS, 0, 100);
+		manager_port_sample(m, p, &s, 100);
+	}
+	assert_false(p->flap[FLAP_RX_LOS][0].alerting);
+}
+
+static void test_prediction_from_history(void **state)
+{
+	_cleanup_(manager_freep) struct manager *m = mk_manager(
+		"[policy prediction]\nwindow = 1h\nmin_points = 10\n"
+		"min_span = 1m\nhorizon = 7d\n");
+	struct port *p = mk_port(m, "port0", 12);
+	uint32_t t0 = 1700000000;
+	char *json = NULL;
+
+	/* RX power 1 mW (0 dBm) falling 1 dB per 10 min on lane 0 only;
+	 * low alarm 0.1 mW = -10 dBm. */
+	for (uint32_t i = 0; i <= 600; i++) {
+		struct sample s = mk_sample(t0 + i, 40, 1e-3);
+
+		s.rx_power[0] = 1e-3 * pow(10, -(i / 600.0) / 10);
+		manager_port_sample(m, p, &s, t0 + i);
+	}
+	manager_port_predict(m, p, t0 + 600);
+	assert_true(p->pred[PRED_RX_POWER][0].valid);
+	/* At -1 dBm, 9 dB to go at 1 dB / 600 s: 5400 s. */
+	assert_float_equal(p->pred[PRED_RX_POWER][0].tta, 5400, 5);
+	assert_true(p->pred[PRED_RX_POWER][0].warn);
+	assert_false(p->pred[PRED_RX_POWER][1].warn);
+	assert_true(isinf(p->pred[PRED_RX_POWER][1].tta));
+	assert_int_equal(p->actions[POLICY_PREDICT][ACTION_LOG], 1);
+
+	assert_int_equal(status_render(m, &json), 0);
+	assert_non_null(strstr(json, "\"monitor\":\"rx_power\",\"lane\":0,\"seconds_to_alarm\":"));
+	assert_non_null(strstr(json, "\"policy\":\"prediction\""));
+	free(json);
+}
+
+static void test_thresholds_override_and_metrics(void **state)
+{
+	_cleanup_(manager_freep) struct manager *m = mk_manager(
+		"[vendor ACME*]\nrx_power_low_alarm_dbm = -3\n");
+	struct port *p = mk_port(m, "port0", 12);
+	struct sample s = mk_sample(5, 40, 0.4e-3); /* -4 dBm */
+	char *txt = NULL;
+
+	manager_port_sample(m, p, &s, 5);
+	assert_int_equal(p->level[MON_RX_POWER][0], LEVEL_ALARM);
+	assert_int_equal(p->level[MON_TX_BIAS][0], LEVEL_OK);
+	assert_true(metrics_render_string(m, &txt) > 0);
+	assert_non_null(strstr(txt,
+		"optic_monitor_level{port=\"port0\",lane=\"3\",monitor=\"rx_power_watts\"} 2\n"));
+	assert_non_null(strstr(txt,
+		"optic_monitor_level{port=\"port0\",monitor=\"temperature_celsius\"} 0\n"));
+	assert_non_null(strstr(txt, "optic_module_temperature_celsius{port=\"port0\"} 40\n"));
+	assert_non_null(strstr(txt, "optic_lane_rx_power_watts{port=\"port0\",lane=\"0\"} 0.0004"));
+	assert_non_null(strstr(txt,
+		"optic_module_info{port=\"port0\",vendor=\"ACME\",pn=\"QDD-1\",sn=\"SN-port0\""));
+	assert_non_null(strstr(txt, "# TYPE optic_poll_duration_seconds histogram\n"));
+	free(txt);
+}
+
+static void test_label_escaping(void **state)
+{
+	_cleanup_(manager_freep) struct manager *m = mk_manager("");
+	struct port *p = mk_port(m, "port0", 12);
+	char *txt = NULL;
+
+	snprintf(p->info.vendor_name, sizeof(p->info.vendor_name), "A\"B\\C");
+	assert_true(metrics_render_string(m, &txt) > 0);
+	assert_non_null(strstr(txt, "vendor=\"A\\\"B\\\\C\""));
+	free(txt);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_model_mapping),
+		cmocka_unit_test(test_thermal_act_and_release),
+		cmocka_unit_test(test_thermal_log_only),
+		cmocka_unit_test(test_thermal_tx_disable_and_port_override),
+		cmocka_unit_test(test_recovery_resets),
+		cmocka_unit_test(test_power_budget),
+		cmocka_unit_test(test_flap_edges),
+		cmocka_unit_test(test_prediction_from_history),
+		cmocka_unit_test(test_thresholds_override_and_metrics),
+		cmocka_unit_test(test_label_escaping),
+	};
+
+	return cmocka_run_group_tests_name("opticd_manager", tests, NULL, NULL);
+}

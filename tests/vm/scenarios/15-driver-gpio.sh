@@ -1,0 +1,57 @@
+# SPDX-License-Identifier: GPL-2.0
+# optic.ko control lines (optic_sim gpios=1): with polling off, a presence
+# edge alone makes the driver notice removal and insertion (hwmon device
+# follows), IntL alone makes it read the latched flags (IntL released),
+# lpmode drives LPMode, reset pulses ResetL.
+# timeout: 180
+
+sim_state() { # PORT KEY
+	sed -n "s/^$2: //p" "$SIM_DEBUGFS/port$1/state"
+}
+
+if ! load_sim ports=2 gpios=1; then
+	fail "optic_sim gpios=1 loads"
+	exit 1
+fi
+ok "optic loads, no poll" load_optic poll_ms=0
+d=$OPTIC_CLASS/port0
+ok "identified at probe" test -e $d/device/hwmon/hwmon*/temp1_input
+
+echo 0 >"$SIM_DEBUGFS/port0/present"
+wait_for 5 sh -c "! test -e $d/device/hwmon/hwmon*/temp1_input"
+fails "removal seen through the presence line (hwmon gone)" \
+	test -e $d/device/hwmon/hwmon*/temp1_input
+check_eq "present 0 from the line" 0 "$(cat $d/present)"
+echo 1 >"$SIM_DEBUGFS/port0/present"
+wait_for 5 test -e $d/device/hwmon/hwmon*/temp1_input
+ok "insertion seen through the presence line (hwmon back)" \
+	test -e $d/device/hwmon/hwmon*/temp1_input
+
+# IntL: an alarm asserts it; the driver alone reads the flags.
+for m in temp vcc bias tx_power rx_power; do
+	echo "noise $m all 0" >"$SIM_DEBUGFS/port0/monitor"
+done
+h=$(echo $d/device/hwmon/hwmon*)
+crit=$(cat $h/temp1_crit)
+t0=$(cat "$SIM_DEBUGFS/port0/transactions")
+echo "set temp 0 $((crit + 5000))" >"$SIM_DEBUGFS/port0/monitor"
+sleep 2
+t1=$(cat "$SIM_DEBUGFS/port0/transactions")
+diag "transactions: $t0 -> $t1, intl $(sim_state 0 intl)"
+ok "IntL edge made the driver read the module (poll off)" test "$t1" -gt "$t0"
+ok "persistent alarm: IntL service rate bounded (no IRQ storm)" test $((t1 - t0)) -lt 1000
+check_eq "latched alarm kept for hwmon" 1 "$(cat $h/temp1_crit_alarm)"
+echo "set temp 0 40000" >"$SIM_DEBUGFS/port0/monitor"
+
+# LPMode and ResetL lines.
+ok "lpmode=1" sh -c "echo 1 >$d/lpmode"
+check_eq "LPMode line asserted" 1 "$(sim_state 0 lpmode_line)"
+ok "lpmode=0" sh -c "echo 0 >$d/lpmode"
+check_eq "LPMode line released" 0 "$(sim_state 0 lpmode_line)"
+ok "reset pulse" sh -c "echo 1 >$d/reset"
+check_eq "ResetL released after the pulse" 0 "$(sim_state 0 reset_line)"
+wait_for 10 grep -q ready $d/module_state
+check_eq "module Ready after reset" ready "$(cat $d/module_state)"
+
+ok "rmmod optic" rmmod optic
+ok "rmmod optic_sim" rmmod optic_sim

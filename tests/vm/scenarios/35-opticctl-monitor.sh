@@ -1,0 +1,48 @@
+# SPDX-License-Identifier: GPL-2.0
+# opticctl monitor: removal, insertion and state-change events as text and as
+# one JSON object per line; --count and --timeout.
+
+D=$SIM_DEBUGFS
+
+ok "optic_sim loads" load_sim ports=2
+ok "optic.ko loads" load_optic
+ok "ports appear" wait_for 10 test -e "$OPTIC_CLASS/port1"
+ok "port0 reaches ModuleReady" wait_for 20 sh -c \
+	"opticctl -j show port0 | jq -e '.module_state == \"ready\"'"
+
+opticctl -j monitor --timeout 8 >/tmp/mon.json 2>/tmp/mon.err &
+mon=$!
+sleep 1
+ok "unplug port1" sh -c "echo 0 >$D/port1/present"
+ok "the driver sees port1 go" wait_for 5 sh -c "opticctl -j list | jq -e '.[1].present == false'"
+ok "plug port1 back" sh -c "echo 1 >$D/port1/present"
+wait $mon
+check_eq "monitor --timeout 8 exits 0" 0 "$?"
+check_eq "nothing on stderr" "" "$(cat /tmp/mon.err)"
+check_eq "one JSON object per line" true "$(jq -s 'length > 0' /tmp/mon.json)"
+check_eq "port1: removed, then inserted" true \
+	"$(jq -s 'map(select(.port == "port1") | .event) | (index("removed") // 99) < (index("inserted") // -1)' /tmp/mon.json)"
+check_eq "inserted carries nothing but the common keys" true \
+	"$(jq -s 'map(select(.event == "inserted")) | .[0] | keys == ["event","port","seq"]' /tmp/mon.json)"
+check_eq "sequence numbers increase" true "$(jq -s '[.[].seq] | . == sort' /tmp/mon.json)"
+check_eq "every event has a known type" true \
+	"$(jq -s 'map(.event | IN("inserted","removed","module_state","datapath_state","flag")) | all' /tmp/mon.json)"
+check_eq "flag events name their flags" true \
+	"$(jq -s 'map(select(.event == "flag") | (.flags | type == "array")) | all' /tmp/mon.json)"
+
+opticctl monitor --timeout 5 >/tmp/mon.txt 2>&1 &
+mon=$!
+sleep 1
+ok "set lpmode on" opticctl set port0 lpmode on
+wait $mon
+check_eq "text monitor exits 0" 0 "$?"
+check_match "text: module state change" "^\[[0-9]+\] port0: module_state ready -> (lowpwr|pwrdn)$" "$(cat /tmp/mon.txt)"
+ok "set lpmode off" opticctl set port0 lpmode off
+
+ok "--count 1 stops after one event" opticctl monitor --count 1 --timeout 20
+opticctl monitor --count 100000 --timeout 1 >/tmp/mon.txt 2>&1
+check_eq "--count not reached by --timeout: exit status 2" 2 "$?"
+fails "bad --count" opticctl monitor --count x
+
+ok "rmmod optic" rmmod optic
+ok "rmmod optic_sim" rmmod optic_sim

@@ -1,0 +1,165 @@
+# SPDX-License-Identifier: GPL-2.0
+# opticd policies, each triggered by an optic_sim knob and observed in the
+# metrics, the log and the module's state: thresholds, thermal protection
+# (LPMode), fault recovery (resets, then failed), power budget (lowest
+# priority held in LPMode, released on reload), degradation prediction
+# (accelerated RX power drift) and LOS flap accounting.
+# timeout: 300
+
+CONF=/tmp/opticd.conf
+LOG=/tmp/opticd.log
+URL=http://127.0.0.1:9732/metrics
+
+metrics() { wget -qO- "$URL"; }
+metric() { metrics | awk -v k="$1" '$1 == k { print $2; exit }'; }
+metric_is() { [ "$(metric "$1")" = "$2" ]; }
+metric_ge() { v=$(metric "$1"); [ -n "$v" ] && [ "${v%.*}" -ge "$2" ]; }
+log_has() { grep -q -- "$1" "$LOG"; }
+mon() { echo "$2" >"$SIM_DEBUGFS/$1/monitor"; }
+sim_state() { sed -n 's/^module_state: //p' "$SIM_DEBUGFS/$1/state"; }
+sim_state_is() { [ "$(sim_state "$1")" = "$2" ]; }
+
+ip link set lo up 2>/dev/null || ifconfig lo 127.0.0.1 up
+
+write_conf() { # BUDGET
+	cat >"$CONF" <<CONF
+[daemon]
+poll_interval = 200ms
+status_socket = /run/opticd/status.sock
+
+[policy thermal]
+action = act
+limit_celsius = 70
+samples = 3
+hysteresis_celsius = 5
+min_interval = 0
+
+[policy recovery]
+action = act
+max_attempts = 2
+backoff_initial = 1s
+backoff_max = 2s
+
+[policy power]
+action = act
+budget_watts = $1
+
+[policy prediction]
+window = 30s
+interval = 1s
+min_points = 10
+min_span = 3s
+horizon = 7d
+
+[policy flap]
+window = 1m
+max_events = 3
+
+[port port0]
+priority = 10
+CONF
+}
+
+ok "load optic_sim with 3 ports" load_sim ports=3
+ok "load optic.ko" load_optic
+ok "port2 bound" wait_for 10 test -e "$OPTIC_CLASS/port2"
+for p in port0 port1 port2; do
+	for m in temp vcc bias tx_power rx_power; do
+		mon $p "noise $m all 0"
+	done
+done
+write_conf 30
+ok "config is valid" opticd -c "$CONF" --check-config
+opticd -c "$CONF" --log-target=console >"$LOG" 2>&1 &
+PID=$!
+ok "opticd up" wait_for 20 metric_is 'optic_module_present{port="port2"}' 1
+
+# 4. Power budget: 3 x 12 W against 30 W, port0 has priority, then names.
+ok "power: port2 held" wait_for 10 metric_is 'optic_power_held{port="port2"}' 1
+ok "power: port1 not held" metric_is 'optic_power_held{port="port1"}' 0
+ok "power: held module in LowPwr (sim)" wait_for 10 sim_state_is port2 1
+ok "power: allocation 24 W" metric_is 'optic_power_allocated_watts{group="host"}' 24
+ok "power: logged" log_has "port2 power: .*held in LPMode"
+ok "power: action counted" metric_is \
+	'optic_policy_actions_total{port="port2",policy="power",action="act"}' 1
+write_conf 40
+kill -HUP $PID
+ok "power: released once the budget allows" \
+	wait_for 10 metric_is 'optic_power_held{port="port2"}' 0
+ok "power: released module leaves LowPwr" wait_for 15 sim_state_is port2 3
+
+# 1+2. Thresholds and thermal protection on port0.
+ok "port0 ready first" wait_for 15 sim_state_is port0 3
+ok "no spurious recovery so far" sh -c "! grep -q 'recovery' $LOG"
+mon port0 "set temp all 80000"
+ok "thresholds: temperature alarm" wait_for 10 metric_is \
+	'optic_monitor_level{port="port0",monitor="temperature_celsius"}' 2
+ok "thresholds: logged with the threshold" \
+	log_has "port0 thresholds: temperature alarm: 80.00 °C (threshold 75.00"
+ok "thermal: engaged" wait_for 10 metric_is 'optic_thermal_engaged{port="port0"}' 1
+ok "thermal: module put in LowPwr (sim)" wait_for 10 sim_state_is port0 1
+ok "thermal: LPMode forced by opticd" metric_is 'optic_module_lpmode_forced{port="port0"}' 1
+ok "thermal: logged" log_has "port0 thermal: temperature 80.0 °C above 70.0 °C for 3 samples: LPMode"
+mon port0 "set temp all 40000"
+ok "thermal: released when cool" wait_for 10 metric_is 'optic_thermal_engaged{port="port0"}' 0
+ok "thermal: module powers up again (sim)" wait_for 15 sim_state_is port0 3
+ok "thresholds: back to ok" wait_for 10 metric_is \
+	'optic_monitor_level{port="port0",monitor="temperature_celsius"}' 0
+
+# 3. Fault recovery on port1: a stuck fault survives every reset.
+echo 1 >"$SIM_DEBUGFS/port1/fault_stuck_fault"
+ok "recovery: module in fault (sim)" wait_for 10 sim_state_is port1 5
+ok "recovery: reset logged" wait_for 10 log_has "port1 recovery: module fault: reset (attempt 1 of 2"
+ok "recovery: second attempt after backoff" \
+	wait_for 15 log_has "port1 recovery: module fault: reset (attempt 2 of 2"
+ok "recovery: marked failed" wait_for 15 metric_is 'optic_recovery_failed{port="port1"}' 1
+ok "recovery: failure logged" log_has "port1 recovery: .*marked failed"
+ok "recovery: attempts exported" metric_is 'optic_recovery_attempts{port="port1"}' 2
+echo 0 >"$SIM_DEBUGFS/port1/fault_stuck_fault"
+ok "recovery: no more resets once failed" \
+	sh -c "[ \$(grep -c 'port1 recovery: .*reset (attempt' $LOG) = 2 ]"
+# The operator resets the module by hand: Ready again clears "failed".
+echo 1 >"$SIM_DEBUGFS/port1/reset"
+echo 0 >"$SIM_DEBUGFS/port1/reset"
+ok "recovery: module ready after a manual reset (sim)" wait_for 20 sim_state_is port1 3
+ok "recovery: failed cleared" wait_for 10 metric_is 'optic_recovery_failed{port="port1"}' 0
+
+# 6. Flaps: three LOS episodes on port2 lane 0 within the minute.
+ok "port2 ready" wait_for 15 sim_state_is port2 3
+ok "port2 lanes live" wait_for 15 sh -c \
+	"wget -qO- $URL | grep -q '^optic_lane_rx_power_watts{port=\"port2\",lane=\"0\"}'"
+for i in 1 2 3; do
+	mon port2 "set rx_power 0 5000"
+	sleep 1
+	mon port2 "set rx_power 0 1200000"
+	sleep 1
+done
+ok "flap: 3 RX LOS counted" wait_for 5 metric_is \
+	'optic_lane_flags_total{port="port2",lane="0",flag="rx_los"}' 3
+ok "flap: no LOS on lane 1" metric_is \
+	'optic_lane_flags_total{port="port2",lane="1",flag="rx_los"}' 0
+ok "flap: alert raised" metric_is 'optic_lane_flap_alert{port="port2",lane="0",flag="rx_los"}' 1
+ok "flap: logged" log_has "port2/lane0 flap: rx_los latched 3 times"
+
+# 5. Prediction: RX power of port1 lane 3 decays 20 uW per (accelerated) hour.
+echo 3600 >"$SIM_DEBUGFS/port1/mon_accel"
+mon port1 "drift rx_power 3 -20000"
+ok "port1 lanes live" wait_for 15 sh -c \
+	"wget -qO- $URL | grep -q '^optic_lane_rx_power_watts{port=\"port1\",lane=\"3\"}'"
+ok "prediction: warning for port1 lane 3" wait_for 40 metric_is \
+	'optic_lane_prediction_warning{port="port1",lane="3",monitor="rx_power_watts"}' 1
+ok "prediction: steady lane 2 not warned" metric_is \
+	'optic_lane_prediction_warning{port="port1",lane="2",monitor="rx_power_watts"}' 0
+v=$(metric 'optic_lane_seconds_to_alarm{port="port1",lane="3",monitor="rx_power_watts"}')
+diag "port1 lane 3 predicted seconds to alarm: $v"
+check_match "prediction: a finite time to alarm" '^[0-9.e+]+$' "$v"
+ok "prediction: logged" log_has "port1/lane3 prediction: rx_power predicted to reach its low alarm"
+mon port1 "drift rx_power 3 0"
+
+ok "daemon alive at the end" kill -0 $PID
+kill -TERM $PID
+wait $PID
+check_eq "clean exit" 0 $?
+grep -E 'thermal|recovery|power|prediction|flap|thresholds: temp' "$LOG" | sed 's/^/# log: /' | head -n 40
+rmmod optic
+rmmod optic_sim
