@@ -13,10 +13,11 @@ BUILD := build
 CC ?= cc
 PKGS := libnl-genl-3.0 libnl-3.0 libsystemd libkmod json-c inih libmicrohttpd
 CFLAGS ?= -O2 -g
-CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
+ALL_CFLAGS = -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
 	  -Wshadow -Wformat=2 -Wmissing-prototypes -Wstrict-prototypes \
 	  -D_GNU_SOURCE -DOPTIC_VERSION='"$(VERSION)"' \
-	  -Iinclude/uapi -Ilib $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+	  -Iinclude/uapi -Ilib $(shell pkg-config --cflags $(PKGS) 2>/dev/null) \
+	  $(CPPFLAGS) $(CFLAGS)
 LDLIBS += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
 
 LIB_SRCS := $(wildcard lib/*.c)
@@ -56,7 +57,7 @@ userspace: $(PROGS)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(BUILD)/liboptic.a: $(LIB_OBJS)
 	$(AR) rcs $@ $^
@@ -72,7 +73,7 @@ $(BUILD)/opticd: $(BUILD)/daemon/main.o $(BUILD)/libopticd.a $(BUILD)/liboptic.a
 
 $(BUILD)/tests/%: tests/unit/%.c $(UNIT_LIBS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Idaemon -o $@ $< $(UNIT_LIBS) $(LDLIBS) -lcmocka
+	$(CC) $(ALL_CFLAGS) -Idaemon -o $@ $< $(UNIT_LIBS) $(LDLIBS) -lcmocka
 
 -include $(LIB_OBJS:.o=.d) $(OPTICCTL_OBJS:.o=.d) $(DAEMON_OBJS:.o=.d)
 

@@ -283,6 +283,33 @@ int optic_rename(struct optic_module *mod, const char *name)
 	return ret;
 }
 
+/*
+ * Stop every bus user but sysfs/netlink (which check ->gone): the poll and
+ * IntL works and the hwmon device. @irq_alive: the IntL IRQ is still
+ * requested and must be left enabled for its release.
+ */
+static void optic_stop(struct optic_module *mod, bool irq_alive)
+{
+	mutex_lock(&mod->lock);
+	mod->gone = true;
+	mutex_unlock(&mod->lock);
+
+	cancel_delayed_work_sync(&mod->poll);
+	cancel_delayed_work_sync(&mod->int_work);
+	mutex_lock(&mod->lock);
+	if (irq_alive)
+		optic_int_enable(mod);
+	mod->int_disabled = false;
+	mutex_unlock(&mod->lock);
+	optic_hwmon_remove(mod);
+}
+
+/* Probe failed after the IRQs could run (they are released by now). */
+static void optic_stop_action(void *data)
+{
+	optic_stop(data, false);
+}
+
 static void optic_put_action(void *data)
 {
 	optic_module_put(data);
@@ -318,6 +345,10 @@ static int optic_probe(struct i2c_client *client)
 	mod->index = ret;
 	/* From here on the last reference frees the module and its index. */
 	ret = devm_add_action_or_reset(dev, optic_put_action, mod);
+	if (ret)
+		return ret;
+	/* Runs before the put, after the IRQs below are freed. */
+	ret = devm_add_action_or_reset(dev, optic_stop_action, mod);
 	if (ret)
 		return ret;
 
@@ -385,18 +416,11 @@ static void optic_remove(struct i2c_client *client)
 	mutex_unlock(&optic_list_lock);
 
 	mutex_lock(&mod->lock);
-	if (mod->identified)
+	if (mod->identified && !mod->gone)
 		optic_event_presence(mod, false);
-	mod->gone = true;
 	mutex_unlock(&mod->lock);
 
-	cancel_delayed_work_sync(&mod->poll);
-	cancel_delayed_work_sync(&mod->int_work);
-	/* Leave the IRQ enabled for devm to free it. */
-	mutex_lock(&mod->lock);
-	optic_int_enable(mod);
-	mutex_unlock(&mod->lock);
-	optic_hwmon_remove(mod);
+	optic_stop(mod, true);
 	optic_sysfs_remove(mod);
 }
 

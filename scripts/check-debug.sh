@@ -1,0 +1,22 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# `make check-debug`: build the modules against the cached debug kernel and
+# run every VM scenario on it; tests/vm/run fails on any KASAN, UBSAN,
+# lockdep, KFENCE, debug-objects or kmemleak report.
+set -eu
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+kdir=$("$top/scripts/debug-kernel.sh")
+work=$top/build/debug
+rm -rf "$work"
+mkdir -p "$work"
+cp -r "$top/driver" "$top/include" "$work/"
+find "$work/driver" -name '*.o' -o -name '*.ko' -o -name '*.mod*' -o -name '.*.cmd' |
+	xargs rm -f
+make -s -C "$kdir/build" M="$work/driver" W=1 modules
+
+[ $# -gt 0 ] || set -- "$top"/tests/vm/scenarios/*.sh
+OPTIC_VM_KERNEL_DIR=$kdir OPTIC_KO_DIR=$work/driver \
+	exec "$top/tests/vm/run" --timeout 900 \
+	--append "kasan_multi_shot rcupdate.rcu_cpu_stall_timeout=60 watchdog_thresh=30" \
+	"$@"

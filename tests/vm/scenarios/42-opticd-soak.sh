@@ -1,0 +1,102 @@
+# SPDX-License-Identifier: GPL-2.0
+# opticd memory stays flat over a long accelerated run: 4 modules polled
+# every 100 ms with noisy, drifting monitors (mon_accel), histories small
+# enough to wrap every tier, LOS flaps, insertions and removals, a driver
+# reload, config reloads, metrics scrapes and status reads. RSS after the
+# warm-up (every ring full) and at the end must stay within 256 KiB.
+# timeout: 360
+
+CONF=/tmp/opticd.conf
+LOG=/tmp/opticd.log
+URL=http://127.0.0.1:9732/metrics
+
+metrics() { wget -qO- "$URL"; }
+metric() { metrics | awk -v k="$1" '$1 == k { print $2; exit }'; }
+metric_is() { [ "$(metric "$1")" = "$2" ]; }
+rss() { sed -n 's/^VmRSS: *\([0-9]*\) kB/\1/p' /proc/$PID/status; }
+mon() { echo "$2" >"$SIM_DEBUGFS/$1/monitor"; }
+
+ip link set lo up 2>/dev/null || ifconfig lo 127.0.0.1 up
+
+cat >"$CONF" <<'CONF'
+[daemon]
+poll_interval = 100ms
+driver_retry = 1s
+status_socket = /run/opticd/status.sock
+textfile = /tmp/optic.prom
+textfile_interval = 1s
+
+[history]
+fine_length = 200
+medium_period = 1s
+medium_length = 40
+coarse_period = 2s
+coarse_length = 20
+
+[policy prediction]
+window = 20s
+interval = 1s
+min_points = 10
+min_span = 5s
+
+[policy flap]
+window = 10s
+max_events = 2
+CONF
+
+ok "load optic_sim with 4 ports" load_sim ports=4
+ok "load optic.ko" load_optic
+for p in port0 port1 port2 port3; do
+	echo 3600 >"$SIM_DEBUGFS/$p/mon_accel"
+	mon $p "noise rx_power all 20000"
+	mon $p "drift rx_power all -2000"
+	mon $p "drift temp all 500"
+done
+opticd -c "$CONF" --log-target=console >"$LOG" 2>&1 &
+PID=$!
+ok "opticd up with 4 modules" wait_for 20 metric_is 'optic_module_present{port="port3"}' 1
+
+# churn N: one round of everything that allocates and frees.
+churn() {
+	mon port0 "set rx_power 1 5000"
+	metrics >/dev/null
+	nc_status=$(cat /run/opticd/status.sock 2>/dev/null)
+	mon port0 "set rx_power 1 1200000"
+	echo 0 >"$SIM_DEBUGFS/port3/present"
+	sleep 1
+	echo 1 >"$SIM_DEBUGFS/port3/present"
+	kill -HUP $PID
+	sleep 1
+}
+
+diag "warm-up: 45 s for every ring to wrap"
+i=0
+while [ $i -lt 20 ]; do churn; i=$((i + 1)); done
+sleep 3
+before=$(rss)
+diag "RSS after warm-up: $before kB"
+
+ok "rmmod optic mid-run" rmmod optic
+ok "driver gone" wait_for 10 metric_is optic_up 0
+ok "insmod optic" load_optic
+ok "driver back" wait_for 15 metric_is optic_up 1
+i=0
+while [ $i -lt 40 ]; do churn; i=$((i + 1)); done
+sleep 3
+after=$(rss)
+diag "RSS at the end: $after kB (growth $((after - before)) kB)"
+check_match "RSS within 256 KiB of the warm-up" '^ok$' \
+	"$([ $((after - before)) -le 256 ] && echo ok)"
+ok "polled all along" sh -c "[ \$(wget -qO- $URL | awk '\$1 == \"optic_poll_duration_seconds_count\" { print \$2 }') -gt 500 ]"
+ok "flaps counted" sh -c "wget -qO- $URL | grep -q '^optic_lane_flags_total{port=\"port0\",lane=\"1\",flag=\"rx_los\"} [1-9]'"
+ok "reloads all succeeded" metric_is 'optic_config_reloads_total{result="failure"}' 0
+ok "textfile written" grep -q '^optic_up 1$' /tmp/optic.prom
+ok "history bytes as documented (4 x (260 x 108 + header))" \
+	sh -c "[ \$(wget -qO- $URL | awk '\$1 == \"optic_history_bytes\" { print \$2 }') -lt 120000 ]"
+ok "daemon alive" kill -0 $PID
+kill -TERM $PID
+wait $PID
+check_eq "clean exit" 0 $?
+grep -c . "$LOG" | sed 's/^/# log lines: /'
+rmmod optic
+rmmod optic_sim
