@@ -17,15 +17,15 @@
 struct parser {
 	struct config *c;
 	const char *name;
-	unsigned int line;	/* line being parsed, counted by our reader */
+	unsigned int line; /* line being parsed, counted by our reader */
 	unsigned int err_line;
 	char *err;
 	/* Current section. */
 	char section[128];
 	bool in_section;
 	unsigned int backoff_line;
-	int policy;		/* section [policy X], else -1 */
-	struct override *ov;	/* section [port|vendor|pn X] */
+	int policy; /* section [policy X], else -1 */
+	struct override *ov; /* section [port|vendor|pn X] */
 	struct power_group *grp;
 	unsigned int *group_lines; /* line of each override's group= */
 };
@@ -36,7 +36,10 @@ const char *action_name(enum action a)
 }
 
 static const char *const level_keys[4] = {
-	"high_alarm", "high_warning", "low_warning", "low_alarm",
+	"high_alarm",
+	"high_warning",
+	"low_warning",
+	"low_alarm",
 };
 
 static double *thr_slot(struct thresholds *t, int i)
@@ -92,8 +95,9 @@ int config_new_default(struct config **out)
 		c->policy[i] = (struct policy_common){ true, ACTION_LOG };
 	c->thr_hyst_temp = (struct hysteresis){ .abs = 1.0 };
 	c->thr_hyst = (struct hysteresis){ .rel = 0.05 };
-	c->thermal = (struct thermal_cfg){ .limit = 75, .hysteresis = 5,
-					   .samples = 5, .min_interval = 60 };
+	c->thermal = (struct thermal_cfg){
+		.limit = 75, .hysteresis = 5, .samples = 5, .min_interval = 60
+	};
 	c->thermal_mode = THERMAL_MODE_LPMODE;
 	c->recovery = (struct recovery_cfg){ .max_attempts = 5,
 					     .backoff_initial = 10,
@@ -187,7 +191,7 @@ static int parse_duration(const char *v, double *out)
 	static const struct {
 		const char *suffix;
 		double mult;
-	} units[] = { { "ms", 0.001 }, { "s", 1 },     { "m", 60 },
+	} units[] = { { "ms", 0.001 }, { "s", 1 },    { "m", 60 },
 		      { "min", 60 },   { "h", 3600 }, { "d", 86400 },
 		      { "", 1 } };
 	char *end;
@@ -212,7 +216,8 @@ static int dur_sec(struct parser *p, const char *key, const char *v,
 	double d;
 
 	if (parse_duration(v, &d) < 0 || d > 365 * 86400.0)
-		return fail(p, "%s: invalid duration '%s' (e.g. 30s, 5m, 1h, 7d)",
+		return fail(p,
+			    "%s: invalid duration '%s' (e.g. 30s, 5m, 1h, 7d)",
 			    key, v);
 	*out = (unsigned int)llround(d);
 	return 1;
@@ -236,8 +241,10 @@ static int handle_daemon(struct parser *p, const char *k, const char *v)
 
 	if (streq(k, "poll_interval")) {
 		if (parse_duration(v, &d) < 0 || d < 0.1 || d > 3600)
-			return fail(p, "poll_interval: '%s' is not a duration between 100ms and 1h",
-				    v);
+			return fail(
+				p,
+				"poll_interval: '%s' is not a duration between 100ms and 1h",
+				v);
 		c->poll_interval_ms = (unsigned int)llround(d * 1000);
 		return 1;
 	}
@@ -248,14 +255,18 @@ static int handle_daemon(struct parser *p, const char *k, const char *v)
 		if (*v && !streq(v, "no") &&
 		    (!colon || parse_uint(colon + 1, 65535, &port) < 0 ||
 		     !port))
-			return fail(p, "metrics_listen: '%s' is not ADDRESS:PORT or 'no'",
-				    v);
+			return fail(
+				p,
+				"metrics_listen: '%s' is not ADDRESS:PORT or 'no'",
+				v);
 		return set_str(p, &c->metrics_listen, streq(v, "no") ? "" : v);
 	}
 	if (streq(k, "status_socket")) {
 		if (*v && *v != '/')
-			return fail(p, "status_socket: '%s' is not an absolute path",
-				    v);
+			return fail(
+				p,
+				"status_socket: '%s' is not an absolute path",
+				v);
 		return set_str(p, &c->status_socket, v);
 	}
 	if (streq(k, "textfile")) {
@@ -288,7 +299,7 @@ static int handle_daemon(struct parser *p, const char *k, const char *v)
 static int handle_history(struct parser *p, const char *k, const char *v)
 {
 	static const char *const keys[] = {
-		"fine_length", "medium_period", "medium_length",
+		"fine_length",	 "medium_period", "medium_length",
 		"coarse_period", "coarse_length",
 	};
 	struct history_spec *h = &p->c->history;
@@ -305,8 +316,10 @@ static int handle_history(struct parser *p, const char *k, const char *v)
 			h->period[(i + 1) / 2] = n;
 		} else {
 			if (parse_uint(v, 1000000, &n) < 0 || !n)
-				return fail(p, "%s: '%s' is not a count between 1 and 1000000",
-					    k, v);
+				return fail(
+					p,
+					"%s: '%s' is not a count between 1 and 1000000",
+					k, v);
 			h->length[(i + 1) / 2] = n;
 		}
 		return 1;
@@ -340,24 +353,31 @@ static int handle_policy(struct parser *p, const char *k, const char *v)
 	case POLICY_THRESHOLD:
 		if (streq(k, "temperature_hysteresis")) {
 			if (parse_double(v, &d) < 0 || d < 0 || d > 50)
-				return fail(p, "%s: '%s' is not a number of °C (0-50)",
-					    k, v);
+				return fail(
+					p,
+					"%s: '%s' is not a number of °C (0-50)",
+					k, v);
 			c->thr_hyst_temp.abs = d;
 			return 1;
 		}
 		if (streq(k, "hysteresis_percent")) {
 			if (parse_double(v, &d) < 0 || d < 0 || d > 50)
-				return fail(p, "%s: '%s' is not a percentage (0-50)",
-					    k, v);
+				return fail(
+					p,
+					"%s: '%s' is not a percentage (0-50)",
+					k, v);
 			c->thr_hyst.rel = d / 100;
 			return 1;
 		}
 		break;
 	case POLICY_THERMAL:
-		if (streq(k, "limit_celsius") || streq(k, "hysteresis_celsius")) {
+		if (streq(k, "limit_celsius") ||
+		    streq(k, "hysteresis_celsius")) {
 			if (parse_double(v, &d) < 0 || d < -40 || d > 150)
-				return fail(p, "%s: '%s' is not a temperature in °C",
-					    k, v);
+				return fail(
+					p,
+					"%s: '%s' is not a temperature in °C",
+					k, v);
 			if (k[0] == 'l')
 				c->thermal.limit = d;
 			else if (d < 0)
@@ -368,8 +388,10 @@ static int handle_policy(struct parser *p, const char *k, const char *v)
 		}
 		if (streq(k, "samples")) {
 			if (parse_uint(v, 3600, &n) < 0 || !n)
-				return fail(p, "samples: '%s' is not a count between 1 and 3600",
-					    v);
+				return fail(
+					p,
+					"samples: '%s' is not a count between 1 and 3600",
+					v);
 			c->thermal.samples = n;
 			return 1;
 		}
@@ -381,24 +403,29 @@ static int handle_policy(struct parser *p, const char *k, const char *v)
 			else if (streq(v, "tx-disable"))
 				c->thermal_mode = THERMAL_MODE_TX_DISABLE;
 			else
-				return fail(p, "mode: '%s' is not 'lpmode' or 'tx-disable'",
-					    v);
+				return fail(
+					p,
+					"mode: '%s' is not 'lpmode' or 'tx-disable'",
+					v);
 			return 1;
 		}
 		break;
 	case POLICY_RECOVERY:
 		if (streq(k, "max_attempts")) {
 			if (parse_uint(v, 100, &n) < 0)
-				return fail(p, "max_attempts: '%s' is not a count between 0 and 100",
-					    v);
+				return fail(
+					p,
+					"max_attempts: '%s' is not a count between 0 and 100",
+					v);
 			c->recovery.max_attempts = n;
 			return 1;
 		}
 		if (streq(k, "backoff_initial") || streq(k, "backoff_max")) {
 			p->backoff_line = p->line;
-			return dur_sec(p, k, v, k[8] == 'i' ?
-					&c->recovery.backoff_initial :
-					&c->recovery.backoff_max);
+			return dur_sec(p, k, v,
+				       k[8] == 'i' ?
+					       &c->recovery.backoff_initial :
+					       &c->recovery.backoff_max);
 		}
 		if (streq(k, "ready_timeout"))
 			return dur_sec(p, k, v, &c->recovery.ready_timeout);
@@ -408,8 +435,10 @@ static int handle_policy(struct parser *p, const char *k, const char *v)
 	case POLICY_POWER:
 		if (streq(k, "budget_watts")) {
 			if (parse_double(v, &d) < 0 || d < 0 || d > 100000)
-				return fail(p, "budget_watts: '%s' is not a power in W (0 = unlimited)",
-					    v);
+				return fail(
+					p,
+					"budget_watts: '%s' is not a power in W (0 = unlimited)",
+					v);
 			c->power_budget = d;
 			c->groups[0].budget = d;
 			return 1;
@@ -448,8 +477,10 @@ static int handle_policy(struct parser *p, const char *k, const char *v)
 		}
 		if (streq(k, "min_points")) {
 			if (parse_uint(v, 1000, &n) < 0 || n < 2)
-				return fail(p, "min_points: '%s' is not a count between 2 and 1000",
-					    v);
+				return fail(
+					p,
+					"min_points: '%s' is not a count between 2 and 1000",
+					v);
 			c->predict.min_points = n;
 			return 1;
 		}
@@ -466,8 +497,10 @@ static int handle_policy(struct parser *p, const char *k, const char *v)
 		}
 		if (streq(k, "max_events")) {
 			if (parse_uint(v, FLAP_RING, &n) < 0 || !n)
-				return fail(p, "max_events: '%s' is not a count between 1 and %d",
-					    v, FLAP_RING);
+				return fail(
+					p,
+					"max_events: '%s' is not a count between 1 and %d",
+					v, FLAP_RING);
 			c->flap.max_events = n;
 			return 1;
 		}
@@ -505,7 +538,8 @@ static int parse_thr_key(const char *k, const char *v, int *mon, int *slot,
 				continue;
 			if (parse_double(v, val) < 0)
 				return -EINVAL;
-			if (mons[i].m == MON_TX_POWER || mons[i].m == MON_RX_POWER)
+			if (mons[i].m == MON_TX_POWER ||
+			    mons[i].m == MON_RX_POWER)
 				*val = pow(10, *val / 10) / 1000; /* dBm → W */
 			else if (mons[i].m == MON_TX_BIAS)
 				*val /= 1000; /* mA → A */
@@ -588,8 +622,8 @@ static int handle_group(struct parser *p, const char *k, const char *v)
 }
 
 /* Split "kind NAME" or "kind \"NAME\"" into its kind and name. */
-static int split_section(const char *sec, char *kind, size_t klen,
-			 char *name, size_t nlen)
+static int split_section(const char *sec, char *kind, size_t klen, char *name,
+			 size_t nlen)
 {
 	const char *sp = strchr(sec, ' ');
 	size_t l;
@@ -632,8 +666,10 @@ static int new_section(struct parser *p, const char *sec)
 	if (streq(kind, "policy")) {
 		p->policy = policy_from_name(name);
 		if (p->policy < 0)
-			return fail(p, "unknown policy '%s' (thresholds, thermal, recovery, power, prediction, flap)",
-				    name);
+			return fail(
+				p,
+				"unknown policy '%s' (thresholds, thermal, recovery, power, prediction, flap)",
+				name);
 		return 1;
 	}
 	if (streq(kind, "group")) {
@@ -664,8 +700,8 @@ static int new_section(struct parser *p, const char *sec)
 		unsigned int *gl;
 
 		if (!*name)
-			return fail(p, "[%s] needs a glob, e.g. [%s \"*\"]", kind,
-				    kind);
+			return fail(p, "[%s] needs a glob, e.g. [%s \"*\"]",
+				    kind, kind);
 		o = reallocarray(c->overrides, c->n_overrides + 1, sizeof(*o));
 		if (!o)
 			return fail(p, "out of memory");
@@ -679,7 +715,8 @@ static int new_section(struct parser *p, const char *sec)
 		o = &c->overrides[c->n_overrides];
 		*o = (struct override){
 			.kind = kind[0] == 'v' ? MATCH_VENDOR :
-				kind[1] == 'n' ? MATCH_PN : MATCH_PORT,
+				kind[1] == 'n' ? MATCH_PN :
+						 MATCH_PORT,
 			.glob = strdup(name),
 			.line = p->line,
 		};
@@ -771,13 +808,17 @@ static int check_semantics(struct parser *p)
 			found |= streq(c->groups[g].name, o->group);
 		if (!found) {
 			p->line = p->group_lines[i];
-			return fail(p, "group '%s' is not defined by a [group %s] section",
-				    o->group, o->group);
+			return fail(
+				p,
+				"group '%s' is not defined by a [group %s] section",
+				o->group, o->group);
 		}
 	}
 	if (c->recovery.backoff_max < c->recovery.backoff_initial) {
 		p->line = p->backoff_line;
-		return fail(p, "[policy recovery] backoff_max is below backoff_initial");
+		return fail(
+			p,
+			"[policy recovery] backoff_max is below backoff_initial");
 	}
 	return 1;
 }
@@ -787,8 +828,9 @@ static int load(const char *name, FILE *f, const char *text,
 {
 	_cleanup_(config_freep) struct config *c = NULL;
 	struct parser p = { .name = name, .policy = -1 };
-	struct line_stream ls = { .p = &p, .f = f, .s = text,
-				  .at_line_start = true };
+	struct line_stream ls = {
+		.p = &p, .f = f, .s = text, .at_line_start = true
+	};
 	int r;
 
 	*err = NULL;
@@ -803,8 +845,10 @@ static int load(const char *name, FILE *f, const char *text,
 	if (r > 0 && (!p.err || p.err_line != (unsigned int)r)) {
 		free(p.err);
 		p.err = NULL;
-		if (asprintf(&p.err, "%s:%d: syntax error (expected [section], key = value or a comment)",
-			     name, r) < 0)
+		if (asprintf(
+			    &p.err,
+			    "%s:%d: syntax error (expected [section], key = value or a comment)",
+			    name, r) < 0)
 			p.err = NULL;
 	} else if (r < 0) {
 		free(p.err);
@@ -838,8 +882,8 @@ int config_load(const char *path, struct config **out, char **err)
 	return load(path, f, NULL, out, err);
 }
 
-int config_load_string(const char *name, const char *text,
-		       struct config **out, char **err)
+int config_load_string(const char *name, const char *text, struct config **out,
+		       char **err)
 {
 	return load(name, NULL, text, out, err);
 }
@@ -862,7 +906,8 @@ static void merge(struct port_settings *s, const struct config *c,
 			s->enabled[i] = o->enabled[i];
 	for (int m = 0; m < _MON_MAX; m++)
 		for (int j = 0; j < 4; j++) {
-			double v = *thr_slot((struct thresholds *)&o->thr.t[m], j);
+			double v =
+				*thr_slot((struct thresholds *)&o->thr.t[m], j);
 
 			if (!isnan(v))
 				*thr_slot(&s->thr.t[m], j) = v;
@@ -937,7 +982,8 @@ void config_dump(const struct config *c, FILE *f)
 {
 	static const char *const kinds[] = { "vendor", "pn", "port" };
 
-	fprintf(f, "# effective configuration from %s\n", c->path ? c->path : "(defaults)");
+	fprintf(f, "# effective configuration from %s\n",
+		c->path ? c->path : "(defaults)");
 	fprintf(f, "[daemon]\n");
 	dump_dur(f, "poll_interval", c->poll_interval_ms / 1000.0);
 	fprintf(f, "metrics_listen = %s\n",
@@ -975,7 +1021,8 @@ void config_dump(const struct config *c, FILE *f)
 			dump_dur(f, "min_interval", c->thermal.min_interval);
 			fprintf(f, "mode = %s\n",
 				c->thermal_mode == THERMAL_MODE_LPMODE ?
-					"lpmode" : "tx-disable");
+					"lpmode" :
+					"tx-disable");
 			break;
 		case POLICY_RECOVERY:
 			fprintf(f, "max_attempts = %u\n",

@@ -24,8 +24,8 @@
 #define OPTICD_STATUS_SOCKET "/run/opticd/status.sock"
 
 enum action {
-	ACTION_LOG,	/* log and count what would be done */
-	ACTION_ACT,	/* do it */
+	ACTION_LOG, /* log and count what would be done */
+	ACTION_ACT, /* do it */
 };
 
 enum thermal_mode {
@@ -66,7 +66,7 @@ struct override {
 
 struct power_group {
 	char *name;
-	double budget;		/* W; <= 0 unlimited */
+	double budget; /* W; <= 0 unlimited */
 };
 
 struct config {
@@ -74,29 +74,29 @@ struct config {
 
 	/* [daemon] */
 	unsigned int poll_interval_ms;
-	char *metrics_listen;		/* "" = off */
-	char *status_socket;		/* "" = off */
-	char *textfile;			/* NULL = off */
+	char *metrics_listen; /* "" = off */
+	char *status_socket; /* "" = off */
+	char *textfile; /* NULL = off */
 	unsigned int textfile_interval; /* s */
 	bool load_driver;
-	unsigned int driver_retry;	/* s between netlink reconnects */
+	unsigned int driver_retry; /* s between netlink reconnects */
 
 	struct history_spec history;
 
 	/* [policy *] */
 	struct policy_common policy[_POLICY_MAX];
-	struct hysteresis thr_hyst_temp;	/* °C */
-	struct hysteresis thr_hyst;		/* others, relative */
+	struct hysteresis thr_hyst_temp; /* °C */
+	struct hysteresis thr_hyst; /* others, relative */
 	struct thermal_cfg thermal;
 	enum thermal_mode thermal_mode;
 	struct recovery_cfg recovery;
-	double power_budget;			/* host budget, W */
+	double power_budget; /* host budget, W */
 	struct predict_cfg predict;
-	unsigned int predict_window;		/* s of history fitted */
-	unsigned int predict_interval;		/* s between fits */
+	unsigned int predict_window; /* s of history fitted */
+	unsigned int predict_interval; /* s between fits */
 	struct flap_cfg flap;
 
-	struct power_group *groups;	/* groups[0] is the host ("") */
+	struct power_group *groups; /* groups[0] is the host ("") */
 	size_t n_groups;
 	struct override *overrides;
 	size_t n_overrides;
@@ -106,7 +106,7 @@ struct config {
 struct port_settings {
 	bool ignore;
 	int priority;
-	unsigned int group;		/* index into config.groups */
+	unsigned int group; /* index into config.groups */
 	bool enabled[_POLICY_MAX];
 	double thermal_limit;
 	struct thr_override thr;
@@ -128,8 +128,8 @@ static inline void config_freep(struct config **c)
  */
 int config_load(const char *path, struct config **out, char **err);
 /* Parse a string (tests); @name stands for the path in messages. */
-int config_load_string(const char *name, const char *text,
-		       struct config **out, char **err);
+int config_load_string(const char *name, const char *text, struct config **out,
+		       char **err);
 
 /* Print the effective configuration in the file's own syntax. */
 void config_dump(const struct config *c, FILE *f);

@@ -9,7 +9,8 @@
 #include "util.h"
 
 #define NFIELDS (2 + 3 * OPTICD_MAX_LANES)
-_Static_assert(sizeof(struct sample) == sizeof(uint32_t) + NFIELDS * sizeof(float),
+_Static_assert(sizeof(struct sample) ==
+		       sizeof(uint32_t) + NFIELDS * sizeof(float),
 	       "struct sample must be a time and packed floats");
 
 const struct history_spec history_default_spec = {
@@ -18,8 +19,8 @@ const struct history_spec history_default_spec = {
 };
 
 struct acc {
-	uint64_t bucket;	/* t / period of the samples summed */
-	uint32_t n;		/* samples summed (0: empty) */
+	uint64_t bucket; /* t / period of the samples summed */
+	uint32_t n; /* samples summed (0: empty) */
 	double t;
 	double sum[NFIELDS];
 	uint32_t cnt[NFIELDS];
@@ -27,7 +28,7 @@ struct acc {
 
 struct tier {
 	uint32_t period;
-	size_t cap, head, len;	/* head: next slot to write */
+	size_t cap, head, len; /* head: next slot to write */
 	struct sample *ring;
 	struct acc acc;
 };
@@ -53,8 +54,8 @@ void sample_init(struct sample *s, uint32_t t)
 const char *monitor_name(enum monitor m)
 {
 	static const char *const names[_MON_MAX] = {
-		[MON_TEMP] = "temperature",	[MON_VCC] = "vcc",
-		[MON_TX_POWER] = "tx_power",	[MON_RX_POWER] = "rx_power",
+		[MON_TEMP] = "temperature",  [MON_VCC] = "vcc",
+		[MON_TX_POWER] = "tx_power", [MON_RX_POWER] = "rx_power",
 		[MON_TX_BIAS] = "tx_bias",
 	};
 

@@ -16,8 +16,8 @@
 #define HISTORY_TIERS 3
 
 struct history_spec {
-	uint32_t period[HISTORY_TIERS];	/* seconds per entry; 0 = as sampled */
-	uint32_t length[HISTORY_TIERS];	/* entries */
+	uint32_t period[HISTORY_TIERS]; /* seconds per entry; 0 = as sampled */
+	uint32_t length[HISTORY_TIERS]; /* entries */
 };
 
 /* 1 s for an hour, 1 min for a day, 15 min for 30 days. */

@@ -37,8 +37,8 @@ static int use_journal(void)
 	return cached;
 }
 
-int log_event(int prio, int err, const char *port, int lane,
-	      const char *policy, const char *msgid, const char *fmt, ...)
+int log_event(int prio, int err, const char *port, int lane, const char *policy,
+	      const char *msgid, const char *fmt, ...)
 {
 	char msg[512], lanebuf[16] = "", errbuf[32] = "";
 	va_list ap;
@@ -58,8 +58,7 @@ int log_event(int prio, int err, const char *port, int lane,
 		if (lane >= 0)
 			snprintf(lanebuf, sizeof(lanebuf), "/lane%d", lane);
 		if (err)
-			snprintf(errbuf, sizeof(errbuf), ": %s",
-				 strerror(err));
+			snprintf(errbuf, sizeof(errbuf), ": %s", strerror(err));
 		fprintf(stderr, "opticd: %s%s%s%s%s%s%s\n", port ? port : "",
 			lanebuf, port && policy ? " " : "",
 			policy ? policy : "", sep, msg, errbuf);
@@ -72,8 +71,8 @@ int log_event(int prio, int err, const char *port, int lane,
 		int n = 0;
 
 		if (err)
-			snprintf(fields[n++], sizeof(fields[0]), "MESSAGE=%s: %s",
-				 msg, strerror(err));
+			snprintf(fields[n++], sizeof(fields[0]),
+				 "MESSAGE=%s: %s", msg, strerror(err));
 		else
 			snprintf(fields[n++], sizeof(fields[0]), "MESSAGE=%s",
 				 msg);

@@ -11,19 +11,19 @@
 #include <syslog.h>
 
 /* MESSAGE_ID= of every event kind opticd logs (see docs/man/opticd.8). */
-#define MSGID_STARTED		"b360167985d044dabb7b7da12dd21b6b"
-#define MSGID_THRESHOLD		"d29614bb9cd24f49a3f29cc0fc0e61fc"
-#define MSGID_THERMAL		"9b57ef45927a44ff94110482e14b6c3f"
-#define MSGID_RECOVERY		"9acbed026e584d4da10ad09dcfb8481f"
-#define MSGID_POWER		"697564845d6e42029395a9b36a1964a2"
-#define MSGID_PREDICT		"0b0c71e4a4804855bc137fe1528ee3f4"
-#define MSGID_FLAP		"78538a23f5d440cfa3c0ec7236d1fc14"
-#define MSGID_MODULE		"2d004ade62b34651818a631647210adb"
-#define MSGID_CONFIG		"a94d71a7cf374b2390ecdaece5840ec3"
-#define MSGID_DRIVER		"c188823d3e9c4f2981214c08557140e8"
+#define MSGID_STARTED "b360167985d044dabb7b7da12dd21b6b"
+#define MSGID_THRESHOLD "d29614bb9cd24f49a3f29cc0fc0e61fc"
+#define MSGID_THERMAL "9b57ef45927a44ff94110482e14b6c3f"
+#define MSGID_RECOVERY "9acbed026e584d4da10ad09dcfb8481f"
+#define MSGID_POWER "697564845d6e42029395a9b36a1964a2"
+#define MSGID_PREDICT "0b0c71e4a4804855bc137fe1528ee3f4"
+#define MSGID_FLAP "78538a23f5d440cfa3c0ec7236d1fc14"
+#define MSGID_MODULE "2d004ade62b34651818a631647210adb"
+#define MSGID_CONFIG "a94d71a7cf374b2390ecdaece5840ec3"
+#define MSGID_DRIVER "c188823d3e9c4f2981214c08557140e8"
 
 enum log_target {
-	LOG_TARGET_AUTO,	/* journal when its socket exists, else stderr */
+	LOG_TARGET_AUTO, /* journal when its socket exists, else stderr */
 	LOG_TARGET_JOURNAL,
 	LOG_TARGET_CONSOLE,
 };
@@ -36,14 +36,17 @@ void log_set_max_level(int prio);
  * @msgid may be NULL. @err (a positive errno) is added as ERRNO= when
  * non-zero. Returns -@err, so callers can `return log_port(...)`.
  */
-int log_event(int prio, int err, const char *port, int lane,
-	      const char *policy, const char *msgid, const char *fmt, ...)
+int log_event(int prio, int err, const char *port, int lane, const char *policy,
+	      const char *msgid, const char *fmt, ...)
 	__attribute__((format(printf, 7, 8)));
 
 #define log_info(...) log_event(LOG_INFO, 0, NULL, -1, NULL, NULL, __VA_ARGS__)
-#define log_notice(...) log_event(LOG_NOTICE, 0, NULL, -1, NULL, NULL, __VA_ARGS__)
-#define log_warn(...) log_event(LOG_WARNING, 0, NULL, -1, NULL, NULL, __VA_ARGS__)
-#define log_debug(...) log_event(LOG_DEBUG, 0, NULL, -1, NULL, NULL, __VA_ARGS__)
+#define log_notice(...) \
+	log_event(LOG_NOTICE, 0, NULL, -1, NULL, NULL, __VA_ARGS__)
+#define log_warn(...) \
+	log_event(LOG_WARNING, 0, NULL, -1, NULL, NULL, __VA_ARGS__)
+#define log_debug(...) \
+	log_event(LOG_DEBUG, 0, NULL, -1, NULL, NULL, __VA_ARGS__)
 /* log_errno(err, fmt, ...): err is a positive or negative errno. */
 #define log_errno(err, ...)                                                  \
 	log_event(LOG_ERR, (err) < 0 ? -(err) : (err), NULL, -1, NULL, NULL, \

@@ -80,7 +80,8 @@ int main(int argc, char **argv)
 			else if (streq(optarg, "auto"))
 				log_set_target(LOG_TARGET_AUTO);
 			else {
-				fprintf(stderr, "opticd: unknown log target '%s'\n",
+				fprintf(stderr,
+					"opticd: unknown log target '%s'\n",
 					optarg);
 				return 2;
 			}

@@ -104,6 +104,7 @@ struct port *manager_port(struct manager *m, const char *name, bool create)
 		free(p);
 		return NULL;
 	}
+	p->hist_bytes = history_memory(&m->cfg->history);
 	ports = reallocarray(m->ports, m->n_ports + 1, sizeof(*ports));
 	if (!ports) {
 		port_free(p);
@@ -115,7 +116,8 @@ struct port *manager_port(struct manager *m, const char *name, bool create)
 	p->max_power = NAN;
 	sample_init(&p->last, 0);
 	for (int i = 0; i < _MON_MAX; i++)
-		p->mod_thr[i] = p->thr[i] = (struct thresholds){ NAN, NAN, NAN, NAN };
+		p->mod_thr[i] = p->thr[i] =
+			(struct thresholds){ NAN, NAN, NAN, NAN };
 	port_reset_policies(p);
 	m->ports[m->n_ports++] = p;
 	manager_port_configure(m, p);
@@ -203,8 +205,12 @@ static void apply_txdisable(struct manager *m, struct port *p)
 {
 	uint32_t all = p->lanes >= 32 ? ~0u : (1u << p->lanes) - 1;
 	uint32_t want = p->thermal.engaged && acts(m, POLICY_THERMAL) &&
-			m->cfg->thermal_mode == THERMAL_MODE_TX_DISABLE ? all : 0;
-	struct optic_set set = { .lpmode = -1, .tx_disable = want,
+					m->cfg->thermal_mode ==
+						THERMAL_MODE_TX_DISABLE ?
+				all :
+				0;
+	struct optic_set set = { .lpmode = -1,
+				 .tx_disable = want,
 				 .tx_disable_mask = all };
 
 	if (want == p->txdis_ours || !p->present || !all)
@@ -216,7 +222,7 @@ static void apply_txdisable(struct manager *m, struct port *p)
 /* Policies per sample -------------------------------------------------- */
 
 static const char *const mon_unit[_MON_MAX] = {
-	[MON_TEMP] = "°C", [MON_VCC] = "V", [MON_TX_POWER] = "dBm",
+	[MON_TEMP] = "°C",	[MON_VCC] = "V",      [MON_TX_POWER] = "dBm",
 	[MON_RX_POWER] = "dBm", [MON_TX_BIAS] = "mA",
 };
 
@@ -242,7 +248,8 @@ static void run_thresholds(struct manager *m, struct port *p,
 		for (unsigned int l = 0; l < nl && l < OPTICD_MAX_LANES; l++) {
 			double v = sample_get(s, mon, l);
 			enum level old = p->level[mon][l];
-			enum level new = threshold_eval(&p->thr[mon], h, old, v);
+			enum level new =
+				threshold_eval(&p->thr[mon], h, old, v);
 			const struct thresholds *t = &p->thr[mon];
 			double thr;
 
@@ -250,27 +257,32 @@ static void run_thresholds(struct manager *m, struct port *p,
 				continue;
 			p->level[mon][l] = new;
 			if (new == LEVEL_OK) {
-				manager_action(m, p, monitor_per_lane(mon) ? (int)l : -1,
-					       POLICY_THRESHOLD, MSGID_THRESHOLD,
-					       LOG_NOTICE, "%s back to ok (%.2f %s)",
-					       monitor_name(mon), display(mon, v),
-					       mon_unit[mon]);
+				manager_action(
+					m, p,
+					monitor_per_lane(mon) ? (int)l : -1,
+					POLICY_THRESHOLD, MSGID_THRESHOLD,
+					LOG_NOTICE, "%s back to ok (%.2f %s)",
+					monitor_name(mon), display(mon, v),
+					mon_unit[mon]);
 				continue;
 			}
 			if (new == LEVEL_ALARM)
-				thr = v >= t->high_alarm ? t->high_alarm : t->low_alarm;
+				thr = v >= t->high_alarm ? t->high_alarm :
+							   t->low_alarm;
 			else
 				thr = v >= t->high_warning ? t->high_warning :
-				      v <= t->low_warning ? t->low_warning :
-				      v >= t->high_alarm ? t->high_alarm : t->low_alarm;
-			manager_action(m, p, monitor_per_lane(mon) ? (int)l : -1,
-				       POLICY_THRESHOLD, MSGID_THRESHOLD,
-				       new == LEVEL_ALARM ? LOG_ERR : LOG_WARNING,
-				       "%s %s: %.2f %s (threshold %.2f %s, was %s)",
-				       monitor_name(mon), level_name(new),
-				       display(mon, v), mon_unit[mon],
-				       display(mon, thr), mon_unit[mon],
-				       level_name(old));
+				      v <= t->low_warning  ? t->low_warning :
+				      v >= t->high_alarm   ? t->high_alarm :
+							     t->low_alarm;
+			manager_action(
+				m, p, monitor_per_lane(mon) ? (int)l : -1,
+				POLICY_THRESHOLD, MSGID_THRESHOLD,
+				new == LEVEL_ALARM ? LOG_ERR : LOG_WARNING,
+				"%s %s: %.2f %s (threshold %.2f %s, was %s)",
+				monitor_name(mon), level_name(new),
+				display(mon, v), mon_unit[mon],
+				display(mon, thr), mon_unit[mon],
+				level_name(old));
 		}
 	}
 }
@@ -281,20 +293,23 @@ static void run_thermal(struct manager *m, struct port *p,
 	struct thermal_cfg tc = m->cfg->thermal;
 	enum thermal_verdict v;
 	const char *what = m->cfg->thermal_mode == THERMAL_MODE_LPMODE ?
-				   "LPMode" : "TX disable";
+				   "LPMode" :
+				   "TX disable";
 
 	tc.limit = p->set.thermal_limit;
 	v = thermal_step(&tc, &p->thermal, s->temp, now);
 	if (v == THERMAL_ENGAGE)
-		manager_action(m, p, -1, POLICY_THERMAL, MSGID_THERMAL, LOG_ERR,
-			       "temperature %.1f °C above %.1f °C for %u samples: %s%s",
-			       s->temp, tc.limit, tc.samples,
-			       acts(m, POLICY_THERMAL) ? "" : "would set ", what);
+		manager_action(
+			m, p, -1, POLICY_THERMAL, MSGID_THERMAL, LOG_ERR,
+			"temperature %.1f °C above %.1f °C for %u samples: %s%s",
+			s->temp, tc.limit, tc.samples,
+			acts(m, POLICY_THERMAL) ? "" : "would set ", what);
 	else if (v == THERMAL_RELEASE)
-		manager_action(m, p, -1, POLICY_THERMAL, MSGID_THERMAL, LOG_NOTICE,
-			       "temperature %.1f °C below %.1f °C: %s%s released",
-			       s->temp, tc.limit - tc.hysteresis,
-			       acts(m, POLICY_THERMAL) ? "" : "would have ", what);
+		manager_action(
+			m, p, -1, POLICY_THERMAL, MSGID_THERMAL, LOG_NOTICE,
+			"temperature %.1f °C below %.1f °C: %s%s released",
+			s->temp, tc.limit - tc.hysteresis,
+			acts(m, POLICY_THERMAL) ? "" : "would have ", what);
 	apply_lpmode(m, p);
 	apply_txdisable(m, p);
 }
@@ -304,7 +319,8 @@ static void run_flap(struct manager *m, struct port *p, uint64_t now)
 	const struct flap_cfg *fc = &m->cfg->flap;
 
 	for (int k = 0; k < _FLAP_KIND_MAX; k++)
-		for (unsigned int l = 0; l < p->lanes && l < OPTICD_MAX_LANES; l++) {
+		for (unsigned int l = 0; l < p->lanes && l < OPTICD_MAX_LANES;
+		     l++) {
 			struct flap_state *st = &p->flap[k][l];
 			enum flap_verdict v;
 
@@ -312,12 +328,13 @@ static void run_flap(struct manager *m, struct port *p, uint64_t now)
 				continue;
 			v = flap_eval(fc, st, now);
 			if (v == FLAP_ALERT)
-				manager_action(m, p, l, POLICY_FLAP, MSGID_FLAP,
-					       LOG_WARNING,
-					       "%s latched %u times in %u s (limit %u)",
-					       flap_kind_name(k),
-					       flap_count(fc, st, now), fc->window,
-					       fc->max_events);
+				manager_action(
+					m, p, l, POLICY_FLAP, MSGID_FLAP,
+					LOG_WARNING,
+					"%s latched %u times in %u s (limit %u)",
+					flap_kind_name(k),
+					flap_count(fc, st, now), fc->window,
+					fc->max_events);
 			else if (v == FLAP_CLEAR)
 				manager_action(m, p, l, POLICY_FLAP, MSGID_FLAP,
 					       LOG_NOTICE, "%s quiet for %u s",
@@ -331,10 +348,9 @@ static void track_active(struct port *p, const struct sample *s)
 	for (int l = 0; l < OPTICD_MAX_LANES; l++) {
 		bool live = !isnan(s->tx_power[l]) || !isnan(s->rx_power[l]) ||
 			    !isnan(s->tx_bias[l]);
-		bool was = p->have_sample &&
-			   (!isnan(p->last.tx_power[l]) ||
-			    !isnan(p->last.rx_power[l]) ||
-			    !isnan(p->last.tx_bias[l]));
+		bool was = p->have_sample && (!isnan(p->last.tx_power[l]) ||
+					      !isnan(p->last.rx_power[l]) ||
+					      !isnan(p->last.tx_bias[l]));
 
 		if (live && !was)
 			p->active_since[l] = s->t;
@@ -369,12 +385,13 @@ void manager_port_state(struct manager *m, struct port *p, int state,
 		return;
 	v = recovery_step(rc, &p->recovery, state, p->ready_time, now);
 	if (v == RECOVERY_RESET) {
-		manager_action(m, p, -1, POLICY_RECOVERY, MSGID_RECOVERY, LOG_ERR,
-			       "module %s: %sreset (attempt %u of %u, next no sooner than %u s)",
-			       optic_state_name(state),
-			       acts(m, POLICY_RECOVERY) ? "" : "would ",
-			       p->recovery.attempts, rc->max_attempts,
-			       recovery_backoff(rc, p->recovery.attempts));
+		manager_action(
+			m, p, -1, POLICY_RECOVERY, MSGID_RECOVERY, LOG_ERR,
+			"module %s: %sreset (attempt %u of %u, next no sooner than %u s)",
+			optic_state_name(state),
+			acts(m, POLICY_RECOVERY) ? "" : "would ",
+			p->recovery.attempts, rc->max_attempts,
+			recovery_backoff(rc, p->recovery.attempts));
 		if (acts(m, POLICY_RECOVERY)) {
 			module_set(m, p, &set, "reset the module");
 			/* A reset drops LPMode and TX disable: re-assert. */
@@ -382,7 +399,8 @@ void manager_port_state(struct manager *m, struct port *p, int state,
 			p->txdis_ours = 0;
 		}
 	} else if (v == RECOVERY_FAILED) {
-		manager_action(m, p, -1, POLICY_RECOVERY, MSGID_RECOVERY, LOG_CRIT,
+		manager_action(m, p, -1, POLICY_RECOVERY, MSGID_RECOVERY,
+			       LOG_CRIT,
 			       "module %s after %u resets: marked failed",
 			       optic_state_name(state), p->recovery.attempts);
 	}
@@ -437,9 +455,11 @@ void manager_port_predict(struct manager *m, struct port *p, uint64_t now)
 	for (int k = 0; k < _PRED_MAX; k++) {
 		enum monitor mon = pred_mon[k];
 		bool falling = k != PRED_TX_BIAS;
-		double thr = falling ? p->thr[mon].low_alarm : p->thr[mon].high_alarm;
+		double thr = falling ? p->thr[mon].low_alarm :
+				       p->thr[mon].high_alarm;
 
-		for (unsigned int l = 0; l < p->lanes && l < OPTICD_MAX_LANES; l++) {
+		for (unsigned int l = 0; l < p->lanes && l < OPTICD_MAX_LANES;
+		     l++) {
 			struct prediction *pr = &p->pred[k][l], np;
 			bool was = pr->warn;
 			uint32_t window = m->cfg->predict_window;
@@ -464,28 +484,33 @@ void manager_port_predict(struct manager *m, struct port *p, uint64_t now)
 				}
 				n = j;
 				thr = p->thr[mon].low_alarm > 0 ?
-					      10 * log10(p->thr[mon].low_alarm * 1000) :
+					      10 * log10(p->thr[mon].low_alarm *
+							 1000) :
 					      NAN;
 			}
-			if (predict(&m->cfg->predict, t, v, n, now, thr, falling,
-				    &np) < 0)
+			if (predict(&m->cfg->predict, t, v, n, now, thr,
+				    falling, was, &np) < 0)
 				continue;
 			*pr = np;
 			fmt_duration(tta, sizeof(tta), pr->tta);
 			if (pr->warn && !was)
-				manager_action(m, p, l, POLICY_PREDICT, MSGID_PREDICT,
-					       LOG_WARNING,
-					       "%s predicted to reach its %s alarm (%.2f %s) in %s (trend %+.3g %s/day)",
-					       monitor_name(mon), falling ? "low" : "high",
-					       falling ? thr : thr * 1000,
-					       mon_unit[mon], tta,
-					       pr->slope * 86400 * (falling ? 1 : 1000),
-					       falling ? "dB" : "mA");
+				manager_action(
+					m, p, l, POLICY_PREDICT, MSGID_PREDICT,
+					LOG_WARNING,
+					"%s predicted to reach its %s alarm (%.2f %s) in %s (trend %+.3g %s/day)",
+					monitor_name(mon),
+					falling ? "low" : "high",
+					falling ? thr : thr * 1000,
+					mon_unit[mon], tta,
+					pr->slope * 86400 *
+						(falling ? 1 : 1000),
+					falling ? "dB" : "mA");
 			else if (!pr->warn && was)
-				manager_action(m, p, l, POLICY_PREDICT, MSGID_PREDICT,
-					       LOG_NOTICE,
-					       "%s no longer predicted to reach its alarm within the horizon",
-					       monitor_name(mon));
+				manager_action(
+					m, p, l, POLICY_PREDICT, MSGID_PREDICT,
+					LOG_NOTICE,
+					"%s no longer predicted to reach its alarm within the horizon",
+					monitor_name(mon));
 		}
 	}
 }
@@ -520,7 +545,9 @@ void manager_power(struct manager *m, uint64_t now)
 			.name = p->name,
 			.max_power = isnan(p->max_power) ? 0 : p->max_power,
 			.priority = p->set.priority,
-			.group = p->set.group < m->cfg->n_groups ? p->set.group : 0,
+			.group = p->set.group < m->cfg->n_groups ?
+					 p->set.group :
+					 0,
 		};
 		who[n++] = p;
 	}
@@ -534,16 +561,19 @@ void manager_power(struct manager *m, uint64_t now)
 			continue;
 		p->power_held = reqs[i].held;
 		if (p->power_held)
-			manager_action(m, p, -1, POLICY_POWER, MSGID_POWER, LOG_WARNING,
-				       "%.2f W module over the %s budget of %.1f W (priority %d): %sheld in LPMode",
-				       reqs[i].max_power, grp, budget[reqs[i].group],
-				       reqs[i].priority,
-				       acts(m, POLICY_POWER) ? "" : "would be ");
+			manager_action(
+				m, p, -1, POLICY_POWER, MSGID_POWER,
+				LOG_WARNING,
+				"%.2f W module over the %s budget of %.1f W (priority %d): %sheld in LPMode",
+				reqs[i].max_power, grp, budget[reqs[i].group],
+				reqs[i].priority,
+				acts(m, POLICY_POWER) ? "" : "would be ");
 		else
-			manager_action(m, p, -1, POLICY_POWER, MSGID_POWER, LOG_NOTICE,
-				       "%s budget allows %.2f W: %sreleased from LPMode",
-				       grp, reqs[i].max_power,
-				       acts(m, POLICY_POWER) ? "" : "would be ");
+			manager_action(
+				m, p, -1, POLICY_POWER, MSGID_POWER, LOG_NOTICE,
+				"%s budget allows %.2f W: %sreleased from LPMode",
+				grp, reqs[i].max_power,
+				acts(m, POLICY_POWER) ? "" : "would be ");
 		apply_lpmode(m, p);
 	}
 	(void)now;
@@ -562,17 +592,18 @@ static void schedule_retry(struct manager *m)
 		  on_retry);
 }
 
-static void notify_status(struct manager *m)
+void manager_notify_status(struct manager *m)
 {
 	size_t present = 0;
 
-	if (m->no_notify)
-		return;
 	for (size_t i = 0; i < m->n_ports; i++)
 		present += m->ports[i]->present;
+	m->notified_present = present;
+	if (m->no_notify)
+		return;
 	if (m->driver_up)
-		sd_notifyf(0, "STATUS=Monitoring %zu modules on %zu ports", present,
-			   m->n_ports);
+		sd_notifyf(0, "STATUS=Monitoring %zu modules on %zu ports",
+			   present, m->n_ports);
 	else
 		sd_notify(0, "STATUS=Waiting for the optic driver");
 }
@@ -599,14 +630,15 @@ static int manager_connect(struct manager *m)
 			log_event(LOG_WARNING, r, NULL, -1, NULL, MSGID_DRIVER,
 				  "optic driver not available, waiting for it");
 		m->driver_warned = true;
-		notify_status(m);
+		manager_notify_status(m);
 		schedule_retry(m);
 		return 0;
 	}
 	r = nlmon_join(m->mon);
 	if (r < 0)
-		log_event(LOG_WARNING, r, NULL, -1, NULL, MSGID_DRIVER,
-			  "failed to join the optic monitor group; polling only");
+		log_event(
+			LOG_WARNING, r, NULL, -1, NULL, MSGID_DRIVER,
+			"failed to join the optic monitor group; polling only");
 	if (m->driver_warned || m->reconnects)
 		log_event(LOG_NOTICE, 0, NULL, -1, NULL, MSGID_DRIVER,
 			  "connected to the optic driver");
@@ -617,7 +649,7 @@ static int manager_connect(struct manager *m)
 	if (m->retry_timer)
 		sd_event_source_set_enabled(m->retry_timer, SD_EVENT_OFF);
 	manager_poll(m);
-	notify_status(m);
+	manager_notify_status(m);
 	return 0;
 }
 
@@ -639,7 +671,7 @@ void manager_disconnect(struct manager *m, int err)
 		p->lpmode_ours = false;
 		p->txdis_ours = 0;
 	}
-	notify_status(m);
+	manager_notify_status(m);
 	schedule_retry(m);
 }
 
@@ -686,7 +718,8 @@ static int on_poll(sd_event_source *s, uint64_t usec, void *userdata)
 			if (d <= poll_bucket_le[i])
 				m->poll_buckets[i]++;
 	}
-	arm_timer(m, &m->poll_timer, m->cfg->poll_interval_ms * 1000ULL, on_poll);
+	arm_timer(m, &m->poll_timer, m->cfg->poll_interval_ms * 1000ULL,
+		  on_poll);
 	return 0;
 }
 
@@ -715,7 +748,8 @@ static int on_textfile(sd_event_source *s, uint64_t usec, void *userdata)
 
 /* Netlink events --------------------------------------------------------- */
 
-static void on_nl(enum nlmon_kind kind, const struct optic_nl_event *ev, void *arg)
+static void on_nl(enum nlmon_kind kind, const struct optic_nl_event *ev,
+		  void *arg)
 {
 	struct manager *m = arg;
 	struct port *p;
@@ -820,7 +854,7 @@ int manager_reload(struct manager *m)
 out:
 	if (!m->no_notify)
 		sd_notify(0, "READY=1");
-	notify_status(m);
+	manager_notify_status(m);
 	return r;
 }
 
@@ -927,7 +961,8 @@ int manager_start(struct manager *m)
 		      on_poll);
 	if (r >= 0)
 		r = arm_timer(m, &m->predict_timer,
-			      m->cfg->predict_interval * USEC_PER_SEC, on_predict);
+			      m->cfg->predict_interval * USEC_PER_SEC,
+			      on_predict);
 	if (r >= 0)
 		r = arm_timer(m, &m->textfile_timer, USEC_PER_SEC, on_textfile);
 	if (r < 0)

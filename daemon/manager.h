@@ -44,9 +44,9 @@ enum predict_mon {
 struct port {
 	char name[OPTIC_PORT_NAME_LEN];
 	struct optic_module_info info;
-	bool known;		/* in the driver's last dump */
-	bool present;		/* module plugged in and identified */
-	bool fresh;		/* statics must be (re)read */
+	bool known; /* in the driver's last dump */
+	bool present; /* module plugged in and identified */
+	bool fresh; /* statics must be (re)read */
 	unsigned int lanes;
 
 	struct optic_image img;
@@ -54,13 +54,14 @@ struct port {
 	struct port_settings set;
 
 	/* Static data, read at insertion. */
-	double max_power;		/* W, NaN unknown */
-	unsigned int ready_time;	/* s, MaxDurationModulePwrUp; 0 unknown */
-	struct thresholds mod_thr[_MON_MAX];	/* as the module advertises */
-	struct thresholds thr[_MON_MAX];	/* module's, then overrides */
+	double max_power; /* W, NaN unknown */
+	unsigned int ready_time; /* s, MaxDurationModulePwrUp; 0 unknown */
+	struct thresholds mod_thr[_MON_MAX]; /* as the module advertises */
+	struct thresholds thr[_MON_MAX]; /* module's, then overrides */
 	char firmware[64];
 
 	struct history *hist;
+	size_t hist_bytes;
 	struct sample last;
 	bool have_sample;
 
@@ -70,7 +71,7 @@ struct port {
 	struct recovery_state recovery;
 	bool power_held;
 	struct prediction pred[_PRED_MAX][OPTICD_MAX_LANES];
-	uint32_t active_since[OPTICD_MAX_LANES];	/* lane live since (s) */
+	uint32_t active_since[OPTICD_MAX_LANES]; /* lane live since (s) */
 	struct flap_state flap[_FLAP_KIND_MAX][OPTICD_MAX_LANES];
 
 	/* What opticd itself asked of the module. */
@@ -78,16 +79,16 @@ struct port {
 	uint32_t txdis_ours;
 
 	/* Counters (monotonic for the daemon's life). */
-	uint64_t actions[_POLICY_MAX][2];	/* [policy][ACTION_LOG/ACT] */
+	uint64_t actions[_POLICY_MAX][2]; /* [policy][ACTION_LOG/ACT] */
 	uint64_t flags_total[_FLAP_KIND_MAX][OPTICD_MAX_LANES];
-	uint32_t flags_prev[_FLAP_KIND_MAX];	/* lanes raised at the last poll */
+	uint32_t flags_prev[_FLAP_KIND_MAX]; /* lanes raised at the last poll */
 	uint64_t poll_errors;
 	uint64_t insertions;
 	bool read_failing;
 };
 
 struct action_record {
-	uint64_t time;		/* CLOCK_REALTIME s */
+	uint64_t time; /* CLOCK_REALTIME s */
 	char port[OPTIC_PORT_NAME_LEN];
 	int lane;
 	enum policy_id policy;
@@ -126,8 +127,9 @@ struct manager {
 	sd_event_source *textfile_timer;
 	bool driver_up;
 	bool driver_warned;
-	bool rescan;		/* dump again at the next poll */
+	bool rescan; /* dump again at the next poll */
 	bool no_notify;
+	size_t notified_present; /* modules in the last STATUS= */
 
 	struct port **ports;
 	size_t n_ports;
@@ -140,7 +142,7 @@ struct manager {
 
 	/* Counters. */
 	uint64_t polls;
-	uint64_t poll_buckets[POLL_BUCKETS];	/* cumulative per le */
+	uint64_t poll_buckets[POLL_BUCKETS]; /* cumulative per le */
 	double poll_sum;
 	double poll_last;
 	uint64_t events[OPTIC_EVENT_FLAG + 1];
@@ -165,6 +167,9 @@ static inline void manager_freep(struct manager **m)
 void manager_disconnect(struct manager *m, int err);
 /* Per-port policy state back to its initial values (a new module). */
 void port_reset_policies(struct port *p);
+
+/* STATUS= for systemd: modules monitored, or waiting for the driver. */
+void manager_notify_status(struct manager *m);
 
 /* Start connections, servers and timers; tolerates the driver absent. */
 int manager_start(struct manager *m);

@@ -42,8 +42,7 @@ static void esc(FILE *f, const char *s)
 	}
 }
 
-static void head(FILE *f, const char *name, const char *type,
-		 const char *help)
+static void head(FILE *f, const char *name, const char *type, const char *help)
 {
 	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
@@ -78,10 +77,8 @@ static void lane_metric(FILE *f, const char *name, const struct port *p,
 
 /* Metric-style names of the monitors, for the monitor= label. */
 static const char *const mon_label[_MON_MAX] = {
-	[MON_TEMP] = "temperature_celsius",
-	[MON_VCC] = "supply_voltage_volts",
-	[MON_TX_POWER] = "tx_power_watts",
-	[MON_RX_POWER] = "rx_power_watts",
+	[MON_TEMP] = "temperature_celsius", [MON_VCC] = "supply_voltage_volts",
+	[MON_TX_POWER] = "tx_power_watts",  [MON_RX_POWER] = "rx_power_watts",
 	[MON_TX_BIAS] = "tx_bias_amperes",
 };
 
@@ -128,7 +125,8 @@ static void render_ports(const struct manager *m, FILE *f)
 		esc(f, p->info.vendor_rev);
 		fputs("\",fw=\"", f);
 		esc(f, p->firmware);
-		fprintf(f, "\",spec=\"%s\"} 1\n", optic_spec_name(p->info.spec));
+		fprintf(f, "\",spec=\"%s\"} 1\n",
+			optic_spec_name(p->info.spec));
 	}
 
 	head(f, "optic_module_state", "gauge",
@@ -146,15 +144,15 @@ static void render_ports(const struct manager *m, FILE *f)
 		}
 	}
 
-#define PORT_GAUGE(name, help, expr)                                     \
-	do {                                                             \
-		head(f, name, "gauge", help);                            \
-		for (size_t i = 0; i < m->n_ports; i++) {                \
-			const struct port *p = m->ports[i];              \
-			double v_ = (expr);                              \
-			if (p->present && !isnan(v_))                    \
-				port_metric(f, name, p, v_);             \
-		}                                                        \
+#define PORT_GAUGE(name, help, expr)                         \
+	do {                                                 \
+		head(f, name, "gauge", help);                \
+		for (size_t i = 0; i < m->n_ports; i++) {    \
+			const struct port *p = m->ports[i];  \
+			double v_ = (expr);                  \
+			if (p->present && !isnan(v_))        \
+				port_metric(f, name, p, v_); \
+		}                                            \
 	} while (0)
 
 	PORT_GAUGE("optic_module_temperature_celsius",
@@ -165,21 +163,20 @@ static void render_ports(const struct manager *m, FILE *f)
 		   p->have_sample ? p->last.vcc : NAN);
 	PORT_GAUGE("optic_module_max_power_watts",
 		   "Maximum power the module advertises.", p->max_power);
-	PORT_GAUGE("optic_module_lanes", "Lanes monitored.",
-		   (double)p->lanes);
+	PORT_GAUGE("optic_module_lanes", "Lanes monitored.", (double)p->lanes);
 
-#define LANE_GAUGE(name, help, field)                                        \
-	do {                                                                 \
-		head(f, name, "gauge", help);                                \
-		for (size_t i = 0; i < m->n_ports; i++) {                    \
-			const struct port *p = m->ports[i];                  \
-			if (!p->present || !p->have_sample)                  \
-				continue;                                    \
-			for (unsigned int l = 0; l < p->lanes; l++)          \
-				if (!isnan(p->last.field[l]))                \
-					lane_metric(f, name, p, l,           \
-						    p->last.field[l]);       \
-		}                                                            \
+#define LANE_GAUGE(name, help, field)                                  \
+	do {                                                           \
+		head(f, name, "gauge", help);                          \
+		for (size_t i = 0; i < m->n_ports; i++) {              \
+			const struct port *p = m->ports[i];            \
+			if (!p->present || !p->have_sample)            \
+				continue;                              \
+			for (unsigned int l = 0; l < p->lanes; l++)    \
+				if (!isnan(p->last.field[l]))          \
+					lane_metric(f, name, p, l,     \
+						    p->last.field[l]); \
+		}                                                      \
 	} while (0)
 
 	LANE_GAUGE("optic_lane_tx_power_watts", "Transmitted optical power.",
@@ -237,18 +234,21 @@ static void render_ports(const struct manager *m, FILE *f)
 		}
 	}
 
-	PORT_GAUGE("optic_thermal_engaged",
-		   "1 while the thermal policy holds the module (LPMode or TX disable).",
-		   (double)p->thermal.engaged);
-	PORT_GAUGE("optic_recovery_attempts",
-		   "Resets done by the recovery policy since the module was last stable.",
-		   (double)p->recovery.attempts);
+	PORT_GAUGE(
+		"optic_thermal_engaged",
+		"1 while the thermal policy holds the module (LPMode or TX disable).",
+		(double)p->thermal.engaged);
+	PORT_GAUGE(
+		"optic_recovery_attempts",
+		"Resets done by the recovery policy since the module was last stable.",
+		(double)p->recovery.attempts);
 	PORT_GAUGE("optic_recovery_failed",
 		   "1 when the recovery policy gave up on the module.",
 		   (double)p->recovery.failed);
-	PORT_GAUGE("optic_power_held",
-		   "1 while the power budget policy holds the module in LPMode.",
-		   (double)p->power_held);
+	PORT_GAUGE(
+		"optic_power_held",
+		"1 while the power budget policy holds the module in LPMode.",
+		(double)p->power_held);
 	PORT_GAUGE("optic_module_lpmode_forced",
 		   "1 while opticd itself asserts LPMode on the module.",
 		   (double)p->lpmode_ours);
@@ -282,10 +282,12 @@ static void render_ports(const struct manager *m, FILE *f)
 			for (unsigned int l = 0; l < p->lanes; l++) {
 				if (!p->pred[k][l].valid)
 					continue;
-				fputs("optic_lane_prediction_warning{port=\"", f);
+				fputs("optic_lane_prediction_warning{port=\"",
+				      f);
 				esc(f, p->name);
-				fprintf(f, "\",lane=\"%u\",monitor=\"%s\"} %d\n", l,
-					mon_label[pred_mon[k]],
+				fprintf(f,
+					"\",lane=\"%u\",monitor=\"%s\"} %d\n",
+					l, mon_label[pred_mon[k]],
 					p->pred[k][l].warn);
 			}
 	}
@@ -301,9 +303,10 @@ static void render_ports(const struct manager *m, FILE *f)
 					continue;
 				fputs("optic_lane_flags_total{port=\"", f);
 				esc(f, p->name);
-				fprintf(f, "\",lane=\"%u\",flag=\"%s\"} %llu\n", l,
-					flap_kind_name(k),
-					(unsigned long long)p->flags_total[k][l]);
+				fprintf(f, "\",lane=\"%u\",flag=\"%s\"} %llu\n",
+					l, flap_kind_name(k),
+					(unsigned long long)
+						p->flags_total[k][l]);
 			}
 	}
 	head(f, "optic_lane_flap_alert", "gauge",
@@ -333,7 +336,8 @@ static void render_ports(const struct manager *m, FILE *f)
 					continue;
 				fputs("optic_policy_actions_total{port=\"", f);
 				esc(f, p->name);
-				fprintf(f, "\",policy=\"%s\",action=\"%s\"} %llu\n",
+				fprintf(f,
+					"\",policy=\"%s\",action=\"%s\"} %llu\n",
 					policy_name(pol), action_name(a),
 					(unsigned long long)p->actions[pol][a]);
 			}
@@ -341,16 +345,20 @@ static void render_ports(const struct manager *m, FILE *f)
 
 	head(f, "optic_poll_errors_total", "counter",
 	     "Failed monitor reads per port.");
-	for (size_t i = 0; i < m->n_ports; i++)
-		fprintf(f, "optic_poll_errors_total{port=\"%s\"} %llu\n",
-			m->ports[i]->name,
+	for (size_t i = 0; i < m->n_ports; i++) {
+		fputs("optic_poll_errors_total{port=\"", f);
+		esc(f, m->ports[i]->name);
+		fprintf(f, "\"} %llu\n",
 			(unsigned long long)m->ports[i]->poll_errors);
+	}
 	head(f, "optic_module_insertions_total", "counter",
 	     "Modules identified in the port since opticd started.");
-	for (size_t i = 0; i < m->n_ports; i++)
-		fprintf(f, "optic_module_insertions_total{port=\"%s\"} %llu\n",
-			m->ports[i]->name,
+	for (size_t i = 0; i < m->n_ports; i++) {
+		fputs("optic_module_insertions_total{port=\"", f);
+		esc(f, m->ports[i]->name);
+		fprintf(f, "\"} %llu\n",
 			(unsigned long long)m->ports[i]->insertions);
+	}
 }
 
 static void render_power(const struct manager *m, FILE *f)
@@ -411,7 +419,8 @@ static void render_daemon(const struct manager *m, FILE *f)
 	     "Time one poll of every module took.");
 	for (int i = 0; i < POLL_BUCKETS; i++) {
 		cum = m->poll_buckets[i];
-		fprintf(f, "optic_poll_duration_seconds_bucket{le=\"%g\"} %llu\n",
+		fprintf(f,
+			"optic_poll_duration_seconds_bucket{le=\"%g\"} %llu\n",
 			poll_bucket_le[i], (unsigned long long)cum);
 	}
 	fprintf(f, "optic_poll_duration_seconds_bucket{le=\"+Inf\"} %llu\n",
@@ -423,8 +432,8 @@ static void render_daemon(const struct manager *m, FILE *f)
 	head(f, "optic_events_total", "counter",
 	     "Driver notifications received on the monitor group, by type.");
 	for (size_t i = 1; i < ARRAY_SIZE(ev_names); i++)
-		fprintf(f, "optic_events_total{type=\"%s\"} %llu\n", ev_names[i],
-			(unsigned long long)m->events[i]);
+		fprintf(f, "optic_events_total{type=\"%s\"} %llu\n",
+			ev_names[i], (unsigned long long)m->events[i]);
 	head(f, "optic_driver_connects_total", "counter",
 	     "Connections to the optic driver (the first, and one per driver reload).");
 	fprintf(f, "optic_driver_connects_total %llu\n",
@@ -440,7 +449,7 @@ static void render_daemon(const struct manager *m, FILE *f)
 	fprintf(f, "optic_config_reloads_total{result=\"failure\"} %llu\n",
 		(unsigned long long)m->reloads_failed);
 	for (size_t i = 0; i < m->n_ports; i++)
-		hist += history_memory(&m->cfg->history);
+		hist += m->ports[i]->hist_bytes;
 	head(f, "optic_history_bytes", "gauge",
 	     "Memory held by the per-port monitor history.");
 	fprintf(f, "optic_history_bytes %zu\n", hist);
@@ -506,7 +515,8 @@ static enum MHD_Result reply(struct MHD_Connection *c, unsigned int code,
 	struct MHD_Response *resp;
 	enum MHD_Result ret;
 
-	resp = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+	resp = MHD_create_response_from_buffer(len, body,
+					       MHD_RESPMEM_MUST_FREE);
 	if (!resp) {
 		free(body);
 		return MHD_NO;
@@ -529,7 +539,8 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c,
 	if (!streq(method, "GET") && !streq(method, "HEAD")) {
 		body = strdup("only GET\n");
 		return body ? reply(c, MHD_HTTP_METHOD_NOT_ALLOWED, body,
-				    strlen(body), "text/plain") : MHD_NO;
+				    strlen(body), "text/plain") :
+			      MHD_NO;
 	}
 	if (streq(url, "/metrics")) {
 		len = metrics_render_string(s->m, &body);
@@ -538,13 +549,16 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c,
 		return reply(c, MHD_HTTP_OK, body, len, CONTENT_TYPE);
 	}
 	if (streq(url, "/")) {
-		body = strdup("<html><body><h1>opticd</h1><a href=\"/metrics\">metrics</a></body></html>\n");
+		body = strdup(
+			"<html><body><h1>opticd</h1><a href=\"/metrics\">metrics</a></body></html>\n");
 		return body ? reply(c, MHD_HTTP_OK, body, strlen(body),
-				    "text/html") : MHD_NO;
+				    "text/html") :
+			      MHD_NO;
 	}
 	body = strdup("not found\n");
 	return body ? reply(c, MHD_HTTP_NOT_FOUND, body, strlen(body),
-			    "text/plain") : MHD_NO;
+			    "text/plain") :
+		      MHD_NO;
 }
 
 static void rearm(struct metrics_server *s);
@@ -652,8 +666,7 @@ int metrics_start(struct manager *m)
 				MHD_OPTION_END);
 	if (!s->d) {
 		free(s);
-		return log_errno(EADDRNOTAVAIL,
-				 "failed to serve metrics on %s",
+		return log_errno(EADDRNOTAVAIL, "failed to serve metrics on %s",
 				 m->cfg->metrics_listen);
 	}
 	info = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_EPOLL_FD);
@@ -662,7 +675,8 @@ int metrics_start(struct manager *m)
 		free(s);
 		return log_errno(EIO, "libmicrohttpd gave no epoll fd");
 	}
-	r = sd_event_add_io(m->event, &s->io, info->epoll_fd, EPOLLIN, on_io, s);
+	r = sd_event_add_io(m->event, &s->io, info->epoll_fd, EPOLLIN, on_io,
+			    s);
 	if (r < 0) {
 		MHD_stop_daemon(s->d);
 		free(s);
@@ -670,7 +684,8 @@ int metrics_start(struct manager *m)
 	}
 	m->metrics = s;
 	log_event(LOG_INFO, 0, NULL, -1, NULL, NULL,
-		  "serving metrics on http://%s/metrics", m->cfg->metrics_listen);
+		  "serving metrics on http://%s/metrics",
+		  m->cfg->metrics_listen);
 	return 0;
 }
 

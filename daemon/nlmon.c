@@ -16,8 +16,8 @@
 struct nlmon {
 	struct nl_sock *sk;
 	struct nl_cb *cb;
-	int family;		/* optic family id, 0 when unknown */
-	int group;		/* joined optic group, 0 when none */
+	int family; /* optic family id, 0 when unknown */
+	int group; /* joined optic group, 0 when none */
 	nlmon_cb fn;
 	void *arg;
 };

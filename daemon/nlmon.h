@@ -15,10 +15,10 @@
 struct nlmon;
 
 enum nlmon_kind {
-	NLMON_EVENT,		/* an optic event */
-	NLMON_FAMILY_NEW,	/* the optic family was registered */
-	NLMON_FAMILY_DEL,	/* ... and unregistered */
-	NLMON_OVERRUN,		/* events were lost: rescan */
+	NLMON_EVENT, /* an optic event */
+	NLMON_FAMILY_NEW, /* the optic family was registered */
+	NLMON_FAMILY_DEL, /* ... and unregistered */
+	NLMON_OVERRUN, /* events were lost: rescan */
 };
 
 typedef void (*nlmon_cb)(enum nlmon_kind kind, const struct optic_nl_event *ev,

@@ -52,8 +52,8 @@ struct hysteresis {
 /*
  * The level of @v given the previous level @prev: the raw level when it is
  * not better than @prev, else the level with every threshold moved inward
- * by the hysteresis (never worse than raw, never better than raw). A NaN
- * value keeps @prev.
+ * by the hysteresis, bounded by the raw level and @prev. A NaN value keeps
+ * @prev.
  */
 enum level threshold_eval(const struct thresholds *t,
 			  const struct hysteresis *h, enum level prev,
@@ -62,23 +62,23 @@ enum level threshold_eval(const struct thresholds *t,
 /* 2. Thermal protection ----------------------------------------------- */
 
 struct thermal_cfg {
-	double limit;		/* °C */
-	double hysteresis;	/* released below limit - hysteresis */
-	unsigned int samples;	/* consecutive samples to engage/release */
+	double limit; /* °C */
+	double hysteresis; /* released below limit - hysteresis */
+	unsigned int samples; /* consecutive samples to engage/release */
 	unsigned int min_interval; /* s between two actions on a port */
 };
 
 struct thermal_state {
 	unsigned int hot, cool;
 	bool engaged;
-	bool acted;		/* last_action is valid */
+	bool acted; /* last_action is valid */
 	uint64_t last_action;
 };
 
 enum thermal_verdict {
 	THERMAL_NONE,
-	THERMAL_ENGAGE,		/* put the module in LPMode / disable TX */
-	THERMAL_RELEASE,	/* undo it */
+	THERMAL_ENGAGE, /* put the module in LPMode / disable TX */
+	THERMAL_RELEASE, /* undo it */
 };
 
 enum thermal_verdict thermal_step(const struct thermal_cfg *cfg,
@@ -89,10 +89,10 @@ enum thermal_verdict thermal_step(const struct thermal_cfg *cfg,
 
 struct recovery_cfg {
 	unsigned int max_attempts;
-	unsigned int backoff_initial;	/* s before the 2nd reset */
-	unsigned int backoff_max;	/* s, cap of the doubling */
-	unsigned int ready_timeout;	/* s; 0 = the module's advertised */
-	unsigned int stable;		/* s Ready before attempts reset */
+	unsigned int backoff_initial; /* s before the 2nd reset */
+	unsigned int backoff_max; /* s, cap of the doubling */
+	unsigned int ready_timeout; /* s; 0 = the module's advertised */
+	unsigned int stable; /* s Ready before attempts reset */
 };
 
 struct recovery_state {
@@ -108,7 +108,7 @@ struct recovery_state {
 enum recovery_verdict {
 	RECOVERY_NONE,
 	RECOVERY_RESET,
-	RECOVERY_FAILED,	/* attempts exhausted: marked failed, once */
+	RECOVERY_FAILED, /* attempts exhausted: marked failed, once */
 };
 
 /* Seconds to wait before resetting after attempt @attempts (1-based). */
@@ -129,11 +129,11 @@ enum recovery_verdict recovery_step(const struct recovery_cfg *cfg,
 /* 4. Power budget ----------------------------------------------------- */
 
 struct power_req {
-	const char *name;	/* port, the tie breaker */
-	double max_power;	/* W the module advertises */
-	int priority;		/* higher is kept powered first */
-	unsigned int group;	/* index into the budgets */
-	bool held;		/* output: keep in LPMode */
+	const char *name; /* port, the tie breaker */
+	double max_power; /* W the module advertises */
+	int priority; /* higher is kept powered first */
+	unsigned int group; /* index into the budgets */
+	bool held; /* output: keep in LPMode */
 };
 
 /*
@@ -149,47 +149,54 @@ int power_plan(struct power_req *reqs, size_t n, const double *budget,
 
 /*
  * Theil–Sen estimator: the median of the slopes of all pairs with distinct
- * x, the intercept the median of y - slope * x. -EINVAL with fewer than
- * two distinct x, -ENOMEM.
+ * x, the intercept the median of y - slope * x. With @lo and @hi, also
+ * Sen's 95% confidence interval of the slope (order statistics of the
+ * pairwise slopes around the median, from Kendall's S variance
+ * n(n-1)(2n+5)/18). -EINVAL with fewer than two distinct x, -ENOMEM.
  */
 int theil_sen(const double *x, const double *y, size_t n, double *slope,
-	      double *intercept);
+	      double *intercept, double *lo, double *hi);
 
 struct predict_cfg {
-	double horizon;		/* s: warn when time to threshold is below */
+	double horizon; /* s: warn when time to threshold is below */
 	size_t min_points;
-	double min_span;	/* s between first and last point */
+	double min_span; /* s between first and last point */
 };
 
 struct prediction {
-	bool valid;		/* enough data for a fit */
-	double slope;		/* value units per s */
-	double value;		/* fitted value at now */
-	double tta;		/* s to the threshold; INFINITY if never, 0 if past */
-	bool warn;		/* tta < horizon */
+	bool valid; /* enough data for a fit */
+	bool significant; /* the slope's 95% interval excludes 0 */
+	double slope; /* value units per s */
+	double value; /* fitted value at now */
+	double tta; /* s to the threshold; INFINITY if never, 0 if past */
+	bool warn; /* tta < horizon */
 };
 
 /*
  * Fit the series (@t in s, @v) and predict when it crosses @threshold:
  * downward when @falling (RX/TX power dropping to the low alarm), else
- * upward (bias rising to the high alarm). Returns 0 or -errno.
+ * upward (bias rising to the high alarm). Only a significant trend (its
+ * 95% interval excludes a flat or opposite one) predicts a crossing: noise
+ * on a steady lane never does. A warning (@was_warning) clears only once
+ * the crossing is beyond 1.25 horizons. Returns 0 or -errno.
  */
 int predict(const struct predict_cfg *cfg, const double *t, const double *v,
 	    size_t n, double now, double threshold, bool falling,
-	    struct prediction *out);
+	    bool was_warning, struct prediction *out);
 
 /* 6. Flap / LOS accounting -------------------------------------------- */
 
 #define FLAP_RING 64
 
 struct flap_cfg {
-	unsigned int window;	/* s */
-	unsigned int max_events; /* alert at this many in the window (<= FLAP_RING) */
+	unsigned int window; /* s */
+	unsigned int
+		max_events; /* alert at this many in the window (<= FLAP_RING) */
 };
 
 struct flap_state {
 	uint64_t total;
-	uint64_t ring[FLAP_RING];	/* event times, newest at head - 1 */
+	uint64_t ring[FLAP_RING]; /* event times, newest at head - 1 */
 	unsigned int head, len;
 	bool alerting;
 };
@@ -201,8 +208,8 @@ enum flap_verdict {
 };
 
 void flap_record(struct flap_state *st, uint64_t now, unsigned int count);
-unsigned int flap_count(const struct flap_cfg *cfg,
-			const struct flap_state *st, uint64_t now);
+unsigned int flap_count(const struct flap_cfg *cfg, const struct flap_state *st,
+			uint64_t now);
 enum flap_verdict flap_eval(const struct flap_cfg *cfg, struct flap_state *st,
 			    uint64_t now);
 

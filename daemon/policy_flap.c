@@ -15,13 +15,14 @@ void flap_record(struct flap_state *st, uint64_t now, unsigned int count)
 	}
 }
 
-unsigned int flap_count(const struct flap_cfg *cfg,
-			const struct flap_state *st, uint64_t now)
+unsigned int flap_count(const struct flap_cfg *cfg, const struct flap_state *st,
+			uint64_t now)
 {
 	unsigned int n = 0;
 
 	for (unsigned int i = 0; i < st->len; i++) {
-		uint64_t t = st->ring[(st->head + FLAP_RING - 1 - i) % FLAP_RING];
+		uint64_t t =
+			st->ring[(st->head + FLAP_RING - 1 - i) % FLAP_RING];
 
 		if (t + cfg->window <= now)
 			break;

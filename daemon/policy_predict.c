@@ -56,15 +56,19 @@ static double median(double *a, size_t n)
 	return (select_kth(a, n, n / 2 - 1) + hi) / 2;
 }
 
+/* Two-sided 95% normal quantile. */
+#define Z_95 1.959964
+
 int theil_sen(const double *x, const double *y, size_t n, double *slope,
-	      double *intercept)
+	      double *intercept, double *lo, double *hi)
 {
 	_cleanup_free_ double *s = NULL;
 	size_t m = 0;
 
 	if (n < 2)
 		return -EINVAL;
-	s = malloc(sizeof(double) * (n * (n - 1) / 2 > n ? n * (n - 1) / 2 : n));
+	s = malloc(sizeof(double) *
+		   (n * (n - 1) / 2 > n ? n * (n - 1) / 2 : n));
 	if (!s)
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++)
@@ -74,6 +78,13 @@ int theil_sen(const double *x, const double *y, size_t n, double *slope,
 	if (!m)
 		return -EINVAL;
 	*slope = median(s, m);
+	if (lo && hi) {
+		double c = Z_95 * sqrt(n * (n - 1.0) * (2.0 * n + 5) / 18);
+		double m1 = floor((m - c) / 2), m2 = ceil((m + c) / 2);
+
+		*lo = m1 < 0 ? -INFINITY : select_kth(s, m, (size_t)m1);
+		*hi = m2 >= m ? INFINITY : select_kth(s, m, (size_t)m2);
+	}
 	for (size_t i = 0; i < n; i++)
 		s[i] = y[i] - *slope * x[i];
 	*intercept = median(s, n);
@@ -82,9 +93,9 @@ int theil_sen(const double *x, const double *y, size_t n, double *slope,
 
 int predict(const struct predict_cfg *cfg, const double *t, const double *v,
 	    size_t n, double now, double threshold, bool falling,
-	    struct prediction *out)
+	    bool was_warning, struct prediction *out)
 {
-	double slope, icpt, x0;
+	double slope, icpt, x0, lo, hi;
 	_cleanup_free_ double *x = NULL;
 	int r;
 
@@ -99,7 +110,7 @@ int predict(const struct predict_cfg *cfg, const double *t, const double *v,
 	x0 = t[0];
 	for (size_t i = 0; i < n; i++)
 		x[i] = t[i] - x0;
-	r = theil_sen(x, v, n, &slope, &icpt);
+	r = theil_sen(x, v, n, &slope, &icpt, &lo, &hi);
 	if (r == -EINVAL)
 		return 0;
 	if (r < 0)
@@ -107,11 +118,12 @@ int predict(const struct predict_cfg *cfg, const double *t, const double *v,
 
 	out->valid = true;
 	out->slope = slope;
+	out->significant = falling ? hi < 0 : lo > 0;
 	out->value = icpt + slope * (now - x0);
 	if (falling ? out->value <= threshold : out->value >= threshold)
 		out->tta = 0;
-	else if (falling ? slope < 0 : slope > 0)
+	else if (out->significant)
 		out->tta = (threshold - out->value) / slope;
-	out->warn = out->tta < cfg->horizon;
+	out->warn = out->tta < cfg->horizon * (was_warning ? 1.25 : 1);
 	return 0;
 }

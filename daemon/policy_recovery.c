@@ -23,8 +23,7 @@ unsigned int recovery_backoff(const struct recovery_cfg *cfg,
 
 enum recovery_verdict recovery_step(const struct recovery_cfg *cfg,
 				    struct recovery_state *st, int state,
-				    unsigned int advertised_ready,
-				    uint64_t now)
+				    unsigned int advertised_ready, uint64_t now)
 {
 	unsigned int timeout;
 	bool bad_now;
@@ -59,7 +58,8 @@ enum recovery_verdict recovery_step(const struct recovery_cfg *cfg,
 	else if (advertised_ready)
 		timeout = advertised_ready +
 			  (advertised_ready > ADVERTISED_GRACE_MIN ?
-				   advertised_ready : ADVERTISED_GRACE_MIN);
+				   advertised_ready :
+				   ADVERTISED_GRACE_MIN);
 	else
 		timeout = DEFAULT_READY_TIMEOUT;
 	bad_now = state == OPTIC_STATE_FAULT || now >= st->bad_since + timeout;

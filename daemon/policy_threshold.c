@@ -59,8 +59,7 @@ static enum level level_at(const struct thresholds *t,
 }
 
 enum level threshold_eval(const struct thresholds *t,
-			  const struct hysteresis *h, enum level prev,
-			  double v)
+			  const struct hysteresis *h, enum level prev, double v)
 {
 	enum level raw, sticky;
 

@@ -22,22 +22,23 @@ static const struct {
 	enum monitor mon;
 	double to_base;
 } mon_keys[] = {
-	{ "temperature_c", MON_TEMP, 1 },
-	{ "supply_voltage_v", MON_VCC, 1 },
-	{ "tx_power", MON_TX_POWER, 1e-3 },	/* mW */
-	{ "rx_power", MON_RX_POWER, 1e-3 },
-	{ "tx_bias_ma", MON_TX_BIAS, 1e-3 },
+	{ "temperature_c", MON_TEMP, 1 },   { "supply_voltage_v", MON_VCC, 1 },
+	{ "tx_power", MON_TX_POWER, 1e-3 }, /* mW */
+	{ "rx_power", MON_RX_POWER, 1e-3 }, { "tx_bias_ma", MON_TX_BIAS, 1e-3 },
 };
 
 static const char *const thr_subs[4] = {
-	"high_alarm", "high_warning", "low_warning", "low_alarm",
+	"high_alarm",
+	"high_warning",
+	"low_warning",
+	"low_alarm",
 };
 
 static const struct {
 	const char *key;
 	enum flap_kind kind;
 } flag_keys[] = {
-	{ "rx_los", FLAP_RX_LOS },	 { "rx_cdr_lol", FLAP_RX_LOL },
+	{ "rx_los", FLAP_RX_LOS },     { "rx_cdr_lol", FLAP_RX_LOL },
 	{ "tx_fault", FLAP_TX_FAULT }, { "tx_los", FLAP_TX_LOS },
 	{ "tx_cdr_lol", FLAP_TX_LOL },
 };
@@ -56,9 +57,11 @@ void sample_from_model(const struct optic_model *model, struct sample *s)
 
 			if (!streq(v->f->json_key, mon_keys[k].key))
 				continue;
-			if (monitor_per_lane(mon) && v->index >= OPTICD_MAX_LANES)
+			if (monitor_per_lane(mon) &&
+			    v->index >= OPTICD_MAX_LANES)
 				break;
-			*sample_val(s, mon, v->index) = v->num * mon_keys[k].to_base;
+			*sample_val(s, mon, v->index) =
+				v->num * mon_keys[k].to_base;
 			break;
 		}
 	}
@@ -75,8 +78,8 @@ uint32_t active_lanes_from_model(const struct optic_model *model)
 	for (size_t i = 0; i < model->n; i++) {
 		const struct optic_value *v = &model->v[i];
 
-		if (!v->f->json_key || !streq(v->f->json_key, "datapath_state") ||
-		    v->index >= 32)
+		if (!v->f->json_key ||
+		    !streq(v->f->json_key, "datapath_state") || v->index >= 32)
 			continue;
 		seen = true;
 		if (v->raw == DP_ACTIVATED)
@@ -111,20 +114,20 @@ void thresholds_from_model(const struct optic_model *model,
 				    &thr[mon_keys[k].mon].low_alarm };
 
 		for (int j = 0; j < 4; j++) {
-			const struct optic_value *v =
-				optic_model_get(model, mon_keys[k].key,
-						thr_subs[j], -1);
+			const struct optic_value *v = optic_model_get(
+				model, mon_keys[k].key, thr_subs[j], -1);
 
 			*slot[j] = v && v->kind == OPTIC_V_NUM ?
-					   v->num * mon_keys[k].to_base : NAN;
+					   v->num * mon_keys[k].to_base :
+					   NAN;
 		}
 	}
 }
 
 double max_power_from_model(const struct optic_model *model)
 {
-	const struct optic_value *v = optic_model_get(model, "max_power_w",
-						      NULL, -1);
+	const struct optic_value *v =
+		optic_model_get(model, "max_power_w", NULL, -1);
 
 	return v && v->kind == OPTIC_V_NUM ? v->num : NAN;
 }
@@ -160,9 +163,8 @@ static int nl_reader(void *ctx, uint8_t addr, uint8_t page, uint8_t bank,
 
 static void firmware_from_model(struct port *p)
 {
-	const struct optic_value *v = optic_model_get(&p->model,
-						      "firmware_version", NULL,
-						      -1);
+	const struct optic_value *v =
+		optic_model_get(&p->model, "firmware_version", NULL, -1);
 
 	snprintf(p->firmware, sizeof(p->firmware), "%s",
 		 v && v->kind == OPTIC_V_STR ? v->str : "");
@@ -188,8 +190,8 @@ int port_refresh_statics(struct manager *m, struct port *p)
 		return r;
 	thresholds_from_model(&p->model, p->mod_thr);
 	p->max_power = max_power_from_model(&p->model);
-	p->ready_time = p->info.spec == OPTIC_SPEC_CMIS ?
-				cmis_ready_time(&p->img) : 0;
+	p->ready_time =
+		p->info.spec == OPTIC_SPEC_CMIS ? cmis_ready_time(&p->img) : 0;
 	firmware_from_model(p);
 	p->lanes = MIN(p->model.lanes ? p->model.lanes : p->info.lane_count,
 		       OPTICD_MAX_LANES);
@@ -210,7 +212,8 @@ static int read_dynamic(struct manager *m, struct port *p)
 
 	ranges[n++] = (typeof(ranges[0])){ OPTIC_ADDR_A0, 0, 0, false };
 	if (p->info.spec == OPTIC_SPEC_CMIS && !p->model.flat)
-		ranges[n++] = (typeof(ranges[0])){ OPTIC_ADDR_A0, 0x11, 128, true };
+		ranges[n++] =
+			(typeof(ranges[0])){ OPTIC_ADDR_A0, 0x11, 128, true };
 	if (p->info.spec == OPTIC_SPEC_SFF8472 &&
 	    optic_image_half(&p->img, OPTIC_ADDR_A2, 0, 0, false))
 		ranges[n++] = (typeof(ranges[0])){ OPTIC_ADDR_A2, 0, 0, false };
@@ -254,7 +257,8 @@ static void port_inserted(struct manager *m, struct port *p,
 	if (r < 0) {
 		p->present = false;
 		if (!p->read_failing)
-			log_event(LOG_WARNING, r, p->name, -1, NULL, MSGID_MODULE,
+			log_event(LOG_WARNING, r, p->name, -1, NULL,
+				  MSGID_MODULE,
 				  "failed to read the module's static data");
 		p->read_failing = true;
 		p->poll_errors++;
@@ -269,8 +273,8 @@ static void port_inserted(struct manager *m, struct port *p,
 	}
 	log_event(LOG_NOTICE, 0, p->name, -1, NULL, MSGID_MODULE,
 		  "module %s: %s %s SN %s, %u lanes, max %.2f W",
-		  same ? "back" : "inserted", info->vendor_name, info->vendor_pn,
-		  info->vendor_sn, p->lanes, p->max_power);
+		  same ? "back" : "inserted", info->vendor_name,
+		  info->vendor_pn, info->vendor_sn, p->lanes, p->max_power);
 }
 
 static bool driver_gone(int r)
@@ -289,7 +293,8 @@ static void poll_port(struct manager *m, struct port *p, uint64_t now)
 	if (r < 0) {
 		p->poll_errors++;
 		if (!p->read_failing)
-			log_event(LOG_WARNING, r, p->name, -1, NULL, MSGID_MODULE,
+			log_event(LOG_WARNING, r, p->name, -1, NULL,
+				  MSGID_MODULE,
 				  "reading the module's monitors failed");
 		p->read_failing = true;
 		return;
@@ -306,7 +311,8 @@ static void poll_port(struct manager *m, struct port *p, uint64_t now)
 	 * and no trend. Those values are left out (NaN).
 	 */
 	active = p->info.state == OPTIC_STATE_READY ?
-			 active_lanes_from_model(&p->model) : 0;
+			 active_lanes_from_model(&p->model) :
+			 0;
 	for (unsigned int l = 0; l < OPTICD_MAX_LANES; l++) {
 		if (active & (1u << l))
 			continue;
@@ -368,5 +374,10 @@ int manager_poll(struct manager *m)
 			port_removed(m, m->ports[i]);
 	m->rescan = false;
 	manager_power(m, now);
+	n = 0;
+	for (size_t i = 0; i < m->n_ports; i++)
+		n += m->ports[i]->present;
+	if (n != m->notified_present)
+		manager_notify_status(m);
 	return 0;
 }

@@ -12,16 +12,16 @@
 #define OPTICD_MAX_LANES 8
 
 enum monitor {
-	MON_TEMP,	/* module temperature, °C */
-	MON_VCC,	/* supply voltage, V */
-	MON_TX_POWER,	/* per lane, W */
-	MON_RX_POWER,	/* per lane, W */
-	MON_TX_BIAS,	/* per lane, A */
+	MON_TEMP, /* module temperature, °C */
+	MON_VCC, /* supply voltage, V */
+	MON_TX_POWER, /* per lane, W */
+	MON_RX_POWER, /* per lane, W */
+	MON_TX_BIAS, /* per lane, A */
 	_MON_MAX,
 };
 
 struct sample {
-	uint32_t t;	/* CLOCK_REALTIME seconds */
+	uint32_t t; /* CLOCK_REALTIME seconds */
 	float temp;
 	float vcc;
 	float tx_power[OPTICD_MAX_LANES];

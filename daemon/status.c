@@ -37,7 +37,8 @@ static void add(json_object *o, const char *k, json_object *v)
 }
 
 static const char *const pred_names[_PRED_MAX] = {
-	[PRED_TX_POWER] = "tx_power", [PRED_RX_POWER] = "rx_power",
+	[PRED_TX_POWER] = "tx_power",
+	[PRED_RX_POWER] = "rx_power",
 	[PRED_TX_BIAS] = "tx_bias",
 };
 
@@ -49,7 +50,8 @@ static json_object *port_json(const struct manager *m, const struct port *p)
 	add(o, "present", json_object_new_boolean(p->present));
 	if (!p->present)
 		return o;
-	add(o, "state", json_object_new_string(optic_state_name(p->info.state)));
+	add(o, "state",
+	    json_object_new_string(optic_state_name(p->info.state)));
 	add(o, "vendor", json_object_new_string(p->info.vendor_name));
 	add(o, "pn", json_object_new_string(p->info.vendor_pn));
 	add(o, "sn", json_object_new_string(p->info.vendor_sn));
@@ -69,11 +71,13 @@ static json_object *port_json(const struct manager *m, const struct port *p)
 			if (p->level[mon][l] == LEVEL_OK)
 				continue;
 			x = json_object_new_object();
-			add(x, "monitor", json_object_new_string(monitor_name(mon)));
+			add(x, "monitor",
+			    json_object_new_string(monitor_name(mon)));
 			if (monitor_per_lane(mon))
 				add(x, "lane", json_object_new_int(l));
 			add(x, "level",
-			    json_object_new_string(level_name(p->level[mon][l])));
+			    json_object_new_string(
+				    level_name(p->level[mon][l])));
 			json_object_array_add(a, x);
 		}
 	}
@@ -92,9 +96,10 @@ static json_object *port_json(const struct manager *m, const struct port *p)
 	x = json_object_new_object();
 	add(x, "held", json_object_new_boolean(p->power_held));
 	add(x, "priority", json_object_new_int(p->set.priority));
-	add(x, "group", json_object_new_string(
-				 p->set.group < m->cfg->n_groups ?
-					 m->cfg->groups[p->set.group].name : "?"));
+	add(x, "group",
+	    json_object_new_string(p->set.group < m->cfg->n_groups ?
+					   m->cfg->groups[p->set.group].name :
+					   "?"));
 	add(x, "lpmode_forced", json_object_new_boolean(p->lpmode_ours));
 	add(o, "power", x);
 
@@ -106,7 +111,8 @@ static json_object *port_json(const struct manager *m, const struct port *p)
 			if (!pr->valid)
 				continue;
 			x = json_object_new_object();
-			add(x, "monitor", json_object_new_string(pred_names[k]));
+			add(x, "monitor",
+			    json_object_new_string(pred_names[k]));
 			add(x, "lane", json_object_new_int(l));
 			add(x, "seconds_to_alarm", jnum(pr->tta));
 			add(x, "slope_per_day", jnum(pr->slope * 86400));
@@ -121,9 +127,11 @@ static json_object *port_json(const struct manager *m, const struct port *p)
 			if (!p->flags_total[k][l])
 				continue;
 			x = json_object_new_object();
-			add(x, "flag", json_object_new_string(flap_kind_name(k)));
+			add(x, "flag",
+			    json_object_new_string(flap_kind_name(k)));
 			add(x, "lane", json_object_new_int(l));
-			add(x, "total", json_object_new_int64(p->flags_total[k][l]));
+			add(x, "total",
+			    json_object_new_int64(p->flags_total[k][l]));
 			add(x, "in_window",
 			    json_object_new_int(flap_count(&m->cfg->flap,
 							   &p->flap[k][l],
@@ -138,14 +146,16 @@ static json_object *port_json(const struct manager *m, const struct port *p)
 
 int status_render(const struct manager *m, char **out)
 {
-	_cleanup_(json_object_putp) json_object *root = json_object_new_object();
+	_cleanup_(json_object_putp)
+		json_object *root = json_object_new_object();
 	json_object *a, *x;
 	const char *s;
 
 	if (!root)
 		return -ENOMEM;
 	add(root, "version", json_object_new_string(OPTIC_VERSION));
-	add(root, "driver", json_object_new_string(m->driver_up ? "up" : "down"));
+	add(root, "driver",
+	    json_object_new_string(m->driver_up ? "up" : "down"));
 	add(root, "config", json_object_new_string(m->config_path));
 	add(root, "start_time", json_object_new_int64(m->start_time));
 
@@ -156,7 +166,8 @@ int status_render(const struct manager *m, char **out)
 		add(pj, "enabled",
 		    json_object_new_boolean(m->cfg->policy[i].enabled));
 		add(pj, "action",
-		    json_object_new_string(action_name(m->cfg->policy[i].action)));
+		    json_object_new_string(
+			    action_name(m->cfg->policy[i].action)));
 		add(x, policy_name(i), pj);
 	}
 	add(root, "policies", x);
@@ -178,15 +189,16 @@ int status_render(const struct manager *m, char **out)
 		add(x, "port", json_object_new_string(r->port));
 		if (r->lane >= 0)
 			add(x, "lane", json_object_new_int(r->lane));
-		add(x, "policy", json_object_new_string(policy_name(r->policy)));
+		add(x, "policy",
+		    json_object_new_string(policy_name(r->policy)));
 		add(x, "action", json_object_new_string(action_name(r->mode)));
 		add(x, "message", json_object_new_string(r->text));
 		json_object_array_add(a, x);
 	}
 	add(root, "actions", a);
 
-	s = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN |
-							 JSON_C_TO_STRING_NOSLASHESCAPE);
+	s = json_object_to_json_string_ext(
+		root, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
 	*out = s ? strdup(s) : NULL;
 	return *out ? 0 : -ENOMEM;
 }

@@ -351,6 +351,22 @@ static const struct optic_flag_region optic_flag_regions[] = {
 	{ OPTIC_SPEC_SFF8636, 0x00, 3, 12, 0 },
 };
 
+/* One event per flag byte; CMIS lane flags: one per lane (bit = lane). */
+static void optic_flag_events(struct optic_module *mod,
+			      const struct optic_flag_region *r,
+			      unsigned int offset, u8 bits)
+{
+	unsigned long lanes = bits;
+	unsigned int lane;
+
+	if (r->start < OPTIC_PAGE_LEN) {
+		optic_event_flag(mod, 0, offset, bits, -1);
+		return;
+	}
+	for_each_set_bit(lane, &lanes, 8)
+		optic_event_flag(mod, r->page, offset, BIT(lane), lane);
+}
+
 static void optic_flags_observe(struct optic_module *mod,
 				const struct optic_loc *loc,
 				unsigned int offset, u8 *buf, size_t len,
@@ -376,8 +392,7 @@ static void optic_flags_observe(struct optic_module *mod,
 
 			idx = r->base + i - r->start;
 			if (*v)
-				optic_event_flag(mod, r->start < OPTIC_PAGE_LEN ?
-						 0 : r->page, i, *v);
+				optic_flag_events(mod, r, i, *v);
 			for (c = 0; c < OPTIC_CONS_NR; c++)
 				mod->latched[c][idx] |= *v;
 			if (cons < OPTIC_CONS_NR) {

@@ -189,28 +189,43 @@ out_put:
 	return ret;
 }
 
-/* cb->args[0]: how many modules of the list were dumped so far. */
-static int optic_nl_module_get_dumpit(struct sk_buff *skb,
-				      struct netlink_callback *cb)
+/* The module at list position @pos, with a reference, or NULL. */
+static struct optic_module *optic_nl_module_at(long pos)
 {
-	struct optic_module *mod;
-	long pos = 0;
-	int ret = 0;
+	struct optic_module *mod, *found = NULL;
 
 	mutex_lock(&optic_list_lock);
 	list_for_each_entry(mod, &optic_modules, node) {
-		if (pos++ < cb->args[0])
-			continue;
-		ret = optic_nl_fill_module(skb, mod,
-					   NETLINK_CB(cb->skb).portid,
-					   cb->nlh->nlmsg_seq, NLM_F_MULTI);
-		if (ret) {
-			pos--;
+		if (!pos--) {
+			kref_get(&mod->kref);
+			found = mod;
 			break;
 		}
 	}
 	mutex_unlock(&optic_list_lock);
-	cb->args[0] = pos;
+	return found;
+}
+
+/*
+ * cb->args[0]: how many modules of the list were dumped so far. Each module
+ * is filled without optic_list_lock held, so a slow or hung bus delays
+ * only this dump, not probe, remove or other requests.
+ */
+static int optic_nl_module_get_dumpit(struct sk_buff *skb,
+				      struct netlink_callback *cb)
+{
+	struct optic_module *mod;
+	int ret = 0;
+
+	while ((mod = optic_nl_module_at(cb->args[0]))) {
+		ret = optic_nl_fill_module(skb, mod,
+					   NETLINK_CB(cb->skb).portid,
+					   cb->nlh->nlmsg_seq, NLM_F_MULTI);
+		optic_module_put(mod);
+		if (ret)
+			break;
+		cb->args[0]++;
+	}
 	/* A full skb ends this round; the core calls again for the rest. */
 	if (ret == -EMSGSIZE && skb->len)
 		return skb->len;
@@ -531,7 +546,9 @@ void optic_event_state(struct optic_module *mod, u8 type, int lane, u8 old,
 	optic_event_send(skb, hdr, failed);
 }
 
-void optic_event_flag(struct optic_module *mod, u8 page, u8 offset, u8 bits)
+/* @lane < 0 for module-wide flags or bytes covering several lanes. */
+void optic_event_flag(struct optic_module *mod, u8 page, u8 offset, u8 bits,
+		      int lane)
 {
 	struct sk_buff *skb;
 	void *hdr;
@@ -542,7 +559,8 @@ void optic_event_flag(struct optic_module *mod, u8 page, u8 offset, u8 bits)
 		return;
 	failed = nla_put_u8(skb, OPTIC_A_FLAG_PAGE, page) ||
 		 nla_put_u8(skb, OPTIC_A_FLAG_OFFSET, offset) ||
-		 nla_put_u8(skb, OPTIC_A_FLAG_BITS, bits);
+		 nla_put_u8(skb, OPTIC_A_FLAG_BITS, bits) ||
+		 (lane >= 0 && nla_put_u8(skb, OPTIC_A_LANE, lane));
 	optic_event_send(skb, hdr, failed);
 }
 

@@ -180,7 +180,8 @@ void optic_netlink_exit(void);
 void optic_event_presence(struct optic_module *mod, bool inserted);
 void optic_event_state(struct optic_module *mod, u8 type, int lane, u8 old,
 		       u8 new);
-void optic_event_flag(struct optic_module *mod, u8 page, u8 offset, u8 bits);
+void optic_event_flag(struct optic_module *mod, u8 page, u8 offset, u8 bits,
+		      int lane);
 
 /* hwmon.c */
 void optic_hwmon_update(struct optic_module *mod);

@@ -91,7 +91,7 @@ static void print_json_value(struct optic_print *p, const struct optic_value *v,
 			snprintf(k, sizeof(k), "%s_dbm", key);
 			op_float(p, k, NULL, v->dbm, 2);
 		} else if (f->type == OPTIC_F_FLOAT) {
-			op_float(p, key, NULL, v->num, 6);
+			op_float(p, key, NULL, v->num, -7);
 		} else if (f->prec == 0 && v->num == floor(v->num) &&
 			   fabs(v->num) < 1e15) {
 			op_int(p, key, NULL, (int64_t)v->num);
@@ -122,14 +122,20 @@ static bool in_sect(const struct optic_value *v, uint8_t sect)
 	return v->f->sect == sect;
 }
 
-static void print_plain(struct optic_print *p, const struct optic_model *m,
-			uint8_t sect)
+static void print_level(struct optic_print *p, const struct optic_model *m,
+			uint8_t sect, int level)
 {
 	size_t i;
 
 	for (i = 0; i < m->n; i++)
 		if (in_sect(&m->v[i], sect))
-			print_value(p, &m->v[i], 0);
+			print_value(p, &m->v[i], level);
+}
+
+static void print_plain(struct optic_print *p, const struct optic_model *m,
+			uint8_t sect)
+{
+	print_level(p, m, sect, 0);
 }
 
 static bool has_sect(const struct optic_model *m, uint8_t sect)
@@ -294,7 +300,7 @@ void optic_model_print(struct optic_print *p, const struct optic_model *m,
 	if ((sections & OPTIC_SHOW_CAL) && has_sect(m, OPTIC_S_CAL)) {
 		op_text(p, "\tExternal calibration:\n");
 		op_open_object(p, "calibration");
-		print_plain(p, m, OPTIC_S_CAL);
+		print_level(p, m, OPTIC_S_CAL, 1);
 		op_close_object(p);
 	}
 	if ((sections & OPTIC_SHOW_APP) && m->napps)

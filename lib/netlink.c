@@ -545,6 +545,15 @@ static int monitor_cb(struct nl_msg *msg, void *arg)
 		ev.flag_offset = nla_get_u8(tb[OPTIC_A_FLAG_OFFSET]);
 	if (tb[OPTIC_A_FLAG_BITS])
 		ev.flag_bits = nla_get_u8(tb[OPTIC_A_FLAG_BITS]);
+	if (tb[OPTIC_A_IDENTIFIER])
+		ev.identifier = nla_get_u8(tb[OPTIC_A_IDENTIFIER]);
+	if (tb[OPTIC_A_SPEC])
+		ev.spec = nla_get_u8(tb[OPTIC_A_SPEC]);
+	if (tb[OPTIC_A_LANE_COUNT])
+		ev.lane_count = nla_get_u8(tb[OPTIC_A_LANE_COUNT]);
+	get_str(ev.vendor_name, sizeof(ev.vendor_name), tb[OPTIC_A_VENDOR_NAME]);
+	get_str(ev.vendor_pn, sizeof(ev.vendor_pn), tb[OPTIC_A_VENDOR_PN]);
+	get_str(ev.vendor_sn, sizeof(ev.vendor_sn), tb[OPTIC_A_VENDOR_SN]);
 	ms->ret = ms->cb(&ev, ms->arg);
 	return ms->ret ? NL_STOP : NL_OK;
 }

@@ -53,7 +53,14 @@ struct optic_nl_event {
 	uint8_t flag_page;
 	uint8_t flag_offset;
 	uint8_t flag_bits;
-	uint32_t attrs;
+	/* OPTIC_EVENT_INSERTED: the new module's identity */
+	uint8_t identifier;
+	uint8_t spec;
+	uint8_t lane_count;
+	char vendor_name[17];
+	char vendor_pn[17];
+	char vendor_sn[17];
+	uint32_t attrs; /* bit n: attribute OPTIC_A_* n was present */
 };
 
 /* -ENOENT: the "optic" family is not registered (driver not loaded). */

@@ -16,4 +16,9 @@
 /* modprobe @name (normally "optic") through libkmod. */
 int optic_load_driver(const char *name);
 
+/* opticd's status socket (docs/metrics.md), the daemon's default path. */
+#define OPTIC_STATUS_SOCKET "/run/opticd/status.sock"
+/* Read the daemon's JSON status document (NUL-terminated, malloc'ed). */
+int optic_status_fetch(const char *path, char **out, size_t *len);
+
 #endif /* OPTIC_LIB_H */

@@ -202,6 +202,12 @@ void op_float(struct optic_print *p, const char *key, const char *fmt,
 			op_add_obj(p, key, NULL, true);
 			return;
 		}
+		if (prec < 0) {
+			/* significant digits, for tiny calibration constants */
+			snprintf(buf, sizeof(buf), "%.*g", -prec, val);
+			op_add(p, key, json_object_new_double_s(val, buf));
+			return;
+		}
 		snprintf(buf, sizeof(buf), "%.*f", prec, val);
 		/* -0.000 is not what anybody wants to read */
 		if (strtod(buf, NULL) == 0.0 && buf[0] == '-')
@@ -233,6 +239,20 @@ void op_null(struct optic_print *p, const char *key, const char *fmt)
 	} else if (fmt) {
 		fputs(fmt, p->f);
 	}
+}
+
+void op_json_text(struct optic_print *p, const char *key, const char *json)
+{
+	json_object *o;
+
+	if (!optic_print_is_json(p) || !op_want(p, key))
+		return;
+	o = json_tokener_parse(json);
+	if (!o) {
+		p->err = p->err ?: -EBADMSG;
+		return;
+	}
+	op_add(p, key, o);
 }
 
 void op_text(struct optic_print *p, const char *fmt, ...)

@@ -36,11 +36,16 @@ void op_uint(struct optic_print *p, const char *key, const char *fmt,
 	     uint64_t val);
 void op_int(struct optic_print *p, const char *key, const char *fmt,
 	    int64_t val);
-/* JSON gets @prec decimals; a NaN or infinity becomes JSON null. */
+/*
+ * JSON gets @prec decimals (or, when @prec < 0, -@prec significant digits);
+ * a NaN or an infinity becomes JSON null.
+ */
 void op_float(struct optic_print *p, const char *key, const char *fmt,
 	      double val, int prec);
 void op_bool(struct optic_print *p, const char *key, const char *fmt, bool val);
 void op_null(struct optic_print *p, const char *key, const char *fmt);
+/* JSON only: a JSON document given as text, parsed and added as is. */
+void op_json_text(struct optic_print *p, const char *key, const char *json);
 /* Text only. */
 void op_text(struct optic_print *p, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

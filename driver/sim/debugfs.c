@@ -481,15 +481,15 @@ static int osim_monitor_show(struct seq_file *s, void *unused)
 	mutex_lock(&port->lock);
 	if (!port->mod)
 		goto out;
-	seq_puts(s, "# monitor lane value drift_per_hour noise\n");
+	seq_puts(s, "# monitor lane value drift drift_ppm drift_mdb noise\n");
 	for (id = 0; id < OSIM_MON_NR; id++) {
 		lanes = id <= OSIM_MON_VCC ? 1 : port->mod->lanes;
 		for (l = 0; l < lanes; l++) {
 			const struct osim_mon *m = &port->mod->mon[id][l];
 
-			seq_printf(s, "%s %u %lld %lld %lld\n",
+			seq_printf(s, "%s %u %lld %lld %lld %lld %lld\n",
 				   osim_mon_names[id], l, m->value, m->drift,
-				   m->noise);
+				   m->drift_ppm, m->drift_mdb, m->noise);
 		}
 	}
 out:
@@ -502,7 +502,7 @@ static int osim_monitor_open(struct inode *inode, struct file *file)
 	return single_open(file, osim_monitor_show, inode->i_private);
 }
 
-/* "set|drift|noise|step MONITOR LANE|all VALUE" */
+/* "set|step|drift|drift_ppm|drift_mdb|noise MONITOR LANE|all VALUE" */
 static int osim_monitor_cmd(struct osim_port *port, char *cmd)
 {
 	char *verb, *name, *lane_s, *val_s;
@@ -540,6 +540,10 @@ static int osim_monitor_cmd(struct osim_port *port, char *cmd)
 			m->value += val;
 		else if (!strcmp(verb, "drift"))
 			m->drift = val;
+		else if (!strcmp(verb, "drift_ppm"))
+			m->drift_ppm = val;
+		else if (!strcmp(verb, "drift_mdb"))
+			m->drift_mdb = val;
 		else if (!strcmp(verb, "noise"))
 			m->noise = val;
 		else

@@ -376,18 +376,59 @@ static u64 osim_mix(u64 x)
 	return x;
 }
 
+/* 10^(k/10) in parts per million, k = 0..9 */
+static const u32 osim_db_ppm[10] = {
+	1000000, 1258925, 1584893, 1995262, 2511886,
+	3162278, 3981072, 5011872, 6309573, 7943282,
+};
+
+/* @v scaled by @mdb milli-decibels (clamped to +/-40 dB). */
+static s64 osim_scale_mdb(s64 v, s64 mdb)
+{
+	s64 d, f, a, e;
+
+	mdb = clamp_t(s64, mdb, -40000, 40000);
+	d = div_s64(mdb + 100000, 1000) - 100;		/* floor(mdb / 1000) */
+	f = mdb - d * 1000;				/* 0..999 mdB */
+	v = div_s64(v * osim_db_ppm[(d + 100) % 10], 1000000);
+	for (d = div_s64(d + 100, 10) - 10; d > 0; d--)
+		v *= 10;
+	for (; d < 0; d++)
+		v = div_s64(v, 10);
+	/* 10^(f/10000) = exp(a), a = f * ln(10) / 10000; third-order series */
+	a = div_s64(f * 230259, 1000);			/* ppm */
+	e = 1000000 + a + div_s64(a * a, 2000000) +
+	    div_s64(div_s64(a * a, 1000000) * a, 6000000);
+	return div_s64(v * e, 1000000);
+}
+
+/* Set point plus the drifts accumulated since mon_epoch. */
+static s64 osim_mon_drifted(struct osim_port *port, ktime_t now,
+			    const struct osim_mon *m)
+{
+	s64 ms = ktime_ms_delta(now, port->mod->mon_epoch) * port->mon_accel;
+	s64 v = m->value;
+
+	if (m->drift)
+		v += div_s64(m->drift * ms, 3600000);
+	if (m->drift_ppm) {
+		s64 ppm = clamp_t(s64, div_s64(m->drift_ppm * ms, 3600000),
+				  -1000000000LL, 1000000000LL);
+
+		v += div_s64(v * ppm, 1000000);
+	}
+	if (m->drift_mdb)
+		v = osim_scale_mdb(v, div_s64(m->drift_mdb * ms, 3600000));
+	return v;
+}
+
 static s64 osim_mon_value(struct osim_port *port, ktime_t now,
 			  enum osim_mon_id id, unsigned int lane)
 {
 	struct osim_module *mod = port->mod;
 	const struct osim_mon *m = &mod->mon[id][lane];
-	s64 v = m->value;
+	s64 v = osim_mon_drifted(port, now, m);
 
-	if (m->drift) {
-		s64 ms = ktime_ms_delta(now, mod->mon_epoch) * port->mon_accel;
-
-		v += div_s64(m->drift * ms, 3600000);
-	}
 	if (m->noise) {
 		/* a new noise sample every mon_interval_ms, stable in between */
 		u64 r = osim_mix(mod->rng ^ (mod->mon_tick << 16) ^
@@ -403,14 +444,13 @@ void osim_mon_rebase(struct osim_port *port)
 {
 	struct osim_module *mod = port->mod;
 	ktime_t now = ktime_get();
-	s64 ms = ktime_ms_delta(now, mod->mon_epoch) * port->mon_accel;
 	unsigned int id, l;
 
 	for (id = 0; id < OSIM_MON_NR; id++)
 		for (l = 0; l < OSIM_MAX_LANES; l++) {
 			struct osim_mon *m = &mod->mon[id][l];
 
-			m->value += div_s64(m->drift * ms, 3600000);
+			m->value = osim_mon_drifted(port, now, m);
 		}
 	mod->mon_epoch = now;
 }

@@ -80,6 +80,8 @@ enum osim_mon_id {
 struct osim_mon {
 	s64 value;		/* set point */
 	s64 drift;		/* change per hour of monitor time */
+	s64 drift_ppm;		/* relative change, ppm of the value per hour */
+	s64 drift_mdb;		/* change in milli-dB per hour (powers) */
 	s64 noise;		/* peak noise amplitude */
 };
 

@@ -175,7 +175,8 @@ static void test_errors_name_file_and_line(void **state)
 	} bad[] = {
 		{ "[daemon]\npoll_interval = fast\n",
 		  "bad.conf:2: poll_interval: 'fast' is not a duration" },
-		{ "\n\n[daemon]\nfoo = 1\n", "bad.conf:4: unknown key 'foo' in [daemon]" },
+		{ "\n\n[daemon]\nfoo = 1\n",
+		  "bad.conf:4: unknown key 'foo' in [daemon]" },
 		{ "[nope]\nx = 1\n", "bad.conf:2: unknown section [nope]" },
 		{ "x = 1\n", "bad.conf:1: 'x' outside of a section" },
 		{ "[daemon]\nthis line has no equals sign\n",
@@ -188,7 +189,8 @@ static void test_errors_name_file_and_line(void **state)
 		  "bad.conf:2: enabled: 'perhaps' is not a boolean" },
 		{ "[policy thermal]\nsamples = 0\n", "bad.conf:2: samples:" },
 		{ "[policy thermal]\nsamples = -3\n", "bad.conf:2: samples:" },
-		{ "[policy flap]\nmax_events = 1000\n", "bad.conf:2: max_events:" },
+		{ "[policy flap]\nmax_events = 1000\n",
+		  "bad.conf:2: max_events:" },
 		{ "[daemon]\nmetrics_listen = localhost\n",
 		  "bad.conf:2: metrics_listen: 'localhost' is not ADDRESS:PORT" },
 		{ "[daemon]\nstatus_socket = relative.sock\n",
@@ -204,7 +206,8 @@ static void test_errors_name_file_and_line(void **state)
 		  "bad.conf:4: group 'leaf' is not defined" },
 		{ "[policy recovery]\nbackoff_initial = 10m\nbackoff_max = 1m\n",
 		  "bad.conf:3: [policy recovery] backoff_max is below backoff_initial" },
-		{ "[history]\nmedium_period = 0\n", "bad.conf:2: medium_period:" },
+		{ "[history]\nmedium_period = 0\n",
+		  "bad.conf:2: medium_period:" },
 		/* The first error wins, even with a later syntax error. */
 		{ "[daemon]\nload_driver = 2\n[daemon\n",
 		  "bad.conf:2: load_driver: '2' is not a boolean" },
@@ -235,7 +238,8 @@ static void test_load_file(void **state)
 
 	assert_true(fd >= 0);
 	f = fdopen(fd, "w");
-	fputs("[daemon]\nload_driver = yes\n[policy power]\nbudget_watts = x\n", f);
+	fputs("[daemon]\nload_driver = yes\n[policy power]\nbudget_watts = x\n",
+	      f);
 	fclose(f);
 	assert_int_equal(config_load(path, &c, &err), -EINVAL);
 	assert_non_null(strstr(err, ":4: budget_watts:"));

@@ -40,12 +40,20 @@ static void test_memory_bounded(void **state)
 	assert_int_equal(history_len(h, 0), 20);
 	assert_int_equal(history_len(h, 1), 5);
 	assert_int_equal(history_len(h, 2), 4);
-	assert_int_equal(history_memory(&small),
-			 sizeof(struct sample) * 29 + history_memory(&(struct history_spec){ { 0 }, { 0 } }));
+	assert_int_equal(
+		history_memory(&small),
+		sizeof(struct sample) * 29 +
+			history_memory(&(struct history_spec){ { 0 }, { 0 } }));
 	/* The default: 1 s x 1 h, 1 min x 1 day, 15 min x 30 days. */
-	assert_int_equal(history_default_spec.length[0] * history_default_spec.period[0], 3600);
-	assert_int_equal(history_default_spec.length[1] * history_default_spec.period[1], 86400);
-	assert_int_equal(history_default_spec.length[2] * history_default_spec.period[2], 30 * 86400);
+	assert_int_equal(history_default_spec.length[0] *
+				 history_default_spec.period[0],
+			 3600);
+	assert_int_equal(history_default_spec.length[1] *
+				 history_default_spec.period[1],
+			 86400);
+	assert_int_equal(history_default_spec.length[2] *
+				 history_default_spec.period[2],
+			 30 * 86400);
 	assert_true(history_memory(&history_default_spec) < 1024 * 1024);
 }
 

@@ -6,8 +6,15 @@
  */
 #include "vectors.h"
 
+#include <arpa/inet.h>
+#include <fcntl.h>
 #include <math.h>
+#include <netinet/in.h>
 #include <stdio.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "log.h"
@@ -71,7 +78,8 @@ static int mock_set(struct manager *m, struct port *p,
 		    const struct optic_set *set)
 {
 	if (ncalls < ARRAY_SIZE(calls)) {
-		snprintf(calls[ncalls].port, sizeof(calls[0].port), "%s", p->name);
+		snprintf(calls[ncalls].port, sizeof(calls[0].port), "%s",
+			 p->name);
 		calls[ncalls].set = *set;
 	}
 	ncalls++;
@@ -110,8 +118,8 @@ static struct port *mk_port(struct manager *m, const char *name,
 	snprintf(p->info.vendor_sn, sizeof(p->info.vendor_sn), "SN-%s", name);
 	p->max_power = max_power;
 	p->mod_thr[MON_TEMP] = (struct thresholds){ 75, 70, 0, -5 };
-	p->mod_thr[MON_RX_POWER] = (struct thresholds){ 2e-3, 1.5e-3, 0.2e-3,
-							0.1e-3 };
+	p->mod_thr[MON_RX_POWER] =
+		(struct thresholds){ 2e-3, 1.5e-3, 0.2e-3, 0.1e-3 };
 	p->mod_thr[MON_TX_BIAS] = (struct thresholds){ 0.1, 0.09, 0.015, 0.01 };
 	manager_port_configure(m, p);
 	return p;
@@ -197,9 +205,9 @@ static void test_thermal_tx_disable_and_port_override(void **state)
 
 static void test_recovery_resets(void **state)
 {
-	_cleanup_(manager_freep) struct manager *m = mk_manager(
-		"[policy recovery]\naction = act\nmax_attempts = 2\n"
-		"backoff_initial = 10s\nbackoff_max = 1m\n");
+	_cleanup_(manager_freep) struct manager *m =
+		mk_manager("[policy recovery]\naction = act\nmax_attempts = 2\n"
+			   "backoff_initial = 10s\nbackoff_max = 1m\n");
 	struct port *p = mk_port(m, "port0", 12);
 
 	manager_port_state(m, p, OPTIC_STATE_FAULT, 100);
@@ -218,9 +226,9 @@ static void test_recovery_resets(void **state)
 
 static void test_power_budget(void **state)
 {
-	_cleanup_(manager_freep) struct manager *m = mk_manager(
-		"[policy power]\naction = act\nbudget_watts = 30\n"
-		"[port port0]\npriority = 10\n");
+	_cleanup_(manager_freep) struct manager *m =
+		mk_manager("[policy power]\naction = act\nbudget_watts = 30\n"
+			   "[port port0]\npriority = 10\n");
 	struct port *p0 = mk_port(m, "port0", 12);
 	struct port *p1 = mk_port(m, "port1", 12);
 	struct port *p2 = mk_port(m, "port2", 12);
@@ -236,9 +244,12 @@ static void test_power_budget(void **state)
 
 	assert_true(metrics_render_string(m, &txt) > 0);
 	assert_non_null(strstr(txt, "optic_power_held{port=\"port2\"} 1\n"));
-	assert_non_null(strstr(txt, "optic_power_allocated_watts{group=\"host\"} 24\n"));
-	assert_non_null(strstr(txt, "optic_power_budget_watts{group=\"host\"} 30\n"));
-	assert_non_null(strstr(txt,
+	assert_non_null(strstr(
+		txt, "optic_power_allocated_watts{group=\"host\"} 24\n"));
+	assert_non_null(
+		strstr(txt, "optic_power_budget_watts{group=\"host\"} 30\n"));
+	assert_non_null(strstr(
+		txt,
 		"optic_policy_actions_total{port=\"port2\",policy=\"power\",action=\"act\"} 1\n"));
 	free(txt);
 
@@ -252,8 +263,8 @@ static void test_power_budget(void **state)
 
 static void test_flap_edges(void **state)
 {
-	_cleanup_(manager_freep) struct manager *m = mk_manager(
-		"[policy flap]\nwindow = 1m\nmax_events = 3\n");
+	_cleanup_(manager_freep) struct manager *m =
+		mk_manager("[policy flap]\nwindow = 1m\nmax_events = 3\n");
 	struct port *p = mk_port(m, "port0", 12);
 	/* RX LOS lane 0 seen at these polls: 3 rising edges in 6 polls. */
 	static const uint32_t seq[] = { 1, 1, 0, 1, 0, 1, 1 };
@@ -279,9 +290,9 @@ static void test_flap_edges(void **state)
 
 static void test_prediction_from_history(void **state)
 {
-	_cleanup_(manager_freep) struct manager *m = mk_manager(
-		"[policy prediction]\nwindow = 1h\nmin_points = 10\n"
-		"min_span = 1m\nhorizon = 7d\n");
+	_cleanup_(manager_freep) struct manager *m =
+		mk_manager("[policy prediction]\nwindow = 1h\nmin_points = 10\n"
+			   "min_span = 1m\nhorizon = 7d\n");
 	struct port *p = mk_port(m, "port0", 12);
 	uint32_t t0 = 1700000000;
 	char *json = NULL;
@@ -304,15 +315,17 @@ static void test_prediction_from_history(void **state)
 	assert_int_equal(p->actions[POLICY_PREDICT][ACTION_LOG], 1);
 
 	assert_int_equal(status_render(m, &json), 0);
-	assert_non_null(strstr(json, "\"monitor\":\"rx_power\",\"lane\":0,\"seconds_to_alarm\":"));
+	assert_non_null(strstr(
+		json,
+		"\"monitor\":\"rx_power\",\"lane\":0,\"seconds_to_alarm\":"));
 	assert_non_null(strstr(json, "\"policy\":\"prediction\""));
 	free(json);
 }
 
 static void test_thresholds_override_and_metrics(void **state)
 {
-	_cleanup_(manager_freep) struct manager *m = mk_manager(
-		"[vendor ACME*]\nrx_power_low_alarm_dbm = -3\n");
+	_cleanup_(manager_freep) struct manager *m =
+		mk_manager("[vendor ACME*]\nrx_power_low_alarm_dbm = -3\n");
 	struct port *p = mk_port(m, "port0", 12);
 	struct sample s = mk_sample(5, 40, 0.4e-3); /* -4 dBm */
 	char *txt = NULL;
@@ -321,15 +334,22 @@ static void test_thresholds_override_and_metrics(void **state)
 	assert_int_equal(p->level[MON_RX_POWER][0], LEVEL_ALARM);
 	assert_int_equal(p->level[MON_TX_BIAS][0], LEVEL_OK);
 	assert_true(metrics_render_string(m, &txt) > 0);
-	assert_non_null(strstr(txt,
+	assert_non_null(strstr(
+		txt,
 		"optic_monitor_level{port=\"port0\",lane=\"3\",monitor=\"rx_power_watts\"} 2\n"));
-	assert_non_null(strstr(txt,
+	assert_non_null(strstr(
+		txt,
 		"optic_monitor_level{port=\"port0\",monitor=\"temperature_celsius\"} 0\n"));
-	assert_non_null(strstr(txt, "optic_module_temperature_celsius{port=\"port0\"} 40\n"));
-	assert_non_null(strstr(txt, "optic_lane_rx_power_watts{port=\"port0\",lane=\"0\"} 0.0004"));
-	assert_non_null(strstr(txt,
+	assert_non_null(strstr(
+		txt, "optic_module_temperature_celsius{port=\"port0\"} 40\n"));
+	assert_non_null(strstr(
+		txt,
+		"optic_lane_rx_power_watts{port=\"port0\",lane=\"0\"} 0.0004"));
+	assert_non_null(strstr(
+		txt,
 		"optic_module_info{port=\"port0\",vendor=\"ACME\",pn=\"QDD-1\",sn=\"SN-port0\""));
-	assert_non_null(strstr(txt, "# TYPE optic_poll_duration_seconds histogram\n"));
+	assert_non_null(
+		strstr(txt, "# TYPE optic_poll_duration_seconds histogram\n"));
 	free(txt);
 }
 
@@ -345,6 +365,115 @@ static void test_label_escaping(void **state)
 	free(txt);
 }
 
+/* Read @fd to EOF while running the manager's event loop. */
+static size_t pump_read(struct manager *m, int fd, char *buf, size_t len)
+{
+	size_t got = 0;
+
+	fcntl(fd, F_SETFL, O_NONBLOCK);
+	for (int i = 0; i < 500 && got < len - 1; i++) {
+		ssize_t n = read(fd, buf + got, len - 1 - got);
+
+		if (n == 0)
+			break;
+		if (n > 0) {
+			got += n;
+			continue;
+		}
+		sd_event_run(m->event, 10000);
+	}
+	buf[got] = '\0';
+	return got;
+}
+
+static void test_status_socket(void **state)
+{
+	char dir[] = "/tmp/opticd-status-XXXXXX", path[96], conf[256];
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	static char buf[65536];
+	struct manager *m;
+	struct stat st;
+	int fd;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/run/status.sock", dir);
+	snprintf(conf, sizeof(conf),
+		 "[daemon]\nmetrics_listen = no\nstatus_socket = %s\n", path);
+	m = mk_manager(conf);
+	mk_port(m, "port0", 12);
+	assert_int_equal(status_start(m), 0);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0660);
+
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_true(pump_read(m, fd, buf, sizeof(buf)) > 0);
+	close(fd);
+	assert_non_null(
+		strstr(buf, "{\"version\":\"0.1.0\",\"driver\":\"down\""));
+	assert_non_null(strstr(buf, "\"port\":\"port0\",\"present\":true"));
+	assert_non_null(strstr(
+		buf,
+		"\"policies\":{\"thresholds\":{\"enabled\":true,\"action\":\"log\"}"));
+	assert_int_equal(buf[strlen(buf) - 1], '\n');
+
+	manager_free(m);
+	assert_int_equal(stat(path, &st), -1); /* removed at exit */
+	snprintf(path, sizeof(path), "%s/run", dir);
+	rmdir(path);
+	rmdir(dir);
+}
+
+static void test_metrics_http(void **state)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	static char buf[262144];
+	struct manager *m;
+	const char *req = "GET /metrics HTTP/1.0\r\n\r\n";
+	int fd, port = 20000 + getpid() % 20000;
+	char conf[128];
+
+	snprintf(conf, sizeof(conf),
+		 "[daemon]\nmetrics_listen = 127.0.0.1:%d\nstatus_socket =\n",
+		 port);
+	m = mk_manager(conf);
+	mk_port(m, "port0", 12);
+	assert_int_equal(metrics_start(m), 0);
+
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	sa.sin_port = htons(port);
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(write(fd, req, strlen(req)), (ssize_t)strlen(req));
+	assert_true(pump_read(m, fd, buf, sizeof(buf)) > 0);
+	close(fd);
+	if (!strstr(buf, "HTTP/1.1 200"))
+		fail_msg("reply: %.200s", buf);
+	assert_non_null(strstr(buf, "text/plain; version=0.0.4"));
+	assert_non_null(strstr(buf, "\r\n\r\n# HELP optic_up "));
+	assert_non_null(
+		strstr(buf, "optic_module_present{port=\"port0\"} 1\n"));
+
+	/* 404 elsewhere */
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	req = "GET /nope HTTP/1.0\r\n\r\n";
+	assert_int_equal(write(fd, req, strlen(req)), (ssize_t)strlen(req));
+	pump_read(m, fd, buf, sizeof(buf));
+	close(fd);
+	assert_non_null(strstr(buf, "HTTP/1.1 404"));
+
+	/* The same address again is refused (it is in use). */
+	{
+		struct manager *m2 = mk_manager(conf);
+
+		assert_true(metrics_start(m2) < 0);
+		manager_free(m2);
+	}
+	manager_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -358,6 +487,8 @@ int main(void)
 		cmocka_unit_test(test_prediction_from_history),
 		cmocka_unit_test(test_thresholds_override_and_metrics),
 		cmocka_unit_test(test_label_escaping),
+		cmocka_unit_test(test_status_socket),
+		cmocka_unit_test(test_metrics_http),
 	};
 
 	return cmocka_run_group_tests_name("opticd_manager", tests, NULL, NULL);

@@ -17,21 +17,23 @@
 
 static void test_threshold_hysteresis(void **state)
 {
-	const struct thresholds t = { .high_alarm = 80, .high_warning = 70,
-				      .low_warning = 0, .low_alarm = -5 };
+	const struct thresholds t = { .high_alarm = 80,
+				      .high_warning = 70,
+				      .low_warning = 0,
+				      .low_alarm = -5 };
 	const struct hysteresis h = { .abs = 2 };
 	static const struct {
 		double v;
 		enum level want;
 	} seq[] = {
-		{ 25, LEVEL_OK },	{ 69.9, LEVEL_OK },
-		{ 70, LEVEL_WARNING },	{ 69, LEVEL_WARNING },	/* within 2 */
-		{ 68.1, LEVEL_WARNING },{ 67.9, LEVEL_OK },
-		{ 85, LEVEL_ALARM },	{ 79, LEVEL_ALARM },	/* sticky */
-		{ 77.9, LEVEL_WARNING },{ NAN, LEVEL_WARNING },	/* kept */
-		{ 30, LEVEL_OK },	{ -1, LEVEL_WARNING },
-		{ -6, LEVEL_ALARM },	{ -4, LEVEL_ALARM },	/* within 2 */
-		{ -2.9, LEVEL_WARNING },{ 1, LEVEL_WARNING },
+		{ 25, LEVEL_OK },	 { 69.9, LEVEL_OK },
+		{ 70, LEVEL_WARNING },	 { 69, LEVEL_WARNING }, /* within 2 */
+		{ 68.1, LEVEL_WARNING }, { 67.9, LEVEL_OK },
+		{ 85, LEVEL_ALARM },	 { 79, LEVEL_ALARM }, /* sticky */
+		{ 77.9, LEVEL_WARNING }, { NAN, LEVEL_WARNING }, /* kept */
+		{ 30, LEVEL_OK },	 { -1, LEVEL_WARNING },
+		{ -6, LEVEL_ALARM },	 { -4, LEVEL_ALARM }, /* within 2 */
+		{ -2.9, LEVEL_WARNING }, { 1, LEVEL_WARNING },
 		{ 2.1, LEVEL_OK },
 	};
 	enum level l = LEVEL_OK;
@@ -65,29 +67,30 @@ static void test_threshold_unset_and_relative(void **state)
 
 static void test_thermal_n_samples(void **state)
 {
-	const struct thermal_cfg cfg = { .limit = 70, .hysteresis = 5,
-					 .samples = 3, .min_interval = 10 };
+	const struct thermal_cfg cfg = {
+		.limit = 70, .hysteresis = 5, .samples = 3, .min_interval = 10
+	};
 	static const struct {
 		uint64_t t;
 		double temp;
 		enum thermal_verdict want;
 	} seq[] = {
-		{ 0, 71, THERMAL_NONE },   { 1, 72, THERMAL_NONE },
-		{ 2, 60, THERMAL_NONE },   /* streak broken */
-		{ 3, 71, THERMAL_NONE },   { 4, 71, THERMAL_NONE },
-		{ 5, 71, THERMAL_ENGAGE }, { 6, 90, THERMAL_NONE },
-		{ 7, 67, THERMAL_NONE },   /* band: no streak */
-		{ 8, 64, THERMAL_NONE },   { 9, 64, THERMAL_NONE },
-		{ 10, 64, THERMAL_NONE },  /* 3 cool, but rate limited */
+		{ 0, 71, THERMAL_NONE },     { 1, 72, THERMAL_NONE },
+		{ 2, 60, THERMAL_NONE }, /* streak broken */
+		{ 3, 71, THERMAL_NONE },     { 4, 71, THERMAL_NONE },
+		{ 5, 71, THERMAL_ENGAGE },   { 6, 90, THERMAL_NONE },
+		{ 7, 67, THERMAL_NONE }, /* band: no streak */
+		{ 8, 64, THERMAL_NONE },     { 9, 64, THERMAL_NONE },
+		{ 10, 64, THERMAL_NONE }, /* 3 cool, but rate limited */
 		{ 15, 64, THERMAL_RELEASE }, { 16, 80, THERMAL_NONE },
-		{ 17, 80, THERMAL_NONE },  { 18, 80, THERMAL_NONE },
-		{ 25, 80, THERMAL_ENGAGE }, { 26, NAN, THERMAL_NONE },
+		{ 17, 80, THERMAL_NONE },    { 18, 80, THERMAL_NONE },
+		{ 25, 80, THERMAL_ENGAGE },  { 26, NAN, THERMAL_NONE },
 	};
 	struct thermal_state st = { 0 };
 
 	for (size_t i = 0; i < ARRAY_SIZE(seq); i++) {
-		enum thermal_verdict v = thermal_step(&cfg, &st, seq[i].temp,
-						      seq[i].t);
+		enum thermal_verdict v =
+			thermal_step(&cfg, &st, seq[i].temp, seq[i].t);
 
 		if (v != seq[i].want)
 			fail_msg("step %zu (t=%llu): got %d want %d", i,
@@ -112,28 +115,30 @@ static void test_recovery_fault_backoff_failed(void **state)
 {
 	const struct recovery_cfg cfg = { .max_attempts = 3,
 					  .backoff_initial = 10,
-					  .backoff_max = 1000, .stable = 60 };
+					  .backoff_max = 1000,
+					  .stable = 60 };
 	static const struct {
 		uint64_t t;
 		int state;
 		enum recovery_verdict want;
 	} seq[] = {
 		{ 0, OPTIC_STATE_READY, RECOVERY_NONE },
-		{ 1, OPTIC_STATE_FAULT, RECOVERY_RESET },   /* 1st, next at 11 */
+		{ 1, OPTIC_STATE_FAULT, RECOVERY_RESET }, /* 1st, next at 11 */
 		{ 5, OPTIC_STATE_FAULT, RECOVERY_NONE },
-		{ 11, OPTIC_STATE_FAULT, RECOVERY_RESET },  /* 2nd, next at 31 */
+		{ 11, OPTIC_STATE_FAULT, RECOVERY_RESET }, /* 2nd, next at 31 */
 		{ 30, OPTIC_STATE_FAULT, RECOVERY_NONE },
-		{ 31, OPTIC_STATE_FAULT, RECOVERY_RESET },  /* 3rd */
+		{ 31, OPTIC_STATE_FAULT, RECOVERY_RESET }, /* 3rd */
 		{ 500, OPTIC_STATE_FAULT, RECOVERY_FAILED },
-		{ 600, OPTIC_STATE_FAULT, RECOVERY_NONE },  /* once */
-		{ 700, OPTIC_STATE_READY, RECOVERY_NONE },  /* clears failed */
-		{ 710, OPTIC_STATE_FAULT, RECOVERY_FAILED }, /* not stable yet */
+		{ 600, OPTIC_STATE_FAULT, RECOVERY_NONE }, /* once */
+		{ 700, OPTIC_STATE_READY, RECOVERY_NONE }, /* clears failed */
+		{ 710, OPTIC_STATE_FAULT,
+		  RECOVERY_FAILED }, /* not stable yet */
 	};
 	struct recovery_state st = { 0 };
 
 	for (size_t i = 0; i < ARRAY_SIZE(seq); i++) {
-		enum recovery_verdict v = recovery_step(&cfg, &st, seq[i].state,
-							0, seq[i].t);
+		enum recovery_verdict v =
+			recovery_step(&cfg, &st, seq[i].state, 0, seq[i].t);
 
 		if (v != seq[i].want)
 			fail_msg("step %zu: got %d want %d", i, v, seq[i].want);
@@ -144,7 +149,8 @@ static void test_recovery_not_ready_timeout(void **state)
 {
 	const struct recovery_cfg cfg = { .max_attempts = 5,
 					  .backoff_initial = 5,
-					  .backoff_max = 60, .stable = 30 };
+					  .backoff_max = 60,
+					  .stable = 30 };
 	struct recovery_state st = { 0 };
 
 	/* Stuck in ModulePwrUp: advertised 10 s, + 10 s grace. */
@@ -169,18 +175,23 @@ static void test_recovery_not_ready_timeout(void **state)
 	{
 		struct recovery_state s2 = { 0 };
 
-		assert_int_equal(recovery_step(&cfg, &s2, OPTIC_STATE_PWRDN, 1, 0),
+		assert_int_equal(recovery_step(&cfg, &s2, OPTIC_STATE_PWRDN, 1,
+					       0),
 				 RECOVERY_NONE);
-		assert_int_equal(recovery_step(&cfg, &s2, OPTIC_STATE_PWRDN, 1, 5),
+		assert_int_equal(recovery_step(&cfg, &s2, OPTIC_STATE_PWRDN, 1,
+					       5),
 				 RECOVERY_NONE);
-		assert_int_equal(recovery_step(&cfg, &s2, OPTIC_STATE_PWRDN, 1, 6),
+		assert_int_equal(recovery_step(&cfg, &s2, OPTIC_STATE_PWRDN, 1,
+					       6),
 				 RECOVERY_RESET);
 		/* Unknown: 60 s. */
 		s2 = (struct recovery_state){ 0 };
 		recovery_step(&cfg, &s2, OPTIC_STATE_PWRUP, 0, 0);
-		assert_int_equal(recovery_step(&cfg, &s2, OPTIC_STATE_PWRUP, 0, 59),
+		assert_int_equal(recovery_step(&cfg, &s2, OPTIC_STATE_PWRUP, 0,
+					       59),
 				 RECOVERY_NONE);
-		assert_int_equal(recovery_step(&cfg, &s2, OPTIC_STATE_PWRUP, 0, 60),
+		assert_int_equal(recovery_step(&cfg, &s2, OPTIC_STATE_PWRUP, 0,
+					       60),
 				 RECOVERY_RESET);
 	}
 	/* Configured timeout beats the advertised one. */
@@ -188,9 +199,11 @@ static void test_recovery_not_ready_timeout(void **state)
 		struct recovery_cfg c2 = cfg;
 
 		c2.ready_timeout = 2;
-		assert_int_equal(recovery_step(&c2, &st, OPTIC_STATE_PWRUP, 10, 700),
+		assert_int_equal(recovery_step(&c2, &st, OPTIC_STATE_PWRUP, 10,
+					       700),
 				 RECOVERY_NONE);
-		assert_int_equal(recovery_step(&c2, &st, OPTIC_STATE_PWRUP, 10, 702),
+		assert_int_equal(recovery_step(&c2, &st, OPTIC_STATE_PWRUP, 10,
+					       702),
 				 RECOVERY_RESET);
 	}
 }
@@ -252,13 +265,15 @@ static void test_theil_sen_outliers(void **state)
 	y[12] = 50;
 	y[17] = 1e6;
 	y[19] = -7;
-	assert_int_equal(theil_sen(x, y, 20, &slope, &icpt), 0);
+	assert_int_equal(theil_sen(x, y, 20, &slope, &icpt, NULL, NULL), 0);
 	assert_float_equal(slope, -0.5, 1e-9);
 	assert_float_equal(icpt, 3, 1e-9);
 
-	assert_int_equal(theil_sen(x, y, 1, &slope, &icpt), -EINVAL);
+	assert_int_equal(theil_sen(x, y, 1, &slope, &icpt, NULL, NULL),
+			 -EINVAL);
 	x[1] = x[0];
-	assert_int_equal(theil_sen(x, y, 2, &slope, &icpt), -EINVAL);
+	assert_int_equal(theil_sen(x, y, 2, &slope, &icpt, NULL, NULL),
+			 -EINVAL);
 }
 
 static void test_theil_sen_even_median(void **state)
@@ -267,14 +282,15 @@ static void test_theil_sen_even_median(void **state)
 	double slope, icpt;
 
 	/* Slopes 1, 2, 3 → 2; residuals 0, -1, 0 → 0. */
-	assert_int_equal(theil_sen(x, y, 3, &slope, &icpt), 0);
+	assert_int_equal(theil_sen(x, y, 3, &slope, &icpt, NULL, NULL), 0);
 	assert_float_equal(slope, 2, 1e-12);
 	assert_float_equal(icpt, 0, 1e-12);
 	/* Four points, six slopes (1, 1, 1, 1, 1, 1) and noise on one. */
 	{
 		const double x4[] = { 0, 1, 2, 3 }, y4[] = { 0, 1, 2, 9 };
 
-		assert_int_equal(theil_sen(x4, y4, 4, &slope, &icpt), 0);
+		assert_int_equal(
+			theil_sen(x4, y4, 4, &slope, &icpt, NULL, NULL), 0);
 		/* slopes: 1,1,3,1,4,7 → sorted 1,1,1,3,4,7 → (1+3)/2 */
 		assert_float_equal(slope, 2, 1e-12);
 	}
@@ -283,7 +299,8 @@ static void test_theil_sen_even_median(void **state)
 static void test_predict_time_to_threshold(void **state)
 {
 	const struct predict_cfg cfg = { .horizon = 7 * 86400.0,
-					 .min_points = 10, .min_span = 3600 };
+					 .min_points = 10,
+					 .min_span = 3600 };
 	const double t0 = 1.7e9;
 	double t[48], v[48];
 	struct prediction p;
@@ -294,7 +311,8 @@ static void test_predict_time_to_threshold(void **state)
 		v[i] = -3 - 0.1 * i;
 	}
 	v[20] = -30; /* one LOS reading */
-	assert_int_equal(predict(&cfg, t, v, 48, t[47], -10, true, &p), 0);
+	assert_int_equal(predict(&cfg, t, v, 48, t[47], -10, true, false, &p),
+			 0);
 	assert_true(p.valid);
 	assert_float_equal(p.slope * 3600, -0.1, 1e-9);
 	assert_float_equal(p.value, -7.7, 1e-6);
@@ -305,7 +323,8 @@ static void test_predict_time_to_threshold(void **state)
 	/* Bias rising toward a high alarm, beyond the horizon: no warning. */
 	for (int i = 0; i < 48; i++)
 		v[i] = 0.006 + 1e-7 * i;
-	assert_int_equal(predict(&cfg, t, v, 48, t[47], 0.012, false, &p), 0);
+	assert_int_equal(
+		predict(&cfg, t, v, 48, t[47], 0.012, false, false, &p), 0);
 	assert_true(p.valid);
 	assert_true(p.tta > 7 * 86400.0);
 	assert_false(p.warn);
@@ -313,26 +332,79 @@ static void test_predict_time_to_threshold(void **state)
 	/* Flat or improving: never. */
 	for (int i = 0; i < 48; i++)
 		v[i] = -3 + 0.01 * (i % 2);
-	assert_int_equal(predict(&cfg, t, v, 48, t[47], -10, true, &p), 0);
+	assert_int_equal(predict(&cfg, t, v, 48, t[47], -10, true, false, &p),
+			 0);
 	assert_true(isinf(p.tta));
 	assert_false(p.warn);
 
 	/* Already past the threshold. */
 	for (int i = 0; i < 48; i++)
 		v[i] = -12;
-	assert_int_equal(predict(&cfg, t, v, 48, t[47], -10, true, &p), 0);
+	assert_int_equal(predict(&cfg, t, v, 48, t[47], -10, true, false, &p),
+			 0);
 	assert_float_equal(p.tta, 0, 0);
 	assert_true(p.warn);
 
 	/* Too few points, too short a span, no threshold: not valid. */
-	assert_int_equal(predict(&cfg, t, v, 5, t[4], -10, true, &p), 0);
+	assert_int_equal(predict(&cfg, t, v, 5, t[4], -10, true, false, &p), 0);
 	assert_false(p.valid);
 	for (int i = 0; i < 48; i++)
 		t[i] = t0 + i;
-	assert_int_equal(predict(&cfg, t, v, 48, t[47], -10, true, &p), 0);
+	assert_int_equal(predict(&cfg, t, v, 48, t[47], -10, true, false, &p),
+			 0);
 	assert_false(p.valid);
-	assert_int_equal(predict(&cfg, t, v, 48, t[47], NAN, true, &p), 0);
+	assert_int_equal(predict(&cfg, t, v, 48, t[47], NAN, true, false, &p),
+			 0);
 	assert_false(p.valid);
+}
+
+static void test_predict_noise_is_not_a_trend(void **state)
+{
+	const struct predict_cfg cfg = { .horizon = 7 * 86400.0,
+					 .min_points = 10,
+					 .min_span = 10 };
+	double t[200], v[200], lo, hi, slope, icpt;
+	struct prediction p;
+	unsigned int seed = 42;
+
+	/* 200 s of a steady -3 dBm lane with +-0.5 dB of noise. */
+	for (int i = 0; i < 200; i++) {
+		t[i] = 1000 + i;
+		v[i] = -3 + (rand_r(&seed) % 1001 - 500) / 1000.0;
+	}
+	assert_int_equal(predict(&cfg, t, v, 200, t[199], -10, true, false, &p),
+			 0);
+	assert_true(p.valid);
+	assert_false(p.significant);
+	assert_true(isinf(p.tta));
+	assert_false(p.warn);
+
+	/* The same noise on a 1 dB / 100 s decline is a trend. */
+	for (int i = 0; i < 200; i++)
+		v[i] -= i / 100.0;
+	assert_int_equal(theil_sen(t, v, 200, &slope, &icpt, &lo, &hi), 0);
+	assert_true(lo < slope && slope < hi && hi < 0);
+	assert_int_equal(predict(&cfg, t, v, 200, t[199], -10, true, false, &p),
+			 0);
+	assert_true(p.significant);
+	assert_true(p.warn);
+	assert_float_equal(p.tta, (-10 - p.value) / p.slope, 1e-6);
+	assert_true(p.tta > 400 && p.tta < 600);
+
+	/* Hysteresis: a warning stays until 1.25 horizons. */
+	{
+		struct predict_cfg c2 = cfg;
+
+		c2.horizon = p.tta / 1.1;
+		assert_int_equal(predict(&c2, t, v, 200, t[199], -10, true,
+					 false, &p),
+				 0);
+		assert_false(p.warn);
+		assert_int_equal(predict(&c2, t, v, 200, t[199], -10, true,
+					 true, &p),
+				 0);
+		assert_true(p.warn);
+	}
 }
 
 /* 6. Flap ------------------------------------------------------------------- */
@@ -383,6 +455,7 @@ int main(void)
 		cmocka_unit_test(test_theil_sen_outliers),
 		cmocka_unit_test(test_theil_sen_even_median),
 		cmocka_unit_test(test_predict_time_to_threshold),
+		cmocka_unit_test(test_predict_noise_is_not_a_trend),
 		cmocka_unit_test(test_flap_rate),
 		cmocka_unit_test(test_policy_names),
 	};

@@ -47,6 +47,14 @@ static int on_event(const struct optic_nl_event *ev, void *arg)
 	if (ev->lane >= 0)
 		op_uint(p, "lane", " lane %" PRIu64, ev->lane + 1);
 	switch (ev->type) {
+	case OPTIC_EVENT_INSERTED:
+		if (!(ev->attrs & (1u << OPTIC_A_VENDOR_PN)))
+			break;
+		op_string(p, "spec", " %s", optic_spec_name(ev->spec) ?: "unknown");
+		op_string(p, "vendor_name", " %s", ev->vendor_name);
+		op_string(p, "vendor_pn", " %s", ev->vendor_pn);
+		op_string(p, "vendor_sn", " %s", ev->vendor_sn);
+		break;
 	case OPTIC_EVENT_MODULE_STATE:
 		op_string(p, "old_state", " %s",
 			  optic_state_name(ev->old_state) ?: "unknown");

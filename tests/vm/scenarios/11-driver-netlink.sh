@@ -99,7 +99,7 @@ check_eq "module goes to LowPwr" lowpwr "$(cat $d/module_state)"
 # Events: state change back to Ready, then removal and insertion in order.
 vm-nl monitor 200 8 >/tmp/ev &
 mon=$!
-sleep 1
+wait_for 10 grep -q listening /tmp/ev
 ok "MODULE_SET lpmode=0" vm-nl set index=u32:0 lpmode=u8:0
 wait_for 10 grep -q '^ready$' $d/module_state
 sleep 1
@@ -120,5 +120,15 @@ first=$(echo "$seqs" | head -n 1)
 last=$(echo "$seqs" | tail -n 1)
 check_eq "no gap in sequence numbers" $(($(echo "$seqs" | wc -l) - 1)) $((last - first))
 
+ok "rmmod optic" rmmod optic
+ok "rmmod optic_sim" rmmod optic_sim
+
+# A dump larger than one message buffer continues where it stopped.
+load_sim ports=48
+ok "optic loads on 48 ports" load_optic poll_ms=0
+VM_NL_BUF=4096 vm-nl dump >/tmp/dump
+ok "dump came in several parts" test "$(grep -c '^-- recv' /tmp/dump)" -gt 2
+check_eq "dump of 48 modules" 48 "$(grep -c '^index=' /tmp/dump)"
+check_eq "each module once" 48 "$(grep '^index=' /tmp/dump | sort -u | wc -l)"
 ok "rmmod optic" rmmod optic
 ok "rmmod optic_sim" rmmod optic_sim

@@ -76,6 +76,7 @@ command -v vm-nl >/dev/null && have_nl=1
 if [ $have_nl = 1 ]; then
 	vm-nl monitor 100000 40 >/tmp/ev &
 	mon=$!
+	wait_for 10 grep -q listening /tmp/ev
 fi
 reader 1 0 3 "$ref3_0" &
 reader 2 0 16 "$ref10_0" &

@@ -54,4 +54,14 @@ wait_for 10 grep -q ready $d/module_state
 check_eq "module Ready after reset" ready "$(cat $d/module_state)"
 
 ok "rmmod optic" rmmod optic
+
+# A failing probe (duplicate name) with live lines unwinds cleanly.
+ok "optic loads with a duplicate port name" load_optic port_names=dup,dup
+ok "first port bound" test -d $OPTIC_CLASS/dup
+check_eq "second port refused" 1 "$(ls $OPTIC_CLASS | wc -l)"
+check_match "probe failure logged" "port name dup in use" "$(dmesg | grep optic)"
+echo 0 >"$SIM_DEBUGFS/port1/present"
+echo 1 >"$SIM_DEBUGFS/port1/present"
+sleep 1
+ok "rmmod optic" rmmod optic
 ok "rmmod optic_sim" rmmod optic_sim

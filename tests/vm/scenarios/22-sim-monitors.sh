@@ -80,6 +80,27 @@ a=$(word aa)
 sleep 0.5
 check_eq "drift stopped: value holds" "$a" "$(word aa)"
 
+# relative drifts: +20 %/h on bias, -3 dB/h on Rx power (x3600: per second)
+mon set bias 1 50000
+mon drift_ppm bias 1 200000
+mon set rx_power 3 1000000
+mon drift_mdb rx_power 3 -3000
+check_match "monitor file shows the relative drifts" '^rx_power 3 [0-9]+ 0 0 -3000 0$' \
+	"$(cat $D/monitor)"
+sleep 1
+b=$(word ac)
+r=$(word c0)
+diag "after ~1 s: lane 2 bias $b (from 25000), lane 4 Rx power $r (from 10000)"
+check_match "bias +20 % per monitor hour" '^ok$' \
+	"$( [ $b -gt 28500 ] && [ $b -lt 33000 ] && echo ok)"
+check_match "Rx power -3 dB per monitor hour (about half)" '^ok$' \
+	"$( [ $r -gt 3500 ] && [ $r -lt 5400 ] && echo ok)"
+mon drift_ppm bias 1 0
+mon drift_mdb rx_power 3 0
+b=$(word ac)
+sleep 0.5
+check_eq "relative drift stopped: value holds" "$b" "$(word ac)"
+
 mon noise temp all 2000
 page 00
 echo 1000 >"$D/mon_interval_ms"
