@@ -219,6 +219,12 @@ static void apply_txdisable(struct manager *m, struct port *p)
 		p->txdis_ours = want;
 }
 
+void manager_port_reassert(struct manager *m, struct port *p)
+{
+	apply_lpmode(m, p);
+	apply_txdisable(m, p);
+}
+
 /* Policies per sample -------------------------------------------------- */
 
 static const char *const mon_unit[_MON_MAX] = {
@@ -493,7 +499,16 @@ void manager_port_predict(struct manager *m, struct port *p, uint64_t now)
 				continue;
 			*pr = np;
 			fmt_duration(tta, sizeof(tta), pr->tta);
-			if (pr->warn && !was)
+			if (pr->warn && !was && pr->tta <= 0)
+				manager_action(
+					m, p, l, POLICY_PREDICT, MSGID_PREDICT,
+					LOG_WARNING,
+					"%s trend already at its %s alarm (%.2f %s)",
+					monitor_name(mon),
+					falling ? "low" : "high",
+					falling ? thr : thr * 1000,
+					mon_unit[mon]);
+			else if (pr->warn && !was)
 				manager_action(
 					m, p, l, POLICY_PREDICT, MSGID_PREDICT,
 					LOG_WARNING,
@@ -576,7 +591,6 @@ void manager_power(struct manager *m, uint64_t now)
 				acts(m, POLICY_POWER) ? "" : "would be ");
 		apply_lpmode(m, p);
 	}
-	(void)now;
 }
 
 /* Driver connection ---------------------------------------------------- */

@@ -185,6 +185,8 @@ void manager_port_configure(struct manager *m, struct port *p);
 /* Feed one sample through the per-port policies (tests call it too). */
 void manager_port_sample(struct manager *m, struct port *p,
 			 const struct sample *s, uint64_t now);
+/* Assert again what opticd holds (LPMode, TX disable) on a module back. */
+void manager_port_reassert(struct manager *m, struct port *p);
 /* Handle a module state (recovery policy). */
 void manager_port_state(struct manager *m, struct port *p, int state,
 			uint64_t now);

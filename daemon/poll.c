@@ -249,6 +249,7 @@ static void port_inserted(struct manager *m, struct port *p,
 {
 	bool same = streq(p->info.vendor_sn, info->vendor_sn) &&
 		    streq(p->info.vendor_pn, info->vendor_pn) && p->insertions;
+	char power[32] = "unknown";
 	int r;
 
 	p->info = *info;
@@ -271,6 +272,9 @@ static void port_inserted(struct manager *m, struct port *p,
 		history_clear(p->hist);
 		port_reset_policies(p);
 	}
+	if (!isnan(p->max_power))
+		snprintf(power, sizeof(power), "%.2f W", p->max_power);
+	manager_port_reassert(m, p);
 	log_event(LOG_NOTICE, 0, p->name, -1, NULL, MSGID_MODULE,
 		  "module %s: %s %s SN %s, %u lanes, max %.2f W",
 		  same ? "back" : "inserted", info->vendor_name,
@@ -280,7 +284,8 @@ static void port_inserted(struct manager *m, struct port *p,
 static bool driver_gone(int r)
 {
 	return r == -ENOENT || r == -ENODEV || r == -ECONNREFUSED ||
-	       r == -EOPNOTSUPP || r == -EBADF || r == -ENOTCONN;
+	       r == -EPROTONOSUPPORT || r == -EOPNOTSUPP || r == -EBADF ||
+	       r == -ENOTCONN;
 }
 
 static void poll_port(struct manager *m, struct port *p, uint64_t now)
@@ -354,8 +359,10 @@ int manager_poll(struct manager *m)
 			return log_errno(-ENOMEM, "out of memory");
 		p->known = true;
 		if (!mods[i].present) {
+			/* Keep the identity: the same module may come back. */
 			port_removed(m, p);
-			p->info = mods[i];
+			p->info.present = false;
+			p->info.state = mods[i].state;
 			continue;
 		}
 		changed = !p->present ||

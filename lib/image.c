@@ -406,9 +406,7 @@ static int parse_line(const char *s, const char *end, struct optic_image *img,
 	}
 	if (off + n > 256)
 		return -ERANGE;
-	/* the lower page is never banked or paged */
-	if (off < 128 && (*page || *bank) && off + n > 0)
-		return optic_image_set(img, *addr, 0, 0, off, buf, n);
+	/* offsets below 128 land in the lower page, whatever the section */
 	return optic_image_set(img, *addr, *page, *bank, off, buf, n);
 }
 

@@ -551,7 +551,8 @@ static int monitor_cb(struct nl_msg *msg, void *arg)
 		ev.spec = nla_get_u8(tb[OPTIC_A_SPEC]);
 	if (tb[OPTIC_A_LANE_COUNT])
 		ev.lane_count = nla_get_u8(tb[OPTIC_A_LANE_COUNT]);
-	get_str(ev.vendor_name, sizeof(ev.vendor_name), tb[OPTIC_A_VENDOR_NAME]);
+	get_str(ev.vendor_name, sizeof(ev.vendor_name),
+		tb[OPTIC_A_VENDOR_NAME]);
 	get_str(ev.vendor_pn, sizeof(ev.vendor_pn), tb[OPTIC_A_VENDOR_PN]);
 	get_str(ev.vendor_sn, sizeof(ev.vendor_sn), tb[OPTIC_A_VENDOR_SN]);
 	ms->ret = ms->cb(&ev, ms->arg);

@@ -32,7 +32,7 @@ struct optic_module_info {
 	char date_code[11];
 	uint32_t i2c_bus;
 	uint16_t i2c_addr;
-	uint32_t attrs; /* bit n: attribute OPTIC_A_* n was present */
+	uint32_t attrs; /* bit n: attribute OPTIC_A_* n (n < 32) was present */
 };
 
 struct optic_set {
@@ -60,7 +60,7 @@ struct optic_nl_event {
 	char vendor_name[17];
 	char vendor_pn[17];
 	char vendor_sn[17];
-	uint32_t attrs; /* bit n: attribute OPTIC_A_* n was present */
+	uint32_t attrs; /* bit n: attribute OPTIC_A_* n (n < 32) was present */
 };
 
 /* -ENOENT: the "optic" family is not registered (driver not loaded). */

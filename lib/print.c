@@ -121,10 +121,9 @@ static bool op_want(struct optic_print *p, const char *key)
 {
 	if (!op_json_ready(p))
 		return false;
-	if (key)
+	if (key || p->depth == 0)
 		return true;
-	return p->depth > 0 &&
-	       json_object_is_type(p->stack[p->depth - 1], json_type_array);
+	return json_object_is_type(p->stack[p->depth - 1], json_type_array);
 }
 
 void op_open_object(struct optic_print *p, const char *key)

@@ -324,7 +324,7 @@ static const struct file_operations osim_image_fops = {
 	.read = osim_image_read,
 	.write = osim_image_write,
 	.release = osim_image_release,
-	.llseek = no_llseek,
+	.llseek = noop_llseek,	/* no_llseek is gone in 6.12 */
 };
 
 /* ---- per port: state ---- */
@@ -420,6 +420,27 @@ static int osim_reset_set(void *data, u64 val)
 }
 DEFINE_DEBUGFS_ATTRIBUTE(osim_reset_fops, osim_reset_get, osim_reset_set,
 			 "%llu\n");
+
+static int osim_temp_load_get(void *data, u64 *val)
+{
+	struct osim_port *port = data;
+
+	*val = (u64)(s64)port->temp_load_mc;
+	return 0;
+}
+
+static int osim_temp_load_set(void *data, u64 val)
+{
+	struct osim_port *port = data;
+
+	mutex_lock(&port->lock);
+	port->temp_load_mc = (s32)val;
+	osim_module_update(port);
+	mutex_unlock(&port->lock);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE_SIGNED(osim_temp_load_fops, osim_temp_load_get,
+				osim_temp_load_set, "%lld\n");
 
 /* ---- per port: counters ---- */
 
@@ -771,6 +792,7 @@ void osim_debugfs_port_add(struct osim_port *port)
 	debugfs_create_u32("time_scale", 0600, d, &port->time_scale);
 	debugfs_create_u32("mon_accel", 0600, d, &port->mon_accel);
 	debugfs_create_u32("mon_interval_ms", 0600, d, &port->mon_interval_ms);
+	debugfs_create_file("temp_load_mc", 0600, d, port, &osim_temp_load_fops);
 	debugfs_create_u32("fault_nack_next", 0600, d, &port->faults.nack_next);
 	debugfs_create_bool("fault_dead", 0600, d, &port->faults.dead);
 	debugfs_create_u32("fault_timeout", 0600, d, &port->faults.timeout_ms);

@@ -542,11 +542,15 @@ static void cmis_monitors(struct osim_port *port, ktime_t now)
 	u8 *lo = osim_a0(mod)->lower.data;
 	u8 *p02 = upper(osim_a0(mod), 0x02);
 	u8 *p11 = cmis_p11(mod);
+	s64 temp = osim_mon_value(port, now, OSIM_MON_TEMP, 0);
 	u16 t, v;
 	unsigned int l;
 	u8 f;
 
-	t = temp_raw(osim_mon_value(port, now, OSIM_MON_TEMP, 0));
+	/* load: a powered-up module runs warmer than one in low power */
+	if (mod->mstate == OSIM_MS_READY || mod->mstate == OSIM_MS_PWRUP)
+		temp += port->temp_load_mc;
+	t = temp_raw(temp);
 	v = clamp_u16(div_s64(osim_mon_value(port, now, OSIM_MON_VCC, 0), 100));
 	osim_put_be16(&lo[14], t);
 	osim_put_be16(&lo[16], v);
@@ -618,7 +622,8 @@ static void sff8636_monitors(struct osim_port *port, ktime_t now)
 	unsigned int l;
 	u8 f;
 
-	t = temp_raw(osim_mon_value(port, now, OSIM_MON_TEMP, 0));
+	t = temp_raw(osim_mon_value(port, now, OSIM_MON_TEMP, 0) +
+		     (lowpwr ? 0 : port->temp_load_mc));
 	v = clamp_u16(div_s64(osim_mon_value(port, now, OSIM_MON_VCC, 0), 100));
 	osim_put_be16(&lo[22], t);
 	osim_put_be16(&lo[26], v);
@@ -664,7 +669,8 @@ static void sff8472_monitors(struct osim_port *port, ktime_t now)
 		return;
 	d = a2->lower.data;
 	on = !(d[110] & BIT(6));
-	t = temp_raw(osim_mon_value(port, now, OSIM_MON_TEMP, 0));
+	t = temp_raw(osim_mon_value(port, now, OSIM_MON_TEMP, 0) +
+		     port->temp_load_mc);
 	v = clamp_u16(div_s64(osim_mon_value(port, now, OSIM_MON_VCC, 0), 100));
 	bias = on ? clamp_u16(div_s64(osim_mon_value(port, now, OSIM_MON_BIAS, 0), 2)) : 0;
 	txp = on ? clamp_u16(div_s64(osim_mon_value(port, now, OSIM_MON_TXPWR, 0), 100)) : 0;

@@ -194,6 +194,7 @@ struct osim_port {
 	u32 time_scale;		/* percent of the advertised durations */
 	u32 mon_accel;		/* monitor clock speed-up for drift */
 	u32 mon_interval_ms;	/* a new noise sample this often */
+	s32 temp_load_mc;	/* heating while the module is powered up */
 
 	/* GPIO lines as the host drives them (gpios=1) */
 	bool reset_line;	/* true = ResetL asserted (module in reset) */

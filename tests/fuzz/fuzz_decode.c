@@ -27,8 +27,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static void decode_and_print(const struct optic_image *img)
 {
-	static const unsigned int modes[] = { 0, OPTIC_PRINT_JSON,
-					      OPTIC_PRINT_JSON | OPTIC_PRINT_PRETTY };
+	static const unsigned int modes[] = {
+		0, OPTIC_PRINT_JSON, OPTIC_PRINT_JSON | OPTIC_PRINT_PRETTY
+	};
 	struct optic_model m;
 	size_t i;
 
@@ -77,12 +78,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* 2: as raw halves */
 	optic_image_init(&img);
 	while (off + 3 < size) {
-		uint8_t sel = data[off], page = data[off + 1], bank = data[off + 2];
+		uint8_t sel = data[off], page = data[off + 1],
+			bank = data[off + 2];
 		size_t n = size - off - 3 < 128 ? size - off - 3 : 128;
 
 		optic_image_set(&img, sel & 1 ? OPTIC_ADDR_A2 : OPTIC_ADDR_A0,
-				page, bank & 3, sel & 2 ? 128 : 0, data + off + 3,
-				n);
+				page, bank & 3, sel & 2 ? 128 : 0,
+				data + off + 3, n);
 		off += 3 + n;
 	}
 	decode_and_print(&img);
@@ -93,7 +95,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		int lane;
 
 		for (uint8_t spec = 0; spec < 4; spec++)
-			optic_flag_lookup(spec, data[0], data[1], data[2] & 7, &lane);
+			optic_flag_lookup(spec, data[0], data[1], data[2] & 7,
+					  &lane);
 	}
 	return 0;
 }

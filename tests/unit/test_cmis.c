@@ -202,14 +202,15 @@ static void test_banks(void **state)
 
 	optic_image_init(&img);
 	cmis_400g_dr4(&img);
-	put8(&img, 1, 142, 0x01);		/* banks 0 and 1 */
+	put8(&img, 1, 142, 0x01); /* banks 0 and 1 */
 	assert_int_equal(optic_image_set(&img, 0, 0x11, 1, 128, z, 128), 0);
-	put_bank(&img, 0x11, 1, 154, 0x27);	/* lane 9 TX 1.0 mW */
+	put_bank(&img, 0x11, 1, 154, 0x27); /* lane 9 TX 1.0 mW */
 	put_bank(&img, 0x11, 1, 155, 0x10);
-	put_bank(&img, 0x11, 1, 147, 0x80);	/* lane 16 RX LOS */
+	put_bank(&img, 0x11, 1, 147, 0x80); /* lane 16 RX LOS */
 	assert_int_equal(optic_decode(&img, &m), 0);
 	assert_int_equal(m.lanes, 16);
-	assert_float_equal(optic_model_get(&m, "tx_power", NULL, 8)->num, 1.0, 1e-9);
+	assert_float_equal(optic_model_get(&m, "tx_power", NULL, 8)->num, 1.0,
+			   1e-9);
 	assert_int_equal(optic_model_get(&m, "rx_los", NULL, 15)->raw, 1);
 	assert_int_equal(optic_model_get(&m, "rx_los", NULL, 7)->raw, 0);
 	/* page 10h bank 1 absent: no TX disable for lanes 9-16 */

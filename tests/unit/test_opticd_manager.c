@@ -62,6 +62,20 @@ static void test_model_mapping(void **state)
 
 	optic_model_free(&m);
 	optic_image_clear(&img);
+
+	/* SFF-8636: power class 5 is at most 4.0 W; thresholds from 03h. */
+	optic_image_init(&img);
+	sff8636_cwdm4(&img);
+	assert_int_equal(optic_decode(&img, &m), 0);
+	assert_float_equal(max_power_from_model(&m), 4.0, 1e-9);
+	sample_init(&s, 100);
+	sample_from_model(&m, &s);
+	assert_float_equal(s.temp, -10.5, 1e-6);
+	thresholds_from_model(&m, thr);
+	assert_float_equal(thr[MON_TEMP].high_alarm, 75, 1e-9);
+	assert_int_equal(active_lanes_from_model(&m), 0xffffffff);
+	optic_model_free(&m);
+	optic_image_clear(&img);
 }
 
 /* Manager with a mock actuator ----------------------------------------- */

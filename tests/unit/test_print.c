@@ -10,8 +10,9 @@
 
 #include "vectors.h"
 
-static char *render(unsigned int flags, void (*fn)(struct optic_print *, void *),
-		    void *arg, int *err)
+static char *render(unsigned int flags,
+		    void (*fn)(struct optic_print *, void *), void *arg,
+		    int *err)
 {
 	struct optic_print *p;
 	char *buf = NULL;
@@ -57,14 +58,16 @@ static void test_basic(void **state)
 
 	s = render(OPTIC_PRINT_JSON, basic, NULL, &err);
 	assert_int_equal(err, 0);
-	assert_string_equal(s, "{\"name\":\"port0\",\"n\":42,\"neg\":-7,\"x\":1.235,"
-			       "\"inf\":null,\"negzero\":0.00,\"b\":true,\"nothing\":null,"
-			       "\"json_only\":\"j\",\"arr\":[1,{\"in\":false}]}\n");
+	assert_string_equal(
+		s, "{\"name\":\"port0\",\"n\":42,\"neg\":-7,\"x\":1.235,"
+		   "\"inf\":null,\"negzero\":0.00,\"b\":true,\"nothing\":null,"
+		   "\"json_only\":\"j\",\"arr\":[1,{\"in\":false}]}\n");
 	free(s);
 	s = render(0, basic, NULL, &err);
 	assert_int_equal(err, 0);
-	assert_string_equal(s, "name port0\nn 42\nneg -7\nx 1.23\ninf -inf\nb yes\n"
-			       "nothing -\ntext only\nend 1\n");
+	assert_string_equal(
+		s, "name port0\nn 42\nneg -7\nx 1.23\ninf -inf\nb yes\n"
+		   "nothing -\ntext only\nend 1\n");
 	free(s);
 }
 
@@ -107,7 +110,8 @@ static json_object *jget(json_object *o, const char *path)
 	char buf[128], *save = NULL, *tok;
 
 	snprintf(buf, sizeof(buf), "%s", path);
-	for (tok = strtok_r(buf, ".", &save); tok && o; tok = strtok_r(NULL, ".", &save)) {
+	for (tok = strtok_r(buf, ".", &save); tok && o;
+	     tok = strtok_r(NULL, ".", &save)) {
 		if (json_object_is_type(o, json_type_array))
 			o = json_object_array_get_idx(o, atoi(tok));
 		else if (!json_object_object_get_ex(o, tok, &o))
@@ -134,58 +138,93 @@ static void test_model_json(void **state)
 
 	assert_string_equal(json_object_get_string(jget(root, "spec")), "cmis");
 	assert_int_equal(json_object_get_int(jget(root, "identifier")), 0x18);
-	assert_string_equal(json_object_get_string(jget(root, "identifier_description")),
-			    "QSFP-DD");
-	assert_string_equal(json_object_get_string(jget(root, "module_state")), "ready");
-	assert_string_equal(json_object_get_string(jget(root, "vendor_pn")), "QDD-400G-DR4");
-	assert_float_equal(json_object_get_double(jget(root, "temperature_c")), 25.5, 1e-9);
-	assert_float_equal(json_object_get_double(jget(root, "supply_voltage_v")), 3.3, 1e-9);
-	assert_float_equal(json_object_get_double(jget(root, "max_power_w")), 12, 1e-9);
-	assert_string_equal(json_object_get_string(jget(root, "firmware_version")), "2.7");
-	assert_true(json_object_get_boolean(jget(root, "flags.temperature_high_warning")));
-	assert_false(json_object_get_boolean(jget(root, "flags.temperature_high_alarm")));
+	assert_string_equal(
+		json_object_get_string(jget(root, "identifier_description")),
+		"QSFP-DD");
+	assert_string_equal(json_object_get_string(jget(root, "module_state")),
+			    "ready");
+	assert_string_equal(json_object_get_string(jget(root, "vendor_pn")),
+			    "QDD-400G-DR4");
+	assert_float_equal(json_object_get_double(jget(root, "temperature_c")),
+			   25.5, 1e-9);
+	assert_float_equal(
+		json_object_get_double(jget(root, "supply_voltage_v")), 3.3,
+		1e-9);
+	assert_float_equal(json_object_get_double(jget(root, "max_power_w")),
+			   12, 1e-9);
+	assert_string_equal(
+		json_object_get_string(jget(root, "firmware_version")), "2.7");
+	assert_true(json_object_get_boolean(
+		jget(root, "flags.temperature_high_warning")));
+	assert_false(json_object_get_boolean(
+		jget(root, "flags.temperature_high_alarm")));
 
 	o = jget(root, "lanes");
 	assert_int_equal(json_object_array_length(o), 8);
 	assert_int_equal(json_object_get_int(jget(root, "lanes.0.lane")), 1);
-	assert_float_equal(json_object_get_double(jget(root, "lanes.0.tx_power_mw")),
-			   0.5012, 1e-9);
-	assert_float_equal(json_object_get_double(jget(root, "lanes.0.tx_power_dbm")),
-			   -3.0, 1e-9);
-	assert_float_equal(json_object_get_double(jget(root, "lanes.0.tx_bias_ma")),
-			   40.0, 1e-9);
+	assert_float_equal(
+		json_object_get_double(jget(root, "lanes.0.tx_power_mw")),
+		0.5012, 1e-9);
+	assert_float_equal(
+		json_object_get_double(jget(root, "lanes.0.tx_power_dbm")),
+		-3.0, 1e-9);
+	assert_float_equal(
+		json_object_get_double(jget(root, "lanes.0.tx_bias_ma")), 40.0,
+		1e-9);
 	/* 0 mW: dBm is JSON null */
-	assert_true(json_object_get_type(jget(root, "lanes.1.tx_power_dbm")) == json_type_null);
-	assert_string_equal(json_object_get_string(jget(root, "lanes.1.datapath_state")),
-			    "initialized");
-	assert_true(json_object_get_boolean(jget(root, "lanes.1.flags.rx_los")));
-	assert_false(json_object_get_boolean(jget(root, "lanes.0.flags.rx_los")));
+	assert_true(json_object_get_type(jget(root, "lanes.1.tx_power_dbm")) ==
+		    json_type_null);
+	assert_string_equal(
+		json_object_get_string(jget(root, "lanes.1.datapath_state")),
+		"initialized");
+	assert_true(
+		json_object_get_boolean(jget(root, "lanes.1.flags.rx_los")));
+	assert_false(
+		json_object_get_boolean(jget(root, "lanes.0.flags.rx_los")));
 	assert_true(json_object_get_boolean(jget(root, "lanes.2.tx_disable")));
 
-	assert_float_equal(json_object_get_double(jget(root, "thresholds.temperature_c.high_alarm")),
-			   75, 1e-9);
-	assert_float_equal(json_object_get_double(jget(root, "thresholds.tx_power_mw.high_alarm")),
+	assert_float_equal(
+		json_object_get_double(
+			jget(root, "thresholds.temperature_c.high_alarm")),
+		75, 1e-9);
+	assert_float_equal(json_object_get_double(jget(
+				   root, "thresholds.tx_power_mw.high_alarm")),
 			   2.0, 1e-9);
-	assert_float_equal(json_object_get_double(jget(root, "thresholds.tx_power_dbm.high_alarm")),
+	assert_float_equal(json_object_get_double(jget(
+				   root, "thresholds.tx_power_dbm.high_alarm")),
 			   3.01, 1e-9);
-	assert_true(json_object_get_type(jget(root, "thresholds.rx_power_dbm.high_alarm")) ==
+	assert_true(json_object_get_type(
+			    jget(root, "thresholds.rx_power_dbm.high_alarm")) ==
 		    json_type_null);
 
-	assert_int_equal(json_object_array_length(jget(root, "applications")), 2);
-	assert_int_equal(json_object_get_int(jget(root, "applications.0.host_interface")), 0x11);
-	assert_string_equal(json_object_get_string(jget(root, "applications.1.media_interface_description")),
-			    "unknown (0xee)");
+	assert_int_equal(json_object_array_length(jget(root, "applications")),
+			 2);
+	assert_int_equal(json_object_get_int(
+				 jget(root, "applications.0.host_interface")),
+			 0x11);
+	assert_string_equal(
+		json_object_get_string(jget(
+			root, "applications.1.media_interface_description")),
+		"unknown (0xee)");
 	json_object_put(root);
 	free(s);
 
 	/* text from the same model */
 	s = render(0, model, &m, &err);
 	assert_int_equal(err, 0);
-	assert_non_null(strstr(s, "\tIdentifier                                : 0x18 (QSFP-DD)\n"));
-	assert_non_null(strstr(s, "TX power                                : 0.0000 mW / -inf dBm"));
-	assert_non_null(strstr(s, "Media interface                         : unknown (0xee)"));
-	assert_non_null(strstr(s, "Flags                                   : RX LOS\n"));
-	assert_non_null(strstr(s, "Module flags                              : Temperature high warning\n"));
+	assert_non_null(strstr(
+		s,
+		"\tIdentifier                                : 0x18 (QSFP-DD)\n"));
+	assert_non_null(strstr(
+		s,
+		"TX power                                : 0.0000 mW / -inf dBm"));
+	assert_non_null(strstr(
+		s, "Media interface                         : unknown (0xee)"));
+	assert_non_null(strstr(
+		s, "Flags                                   : RX LOS\n"));
+	assert_non_null(strstr(
+		s,
+		"Module flags                              : Temperature high warning\n"));
 	if (getenv("OPTIC_TEST_SHOW"))
 		fputs(s, stdout);
 	free(s);

@@ -25,17 +25,21 @@ static void test_internal(void **state)
 	assert_int_equal(m.spec, OPTIC_SPEC_SFF8472);
 	assert_false(m.ext_cal);
 	assert_int_equal(m.lanes, 1);
-	assert_string_equal(get(&m, "identifier", NULL, -1)->str, "SFP/SFP+/SFP28");
-	assert_string_equal(get(&m, "sff8472_revision", NULL, -1)->str, "Rev 12.3");
+	assert_string_equal(get(&m, "identifier", NULL, -1)->str,
+			    "SFP/SFP+/SFP28");
+	assert_string_equal(get(&m, "sff8472_revision", NULL, -1)->str,
+			    "Rev 12.3");
 	assert_string_equal(get(&m, "encoding", NULL, -1)->str, "64B/66B");
 	assert_string_equal(get(&m, "vendor_pn", NULL, -1)->str, "SFP-10G-SR");
 	assert_string_equal(get(&m, "vendor_rev", NULL, -1)->str, "A");
 	assert_string_equal(get(&m, "date_code", NULL, -1)->str, "2021-04-12");
 	assert_float_equal(get(&m, "wavelength_nm", NULL, -1)->num, 850, 0);
-	assert_float_equal(get(&m, "nominal_bitrate_mbd", NULL, -1)->num, 10300, 0);
+	assert_float_equal(get(&m, "nominal_bitrate_mbd", NULL, -1)->num, 10300,
+			   0);
 	assert_float_equal(get(&m, "length_om2_m", NULL, -1)->num, 80, 0);
 	assert_float_equal(get(&m, "temperature_c", NULL, -1)->num, 35.5, 1e-9);
-	assert_float_equal(get(&m, "supply_voltage_v", NULL, -1)->num, 3.3, 1e-9);
+	assert_float_equal(get(&m, "supply_voltage_v", NULL, -1)->num, 3.3,
+			   1e-9);
 	assert_float_equal(get(&m, "tx_bias_ma", NULL, 0)->num, 6.5, 1e-9);
 	assert_float_equal(get(&m, "tx_power", NULL, 0)->num, 0.5577, 1e-9);
 	/* 0 mW: dBm is -inf */
@@ -45,8 +49,10 @@ static void test_internal(void **state)
 	assert_int_equal(get(&m, "tx_fault", NULL, 0)->raw, 0);
 	assert_int_equal(get(&m, "temperature_low_alarm", NULL, -1)->raw, 1);
 	assert_int_equal(get(&m, "rx_power_low_alarm", NULL, 0)->raw, 1);
-	assert_float_equal(get(&m, "temperature_c", "high_alarm", -1)->num, 75, 1e-9);
-	assert_float_equal(get(&m, "rx_power", "high_alarm", -1)->num, 1.2589, 1e-9);
+	assert_float_equal(get(&m, "temperature_c", "high_alarm", -1)->num, 75,
+			   1e-9);
+	assert_float_equal(get(&m, "rx_power", "high_alarm", -1)->num, 1.2589,
+			   1e-9);
 	/* no calibration constants shown when internally calibrated */
 	assert_null(optic_model_get(&m, "rx_pwr_0", NULL, -1));
 	optic_model_free(&m);
@@ -74,7 +80,8 @@ static void test_external(void **state)
 	/* (1.0 * 6400 + 256) / 256 = 26.0 degC */
 	assert_float_equal(get(&m, "temperature_c", NULL, -1)->num, 26.0, 1e-9);
 	/* 0.5 * 60000 = 30000 * 100 uV = 3.0 V */
-	assert_float_equal(get(&m, "supply_voltage_v", NULL, -1)->num, 3.0, 1e-9);
+	assert_float_equal(get(&m, "supply_voltage_v", NULL, -1)->num, 3.0,
+			   1e-9);
 	/* (2.0 * 1000 + 100) * 2 uA = 4.2 mA */
 	assert_float_equal(get(&m, "tx_bias_ma", NULL, 0)->num, 4.2, 1e-9);
 	/* (1.5 * 4000 - 50) * 0.1 uW = 0.595 mW */
@@ -82,7 +89,8 @@ static void test_external(void **state)
 	/* 0.001 * 1000^2 + 2.0 * 1000 + 10 = 3010 * 0.1 uW = 0.301 mW */
 	assert_float_equal(get(&m, "rx_power", NULL, 0)->num, 0.301, 1e-6);
 	/* thresholds go through the same formulas: (19200 + 256) / 256 */
-	assert_float_equal(get(&m, "temperature_c", "high_alarm", -1)->num, 76.0, 1e-9);
+	assert_float_equal(get(&m, "temperature_c", "high_alarm", -1)->num,
+			   76.0, 1e-9);
 	/* the constants are shown */
 	assert_float_equal(get(&m, "rx_pwr_1", NULL, -1)->num, 2.0, 0);
 	assert_float_equal(get(&m, "tx_pwr_offset", NULL, -1)->num, -50, 0);
@@ -108,7 +116,8 @@ static void test_external(void **state)
 		}
 		assert_int_equal(optic_decode(&part, &m), 0);
 		assert_false(m.ext_cal);
-		assert_float_equal(get(&m, "temperature_c", NULL, -1)->num, 25.0, 1e-9);
+		assert_float_equal(get(&m, "temperature_c", NULL, -1)->num,
+				   25.0, 1e-9);
 		optic_model_free(&m);
 		optic_image_clear(&part);
 	}

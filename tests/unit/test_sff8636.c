@@ -85,8 +85,9 @@ static void test_power_class(void **state)
 
 		put8(&img, 0, 129, want[i].b);
 		assert_int_equal(optic_decode(&img, &mm), 0);
-		assert_float_equal(optic_model_get(&mm, "power_class", NULL, -1)->num,
-				   want[i].cls, 0);
+		assert_float_equal(
+			optic_model_get(&mm, "power_class", NULL, -1)->num,
+			want[i].cls, 0);
 		optic_model_free(&mm);
 	}
 }
@@ -115,9 +116,12 @@ static void test_flags(void **state)
 		const char *key;
 		int lane;
 	} on[] = {
-		{ "rx_los", 0 },	  { "tx_los", 1 },
-		{ "tx_fault", 3 },	  { "temperature_high_alarm", -1 },
-		{ "voltage_low_warning", -1 }, { "rx_power_low_alarm", 0 },
+		{ "rx_los", 0 },
+		{ "tx_los", 1 },
+		{ "tx_fault", 3 },
+		{ "temperature_high_alarm", -1 },
+		{ "voltage_low_warning", -1 },
+		{ "rx_power_low_alarm", 0 },
 		{ "rx_power_high_warning", 3 },
 	};
 	size_t i, n = 0;

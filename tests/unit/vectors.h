@@ -149,46 +149,46 @@ static inline void sff8636_cwdm4(struct optic_image *img)
 	static const uint8_t pages[] = { 0x00, 0x03 };
 
 	zero_pages(img, OPTIC_ADDR_A0, pages, sizeof(pages));
-	put8(img, 0, 0, 0x11);			/* QSFP28 */
-	put8(img, 0, 1, 0x08);			/* Rev 2.8-2.10 */
-	put8(img, 0, 3, 0x21);			/* RX LOS lane 1, TX LOS lane 2 */
-	put8(img, 0, 4, 0x08);			/* TX fault lane 4 */
-	put8(img, 0, 6, 0x80);			/* temperature high alarm */
-	put8(img, 0, 7, 0x10);			/* Vcc low warning */
-	put8(img, 0, 9, 0x40);			/* lane 1 RX power low alarm */
-	put8(img, 0, 10, 0x02);			/* lane 4 RX power high warning */
-	put16(img, 0x50, 0, 22, 0xf580);	/* -10.5 degC */
-	put16(img, 0x50, 0, 26, 32500);		/* 3.25 V */
-	put16(img, 0x50, 0, 34, 12345);		/* lane 1 RX 1.2345 mW */
-	put16(img, 0x50, 0, 42, 10000);		/* lane 1 bias 20 mA */
-	put16(img, 0x50, 0, 50, 8000);		/* lane 1 TX 0.8 mW */
-	put8(img, 0, 86, 0x05);			/* TX disable lanes 1, 3 */
-	put8(img, 0, 93, 0x03);			/* override, LPMode set */
-	put8(img, 0, 129, 0xc1);		/* power class 5 */
-	put8(img, 0, 130, 0x07);		/* LC */
-	put8(img, 0, 131, 0x80);		/* extended compliance in 192 */
-	put8(img, 0, 139, 0x05);		/* 64B/66B */
-	put8(img, 0, 140, 255);			/* 25.5 GBd */
-	put8(img, 0, 142, 2);			/* 2 km SMF */
-	put8(img, 0, 147, 0x40);		/* 1310 nm DFB */
+	put8(img, 0, 0, 0x11); /* QSFP28 */
+	put8(img, 0, 1, 0x08); /* Rev 2.8-2.10 */
+	put8(img, 0, 3, 0x21); /* RX LOS lane 1, TX LOS lane 2 */
+	put8(img, 0, 4, 0x08); /* TX fault lane 4 */
+	put8(img, 0, 6, 0x80); /* temperature high alarm */
+	put8(img, 0, 7, 0x10); /* Vcc low warning */
+	put8(img, 0, 9, 0x40); /* lane 1 RX power low alarm */
+	put8(img, 0, 10, 0x02); /* lane 4 RX power high warning */
+	put16(img, 0x50, 0, 22, 0xf580); /* -10.5 degC */
+	put16(img, 0x50, 0, 26, 32500); /* 3.25 V */
+	put16(img, 0x50, 0, 34, 12345); /* lane 1 RX 1.2345 mW */
+	put16(img, 0x50, 0, 42, 10000); /* lane 1 bias 20 mA */
+	put16(img, 0x50, 0, 50, 8000); /* lane 1 TX 0.8 mW */
+	put8(img, 0, 86, 0x05); /* TX disable lanes 1, 3 */
+	put8(img, 0, 93, 0x03); /* override, LPMode set */
+	put8(img, 0, 129, 0xc1); /* power class 5 */
+	put8(img, 0, 130, 0x07); /* LC */
+	put8(img, 0, 131, 0x80); /* extended compliance in 192 */
+	put8(img, 0, 139, 0x05); /* 64B/66B */
+	put8(img, 0, 140, 255); /* 25.5 GBd */
+	put8(img, 0, 142, 2); /* 2 km SMF */
+	put8(img, 0, 147, 0x40); /* 1310 nm DFB */
 	put(img, 0x50, 0, 148, "ACME OPTICS     ", 16);
 	put(img, 0x50, 0, 165, "\x00\x17\x6a", 3);
 	put(img, 0x50, 0, 168, "Q28-CWDM4       ", 16);
 	put(img, 0x50, 0, 184, "B0", 2);
-	put16(img, 0x50, 0, 186, 26200);	/* 1310 nm */
-	put16(img, 0x50, 0, 188, 1300);		/* 6.5 nm */
-	put8(img, 0, 192, 0x06);		/* 100G CWDM4 */
+	put16(img, 0x50, 0, 186, 26200); /* 1310 nm */
+	put16(img, 0x50, 0, 188, 1300); /* 6.5 nm */
+	put8(img, 0, 192, 0x06); /* 100G CWDM4 */
 	put(img, 0x50, 0, 196, "Q28SN1          ", 16);
 	put(img, 0x50, 0, 212, "220905  ", 8);
-	put8(img, 0, 220, 0x08);		/* average RX power */
-	put16(img, 0x50, 3, 128, 0x4b00);	/* temperature 75/-5/70/0 */
+	put8(img, 0, 220, 0x08); /* average RX power */
+	put16(img, 0x50, 3, 128, 0x4b00); /* temperature 75/-5/70/0 */
 	put16(img, 0x50, 3, 130, 0xfb00);
 	put16(img, 0x50, 3, 132, 0x4600);
 	put16(img, 0x50, 3, 134, 0x0000);
-	put16(img, 0x50, 3, 176, 20000);	/* RX power high alarm 2 mW */
-	put16(img, 0x50, 3, 178, 500);		/* low alarm 0.05 mW */
-	put16(img, 0x50, 3, 184, 50000);	/* bias high alarm 100 mA */
-	put16(img, 0x50, 3, 192, 22390);	/* TX power high alarm 2.239 mW */
+	put16(img, 0x50, 3, 176, 20000); /* RX power high alarm 2 mW */
+	put16(img, 0x50, 3, 178, 500); /* low alarm 0.05 mW */
+	put16(img, 0x50, 3, 184, 50000); /* bias high alarm 100 mA */
+	put16(img, 0x50, 3, 192, 22390); /* TX power high alarm 2.239 mW */
 }
 
 /* A 10G SFP+ SR (SFF-8472 Rev 12.3), internally calibrated. */
@@ -199,10 +199,10 @@ static inline void sff8472_sr(struct optic_image *img)
 	put(img, OPTIC_ADDR_A0, 0, 0, z, 256);
 	put(img, OPTIC_ADDR_A2, 0, 0, z, 256);
 	put8(img, 0, 0, 0x03);
-	put8(img, 0, 2, 0x07);			/* LC */
-	put8(img, 0, 11, 0x06);			/* 64B/66B in SFF-8472 */
-	put8(img, 0, 12, 103);			/* 10.3 GBd */
-	put8(img, 0, 16, 8);			/* OM2 80 m */
+	put8(img, 0, 2, 0x07); /* LC */
+	put8(img, 0, 11, 0x06); /* 64B/66B in SFF-8472 */
+	put8(img, 0, 12, 103); /* 10.3 GBd */
+	put8(img, 0, 16, 8); /* OM2 80 m */
 	put(img, 0x50, 0, 20, "ACME OPTICS     ", 16);
 	put(img, 0x50, 0, 37, "\x00\x17\x6a", 3);
 	put(img, 0x50, 0, 40, "SFP-10G-SR      ", 16);
@@ -210,19 +210,19 @@ static inline void sff8472_sr(struct optic_image *img)
 	put16(img, 0x50, 0, 60, 850);
 	put(img, 0x50, 0, 68, "SFPSN1          ", 16);
 	put(img, 0x50, 0, 84, "21041200", 8);
-	put8(img, 0, 92, 0x68);			/* DDM, internal cal, average */
-	put8(img, 0, 93, 0x80);			/* alarm/warning flags */
-	put8(img, 0, 94, 0x08);			/* Rev 12.3 */
-	put16(img, OPTIC_ADDR_A2, 0, 0, 0x4b00);	/* temp high alarm 75 */
-	put16(img, OPTIC_ADDR_A2, 0, 32, 12589);	/* RX high alarm 1.2589 mW */
-	put16(img, OPTIC_ADDR_A2, 0, 96, 0x2380);	/* 35.5 degC */
-	put16(img, OPTIC_ADDR_A2, 0, 98, 33000);	/* 3.3 V */
-	put16(img, OPTIC_ADDR_A2, 0, 100, 3250);	/* 6.5 mA */
-	put16(img, OPTIC_ADDR_A2, 0, 102, 5577);	/* 0.5577 mW */
-	put16(img, OPTIC_ADDR_A2, 0, 104, 0);		/* no light: -inf dBm */
-	put_a2(img, 110, "\x02", 1);		/* RX LOS */
-	put_a2(img, 112, "\x40", 1);		/* temperature low alarm */
-	put_a2(img, 113, "\x40", 1);		/* RX power low alarm */
+	put8(img, 0, 92, 0x68); /* DDM, internal cal, average */
+	put8(img, 0, 93, 0x80); /* alarm/warning flags */
+	put8(img, 0, 94, 0x08); /* Rev 12.3 */
+	put16(img, OPTIC_ADDR_A2, 0, 0, 0x4b00); /* temp high alarm 75 */
+	put16(img, OPTIC_ADDR_A2, 0, 32, 12589); /* RX high alarm 1.2589 mW */
+	put16(img, OPTIC_ADDR_A2, 0, 96, 0x2380); /* 35.5 degC */
+	put16(img, OPTIC_ADDR_A2, 0, 98, 33000); /* 3.3 V */
+	put16(img, OPTIC_ADDR_A2, 0, 100, 3250); /* 6.5 mA */
+	put16(img, OPTIC_ADDR_A2, 0, 102, 5577); /* 0.5577 mW */
+	put16(img, OPTIC_ADDR_A2, 0, 104, 0); /* no light: -inf dBm */
+	put_a2(img, 110, "\x02", 1); /* RX LOS */
+	put_a2(img, 112, "\x40", 1); /* temperature low alarm */
+	put_a2(img, 113, "\x40", 1); /* RX power low alarm */
 }
 
 /*
@@ -232,25 +232,25 @@ static inline void sff8472_sr(struct optic_image *img)
 static inline void sff8472_extcal(struct optic_image *img)
 {
 	sff8472_sr(img);
-	put8(img, 0, 92, 0x58);			/* DDM, external cal, average */
-	put32(img, OPTIC_ADDR_A2, 56, 0x00000000);	/* Rx_PWR(4) 0 */
-	put32(img, OPTIC_ADDR_A2, 60, 0x00000000);	/* Rx_PWR(3) 0 */
-	put32(img, OPTIC_ADDR_A2, 64, 0x3a83126f);	/* Rx_PWR(2) 0.001 */
-	put32(img, OPTIC_ADDR_A2, 68, 0x40000000);	/* Rx_PWR(1) 2.0 */
-	put32(img, OPTIC_ADDR_A2, 72, 0x41200000);	/* Rx_PWR(0) 10.0 */
-	put16(img, OPTIC_ADDR_A2, 0, 76, 0x0200);	/* Tx_I slope 2.0 */
-	put16(img, OPTIC_ADDR_A2, 0, 78, 100);		/* Tx_I offset 100 */
-	put16(img, OPTIC_ADDR_A2, 0, 80, 0x0180);	/* Tx_PWR slope 1.5 */
-	put16(img, OPTIC_ADDR_A2, 0, 82, 0xffce);	/* Tx_PWR offset -50 */
-	put16(img, OPTIC_ADDR_A2, 0, 84, 0x0100);	/* T slope 1.0 */
-	put16(img, OPTIC_ADDR_A2, 0, 86, 0x0100);	/* T offset +1 degC */
-	put16(img, OPTIC_ADDR_A2, 0, 88, 0x0080);	/* V slope 0.5 */
-	put16(img, OPTIC_ADDR_A2, 0, 90, 0);		/* V offset 0 */
-	put16(img, OPTIC_ADDR_A2, 0, 96, 0x1900);	/* raw 25.0 degC */
-	put16(img, OPTIC_ADDR_A2, 0, 98, 60000);	/* raw Vcc */
-	put16(img, OPTIC_ADDR_A2, 0, 100, 1000);	/* raw bias */
-	put16(img, OPTIC_ADDR_A2, 0, 102, 4000);	/* raw TX power */
-	put16(img, OPTIC_ADDR_A2, 0, 104, 1000);	/* raw RX power */
+	put8(img, 0, 92, 0x58); /* DDM, external cal, average */
+	put32(img, OPTIC_ADDR_A2, 56, 0x00000000); /* Rx_PWR(4) 0 */
+	put32(img, OPTIC_ADDR_A2, 60, 0x00000000); /* Rx_PWR(3) 0 */
+	put32(img, OPTIC_ADDR_A2, 64, 0x3a83126f); /* Rx_PWR(2) 0.001 */
+	put32(img, OPTIC_ADDR_A2, 68, 0x40000000); /* Rx_PWR(1) 2.0 */
+	put32(img, OPTIC_ADDR_A2, 72, 0x41200000); /* Rx_PWR(0) 10.0 */
+	put16(img, OPTIC_ADDR_A2, 0, 76, 0x0200); /* Tx_I slope 2.0 */
+	put16(img, OPTIC_ADDR_A2, 0, 78, 100); /* Tx_I offset 100 */
+	put16(img, OPTIC_ADDR_A2, 0, 80, 0x0180); /* Tx_PWR slope 1.5 */
+	put16(img, OPTIC_ADDR_A2, 0, 82, 0xffce); /* Tx_PWR offset -50 */
+	put16(img, OPTIC_ADDR_A2, 0, 84, 0x0100); /* T slope 1.0 */
+	put16(img, OPTIC_ADDR_A2, 0, 86, 0x0100); /* T offset +1 degC */
+	put16(img, OPTIC_ADDR_A2, 0, 88, 0x0080); /* V slope 0.5 */
+	put16(img, OPTIC_ADDR_A2, 0, 90, 0); /* V offset 0 */
+	put16(img, OPTIC_ADDR_A2, 0, 96, 0x1900); /* raw 25.0 degC */
+	put16(img, OPTIC_ADDR_A2, 0, 98, 60000); /* raw Vcc */
+	put16(img, OPTIC_ADDR_A2, 0, 100, 1000); /* raw bias */
+	put16(img, OPTIC_ADDR_A2, 0, 102, 4000); /* raw TX power */
+	put16(img, OPTIC_ADDR_A2, 0, 104, 1000); /* raw RX power */
 }
 
 #endif /* OPTIC_TEST_VECTORS_H */

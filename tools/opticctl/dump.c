@@ -49,7 +49,7 @@ int cmd_dump(struct oc *c, int argc, char **argv)
 	bool have_page = false;
 	int o, r;
 
-	optind = 0;	/* glibc: re-initialise, permute arguments again */
+	optind = 0; /* glibc: re-initialise, permute arguments again */
 	while ((o = getopt_long(argc, argv, "P:b:a:", opts, NULL)) != -1) {
 		switch (o) {
 		case 'P':

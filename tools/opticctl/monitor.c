@@ -50,7 +50,8 @@ static int on_event(const struct optic_nl_event *ev, void *arg)
 	case OPTIC_EVENT_INSERTED:
 		if (!(ev->attrs & (1u << OPTIC_A_VENDOR_PN)))
 			break;
-		op_string(p, "spec", " %s", optic_spec_name(ev->spec) ?: "unknown");
+		op_string(p, "spec", " %s",
+			  optic_spec_name(ev->spec) ?: "unknown");
 		op_string(p, "vendor_name", " %s", ev->vendor_name);
 		op_string(p, "vendor_pn", " %s", ev->vendor_pn);
 		op_string(p, "vendor_sn", " %s", ev->vendor_sn);
@@ -126,7 +127,7 @@ int cmd_monitor(struct oc *c, int argc, char **argv)
 	char *end;
 	int o, r;
 
-	optind = 0;	/* glibc: re-initialise, permute arguments again */
+	optind = 0; /* glibc: re-initialise, permute arguments again */
 	while ((o = getopt_long(argc, argv, "c:t:", opts, NULL)) != -1) {
 		switch (o) {
 		case 'c':

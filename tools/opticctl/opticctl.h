@@ -64,6 +64,7 @@ int cmd_set(struct oc *c, int argc, char **argv);
 int cmd_monitor(struct oc *c, int argc, char **argv);
 int cmd_decode(struct oc *c, int argc, char **argv);
 int cmd_status(struct oc *c, int argc, char **argv);
+int cmd_fw(struct oc *c, int argc, char **argv);
 int cmd_version(struct oc *c, int argc, char **argv);
 
 #endif /* OPTICCTL_H */

@@ -28,16 +28,19 @@ static void print_port(struct optic_print *p, json_object *port)
 	size_t n = 0;
 
 	if (json_object_object_get_ex(port, "temperature_c", &v) && v)
-		snprintf(temp, sizeof(temp), "%.1f°C", json_object_get_double(v));
+		snprintf(temp, sizeof(temp), "%.1f°C",
+			 json_object_get_double(v));
 	if (json_object_object_get_ex(port, "threshold_alerts", &alerts) &&
 	    json_object_is_type(alerts, json_type_array))
 		n = json_object_array_length(alerts);
-	op_text(p, "%-12s %-7s %-8s %-16s %-10s %zu\n", jstr(port, "port"),
+	/* "°" is two bytes but one column */
+	op_text(p, "%-12s %-7s %-8s %-16s %-*s %zu\n", jstr(port, "port"),
 		json_object_object_get_ex(port, "present", &v) &&
 				json_object_get_boolean(v) ?
 			"yes" :
 			"no",
-		jstr(port, "state"), jstr(port, "pn"), temp, n);
+		jstr(port, "state"), jstr(port, "pn"),
+		strchr(temp, '.') ? 11 : 10, temp, n);
 }
 
 static void print_action(struct optic_print *p, json_object *a)
@@ -57,8 +60,7 @@ static void print_action(struct optic_print *p, json_object *a)
 int cmd_status(struct oc *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "socket", required_argument, NULL, 's' },
-		{}
+		{ "socket", required_argument, NULL, 's' }, {}
 	};
 	_cleanup_(json_object_putp) json_object *doc = NULL;
 	_cleanup_free_ char *text = NULL;
@@ -70,7 +72,8 @@ int cmd_status(struct oc *c, int argc, char **argv)
 	optind = 0;
 	while ((o = getopt_long(argc, argv, "s:", opts, NULL)) != -1) {
 		if (o != 's')
-			return oc_usage("usage: opticctl status [--socket PATH]");
+			return oc_usage(
+				"usage: opticctl status [--socket PATH]");
 		path = optarg;
 	}
 	if (optind != argc)
@@ -103,7 +106,8 @@ int cmd_status(struct oc *c, int argc, char **argv)
 	    json_object_array_length(actions)) {
 		op_text(c->p, "\nRecent actions:\n");
 		for (i = 0; i < json_object_array_length(actions); i++)
-			print_action(c->p, json_object_array_get_idx(actions, i));
+			print_action(c->p,
+				     json_object_array_get_idx(actions, i));
 	}
 	return OC_OK;
 }

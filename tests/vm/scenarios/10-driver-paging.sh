@@ -90,6 +90,11 @@ file_hex $d/eeprom $((128 + 0x10 * 128)) 128 >/dev/null
 check_eq "same page again: no page select" "$s1" "$(selects 0)"
 file_hex $d/eeprom $((128 + 0x01 * 128)) 128 >/dev/null
 check_eq "cached page 01h: no page select" "$s1" "$(selects 0)"
+t0=$(cat "$SIM_DEBUGFS/port0/transactions")
+cat $d/vendor_name $d/vendor_pn $d/vendor_sn $d/date_code >/dev/null
+file_hex $d/eeprom $((128 + 0x02 * 128)) 128 >/dev/null
+check_eq "identity and page 02h from the cache: no bus traffic" "$t0" \
+	"$(cat "$SIM_DEBUGFS/port0/transactions")"
 file_hex $d/eeprom $((128 + 0x11 * 128)) 16 >/dev/null
 file_hex $d/eeprom $((128 + 0x10 * 128)) 16 >/dev/null
 check_eq "two other pages: two selects" "$((s1 + 2))" "$(selects 0)"

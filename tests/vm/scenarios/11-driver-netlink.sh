@@ -120,6 +120,18 @@ first=$(echo "$seqs" | head -n 1)
 last=$(echo "$seqs" | tail -n 1)
 check_eq "no gap in sequence numbers" $(($(echo "$seqs" | wc -l) - 1)) $((last - first))
 
+# A lane flag: RX power of lane 3 (index 2) far below its low alarm.
+vm-nl monitor 1000 4 >/tmp/ev2 &
+mon=$!
+wait_for 10 grep -q listening /tmp/ev2
+echo "set rx_power 2 0" >"$SIM_DEBUGFS/port0/monitor"
+sleep 2
+kill $mon 2>/dev/null
+wait $mon 2>/dev/null
+ev=$(grep -E '^(name|event|flag_page|flag_offset|flag_bits|lane)=' /tmp/ev2 | tr '\n' ' ')
+check_match "flag event: page 11h byte 150 (RX power low alarm), lane 2" \
+	'name=port0 event=5 flag_page=17 flag_offset=150 flag_bits=4 lane=2' "$ev"
+
 ok "rmmod optic" rmmod optic
 ok "rmmod optic_sim" rmmod optic_sim
 

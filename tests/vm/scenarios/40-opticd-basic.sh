@@ -60,7 +60,11 @@ check_match "polls counted" '^optic_poll_duration_seconds_count [1-9]' "$m"
 check_match "state" '^optic_module_state\{port="port0",state="[a-z]+"\} 1' "$m"
 ok "status socket is there, mode 0660" \
 	sh -c '[ "$(stat -c %a /run/opticd/status.sock)" = 660 ]'
-fails "status socket refuses nobody" as_nobody cat /run/opticd/status.sock
+check_match "opticctl status lists the ports" '^port2 +yes' \
+	"$(opticctl status -s /run/opticd/status.sock)"
+check_match "opticctl status: the daemon's view" '^opticd [0-9.]+, driver up, config /tmp/opticd.conf' \
+	"$(opticctl status -s /run/opticd/status.sock)"
+fails "status socket refuses nobody" as_nobody opticctl status -s /run/opticd/status.sock
 
 # Removal and insertion while running.
 ok "unplug port1" sh -c "echo 0 >$SIM_DEBUGFS/port1/present"
