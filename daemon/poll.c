@@ -126,10 +126,22 @@ void thresholds_from_model(const struct optic_model *model,
 
 double max_power_from_model(const struct optic_model *model)
 {
-	const struct optic_value *v =
-		optic_model_get(model, "max_power_w", NULL, -1);
+	/*
+	 * SFF-8636 Table 6-16: the maximum of power classes 1-7 (class 8
+	 * names its own in byte 107, which liboptic does not decode yet).
+	 */
+	static const double sff8636_class_w[] = { 0,   1.5, 2.0, 2.5,
+						  3.5, 4.0, 4.5, 5.0 };
+	const struct optic_value *v;
 
-	return v && v->kind == OPTIC_V_NUM ? v->num : NAN;
+	v = optic_model_get(model, "max_power_w", NULL, -1);
+	if (v && v->kind == OPTIC_V_NUM)
+		return v->num;
+	v = optic_model_get(model, "power_class", NULL, -1);
+	if (model->spec == OPTIC_SPEC_SFF8636 && v && v->kind == OPTIC_V_NUM &&
+	    v->num >= 1 && v->num <= 7)
+		return sff8636_class_w[(int)v->num];
+	return NAN;
 }
 
 /*
@@ -276,9 +288,9 @@ static void port_inserted(struct manager *m, struct port *p,
 		snprintf(power, sizeof(power), "%.2f W", p->max_power);
 	manager_port_reassert(m, p);
 	log_event(LOG_NOTICE, 0, p->name, -1, NULL, MSGID_MODULE,
-		  "module %s: %s %s SN %s, %u lanes, max %.2f W",
+		  "module %s: %s %s SN %s, %u lanes, max power %s",
 		  same ? "back" : "inserted", info->vendor_name,
-		  info->vendor_pn, info->vendor_sn, p->lanes, p->max_power);
+		  info->vendor_pn, info->vendor_sn, p->lanes, power);
 }
 
 static bool driver_gone(int r)

@@ -189,11 +189,11 @@ static int optic_hw_write_nowait(struct optic_module *mod,
 				 struct i2c_client *client,
 				 unsigned int offset, const u8 *buf, size_t len)
 {
-	u8 msgbuf[1 + OPTIC_EEPROM_WRITE_MAX];
+	u8 msgbuf[1 + OPTIC_PAGE_LEN];
+	size_t i, chunk;
 	int ret = 0;
-	size_t i;
 
-	if (len > OPTIC_EEPROM_WRITE_MAX)
+	if (!len || len > OPTIC_PAGE_LEN)
 		return -EINVAL;
 
 	switch (mod->xfer) {
@@ -210,7 +210,14 @@ static int optic_hw_write_nowait(struct optic_module *mod,
 		break;
 	}
 	case OPTIC_XFER_SMBUS_BLOCK:
-		ret = i2c_smbus_write_i2c_block_data(client, offset, len, buf);
+		/* Longer (CDB) writes go out as consecutive block writes. */
+		for (i = 0; i < len && !ret; i += chunk) {
+			chunk = min_t(size_t, len - i, I2C_SMBUS_BLOCK_MAX);
+			ret = i2c_smbus_write_i2c_block_data(client, offset + i,
+							     chunk, buf + i);
+			if (!ret && i + chunk < len)
+				ret = optic_wait_write(mod, client);
+		}
 		break;
 	default:
 		for (i = 0; i < len && !ret; i++) {
@@ -285,8 +292,13 @@ static int optic_select(struct optic_module *mod, const struct optic_loc *loc)
 	}
 
 	if (optic_page_banked(mod, loc->page)) {
+		/*
+		 * CDB pages (9Fh and up) are always selected again: a CDB
+		 * command (Run image) resets the module, which maps page
+		 * 00h again behind the driver's back.
+		 */
 		if (mod->cur_page[0] == loc->page &&
-		    mod->cur_bank == loc->bank)
+		    mod->cur_bank == loc->bank && loc->page < OPTIC_CDB_PAGE)
 			return 0;
 		/*
 		 * CMIS 5.2 page mapping: BankSelect (126) and PageSelect
@@ -499,12 +511,39 @@ static void optic_cache_fill(struct optic_module *mod,
 }
 
 /**
+ * optic_write_max - longest single write the module accepts at @offset
+ * @mod: the module, its lock held
+ * @loc: device and page
+ * @offset: first byte
+ *
+ * 8 bytes, except on the CMIS CDB pages (9Fh-AFh), where page 01h byte 164
+ * (CdbReadWriteLengthExtension, CMIS 5.2 8.4.11) allows 8 * (1 + value)
+ * bytes, at most a half page.
+ */
+unsigned int optic_write_max(struct optic_module *mod,
+			     const struct optic_loc *loc, unsigned int offset)
+{
+	struct optic_cache_slot *adv;
+
+	if (mod->ident.spec != OPTIC_SPEC_CMIS || mod->ident.flat ||
+	    loc->i2c_addr != OPTIC_ADDR_A0 || offset < OPTIC_PAGE_LEN ||
+	    loc->page < OPTIC_CDB_PAGE || loc->page > OPTIC_CDB_LAST_PAGE)
+		return OPTIC_EEPROM_WRITE_MAX;
+	adv = optic_cache_find(mod, &(struct optic_loc){ OPTIC_ADDR_A0, 0, 1 },
+			       164, 1);
+	if (!adv || !adv->valid)
+		return OPTIC_EEPROM_WRITE_MAX;
+	return min_t(unsigned int, OPTIC_PAGE_LEN,
+		     OPTIC_EEPROM_WRITE_MAX * (1 + adv->data[164 - adv->start]));
+}
+
+/**
  * optic_write - write bytes of the module memory map
  * @mod: the module, its lock held
  * @loc: device and page/bank
  * @offset: first byte, 0-255
  * @buf: data
- * @len: 1 to OPTIC_EEPROM_WRITE_MAX bytes, within one half of the map
+ * @len: 1 to optic_write_max() bytes, within one half of the map
  *
  * Waits for the module to complete the write. Writes to the bank/page
  * select bytes are seen and drop the driver's knowledge of the mapping;
@@ -523,8 +562,9 @@ int optic_write(struct optic_module *mod, const struct optic_loc *loc,
 		return -ENODEV;
 	if (!client)
 		return -EOPNOTSUPP;
-	/* CMIS 8.2.2: at most 8 bytes, never across a page. */
-	if (!len || len > OPTIC_EEPROM_WRITE_MAX || end > OPTIC_EEPROM_PAGE_SIZE ||
+	/* CMIS 8.2.2: at most 8 bytes (CDB: see below), never across a page. */
+	if (!len || len > optic_write_max(mod, loc, offset) ||
+	    end > OPTIC_EEPROM_PAGE_SIZE ||
 	    (offset < OPTIC_PAGE_LEN && end > OPTIC_PAGE_LEN))
 		return -EINVAL;
 
@@ -728,6 +768,16 @@ static bool optic_is_nack(int err)
 	return err == -ENXIO || err == -EREMOTEIO;
 }
 
+/* Read the static content again (same module, maybe new firmware). */
+static void optic_cache_refresh(struct optic_module *mod)
+{
+	int i;
+
+	for (i = 0; i < OPTIC_CACHE_SLOTS; i++)
+		if (mod->cache[i].len)
+			optic_cache_fill(mod, &mod->cache[i]);
+}
+
 /**
  * optic_track_state - follow module and data-path states
  * @mod: the module, its lock held
@@ -742,9 +792,17 @@ void optic_track_state(struct optic_module *mod, bool report)
 	lockdep_assert_held(&mod->lock);
 	state = optic_module_state(mod);
 	if (state >= 0 && state != mod->last_state) {
-		if (report)
+		if (report) {
 			optic_event_state(mod, OPTIC_EVENT_MODULE_STATE, -1,
 					  mod->last_state, state);
+			/*
+			 * The module may have reset itself (CMIS CDB Run
+			 * image): its page mapping and advertisement may be
+			 * new.
+			 */
+			optic_invalidate_select(mod);
+			optic_cache_refresh(mod);
+		}
 		mod->last_state = state;
 	}
 	if (mod->ident.spec != OPTIC_SPEC_CMIS || mod->ident.flat)

@@ -44,8 +44,12 @@ static const struct nla_policy optic_eeprom_write_policy[OPTIC_A_EEPROM_I2C_ADDR
 	[OPTIC_A_EEPROM_BANK] = { .type = NLA_U8 },
 	[OPTIC_A_EEPROM_OFFSET] = NLA_POLICY_MAX(NLA_U16,
 						 OPTIC_EEPROM_PAGE_SIZE - 1),
+	/* Up to a half page: CMIS CDB pages accept longer writes. */
 	[OPTIC_A_EEPROM_DATA] = NLA_POLICY_RANGE(NLA_BINARY, 1,
-						 OPTIC_EEPROM_WRITE_MAX),
+						 OPTIC_EEPROM_PAGE_SIZE / 2),
+	/* Optional on writes; must then equal the data length. */
+	[OPTIC_A_EEPROM_LENGTH] = NLA_POLICY_RANGE(NLA_U16, 1,
+						   OPTIC_EEPROM_PAGE_SIZE / 2),
 	[OPTIC_A_EEPROM_I2C_ADDR] = NLA_POLICY_RANGE(NLA_U8, OPTIC_ADDR_A0,
 						     OPTIC_ADDR_A2),
 };
@@ -252,6 +256,13 @@ static int optic_nl_eeprom_args(struct genl_info *info,
 			return -EINVAL;
 		len_attr = tb[OPTIC_A_EEPROM_DATA];
 		req->len = nla_len(len_attr);
+		if (tb[OPTIC_A_EEPROM_LENGTH] &&
+		    nla_get_u16(tb[OPTIC_A_EEPROM_LENGTH]) != req->len) {
+			NL_SET_ERR_MSG_ATTR(info->extack,
+					    tb[OPTIC_A_EEPROM_LENGTH],
+					    "length differs from the data length");
+			return -EINVAL;
+		}
 	} else {
 		if (GENL_REQ_ATTR_CHECK(info, OPTIC_A_EEPROM_LENGTH))
 			return -EINVAL;
@@ -359,13 +370,21 @@ static int optic_nl_eeprom_write_doit(struct sk_buff *skb,
 
 	mutex_lock(&mod->lock);
 	ret = optic_ensure_identified(mod);
-	if (!ret)
+	if (!ret && req.len > optic_write_max(mod, &req.loc, req.offset)) {
+		NL_SET_ERR_MSG_ATTR(info->extack,
+				    info->attrs[OPTIC_A_EEPROM_DATA],
+				    "write longer than the module accepts here (8 bytes; CMIS CDB pages: advertised length)");
+		ret = -EINVAL;
+	} else if (!ret) {
 		ret = optic_write(mod, &req.loc, req.offset,
 				  nla_data(info->attrs[OPTIC_A_EEPROM_DATA]),
 				  req.len);
-	mutex_unlock(&mod->lock);
-	if (ret)
+		if (ret)
+			optic_nl_access_err(info, ret);
+	} else {
 		optic_nl_access_err(info, ret);
+	}
+	mutex_unlock(&mod->lock);
 	optic_module_put(mod);
 	return ret;
 }

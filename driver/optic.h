@@ -30,6 +30,9 @@
 #define OPTIC_PAGE_SELECT	127
 /* CMIS 5.2 8.1: pages 10h-FFh are banked, 00h-0Fh are not. */
 #define OPTIC_FIRST_BANKED_PAGE	0x10
+/* CMIS CDB: command/reply page 9Fh, EPL pages A0h-AFh. */
+#define OPTIC_CDB_PAGE		0x9f
+#define OPTIC_CDB_LAST_PAGE	0xaf
 /* Banks reachable through the eeprom file (CMIS page 01h byte 142: 0-3). */
 #define OPTIC_FILE_BANKS	4
 #define OPTIC_EEPROM_FILE_SIZE	(OPTIC_PAGE_LEN + \
@@ -152,6 +155,8 @@ int optic_read_for(struct optic_module *mod, const struct optic_loc *loc,
 		   enum optic_consumer cons);
 int optic_write(struct optic_module *mod, const struct optic_loc *loc,
 		unsigned int offset, const u8 *buf, size_t len);
+unsigned int optic_write_max(struct optic_module *mod,
+			     const struct optic_loc *loc, unsigned int offset);
 int optic_identify(struct optic_module *mod);
 void optic_forget(struct optic_module *mod);
 int optic_ensure_identified(struct optic_module *mod);

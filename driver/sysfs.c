@@ -349,7 +349,8 @@ static ssize_t eeprom_write(struct file *filp, struct kobject *kobj,
 			ret = -EFBIG;
 			break;
 		}
-		n = min3(n, count - done, (size_t)OPTIC_EEPROM_WRITE_MAX);
+		n = min3(n, count - done,
+			 (size_t)optic_write_max(mod, &loc, offset));
 		ret = optic_write(mod, &loc, offset, buf + done, n);
 		if (!ret)
 			done += n;

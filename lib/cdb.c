@@ -243,8 +243,8 @@ static int cdb_write(struct optic_cdb *cdb, uint8_t page, unsigned int off,
 	return 0;
 }
 
-int optic_cdb_wait(struct optic_cdb *cdb, unsigned int timeout_ms,
-		   bool nack_ok, uint8_t *status)
+int optic_cdb_wait(struct optic_cdb *cdb, unsigned int timeout_ms, bool nack_ok,
+		   uint8_t *status)
 {
 	uint64_t deadline = optic_cdb_now(cdb) + timeout_ms;
 	unsigned int delay = 1;
@@ -275,7 +275,7 @@ int optic_cdb_exec(struct optic_cdb *cdb, struct optic_cdb_cmd *cmd)
 	unsigned int timeout = cmd->timeout_ms ? cmd->timeout_ms :
 						 cdb->default_ms;
 	bool nack_ok = !cdb->caps.background || cmd->resets;
-	unsigned int i;
+	unsigned int i, want, len;
 	int n, r;
 
 	cmd->rpl_len = 0;
@@ -283,7 +283,8 @@ int optic_cdb_exec(struct optic_cdb *cdb, struct optic_cdb_cmd *cmd)
 	cdb->last_status = 0;
 	if (!cdb->caps.instances)
 		return -EOPNOTSUPP;
-	if (cmd->epl_len > cdb->caps.epl_pages * 128u || (cmd->epl_len && !cmd->epl))
+	if (cmd->epl_len > cdb->caps.epl_pages * 128u ||
+	    (cmd->epl_len && !cmd->epl))
 		return -EINVAL;
 	n = optic_cdb_frame(cmd->id, cmd->lpl, cmd->lpl_len, cmd->epl_len,
 			    frame, sizeof(frame));
@@ -309,8 +310,10 @@ int optic_cdb_exec(struct optic_cdb *cdb, struct optic_cdb_cmd *cmd)
 	if (r < 0)
 		return r;
 
-	r = optic_cdb_wait(cdb, timeout + CDB_SLACK_MS + cdb->caps.busy_ms,
-			   nack_ok, &st);
+	/* lenient: half the advertised time again, plus transport latency */
+	r = optic_cdb_wait(
+		cdb, timeout + timeout / 2 + CDB_SLACK_MS + cdb->caps.busy_ms,
+		nack_ok, &st);
 	if (r < 0)
 		return r;
 	cdb->last_status = st;
@@ -320,22 +323,20 @@ int optic_cdb_exec(struct optic_cdb *cdb, struct optic_cdb_cmd *cmd)
 	if (!cmd->rpl || !cmd->rpl_max)
 		return 0;
 
-	r = cdb->ops->read(cdb->ctx, CDB_PAGE, 0, CDB_OFF_RPL_LEN,
-			   2 + MIN((unsigned int)cmd->rpl_max, CDB_LPL_MAX),
-			   rbuf);
+	want = MIN((unsigned int)cmd->rpl_max, CDB_LPL_MAX);
+	len = 2 + want;
+	r = cdb->ops->read(cdb->ctx, CDB_PAGE, 0, CDB_OFF_RPL_LEN, len, rbuf);
 	if (r < 0)
 		return r;
-	if (rbuf[0] > cmd->rpl_max && rbuf[0] <= CDB_LPL_MAX) {
-		/* longer than the caller wants: read all to check it */
-		r = cdb->ops->read(cdb->ctx, CDB_PAGE, 0, CDB_OFF_RPL_LEN,
-				   2 + rbuf[0], rbuf);
+	if (rbuf[0] > want && rbuf[0] <= CDB_LPL_MAX) {
+		/* longer than the caller wants: read it all to check it */
+		len = 2 + rbuf[0];
+		r = cdb->ops->read(cdb->ctx, CDB_PAGE, 0, CDB_OFF_RPL_LEN, len,
+				   rbuf);
 		if (r < 0)
 			return r;
 	}
-	r = optic_cdb_parse_reply(rbuf, 2 + MAX((unsigned int)rbuf[0],
-						MIN((unsigned int)cmd->rpl_max,
-						    CDB_LPL_MAX)),
-				  cmd->rpl, cmd->rpl_max);
+	r = optic_cdb_parse_reply(rbuf, len, cmd->rpl, cmd->rpl_max);
 	if (r < 0)
 		return r;
 	cmd->rpl_len = r;
@@ -411,7 +412,8 @@ static int raw_write(struct optic_cdb_nl *t, uint8_t page, uint8_t bank,
 	if (!msg)
 		return -ENOMEM;
 	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, t->family, 0,
-			 NLM_F_ACK, OPTIC_CMD_EEPROM_WRITE, OPTIC_GENL_VERSION) ||
+			 NLM_F_ACK, OPTIC_CMD_EEPROM_WRITE,
+			 OPTIC_GENL_VERSION) ||
 	    nla_put_string(msg, OPTIC_A_MODULE_NAME, t->name) < 0 ||
 	    nla_put_u8(msg, OPTIC_A_EEPROM_PAGE, page) < 0 ||
 	    nla_put_u8(msg, OPTIC_A_EEPROM_BANK, bank) < 0 ||
@@ -479,5 +481,6 @@ int optic_cdb_open_nl(struct optic_cdb *cdb, struct optic_cdb_nl *t,
 	memset(t, 0, sizeof(*t));
 	t->nl = nl;
 	strcpy(t->name, port);
-	return optic_cdb_init(cdb, &optic_cdb_nl_ops, t, OPTIC_EEPROM_WRITE_MAX);
+	return optic_cdb_init(cdb, &optic_cdb_nl_ops, t,
+			      OPTIC_EEPROM_WRITE_MAX);
 }

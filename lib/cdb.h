@@ -149,8 +149,8 @@ int optic_cdb_init(struct optic_cdb *cdb, const struct optic_cdb_ops *ops,
 int optic_cdb_exec(struct optic_cdb *cdb, struct optic_cdb_cmd *cmd);
 
 /* Wait for CdbStatus1 to leave busy (or the module to answer again). */
-int optic_cdb_wait(struct optic_cdb *cdb, unsigned int timeout_ms,
-		   bool nack_ok, uint8_t *status);
+int optic_cdb_wait(struct optic_cdb *cdb, unsigned int timeout_ms, bool nack_ok,
+		   uint8_t *status);
 
 void optic_cdb_sleep(struct optic_cdb *cdb, unsigned int ms);
 uint64_t optic_cdb_now(struct optic_cdb *cdb);

@@ -71,6 +71,16 @@ static void ascii(char *dst, size_t size, const uint8_t *b, size_t len)
 	dst[n] = '\0';
 }
 
+static bool digits(const uint8_t *b, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (b[i] < '0' || b[i] > '9')
+			return false;
+	return true;
+}
+
 static unsigned int mask_shift(uint8_t mask)
 {
 	return mask ? __builtin_ctz(mask) : 0;
@@ -198,7 +208,7 @@ static int decode_one(const struct optic_image *img, struct optic_model *m,
 	case OPTIC_F_DATE:
 		v->kind = OPTIC_V_STR;
 		ascii(v->str, sizeof(v->str), buf, f->len);
-		if (f->len >= 6 && strspn((const char *)buf, "0123456789") >= 6)
+		if (f->len >= 6 && digits(buf, 6))
 			snprintf(v->str, sizeof(v->str), "20%.2s-%.2s-%.2s",
 				 (const char *)buf, (const char *)buf + 2,
 				 (const char *)buf + 4);

@@ -344,8 +344,7 @@ int optic_fw_commit(struct optic_cdb *cdb)
 	return optic_cdb_exec(cdb, &cmd);
 }
 
-static int lock_path(const char *dir, const char *port, char *buf,
-		     size_t size)
+static int lock_path(const char *dir, const char *port, char *buf, size_t size)
 {
 	int n;
 

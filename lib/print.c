@@ -40,6 +40,9 @@ void optic_print_free(struct optic_print *p)
 {
 	if (!p)
 		return;
+	/* containers left open (a caller's error path) hold references */
+	while (p->depth > 0)
+		json_object_put(p->stack[--p->depth]);
 	json_object_put(p->root);
 	free(p);
 }

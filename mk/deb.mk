@@ -32,8 +32,8 @@ OPTIC_FILES := \
 	docs/man/opticd.conf.5:$(mandir)/man5/opticd.conf.5:0644 \
 	contrib/bash-completion/opticctl:$(bashcompdir)/opticctl:0644
 
-DKMS_SRCS := Kbuild driver/Kbuild driver/sim/Kbuild \
-	$(wildcard driver/*.[ch] driver/sim/*.[ch]) include/uapi/linux/optic.h
+DKMS_SRCS := Kbuild driver/Kbuild driver/sim/Kbuild include/uapi/linux/optic.h \
+	$(filter-out %.mod.c,$(wildcard driver/*.[ch] driver/sim/*.[ch]))
 
 install-files: userspace
 	@set -e; for f in $(OPTIC_FILES); do \

@@ -14,7 +14,7 @@ if [ ! -x "$dir/scripts/checkpatch.pl" ]; then
 		'*/scripts/const_structs.checkpatch'
 fi
 
-files=$(find "$@" -name '*.[ch]' | sort)
+files=$(find "$@" -name '*.[ch]' ! -name '*.mod.c' | sort)
 # shellcheck disable=SC2086
 "$dir/scripts/checkpatch.pl" --strict --no-tree --quiet --show-types \
 	--ignore SPDX_LICENSE_TAG,FILE_PATH_CHANGES -f $files

@@ -55,7 +55,11 @@ static bool osim_nack_now(struct osim_port *port)
 		f->slow_pending--;
 		return true;
 	}
-	return !port->present || !port->mod || port->reset_line;
+	if (!port->present || !port->mod || port->reset_line)
+		return true;
+	/* still initialising after a reset or a plug: no answer yet */
+	return port->mod->init_until &&
+	       ktime_before(ktime_get(), port->mod->init_until);
 }
 
 /* Run @num messages; called with port->lock held. Returns num or -errno. */

@@ -793,6 +793,7 @@ void osim_debugfs_port_add(struct osim_port *port)
 	debugfs_create_u32("mon_accel", 0600, d, &port->mon_accel);
 	debugfs_create_u32("mon_interval_ms", 0600, d, &port->mon_interval_ms);
 	debugfs_create_file("temp_load_mc", 0600, d, port, &osim_temp_load_fops);
+	debugfs_create_u32("init_ms", 0600, d, &port->init_ms);
 	debugfs_create_u32("fault_nack_next", 0600, d, &port->faults.nack_next);
 	debugfs_create_bool("fault_dead", 0600, d, &port->faults.dead);
 	debugfs_create_u32("fault_timeout", 0600, d, &port->faults.timeout_ms);

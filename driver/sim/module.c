@@ -812,6 +812,8 @@ void osim_module_start(struct osim_port *port, bool cold)
 
 	mod->mon_epoch = now;
 	mod->rng = get_random_u32();
+	if (!cold && port->init_ms)
+		mod->init_until = ktime_add(now, osim_dur(port, port->init_ms));
 	if (mod->spec != OSIM_SPEC_CMIS || mod->image)
 		goto out;
 	mod->mstate = OSIM_MS_LOWPWR;

@@ -134,6 +134,7 @@ struct osim_module {
 	/* CMIS state machines */
 	u8 mstate;
 	ktime_t mdeadline;	/* end of a timed module state, 0 if none */
+	ktime_t init_until;	/* NACKs until then (MgmtInit) */
 	u8 dp_state[OSIM_MAX_LANES];
 	ktime_t dp_deadline[OSIM_MAX_LANES];
 	unsigned int pwrup_ms, pwrdn_ms, dpinit_ms, dpdeinit_ms;
@@ -195,6 +196,7 @@ struct osim_port {
 	u32 mon_accel;		/* monitor clock speed-up for drift */
 	u32 mon_interval_ms;	/* a new noise sample this often */
 	s32 temp_load_mc;	/* heating while the module is powered up */
+	u32 init_ms;		/* MgmtInit: NACK this long after a reset */
 
 	/* GPIO lines as the host drives them (gpios=1) */
 	bool reset_line;	/* true = ResetL asserted (module in reset) */

@@ -77,7 +77,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const uint8_t image[600] = { 'O', 'S', 'F', 'W', 1, 2 };
 	struct fuzz_module m = { .data = data, .size = size };
-	struct optic_fw_flash_opts o = { .image = image, .size = sizeof(image) };
+	struct optic_fw_flash_opts o = { .image = image,
+					 .size = sizeof(image) };
 	struct optic_fw_features f;
 	struct optic_fw_info info;
 	struct optic_cdb_caps caps;

@@ -170,6 +170,8 @@ echo "# purging (apt-get purge --autoremove)"
 t "apt-get purge --autoremove removes the three packages" \
 	apt-get purge -y -q --autoremove optic-dkms opticctl opticd
 diag "$(grep -Ei 'remov|purg|dkms|error|warn' <<<"$out")"
+echo "# ${SECONDS}s: purged; dpkg.log of the purge:"
+grep -E ' (remove|purge) ' /var/log/dpkg.log | tail -n 8 | sed 's/^/#   /'
 for p in optic-dkms opticctl opticd; do
 	t "$p is gone from dpkg" sh -c "! dpkg-query -W $p"
 done

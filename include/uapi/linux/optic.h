@@ -29,7 +29,11 @@
  *	OPTIC_A_EEPROM_OFFSET (0-255) of OPTIC_A_EEPROM_PAGE/BANK; offsets
  *	0-127 are the lower page, 128-255 the selected upper page.
  *	Reply: OPTIC_A_EEPROM_DATA.
- * @OPTIC_CMD_EEPROM_WRITE: write OPTIC_A_EEPROM_DATA (admin only).
+ * @OPTIC_CMD_EEPROM_WRITE: write OPTIC_A_EEPROM_DATA (admin only): 1 to
+ *	OPTIC_EEPROM_WRITE_MAX bytes, on CMIS CDB pages 9Fh-AFh up to the
+ *	module's advertised CDB write length (at most 128), never across
+ *	offset 127/128. OPTIC_A_EEPROM_LENGTH is optional and must then
+ *	equal the data length.
  * @OPTIC_CMD_MODULE_SET: change LPMode, TX disable, or reset (admin only).
  * @OPTIC_CMD_EVENT: notification on the "monitor" group.
  */

@@ -98,6 +98,11 @@ check_eq "identity and page 02h from the cache: no bus traffic" "$t0" \
 file_hex $d/eeprom $((128 + 0x11 * 128)) 16 >/dev/null
 file_hex $d/eeprom $((128 + 0x10 * 128)) 16 >/dev/null
 check_eq "two other pages: two selects" "$((s1 + 2))" "$(selects 0)"
+s1=$(selects 0)
+for i in 1 2; do
+	dd if=$d/eeprom of=/dev/null bs=16 count=1 skip=$(((128 + 0x9f * 128) / 16)) 2>/dev/null
+done
+check_eq "CDB page 9Fh is selected on every access" "$((s1 + 2))" "$(selects 0)"
 echo 1 >"$SIM_DEBUGFS/port0/fault_nack_next"
 fails "a NACKed read fails" dd if=$d/eeprom of=/dev/null bs=16 count=1 \
 	skip=$(((128 + 0x10 * 128) / 16))

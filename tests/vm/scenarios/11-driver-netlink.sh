@@ -88,6 +88,21 @@ ok "EEPROM_WRITE 8 bytes" vm-nl write index=u32:0 page=u8:3 offset=u16:136 data=
 check_match "written bytes read back" '^data=0102030405060708$' \
 	"$(vm-nl read index=u32:0 page=u8:3 offset=u16:136 length=u16:8)"
 
+ok "EEPROM_WRITE with a matching length" \
+	vm-nl write index=u32:0 page=u8:3 offset=u16:144 length=u16:2 data=hex:abcd
+check_match "length differing from the data: EINVAL + attr" \
+	'error 22: msg="length differs from the data length" bad_attr_offset' \
+	"$(nl_err write index=u32:0 page=u8:3 offset=u16:144 length=u16:3 data=hex:abcd)"
+check_match "16 bytes to page 03h: EINVAL + attr" \
+	'error 22: msg="write longer than the module accepts here' \
+	"$(nl_err write index=u32:0 page=u8:3 offset=u16:128 data=hex:00112233445566778899aabbccddeeff)"
+ok "16 bytes to CDB EPL page A0h (advertised 256)" \
+	vm-nl write index=u32:0 page=u8:0xa0 offset=u16:128 data=hex:00112233445566778899aabbccddeeff
+check_match "CDB EPL bytes read back" '^data=00112233445566778899aabbccddeeff$' \
+	"$(vm-nl read index=u32:0 page=u8:0xa0 offset=u16:128 length=u16:16)"
+check_match "129 bytes: rejected by the policy" 'error (22|34)' \
+	"$(nl_err write index=u32:0 page=u8:0xa0 offset=u16:128 data=hex:$(printf '%0258d' 0))"
+
 # MODULE_SET: lpmode and tx_disable follow, sysfs agrees.
 ok "MODULE_SET tx_disable lanes 1,3" vm-nl set index=u32:0 tx_disable=u32:0x5 tx_disable_mask=u32:0xf
 check_eq "sysfs tx_disable" 0x5 "$(cat $d/tx_disable)"

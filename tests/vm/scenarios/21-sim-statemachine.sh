@@ -101,4 +101,14 @@ check_eq "LPMode line now forces LowPwr" 1 "$(mstate)"
 echo 0 >"$D/lpmode"
 check_eq "LPMode released: Ready" 3 "$(mstate)"
 
+echo 100 >"$D/time_scale"
+echo 1000 >"$D/init_ms"
+xfer '50 7f w 00' >/dev/null
+ok "SoftwareReset with init_ms=1000" xfer '50 1a w 08'
+check_eq "MgmtInit: the module NACKs right after the reset" "error -6" \
+	"$(xfer '50 00 r 1')"
+sleep 1.5
+check_eq "MgmtInit over: it answers again" "ok 18" "$(xfer '50 00 r 1')"
+echo 0 >"$D/init_ms"
+
 ok "rmmod optic_sim" rmmod optic_sim

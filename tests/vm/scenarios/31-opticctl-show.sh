@@ -85,6 +85,16 @@ for prof in $(awk '{print $1}' $D/profiles); do
 	check_eq "$prof: text and JSON agree on the PN" \
 		"$(printf '%s' "$pj" | jq -r .vendor_pn)" \
 		"$(opticctl show port1 | sed -n 's/^	Vendor PN *: //p')"
+	check_eq "$prof: list agrees on spec and PN" "$spec $(printf '%s' "$pj" | jq -r .vendor_pn)" \
+		"$(opticctl -j list | jq -r '.[1] | "\(.spec) \(.vendor_pn)"')"
+	dj=$(opticctl -j dom port1)
+	check_eq "$prof: dom has the same lanes" $lanes "$(printf '%s' "$dj" | jq '.lanes // [] | length')"
+	if [ $lanes -gt 0 ]; then
+		check_eq "$prof: dom lanes carry power in mW and dBm" true \
+			"$(printf '%s' "$dj" | jq '[.lanes[] | has("tx_power_mw","rx_power_mw","rx_power_dbm","tx_bias_ma")] | all')"
+		check_eq "$prof: dom thresholds" true \
+			"$(printf '%s' "$dj" | jq '.thresholds.temperature_c.high_alarm > .thresholds.temperature_c.low_alarm')"
+	fi
 	case $prof in
 	cmis-flat-*)
 		check_eq "$prof: flat memory" flat "$(printf '%s' "$pj" | jq -r .memory_model)" ;;

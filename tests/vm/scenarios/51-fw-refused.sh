@@ -48,8 +48,8 @@ else
 fi
 
 # -- an aborted download: SIGINT mid-way sends Abort --
-echo 2000 >"$D/time_scale"
-mkimage /tmp/big.bin OSFW 6 0 65536
+echo 400 >"$D/time_scale"
+mkimage /tmp/big.bin OSFW 6 0 131072
 opticctl -j fw flash port0 /tmp/big.bin >/tmp/abort.out 2>/tmp/abort.err &
 pid=$!
 ok "abort: the download gets going" wait_for 30 sh -c \

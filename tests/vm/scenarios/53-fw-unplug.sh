@@ -22,19 +22,19 @@ running() {
 ok "optic_sim loads" load_sim ports=1
 ok "optic.ko loads" load_optic
 ok "port0 appears" wait_for 10 test -e "$OPTIC_CLASS/port0"
-mkimage /tmp/fw.bin 8 1 65536
+mkimage /tmp/fw.bin 8 1 131072
 
-echo 2000 >"$D/time_scale"
+echo 400 >"$D/time_scale"
 opticctl -j fw flash port0 /tmp/fw.bin >/tmp/unplug.out 2>/tmp/unplug.err &
 pid=$!
 ok "the download gets to a quarter" wait_for 60 sh -c \
-	"grep '\"phase\"' /tmp/unplug.out | tail -n 1 | jq -e '.percent >= 25'"
+	"grep -Eq '\"percent\":[2-9][0-9]}' /tmp/unplug.out"
 echo 0 >"$D/present"
 wait $pid
 check_eq "unplugged mid-download: exit status 3" 3 "$?"
 err=$(cat /tmp/unplug.err)
 diag "$err"
-check_match "says where it stopped" "firmware download failed at byte [1-9][0-9]* of 65536" "$err"
+check_match "says where it stopped" "firmware download failed at byte [1-9][0-9]* of 131072" "$err"
 check_match "says the cage is empty" "no module in the cage|No such device|No such device or address" "$err"
 check_match "says how to retry" "retry with: opticctl fw flash port0 /tmp/fw.bin" "$err"
 check_eq "the download did not finish" false \

@@ -2,7 +2,8 @@
 # One flash per module at a time: while port0 downloads, a second flash,
 # a run and an abort of port0 are refused (the flock on
 # /run/optic/port0.fw.lock), fw info says a flash is running, and port1
-# flashes in parallel. The first flash completes untouched.
+# flashes in parallel. The first flash (through the LPL, slow) completes
+# untouched.
 # timeout: 300
 
 D=$SIM_DEBUGFS
@@ -19,11 +20,11 @@ img() { opticctl -j fw info "$1" | jq -r ".images[$2].$3"; }
 ok "optic_sim loads" load_sim ports=2
 ok "optic.ko loads" load_optic
 ok "port1 appears" wait_for 10 test -e "$OPTIC_CLASS/port1"
-mkimage /tmp/a.bin 9 1 65536
+mkimage /tmp/a.bin 9 1 131072
 mkimage /tmp/b.bin 9 2 4096
 
-echo 2000 >"$D/port0/time_scale"
-opticctl -j fw flash port0 /tmp/a.bin >/tmp/first.out 2>/tmp/first.err &
+echo 400 >"$D/port0/time_scale"
+opticctl -j fw flash --lpl port0 /tmp/a.bin >/tmp/first.out 2>/tmp/first.err &
 pid=$!
 ok "the first flash is under way" wait_for 60 sh -c \
 	"grep -q '\"phase\":\"write\"' /tmp/first.out"
