@@ -29,12 +29,13 @@ DAEMON_OBJS := $(DAEMON_SRCS:%.c=$(BUILD)/%.o)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
+VM_TOOLS := $(BUILD)/tests/vm-nl
 PROGS := $(BUILD)/opticctl $(if $(wildcard daemon/main.c),$(BUILD)/opticd)
 UNIT_LIBS := $(if $(DAEMON_SRCS),$(BUILD)/libopticd.a) $(BUILD)/liboptic.a
 
 .PHONY: all modules userspace deps demo check check-unit check-vm style \
 	checkpatch sparse vm-shell install uninstall clean help
-all: modules userspace
+all: modules userspace $(VM_TOOLS)
 
 help:
 	@echo 'make            build kernel modules and userspace'
@@ -64,6 +65,10 @@ $(BUILD)/liboptic.a: $(LIB_OBJS)
 
 $(BUILD)/opticctl: $(OPTICCTL_OBJS) $(BUILD)/liboptic.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/vm-%: tests/vm/vm-%.c include/uapi/linux/optic.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $<
 
 $(BUILD)/libopticd.a: $(DAEMON_OBJS)
 	$(AR) rcs $@ $^

@@ -8,8 +8,9 @@
 #   make install-dkms-src  driver sources into $(DESTDIR)/usr/src/optic-$(VERSION)
 #
 # install-files is the one description of the file layout: debian/rules calls it
-# with DESTDIR=debian/tmp, and `make install` calls it for non-Debian hosts.
-# Files other parts of the tree have not written yet are skipped with a note.
+# with DESTDIR=debian/tmp (debian/*.install split it into packages, and
+# dh_missing --fail-missing catches a file no package claims), and
+# `make install` calls it for non-Debian hosts.
 
 .PHONY: deb deb-build deb-lint deb-deps check-install install-files install-dkms-src uninstall-files
 
@@ -21,7 +22,7 @@ systemdunitdir ?= /lib/systemd/system
 bashcompdir ?= $(prefix)/share/bash-completion/completions
 dkmssrcdir ?= $(prefix)/src/optic-$(VERSION)
 
-# source -> destination (relative to DESTDIR), one pair per word.
+# source:destination:mode, destination relative to DESTDIR.
 OPTIC_FILES := \
 	$(BUILD)/opticctl:$(sbindir)/opticctl:0755 \
 	$(BUILD)/opticd:$(sbindir)/opticd:0755 \
@@ -38,12 +39,8 @@ DKMS_SRCS := Kbuild driver/Kbuild driver/sim/Kbuild include/uapi/linux/optic.h \
 install-files: userspace
 	@set -e; for f in $(OPTIC_FILES); do \
 		src=$${f%%:*}; rest=$${f#*:}; dst=$${rest%%:*}; mode=$${rest#*:}; \
-		if [ -e "$$src" ]; then \
-			echo "install -D -m $$mode $$src $(DESTDIR)$$dst"; \
-			install -D -m "$$mode" "$$src" "$(DESTDIR)$$dst"; \
-		else \
-			echo "install-files: $$src does not exist yet, skipped" >&2; \
-		fi; \
+		echo "install -D -m $$mode $$src $(DESTDIR)$$dst"; \
+		install -D -m "$$mode" "$$src" "$(DESTDIR)$$dst"; \
 	done
 
 install-dkms-src:

@@ -20,7 +20,7 @@
  * last message (all of them for the others); -1 means the last message was
  * NACKed at its address.
  */
-u64 osim_bus_bits(const struct i2c_msg *msgs, int num, int done)
+static u64 osim_bus_bits(const struct i2c_msg *msgs, int num, int done)
 {
 	u64 bits = 1;	/* STOP */
 	int i;

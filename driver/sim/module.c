@@ -83,17 +83,6 @@ struct osim_page *osim_page_add(struct osim_target *t, u8 bank, u8 page)
 	return pg;
 }
 
-/* Pointer to byte @off (0-255) of @page/@bank, NULL if the page is absent. */
-u8 *osim_byte(struct osim_target *t, u8 bank, u8 page, u8 off)
-{
-	struct osim_page *pg;
-
-	if (off < OSIM_PAGE_SIZE)
-		return &t->lower.data[off];
-	pg = osim_page_get(t, bank, page);
-	return pg ? &pg->data[off] : NULL;
-}
-
 /* Mark bytes @from..@to (0-255 page offsets, inclusive) host-writable. */
 void osim_rw_range(struct osim_page *pg, unsigned int from, unsigned int to)
 {

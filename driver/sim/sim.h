@@ -226,7 +226,6 @@ struct osim_page *osim_page_add(struct osim_target *t, u8 bank, u8 page);
 struct osim_target *osim_target_add(struct osim_module *mod, u16 addr,
 				    bool paged, bool banked);
 struct osim_target *osim_target_find(struct osim_module *mod, u16 addr);
-u8 *osim_byte(struct osim_target *t, u8 bank, u8 page, u8 off);
 void osim_rw_range(struct osim_page *pg, unsigned int from, unsigned int to);
 void osim_cor_range(struct osim_page *pg, unsigned int from, unsigned int to);
 void osim_put_str(u8 *dst, const char *s, size_t len);
@@ -253,7 +252,6 @@ void osim_mon_rebase(struct osim_port *port);
 /* bus.c */
 int osim_bus_add(struct osim_port *port);
 void osim_bus_del(struct osim_port *port);
-u64 osim_bus_bits(const struct i2c_msg *msgs, int num, int done);
 
 /* cdb.c */
 void osim_cdb_run(struct osim_port *port);
@@ -266,7 +264,6 @@ unsigned int osim_write_max(struct osim_module *mod, struct osim_target *t,
 void osim_port_set_module(struct osim_port *port, struct osim_module *mod,
 			  const char *name);
 int osim_port_insert(struct osim_port *port, const char *profile, bool cold);
-void osim_port_remove_module(struct osim_port *port);
 struct osim_port *osim_port_new(void);
 int osim_port_del(unsigned int index);
 

@@ -22,16 +22,21 @@ static void test_sff8024_known(void **state)
 		{ &optic_sff8024_connector, 0x0c, "MPO 1x12" },
 		{ &optic_sff8024_connector, 0x23, "No separable connector" },
 		{ &optic_sff8024_ext_compliance, 0x06, "100G CWDM4" },
-		{ &optic_sff8024_ext_compliance, 0x02, "100GBASE-SR4 or 25GBASE-SR" },
+		{ &optic_sff8024_ext_compliance, 0x02,
+		  "100GBASE-SR4 or 25GBASE-SR" },
 		{ &optic_sff8024_host_if, 0x11, "400GAUI-8 C2M (Annex 120E)" },
-		{ &optic_sff8024_host_if, 0x4f, "400GAUI-4-S C2M (Annex 120G)" },
-		{ &optic_sff8024_host_if, 0x51, "800GAUI-8 S C2M (Annex 120G)" },
+		{ &optic_sff8024_host_if, 0x4f,
+		  "400GAUI-4-S C2M (Annex 120G)" },
+		{ &optic_sff8024_host_if, 0x51,
+		  "800GAUI-8 S C2M (Annex 120G)" },
 		{ &optic_sff8024_mmf_if, 0x10, "400GBASE-SR8 (Clause 138)" },
 		{ &optic_sff8024_smf_if, 0x1c, "400GBASE-DR4 (Clause 124)" },
-		{ &optic_sff8024_smf_if, 0x1d, "400G-FR4/400GBASE-FR4 (Clause 151)" },
+		{ &optic_sff8024_smf_if, 0x1d,
+		  "400G-FR4/400GBASE-FR4 (Clause 151)" },
 		{ &optic_sff8024_smf_if, 0x56, "800GBASE-DR8 (Clause 124)" },
 		{ &optic_sff8024_copper_if, 0x01, "Copper cable" },
-		{ &optic_sff8024_active_if, 0x03, "Active cable assembly, BER < 2.6e-4" },
+		{ &optic_sff8024_active_if, 0x03,
+		  "Active cable assembly, BER < 2.6e-4" },
 		{ &optic_sff8024_baset_if, 0x04, "10GBASE-T (Clause 55)" },
 	};
 	size_t i;
@@ -44,8 +49,10 @@ static void test_sff8024_known(void **state)
 	/* CMIS MediaType selects the media interface table */
 	assert_ptr_equal(optic_sff8024_media_table(1), &optic_sff8024_mmf_if);
 	assert_ptr_equal(optic_sff8024_media_table(2), &optic_sff8024_smf_if);
-	assert_ptr_equal(optic_sff8024_media_table(3), &optic_sff8024_copper_if);
-	assert_ptr_equal(optic_sff8024_media_table(4), &optic_sff8024_active_if);
+	assert_ptr_equal(optic_sff8024_media_table(3),
+			 &optic_sff8024_copper_if);
+	assert_ptr_equal(optic_sff8024_media_table(4),
+			 &optic_sff8024_active_if);
 	assert_ptr_equal(optic_sff8024_media_table(5), &optic_sff8024_baset_if);
 	assert_null(optic_sff8024_media_table(0));
 	assert_null(optic_sff8024_media_table(6));
@@ -55,11 +62,12 @@ static void test_sff8024_known(void **state)
 static void test_sff8024_unique(void **state)
 {
 	const struct optic_codes *tables[] = {
-		&optic_sff8024_identifier, &optic_sff8024_connector,
+		&optic_sff8024_identifier,     &optic_sff8024_connector,
 		&optic_sff8024_ext_compliance, &optic_sff8024_host_if,
-		&optic_sff8024_mmf_if, &optic_sff8024_smf_if,
-		&optic_sff8024_copper_if, &optic_sff8024_active_if,
-		&optic_sff8024_baset_if, &optic_media_tech, &optic_rx_power_type,
+		&optic_sff8024_mmf_if,	       &optic_sff8024_smf_if,
+		&optic_sff8024_copper_if,      &optic_sff8024_active_if,
+		&optic_sff8024_baset_if,       &optic_media_tech,
+		&optic_rx_power_type,
 	};
 	size_t t, i, j;
 
@@ -69,8 +77,10 @@ static void test_sff8024_unique(void **state)
 			assert_non_null(tables[t]->c[i].name);
 			assert_true(tables[t]->c[i].name[0]);
 			for (j = i + 1; j < tables[t]->n; j++)
-				if (tables[t]->c[i].code == tables[t]->c[j].code)
-					fail_msg("%s: code 0x%02x twice", tables[t]->table,
+				if (tables[t]->c[i].code ==
+				    tables[t]->c[j].code)
+					fail_msg("%s: code 0x%02x twice",
+						 tables[t]->table,
 						 tables[t]->c[i].code);
 		}
 	}
@@ -116,20 +126,25 @@ static void check_rows(const char *spec, const struct optic_field *rows,
 		if (last > 256)
 			fail_msg("%s %s: ends at %u", spec, f->json_key, last);
 		if (f->sect == OPTIC_S_THRESHOLD && !f->json_sub)
-			fail_msg("%s %s: threshold without sub-key", spec, f->json_key);
+			fail_msg("%s %s: threshold without sub-key", spec,
+				 f->json_key);
 		if (f->type == OPTIC_F_FLAG) {
-			int lo = f->bit, hi = f->bit + (int)(cnt - 1) * f->bit_step;
+			int lo = f->bit,
+			    hi = f->bit + (int)(cnt - 1) * f->bit_step;
 
-			if (lo < 0 || hi < 0 || lo >= 8 * f->len || hi >= 8 * f->len)
-				fail_msg("%s %s: bits %d..%d outside %u bytes", spec,
-					 f->json_key, lo, hi, f->len);
+			if (lo < 0 || hi < 0 || lo >= 8 * f->len ||
+			    hi >= 8 * f->len)
+				fail_msg("%s %s: bits %d..%d outside %u bytes",
+					 spec, f->json_key, lo, hi, f->len);
 		}
 		if (f->type == OPTIC_F_CODE && !f->codes &&
 		    !(f->ff & OPTIC_FF_MEDIA))
-			fail_msg("%s %s: code without a table", spec, f->json_key);
+			fail_msg("%s %s: code without a table", spec,
+				 f->json_key);
 		if (cnt > 1 && !f->stride && !(f->ff & OPTIC_FF_NIBBLE) &&
 		    !(f->type == OPTIC_F_FLAG && f->bit_step))
-			fail_msg("%s %s: repeated without a stride", spec, f->json_key);
+			fail_msg("%s %s: repeated without a stride", spec,
+				 f->json_key);
 	}
 }
 
@@ -145,10 +160,11 @@ static void test_rows(void **state)
 static void test_stable_keys(void **state)
 {
 	static const char *const common[] = {
-		"identifier", "vendor_name", "vendor_oui", "vendor_pn",
-		"vendor_rev", "vendor_sn", "date_code", "temperature_c",
-		"supply_voltage_v", "tx_power", "rx_power", "tx_bias_ma",
-		"tx_disable", "rx_los", "tx_fault",
+		"identifier", "vendor_name",   "vendor_oui",
+		"vendor_pn",  "vendor_rev",    "vendor_sn",
+		"date_code",  "temperature_c", "supply_voltage_v",
+		"tx_power",   "rx_power",      "tx_bias_ma",
+		"tx_disable", "rx_los",	       "tx_fault",
 	};
 	const struct {
 		const char *spec;

@@ -5,11 +5,6 @@
 # netlink test client (build/tests/vm-nl).
 # timeout: 240
 
-if ! command -v vm-nl >/dev/null; then
-	pass "netlink checks # SKIP vm-nl test client not built"
-	exit 0
-fi
-
 load_sim ports=2
 echo sfp-10g-sr >"$SIM_DEBUGFS/port1/profile"
 ok "optic loads" load_optic poll_ms=200

@@ -65,6 +65,9 @@ for p in 0 1 2; do
 done
 
 check_eq "hwmon name" optic "$(cat $(hw 0)/name)"
+out=$(sensors 2>&1)
+check_eq "sensors lists one optic chip per module" 3 "$(printf '%s\n' "$out" | grep -c '^optic-')"
+check_match "sensors shows the module temperature" '^Temperature: +\+45\.5 ' "$out"
 check_values 0 cmis 8
 check_values 1 sff8636 4
 check_values 2 sff8472 1

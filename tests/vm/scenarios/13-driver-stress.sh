@@ -71,13 +71,9 @@ plug_reader() { # ID
 	done
 }
 
-have_nl=0
-command -v vm-nl >/dev/null && have_nl=1
-if [ $have_nl = 1 ]; then
-	vm-nl monitor 100000 40 >/tmp/ev &
-	mon=$!
-	wait_for 10 grep -q listening /tmp/ev
-fi
+vm-nl monitor 100000 40 >/tmp/ev &
+mon=$!
+wait_for 10 grep -q listening /tmp/ev
 reader 1 0 3 "$ref3_0" &
 reader 2 0 16 "$ref10_0" &
 reader 3 1 3 "$ref3_1" &
@@ -85,7 +81,7 @@ reader 4 0 3 "$ref3_0" &
 sysfs_reader 5 0 &
 sysfs_reader 6 1 &
 plug_reader 7 &
-[ $have_nl = 1 ] && nl_reader 8 0 "$ref3_0" &
+nl_reader 8 0 "$ref3_0" &
 
 plugs=0
 end=$(($(date +%s) + 30))
@@ -105,17 +101,15 @@ check_eq "no reader errors" "" "$(head -n 3 /tmp/errors)"
 # rmmod while everything still runs (errors after it are expected).
 ok "rmmod optic under load" rmmod optic
 touch $stop
-[ $have_nl = 1 ] && kill $mon 2>/dev/null
+kill $mon 2>/dev/null
 wait
 diag "reader iterations: $(cat /tmp/count.* | tr '\n' ' ')"
 
-if [ $have_nl = 1 ]; then
-	# port2 events only: REMOVED (2) and INSERTED (1) must alternate.
-	seqs=$(awk '/^name=/ { n = $0 } /^event=/ { e = $0 }
-		/^seq=/ && n == "name=port2" && (e == "event=1" || e == "event=2") {
-			print substr(e, 7) }' /tmp/ev | tr -d '\n')
-	diag "port2 presence events: ${#seqs}"
-	check_match "port2 events alternate removed/inserted" '^(21)+2?$' "$seqs"
-	ok "at least one event per plug cycle" test "${#seqs}" -ge "$plugs"
-fi
+# port2 events only: REMOVED (2) and INSERTED (1) must alternate.
+seqs=$(awk '/^name=/ { n = $0 } /^event=/ { e = $0 }
+	/^seq=/ && n == "name=port2" && (e == "event=1" || e == "event=2") {
+		print substr(e, 7) }' /tmp/ev | tr -d '\n')
+diag "port2 presence events: ${#seqs}"
+check_match "port2 events alternate removed/inserted" '^(21)+2?$' "$seqs"
+ok "at least one event per plug cycle" test "${#seqs}" -ge "$plugs"
 ok "rmmod optic_sim" rmmod optic_sim

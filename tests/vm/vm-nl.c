@@ -1,0 +1,249 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vm-nl: raw generic netlink client for optic VM tests (no libnl).
+ *   vm-nl CMD [NAME=TYPE:VALUE]...   CMD: get dump read write set
+ *   vm-nl monitor COUNT SECONDS      print COUNT events (or until timeout)
+ * VM_NL_BUF=N in the environment receives with an N-byte buffer.
+ * TYPE: u8 u16 u32 flag str hex. Prints reply attributes one per line as
+ * name=value; on error prints "error ERRNO: extack" and exits with ERRNO.
+ */
+#include <errno.h>
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+#include <poll.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include "linux/optic.h"
+
+static const char *const names[] = {
+	[OPTIC_A_MODULE_INDEX] = "index", [OPTIC_A_MODULE_NAME] = "name",
+	[OPTIC_A_PRESENT] = "present", [OPTIC_A_IDENTIFIER] = "identifier",
+	[OPTIC_A_SPEC] = "spec", [OPTIC_A_MODULE_STATE] = "state",
+	[OPTIC_A_LANE_COUNT] = "lanes", [OPTIC_A_VENDOR_NAME] = "vendor_name",
+	[OPTIC_A_VENDOR_PN] = "vendor_pn", [OPTIC_A_VENDOR_SN] = "vendor_sn",
+	[OPTIC_A_VENDOR_REV] = "vendor_rev", [OPTIC_A_DATE_CODE] = "date_code",
+	[OPTIC_A_I2C_BUS] = "bus", [OPTIC_A_I2C_ADDR] = "addr",
+	[OPTIC_A_EEPROM_PAGE] = "page", [OPTIC_A_EEPROM_BANK] = "bank",
+	[OPTIC_A_EEPROM_OFFSET] = "offset", [OPTIC_A_EEPROM_LENGTH] = "length",
+	[OPTIC_A_EEPROM_DATA] = "data", [OPTIC_A_EEPROM_I2C_ADDR] = "i2c_addr",
+	[OPTIC_A_LPMODE] = "lpmode", [OPTIC_A_TX_DISABLE] = "tx_disable",
+	[OPTIC_A_TX_DISABLE_MASK] = "tx_disable_mask", [OPTIC_A_RESET] = "reset",
+	[OPTIC_A_FLAT_MEM] = "flat", [OPTIC_A_EVENT_TYPE] = "event",
+	[OPTIC_A_EVENT_SEQ] = "seq", [OPTIC_A_LANE] = "lane",
+	[OPTIC_A_OLD_STATE] = "old_state", [OPTIC_A_NEW_STATE] = "new_state",
+	[OPTIC_A_FLAG_PAGE] = "flag_page", [OPTIC_A_FLAG_OFFSET] = "flag_offset",
+	[OPTIC_A_FLAG_BITS] = "flag_bits",
+};
+static const int strattr[] = { OPTIC_A_MODULE_NAME, OPTIC_A_VENDOR_NAME,
+	OPTIC_A_VENDOR_PN, OPTIC_A_VENDOR_SN, OPTIC_A_VENDOR_REV, OPTIC_A_DATE_CODE };
+
+static char buf[65536];
+static int fd;
+static unsigned int seq = 1;
+
+static void put(struct nlmsghdr *n, int type, const void *data, int len)
+{
+	struct nlattr *a = (void *)((char *)n + NLMSG_ALIGN(n->nlmsg_len));
+	a->nla_type = type;
+	a->nla_len = NLA_HDRLEN + len;
+	memcpy((char *)a + NLA_HDRLEN, data, len);
+	n->nlmsg_len = NLMSG_ALIGN(n->nlmsg_len) + NLA_ALIGN(a->nla_len);
+}
+
+static struct nlmsghdr *msg(int family, int cmd, int flags)
+{
+	static char out[4096];
+	struct nlmsghdr *n = (void *)out;
+	struct genlmsghdr *g;
+
+	memset(out, 0, sizeof(out));
+	n->nlmsg_len = NLMSG_LENGTH(GENL_HDRLEN);
+	n->nlmsg_type = family;
+	n->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
+	n->nlmsg_seq = seq++;
+	g = NLMSG_DATA(n);
+	g->cmd = cmd;
+	g->version = 1;
+	return n;
+}
+
+static void print_attrs(struct nlattr *a, int len, int family_ctrl, int *fam, int *grp)
+{
+	for (; len >= NLA_HDRLEN && a->nla_len >= NLA_HDRLEN && a->nla_len <= len;
+	     len -= NLA_ALIGN(a->nla_len), a = (void *)((char *)a + NLA_ALIGN(a->nla_len))) {
+		int t = a->nla_type & NLA_TYPE_MASK, l = a->nla_len - NLA_HDRLEN, i, s = 0;
+		unsigned char *d = (unsigned char *)a + NLA_HDRLEN;
+
+		if (family_ctrl) {
+			if (t == CTRL_ATTR_FAMILY_ID)
+				*fam = *(uint16_t *)d;
+			if (t == CTRL_ATTR_MCAST_GROUPS) {
+				struct nlattr *g = (void *)d;
+				/* first group's id */
+				struct nlattr *in = (void *)((char *)g + NLA_HDRLEN);
+				int il = g->nla_len - NLA_HDRLEN;
+				for (; il >= NLA_HDRLEN; il -= NLA_ALIGN(in->nla_len),
+				     in = (void *)((char *)in + NLA_ALIGN(in->nla_len)))
+					if ((in->nla_type & NLA_TYPE_MASK) == CTRL_ATTR_MCAST_GRP_ID)
+						*grp = *(uint32_t *)((char *)in + NLA_HDRLEN);
+			}
+			continue;
+		}
+		for (i = 0; i < (int)(sizeof(strattr) / sizeof(strattr[0])); i++)
+			s |= strattr[i] == t;
+		printf("%s=", t < (int)(sizeof(names) / sizeof(names[0])) && names[t] ? names[t] : "?");
+		if (s)
+			printf("%.*s", l, d);
+		else if (t == OPTIC_A_EEPROM_DATA)
+			for (i = 0; i < l; i++)
+				printf("%02x", d[i]);
+		else if (l == 1)
+			printf("%u", d[0]);
+		else if (l == 2)
+			printf("%u", *(uint16_t *)d);
+		else if (l == 4)
+			printf("%u", *(uint32_t *)d);
+		else if (l == 8)
+			printf("%llu", (unsigned long long)*(uint64_t *)d);
+		printf("\n");
+	}
+}
+
+/* Receive until ACK/DONE; returns 0 or -errno. */
+static int recv_all(int ctrl, int *fam, int *grp)
+{
+	/* VM_NL_BUF: smaller receive buffers make the kernel split dumps. */
+	const char *env = getenv("VM_NL_BUF");
+	size_t bufsz = env ? strtoul(env, NULL, 0) : sizeof(buf);
+
+	if (bufsz < 1024 || bufsz > sizeof(buf))
+		bufsz = sizeof(buf);
+	for (;;) {
+		int len = recv(fd, buf, bufsz, 0), total = len;
+		struct nlmsghdr *n;
+
+		if (len < 0)
+			return -errno;
+		for (n = (void *)buf; NLMSG_OK(n, len); n = NLMSG_NEXT(n, len)) {
+			if (n->nlmsg_type == NLMSG_DONE)
+				return 0;
+			if (n->nlmsg_type == NLMSG_ERROR) {
+				struct nlmsgerr *e = NLMSG_DATA(n);
+				struct nlattr *a;
+				int alen;
+
+				if (!e->error)
+					return 0;
+				printf("error %d:", -e->error);
+				if (n->nlmsg_flags & NLM_F_ACK_TLVS) {
+					int off = n->nlmsg_flags & NLM_F_CAPPED ?
+						  sizeof(*e) : sizeof(*e) + e->msg.nlmsg_len - NLMSG_HDRLEN;
+					a = (void *)((char *)e + off);
+					alen = n->nlmsg_len - NLMSG_HDRLEN - off;
+					for (; alen >= NLA_HDRLEN; alen -= NLA_ALIGN(a->nla_len),
+					     a = (void *)((char *)a + NLA_ALIGN(a->nla_len))) {
+						char *d = (char *)a + NLA_HDRLEN;
+						if (a->nla_type == NLMSGERR_ATTR_MSG)
+							printf(" msg=\"%s\"", d);
+						if (a->nla_type == NLMSGERR_ATTR_OFFS)
+							printf(" bad_attr_offset=%u", *(uint32_t *)d);
+						if (a->nla_type == NLMSGERR_ATTR_MISS_TYPE)
+							printf(" missing_attr=%u", *(uint32_t *)d);
+					}
+				}
+				printf("\n");
+				return e->error;
+			}
+			print_attrs((void *)((char *)NLMSG_DATA(n) + GENL_HDRLEN),
+				    n->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN), ctrl, fam, grp);
+			if (!ctrl && (n->nlmsg_flags & NLM_F_MULTI))
+				printf("--\n");
+		}
+		if (!ctrl && env)
+			printf("-- recv %d bytes\n", total);
+	}
+}
+
+static int attr_num(const char *name)
+{
+	for (unsigned int i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i] && !strcmp(names[i], name))
+			return i;
+	return atoi(name); /* numeric attribute */
+}
+
+int main(int argc, char **argv)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	int one = 1, fam = 0, grp = 0, cmd, flags = 0, ret, i;
+	struct nlmsghdr *n;
+
+	if (argc < 2)
+		return 2;
+	fd = socket(AF_NETLINK, SOCK_RAW, NETLINK_GENERIC);
+	setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+	bind(fd, (void *)&sa, sizeof(sa));
+	n = msg(GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 0);
+	put(n, CTRL_ATTR_FAMILY_NAME, OPTIC_GENL_NAME, sizeof(OPTIC_GENL_NAME));
+	send(fd, n, n->nlmsg_len, 0);
+	ret = recv_all(1, &fam, &grp);
+	if (ret || !fam) {
+		printf("error %d: no optic family\n", -ret);
+		return 1;
+	}
+	if (!strcmp(argv[1], "monitor")) {
+		int count = argc > 2 ? atoi(argv[2]) : 1, secs = argc > 3 ? atoi(argv[3]) : 5;
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &grp, sizeof(grp));
+		printf("listening\n");
+		fflush(stdout);
+		while (count > 0 && poll(&p, 1, secs * 1000) > 0) {
+			int len = recv(fd, buf, sizeof(buf), 0);
+			for (n = (void *)buf; NLMSG_OK(n, len); n = NLMSG_NEXT(n, len)) {
+				print_attrs((void *)((char *)NLMSG_DATA(n) + GENL_HDRLEN),
+					    n->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN), 0, 0, 0);
+				printf("--\n");
+				count--;
+			}
+			fflush(stdout);
+		}
+		return count > 0;
+	}
+	if (!strcmp(argv[1], "get")) cmd = OPTIC_CMD_MODULE_GET;
+	else if (!strcmp(argv[1], "dump")) { cmd = OPTIC_CMD_MODULE_GET; flags = NLM_F_DUMP; }
+	else if (!strcmp(argv[1], "read")) cmd = OPTIC_CMD_EEPROM_READ;
+	else if (!strcmp(argv[1], "write")) cmd = OPTIC_CMD_EEPROM_WRITE;
+	else if (!strcmp(argv[1], "set")) cmd = OPTIC_CMD_MODULE_SET;
+	else cmd = atoi(argv[1]);
+	n = msg(fam, cmd, flags);
+	for (i = 2; i < argc; i++) {
+		char *eq = strchr(argv[i], '='), *col, *v;
+		unsigned char data[512];
+		unsigned long x;
+		int t, len = 0;
+
+		if (!eq || !(col = strchr(eq, ':')))
+			return 2;
+		*eq = *col = 0;
+		t = attr_num(argv[i]);
+		v = col + 1;
+		x = strtoul(v, NULL, 0);
+		if (!strcmp(eq + 1, "u8")) { data[0] = x; len = 1; }
+		else if (!strcmp(eq + 1, "u16")) { *(uint16_t *)data = x; len = 2; }
+		else if (!strcmp(eq + 1, "u32")) { *(uint32_t *)data = x; len = 4; }
+		else if (!strcmp(eq + 1, "u64")) { *(uint64_t *)data = x; len = 8; }
+		else if (!strcmp(eq + 1, "flag")) len = 0;
+		else if (!strcmp(eq + 1, "str")) { len = strlen(v) + 1; memcpy(data, v, len); }
+		else if (!strcmp(eq + 1, "hex")) {
+			for (; v[0] && v[1]; v += 2) sscanf(v, "%2hhx", &data[len++]);
+		} else return 2;
+		put(n, t, data, len);
+	}
+	send(fd, n, n->nlmsg_len, 0);
+	ret = recv_all(0, NULL, NULL);
+	return ret < 0 ? -ret : 0;
+}
