@@ -12,8 +12,6 @@
 #include <string.h>
 #include <time.h>
 
-#include <netlink/genl/ctrl.h>
-#include <netlink/genl/genl.h>
 
 #include "cdb.h"
 #include "netlink.h"
@@ -358,114 +356,13 @@ static int nl_read(void *ctx, uint8_t page, uint8_t bank, uint8_t off,
 	return r == len ? 0 : -EIO;
 }
 
-/*
- * TEMPORARY: liboptic's optic_nl_eeprom_write() sends OPTIC_A_EEPROM_LENGTH,
- * which the driver's EEPROM_WRITE policy does not list, so the kernel's
- * strict validation rejects every write ("Unsupported attribute", -EINVAL).
- * Until one of them is fixed, a write so rejected is sent again, without
- * the length, on a socket of our own. Remove with the fix.
- */
-static int raw_err_cb(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
-{
-	*(int *)arg = e->error;
-	return NL_STOP;
-}
-
-static int raw_ack_cb(struct nl_msg *msg, void *arg)
-{
-	*(int *)arg = 0;
-	return NL_STOP;
-}
-
-static int raw_open(struct optic_cdb_nl *t)
-{
-	int r;
-
-	if (t->sk)
-		return 0;
-	t->sk = nl_socket_alloc();
-	if (!t->sk)
-		return -ENOMEM;
-	r = genl_connect(t->sk);
-	if (r >= 0)
-		r = genl_ctrl_resolve(t->sk, OPTIC_GENL_NAME);
-	if (r < 0) {
-		nl_socket_free(t->sk);
-		t->sk = NULL;
-		return -ENOENT;
-	}
-	t->family = r;
-	return 0;
-}
-
-static int raw_write(struct optic_cdb_nl *t, uint8_t page, uint8_t bank,
-		     uint8_t off, uint16_t len, const uint8_t *buf)
-{
-	struct nl_msg *msg;
-	struct nl_cb *cb;
-	int r, result = 1;
-
-	r = raw_open(t);
-	if (r < 0)
-		return r;
-	msg = nlmsg_alloc();
-	if (!msg)
-		return -ENOMEM;
-	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, t->family, 0,
-			 NLM_F_ACK, OPTIC_CMD_EEPROM_WRITE,
-			 OPTIC_GENL_VERSION) ||
-	    nla_put_string(msg, OPTIC_A_MODULE_NAME, t->name) < 0 ||
-	    nla_put_u8(msg, OPTIC_A_EEPROM_PAGE, page) < 0 ||
-	    nla_put_u8(msg, OPTIC_A_EEPROM_BANK, bank) < 0 ||
-	    nla_put_u16(msg, OPTIC_A_EEPROM_OFFSET, off) < 0 ||
-	    nla_put(msg, OPTIC_A_EEPROM_DATA, len, buf) < 0) {
-		nlmsg_free(msg);
-		return -EMSGSIZE;
-	}
-	r = nl_send_auto(t->sk, msg);
-	nlmsg_free(msg);
-	if (r < 0)
-		return -EIO;
-	cb = nl_cb_alloc(NL_CB_DEFAULT);
-	if (!cb)
-		return -ENOMEM;
-	nl_cb_err(cb, NL_CB_CUSTOM, raw_err_cb, &result);
-	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, raw_ack_cb, &result);
-	while (result > 0) {
-		r = nl_recvmsgs(t->sk, cb);
-		if (r < 0 && result > 0) {
-			result = -EIO;
-			break;
-		}
-	}
-	nl_cb_put(cb);
-	return result;
-}
-
 static int nl_write(void *ctx, uint8_t page, uint8_t bank, uint8_t off,
 		    uint16_t len, const uint8_t *buf)
 {
 	struct optic_cdb_nl *t = ctx;
-	const char *msg;
-	int r;
 
-	if (t->raw_write)
-		return raw_write(t, page, bank, off, len, buf);
-	r = optic_nl_eeprom_write(t->nl, t->name, 0x50, page, bank, off, len,
-				  buf);
-	msg = optic_nl_errmsg(t->nl);
-	if (r == -EINVAL && msg && strstr(msg, "Unsupported attribute")) {
-		t->raw_write = true;
-		return raw_write(t, page, bank, off, len, buf);
-	}
-	return r;
-}
-
-void optic_cdb_close_nl(struct optic_cdb_nl *t)
-{
-	if (t->sk)
-		nl_socket_free(t->sk);
-	t->sk = NULL;
+	return optic_nl_eeprom_write(t->nl, t->name, 0x50, page, bank, off,
+				     len, buf);
 }
 
 const struct optic_cdb_ops optic_cdb_nl_ops = {

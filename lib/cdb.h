@@ -159,14 +159,9 @@ uint64_t optic_cdb_now(struct optic_cdb *cdb);
 struct optic_cdb_nl {
 	struct optic_nl *nl;
 	char name[32];
-	/* temporary work-around, see lib/cdb.c */
-	bool raw_write;
-	struct nl_sock *sk;
-	int family;
 };
 extern const struct optic_cdb_ops optic_cdb_nl_ops;
 int optic_cdb_open_nl(struct optic_cdb *cdb, struct optic_cdb_nl *t,
 		      struct optic_nl *nl, const char *port);
-void optic_cdb_close_nl(struct optic_cdb_nl *t);
 
 #endif /* OPTIC_CDB_H */

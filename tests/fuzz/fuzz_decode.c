@@ -9,13 +9,8 @@
  * crash, leak or sanitizer report is a bug: decoders must never read beyond
  * the image, whatever it holds.
  *
- * Build (see the Makefile's fuzz target):
- *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude/uapi -Ilib \
- *     $(pkg-config --cflags json-c) tests/fuzz/fuzz_decode.c lib/decode.c \
- *     lib/image.c lib/model_print.c lib/print.c lib/sff8024.c lib/cmis.c \
- *     lib/sff8636.c lib/sff8472.c $(pkg-config --libs json-c) -lm \
- *     -o build/fuzz_decode
- *   build/fuzz_decode -max_total_time=60 tests/fuzz/corpus
+ * Build and run: `make fuzz` or `make check-fuzz` (mk/fuzz.mk); seeds are
+ * in tests/fuzz/corpus/fuzz_decode/ (dumps of the unit-test vectors).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -24,6 +19,16 @@
 #include "optic.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* opened once: the printers write here */
+static FILE *devnull(void)
+{
+	static FILE *f;
+
+	if (!f)
+		f = fopen("/dev/null", "w");
+	return f;
+}
 
 static void decode_and_print(const struct optic_image *img)
 {
@@ -37,7 +42,7 @@ static void decode_and_print(const struct optic_image *img)
 		return;
 	for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
 		struct optic_print *p;
-		FILE *f = fopen("/dev/null", "w");
+		FILE *f = devnull();
 
 		if (!f)
 			break;
@@ -48,7 +53,6 @@ static void decode_and_print(const struct optic_image *img)
 			optic_print_flush(p);
 			optic_print_free(p);
 		}
-		fclose(f);
 	}
 	/* lookups the daemon and CLI do */
 	optic_model_get(&m, "temperature_c", NULL, -1);
@@ -67,11 +71,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	optic_image_init(&img);
 	if (optic_dump_parse((const char *)data, size, &img, NULL) == 0) {
 		decode_and_print(&img);
-		f = fopen("/dev/null", "w");
-		if (f) {
+		f = devnull();
+		if (f)
 			optic_dump_write(f, &img);
-			fclose(f);
-		}
 	}
 	optic_image_clear(&img);
 

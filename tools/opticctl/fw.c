@@ -169,7 +169,7 @@ static int fw_info_busy(struct oc *c, const char *port)
 
 static int fw_info(struct oc *c, const char *port)
 {
-	_cleanup_(optic_cdb_close_nl) struct optic_cdb_nl t = {};
+	struct optic_cdb_nl t = {};
 	_cleanup_close_ int lock = -1;
 	struct optic_cdb cdb;
 	struct optic_fw_features f;
@@ -360,7 +360,7 @@ static int fw_flash(struct oc *c, const char *port, const char *file,
 					 .arg = &ui };
 	struct sigaction sa = { .sa_handler = on_signal }, old_int, old_term;
 	struct optic_fw_info before, after;
-	_cleanup_(optic_cdb_close_nl) struct optic_cdb_nl t = {};
+	struct optic_cdb_nl t = {};
 	struct optic_cdb cdb;
 	size_t size = 0, done = 0;
 	uint32_t crc;
@@ -460,7 +460,7 @@ static int fw_flash(struct oc *c, const char *port, const char *file,
 static int fw_run(struct oc *c, const char *port, bool hitless)
 {
 	_cleanup_close_ int lock = -1;
-	_cleanup_(optic_cdb_close_nl) struct optic_cdb_nl t = {};
+	struct optic_cdb_nl t = {};
 	struct optic_cdb cdb;
 	struct optic_fw_info info;
 	int r, i;
@@ -502,7 +502,7 @@ static int fw_run(struct oc *c, const char *port, bool hitless)
 static int fw_simple(struct oc *c, const char *port, bool commit)
 {
 	_cleanup_close_ int lock = -1;
-	_cleanup_(optic_cdb_close_nl) struct optic_cdb_nl t = {};
+	struct optic_cdb_nl t = {};
 	struct optic_cdb cdb;
 	int r;
 

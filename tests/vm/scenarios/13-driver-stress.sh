@@ -7,6 +7,8 @@
 
 load_sim ports=3
 ok "optic loads" load_optic poll_ms=100
+# Port2's first insertion must be behind us before events are counted.
+ok "port2 identified" wait_for 10 grep -qx 1 $OPTIC_CLASS/port2/present
 stop=/tmp/stop
 rm -f $stop /tmp/err.*
 

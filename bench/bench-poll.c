@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bench-poll: health-poll access patterns over the optic netlink family
+ * (EEPROM_READ), for `make bench` (docs/performance.md). Built as
+ * build/tests/vm-bench-poll so tests/vm/run copies it into the VM.
+ *
+ *   vm-bench-poll full|field|min PORT N
+ *
+ * full   lower page + pages 00h, 01h, 02h, 10h, 11h (bank 0), 128 bytes
+ *        each, every poll, as `ethtool -m` does
+ * field  one small read per value: module state, each module flag byte,
+ *        temperature, Vcc, each lane's data-path state, each lane flag
+ *        register, each lane's Tx power, bias and Rx power
+ * min    only the bytes that carry those values, merged where one longer
+ *        read costs fewer bus bits than two (lower 3, 8-17; 11h 128-201)
+ *
+ * Prints "reads R bytes B" (netlink requests and data bytes asked for).
+ *
+ *   vm-bench-poll time RUNS CMD [ARG...]
+ *
+ * Runs CMD RUNS times (stdout to /dev/null) and prints the wall time of each
+ * run and "p50_ms X p99_ms Y" (nearest rank), CLOCK_MONOTONIC.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <fcntl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "netlink.h"
+
+struct rd {
+	uint8_t page;
+	uint16_t off, len;
+};
+
+static struct rd pat[128];
+static size_t npat;
+
+static void add(uint8_t page, uint16_t off, uint16_t len)
+{
+	pat[npat++] = (struct rd){ page, off, len };
+}
+
+static int build(const char *mode, unsigned int lanes)
+{
+	unsigned int l, b;
+
+	if (!strcmp(mode, "full")) {
+		static const uint8_t pages[] = { 0x00, 0x01, 0x02, 0x10, 0x11 };
+
+		add(0, 0, 128);
+		for (b = 0; b < sizeof(pages); b++)
+			add(pages[b], 128, 128);
+	} else if (!strcmp(mode, "field")) {
+		add(0, 3, 1);			/* module state */
+		for (b = 8; b <= 11; b++)	/* module flags */
+			add(0, b, 1);
+		add(0, 14, 2);			/* temperature */
+		add(0, 16, 2);			/* Vcc */
+		for (l = 0; l < lanes; l++)	/* DPState, a nibble per lane */
+			add(0x11, 128 + l / 2, 1);
+		for (b = 134; b <= 153; b++)	/* lane flag registers */
+			add(0x11, b, 1);
+		for (l = 0; l < lanes; l++) {
+			add(0x11, 154 + 2 * l, 2);	/* Tx power */
+			add(0x11, 170 + 2 * l, 2);	/* Tx bias */
+			add(0x11, 186 + 2 * l, 2);	/* Rx power */
+		}
+	} else if (!strcmp(mode, "min")) {
+		add(0, 3, 1);
+		add(0, 8, 10);
+		add(0x11, 128, 74);
+	} else {
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Nearest-rank percentile of sorted @v. */
+static double pct(const double *v, size_t n, double p)
+{
+	size_t r = (size_t)(p / 100 * n + 0.999999);
+
+	return v[r ? r - 1 : 0];
+}
+
+static int time_runs(unsigned long runs, char **cmd)
+{
+	double *ms = calloc(runs ? runs : 1, sizeof(*ms));
+	unsigned long i, bad = 0;
+
+	if (!ms)
+		return 1;
+	for (i = 0; i < runs; i++) {
+		struct timespec a, b;
+		int st = 0;
+		pid_t pid;
+
+		clock_gettime(CLOCK_MONOTONIC, &a);
+		pid = fork();
+		if (pid == 0) {
+			int fd = open("/dev/null", O_WRONLY);
+
+			if (fd >= 0)
+				dup2(fd, 1);
+			execvp(cmd[0], cmd);
+			_exit(127);
+		}
+		if (pid < 0 || waitpid(pid, &st, 0) < 0)
+			return 1;
+		clock_gettime(CLOCK_MONOTONIC, &b);
+		if (!WIFEXITED(st) || WEXITSTATUS(st))
+			bad++;
+		ms[i] = (b.tv_sec - a.tv_sec) * 1e3 + (b.tv_nsec - a.tv_nsec) / 1e6;
+		printf("run %lu %.3f ms\n", i, ms[i]);
+	}
+	qsort(ms, runs, sizeof(*ms), cmp_double);
+	printf("p50_ms %.3f p99_ms %.3f min_ms %.3f max_ms %.3f failed %lu\n",
+	       pct(ms, runs, 50), pct(ms, runs, 99), ms[0], ms[runs - 1], bad);
+	free(ms);
+	return bad ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct optic_nl *nl;
+	uint8_t buf[256];
+	unsigned long n, i, reads = 0, bytes = 0;
+	size_t k;
+	int r;
+
+	if (argc >= 4 && !strcmp(argv[1], "time"))
+		return time_runs(strtoul(argv[2], NULL, 10), argv + 3);
+	if (argc != 4 || build(argv[1], 8) < 0) {
+		fprintf(stderr, "usage: vm-bench-poll full|field|min PORT N\n"
+				"       vm-bench-poll time RUNS CMD [ARG...]\n");
+		return 2;
+	}
+	n = strtoul(argv[3], NULL, 10);
+	r = optic_nl_open(&nl);
+	if (r < 0) {
+		fprintf(stderr, "vm-bench-poll: %s\n", strerror(-r));
+		return 1;
+	}
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < npat; k++) {
+			r = optic_nl_eeprom_read(nl, argv[2], 0x50, pat[k].page,
+						 0, pat[k].off, pat[k].len,
+						 buf);
+			if (r < 0) {
+				fprintf(stderr, "vm-bench-poll: read %02x:%u: %s\n",
+					pat[k].page, pat[k].off, strerror(-r));
+				optic_nl_close(nl);
+				return 1;
+			}
+			reads++;
+			bytes += pat[k].len;
+		}
+	}
+	printf("reads %lu bytes %lu\n", reads, bytes);
+	optic_nl_close(nl);
+	return 0;
+}
