@@ -20,12 +20,23 @@
  *
  * Runs CMD RUNS times (stdout to /dev/null) and prints the wall time of each
  * run and "p50_ms X p99_ms Y" (nearest rank), CLOCK_MONOTONIC.
+ *
+ *   vm-bench-poll events SIMPORT N NORMAL_NW SETTLE_MS
+ *
+ * Event latency: N times, drop lane 0's Rx power of optic_sim port SIMPORT
+ * to 1 nW (the module latches Rx LOS), and time until opticd's metric
+ * optic_lane_flags_total{port="portSIMPORT",lane="0",flag="rx_los"} moves
+ * (http://127.0.0.1:9732/metrics fetched every 2 ms); then restore
+ * NORMAL_NW and wait SETTLE_MS. Prints each latency and the percentiles.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <time.h>
 #include <unistd.h>
@@ -132,6 +143,96 @@ static int time_runs(unsigned long runs, char **cmd)
 	return bad ? 1 : 0;
 }
 
+static double now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
+}
+
+static char http_buf[1 << 20];
+
+/* The value of metric line @key on opticd's endpoint, or -1. */
+static double scrape(const char *key)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET,
+				  .sin_port = htons(9732) };
+	static const char req[] = "GET /metrics HTTP/1.0\r\n\r\n";
+	size_t n = 0, kl = strlen(key);
+	ssize_t r;
+	char *p;
+	int fd;
+
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	if (fd < 0)
+		return -1;
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    write(fd, req, sizeof(req) - 1) < 0) {
+		close(fd);
+		return -1;
+	}
+	while (n < sizeof(http_buf) - 1 &&
+	       (r = read(fd, http_buf + n, sizeof(http_buf) - 1 - n)) > 0)
+		n += r;
+	close(fd);
+	http_buf[n] = 0;
+	for (p = http_buf; (p = strstr(p, key)); p += kl)
+		if ((p == http_buf || p[-1] == '\n') && p[kl] == ' ')
+			return strtod(p + kl + 1, NULL);
+	return 0; /* not exported yet: no flag seen */
+}
+
+static int knob(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY), r;
+
+	if (fd < 0)
+		return -1;
+	r = write(fd, text, strlen(text)) < 0 ? -1 : 0;
+	close(fd);
+	return r;
+}
+
+static int events(unsigned int port, unsigned long n, long normal,
+		  unsigned int settle_ms)
+{
+	char key[128], path[128], cmd[64];
+	double *ms = calloc(n ? n : 1, sizeof(*ms)), c0, t0;
+	unsigned long i, got = 0;
+
+	if (!ms)
+		return 1;
+	snprintf(key, sizeof(key),
+		 "optic_lane_flags_total{port=\"port%u\",lane=\"0\",flag=\"rx_los\"}",
+		 port);
+	snprintf(path, sizeof(path), "/sys/kernel/debug/optic_sim/port%u/monitor",
+		 port);
+	for (i = 0; i < n; i++) {
+		c0 = scrape(key);
+		if (c0 < 0 || knob(path, "set rx_power 0 1") < 0)
+			return 1;
+		t0 = now_ms();
+		while (scrape(key) == c0 && now_ms() - t0 < 30000)
+			usleep(2000);
+		if (now_ms() - t0 < 30000) {
+			ms[got++] = now_ms() - t0;
+			printf("event %lu %.3f ms\n", i, ms[got - 1]);
+		}
+		snprintf(cmd, sizeof(cmd), "set rx_power 0 %ld", normal);
+		knob(path, cmd);
+		usleep(settle_ms * 1000);
+	}
+	qsort(ms, got, sizeof(*ms), cmp_double);
+	if (got)
+		printf("n %lu p50_ms %.3f p99_ms %.3f min_ms %.3f max_ms %.3f\n",
+		       got, pct(ms, got, 50), pct(ms, got, 99), ms[0],
+		       ms[got - 1]);
+	free(ms);
+	return got == n ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
 	struct optic_nl *nl;
@@ -140,11 +241,17 @@ int main(int argc, char **argv)
 	size_t k;
 	int r;
 
+	if (argc == 6 && !strcmp(argv[1], "events"))
+		return events(strtoul(argv[2], NULL, 10),
+			      strtoul(argv[3], NULL, 10),
+			      strtol(argv[4], NULL, 10),
+			      strtoul(argv[5], NULL, 10));
 	if (argc >= 4 && !strcmp(argv[1], "time"))
 		return time_runs(strtoul(argv[2], NULL, 10), argv + 3);
 	if (argc != 4 || build(argv[1], 8) < 0) {
 		fprintf(stderr, "usage: vm-bench-poll full|field|min PORT N\n"
-				"       vm-bench-poll time RUNS CMD [ARG...]\n");
+				"       vm-bench-poll time RUNS CMD [ARG...]\n"
+				"       vm-bench-poll events SIMPORT N NORMAL_NW SETTLE_MS\n");
 		return 2;
 	}
 	n = strtoul(argv[3], NULL, 10);

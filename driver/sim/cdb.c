@@ -130,15 +130,18 @@ static u8 cdb_fw_info(struct osim_module *mod, u8 *rpl, u8 *rpl_len)
 	return CDB_SUCCESS;
 }
 
-static u8 cdb_fw_complete(struct osim_module *mod)
+static u8 cdb_fw_complete(struct osim_module *mod, bool check_header)
 {
 	struct osim_fw *fw = &mod->fw;
 	u8 other = !fw->running;
+	bool genuine = !memcmp(fw->head, "OSFW", 4);
 
 	if (!fw->downloading || fw->received != fw->size)
 		return CDB_FAIL;
 	fw->downloading = false;
-	if (!memcmp(fw->head, "OSFW", 4))
+	if (check_header && !genuine)
+		return CDB_FAIL;	/* image B stays invalid */
+	if (genuine)
 		fw->ver[other] = fw->head[4] << 8 | fw->head[5];
 	else
 		fw->ver[other] = (fw->ver[fw->running] & 0xff00) |
@@ -150,9 +153,10 @@ static u8 cdb_fw_complete(struct osim_module *mod)
 }
 
 /* Execute the command in page 9Fh; returns its CdbStatus and duration. */
-static u8 cdb_execute(struct osim_module *mod, u8 *p, u8 *rpl, u8 *rpl_len,
+static u8 cdb_execute(struct osim_port *port, u8 *p, u8 *rpl, u8 *rpl_len,
 		      unsigned int *ms)
 {
+	struct osim_module *mod = port->mod;
 	struct osim_fw *fw = &mod->fw;
 	u16 cmd = cdb_be16(&p[128]);
 	u16 epl_len = cdb_be16(&p[130]);
@@ -240,7 +244,7 @@ static u8 cdb_execute(struct osim_module *mod, u8 *p, u8 *rpl, u8 *rpl_len,
 		return CDB_SUCCESS;
 	case CDB_CMD_FW_COMPLETE:
 		*ms = CDB_COMPLETE_MS;
-		return cdb_fw_complete(mod);
+		return cdb_fw_complete(mod, port->faults.fw_check);
 	case CDB_CMD_FW_RUN:
 		/* LPL byte 1: 0/1 run the inactive image, 2/3 restart the running one */
 		if (lpl_len < 2 || lpl[1] > 3)
@@ -273,7 +277,7 @@ void osim_cdb_run(struct osim_port *port)
 
 	if (!p || mod->cdb_deadline)
 		return;	/* no CDB, or busy: the host must wait */
-	status = cdb_execute(mod, p, rpl, &rpl_len, &ms);
+	status = cdb_execute(port, p, rpl, &rpl_len, &ms);
 	p[134] = 0;
 	p[135] = 0;
 	if (status == CDB_SUCCESS && rpl_len) {

@@ -802,6 +802,7 @@ void osim_debugfs_port_add(struct osim_port *port)
 			    &port->faults.stuck_fault);
 	debugfs_create_u32("fault_slow_write", 0600, d,
 			   &port->faults.slow_write);
+	debugfs_create_bool("fw_check", 0600, d, &port->faults.fw_check);
 	debugfs_create_u32("fault_drop_page_select", 0600, d,
 			   &port->faults.drop_page_select);
 }

@@ -410,7 +410,7 @@ static int osim_build_sff8636(struct osim_module *mod,
 	osim_put_be16(&u[188], 1300);	/* ±6.5 nm, 0.005 nm units */
 	u[190] = 70;			/* max case temperature */
 	u[191] = osim_csum(&u[128], 191 - 128);
-	u[192] = 0x18;			/* 100G CWDM4 (SFF-8024 Table 4-4) */
+	u[192] = 0x06;			/* 100G CWDM4 (SFF-8024 Table 4-4) */
 	u[193] = 0x07;
 	u[195] = BIT(5) | BIT(4) | BIT(2);	/* pages 01h/02h..., Tx disable */
 	snprintf(sn, sizeof(sn), "OSC%05u", port);

@@ -172,6 +172,7 @@ struct osim_faults {
 	u32 slow_write;		/* after a write, NACK the next N transfers */
 	u32 slow_pending;
 	u32 drop_page_select;	/* ignore the next N page-select writes */
+	bool fw_check;		/* Complete fails unless the image says OSFW */
 };
 
 struct osim_port {

@@ -54,7 +54,7 @@ profile 0 qsfp28-100g-cwdm4
 check_eq "qsfp28: identifier 0x11, SFF-8636 rev" "ok 11 08" "$(xfer 0 '50 00 r 2')"
 xfer 0 '50 7f w 00' >/dev/null
 check_eq "qsfp28: vendor PN at 168" "OSM-Q28-100G-CW4" "$(ascii 0 50 a8 16)"
-check_eq "qsfp28: extended compliance 100G CWDM4" "ok 18" "$(xfer 0 '50 c0 r 1')"
+check_eq "qsfp28: extended compliance 100G CWDM4" "ok 06" "$(xfer 0 '50 c0 r 1')"
 t=$(( $(byte 0 16) * 256 + $(byte 0 17) ))
 check_match "qsfp28: temperature at bytes 22-23 ($t)" '^ok$' \
 	"$( [ $t -gt $((30 * 256)) ] && [ $t -lt $((45 * 256)) ] && echo ok)"
