@@ -17,6 +17,7 @@
 #include <systemd/sd-daemon.h>
 
 #include "optic.h"
+#include "fw.h"
 #include "log.h"
 #include "manager.h"
 #include "metrics.h"
@@ -179,7 +180,15 @@ static bool acts(struct manager *m, enum policy_id pol)
 static int module_set(struct manager *m, struct port *p,
 		      const struct optic_set *set, const char *what)
 {
-	int r = m->ops->module_set(m, p, set);
+	int r;
+
+	/* Never reset or repower a module in the middle of a firmware flash. */
+	if (optic_fw_locked(m->fw_lock_dir, p->name) > 0) {
+		log_event(LOG_WARNING, -EBUSY, p->name, -1, NULL, MSGID_MODULE,
+			  "firmware flash in progress: not going to %s", what);
+		return -EBUSY;
+	}
+	r = m->ops->module_set(m, p, set);
 
 	if (r < 0)
 		log_event(LOG_ERR, r, p->name, -1, NULL, MSGID_MODULE,

@@ -117,6 +117,7 @@ struct manager {
 	char *config_path;
 	struct config *cfg;
 	const struct manager_ops *ops;
+	const char *fw_lock_dir; /* NULL: OPTIC_FW_LOCK_DIR */
 
 	struct optic_nl *nl;
 	struct nlmon *mon;

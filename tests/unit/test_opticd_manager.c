@@ -22,6 +22,7 @@
 
 #include "config.h"
 #include "log.h"
+#include "fw.h"
 #include "manager.h"
 #include "metrics.h"
 #include "status.h"
@@ -184,6 +185,35 @@ static void test_thermal_act_and_release(void **state)
 	/* Thresholds: 71-74 °C is a warning (70), never an alarm (75). */
 	assert_int_equal(p->level[MON_TEMP][0], LEVEL_OK);
 	assert_int_equal(p->actions[POLICY_THRESHOLD][ACTION_LOG], 2);
+}
+
+static void test_no_action_during_flash(void **state)
+{
+	_cleanup_(manager_freep) struct manager *m = mk_manager(
+		"[policy thermal]\naction = act\nlimit_celsius = 50\n"
+		"samples = 1\nmin_interval = 0\n");
+	struct port *p = mk_port(m, "port0", 12);
+	char dir[] = "/tmp/opticd-test.XXXXXX";
+	struct sample s = mk_sample(1, 60, 1e-3);
+	char path[64];
+	int fd;
+
+	assert_non_null(mkdtemp(dir));
+	m->fw_lock_dir = dir;
+	fd = optic_fw_lock(dir, "port0");
+	assert_true(fd >= 0);
+	manager_port_sample(m, p, &s, 1);
+	assert_true(p->thermal.engaged);
+	assert_int_equal(ncalls, 0); /* the flash holds the module */
+	close(fd);
+	s = mk_sample(2, 60, 1e-3);
+	manager_port_sample(m, p, &s, 2);
+	assert_int_equal(ncalls, 1);
+	assert_int_equal(calls[0].set.lpmode, 1);
+	assert_int_equal(optic_fw_locked(dir, "port0"), 0);
+	snprintf(path, sizeof(path), "%s/port0.fw.lock", dir);
+	unlink(path);
+	rmdir(dir);
 }
 
 static void test_thermal_log_only(void **state)
@@ -504,6 +534,7 @@ int main(void)
 		cmocka_unit_test(test_flap_edges),
 		cmocka_unit_test(test_prediction_from_history),
 		cmocka_unit_test(test_thresholds_override_and_metrics),
+		cmocka_unit_test(test_no_action_during_flash),
 		cmocka_unit_test(test_label_escaping),
 		cmocka_unit_test(test_status_socket),
 		cmocka_unit_test(test_metrics_http),

@@ -1,0 +1,39 @@
+# SPDX-License-Identifier: GPL-2.0
+# make bench, part 4: event latency, flag raised in the module -> opticd's
+# optic_lane_flags_total moves, 100 events each with the cage's IntL line
+# wired (optic_sim gpios=1: the driver services IntL) and without (polled).
+# One osfp-800g-2xdr4, realtime=1 at 400 kHz, opticd poll_interval 500ms.
+# Prints "BENCH key value" lines for bench/run.
+# timeout: 1200
+
+N=${BENCH_EVENTS:-100}
+URL=http://127.0.0.1:9732/metrics
+ip link set lo up 2>/dev/null || ifconfig lo 127.0.0.1 up
+cat >/tmp/opticd.conf <<'CONF'
+[daemon]
+poll_interval = 500ms
+driver_retry = 1s
+CONF
+echo "BENCH events.poll_interval_ms 500"
+
+for mode in polled intl; do
+	gp=0
+	[ $mode = intl ] && gp=1
+	ok "$mode: load optic_sim gpios=$gp" load_sim ports=1 profile=osfp-800g-2xdr4 gpios=$gp
+	echo 400000 >$SIM_DEBUGFS/port0/clock_hz
+	echo 1 >$SIM_DEBUGFS/port0/realtime
+	ok "$mode: load optic" load_optic
+	normal=$(awk '$1 == "rx_power" && $2 == 0 { print $3 }' $SIM_DEBUGFS/port0/monitor)
+	opticd -c /tmp/opticd.conf --log-target=console >/tmp/opticd.$mode.log 2>&1 &
+	PID=$!
+	ok "$mode: opticd polls port0" wait_for 30 sh -c "wget -qO- $URL | grep -q '^optic_module_present{port=\"port0\"} 1'"
+	sleep 2
+	vm-bench-poll events 0 "$N" "$normal" 1200 >/tmp/events.$mode 2>&1
+	check_match "$mode: $N events timed" "^n $N " "$(tail -n 1 /tmp/events.$mode)"
+	tail -n 1 /tmp/events.$mode | awk -v m=$mode '$1 == "n" { for (i = 1; i < NF; i += 2) printf "BENCH events.%s.%s %s\n", m, $i, $(i + 1) }'
+	grep -o 'irq.*optic\|optic.*irq' /proc/interrupts 2>/dev/null | head -n 2 | sed 's/^/# /'
+	kill -TERM $PID
+	wait $PID
+	rmmod optic
+	rmmod optic_sim
+done
