@@ -110,14 +110,13 @@ sparse:
 		tee $(BUILD)/sparse.log; \
 	! grep -E 'warning:|error:' $(BUILD)/sparse.log
 
-install: all
-	$(MAKE) -C $(KDIR) M=$(CURDIR)/driver modules_install
-	install -D -m 0755 $(BUILD)/opticctl $(DESTDIR)/usr/sbin/opticctl
+install: all install-files
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/driver INSTALL_MOD_PATH=$(DESTDIR) modules_install
+	depmod -a $(KVER) 2>/dev/null || true
 
-uninstall:
+uninstall: uninstall-files
 	rm -f $(DESTDIR)/lib/modules/$(KVER)/updates/optic.ko \
-	      $(DESTDIR)/lib/modules/$(KVER)/updates/sim/optic_sim.ko \
-	      $(DESTDIR)/usr/sbin/opticctl
+	      $(DESTDIR)/lib/modules/$(KVER)/updates/sim/optic_sim.ko
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR)/driver clean
