@@ -47,6 +47,12 @@ help:
 	@echo 'make style      checkpatch.pl --strict and sparse over driver/'
 	@echo 'make vm-shell   a shell in the VM with the modules loaded'
 	@echo 'make install    install modules and programs on this host'
+	@echo 'make deb        Debian packages in build/deb/ (lintian-clean)'
+	@echo 'make check-install  install the .debs in a booted Debian 12 VM and check them'
+	@echo 'make check-asan unit tests under ASan and UBSan'
+	@echo 'make check-fuzz each libFuzzer target briefly (make fuzz: FUZZ_SECONDS each)'
+	@echo 'make check-debug  every VM scenario on a KASAN/lockdep/kmemleak kernel'
+	@echo 'make bench      benchmarks; figures in bench/results.json'
 
 deps:
 	@scripts/deps.sh
@@ -88,6 +94,8 @@ demo: deps all
 check: deps
 	$(MAKE) all
 	$(MAKE) check-unit
+	$(MAKE) check-asan
+	$(MAKE) check-fuzz
 	$(MAKE) style
 	$(MAKE) check-vm
 
@@ -111,7 +119,7 @@ sparse:
 	! grep -E 'warning:|error:' $(BUILD)/sparse.log
 
 install: all install-files
-	$(MAKE) -C $(KDIR) M=$(CURDIR)/driver INSTALL_MOD_PATH=$(DESTDIR) modules_install
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/driver INSTALL_MOD_PATH=$(DESTDIR) INSTALL_MOD_DIR=updates modules_install
 	depmod -a $(KVER) 2>/dev/null || true
 
 uninstall: uninstall-files

@@ -106,9 +106,19 @@ static double pct(const double *v, size_t n, double p)
 	return v[r ? r - 1 : 0];
 }
 
+static double now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
+}
+
 static int time_runs(unsigned long runs, char **cmd)
 {
-	double *ms = calloc(runs ? runs : 1, sizeof(*ms));
+	double *ms = calloc(runs ? runs : 1, sizeof(*ms)), start = now_ms();
+	const char *env = getenv("BENCH_BUDGET_S");
+	double budget = env ? atof(env) * 1e3 : 0;
 	unsigned long i, bad = 0;
 
 	if (!ms)
@@ -135,20 +145,18 @@ static int time_runs(unsigned long runs, char **cmd)
 			bad++;
 		ms[i] = (b.tv_sec - a.tv_sec) * 1e3 + (b.tv_nsec - a.tv_nsec) / 1e6;
 		printf("run %lu %.3f ms\n", i, ms[i]);
+		fflush(stdout);
+		if (budget && now_ms() - start > budget) {
+			runs = i + 1;	/* out of time: report what ran */
+			break;
+		}
 	}
 	qsort(ms, runs, sizeof(*ms), cmp_double);
-	printf("p50_ms %.3f p99_ms %.3f min_ms %.3f max_ms %.3f failed %lu\n",
-	       pct(ms, runs, 50), pct(ms, runs, 99), ms[0], ms[runs - 1], bad);
+	printf("p50_ms %.3f p99_ms %.3f min_ms %.3f max_ms %.3f failed %lu runs %lu\n",
+	       pct(ms, runs, 50), pct(ms, runs, 99), ms[0], ms[runs - 1], bad,
+	       runs);
 	free(ms);
 	return bad ? 1 : 0;
-}
-
-static double now_ms(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
 }
 
 static char http_buf[1 << 20];

@@ -56,7 +56,7 @@ int log_event(int prio, int err, const char *port, int lane, const char *policy,
 		const char *sep = port || policy ? ": " : "";
 
 		if (lane >= 0)
-			snprintf(lanebuf, sizeof(lanebuf), "/lane%d", lane);
+			snprintf(lanebuf, sizeof(lanebuf), "/lane%d", lane + 1);
 		if (err)
 			snprintf(errbuf, sizeof(errbuf), ": %s", strerror(err));
 		fprintf(stderr, "opticd: %s%s%s%s%s%s%s\n", port ? port : "",
@@ -84,7 +84,7 @@ int log_event(int prio, int err, const char *port, int lane, const char *policy,
 				 "OPTIC_PORT=%s", port);
 		if (lane >= 0)
 			snprintf(fields[n++], sizeof(fields[0]),
-				 "OPTIC_LANE=%d", lane);
+				 "OPTIC_LANE=%d", lane + 1);
 		if (policy)
 			snprintf(fields[n++], sizeof(fields[0]),
 				 "OPTIC_POLICY=%s", policy);

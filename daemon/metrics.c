@@ -71,7 +71,7 @@ static void lane_metric(FILE *f, const char *name, const struct port *p,
 {
 	fprintf(f, "%s{port=\"", name);
 	esc(f, p->name);
-	fprintf(f, "\",lane=\"%u\"}", lane);
+	fprintf(f, "\",lane=\"%u\"}", lane + 1);
 	val(f, v);
 }
 
@@ -227,7 +227,7 @@ static void render_ports(const struct manager *m, FILE *f)
 				fputs("optic_monitor_level{port=\"", f);
 				esc(f, p->name);
 				if (monitor_per_lane(mon))
-					fprintf(f, "\",lane=\"%u", l);
+					fprintf(f, "\",lane=\"%u", l + 1);
 				fprintf(f, "\",monitor=\"%s\"} %d\n",
 					mon_label[mon], p->level[mon][l]);
 			}
@@ -266,7 +266,7 @@ static void render_ports(const struct manager *m, FILE *f)
 					continue;
 				fputs("optic_lane_seconds_to_alarm{port=\"", f);
 				esc(f, p->name);
-				fprintf(f, "\",lane=\"%u\",monitor=\"%s\"}", l,
+				fprintf(f, "\",lane=\"%u\",monitor=\"%s\"}", l + 1,
 					mon_label[pred_mon[k]]);
 				val(f, p->pred[k][l].tta);
 			}
@@ -287,7 +287,7 @@ static void render_ports(const struct manager *m, FILE *f)
 				esc(f, p->name);
 				fprintf(f,
 					"\",lane=\"%u\",monitor=\"%s\"} %d\n",
-					l, mon_label[pred_mon[k]],
+					l + 1, mon_label[pred_mon[k]],
 					p->pred[k][l].warn);
 			}
 	}
@@ -304,7 +304,7 @@ static void render_ports(const struct manager *m, FILE *f)
 				fputs("optic_lane_flags_total{port=\"", f);
 				esc(f, p->name);
 				fprintf(f, "\",lane=\"%u\",flag=\"%s\"} %llu\n",
-					l, flap_kind_name(k),
+					l + 1, flap_kind_name(k),
 					(unsigned long long)
 						p->flags_total[k][l]);
 			}
@@ -320,7 +320,7 @@ static void render_ports(const struct manager *m, FILE *f)
 					continue;
 				fputs("optic_lane_flap_alert{port=\"", f);
 				esc(f, p->name);
-				fprintf(f, "\",lane=\"%u\",flag=\"%s\"} 1\n", l,
+				fprintf(f, "\",lane=\"%u\",flag=\"%s\"} 1\n", l + 1,
 					flap_kind_name(k));
 			}
 	}

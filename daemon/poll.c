@@ -300,6 +300,14 @@ static bool driver_gone(int r)
 	       r == -ENOTCONN;
 }
 
+/* A module pulled while it was being read is a removal, not a poll error. */
+static bool module_gone(struct manager *m, struct port *p)
+{
+	struct optic_module_info info;
+
+	return optic_nl_module_get(m->nl, p->name, &info) >= 0 && !info.present;
+}
+
 static void poll_port(struct manager *m, struct port *p, uint64_t now)
 {
 	struct sample s;
@@ -307,6 +315,10 @@ static void poll_port(struct manager *m, struct port *p, uint64_t now)
 	int r;
 
 	r = read_dynamic(m, p);
+	if (r == -ENXIO && module_gone(m, p)) {
+		port_removed(m, p);
+		return;
+	}
 	if (r < 0) {
 		p->poll_errors++;
 		if (!p->read_failing)

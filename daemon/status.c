@@ -74,7 +74,7 @@ static json_object *port_json(const struct manager *m, const struct port *p)
 			add(x, "monitor",
 			    json_object_new_string(monitor_name(mon)));
 			if (monitor_per_lane(mon))
-				add(x, "lane", json_object_new_int(l));
+				add(x, "lane", json_object_new_int(l + 1));
 			add(x, "level",
 			    json_object_new_string(
 				    level_name(p->level[mon][l])));
@@ -113,7 +113,7 @@ static json_object *port_json(const struct manager *m, const struct port *p)
 			x = json_object_new_object();
 			add(x, "monitor",
 			    json_object_new_string(pred_names[k]));
-			add(x, "lane", json_object_new_int(l));
+			add(x, "lane", json_object_new_int(l + 1));
 			add(x, "seconds_to_alarm", jnum(pr->tta));
 			add(x, "slope_per_day", jnum(pr->slope * 86400));
 			add(x, "warning", json_object_new_boolean(pr->warn));
@@ -129,7 +129,7 @@ static json_object *port_json(const struct manager *m, const struct port *p)
 			x = json_object_new_object();
 			add(x, "flag",
 			    json_object_new_string(flap_kind_name(k)));
-			add(x, "lane", json_object_new_int(l));
+			add(x, "lane", json_object_new_int(l + 1));
 			add(x, "total",
 			    json_object_new_int64(p->flags_total[k][l]));
 			add(x, "in_window",
@@ -188,7 +188,7 @@ int status_render(const struct manager *m, char **out)
 		add(x, "time", json_object_new_int64(r->time));
 		add(x, "port", json_object_new_string(r->port));
 		if (r->lane >= 0)
-			add(x, "lane", json_object_new_int(r->lane));
+			add(x, "lane", json_object_new_int(r->lane + 1));
 		add(x, "policy",
 		    json_object_new_string(policy_name(r->policy)));
 		add(x, "action", json_object_new_string(action_name(r->mode)));

@@ -365,7 +365,7 @@ static void test_prediction_from_history(void **state)
 	assert_int_equal(status_render(m, &json), 0);
 	assert_non_null(strstr(
 		json,
-		"\"monitor\":\"rx_power\",\"lane\":0,\"seconds_to_alarm\":"));
+		"\"monitor\":\"rx_power\",\"lane\":1,\"seconds_to_alarm\":"));
 	assert_non_null(strstr(json, "\"policy\":\"prediction\""));
 	free(json);
 }
@@ -384,7 +384,7 @@ static void test_thresholds_override_and_metrics(void **state)
 	assert_true(metrics_render_string(m, &txt) > 0);
 	assert_non_null(strstr(
 		txt,
-		"optic_monitor_level{port=\"port0\",lane=\"3\",monitor=\"rx_power_watts\"} 2\n"));
+		"optic_monitor_level{port=\"port0\",lane=\"4\",monitor=\"rx_power_watts\"} 2\n"));
 	assert_non_null(strstr(
 		txt,
 		"optic_monitor_level{port=\"port0\",monitor=\"temperature_celsius\"} 0\n"));
@@ -392,7 +392,7 @@ static void test_thresholds_override_and_metrics(void **state)
 		txt, "optic_module_temperature_celsius{port=\"port0\"} 40\n"));
 	assert_non_null(strstr(
 		txt,
-		"optic_lane_rx_power_watts{port=\"port0\",lane=\"0\"} 0.0004"));
+		"optic_lane_rx_power_watts{port=\"port0\",lane=\"1\"} 0.0004"));
 	assert_non_null(strstr(
 		txt,
 		"optic_module_info{port=\"port0\",vendor=\"ACME\",pn=\"QDD-1\",sn=\"SN-port0\""));

@@ -2,14 +2,16 @@
 # make bench, parts 3 and 2: 512 simulated osfp-800g-2xdr4 modules, one per
 # I2C bus (optic_sim ports=512), realtime=1 at 400 kHz, the driver's own poll
 # at its default 1 s. (3) opticctl list and --json show all, 20 runs each;
-# (2) opticd polling at 1 Hz for 60 s: CPU, RSS, poll-cycle durations.
+# (2) opticd polling at 1 Hz for 60 s: CPU, RSS, poll-cycle durations (the
+# metrics are scraped every 2 s for the durations; that cost is included).
 # Prints "BENCH key value" lines for bench/run.
-# timeout: 2400
+# timeout: 1800
 # vm-mem: 3072
 
 PORTS=${BENCH_PORTS:-512}
 RUNS=${BENCH_RUNS:-20}
 SECS=${BENCH_SECONDS:-60}
+CLI_BUDGET_S=120
 URL=http://127.0.0.1:9732/metrics
 ip link set lo up 2>/dev/null || ifconfig lo 127.0.0.1 up
 
@@ -35,8 +37,10 @@ for c in list show_all; do
 	list) set -- opticctl list ;;
 	show_all) set -- opticctl --json show all ;;
 	esac
-	vm-bench-poll time "$RUNS" "$@" >/tmp/time.$c 2>&1
-	check_match "$* timed over $RUNS runs" '^p50_ms' "$(tail -n 1 /tmp/time.$c)"
+	# At most CLI_BUDGET_S per command: the runs done are reported.
+	BENCH_BUDGET_S=$CLI_BUDGET_S vm-bench-poll time "$RUNS" "$@" 2>&1 |
+		tee /tmp/time.$c | sed 's/^/# /'
+	check_match "$* timed" '^p50_ms' "$(tail -n 1 /tmp/time.$c)"
 	tail -n 1 /tmp/time.$c | awk -v c=$c '{ for (i = 1; i < NF; i += 2) printf "BENCH cli.%s.%s %s\n", c, $i, $(i + 1) }'
 done
 n=$(opticctl --json show all | jq length 2>/dev/null)
@@ -50,7 +54,7 @@ driver_retry = 1s
 CONF
 opticd -c /tmp/opticd.conf --log-target=console >/tmp/opticd.log 2>&1 &
 PID=$!
-ok "opticd sees all $PORTS modules" wait_for 600 sh -c "[ \$(wget -qO- $URL | grep -c '^optic_module_present{.*} 1\$') -ge $PORTS ]"
+ok "opticd sees all $PORTS modules" wait_for 900 sh -c "[ \$(wget -qO- $URL | grep -c '^optic_module_present{.*} 1\$') -ge $PORTS ]"
 sleep 5
 ticks() { awk '{ print $14 + $15 }' /proc/$PID/stat; }
 t0=$(ticks)
@@ -61,8 +65,8 @@ while [ $i -lt "$SECS" ]; do
 	wget -qO- "$URL" | awk '$1 == "optic_poll_duration_seconds_count" { c = $2 }
 		$1 == "optic_poll_duration_seconds_sum" { s = $2 } END { print c, s }' >>/tmp/scrapes
 	awk '$1 == "VmRSS:" { print $2 }' /proc/$PID/status >>/tmp/rss
-	sleep 1
-	i=$((i + 1))
+	sleep 2
+	i=$((i + 2))
 done
 t1=$(ticks)
 up1=$(awk '{ print $1 }' /proc/uptime)

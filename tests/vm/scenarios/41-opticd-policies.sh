@@ -126,7 +126,7 @@ ok "recovery: failed cleared" wait_for 10 metric_is 'optic_recovery_failed{port=
 # 6. Flaps: three LOS episodes on port2 lane 0 within the minute.
 ok "port2 ready" wait_for 15 sim_state_is port2 3
 ok "port2 lanes live" wait_for 15 sh -c \
-	"wget -qO- $URL | grep -q '^optic_lane_rx_power_watts{port=\"port2\",lane=\"0\"}'"
+	"wget -qO- $URL | grep -q '^optic_lane_rx_power_watts{port=\"port2\",lane=\"1\"}'"
 for i in 1 2 3; do
 	mon port2 "set rx_power 0 5000"
 	sleep 1
@@ -134,26 +134,26 @@ for i in 1 2 3; do
 	sleep 1
 done
 ok "flap: 3 RX LOS counted" wait_for 5 metric_is \
-	'optic_lane_flags_total{port="port2",lane="0",flag="rx_los"}' 3
+	'optic_lane_flags_total{port="port2",lane="1",flag="rx_los"}' 3
 ok "flap: no LOS on lane 1" metric_is \
-	'optic_lane_flags_total{port="port2",lane="1",flag="rx_los"}' 0
-ok "flap: alert raised" metric_is 'optic_lane_flap_alert{port="port2",lane="0",flag="rx_los"}' 1
-ok "flap: logged" log_has "port2/lane0 flap: rx_los latched 3 times"
+	'optic_lane_flags_total{port="port2",lane="2",flag="rx_los"}' 0
+ok "flap: alert raised" metric_is 'optic_lane_flap_alert{port="port2",lane="1",flag="rx_los"}' 1
+ok "flap: logged" log_has "port2/lane1 flap: rx_los latched 3 times"
 
 # 5. Prediction: RX power of port2 lane 3 decays 20 uW per (accelerated)
 # hour; the other lanes are steady (noise off), so only lane 3 may warn.
 echo 3600 >"$SIM_DEBUGFS/port2/mon_accel"
 mon port2 "drift rx_power 3 -20000"
 ok "prediction: warning for port2 lane 3" wait_for 40 metric_is \
-	'optic_lane_prediction_warning{port="port2",lane="3",monitor="rx_power_watts"}' 1
+	'optic_lane_prediction_warning{port="port2",lane="4",monitor="rx_power_watts"}' 1
 ok "prediction: steady lane 2 not warned" metric_is \
-	'optic_lane_prediction_warning{port="port2",lane="2",monitor="rx_power_watts"}' 0
-v=$(metric 'optic_lane_seconds_to_alarm{port="port2",lane="3",monitor="rx_power_watts"}')
+	'optic_lane_prediction_warning{port="port2",lane="3",monitor="rx_power_watts"}' 0
+v=$(metric 'optic_lane_seconds_to_alarm{port="port2",lane="4",monitor="rx_power_watts"}')
 diag "port2 lane 3 predicted seconds to alarm: $v"
 check_match "prediction: a finite time to alarm" '^[0-9.e+]+$' "$v"
-ok "prediction: logged" log_has "port2/lane3 prediction: rx_power predicted to reach its low alarm"
+ok "prediction: logged" log_has "port2/lane4 prediction: rx_power predicted to reach its low alarm"
 ok "prediction: no other steady lane predicted" sh -c \
-	"[ \$(grep -v 'port2/lane0' $LOG | grep -c 'prediction: .* predicted to reach') = 1 ]"
+	"[ \$(grep -v 'port2/lane1' $LOG | grep -c 'prediction: .* predicted to reach') = 1 ]"
 mon port2 "drift rx_power 3 0"
 
 ok "daemon alive at the end" kill -0 $PID

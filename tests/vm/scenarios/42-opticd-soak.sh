@@ -88,7 +88,7 @@ check_match "RSS measured" '^[0-9]+ [0-9]+$' "$before $after"
 check_match "RSS within 256 KiB of the warm-up" '^ok$' \
 	"$([ -n "$before" ] && [ $((after - before)) -le 256 ] && echo ok)"
 ok "polled all along" sh -c "[ \$(wget -qO- $URL | awk '\$1 == \"optic_poll_duration_seconds_count\" { print \$2 }') -gt 500 ]"
-ok "flaps counted" sh -c "wget -qO- $URL | grep -q '^optic_lane_flags_total{port=\"port0\",lane=\"1\",flag=\"rx_los\"} [1-9]'"
+ok "flaps counted" sh -c "wget -qO- $URL | grep -q '^optic_lane_flags_total{port=\"port0\",lane=\"2\",flag=\"rx_los\"} [1-9]'"
 ok "reloads all succeeded" metric_is 'optic_config_reloads_total{result="failure"}' 0
 ok "textfile written" grep -q '^optic_up 1$' /tmp/optic.prom
 ok "history bytes as documented (4 x (260 x 108 + header))" \

@@ -47,18 +47,18 @@ ok "insertion logged with the new identity" grep -q "port3: module inserted: LUM
 
 ok "QSFP28: 4 lanes" wait_for 10 metric_is 'optic_module_lanes{port="port0"}' 4
 ok "QSFP28: temperature" wait_for 10 has '^optic_module_temperature_celsius{port="port0"} [1-9]'
-ok "QSFP28: lane 3 RX power" wait_for 10 has '^optic_lane_rx_power_watts{port="port0",lane="3"} 0\.0'
+ok "QSFP28: lane 3 RX power" wait_for 10 has '^optic_lane_rx_power_watts{port="port0",lane="4"} 0\.0'
 ok "QSFP28: thresholds from page 03h" has \
 	'^optic_monitor_threshold{port="port0",monitor="temperature_celsius",level="high_alarm"}'
 ok "QSFP28: max power from its power class" has '^optic_module_max_power_watts{port="port0"} [1-9]'
 ok "SFP: 1 lane" metric_is 'optic_module_lanes{port="port1"}' 1
 ok "SFP: temperature from A2h" wait_for 10 has '^optic_module_temperature_celsius{port="port1"} [1-9]'
-ok "SFP: TX bias from A2h" wait_for 10 has '^optic_lane_tx_bias_amperes{port="port1",lane="0"} 0\.0'
+ok "SFP: TX bias from A2h" wait_for 10 has '^optic_lane_tx_bias_amperes{port="port1",lane="1"} 0\.0'
 ok "SFP: thresholds from A2h" has \
 	'^optic_monitor_threshold{port="port1",monitor="rx_power_watts",level="low_alarm"}'
 ok "OSFP: 8 lanes" wait_for 10 metric_is 'optic_module_lanes{port="port3"}' 8
 ok "OSFP: 16 W advertised" metric_is 'optic_module_max_power_watts{port="port3"}' 16
-ok "OSFP: lane 7 bias" wait_for 20 has '^optic_lane_tx_bias_amperes{port="port3",lane="7"} 0\.0'
+ok "OSFP: lane 7 bias" wait_for 20 has '^optic_lane_tx_bias_amperes{port="port3",lane="8"} 0\.0'
 ok "copper: no lane optics exported" sh -c "! wget -qO- $URL | grep -q '^optic_lane_rx_power_watts{port=\"port2\"'"
 for p in port0 port1 port2 port3; do
 	ok "$p: no poll errors" metric_is "optic_poll_errors_total{port=\"$p\"}" 0
