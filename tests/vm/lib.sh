@@ -110,3 +110,12 @@ as_nobody() {
 	done
 	su -s /bin/sh nobody -c "exec $cmd"
 }
+
+# opticd's metrics endpoint (default address) and helpers over it.
+OPTICD_URL=http://127.0.0.1:9732/metrics
+metrics() { wget -qO- "$OPTICD_URL"; }
+# metric NAME_AND_LABELS: its value, or nothing
+metric() { metrics | awk -v k="$1" '$1 == k { print $2; exit }'; }
+metric_is() { [ "$(metric "$1")" = "$2" ]; }
+# has_metric EXTENDED_REGEX: some line of the metrics matches
+has_metric() { metrics | grep -Eq -- "$1"; }

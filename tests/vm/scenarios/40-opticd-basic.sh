@@ -7,17 +7,9 @@
 
 CONF=/tmp/opticd.conf
 LOG=/tmp/opticd.log
-URL=http://127.0.0.1:9732/metrics
 
-metrics() { wget -qO- "$URL"; }
-# metric NAME_AND_LABELS: its value, or nothing
-metric() { metrics | awk -v k="$1" '$1 == k { print $2; exit }'; }
-metric_is() { [ "$(metric "$1")" = "$2" ]; }
 log_has() { grep -q -- "$1" "$LOG"; }
-has_metric() { metrics | grep -Eq -- "$1"; }
 
-# The metrics endpoint listens on loopback, which /init leaves down.
-ip link set lo up 2>/dev/null || ifconfig lo 127.0.0.1 up
 
 cat >"$CONF" <<'CONF'
 [daemon]

@@ -8,18 +8,13 @@
 
 CONF=/tmp/opticd.conf
 LOG=/tmp/opticd.log
-URL=http://127.0.0.1:9732/metrics
 
-metrics() { wget -qO- "$URL"; }
-metric() { metrics | awk -v k="$1" '$1 == k { print $2; exit }'; }
-metric_is() { [ "$(metric "$1")" = "$2" ]; }
 metric_ge() { v=$(metric "$1"); [ -n "$v" ] && [ "${v%.*}" -ge "$2" ]; }
 log_has() { grep -q -- "$1" "$LOG"; }
 mon() { echo "$2" >"$SIM_DEBUGFS/$1/monitor"; }
 sim_state() { sed -n 's/^module_state: //p' "$SIM_DEBUGFS/$1/state"; }
 sim_state_is() { [ "$(sim_state "$1")" = "$2" ]; }
 
-ip link set lo up 2>/dev/null || ifconfig lo 127.0.0.1 up
 
 write_conf() { # BUDGET
 	cat >"$CONF" <<CONF
@@ -126,7 +121,7 @@ ok "recovery: failed cleared" wait_for 10 metric_is 'optic_recovery_failed{port=
 # 6. Flaps: three LOS episodes on port2 lane 0 within the minute.
 ok "port2 ready" wait_for 15 sim_state_is port2 3
 ok "port2 lanes live" wait_for 15 sh -c \
-	"wget -qO- $URL | grep -q '^optic_lane_rx_power_watts{port=\"port2\",lane=\"1\"}'"
+	"wget -qO- $OPTICD_URL | grep -q '^optic_lane_rx_power_watts{port=\"port2\",lane=\"1\"}'"
 for i in 1 2 3; do
 	mon port2 "set rx_power 0 5000"
 	sleep 1

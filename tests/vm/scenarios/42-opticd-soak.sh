@@ -8,15 +8,10 @@
 
 CONF=/tmp/opticd.conf
 LOG=/tmp/opticd.log
-URL=http://127.0.0.1:9732/metrics
 
-metrics() { wget -qO- "$URL"; }
-metric() { metrics | awk -v k="$1" '$1 == k { print $2; exit }'; }
-metric_is() { [ "$(metric "$1")" = "$2" ]; }
 rss() { awk '$1 == "VmRSS:" { print $2 }' /proc/$PID/status; }
 mon() { echo "$2" >"$SIM_DEBUGFS/$1/monitor"; }
 
-ip link set lo up 2>/dev/null || ifconfig lo 127.0.0.1 up
 
 cat >"$CONF" <<'CONF'
 [daemon]
@@ -87,12 +82,12 @@ diag "RSS at the end: $after kB (growth $((after - before)) kB)"
 check_match "RSS measured" '^[0-9]+ [0-9]+$' "$before $after"
 check_match "RSS within 256 KiB of the warm-up" '^ok$' \
 	"$([ -n "$before" ] && [ $((after - before)) -le 256 ] && echo ok)"
-ok "polled all along" sh -c "[ \$(wget -qO- $URL | awk '\$1 == \"optic_poll_duration_seconds_count\" { print \$2 }') -gt 500 ]"
-ok "flaps counted" sh -c "wget -qO- $URL | grep -q '^optic_lane_flags_total{port=\"port0\",lane=\"2\",flag=\"rx_los\"} [1-9]'"
+ok "polled all along" sh -c "[ \$(wget -qO- $OPTICD_URL | awk '\$1 == \"optic_poll_duration_seconds_count\" { print \$2 }') -gt 500 ]"
+ok "flaps counted" sh -c "wget -qO- $OPTICD_URL | grep -q '^optic_lane_flags_total{port=\"port0\",lane=\"2\",flag=\"rx_los\"} [1-9]'"
 ok "reloads all succeeded" metric_is 'optic_config_reloads_total{result="failure"}' 0
 ok "textfile written" grep -q '^optic_up 1$' /tmp/optic.prom
 ok "history bytes as documented (4 x (260 x 108 + header))" \
-	sh -c "[ \$(wget -qO- $URL | awk '\$1 == \"optic_history_bytes\" { print \$2 }') -lt 120000 ]"
+	sh -c "[ \$(wget -qO- $OPTICD_URL | awk '\$1 == \"optic_history_bytes\" { print \$2 }') -lt 120000 ]"
 ok "daemon alive" kill -0 $PID
 kill -TERM $PID
 wait $PID

@@ -7,14 +7,9 @@
 
 CONF=/tmp/opticd.conf
 LOG=/tmp/opticd.log
-URL=http://127.0.0.1:9732/metrics
 
-metrics() { wget -qO- "$URL"; }
-metric() { metrics | awk -v k="$1" '$1 == k { print $2; exit }'; }
-metric_is() { [ "$(metric "$1")" = "$2" ]; }
 has() { metrics | grep -q -- "$1"; }
 
-ip link set lo up 2>/dev/null || ifconfig lo 127.0.0.1 up
 printf '[daemon]\npoll_interval = 250ms\nstatus_socket = /run/opticd/status.sock\n' >"$CONF"
 
 ok "load optic_sim with 4 ports" load_sim ports=4
@@ -59,11 +54,11 @@ ok "SFP: thresholds from A2h" has \
 ok "OSFP: 8 lanes" wait_for 10 metric_is 'optic_module_lanes{port="port3"}' 8
 ok "OSFP: 16 W advertised" metric_is 'optic_module_max_power_watts{port="port3"}' 16
 ok "OSFP: lane 7 bias" wait_for 20 has '^optic_lane_tx_bias_amperes{port="port3",lane="8"} 0\.0'
-ok "copper: no lane optics exported" sh -c "! wget -qO- $URL | grep -q '^optic_lane_rx_power_watts{port=\"port2\"'"
+ok "copper: no lane optics exported" sh -c "! wget -qO- $OPTICD_URL | grep -q '^optic_lane_rx_power_watts{port=\"port2\"'"
 for p in port0 port1 port2 port3; do
 	ok "$p: no poll errors" metric_is "optic_poll_errors_total{port=\"$p\"}" 0
 done
-ok "no threshold alarm on healthy modules" sh -c "! wget -qO- $URL | grep -q '^optic_monitor_level{.*} 2$'"
+ok "no threshold alarm on healthy modules" sh -c "! wget -qO- $OPTICD_URL | grep -q '^optic_monitor_level{.*} 2$'"
 kill -TERM $PID
 wait $PID
 check_eq "clean exit" 0 $?
