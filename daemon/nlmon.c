@@ -61,58 +61,6 @@ static void ctrl_msg(struct nlmon *mon, struct nlmsghdr *nlh)
 	}
 }
 
-/*
- * The event attributes (include/uapi/linux/optic.h). liboptic parses events
- * only inside its blocking optic_nl_monitor(), so the adapter does it too.
- */
-static struct nla_policy event_policy[OPTIC_A_MAX + 1] = {
-	[OPTIC_A_MODULE_INDEX] = { .type = NLA_U32 },
-	[OPTIC_A_MODULE_NAME] = { .type = NLA_NUL_STRING },
-	[OPTIC_A_EVENT_TYPE] = { .type = NLA_U8 },
-	[OPTIC_A_EVENT_SEQ] = { .type = NLA_U64 },
-	[OPTIC_A_LANE] = { .type = NLA_U8 },
-	[OPTIC_A_OLD_STATE] = { .type = NLA_U8 },
-	[OPTIC_A_NEW_STATE] = { .type = NLA_U8 },
-	[OPTIC_A_FLAG_PAGE] = { .type = NLA_U8 },
-	[OPTIC_A_FLAG_OFFSET] = { .type = NLA_U8 },
-	[OPTIC_A_FLAG_BITS] = { .type = NLA_U8 },
-};
-
-static int event_parse(struct nlmsghdr *nlh, struct optic_nl_event *ev)
-{
-	struct nlattr *tb[OPTIC_A_MAX + 1];
-
-	memset(ev, 0, sizeof(*ev));
-	ev->lane = -1;
-	if (genlmsg_parse(nlh, 0, tb, OPTIC_A_MAX, event_policy) < 0)
-		return -EINVAL;
-	for (int i = 0; i <= OPTIC_A_MAX && i < 32; i++)
-		if (tb[i])
-			ev->attrs |= 1u << i;
-	if (tb[OPTIC_A_EVENT_TYPE])
-		ev->type = nla_get_u8(tb[OPTIC_A_EVENT_TYPE]);
-	if (tb[OPTIC_A_EVENT_SEQ])
-		ev->seq = nla_get_u64(tb[OPTIC_A_EVENT_SEQ]);
-	if (tb[OPTIC_A_MODULE_INDEX])
-		ev->index = nla_get_u32(tb[OPTIC_A_MODULE_INDEX]);
-	if (tb[OPTIC_A_MODULE_NAME])
-		snprintf(ev->name, sizeof(ev->name), "%s",
-			 nla_get_string(tb[OPTIC_A_MODULE_NAME]));
-	if (tb[OPTIC_A_LANE])
-		ev->lane = nla_get_u8(tb[OPTIC_A_LANE]);
-	if (tb[OPTIC_A_OLD_STATE])
-		ev->old_state = nla_get_u8(tb[OPTIC_A_OLD_STATE]);
-	if (tb[OPTIC_A_NEW_STATE])
-		ev->new_state = nla_get_u8(tb[OPTIC_A_NEW_STATE]);
-	if (tb[OPTIC_A_FLAG_PAGE])
-		ev->flag_page = nla_get_u8(tb[OPTIC_A_FLAG_PAGE]);
-	if (tb[OPTIC_A_FLAG_OFFSET])
-		ev->flag_offset = nla_get_u8(tb[OPTIC_A_FLAG_OFFSET]);
-	if (tb[OPTIC_A_FLAG_BITS])
-		ev->flag_bits = nla_get_u8(tb[OPTIC_A_FLAG_BITS]);
-	return 0;
-}
-
 static int valid_cb(struct nl_msg *msg, void *arg)
 {
 	struct nlmon *mon = arg;
@@ -127,7 +75,7 @@ static int valid_cb(struct nl_msg *msg, void *arg)
 	if (!mon->family || nlh->nlmsg_type != mon->family ||
 	    gh->cmd != OPTIC_CMD_EVENT)
 		return NL_SKIP;
-	if (event_parse(nlh, &ev) < 0)
+	if (optic_nl_event_parse(nlh, &ev) < 0)
 		return NL_SKIP;
 	mon->fn(NLMON_EVENT, &ev, mon->arg);
 	return NL_OK;

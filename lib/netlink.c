@@ -511,50 +511,60 @@ struct monitor_state {
 	int ret;
 };
 
+int optic_nl_event_parse(struct nlmsghdr *nlh, struct optic_nl_event *ev)
+{
+	struct nlattr *tb[OPTIC_A_MAX + 1];
+	struct genlmsghdr *gh = nlmsg_data(nlh);
+	int i;
+
+	memset(ev, 0, sizeof(*ev));
+	ev->lane = -1;
+	if (!genlmsg_valid_hdr(nlh, 0) || gh->cmd != OPTIC_CMD_EVENT)
+		return -EINVAL;
+	if (genlmsg_parse(nlh, 0, tb, OPTIC_A_MAX, optic_policy) < 0)
+		return -EINVAL;
+	for (i = 0; i <= OPTIC_A_MAX && i < 32; i++)
+		if (tb[i])
+			ev->attrs |= 1u << i;
+	if (tb[OPTIC_A_EVENT_TYPE])
+		ev->type = nla_get_u8(tb[OPTIC_A_EVENT_TYPE]);
+	if (tb[OPTIC_A_EVENT_SEQ])
+		ev->seq = nla_get_u64(tb[OPTIC_A_EVENT_SEQ]);
+	if (tb[OPTIC_A_MODULE_INDEX])
+		ev->index = nla_get_u32(tb[OPTIC_A_MODULE_INDEX]);
+	get_str(ev->name, sizeof(ev->name), tb[OPTIC_A_MODULE_NAME]);
+	if (tb[OPTIC_A_LANE])
+		ev->lane = nla_get_u8(tb[OPTIC_A_LANE]);
+	if (tb[OPTIC_A_OLD_STATE])
+		ev->old_state = nla_get_u8(tb[OPTIC_A_OLD_STATE]);
+	if (tb[OPTIC_A_NEW_STATE])
+		ev->new_state = nla_get_u8(tb[OPTIC_A_NEW_STATE]);
+	if (tb[OPTIC_A_FLAG_PAGE])
+		ev->flag_page = nla_get_u8(tb[OPTIC_A_FLAG_PAGE]);
+	if (tb[OPTIC_A_FLAG_OFFSET])
+		ev->flag_offset = nla_get_u8(tb[OPTIC_A_FLAG_OFFSET]);
+	if (tb[OPTIC_A_FLAG_BITS])
+		ev->flag_bits = nla_get_u8(tb[OPTIC_A_FLAG_BITS]);
+	if (tb[OPTIC_A_IDENTIFIER])
+		ev->identifier = nla_get_u8(tb[OPTIC_A_IDENTIFIER]);
+	if (tb[OPTIC_A_SPEC])
+		ev->spec = nla_get_u8(tb[OPTIC_A_SPEC]);
+	if (tb[OPTIC_A_LANE_COUNT])
+		ev->lane_count = nla_get_u8(tb[OPTIC_A_LANE_COUNT]);
+	get_str(ev->vendor_name, sizeof(ev->vendor_name),
+		tb[OPTIC_A_VENDOR_NAME]);
+	get_str(ev->vendor_pn, sizeof(ev->vendor_pn), tb[OPTIC_A_VENDOR_PN]);
+	get_str(ev->vendor_sn, sizeof(ev->vendor_sn), tb[OPTIC_A_VENDOR_SN]);
+	return 0;
+}
+
 static int monitor_cb(struct nl_msg *msg, void *arg)
 {
 	struct monitor_state *ms = arg;
-	struct nlattr *tb[OPTIC_A_MAX + 1];
-	struct genlmsghdr *gh = nlmsg_data(nlmsg_hdr(msg));
-	struct optic_nl_event ev = { .lane = -1 };
-	int i;
+	struct optic_nl_event ev;
 
-	if (gh->cmd != OPTIC_CMD_EVENT)
+	if (optic_nl_event_parse(nlmsg_hdr(msg), &ev) < 0)
 		return NL_SKIP;
-	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, OPTIC_A_MAX, optic_policy) < 0)
-		return NL_SKIP;
-	for (i = 0; i <= OPTIC_A_MAX && i < 32; i++)
-		if (tb[i])
-			ev.attrs |= 1u << i;
-	if (tb[OPTIC_A_EVENT_TYPE])
-		ev.type = nla_get_u8(tb[OPTIC_A_EVENT_TYPE]);
-	if (tb[OPTIC_A_EVENT_SEQ])
-		ev.seq = nla_get_u64(tb[OPTIC_A_EVENT_SEQ]);
-	if (tb[OPTIC_A_MODULE_INDEX])
-		ev.index = nla_get_u32(tb[OPTIC_A_MODULE_INDEX]);
-	get_str(ev.name, sizeof(ev.name), tb[OPTIC_A_MODULE_NAME]);
-	if (tb[OPTIC_A_LANE])
-		ev.lane = nla_get_u8(tb[OPTIC_A_LANE]);
-	if (tb[OPTIC_A_OLD_STATE])
-		ev.old_state = nla_get_u8(tb[OPTIC_A_OLD_STATE]);
-	if (tb[OPTIC_A_NEW_STATE])
-		ev.new_state = nla_get_u8(tb[OPTIC_A_NEW_STATE]);
-	if (tb[OPTIC_A_FLAG_PAGE])
-		ev.flag_page = nla_get_u8(tb[OPTIC_A_FLAG_PAGE]);
-	if (tb[OPTIC_A_FLAG_OFFSET])
-		ev.flag_offset = nla_get_u8(tb[OPTIC_A_FLAG_OFFSET]);
-	if (tb[OPTIC_A_FLAG_BITS])
-		ev.flag_bits = nla_get_u8(tb[OPTIC_A_FLAG_BITS]);
-	if (tb[OPTIC_A_IDENTIFIER])
-		ev.identifier = nla_get_u8(tb[OPTIC_A_IDENTIFIER]);
-	if (tb[OPTIC_A_SPEC])
-		ev.spec = nla_get_u8(tb[OPTIC_A_SPEC]);
-	if (tb[OPTIC_A_LANE_COUNT])
-		ev.lane_count = nla_get_u8(tb[OPTIC_A_LANE_COUNT]);
-	get_str(ev.vendor_name, sizeof(ev.vendor_name),
-		tb[OPTIC_A_VENDOR_NAME]);
-	get_str(ev.vendor_pn, sizeof(ev.vendor_pn), tb[OPTIC_A_VENDOR_PN]);
-	get_str(ev.vendor_sn, sizeof(ev.vendor_sn), tb[OPTIC_A_VENDOR_SN]);
 	ms->ret = ms->cb(&ev, ms->arg);
 	return ms->ret ? NL_STOP : NL_OK;
 }

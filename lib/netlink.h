@@ -93,6 +93,9 @@ int optic_nl_module_set(struct optic_nl *nl, const char *name,
  * non-zero (that value is returned) or an error occurs. @timeout_ms is
  * a deadline for the whole call (< 0: none); when it passes, 0 is returned.
  */
+struct nlmsghdr;
+/* Parse an OPTIC_CMD_EVENT notification; -EINVAL for anything else. */
+int optic_nl_event_parse(struct nlmsghdr *nlh, struct optic_nl_event *ev);
 typedef int (*optic_event_cb)(const struct optic_nl_event *ev, void *arg);
 int optic_nl_monitor(struct optic_nl *nl, int timeout_ms, optic_event_cb cb,
 		     void *arg);

@@ -60,13 +60,12 @@ ticks() { awk '{ print $14 + $15 }' /proc/$PID/stat; }
 t0=$(ticks)
 up0=$(awk '{ print $1 }' /proc/uptime)
 : >/tmp/scrapes
-i=0
-while [ $i -lt "$SECS" ]; do
+# Bounded by time: a scrape waits while opticd is in a poll (one event loop).
+while awk -v u0="$up0" -v s="$SECS" '{ exit !($1 - u0 < s) }' /proc/uptime; do
 	wget -qO- "$URL" | awk '$1 == "optic_poll_duration_seconds_count" { c = $2 }
 		$1 == "optic_poll_duration_seconds_sum" { s = $2 } END { print c, s }' >>/tmp/scrapes
 	awk '$1 == "VmRSS:" { print $2 }' /proc/$PID/status >>/tmp/rss
 	sleep 2
-	i=$((i + 2))
 done
 t1=$(ticks)
 up1=$(awk '{ print $1 }' /proc/uptime)
