@@ -1,0 +1,68 @@
+# SPDX-License-Identifier: GPL-2.0
+# optic.ko against optic_sim's fault knobs: each fault gives the documented
+# error on every access path (eeprom file, sysfs, hwmon, netlink, opticctl)
+# or is waited out, and everything works again once the fault clears.
+# timeout: 240
+
+D=$SIM_DEBUGFS/port0
+P=$OPTIC_CLASS/port0
+
+page3() { dd if=$P/eeprom bs=128 skip=4 count=1 2>/dev/null | od -An -tx1 -v | tr -d ' \n'; }
+nl_err() { vm-nl read index=u32:0 page=u8:3 offset=u16:128 length=u16:16 | grep '^error' || echo "no error"; }
+
+ok "optic_sim loads" load_sim ports=1
+ok "optic.ko loads" load_optic
+ok "port0 identified" wait_for 10 test -e $P/vendor_sn
+ref=$(page3)
+sn=$(cat $P/vendor_sn)
+check_match "page 03h reads" '^[0-9a-f]{256}$' "$ref"
+
+# One NACK fails one read cleanly; the next read is right again.
+echo 1 >$D/fault_nack_next
+check_match "one NACK: the read fails with ENXIO" "No such device or address" \
+	"$(dd if=$P/eeprom of=/dev/null bs=128 skip=4 count=1 2>&1)"
+check_eq "one NACK: knob consumed" 0 "$(cat $D/fault_nack_next)"
+check_eq "one NACK: the next read is right" "$ref" "$(page3)"
+
+# A module that NACKs everything: every path says so, nothing stale is served.
+echo 1 >$D/fault_dead
+fails "dead module: eeprom read fails" dd if=$P/eeprom of=/dev/null bs=128 skip=4 count=1
+check_match "dead module: eeprom error is ENXIO" "No such device or address" \
+	"$(dd if=$P/eeprom of=/dev/null bs=128 skip=4 count=1 2>&1)"
+check_eq "dead module: present is 0" 0 "$(cat $P/present)"
+fails "dead module: vendor_sn is not served" cat $P/vendor_sn
+fails "dead module: no hwmon temperature" sh -c "cat $P/device/hwmon/hwmon*/temp1_input"
+check_match "dead module: netlink EEPROM_READ fails with ENXIO and says why" \
+	'^error 6: .*no module' "$(nl_err)"
+check_match "dead module: opticctl lists the cage as empty" '^port0 +no ' "$(opticctl list)"
+echo 0 >$D/fault_dead
+ok "fault cleared: present again" wait_for 5 grep -qx 1 $P/present
+ok "fault cleared: vendor_sn back" wait_for 5 test "$(cat $P/vendor_sn)" = "$sn"
+check_eq "fault cleared: page 03h reads right" "$ref" "$(page3)"
+check_eq "fault cleared: netlink reads" "no error" "$(nl_err)"
+
+# A NACK storm: clean failures, then recovery.
+echo 1000 >$D/fault_nack_next
+fails "NACK storm: eeprom read fails" dd if=$P/eeprom of=/dev/null bs=128 skip=4 count=1
+echo 0 >$D/fault_nack_next
+ok "NACK storm over: page 03h reads right" wait_for 5 test "$(page3)" = "$ref"
+
+# ModuleFault: reported as such everywhere, cleared by a reset.
+echo 1 >$D/fault_stuck_fault
+echo 1 >$P/reset
+ok "stuck fault: sysfs module_state is fault" wait_for 10 grep -qx fault $P/module_state
+check_eq "stuck fault: opticctl says fault" fault "$(opticctl -j list | jq -r '.[0].module_state')"
+echo 0 >$D/fault_stuck_fault
+echo 1 >$P/reset
+ok "after the fault and a reset: ready" wait_for 10 grep -qx ready $P/module_state
+
+# Slow writes (write-completion NACKs) are waited out within write_timeout_ms.
+echo 3 >$D/fault_slow_write
+ok "slow writes: an eeprom write succeeds" sh -c \
+	"printf '\\x11\\x22' | dd of=$P/eeprom bs=1 seek=$((128 + 3 * 128)) 2>/dev/null"
+check_eq "slow writes: the bytes landed" "1122" \
+	"$(dd if=$P/eeprom bs=1 skip=$((128 + 3 * 128)) count=2 2>/dev/null | od -An -tx1 | tr -d ' \n')"
+echo 0 >$D/fault_slow_write
+
+ok "rmmod optic" rmmod optic
+ok "rmmod optic_sim" rmmod optic_sim
