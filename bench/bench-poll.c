@@ -28,6 +28,11 @@
  * optic_lane_flags_total{port="portSIMPORT",lane="0",flag="rx_los"} moves
  * (http://127.0.0.1:9732/metrics fetched every 2 ms); then restore
  * NORMAL_NW and wait SETTLE_MS. Prints each latency and the percentiles.
+ *
+ *   vm-bench-poll scrape KEY...
+ *
+ * Prints the values of the metric lines KEY (no timeout: opticd answers
+ * once its current poll is done).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -249,6 +254,12 @@ int main(int argc, char **argv)
 	size_t k;
 	int r;
 
+	if (argc >= 3 && !strcmp(argv[1], "scrape")) {
+		for (int a = 2; a < argc; a++)
+			printf("%s%.9g", a > 2 ? " " : "", scrape(argv[a]));
+		printf("\n");
+		return 0;
+	}
 	if (argc == 6 && !strcmp(argv[1], "events"))
 		return events(strtoul(argv[2], NULL, 10),
 			      strtoul(argv[3], NULL, 10),

@@ -62,8 +62,9 @@ up0=$(awk '{ print $1 }' /proc/uptime)
 : >/tmp/scrapes
 # Bounded by time: a scrape waits while opticd is in a poll (one event loop).
 while awk -v u0="$up0" -v s="$SECS" '{ exit !($1 - u0 < s) }' /proc/uptime; do
-	wget -qO- "$URL" | awk '$1 == "optic_poll_duration_seconds_count" { c = $2 }
-		$1 == "optic_poll_duration_seconds_sum" { s = $2 } END { print c, s }' >>/tmp/scrapes
+	# busybox wget gives up after 5 s, and a scrape waits for a running poll.
+	vm-bench-poll scrape optic_poll_duration_seconds_count \
+		optic_poll_duration_seconds_sum | awk '$1 > 0' >>/tmp/scrapes
 	awk '$1 == "VmRSS:" { print $2 }' /proc/$PID/status >>/tmp/rss
 	sleep 2
 done
