@@ -76,8 +76,9 @@ awk -v a="$t0" -v b="$t1" -v u0="$up0" -v u1="$up1" -v hz=$hz \
 echo "BENCH daemon.rss_kb $(awk '$1 == "VmRSS:" { print $2 }' /proc/$PID/status)"
 echo "BENCH daemon.rss_peak_kb $(awk '$1 == "VmHWM:" { print $2 }' /proc/$PID/status)"
 echo "BENCH daemon.history_bytes $(metric optic_history_bytes)"
-# One poll's duration from each scrape interval with exactly one new poll.
-awk 'NR > 1 && $1 == pc + 1 { printf "%.3f\n", ($2 - ps) * 1000 }
+# Poll durations: an interval between two scrapes with one new poll gives
+# that poll's duration; with k > 1 new polls, their mean counts k times.
+awk 'NR > 1 && $1 > pc { for (k = 0; k < $1 - pc; k++) printf "%.3f\n", ($2 - ps) * 1000 / ($1 - pc) }
 	{ pc = $1; ps = $2 }' /tmp/scrapes >/tmp/polls
 awk 'NR > 1 && $1 > pc { n += $1 - pc; s += $2 - ps } { pc = $1; ps = $2 }
 	END { if (n) printf "BENCH daemon.poll_mean_ms %.3f\nBENCH daemon.polls %d\n", s / n * 1000, n }' /tmp/scrapes
