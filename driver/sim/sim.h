@@ -268,12 +268,24 @@ int osim_port_insert(struct osim_port *port, const char *profile, bool cold);
 struct osim_port *osim_port_new(void);
 int osim_port_del(unsigned int index);
 
-/* gpio.c */
+/* gpio.c: the control lines need a kernel with GPIOLIB_IRQCHIP */
+#ifdef CONFIG_GPIOLIB_IRQCHIP
 int osim_gpio_init(unsigned int nports);
 void osim_gpio_exit(void);
 void osim_gpio_update(struct osim_port *port);
 void osim_gpio_lookup_add(struct osim_port *port);
 void osim_gpio_lookup_del(struct osim_port *port);
+#else
+static inline int osim_gpio_init(unsigned int nports)
+{
+	return osim_gpios ? -EOPNOTSUPP : 0;
+}
+
+static inline void osim_gpio_exit(void) {}
+static inline void osim_gpio_update(struct osim_port *port) {}
+static inline void osim_gpio_lookup_add(struct osim_port *port) {}
+static inline void osim_gpio_lookup_del(struct osim_port *port) {}
+#endif
 
 /* debugfs.c */
 void osim_debugfs_init(void);
