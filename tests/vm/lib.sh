@@ -119,3 +119,18 @@ metric() { metrics | awk -v k="$1" '$1 == k { print $2; exit }'; }
 metric_is() { [ "$(metric "$1")" = "$2" ]; }
 # has_metric EXTENDED_REGEX: some line of the metrics matches
 has_metric() { metrics | grep -Eq -- "$1"; }
+
+# Firmware scenarios: an image the simulator accepts ("OSFW" major minor ...),
+# and port0's images as opticctl reports them.
+mkimage() { # FILE MAJOR MINOR SIZE
+	{
+		printf 'OSFW'
+		printf "\\$(printf '%03o' "$2")\\$(printf '%03o' "$3")"
+		head -c $(($4 - 6)) /dev/urandom
+	} >"$1"
+}
+img() { opticctl -j fw info port0 | jq -r ".images[$1].$2"; }
+running() {
+	opticctl -j fw info port0 |
+		jq -r '.images[] | select(.running) | "\(.image) \(.version)"'
+}

@@ -7,19 +7,6 @@
 
 D=$SIM_DEBUGFS/port0
 
-mkimage() { # FILE MAJOR MINOR SIZE
-	{
-		printf 'OSFW'
-		printf "\\$(printf '%03o' "$2")\\$(printf '%03o' "$3")"
-		head -c $(($4 - 6)) /dev/urandom
-	} >"$1"
-}
-img() { opticctl -j fw info port0 | jq -r ".images[$1].$2"; }
-running() {
-	opticctl -j fw info port0 |
-		jq -r '.images[] | select(.running) | "\(.image) \(.version)"'
-}
-
 # nack_mid_flash FILE [OPTS]: flash, NACK everything once a quarter is done
 nack_mid_flash() {
 	echo 400 >"$D/time_scale"

@@ -6,19 +6,6 @@
 
 D=$SIM_DEBUGFS/port0
 
-mkimage() { # FILE MAJOR MINOR SIZE
-	{
-		printf 'OSFW'
-		printf "\\$(printf '%03o' "$2")\\$(printf '%03o' "$3")"
-		head -c $(($4 - 6)) /dev/urandom
-	} >"$1"
-}
-img() { opticctl -j fw info port0 | jq -r ".images[$1].$2"; }
-running() {
-	opticctl -j fw info port0 |
-		jq -r '.images[] | select(.running) | "\(.image) \(.version)"'
-}
-
 ok "optic_sim loads" load_sim ports=1
 ok "optic.ko loads" load_optic
 ok "port0 appears" wait_for 10 test -e "$OPTIC_CLASS/port0"
