@@ -20,6 +20,7 @@
 void optic_model_free(struct optic_model *m)
 {
 	free(m->v);
+	free(m->vdm);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -365,7 +366,7 @@ int optic_decode(const struct optic_image *img, struct optic_model *m)
 {
 	const struct optic_field *rows;
 	size_t nrows;
-	int id, b;
+	int id, b, r;
 
 	memset(m, 0, sizeof(*m));
 	id = optic_image_byte(img, 0, 0, 0, 0);
@@ -418,7 +419,10 @@ int optic_decode(const struct optic_image *img, struct optic_model *m)
 		nrows = 1;
 		break;
 	}
-	return decode_rows(img, m, rows, nrows);
+	r = decode_rows(img, m, rows, nrows);
+	if (r == 0 && m->spec == OPTIC_SPEC_CMIS && !m->flat)
+		r = optic_vdm_decode(img, m);
+	return r;
 }
 
 const struct optic_value *optic_model_get(const struct optic_model *m,

@@ -67,6 +67,7 @@ enum optic_sect {
 	OPTIC_S_FLAG, /* module-level latched flags */
 	OPTIC_S_LANE_FLAG, /* per-lane latched flags */
 	OPTIC_S_CAL, /* SFF-8472 calibration constants */
+	OPTIC_S_VDM, /* CMIS VDM instances (struct optic_vdm, not rows) */
 	OPTIC_S_NR,
 };
 
@@ -135,6 +136,53 @@ struct optic_value {
 
 #define OPTIC_MAX_LANES 32
 
+/*
+ * CMIS 5.2 8.22 Versatile Diagnostics Monitoring (pages 20h-2Fh). Each
+ * observable type ID has one encoding of its 16-bit samples and thresholds.
+ */
+enum optic_vdm_enc {
+	OPTIC_VDM_U16, /* unsigned, * scale */
+	OPTIC_VDM_S16, /* two's complement, * scale */
+	OPTIC_VDM_F16, /* CMIS F16: bits 15-11 exponent s, 10-0 mantissa m */
+};
+
+struct optic_vdm_type {
+	uint8_t type_id;
+	uint8_t encoding; /* enum optic_vdm_enc */
+	uint8_t prec; /* text and JSON decimals (F16: significant digits) */
+	double scale;
+	const char *unit; /* NULL: dimensionless */
+	const char *name;
+	const char *json_key;
+};
+
+/* Threshold order in a CMIS VDM threshold set (8 bytes). */
+enum { OPTIC_VDM_HA, OPTIC_VDM_LA, OPTIC_VDM_HW, OPTIC_VDM_LW };
+
+struct optic_vdm {
+	const struct optic_vdm_type *type; /* NULL: unknown type ID */
+	uint8_t type_id;
+	uint8_t group; /* 0-3: descriptor page 20h + group */
+	uint8_t instance; /* 0-63 within the group */
+	uint8_t lane; /* 0-based, descriptor bits 3-0 */
+	uint8_t thr_set; /* descriptor bits 7-4 */
+	bool has_value;
+	bool has_thr;
+	uint16_t raw;
+	double value;
+	double thr[4]; /* OPTIC_VDM_HA .. OPTIC_VDM_LW */
+	char name[40]; /* type->name or "unknown (0xNN)" */
+};
+
+/* The CMIS F16 value m * 10^(s - 24). */
+double optic_vdm_f16(uint16_t raw);
+/* The VDM type table row for @type_id, or NULL. */
+const struct optic_vdm_type *optic_vdm_type_find(uint8_t type_id);
+struct optic_model;
+struct optic_image;
+/* Append the VDM instances of a CMIS image to @m (optic_decode calls it). */
+int optic_vdm_decode(const struct optic_image *img, struct optic_model *m);
+
 struct optic_model {
 	uint8_t spec; /* enum optic_spec */
 	uint8_t identifier;
@@ -152,6 +200,8 @@ struct optic_model {
 	size_t worst_pos;
 	struct optic_value *v;
 	size_t n, cap;
+	struct optic_vdm *vdm; /* CMIS VDM instances, bank 0 */
+	size_t nvdm;
 };
 
 /* enum optic_spec for an SFF-8024 identifier. */
@@ -173,6 +223,7 @@ const struct optic_value *optic_model_get(const struct optic_model *m,
 #define OPTIC_SHOW_THRESHOLD (1u << OPTIC_S_THRESHOLD)
 #define OPTIC_SHOW_FLAG ((1u << OPTIC_S_FLAG) | (1u << OPTIC_S_LANE_FLAG))
 #define OPTIC_SHOW_CAL (1u << OPTIC_S_CAL)
+#define OPTIC_SHOW_VDM (1u << OPTIC_S_VDM)
 #define OPTIC_SHOW_ALL 0xffffffffu
 #define OPTIC_SHOW_DOM                                                 \
 	(OPTIC_SHOW_MONITOR | OPTIC_SHOW_LANE | OPTIC_SHOW_THRESHOLD | \

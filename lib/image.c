@@ -166,11 +166,120 @@ static int fetch(struct optic_image *img, optic_read_fn rd, void *ctx,
 			       MIN((size_t)r, (size_t)len));
 }
 
-int optic_image_fetch(struct optic_image *img, optic_read_fn rd, void *ctx)
+/* CMIS 5.2 page 01h advertising (section 8.4) */
+#define CMIS_ADV_PAGES 142 /* Supported Pages Advertising */
+#define CMIS_ADV_PAGE03 0x04 /* bit 2: user page 03h */
+#define CMIS_ADV_DIAG 0x20 /* bit 5: banked diagnostic pages 13h-14h */
+#define CMIS_ADV_VDM 0x40 /* bit 6: VDM pages 20h-2Fh, details in 2Fh */
+#define CMIS_ADV_CONTROLS 155 /* Implemented Controls Advertisement */
+#define CMIS_ADV_TUNABLE 0x40 /* bit 6: tunable transmitter, 04h and 12h */
+/* CMIS 5.2 8.22: page 2Fh byte 128 bits 1-0, VDM groups supported - 1 */
+#define CMIS_VDM_CTRL 0x2f
+#define CMIS_VDM_GROUPS 128
+
+static int fetch_upper(struct optic_image *img, optic_read_fn rd, void *ctx,
+		       uint8_t page, uint8_t bank)
+{
+	return fetch(img, rd, ctx, OPTIC_ADDR_A0, page, bank, 128, 128, true);
+}
+
+/*
+ * VDM of one bank: the control page 2Fh, then per group its descriptor
+ * (20h + g), sample (24h + g) and threshold (28h + g) pages; with @all also
+ * the flag (2Ch, clear on read) and mask (2Dh) pages.
+ */
+static int fetch_vdm(struct optic_image *img, optic_read_fn rd, void *ctx,
+		     uint8_t bank, bool all)
+{
+	int r, b, g, groups;
+
+	r = fetch_upper(img, rd, ctx, CMIS_VDM_CTRL, bank);
+	if (r < 0)
+		return r;
+	b = optic_image_byte(img, 0, CMIS_VDM_CTRL, bank, CMIS_VDM_GROUPS);
+	if (b < 0)
+		return 0;
+	groups = (b & 0x03) + 1;
+	for (g = 0; g < groups; g++) {
+		r = fetch_upper(img, rd, ctx, 0x20 + g, bank);
+		if (r == 0)
+			r = fetch_upper(img, rd, ctx, 0x24 + g, bank);
+		if (r == 0)
+			r = fetch_upper(img, rd, ctx, 0x28 + g, bank);
+		if (r < 0)
+			return r;
+	}
+	if (all) {
+		r = fetch_upper(img, rd, ctx, 0x2c, bank);
+		if (r == 0)
+			r = fetch_upper(img, rd, ctx, 0x2d, bank);
+	}
+	return r;
+}
+
+static int fetch_cmis(struct optic_image *img, optic_read_fn rd, void *ctx,
+		      bool all)
 {
 	static const uint8_t cmis_banked[] = { 0x10, 0x11 };
-	int r, id, b, banks;
+	int r, b, banks, pages, controls;
 	size_t i;
+
+	/* CMIS 5.2 Table 8-4: byte 2 bit 7 MemoryModel, 1 = flat */
+	if (optic_image_byte(img, 0, 0, 0, 2) & 0x80)
+		return 0;
+	for (i = 1; i <= 2; i++) {
+		r = fetch_upper(img, rd, ctx, i, 0);
+		if (r < 0)
+			return r;
+	}
+	pages = optic_image_byte(img, 0, 1, 0, CMIS_ADV_PAGES);
+	controls = optic_image_byte(img, 0, 1, 0, CMIS_ADV_CONTROLS);
+	pages = pages < 0 ? 0 : pages;
+	controls = controls < 0 ? 0 : controls;
+	if (all && (pages & CMIS_ADV_PAGE03)) {
+		r = fetch_upper(img, rd, ctx, 0x03, 0);
+		if (r < 0)
+			return r;
+	}
+	if (all && (controls & CMIS_ADV_TUNABLE)) {
+		r = fetch_upper(img, rd, ctx, 0x04, 0);
+		if (r < 0)
+			return r;
+	}
+	/* CMIS 5.2 page 01h byte 142 bits 1-0: banks of pages 10h-2Fh */
+	banks = 1 << MIN(pages & 3, 2);
+	for (b = 0; b < banks; b++) {
+		for (i = 0; i < ARRAY_SIZE(cmis_banked); i++) {
+			r = fetch_upper(img, rd, ctx, cmis_banked[i], b);
+			if (r < 0)
+				return r;
+		}
+		if (all && (controls & CMIS_ADV_TUNABLE)) {
+			r = fetch_upper(img, rd, ctx, 0x12, b);
+			if (r < 0)
+				return r;
+		}
+		if (all && (pages & CMIS_ADV_DIAG)) {
+			r = fetch_upper(img, rd, ctx, 0x13, b);
+			if (r == 0)
+				r = fetch_upper(img, rd, ctx, 0x14, b);
+			if (r < 0)
+				return r;
+		}
+		/* the decoders read the VDM of bank 0 (lanes 1-8) */
+		if ((pages & CMIS_ADV_VDM) && (all || b == 0)) {
+			r = fetch_vdm(img, rd, ctx, b, all);
+			if (r < 0)
+				return r;
+		}
+	}
+	return 0;
+}
+
+static int fetch_image(struct optic_image *img, optic_read_fn rd, void *ctx,
+		       bool all)
+{
+	int r, id;
 
 	r = fetch(img, rd, ctx, OPTIC_ADDR_A0, 0, 0, 0, 256, false);
 	if (r < 0)
@@ -181,27 +290,7 @@ int optic_image_fetch(struct optic_image *img, optic_read_fn rd, void *ctx)
 
 	switch (optic_spec_from_id(id)) {
 	case OPTIC_SPEC_CMIS:
-		/* CMIS 5.2 Table 8-4: byte 2 bit 7 MemoryModel, 1 = flat */
-		if (optic_image_byte(img, 0, 0, 0, 2) & 0x80)
-			return 0;
-		for (i = 1; i <= 2; i++) {
-			r = fetch(img, rd, ctx, OPTIC_ADDR_A0, i, 0, 128, 128,
-				  true);
-			if (r < 0)
-				return r;
-		}
-		/* CMIS 5.2 Table 8-40: page 01h byte 142 bits 1-0 banks */
-		r = optic_image_byte(img, 0, 1, 0, 142);
-		banks = r < 0 ? 1 : 1 << MIN(r & 3, 2);
-		for (b = 0; b < banks; b++) {
-			for (i = 0; i < ARRAY_SIZE(cmis_banked); i++) {
-				r = fetch(img, rd, ctx, OPTIC_ADDR_A0,
-					  cmis_banked[i], b, 128, 128, true);
-				if (r < 0)
-					return r;
-			}
-		}
-		return 0;
+		return fetch_cmis(img, rd, ctx, all);
 	case OPTIC_SPEC_SFF8636:
 		/* SFF-8636 Table 6-2: byte 2 bit 2 Flat_mem */
 		if (optic_image_byte(img, 0, 0, 0, 2) & 0x04)
@@ -215,6 +304,16 @@ int optic_image_fetch(struct optic_image *img, optic_read_fn rd, void *ctx)
 	default:
 		return 0;
 	}
+}
+
+int optic_image_fetch(struct optic_image *img, optic_read_fn rd, void *ctx)
+{
+	return fetch_image(img, rd, ctx, false);
+}
+
+int optic_image_fetch_all(struct optic_image *img, optic_read_fn rd, void *ctx)
+{
+	return fetch_image(img, rd, ctx, true);
 }
 
 /* ---- text dump format ---- */

@@ -62,11 +62,20 @@ typedef int (*optic_read_fn)(void *ctx, uint8_t addr, uint8_t page,
 /*
  * Read everything the decoders use: lower page and page 00h, then by spec
  * (from the identifier byte) the advertised pages: CMIS 01h, 02h, 10h, 11h
- * per supported bank; SFF-8636 03h; SFF-8472 A2h. Pages the module rejects
- * as unsupported (-EINVAL, -EOPNOTSUPP, -ENODATA, -ERANGE) are skipped;
- * other errors end the fetch.
+ * per supported bank, and when page 01h byte 142 bit 6 advertises VDM,
+ * bank 0 of page 2Fh and of the descriptor, sample and threshold pages of
+ * each VDM group (20h-2Bh); SFF-8636 03h; SFF-8472 A2h. Pages the module
+ * rejects as unsupported (-EINVAL, -EOPNOTSUPP, -ENODATA, -ERANGE) are
+ * skipped; other errors end the fetch.
  */
 int optic_image_fetch(struct optic_image *img, optic_read_fn rd, void *ctx);
+/*
+ * optic_image_fetch() and every other page the module advertises, for a
+ * complete dump: CMIS 03h (01h:142 bit 2), 04h and banked 12h (01h:155
+ * bit 6, tunable transmitter), banked 13h-14h (01h:142 bit 5), and the VDM
+ * pages of every bank including flags 2Ch (clear on read) and masks 2Dh.
+ */
+int optic_image_fetch_all(struct optic_image *img, optic_read_fn rd, void *ctx);
 
 /*
  * Text dump format (what `opticctl dump` prints and optic_sim loads):

@@ -280,6 +280,98 @@ static void print_indexed(struct optic_print *p, const struct optic_model *m,
 	op_close_array(p);
 }
 
+/* A VDM number: F16 types in scientific notation, others with prec. */
+static int vdm_num(char *buf, size_t size, const struct optic_vdm *v, double x)
+{
+	if (!v->type)
+		return snprintf(buf, size, "0x%04x", (unsigned int)x);
+	if (v->type->encoding == OPTIC_VDM_F16)
+		return snprintf(buf, size, "%.*e", v->type->prec - 1, x);
+	return snprintf(buf, size, "%.*f", v->type->prec, x);
+}
+
+static void vdm_json_num(struct optic_print *p, const char *key,
+			 const struct optic_vdm *v, double x)
+{
+	if (!v->type)
+		op_uint(p, key, NULL, (uint64_t)x);
+	else if (v->type->encoding == OPTIC_VDM_F16)
+		op_float(p, key, NULL, x, -4);
+	else
+		op_float(p, key, NULL, x, v->type->prec);
+}
+
+/*
+ * CMIS VDM (pages 20h-2Fh): text, one line per instance with its
+ * thresholds; JSON, the array "vdm" of {type_id, name, key, lane, value,
+ * unit, thresholds} (docs/json.md).
+ */
+static void print_vdm(struct optic_print *p, const struct optic_model *m)
+{
+	static const char *const sub[] = { "high_alarm", "low_alarm",
+					   "high_warning", "low_warning" };
+	const char *unit;
+	char label[64], val[48], thr[4][32];
+	size_t i;
+	int k;
+
+	if (!m->nvdm)
+		return;
+	op_text(p, "\tVDM:\n");
+	op_open_array(p, "vdm");
+	for (i = 0; i < m->nvdm; i++) {
+		const struct optic_vdm *v = &m->vdm[i];
+
+		unit = v->type ? v->type->unit : NULL;
+		if (!optic_print_is_json(p)) {
+			snprintf(label, sizeof(label), "%s, lane %u", v->name,
+				 v->lane + 1u);
+			if (v->has_value)
+				vdm_num(val, sizeof(val), v, v->value);
+			else
+				snprintf(val, sizeof(val), "not read");
+			op_text(p, LABEL_FMT "%s%s%s", indent(1), width(1),
+				label, val, unit ? " " : "", unit ?: "");
+			if (v->has_thr) {
+				for (k = 0; k < 4; k++)
+					vdm_num(thr[k], sizeof(thr[k]), v,
+						v->thr[k]);
+				op_text(p, " (alarm %s..%s, warning %s..%s)",
+					thr[OPTIC_VDM_LA], thr[OPTIC_VDM_HA],
+					thr[OPTIC_VDM_LW], thr[OPTIC_VDM_HW]);
+			}
+			op_text(p, "\n");
+			continue;
+		}
+		op_open_object(p, NULL);
+		op_uint(p, "type_id", NULL, v->type_id);
+		op_string(p, "name", NULL, v->name);
+		if (v->type)
+			op_string(p, "key", NULL, v->type->json_key);
+		else
+			op_null(p, "key", NULL);
+		op_uint(p, "lane", NULL, v->lane + 1u);
+		if (v->has_value)
+			vdm_json_num(p, "value", v, v->value);
+		else
+			op_null(p, "value", NULL);
+		if (unit)
+			op_string(p, "unit", NULL, unit);
+		else
+			op_null(p, "unit", NULL);
+		if (v->has_thr) {
+			op_open_object(p, "thresholds");
+			for (k = 0; k < 4; k++)
+				vdm_json_num(p, sub[k], v, v->thr[k]);
+			op_close_object(p);
+		} else {
+			op_null(p, "thresholds", NULL);
+		}
+		op_close_object(p);
+	}
+	op_close_array(p);
+}
+
 void optic_model_print(struct optic_print *p, const struct optic_model *m,
 		       unsigned int sections)
 {
@@ -313,4 +405,6 @@ void optic_model_print(struct optic_print *p, const struct optic_model *m,
 			      "lanes", "lane", "Lane");
 	if (sections & OPTIC_SHOW_THRESHOLD)
 		print_thresholds(p, m);
+	if (sections & OPTIC_SHOW_VDM)
+		print_vdm(p, m);
 }

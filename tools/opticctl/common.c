@@ -73,6 +73,14 @@ int oc_fetch(struct oc *c, const char *port, struct optic_image *img)
 	return r < 0 ? read_failed(c, &rd, r) : 0;
 }
 
+int oc_fetch_all(struct oc *c, const char *port, struct optic_image *img)
+{
+	struct nl_reader rd = { .c = c, .port = port };
+	int r = optic_image_fetch_all(img, nl_read, &rd);
+
+	return r < 0 ? read_failed(c, &rd, r) : 0;
+}
+
 int oc_read_page(struct oc *c, const char *port, uint8_t addr, uint8_t page,
 		 uint8_t bank, struct optic_image *img)
 {

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* opticctl dump: raw pages in the text dump format (or JSON). */
+/*
+ * opticctl dump: raw pages in the text dump format (or JSON): every page the
+ * module advertises (optic_image_fetch_all), or one with --page.
+ */
 #include <getopt.h>
 
 #include "opticctl.h"
@@ -89,7 +92,7 @@ int cmd_dump(struct oc *c, int argc, char **argv)
 	}
 	optic_image_init(&img);
 	r = have_page ? oc_read_page(c, info.name, addr, page, bank, &img) :
-			oc_fetch(c, info.name, &img);
+			oc_fetch_all(c, info.name, &img);
 	if (r == 0) {
 		optic_image_sort(&img);
 		if (optic_print_is_json(c->p)) {

@@ -49,6 +49,8 @@ int oc_ports(struct oc *c, struct optic_module_info **mods, size_t *n);
 int oc_port(struct oc *c, const char *name, struct optic_module_info *info);
 /* Read the module's pages into @img; logs on failure. */
 int oc_fetch(struct oc *c, const char *port, struct optic_image *img);
+/* Every page the module advertises (dump); logs on failure. */
+int oc_fetch_all(struct oc *c, const char *port, struct optic_image *img);
 int oc_read_page(struct oc *c, const char *port, uint8_t addr, uint8_t page,
 		 uint8_t bank, struct optic_image *img);
 
