@@ -7,13 +7,13 @@
  *
  * Loads a module image (the text dump format), sets a port up as opticd
  * does at insertion, then N times does what daemon/poll.c does after its
- * netlink reads: store the lower page and page 11h into the image
- * (bench_store), decode the image (bench_decode), then map the model to a
- * sample, flags, state and run the policies (bench_policy). The three
- * functions are kept out of line so callgrind reports their inclusive cost.
+ * netlink reads: store the byte ranges a health poll reads (poll_ranges())
+ * into the image (bench_store), decode the image (bench_decode), then map
+ * the model to a sample, flags, state and run the policies, as
+ * port_poll_model() does for a poll (bench_policy). The three functions are
+ * kept out of line so callgrind reports their inclusive cost.
  */
 #include <errno.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +21,7 @@
 #include "config.h"
 #include "log.h"
 #include "manager.h"
+#include "util.h"
 
 static int mock_set(struct manager *m, struct port *p,
 		    const struct optic_set *set)
@@ -30,7 +31,9 @@ static int mock_set(struct manager *m, struct port *p,
 
 static const struct manager_ops mock_ops = { .module_set = mock_set };
 
-static uint8_t lower[128], upper11[128];
+static const struct poll_range *ranges;
+static size_t n_ranges;
+static uint8_t bytes[4][128]; /* what each range reads */
 
 __attribute__((noinline)) void bench_store(struct port *p);
 __attribute__((noinline)) int bench_decode(struct port *p);
@@ -39,8 +42,9 @@ __attribute__((noinline)) void bench_policy(struct manager *m, struct port *p,
 
 void bench_store(struct port *p)
 {
-	optic_image_set(&p->img, OPTIC_ADDR_A0, 0, 0, 0, lower, 128);
-	optic_image_set(&p->img, OPTIC_ADDR_A0, 0x11, 0, 128, upper11, 128);
+	for (size_t i = 0; i < n_ranges; i++)
+		optic_image_set(&p->img, ranges[i].addr, ranges[i].page, 0,
+				ranges[i].off, bytes[i], ranges[i].len);
 }
 
 int bench_decode(struct port *p)
@@ -51,22 +55,7 @@ int bench_decode(struct port *p)
 
 void bench_policy(struct manager *m, struct port *p, uint64_t now)
 {
-	uint32_t flags[_FLAP_KIND_MAX], active;
-	struct sample s;
-
-	sample_init(&s, (uint32_t)now);
-	sample_from_model(&p->model, &s);
-	active = active_lanes_from_model(&p->model);
-	for (unsigned int l = 0; l < OPTICD_MAX_LANES; l++) {
-		if (active & (1u << l))
-			continue;
-		s.tx_power[l] = s.rx_power[l] = s.tx_bias[l] = NAN;
-	}
-	flags_from_model(&p->model, flags);
-	for (int k = 0; k < _FLAP_KIND_MAX; k++)
-		manager_port_flags(m, p, k, flags[k], now);
-	manager_port_state(m, p, p->info.state, now);
-	manager_port_sample(m, p, &s, now);
+	port_poll_model(m, p, &p->model, now);
 }
 
 static char *slurp(const char *path, size_t *len)
@@ -130,18 +119,22 @@ int main(int argc, char **argv)
 			strerror(-r));
 		return 1;
 	}
-	if (optic_image_get(&p->img, OPTIC_ADDR_A0, 0, 0, 0, lower, 128) < 0 ||
-	    optic_image_get(&p->img, OPTIC_ADDR_A0, 0x11, 0, 128, upper11,
-			    128) < 0) {
-		fprintf(stderr, "bench-decode: the image lacks the lower page or page 11h\n");
-		return 1;
-	}
 	/* Insertion, as port_inserted() and port_refresh_statics() do. */
 	if (bench_decode(p) < 0)
 		return 1;
 	p->known = p->present = true;
 	p->info.present = true;
 	p->info.spec = p->model.spec;
+	n_ranges = poll_ranges(p, &ranges);
+	for (size_t i = 0; i < n_ranges; i++)
+		if (i >= ARRAY_SIZE(bytes) ||
+		    optic_image_get(&p->img, ranges[i].addr, ranges[i].page, 0,
+				    ranges[i].off, bytes[i],
+				    ranges[i].len) < 0) {
+			fprintf(stderr,
+				"bench-decode: the image lacks what a poll reads\n");
+			return 1;
+		}
 	p->info.state = OPTIC_STATE_READY;
 	thresholds_from_model(&p->model, p->mod_thr);
 	p->max_power = max_power_from_model(&p->model);

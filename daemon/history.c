@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* Bounded, downsampled per-port monitor history. */
+/* Bounded, downsampled per-port monitor history in fixed point. */
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -12,6 +12,24 @@
 _Static_assert(sizeof(struct sample) ==
 		       sizeof(uint32_t) + NFIELDS * sizeof(float),
 	       "struct sample must be a time and packed floats");
+
+/* The code of a NaN (a value not reported, a lane down). */
+#define CODE_NAN UINT16_MAX
+
+/*
+ * Fixed point per monitor: value = base + code * lsb, codes 0..0xfffe.
+ * The modules' own units (CMIS 5.2 Table 8-10/8-78, SFF-8636 Table
+ * 6-8/6-9, SFF-8472 Table 9-11): 1/256 °C, 100 µV, 0.1 µW; TX bias in
+ * 8 µA, the CMIS 2 µA unit times its largest multiplier (page 01h byte
+ * 160), up to 524 mA. Means of a tier are rounded to the same units.
+ */
+static const struct {
+	double lsb, base;
+} fixed[_MON_MAX] = {
+	[MON_TEMP] = { 1.0 / 256, -128 }, [MON_VCC] = { 100e-6, 0 },
+	[MON_TX_POWER] = { 0.1e-6, 0 },	  [MON_RX_POWER] = { 0.1e-6, 0 },
+	[MON_TX_BIAS] = { 8e-6, 0 },
+};
 
 const struct history_spec history_default_spec = {
 	.period = { 1, 60, 900 },
@@ -29,18 +47,16 @@ struct acc {
 struct tier {
 	uint32_t period;
 	size_t cap, head, len; /* head: next slot to write */
-	struct sample *ring;
+	uint32_t *t; /* [cap] */
+	uint16_t *v; /* [cap][nf] */
 	struct acc acc;
 };
 
+/* One allocation: this header, then the tiers' times, then their codes. */
 struct history {
+	unsigned int lanes, nf; /* nf = 2 + 3 * lanes fields an entry */
 	struct tier tier[HISTORY_TIERS];
 };
-
-static const float *fields(const struct sample *s)
-{
-	return &s->temp;
-}
 
 void sample_init(struct sample *s, uint32_t t)
 {
@@ -62,49 +78,88 @@ const char *monitor_name(enum monitor m)
 	return (unsigned int)m < _MON_MAX ? names[m] : "?";
 }
 
-size_t history_memory(const struct history_spec *spec)
+static unsigned int nfields(unsigned int lanes)
+{
+	return 2 + 3 * lanes;
+}
+
+/* Field @f of an entry: its monitor and its index in struct sample. */
+static enum monitor field_mon(const struct history *h, unsigned int f)
+{
+	return f < 2 ? (enum monitor)f : MON_TX_POWER + (f - 2) / h->lanes;
+}
+
+static unsigned int field_sample(const struct history *h, unsigned int f)
+{
+	return f < 2 ? f :
+		       2 + (f - 2) / h->lanes * OPTICD_MAX_LANES +
+			       (f - 2) % h->lanes;
+}
+
+static uint16_t encode(enum monitor m, double v)
+{
+	double c;
+
+	if (isnan(v))
+		return CODE_NAN;
+	c = round((v - fixed[m].base) / fixed[m].lsb);
+	return c < 0 ? 0 : c >= CODE_NAN ? CODE_NAN - 1 : (uint16_t)c;
+}
+
+static double decode(enum monitor m, uint16_t c)
+{
+	return c == CODE_NAN ? NAN : fixed[m].base + c * fixed[m].lsb;
+}
+
+size_t history_memory(const struct history_spec *spec, unsigned int lanes)
 {
 	size_t bytes = sizeof(struct history);
 
 	for (int i = 0; i < HISTORY_TIERS; i++)
-		bytes += (size_t)spec->length[i] * sizeof(struct sample);
+		bytes += (size_t)spec->length[i] *
+			 (sizeof(uint32_t) + nfields(lanes) * sizeof(uint16_t));
 	return bytes;
 }
 
-int history_new(struct history **out, const struct history_spec *spec)
+int history_new(struct history **out, const struct history_spec *spec,
+		unsigned int lanes)
 {
-	_cleanup_free_ struct history *h = NULL;
+	struct history *h;
+	char *p;
 
+	if (!lanes || lanes > OPTICD_MAX_LANES)
+		return -EINVAL;
 	for (int i = 0; i < HISTORY_TIERS; i++)
 		if (!spec->length[i] || (i > 0 && !spec->period[i]))
 			return -EINVAL;
-	h = calloc(1, sizeof(*h));
+	h = calloc(1, history_memory(spec, lanes));
 	if (!h)
 		return -ENOMEM;
+	h->lanes = lanes;
+	h->nf = nfields(lanes);
+	p = (char *)(h + 1);
 	for (int i = 0; i < HISTORY_TIERS; i++) {
-		struct tier *t = &h->tier[i];
-
-		t->period = spec->period[i];
-		t->cap = spec->length[i];
-		t->ring = calloc(t->cap, sizeof(struct sample));
-		if (!t->ring)
-			goto fail;
+		h->tier[i].period = spec->period[i];
+		h->tier[i].cap = spec->length[i];
+		h->tier[i].t = (uint32_t *)p;
+		p += h->tier[i].cap * sizeof(uint32_t);
 	}
-	*out = TAKE_PTR(h);
+	for (int i = 0; i < HISTORY_TIERS; i++) {
+		h->tier[i].v = (uint16_t *)p;
+		p += h->tier[i].cap * h->nf * sizeof(uint16_t);
+	}
+	*out = h;
 	return 0;
-fail:
-	for (int i = 0; i < HISTORY_TIERS; i++)
-		free(h->tier[i].ring);
-	return -ENOMEM;
 }
 
 void history_free(struct history *h)
 {
-	if (!h)
-		return;
-	for (int i = 0; i < HISTORY_TIERS; i++)
-		free(h->tier[i].ring);
 	free(h);
+}
+
+unsigned int history_lanes(const struct history *h)
+{
+	return h->lanes;
 }
 
 void history_clear(struct history *h)
@@ -115,37 +170,42 @@ void history_clear(struct history *h)
 	}
 }
 
-static void tier_push(struct tier *t, const struct sample *s)
+/* Store @t and the struct sample fields @f into the next slot of @tier. */
+static void tier_push(const struct history *h, struct tier *tr, uint32_t t,
+		      const double *f)
 {
-	t->ring[t->head] = *s;
-	t->head = (t->head + 1) % t->cap;
-	if (t->len < t->cap)
-		t->len++;
+	uint16_t *v = &tr->v[tr->head * h->nf];
+
+	tr->t[tr->head] = t;
+	for (unsigned int i = 0; i < h->nf; i++)
+		v[i] = encode(field_mon(h, i), f[field_sample(h, i)]);
+	tr->head = (tr->head + 1) % tr->cap;
+	if (tr->len < tr->cap)
+		tr->len++;
 }
 
-static void acc_flush(struct tier *t)
+static void acc_flush(const struct history *h, struct tier *tr)
 {
-	struct acc *a = &t->acc;
-	struct sample s;
-	float *f = &s.temp;
+	struct acc *a = &tr->acc;
+	double f[NFIELDS];
 
 	if (!a->n)
 		return;
-	s.t = (uint32_t)llround(a->t / a->n);
 	for (int i = 0; i < NFIELDS; i++)
-		f[i] = a->cnt[i] ? (float)(a->sum[i] / a->cnt[i]) : NAN;
-	tier_push(t, &s);
+		f[i] = a->cnt[i] ? a->sum[i] / a->cnt[i] : NAN;
+	tier_push(h, tr, (uint32_t)llround(a->t / a->n), f);
 	memset(a, 0, sizeof(*a));
 }
 
-static void acc_add(struct tier *t, const struct sample *s)
+static void acc_add(const struct history *h, struct tier *tr,
+		    const struct sample *s)
 {
-	struct acc *a = &t->acc;
-	uint64_t bucket = s->t / t->period;
-	const float *f = fields(s);
+	struct acc *a = &tr->acc;
+	uint64_t bucket = s->t / tr->period;
+	const float *f = &s->temp;
 
 	if (a->n && bucket != a->bucket)
-		acc_flush(t);
+		acc_flush(h, tr);
 	a->bucket = bucket;
 	a->n++;
 	a->t += s->t;
@@ -159,9 +219,13 @@ static void acc_add(struct tier *t, const struct sample *s)
 
 void history_add(struct history *h, const struct sample *s)
 {
-	tier_push(&h->tier[0], s);
+	double f[NFIELDS];
+
+	for (int i = 0; i < NFIELDS; i++)
+		f[i] = (&s->temp)[i];
+	tier_push(h, &h->tier[0], s->t, f);
 	for (int i = 1; i < HISTORY_TIERS; i++)
-		acc_add(&h->tier[i], s);
+		acc_add(h, &h->tier[i], s);
 }
 
 size_t history_len(const struct history *h, unsigned int tier)
@@ -169,24 +233,34 @@ size_t history_len(const struct history *h, unsigned int tier)
 	return tier < HISTORY_TIERS ? h->tier[tier].len : 0;
 }
 
-const struct sample *history_at(const struct history *h, unsigned int tier,
-				size_t i)
+/* Ring slot of entry @i (0 the oldest) of @tr. */
+static size_t slot(const struct tier *tr, size_t i)
 {
-	const struct tier *t;
-
-	if (tier >= HISTORY_TIERS)
-		return NULL;
-	t = &h->tier[tier];
-	if (i >= t->len)
-		return NULL;
-	return &t->ring[(t->head + t->cap - t->len + i) % t->cap];
+	return (tr->head + tr->cap - tr->len + i) % tr->cap;
 }
 
-const struct sample *history_last(const struct history *h)
+bool history_at(const struct history *h, unsigned int tier, size_t i,
+		struct sample *s)
+{
+	const struct tier *tr;
+	const uint16_t *v;
+
+	if (tier >= HISTORY_TIERS || i >= h->tier[tier].len)
+		return false;
+	tr = &h->tier[tier];
+	v = &tr->v[slot(tr, i) * h->nf];
+	sample_init(s, tr->t[slot(tr, i)]);
+	for (unsigned int f = 0; f < h->nf; f++)
+		(&s->temp)[field_sample(h, f)] =
+			(float)decode(field_mon(h, f), v[f]);
+	return true;
+}
+
+bool history_last(const struct history *h, struct sample *s)
 {
 	size_t n = h->tier[0].len;
 
-	return n ? history_at(h, 0, n - 1) : NULL;
+	return n && history_at(h, 0, n - 1, s);
 }
 
 static unsigned int pick_tier(const struct history *h, uint32_t since)
@@ -195,14 +269,16 @@ static unsigned int pick_tier(const struct history *h, uint32_t since)
 	uint32_t best_t = UINT32_MAX;
 
 	for (unsigned int i = 0; i < HISTORY_TIERS; i++) {
-		const struct sample *oldest = history_at(h, i, 0);
+		const struct tier *tr = &h->tier[i];
+		uint32_t oldest;
 
-		if (!oldest)
+		if (!tr->len)
 			continue;
-		if (oldest->t <= since)
+		oldest = tr->t[slot(tr, 0)];
+		if (oldest <= since)
 			return i;
-		if (oldest->t < best_t) {
-			best_t = oldest->t;
+		if (oldest < best_t) {
+			best_t = oldest;
 			best = i;
 		}
 	}
@@ -214,31 +290,36 @@ size_t history_series(const struct history *h, enum monitor m, int lane,
 		      size_t max)
 {
 	uint32_t since = now > window ? now - window : 0;
-	unsigned int tier = pick_tier(h, since);
-	size_t len = history_len(h, tier), first = len, count = 0, out = 0;
+	const struct tier *tr = &h->tier[pick_tier(h, since)];
+	size_t first = tr->len, count = 0, out = 0;
+	unsigned int f;
 
-	if (!max)
+	if (!max || (monitor_per_lane(m) &&
+		     (lane < 0 || (unsigned int)lane >= h->lanes)))
 		return 0;
+	f = monitor_per_lane(m) ? 2 + (m - MON_TX_POWER) * h->lanes + lane :
+				  (unsigned int)m;
 	/* Count the usable points in the window first, to thin evenly. */
-	for (size_t i = 0; i < len; i++) {
-		const struct sample *s = history_at(h, tier, i);
+	for (size_t i = 0; i < tr->len; i++) {
+		size_t k = slot(tr, i);
 
-		if (s->t < since || s->t > now || isnan(sample_get(s, m, lane)))
+		if (tr->t[k] < since || tr->t[k] > now ||
+		    tr->v[k * h->nf + f] == CODE_NAN)
 			continue;
-		if (first == len)
+		if (first == tr->len)
 			first = i;
 		count++;
 	}
-	for (size_t i = first, k = 0; i < len && out < max; i++) {
-		const struct sample *s = history_at(h, tier, i);
-		double val = sample_get(s, m, lane);
+	for (size_t i = first, k = 0; i < tr->len && out < max; i++) {
+		size_t j = slot(tr, i);
+		uint16_t c = tr->v[j * h->nf + f];
 
-		if (s->t < since || s->t > now || isnan(val))
+		if (tr->t[j] < since || tr->t[j] > now || c == CODE_NAN)
 			continue;
 		/* Keep point k when it starts a new 1/max share of count. */
 		if (count <= max || (k * max) % count < max) {
-			t[out] = s->t;
-			v[out] = val;
+			t[out] = tr->t[j];
+			v[out] = decode(m, c);
 			out++;
 		}
 		k++;

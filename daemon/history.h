@@ -2,12 +2,15 @@
 /*
  * Per-port monitor history: fixed-size ring buffers at several resolutions.
  * Every sample enters tier 0 as is; each coarser tier stores the per-field
- * mean of the samples that fell into one of its periods. Memory is allocated
- * once at creation and never grows: history_memory() tells how much.
+ * mean of the samples that fell into one of its periods. Entries are kept
+ * in fixed point, 16 bits per value at the modules' own resolution (or
+ * finer), for the lanes of the module only. Memory is allocated once at
+ * creation and never grows: history_memory() tells how much.
  */
 #ifndef OPTICD_HISTORY_H
 #define OPTICD_HISTORY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -25,7 +28,9 @@ extern const struct history_spec history_default_spec;
 
 struct history;
 
-int history_new(struct history **out, const struct history_spec *spec);
+/* A history of the monitors of a module with @lanes lanes (1-8). */
+int history_new(struct history **out, const struct history_spec *spec,
+		unsigned int lanes);
 void history_free(struct history *h);
 static inline void history_freep(struct history **h)
 {
@@ -33,18 +38,22 @@ static inline void history_freep(struct history **h)
 		history_free(*h);
 }
 
-/* Bytes allocated by history_new() for @spec. */
-size_t history_memory(const struct history_spec *spec);
+/* Bytes allocated by history_new() for @spec and @lanes. */
+size_t history_memory(const struct history_spec *spec, unsigned int lanes);
+unsigned int history_lanes(const struct history *h);
 
-/* Add a sample; samples must come in non-decreasing time order. */
+/*
+ * Add a sample (lanes beyond the history's are ignored); samples must come
+ * in non-decreasing time order.
+ */
 void history_add(struct history *h, const struct sample *s);
 void history_clear(struct history *h);
 
 size_t history_len(const struct history *h, unsigned int tier);
-/* Entry @i of @tier, 0 the oldest; NULL past the end. */
-const struct sample *history_at(const struct history *h, unsigned int tier,
-				size_t i);
-const struct sample *history_last(const struct history *h);
+/* Entry @i of @tier into @s, 0 the oldest; false past the end. */
+bool history_at(const struct history *h, unsigned int tier, size_t i,
+		struct sample *s);
+bool history_last(const struct history *h, struct sample *s);
 
 /*
  * The series of monitor @m (@lane) over the last @window seconds before

@@ -26,9 +26,11 @@
 #include "util.h"
 
 #define USEC_PER_SEC 1000000ULL
+/* At most one extra poll of a port per 50 ms, whatever its events. */
+#define KICK_SPACING_USEC 50000ULL
 
 const double poll_bucket_le[POLL_BUCKETS] = {
-	0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1,
+	0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 2.5, 5, 10, 30,
 };
 
 uint64_t now_realtime(void)
@@ -37,6 +39,14 @@ uint64_t now_realtime(void)
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return ts.tv_sec;
+}
+
+uint64_t now_monotonic(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * USEC_PER_SEC + ts.tv_nsec / 1000;
 }
 
 const char *flap_kind_name(enum flap_kind k)
@@ -101,11 +111,12 @@ struct port *manager_port(struct manager *m, const char *name, bool create)
 	p = calloc(1, sizeof(*p));
 	if (!p)
 		return NULL;
-	if (history_new(&p->hist, &m->cfg->history) < 0) {
+	/* Sized for the module's lanes at its insertion (poll.c). */
+	if (history_new(&p->hist, &m->cfg->history, OPTICD_MAX_LANES) < 0) {
 		free(p);
 		return NULL;
 	}
-	p->hist_bytes = history_memory(&m->cfg->history);
+	p->hist_bytes = history_memory(&m->cfg->history, OPTICD_MAX_LANES);
 	ports = reallocarray(m->ports, m->n_ports + 1, sizeof(*ports));
 	if (!ports) {
 		port_free(p);
@@ -608,6 +619,7 @@ static int arm_timer(struct manager *m, sd_event_source **src, uint64_t usec,
 		     sd_event_time_handler_t cb);
 
 static int on_retry(sd_event_source *s, uint64_t usec, void *userdata);
+static void poll_soon(struct manager *m);
 
 static void schedule_retry(struct manager *m)
 {
@@ -668,10 +680,9 @@ static int manager_connect(struct manager *m)
 	m->driver_warned = false;
 	m->driver_up = true;
 	m->reconnects++;
-	m->rescan = true;
 	if (m->retry_timer)
 		sd_event_source_set_enabled(m->retry_timer, SD_EVENT_OFF);
-	manager_poll(m);
+	poll_soon(m);
 	manager_notify_status(m);
 	return 0;
 }
@@ -723,27 +734,130 @@ static int arm_timer(struct manager *m, sd_event_source **src, uint64_t usec,
 					  usec / 20, cb, m);
 }
 
+/*
+ * The poll cycle: on_poll dumps the modules, then on_slice polls one port
+ * per dispatch, so that the loop serves scrapes, the status socket and
+ * events between ports. The next cycle starts poll_interval after the end
+ * of this one. Its duration, dump to last port, is the histogram's.
+ */
+static int on_poll(sd_event_source *s, uint64_t usec, void *userdata);
+
+static bool cycle_running(struct manager *m)
+{
+	int e = SD_EVENT_OFF;
+
+	return m->poll_slice &&
+	       sd_event_source_get_enabled(m->poll_slice, &e) >= 0 &&
+	       e != SD_EVENT_OFF;
+}
+
+static void poll_record(struct manager *m, double d)
+{
+	m->polls++;
+	m->poll_sum += d;
+	m->poll_last = d;
+	for (int i = 0; i < POLL_BUCKETS; i++)
+		if (d <= poll_bucket_le[i])
+			m->poll_buckets[i]++;
+}
+
+static void poll_finish(struct manager *m)
+{
+	sd_event_source_set_enabled(m->poll_slice, SD_EVENT_OFF);
+	if (m->driver_up)
+		poll_record(m, (now_monotonic() - m->cycle_start) / 1e6);
+	manager_poll_end(m);
+	arm_timer(m, &m->poll_timer,
+		  m->poll_again ? 0 : m->cfg->poll_interval_ms * 1000ULL,
+		  on_poll);
+	m->poll_again = false;
+}
+
+static int on_slice(sd_event_source *s, void *userdata)
+{
+	struct manager *m = userdata;
+
+	if (!manager_poll_step(m))
+		poll_finish(m);
+	return 0;
+}
+
 static int on_poll(sd_event_source *s, uint64_t usec, void *userdata)
 {
 	struct manager *m = userdata;
-	struct timespec a, b;
-	double d;
 
-	clock_gettime(CLOCK_MONOTONIC, &a);
-	manager_poll(m);
-	clock_gettime(CLOCK_MONOTONIC, &b);
-	d = (b.tv_sec - a.tv_sec) + (b.tv_nsec - a.tv_nsec) / 1e9;
-	if (m->driver_up) {
-		m->polls++;
-		m->poll_sum += d;
-		m->poll_last = d;
-		for (int i = 0; i < POLL_BUCKETS; i++)
-			if (d <= poll_bucket_le[i])
-				m->poll_buckets[i]++;
-	}
+	m->poll_again = false;
+	if (manager_poll_start(m) > 0 &&
+	    sd_event_source_set_enabled(m->poll_slice, SD_EVENT_ON) >= 0)
+		return 0;
+	manager_poll_end(m);
 	arm_timer(m, &m->poll_timer, m->cfg->poll_interval_ms * 1000ULL,
 		  on_poll);
 	return 0;
+}
+
+/* A cycle at once, or right after the one running (events were lost). */
+static void poll_soon(struct manager *m)
+{
+	if (cycle_running(m))
+		m->poll_again = true;
+	else
+		arm_timer(m, &m->poll_timer, 0, on_poll);
+}
+
+/* Ports events asked to poll: one per dispatch, each KICK_SPACING apart. */
+static int on_kick(sd_event_source *s, uint64_t usec, void *userdata);
+
+static void arm_kick(struct manager *m)
+{
+	uint64_t due = UINT64_MAX;
+
+	for (size_t i = 0; i < m->n_ports; i++)
+		if (m->ports[i]->kicked)
+			due = MIN(due, m->ports[i]->polled + KICK_SPACING_USEC);
+	if (due == UINT64_MAX) {
+		if (m->kick_timer)
+			sd_event_source_set_enabled(m->kick_timer,
+						    SD_EVENT_OFF);
+		return;
+	}
+	if (!m->kick_timer) {
+		sd_event_add_time(m->event, &m->kick_timer, CLOCK_MONOTONIC,
+				  due, 0, on_kick, m);
+		return;
+	}
+	sd_event_source_set_time(m->kick_timer, due);
+	sd_event_source_set_enabled(m->kick_timer, SD_EVENT_ONESHOT);
+}
+
+static int on_kick(sd_event_source *s, uint64_t usec, void *userdata)
+{
+	struct manager *m = userdata;
+	uint64_t now = now_monotonic();
+	struct port *next = NULL;
+
+	for (size_t i = 0; i < m->n_ports; i++) {
+		struct port *p = m->ports[i];
+
+		if (p->kicked && p->polled + KICK_SPACING_USEC <= now &&
+		    (!next || p->polled < next->polled))
+			next = p;
+	}
+	if (next) {
+		next->kicked = false;
+		manager_poll_port(m, next);
+	}
+	arm_kick(m);
+	return 0;
+}
+
+/* An event for @p: poll it soon; events until then coalesce. */
+static void kick_port(struct manager *m, struct port *p)
+{
+	if (p->kicked)
+		return;
+	p->kicked = true;
+	arm_kick(m);
 }
 
 static int on_predict(sd_event_source *s, uint64_t usec, void *userdata)
@@ -771,6 +885,20 @@ static int on_textfile(sd_event_source *s, uint64_t usec, void *userdata)
 
 /* Netlink events --------------------------------------------------------- */
 
+/*
+ * The driver raises a FLAG event for every read that finds the bit set,
+ * opticd's own reads included. Bits the port's image holds were delivered
+ * by opticd's last read (the driver keeps latched bits per reader): an
+ * echo, or a condition already seen. Only other bits are news.
+ */
+static bool flag_news(const struct port *p, const struct optic_nl_event *ev)
+{
+	int b = optic_image_byte(&p->img, OPTIC_ADDR_A0, ev->flag_page, 0,
+				 ev->flag_offset);
+
+	return b < 0 || (ev->flag_bits & ~b);
+}
+
 static void on_nl(enum nlmon_kind kind, const struct optic_nl_event *ev,
 		  void *arg)
 {
@@ -785,35 +913,41 @@ static void on_nl(enum nlmon_kind kind, const struct optic_nl_event *ev,
 		manager_disconnect(m, -ENOENT);
 		return;
 	case NLMON_OVERRUN:
-		m->rescan = true;
+		poll_soon(m);
 		return;
 	case NLMON_EVENT:
 		break;
 	}
 	if (ev->type <= OPTIC_EVENT_FLAG)
 		m->events[ev->type]++;
-	p = manager_port(m, ev->name, false);
+	p = manager_port(m, ev->name, ev->type == OPTIC_EVENT_INSERTED);
+	if (!p)
+		return;
+	/* Each polls the port at once, so IntL cuts the alert latency. */
 	switch (ev->type) {
 	case OPTIC_EVENT_INSERTED:
 	case OPTIC_EVENT_REMOVED:
-		m->rescan = true;
-		manager_poll(m);
 		break;
 	case OPTIC_EVENT_MODULE_STATE:
-		if (p) {
-			p->info.state = ev->new_state;
-			manager_port_state(m, p, ev->new_state, now_realtime());
-		}
+		p->info.state = ev->new_state;
+		manager_port_state(m, p, ev->new_state, now_realtime());
+		/* fall through */
+	case OPTIC_EVENT_DATAPATH_STATE:
+		/* What the module advertises and its lane setup may be new. */
+		p->fresh = true;
 		break;
 	case OPTIC_EVENT_FLAG:
 		/*
-		 * Not counted here: the driver keeps latched bits per reader
-		 * until read, so the next poll sees every one of them once.
+		 * Counted by the poll: the driver keeps latched bits per
+		 * reader until read, so the poll sees every one of them once.
 		 */
+		if (!flag_news(p, ev))
+			return;
 		break;
 	default:
-		break;
+		return;
 	}
+	kick_port(m, p);
 }
 
 static int on_mon_io(sd_event_source *s, int fd, uint32_t revents,
@@ -926,6 +1060,9 @@ void manager_free(struct manager *m)
 	status_stop(m);
 	sd_event_source_unref(m->mon_source);
 	sd_event_source_unref(m->poll_timer);
+	sd_event_source_unref(m->poll_slice);
+	sd_event_source_unref(m->kick_timer);
+	manager_poll_end(m);
 	sd_event_source_unref(m->retry_timer);
 	sd_event_source_unref(m->predict_timer);
 	sd_event_source_unref(m->textfile_timer);
@@ -979,9 +1116,12 @@ int manager_start(struct manager *m)
 		  "opticd %s started (config %s, metrics %s)", OPTIC_VERSION,
 		  m->config_path,
 		  *m->cfg->metrics_listen ? m->cfg->metrics_listen : "off");
-	manager_connect(m);
-	r = arm_timer(m, &m->poll_timer, m->cfg->poll_interval_ms * 1000ULL,
-		      on_poll);
+	r = sd_event_add_defer(m->event, &m->poll_slice, on_slice, m);
+	if (r >= 0)
+		r = sd_event_source_set_enabled(m->poll_slice, SD_EVENT_OFF);
+	if (r >= 0)
+		r = arm_timer(m, &m->poll_timer,
+			      m->cfg->poll_interval_ms * 1000ULL, on_poll);
 	if (r >= 0)
 		r = arm_timer(m, &m->predict_timer,
 			      m->cfg->predict_interval * USEC_PER_SEC,
@@ -990,7 +1130,8 @@ int manager_start(struct manager *m)
 		r = arm_timer(m, &m->textfile_timer, USEC_PER_SEC, on_textfile);
 	if (r < 0)
 		return log_errno(r, "failed to arm timers");
-	return 0;
+	/* Connected, it polls at once. */
+	return manager_connect(m);
 }
 
 int manager_run(struct manager *m)

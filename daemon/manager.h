@@ -46,7 +46,9 @@ struct port {
 	struct optic_module_info info;
 	bool known; /* in the driver's last dump */
 	bool present; /* module plugged in and identified */
-	bool fresh; /* statics must be (re)read */
+	bool fresh; /* statics must be (re)read: a state changed */
+	bool kicked; /* an event asks for a poll of this port */
+	uint64_t polled; /* CLOCK_MONOTONIC µs of its last poll */
 	unsigned int lanes;
 
 	struct optic_image img;
@@ -110,7 +112,12 @@ struct metrics_server;
 struct status_server;
 struct nlmon;
 
-#define POLL_BUCKETS 9
+#define POLL_BUCKETS 13
+
+/* A byte range a health poll reads (poll.c). */
+struct poll_range {
+	uint8_t addr, page, off, len;
+};
 
 struct manager {
 	sd_event *event;
@@ -123,17 +130,24 @@ struct manager {
 	struct nlmon *mon;
 	sd_event_source *mon_source;
 	sd_event_source *poll_timer;
+	sd_event_source *poll_slice; /* one port of the cycle per dispatch */
+	sd_event_source *kick_timer; /* ports an event asks to poll */
 	sd_event_source *retry_timer;
 	sd_event_source *predict_timer;
 	sd_event_source *textfile_timer;
 	bool driver_up;
 	bool driver_warned;
-	bool rescan; /* dump again at the next poll */
+	bool poll_again; /* start another cycle when this one ends */
 	bool no_notify;
 	size_t notified_present; /* modules in the last STATUS= */
 
 	struct port **ports;
 	size_t n_ports;
+
+	/* The poll cycle in progress: the dump, the next port of it. */
+	struct optic_module_info *cycle;
+	size_t cycle_n, cycle_next;
+	uint64_t cycle_start; /* CLOCK_MONOTONIC µs of the dump */
 
 	struct action_record log[ACTION_LOG_LEN];
 	size_t log_head, log_len;
@@ -206,8 +220,22 @@ void manager_action(struct manager *m, struct port *p, int lane,
 
 /* poll.c --------------------------------------------------------------- */
 
-/* Dump modules, read statics of new ones, poll monitors of all. */
-int manager_poll(struct manager *m);
+/*
+ * A poll cycle: manager_poll_start() dumps the modules (1: ports to poll,
+ * 0: the driver is away, or -errno), then each manager_poll_step() polls
+ * one port (statics of a new module, monitors) and returns whether more
+ * remain; manager_poll_end() drops what is left of it.
+ */
+int manager_poll_start(struct manager *m);
+bool manager_poll_step(struct manager *m);
+void manager_poll_end(struct manager *m);
+/* Poll one port now, with a MODULE_GET of its own (an event for it). */
+void manager_poll_port(struct manager *m, struct port *p);
+/* The sample, flags, state and policies of a poll from a decoded model. */
+void port_poll_model(struct manager *m, struct port *p,
+		     const struct optic_model *model, uint64_t now);
+/* The byte ranges a health poll of @p reads (poll_range[n]). */
+size_t poll_ranges(const struct port *p, const struct poll_range **out);
 /* Read the whole image of @p and derive its static data. */
 int port_refresh_statics(struct manager *m, struct port *p);
 /* Monitors and flags from a decoded model into @s (base units). */
@@ -223,5 +251,7 @@ void thresholds_from_model(const struct optic_model *model,
 double max_power_from_model(const struct optic_model *model);
 
 uint64_t now_realtime(void);
+/* CLOCK_MONOTONIC in µs. */
+uint64_t now_monotonic(void);
 
 #endif /* OPTICD_MANAGER_H */

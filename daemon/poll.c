@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Polling: one MODULE_GET dump per tick for presence and state, the whole
- * image (liboptic's optic_image_fetch) once per insertion, and per tick
- * only the bytes that change: the lower page (state, latched module flags,
- * module monitors; SFF-8636 lane flags and monitors) and, for CMIS, page
- * 11h (lane flags and monitors); for SFF-8472 the A2h lower page. The
- * liboptic decoder turns the image into values; this file maps them to a
- * struct sample.
+ * Polling. A cycle is one MODULE_GET dump (presence, identity, state), then
+ * one port per event loop dispatch (manager.c), so that scrapes and events
+ * are served between ports; an event for a port polls it on its own, with
+ * a MODULE_GET of that port. The whole image (liboptic's optic_image_fetch)
+ * is read at insertion and again after a module or data-path state change;
+ * a poll reads only the byte ranges of poll_ranges(). The liboptic decoder
+ * turns the image into values; this file maps them to a struct sample.
  */
 #include <errno.h>
 #include <math.h>
@@ -200,6 +200,7 @@ int port_refresh_statics(struct manager *m, struct port *p)
 	r = decode(p);
 	if (r < 0)
 		return r;
+	p->fresh = false;
 	thresholds_from_model(&p->model, p->mod_thr);
 	p->max_power = max_power_from_model(&p->model);
 	p->ready_time =
@@ -211,33 +212,83 @@ int port_refresh_statics(struct manager *m, struct port *p)
 	return 0;
 }
 
-/* Re-read what changes between two polls into the image. */
+/*
+ * What a health poll reads: the bytes of the monitors sampled, the lane
+ * flags, the data-path states and the latched flag registers (reading
+ * clears them in the module; the driver keeps them per reader). Ranges
+ * closer than 4 bytes are merged: a byte costs 9 bits on the bus, a new
+ * read about 30. The module state comes with MODULE_GET (byte 3).
+ */
+static const struct poll_range cmis_ranges[] = {
+	/*
+	 * CMIS 5.2 Table 8-9: latched module flags 8-11; Table 8-10:
+	 * temperature 14-15, Vcc 16-17 (12-13 merged). The Aux monitors
+	 * (18-25) are not sampled.
+	 */
+	{ OPTIC_ADDR_A0, 0, 8, 10 },
+	/*
+	 * Page 11h: Table 8-72 DPState 128-131, output status 132-133
+	 * (merged), Table 8-76/8-77 lane flags 134-153, Table 8-78 TX power
+	 * 154-169, TX bias 170-185, RX power 186-201.
+	 */
+	{ OPTIC_ADDR_A0, 0x11, 128, 74 },
+};
+
+static const struct poll_range sff8636_ranges[] = {
+	/* SFF-8636 Table 6-5..6-7: latched lane, module, monitor flags 3-14 */
+	{ OPTIC_ADDR_A0, 0, 3, 12 },
+	/* Table 6-8: temperature 22-23, Vcc 26-27 */
+	{ OPTIC_ADDR_A0, 0, 22, 6 },
+	/* Table 6-9: RX power 34-41, TX bias 42-49, TX power 50-57 */
+	{ OPTIC_ADDR_A0, 0, 34, 24 },
+};
+
+static const struct poll_range sff8472_ranges[] = {
+	/* SFF-8472 Table 9-11: A2h monitors 96-105 */
+	{ OPTIC_ADDR_A2, 0, 96, 10 },
+	/* Table 9-12 status 110 (TX fault, RX LOS), Table 9-14 flags 112-117 */
+	{ OPTIC_ADDR_A2, 0, 110, 8 },
+};
+
+size_t poll_ranges(const struct port *p, const struct poll_range **out)
+{
+	switch (p->info.spec) {
+	case OPTIC_SPEC_CMIS:
+		*out = cmis_ranges;
+		/* A flat memory module has no page 11h. */
+		return p->model.flat ? 1 : ARRAY_SIZE(cmis_ranges);
+	case OPTIC_SPEC_SFF8636:
+		*out = sff8636_ranges;
+		return ARRAY_SIZE(sff8636_ranges);
+	case OPTIC_SPEC_SFF8472:
+		*out = sff8472_ranges;
+		/* A2h exists with digital diagnostics only (Table 8-5). */
+		return optic_image_half(&p->img, OPTIC_ADDR_A2, 0, 0, false) ?
+			       ARRAY_SIZE(sff8472_ranges) :
+			       0;
+	default:
+		return 0;
+	}
+}
+
+/* Re-read what changes between two polls into the image, and decode. */
 static int read_dynamic(struct manager *m, struct port *p)
 {
-	struct {
-		uint8_t addr, page, off;
-		bool cmis_paged;
-	} ranges[3];
+	const struct poll_range *rg;
+	size_t n;
 	uint8_t buf[128];
-	size_t n = 0;
 	int r;
 
-	ranges[n++] = (typeof(ranges[0])){ OPTIC_ADDR_A0, 0, 0, false };
-	if (p->info.spec == OPTIC_SPEC_CMIS && !p->model.flat)
-		ranges[n++] =
-			(typeof(ranges[0])){ OPTIC_ADDR_A0, 0x11, 128, true };
-	if (p->info.spec == OPTIC_SPEC_SFF8472 &&
-	    optic_image_half(&p->img, OPTIC_ADDR_A2, 0, 0, false))
-		ranges[n++] = (typeof(ranges[0])){ OPTIC_ADDR_A2, 0, 0, false };
-
+	if (p->fresh)
+		return port_refresh_statics(m, p);
+	n = poll_ranges(p, &rg);
 	for (size_t i = 0; i < n; i++) {
-		r = optic_nl_eeprom_read(m->nl, p->name, ranges[i].addr,
-					 ranges[i].page, 0, ranges[i].off,
-					 sizeof(buf), buf);
+		r = optic_nl_eeprom_read(m->nl, p->name, rg[i].addr, rg[i].page,
+					 0, rg[i].off, rg[i].len, buf);
 		if (r < 0)
 			return r;
-		r = optic_image_set(&p->img, ranges[i].addr, ranges[i].page, 0,
-				    ranges[i].off, buf, r);
+		r = optic_image_set(&p->img, rg[i].addr, rg[i].page, 0,
+				    rg[i].off, buf, r);
 		if (r < 0)
 			return r;
 	}
@@ -254,6 +305,21 @@ static void port_removed(struct manager *m, struct port *p)
 	p->power_held = false;
 	log_event(LOG_NOTICE, 0, p->name, -1, NULL, MSGID_MODULE,
 		  "module removed");
+}
+
+/* Another module: a history sized for its lanes, with the current spec. */
+static void port_history_new(struct manager *m, struct port *p)
+{
+	unsigned int lanes = MAX(p->lanes, 1u);
+	struct history *h;
+
+	if (history_new(&h, &m->cfg->history, lanes) < 0) {
+		history_clear(p->hist);
+		return;
+	}
+	history_free(p->hist);
+	p->hist = h;
+	p->hist_bytes = history_memory(&m->cfg->history, lanes);
 }
 
 static void port_inserted(struct manager *m, struct port *p,
@@ -281,7 +347,7 @@ static void port_inserted(struct manager *m, struct port *p,
 	p->insertions++;
 	if (!same) {
 		/* Another module: its history and states start afresh. */
-		history_clear(p->hist);
+		port_history_new(m, p);
 		port_reset_policies(p);
 	}
 	if (!isnan(p->max_power))
@@ -308,10 +374,36 @@ static bool module_gone(struct manager *m, struct port *p)
 	return optic_nl_module_get(m->nl, p->name, &info) >= 0 && !info.present;
 }
 
+void port_poll_model(struct manager *m, struct port *p,
+		     const struct optic_model *model, uint64_t now)
+{
+	uint32_t flags[_FLAP_KIND_MAX], active;
+	struct sample s;
+
+	sample_init(&s, (uint32_t)now);
+	sample_from_model(model, &s);
+	/*
+	 * Lane monitors mean something only on a live data path: a module
+	 * in low power or a lane being set up reads zero, which is no alarm
+	 * and no trend. Those values are left out (NaN).
+	 */
+	active = p->info.state == OPTIC_STATE_READY ?
+			 active_lanes_from_model(model) :
+			 0;
+	for (unsigned int l = 0; l < OPTICD_MAX_LANES; l++) {
+		if (active & (1u << l))
+			continue;
+		s.tx_power[l] = s.rx_power[l] = s.tx_bias[l] = NAN;
+	}
+	flags_from_model(model, flags);
+	for (int k = 0; k < _FLAP_KIND_MAX; k++)
+		manager_port_flags(m, p, k, flags[k], now);
+	manager_port_state(m, p, p->info.state, now);
+	manager_port_sample(m, p, &s, now);
+}
+
 static void poll_port(struct manager *m, struct port *p, uint64_t now)
 {
-	struct sample s;
-	uint32_t flags[_FLAP_KIND_MAX], active;
 	int r;
 
 	r = read_dynamic(m, p);
@@ -332,37 +424,57 @@ static void poll_port(struct manager *m, struct port *p, uint64_t now)
 		log_event(LOG_NOTICE, 0, p->name, -1, NULL, MSGID_MODULE,
 			  "reading the module's monitors works again");
 	p->read_failing = false;
-	sample_init(&s, (uint32_t)now);
-	sample_from_model(&p->model, &s);
-	/*
-	 * Lane monitors mean something only on a live data path: a module
-	 * in low power or a lane being set up reads zero, which is no alarm
-	 * and no trend. Those values are left out (NaN).
-	 */
-	active = p->info.state == OPTIC_STATE_READY ?
-			 active_lanes_from_model(&p->model) :
-			 0;
-	for (unsigned int l = 0; l < OPTICD_MAX_LANES; l++) {
-		if (active & (1u << l))
-			continue;
-		s.tx_power[l] = s.rx_power[l] = s.tx_bias[l] = NAN;
-	}
-	flags_from_model(&p->model, flags);
-	for (int k = 0; k < _FLAP_KIND_MAX; k++)
-		manager_port_flags(m, p, k, flags[k], now);
-	manager_port_state(m, p, p->info.state, now);
-	manager_port_sample(m, p, &s, now);
+	port_poll_model(m, p, &p->model, now);
 }
 
-int manager_poll(struct manager *m)
+/* Follow what MODULE_GET says of @p, then poll its monitors. */
+static void port_update(struct manager *m, struct port *p,
+			const struct optic_module_info *info)
 {
-	_cleanup_free_ struct optic_module_info *mods = NULL;
 	uint64_t now = now_realtime();
+
+	p->polled = now_monotonic();
+	if (!info->present) {
+		/* Keep the identity: the same module may come back. */
+		port_removed(m, p);
+		p->info.present = false;
+		p->info.state = info->state;
+		return;
+	}
+	if (!p->present || !streq(p->info.vendor_sn, info->vendor_sn) ||
+	    !streq(p->info.vendor_pn, info->vendor_pn)) {
+		port_inserted(m, p, info);
+		if (!p->present)
+			return;
+	} else if (info->state != p->info.state) {
+		/* Also without events (no monitor group): re-read the rest. */
+		p->fresh = true;
+	}
+	p->info = *info;
+	poll_port(m, p, now);
+}
+
+static void poll_done(struct manager *m)
+{
+	size_t n = 0;
+
+	manager_power(m, now_realtime());
+	for (size_t i = 0; i < m->n_ports; i++)
+		n += m->ports[i]->present;
+	if (n != m->notified_present)
+		manager_notify_status(m);
+}
+
+int manager_poll_start(struct manager *m)
+{
+	struct optic_module_info *mods = NULL;
 	size_t n = 0;
 	int r;
 
+	manager_poll_end(m);
 	if (!m->driver_up)
 		return 0;
+	m->cycle_start = now_monotonic();
 	r = optic_nl_module_list(m->nl, &mods, &n);
 	if (r < 0) {
 		m->netlink_errors++;
@@ -377,38 +489,69 @@ int manager_poll(struct manager *m)
 		m->ports[i]->known = false;
 	for (size_t i = 0; i < n; i++) {
 		struct port *p = manager_port(m, mods[i].name, true);
-		bool changed;
 
-		if (!p)
+		if (!p) {
+			free(mods);
 			return log_errno(-ENOMEM, "out of memory");
+		}
 		p->known = true;
-		if (!mods[i].present) {
-			/* Keep the identity: the same module may come back. */
-			port_removed(m, p);
-			p->info.present = false;
-			p->info.state = mods[i].state;
-			continue;
-		}
-		changed = !p->present ||
-			  !streq(p->info.vendor_sn, mods[i].vendor_sn) ||
-			  !streq(p->info.vendor_pn, mods[i].vendor_pn);
-		if (changed) {
-			port_inserted(m, p, &mods[i]);
-			if (!p->present)
-				continue;
-		}
-		p->info = mods[i];
-		poll_port(m, p, now);
 	}
 	for (size_t i = 0; i < m->n_ports; i++)
 		if (!m->ports[i]->known)
 			port_removed(m, m->ports[i]);
-	m->rescan = false;
-	manager_power(m, now);
-	n = 0;
-	for (size_t i = 0; i < m->n_ports; i++)
-		n += m->ports[i]->present;
-	if (n != m->notified_present)
-		manager_notify_status(m);
-	return 0;
+	m->cycle = mods;
+	m->cycle_n = n;
+	m->cycle_next = 0;
+	return 1;
+}
+
+bool manager_poll_step(struct manager *m)
+{
+	while (m->driver_up && m->cycle_next < m->cycle_n) {
+		const struct optic_module_info *info =
+			&m->cycle[m->cycle_next++];
+		struct port *p = manager_port(m, info->name, false);
+
+		/* Polled since the dump, or about to be: the dump is stale. */
+		if (!p || p->kicked || p->polled >= m->cycle_start)
+			continue;
+		port_update(m, p, info);
+		if (m->cycle_next < m->cycle_n)
+			return true;
+	}
+	if (m->driver_up)
+		poll_done(m);
+	return false;
+}
+
+void manager_poll_end(struct manager *m)
+{
+	free(m->cycle);
+	m->cycle = NULL;
+	m->cycle_n = m->cycle_next = 0;
+}
+
+void manager_poll_port(struct manager *m, struct port *p)
+{
+	struct optic_module_info info;
+
+	bool was = p->present;
+	int r;
+
+	if (!m->driver_up)
+		return;
+	p->polled = now_monotonic();
+	r = optic_nl_module_get(m->nl, p->name, &info);
+	if (r == -ENODEV) {
+		/* The port itself is gone (the driver unbound it). */
+		p->known = false;
+		port_removed(m, p);
+	} else if (r < 0) {
+		m->netlink_errors++;
+	} else {
+		p->known = true;
+		port_update(m, p, &info);
+	}
+	if (p->present != was)
+		poll_done(m);
 }

@@ -34,7 +34,7 @@ static void test_memory_bounded(void **state)
 {
 	_cleanup_(history_freep) struct history *h = NULL;
 
-	assert_int_equal(history_new(&h, &small), 0);
+	assert_int_equal(history_new(&h, &small, 8), 0);
 	/* A day of samples: every ring stays at its length. */
 	for (uint32_t t = 1000; t < 1000 + 86400; t++) {
 		struct sample s = mk(t, 30, 1e-3);
@@ -44,10 +44,16 @@ static void test_memory_bounded(void **state)
 	assert_int_equal(history_len(h, 0), 20);
 	assert_int_equal(history_len(h, 1), 5);
 	assert_int_equal(history_len(h, 2), 4);
+	/* 29 entries of a time and 16 bits per value: 56 bytes at 8 lanes. */
 	assert_int_equal(
-		history_memory(&small),
-		sizeof(struct sample) * 29 +
-			history_memory(&(struct history_spec){ { 0 }, { 0 } }));
+		history_memory(&small, 8),
+		56 * 29 + history_memory(&(struct history_spec){ { 0 }, { 0 } },
+					 8));
+	/* One lane (an SFP): temperature, Vcc, TX/RX power, bias. */
+	assert_int_equal(
+		history_memory(&small, 1),
+		14 * 29 + history_memory(&(struct history_spec){ { 0 }, { 0 } },
+					 1));
 	/* The default: 1 s x 1 h, 1 min x 1 day, 15 min x 30 days. */
 	assert_int_equal(history_default_spec.length[0] *
 				 history_default_spec.period[0],
@@ -58,18 +64,18 @@ static void test_memory_bounded(void **state)
 	assert_int_equal(history_default_spec.length[2] *
 				 history_default_spec.period[2],
 			 30 * 86400);
-	assert_true(history_memory(&history_default_spec) < 1024 * 1024);
+	assert_true(history_memory(&history_default_spec, 8) < 450 * 1024);
 }
 
 static void test_downsample_mean_and_nan(void **state)
 {
 	_cleanup_(history_freep) struct history *h = NULL;
-	const struct sample *s;
+	struct sample s;
 
-	assert_int_equal(history_new(&h, &small), 0);
+	assert_int_equal(history_new(&h, &small, 8), 0);
 	/* Bucket [0,10): temps 0..9 → mean 4.5; rx NaN on odd seconds. */
 	for (uint32_t t = 0; t < 10; t++) {
-		struct sample x = mk(t, t, t % 2 ? NAN : 2.0);
+		struct sample x = mk(t, t, t % 2 ? NAN : 2e-3);
 
 		history_add(h, &x);
 	}
@@ -80,33 +86,38 @@ static void test_downsample_mean_and_nan(void **state)
 		history_add(h, &x);
 	}
 	assert_int_equal(history_len(h, 1), 1);
-	s = history_at(h, 1, 0);
-	assert_near(s->temp, 4.5, 1e-6);
-	assert_near(s->rx_power[0], 2.0, 1e-6);
-	assert_true(isnan(s->vcc));
-	assert_int_equal(s->t, 5); /* mean time, rounded */
-	assert_near(history_last(h)->temp, 100, 0);
-	assert_null(history_at(h, 1, 1));
-	assert_null(history_at(h, 5, 0));
+	assert_true(history_at(h, 1, 0, &s));
+	assert_near(s.temp, 4.5, 1e-6);
+	assert_near(s.rx_power[0], 2e-3, 1e-9);
+	assert_true(isnan(s.vcc));
+	assert_true(isnan(s.rx_power[1]));
+	assert_int_equal(s.t, 5); /* mean time, rounded */
+	assert_true(history_last(h, &s));
+	assert_near(s.temp, 100, 0);
+	assert_false(history_at(h, 1, 1, &s));
+	assert_false(history_at(h, 5, 0, &s));
 
 	history_clear(h);
 	assert_int_equal(history_len(h, 0), 0);
-	assert_null(history_last(h));
+	assert_false(history_last(h, &s));
 }
 
 static void test_ring_order(void **state)
 {
 	_cleanup_(history_freep) struct history *h = NULL;
+	struct sample s;
 
-	assert_int_equal(history_new(&h, &small), 0);
+	assert_int_equal(history_new(&h, &small, 8), 0);
 	for (uint32_t t = 0; t < 25; t++) {
 		struct sample x = mk(t, t, 0);
 
 		history_add(h, &x);
 	}
 	/* Oldest first after wrapping: 5..24. */
-	for (size_t i = 0; i < 20; i++)
-		assert_int_equal(history_at(h, 0, i)->t, 5 + i);
+	for (size_t i = 0; i < 20; i++) {
+		assert_true(history_at(h, 0, i, &s));
+		assert_int_equal(s.t, 5 + i);
+	}
 }
 
 static void test_series_tier_and_thinning(void **state)
@@ -115,9 +126,10 @@ static void test_series_tier_and_thinning(void **state)
 	double t[64], v[64];
 	size_t n;
 
-	assert_int_equal(history_new(&h, &small), 0);
+	assert_int_equal(history_new(&h, &small, 8), 0);
+	/* Temperatures in 1/8 °C steps: exact in fixed point (1/256 °C). */
 	for (uint32_t s = 0; s < 400; s++) {
-		struct sample x = mk(s, s, s % 7 ? 1e-3 : NAN);
+		struct sample x = mk(s, s / 8.0, s % 7 ? 1e-3 : NAN);
 
 		history_add(h, &x);
 	}
@@ -125,7 +137,7 @@ static void test_series_tier_and_thinning(void **state)
 	n = history_series(h, MON_TEMP, 0, 399, 10, t, v, 64);
 	assert_int_equal(n, 11);
 	assert_near(t[0], 389, 0);
-	assert_near(v[10], 399, 0);
+	assert_near(v[10], 399 / 8.0, 0);
 	/* Thinned to 4 points, evenly. */
 	n = history_series(h, MON_TEMP, 0, 399, 10, t, v, 4);
 	assert_int_equal(n, 4);
@@ -134,7 +146,7 @@ static void test_series_tier_and_thinning(void **state)
 	/* 40 s: beyond tier 0's 20 entries, tier 1 (10 s) covers it. */
 	n = history_series(h, MON_TEMP, 0, 399, 40, t, v, 64);
 	assert_int_equal(n, 3); /* means of 360-369, 370-379, 380-389 */
-	assert_near(v[0], 364.5, 1e-3);
+	assert_near(v[0], 364.5 / 8, 1e-3);
 	/* A window longer than everything: the tier reaching furthest back. */
 	n = history_series(h, MON_TEMP, 0, 399, 100000, t, v, 64);
 	assert_int_equal(n, 3); /* tier 2: buckets 0, 100, 200 are closed */
@@ -151,10 +163,12 @@ static void test_bad_spec(void **state)
 	struct history_spec s = small;
 
 	s.period[1] = 0;
-	assert_int_equal(history_new(&h, &s), -EINVAL);
+	assert_int_equal(history_new(&h, &s, 8), -EINVAL);
 	s = small;
 	s.length[2] = 0;
-	assert_int_equal(history_new(&h, &s), -EINVAL);
+	assert_int_equal(history_new(&h, &s, 8), -EINVAL);
+	assert_int_equal(history_new(&h, &small, 0), -EINVAL);
+	assert_int_equal(history_new(&h, &small, 9), -EINVAL);
 }
 
 int main(void)
