@@ -22,6 +22,16 @@ module_param(write_timeout_ms, uint, 0644);
 MODULE_PARM_DESC(write_timeout_ms,
 		 "Longest wait for a module to complete a write (ms, default 100)");
 
+static unsigned int nack_retry_us = 1000;
+module_param(nack_retry_us, uint, 0644);
+MODULE_PARM_DESC(nack_retry_us,
+		 "Delay before the one retry of a transfer a present module NACKed (us, 0: no retry; default 1000)");
+
+static bool verify_select = true;
+module_param(verify_select, bool, 0644);
+MODULE_PARM_DESC(verify_select,
+		 "Read the page/bank select back after writing it; retry once, else -EIO (default Y)");
+
 /* SFF-8024 Table 4-1 identifiers and the management interface they use. */
 static enum optic_spec optic_spec_of(u8 id)
 {
@@ -117,43 +127,83 @@ static struct i2c_client *optic_client(struct optic_module *mod, u8 i2c_addr)
 	return i2c_addr == OPTIC_ADDR_A2 ? mod->a2 : mod->client;
 }
 
-static int optic_hw_read(struct optic_module *mod, struct i2c_client *client,
-			 unsigned int offset, u8 *buf, size_t len)
+static bool optic_is_nack(int err)
+{
+	return err == -ENXIO || err == -EREMOTEIO;
+}
+
+/*
+ * A failed transfer: what the driver tracks about presence and state has
+ * to be confirmed on the bus again (see optic_tracked_presence()).
+ */
+static void optic_xfer_failed(struct optic_module *mod)
+{
+	mod->xfer_errors++;
+	mod->present_at = 0;
+	mod->state_at = 0;
+}
+
+/*
+ * A module may NACK its address while it is busy with an internal write
+ * (CMIS 5.2 and SFF-8636 management interface timing: tWR). A transfer to
+ * a module known to be present gets one more try after nack_retry_us; an
+ * empty cage (not present) and the write-completion polling do not.
+ */
+static bool optic_nack_retry(struct optic_module *mod, int err, bool retry)
+{
+	unsigned int us = READ_ONCE(nack_retry_us);
+
+	if (!retry || !us || !mod->present || !optic_is_nack(err))
+		return false;
+	fsleep(us);
+	return true;
+}
+
+/* One read transfer of at most mod->read_max bytes. */
+static int optic_xfer_read(struct optic_module *mod, struct i2c_client *client,
+			   u8 off, u8 *buf, size_t chunk)
+{
+	int ret;
+
+	switch (mod->xfer) {
+	case OPTIC_XFER_I2C: {
+		struct i2c_msg msgs[2] = {
+			{ .addr = client->addr, .len = 1, .buf = &off },
+			{ .addr = client->addr, .flags = I2C_M_RD,
+			  .len = chunk, .buf = buf },
+		};
+
+		ret = i2c_transfer(client->adapter, msgs, 2);
+		if (ret >= 0)
+			ret = ret == 2 ? 0 : -EIO;
+		return ret;
+	}
+	case OPTIC_XFER_SMBUS_BLOCK:
+		ret = i2c_smbus_read_i2c_block_data(client, off, chunk, buf);
+		if (ret >= 0)
+			ret = ret == chunk ? 0 : -EIO;
+		return ret;
+	default:
+		ret = i2c_smbus_read_byte_data(client, off);
+		if (ret < 0)
+			return ret;
+		*buf = ret;
+		return 0;
+	}
+}
+
+static int __optic_hw_read(struct optic_module *mod, struct i2c_client *client,
+			   unsigned int offset, u8 *buf, size_t len, bool retry)
 {
 	while (len) {
 		size_t chunk = min_t(size_t, len, mod->read_max);
-		u8 off = offset;
 		int ret;
 
-		switch (mod->xfer) {
-		case OPTIC_XFER_I2C: {
-			struct i2c_msg msgs[2] = {
-				{ .addr = client->addr, .len = 1, .buf = &off },
-				{ .addr = client->addr, .flags = I2C_M_RD,
-				  .len = chunk, .buf = buf },
-			};
-
-			ret = i2c_transfer(client->adapter, msgs, 2);
-			if (ret >= 0)
-				ret = ret == 2 ? 0 : -EIO;
-			break;
-		}
-		case OPTIC_XFER_SMBUS_BLOCK:
-			ret = i2c_smbus_read_i2c_block_data(client, off, chunk,
-							    buf);
-			if (ret >= 0)
-				ret = ret == chunk ? 0 : -EIO;
-			break;
-		default:
-			ret = i2c_smbus_read_byte_data(client, off);
-			if (ret >= 0) {
-				*buf = ret;
-				ret = 0;
-			}
-			break;
-		}
+		ret = optic_xfer_read(mod, client, offset, buf, chunk);
+		if (ret && optic_nack_retry(mod, ret, retry))
+			ret = optic_xfer_read(mod, client, offset, buf, chunk);
 		if (ret) {
-			mod->xfer_errors++;
+			optic_xfer_failed(mod);
 			return ret;
 		}
 		buf += chunk;
@@ -163,20 +213,28 @@ static int optic_hw_read(struct optic_module *mod, struct i2c_client *client,
 	return 0;
 }
 
+static int optic_hw_read(struct optic_module *mod, struct i2c_client *client,
+			 unsigned int offset, u8 *buf, size_t len)
+{
+	return __optic_hw_read(mod, client, offset, buf, len, true);
+}
+
 /*
  * CMIS 5.2 and SFF-8636 (write cycle time, tWR): after a write the
  * module may NACK its address until it has committed the data. Poll with a
- * one-byte read of byte 0 until it answers, within write_timeout_ms.
+ * read of @len bytes at @offset (byte 0 when the caller needs nothing back)
+ * until it answers, within write_timeout_ms.
  */
-static int optic_wait_write(struct optic_module *mod, struct i2c_client *client)
+static int optic_wait_write_read(struct optic_module *mod,
+				 struct i2c_client *client,
+				 unsigned int offset, u8 *buf, size_t len)
 {
 	unsigned long deadline = jiffies +
 				 msecs_to_jiffies(READ_ONCE(write_timeout_ms));
-	u8 byte;
 	int ret;
 
 	for (;;) {
-		ret = optic_hw_read(mod, client, 0, &byte, 1);
+		ret = __optic_hw_read(mod, client, offset, buf, len, false);
 		if (!ret)
 			return 0;
 		if (time_after(jiffies, deadline))
@@ -185,16 +243,19 @@ static int optic_wait_write(struct optic_module *mod, struct i2c_client *client)
 	}
 }
 
-static int optic_hw_write_nowait(struct optic_module *mod,
-				 struct i2c_client *client,
-				 unsigned int offset, const u8 *buf, size_t len)
+static int optic_wait_write(struct optic_module *mod, struct i2c_client *client)
+{
+	u8 byte;
+
+	return optic_wait_write_read(mod, client, 0, &byte, 1);
+}
+
+/* One write transfer; SMBus modes carry at most 32 bytes (block) or 1. */
+static int optic_xfer_write(struct optic_module *mod, struct i2c_client *client,
+			    unsigned int offset, const u8 *buf, size_t len)
 {
 	u8 msgbuf[1 + OPTIC_PAGE_LEN];
-	size_t i, chunk;
-	int ret = 0;
-
-	if (!len || len > OPTIC_PAGE_LEN)
-		return -EINVAL;
+	int ret;
 
 	switch (mod->xfer) {
 	case OPTIC_XFER_I2C: {
@@ -207,29 +268,49 @@ static int optic_hw_write_nowait(struct optic_module *mod,
 		ret = i2c_transfer(client->adapter, &msg, 1);
 		if (ret >= 0)
 			ret = ret == 1 ? 0 : -EIO;
-		break;
+		return ret;
 	}
 	case OPTIC_XFER_SMBUS_BLOCK:
-		/* Longer (CDB) writes go out as consecutive block writes. */
-		for (i = 0; i < len && !ret; i += chunk) {
-			chunk = min_t(size_t, len - i, I2C_SMBUS_BLOCK_MAX);
-			ret = i2c_smbus_write_i2c_block_data(client, offset + i,
-							     chunk, buf + i);
-			if (!ret && i + chunk < len)
-				ret = optic_wait_write(mod, client);
-		}
-		break;
+		return i2c_smbus_write_i2c_block_data(client, offset, len, buf);
 	default:
-		for (i = 0; i < len && !ret; i++) {
-			ret = i2c_smbus_write_byte_data(client, offset + i,
-							buf[i]);
-			if (!ret && i + 1 < len)
-				ret = optic_wait_write(mod, client);
+		return i2c_smbus_write_byte_data(client, offset, *buf);
+	}
+}
+
+static int optic_hw_write_nowait(struct optic_module *mod,
+				 struct i2c_client *client,
+				 unsigned int offset, const u8 *buf, size_t len)
+{
+	size_t i, chunk;
+	int ret = 0;
+
+	if (!len || len > OPTIC_PAGE_LEN)
+		return -EINVAL;
+
+	/* Longer (CDB) writes go out as consecutive SMBus transfers. */
+	for (i = 0; i < len && !ret; i += chunk) {
+		switch (mod->xfer) {
+		case OPTIC_XFER_I2C:
+			chunk = len;
+			break;
+		case OPTIC_XFER_SMBUS_BLOCK:
+			chunk = min_t(size_t, len - i, I2C_SMBUS_BLOCK_MAX);
+			break;
+		default:
+			chunk = 1;
+			break;
 		}
-		break;
+		if (i)
+			ret = optic_wait_write(mod, client);
+		if (ret)
+			break;
+		ret = optic_xfer_write(mod, client, offset + i, buf + i, chunk);
+		if (ret && optic_nack_retry(mod, ret, true))
+			ret = optic_xfer_write(mod, client, offset + i, buf + i,
+					       chunk);
 	}
 	if (ret)
-		mod->xfer_errors++;
+		optic_xfer_failed(mod);
 	return ret;
 }
 
@@ -275,6 +356,42 @@ static int optic_check_page(struct optic_module *mod,
 	return 0;
 }
 
+/*
+ * Write the bank/page select bytes. With verify_select the write-completion
+ * poll reads them back: a module that dropped the select (or maps another
+ * page) would otherwise serve the wrong page until the next error. One more
+ * try on a mismatch, then -EIO.
+ */
+static int optic_write_select(struct optic_module *mod,
+			      struct i2c_client *client, unsigned int offset,
+			      const u8 *sel, size_t len)
+{
+	u8 back[2];
+	int ret, try;
+
+	if (!READ_ONCE(verify_select)) {
+		mod->page_selects++;
+		return optic_hw_write(mod, client, offset, sel, len);
+	}
+	for (try = 0; try < 2; try++) {
+		mod->page_selects++;
+		ret = optic_hw_write_nowait(mod, client, offset, sel, len);
+		if (!ret)
+			ret = optic_wait_write_read(mod, client, offset, back,
+						    len);
+		if (ret)
+			return ret;
+		if (!memcmp(back, sel, len))
+			return 0;
+		mod->select_errors++;
+		dev_warn_ratelimited(&client->dev,
+				     "%s: select %*ph not taken, reads back %*ph%s\n",
+				     mod->name, (int)len, sel, (int)len, back,
+				     try ? "" : ", retrying");
+	}
+	return -EIO;
+}
+
 /* Map the page (and bank) of @loc into the upper window. */
 static int optic_select(struct optic_module *mod, const struct optic_loc *loc)
 {
@@ -306,13 +423,13 @@ static int optic_select(struct optic_module *mod, const struct optic_loc *loc)
 		 * module never maps a bank/page pair the host did not ask
 		 * for.
 		 */
-		ret = optic_hw_write(mod, client, OPTIC_BANK_SELECT, sel, 2);
+		ret = optic_write_select(mod, client, OPTIC_BANK_SELECT, sel, 2);
 	} else {
 		if (mod->cur_page[idx] == loc->page)
 			return 0;
-		ret = optic_hw_write(mod, client, OPTIC_PAGE_SELECT, &sel[1], 1);
+		ret = optic_write_select(mod, client, OPTIC_PAGE_SELECT,
+					 &sel[1], 1);
 	}
-	mod->page_selects++;
 	if (ret) {
 		optic_invalidate_select(mod);
 		return ret;
@@ -581,6 +698,8 @@ int optic_write(struct optic_module *mod, const struct optic_loc *loc,
 	ret = optic_hw_write(mod, client, offset, buf, len);
 	if (ret || (offset < OPTIC_PAGE_LEN && end > OPTIC_BANK_SELECT))
 		optic_invalidate_select(mod);
+	/* Controls change states: read the state again before reporting it. */
+	mod->state_at = 0;
 	if (ret)
 		return ret;
 
@@ -655,6 +774,7 @@ void optic_forget(struct optic_module *mod)
 	memset(mod->latched, 0, sizeof(mod->latched));
 	memset(mod->last_dp, 0, sizeof(mod->last_dp));
 	mod->last_state = OPTIC_STATE_UNKNOWN;
+	mod->state_at = 0;
 	optic_invalidate_select(mod);
 }
 
@@ -763,11 +883,6 @@ err:
 	return ret;
 }
 
-static bool optic_is_nack(int err)
-{
-	return err == -ENXIO || err == -EREMOTEIO;
-}
-
 /* Read the static content again (same module, maybe new firmware). */
 static void optic_cache_refresh(struct optic_module *mod)
 {
@@ -776,6 +891,31 @@ static void optic_cache_refresh(struct optic_module *mod)
 	for (i = 0; i < OPTIC_CACHE_SLOTS; i++)
 		if (mod->cache[i].len)
 			optic_cache_fill(mod, &mod->cache[i]);
+}
+
+static int optic_read_module_state(struct optic_module *mod);
+
+/*
+ * A module state read from the module becomes the tracked state: a change
+ * is reported (@report) in the order the driver saw it, and the read's time
+ * makes the tracked state fresh (optic_tracked_state()).
+ */
+static void optic_state_seen(struct optic_module *mod, int state, bool report)
+{
+	mod->state_at = get_jiffies_64() ?: 1;
+	if (state == mod->last_state)
+		return;
+	if (report) {
+		optic_event_state(mod, OPTIC_EVENT_MODULE_STATE, -1,
+				  mod->last_state, state);
+		/*
+		 * The module may have reset itself (CMIS CDB Run image): its
+		 * page mapping and advertisement may be new.
+		 */
+		optic_invalidate_select(mod);
+		optic_cache_refresh(mod);
+	}
+	mod->last_state = state;
 }
 
 /**
@@ -790,21 +930,11 @@ void optic_track_state(struct optic_module *mod, bool report)
 	int state, lane, lanes;
 
 	lockdep_assert_held(&mod->lock);
-	state = optic_module_state(mod);
-	if (state >= 0 && state != mod->last_state) {
-		if (report) {
-			optic_event_state(mod, OPTIC_EVENT_MODULE_STATE, -1,
-					  mod->last_state, state);
-			/*
-			 * The module may have reset itself (CMIS CDB Run
-			 * image): its page mapping and advertisement may be
-			 * new.
-			 */
-			optic_invalidate_select(mod);
-			optic_cache_refresh(mod);
-		}
-		mod->last_state = state;
-	}
+	if (!mod->identified)
+		return;
+	state = optic_read_module_state(mod);
+	if (state >= 0)
+		optic_state_seen(mod, state, report);
 	if (mod->ident.spec != OPTIC_SPEC_CMIS || mod->ident.flat)
 		return;
 	lanes = min_t(int, mod->ident.lanes, OPTIC_MAX_LANES);
@@ -963,6 +1093,7 @@ int optic_set_lpmode(struct optic_module *mod, bool lpmode)
 
 	if (mod->gone)
 		return -ENODEV;
+	mod->state_at = 0;
 	if (mod->gpio_lpmode)
 		gpiod_set_value_cansleep(mod->gpio_lpmode, lpmode);
 	ret = optic_ensure_identified(mod);
@@ -1088,6 +1219,9 @@ int optic_reset(struct optic_module *mod)
 
 	if (mod->gone)
 		return -ENODEV;
+	/* The module restarts: check presence and state on the bus again. */
+	mod->present_at = 0;
+	mod->state_at = 0;
 	if (mod->gpio_reset) {
 		/* SFF-8679 and the CMIS form factors: ResetL low >= 10 us. */
 		gpiod_set_value_cansleep(mod->gpio_reset, 1);
@@ -1162,23 +1296,10 @@ static int optic_arrived(struct optic_module *mod)
 	return 0;
 }
 
-/**
- * optic_update_presence - check the cage, (re)identify a new module
- * @mod: the module, its lock held
- *
- * With a presence line its level decides; without, the cage is empty when
- * the module NACKs byte 0, and a different identifier than the cached one
- * means the module was swapped. Transitions raise inserted/removed events.
- * Return: 1 present, 0 empty, or a negative errno.
- */
-int optic_update_presence(struct optic_module *mod)
+static int __optic_update_presence(struct optic_module *mod)
 {
 	u8 id;
 	int ret;
-
-	lockdep_assert_held(&mod->lock);
-	if (mod->gone)
-		return -ENODEV;
 
 	if (mod->gpio_presence) {
 		ret = gpiod_get_value_cansleep(mod->gpio_presence);
@@ -1215,6 +1336,29 @@ int optic_update_presence(struct optic_module *mod)
 }
 
 /**
+ * optic_update_presence - check the cage, (re)identify a new module
+ * @mod: the module, its lock held
+ *
+ * With a presence line its level decides; without, the cage is empty when
+ * the module NACKs byte 0, and a different identifier than the cached one
+ * means the module was swapped. Transitions raise inserted/removed events.
+ * Return: 1 present, 0 empty, or a negative errno.
+ */
+int optic_update_presence(struct optic_module *mod)
+{
+	int ret;
+
+	lockdep_assert_held(&mod->lock);
+	if (mod->gone)
+		return -ENODEV;
+	ret = __optic_update_presence(mod);
+	/* The cage was checked: tracked presence is fresh (see above). */
+	if (ret >= 0)
+		mod->present_at = get_jiffies_64() ?: 1;
+	return ret;
+}
+
+/**
  * optic_ensure_identified - make sure the plugged module is identified
  * @mod: the module, its lock held
  *
@@ -1236,11 +1380,8 @@ int optic_ensure_identified(struct optic_module *mod)
 	return mod->identified ? 0 : -ENXIO;
 }
 
-/**
- * optic_module_state - current module state, enum optic_module_state
- * @mod: the module, its lock held
- */
-int optic_module_state(struct optic_module *mod)
+/* The module state as the module reports it now (no tracking). */
+static int optic_read_module_state(struct optic_module *mod)
 {
 	struct optic_loc loc = { .i2c_addr = OPTIC_ADDR_A0 };
 	u8 b[2];
@@ -1276,4 +1417,56 @@ int optic_module_state(struct optic_module *mod)
 	default:
 		return OPTIC_STATE_UNKNOWN;
 	}
+}
+
+/**
+ * optic_module_state - current module state, enum optic_module_state
+ * @mod: the module, its lock held
+ *
+ * Read from the module; the value also updates the tracked state (and
+ * raises a MODULE_STATE event when it changed).
+ */
+int optic_module_state(struct optic_module *mod)
+{
+	int state;
+
+	lockdep_assert_held(&mod->lock);
+	state = optic_read_module_state(mod);
+	if (state >= 0 && mod->identified)
+		optic_state_seen(mod, state, true);
+	return state;
+}
+
+/**
+ * optic_tracked_state - module state, from the bus only when not fresh
+ * @mod: the module, its lock held
+ *
+ * The state the poll, the IntL service or any other read of it last saw,
+ * when that is fresh (optic_tracked_fresh()); else optic_module_state().
+ */
+int optic_tracked_state(struct optic_module *mod)
+{
+	lockdep_assert_held(&mod->lock);
+	if (mod->identified && optic_tracked_fresh(mod->state_at))
+		return mod->last_state;
+	return optic_module_state(mod);
+}
+
+/**
+ * optic_tracked_presence - presence, from the bus only when not fresh
+ * @mod: the module, its lock held
+ *
+ * Without a presence line, the outcome of the last check of byte 0 (poll,
+ * any request that checked the cage) when that is fresh and no transfer
+ * failed since; else optic_update_presence(). A presence line is read
+ * every time (it costs no module transfer). Return: as
+ * optic_update_presence().
+ */
+int optic_tracked_presence(struct optic_module *mod)
+{
+	lockdep_assert_held(&mod->lock);
+	if (!mod->gone && !mod->gpio_presence &&
+	    optic_tracked_fresh(mod->present_at))
+		return mod->identified;
+	return optic_update_presence(mod);
 }

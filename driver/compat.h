@@ -2,7 +2,8 @@
 /*
  * Kernel API differences between 6.1 (Debian 12) and 6.12 that optic.ko
  * meets. Everything version dependent lives here so that the .c files read
- * like current upstream code.
+ * like current upstream code. scripts/check-compat.sh builds both modules
+ * at W=1 against the Debian 6.1 and 6.12 headers.
  */
 #ifndef _OPTIC_COMPAT_H
 #define _OPTIC_COMPAT_H

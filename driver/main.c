@@ -8,6 +8,7 @@
 #include <linux/interrupt.h>
 #include <linux/i2c.h>
 #include <linux/idr.h>
+#include <linux/jiffies.h>
 #include <linux/module.h>
 #include <linux/mod_devicetable.h>
 #include <linux/property.h>
@@ -89,6 +90,23 @@ struct optic_module *optic_module_get_by_name(const char *name)
 	}
 	mutex_unlock(&optic_list_lock);
 	return found;
+}
+
+/**
+ * optic_tracked_fresh - whether state tracked at @at may answer a request
+ * @at: get_jiffies_64() when the driver last read it from the module, 0 if
+ *	never or invalidated
+ *
+ * The poll reads presence and state every poll_ms; a value younger than two
+ * poll periods means the poll is running (one late poll allowed). With the
+ * poll off nothing keeps a value fresh and requests go to the bus.
+ */
+bool optic_tracked_fresh(u64 at)
+{
+	unsigned int ms = READ_ONCE(poll_ms);
+
+	return at && ms &&
+	       time_before_eq64(get_jiffies_64(), at + 2 * msecs_to_jiffies(ms));
 }
 
 /**

@@ -96,7 +96,8 @@ static int optic_nl_access_err(struct genl_info *info, int err)
 	switch (err) {
 	case -ENXIO:
 	case -EREMOTEIO:
-		NL_SET_ERR_MSG(info->extack, "no module in the cage");
+		NL_SET_ERR_MSG(info->extack,
+			       "no module in the cage, or it does not answer");
 		break;
 	case -ENODEV:
 		NL_SET_ERR_MSG(info->extack, "module is being removed");
@@ -119,9 +120,15 @@ static int optic_nl_put_str(struct sk_buff *skb, int type, const char *s)
 	return nla_put_string(skb, type, s);
 }
 
-/* Fill the module attributes; takes mod->lock and refreshes presence. */
+/*
+ * Fill the module attributes; takes mod->lock. A doit checks the cage on
+ * the spot (a new module is identified at once, a pulled one reported
+ * gone); a dump answers from the presence the driver tracks when it is
+ * fresh. Both report the tracked module state when it is fresh
+ * (docs/netlink.md, "Freshness").
+ */
 static int optic_nl_fill_module(struct sk_buff *skb, struct optic_module *mod,
-				u32 portid, u32 seq, int flags)
+				u32 portid, u32 seq, int flags, bool dump)
 {
 	const struct optic_ident *id = &mod->ident;
 	int present, state = OPTIC_STATE_UNKNOWN;
@@ -133,9 +140,10 @@ static int optic_nl_fill_module(struct sk_buff *skb, struct optic_module *mod,
 		return -EMSGSIZE;
 
 	mutex_lock(&mod->lock);
-	present = optic_update_presence(mod);
+	present = dump ? optic_tracked_presence(mod) :
+			 optic_update_presence(mod);
 	if (present > 0) {
-		state = optic_module_state(mod);
+		state = optic_tracked_state(mod);
 		if (state < 0)
 			state = OPTIC_STATE_UNKNOWN;
 	}
@@ -182,7 +190,8 @@ static int optic_nl_module_get_doit(struct sk_buff *skb, struct genl_info *info)
 		ret = -ENOMEM;
 		goto out_put;
 	}
-	ret = optic_nl_fill_module(msg, mod, info->snd_portid, info->snd_seq, 0);
+	ret = optic_nl_fill_module(msg, mod, info->snd_portid, info->snd_seq, 0,
+				   false);
 	if (ret) {
 		nlmsg_free(msg);
 		goto out_put;
@@ -224,7 +233,7 @@ static int optic_nl_module_get_dumpit(struct sk_buff *skb,
 	while ((mod = optic_nl_module_at(cb->args[0]))) {
 		ret = optic_nl_fill_module(skb, mod,
 					   NETLINK_CB(cb->skb).portid,
-					   cb->nlh->nlmsg_seq, NLM_F_MULTI);
+					   cb->nlh->nlmsg_seq, NLM_F_MULTI, true);
 		optic_module_put(mod);
 		if (ret)
 			break;

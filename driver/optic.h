@@ -131,10 +131,18 @@ struct optic_module {
 	struct optic_cache_slot cache[OPTIC_CACHE_SLOTS];
 	u32 generation;			/* bumped at every identification */
 	u8 last_state;			/* module state last reported */
+	/*
+	 * get_jiffies_64() of the last check of the cage and of the last
+	 * read of the module state; 0: never, or invalidated by a failed
+	 * transfer, a control or a reset (optic_tracked_fresh()).
+	 */
+	u64 present_at;
+	u64 state_at;
 	u8 last_dp[OPTIC_MAX_LANES];	/* CMIS data-path states reported */
 	u8 latched[OPTIC_CONS_NR][OPTIC_FLAG_BYTES];
 	u64 xfer_errors;
 	u64 page_selects;
+	u64 select_errors;		/* selects that did not read back */
 };
 
 /* main.c */
@@ -144,6 +152,7 @@ struct optic_module *optic_module_get_by_index(u32 index);
 struct optic_module *optic_module_get_by_name(const char *name);
 void optic_module_put(struct optic_module *mod);
 void optic_service(struct optic_module *mod);
+bool optic_tracked_fresh(u64 at);
 int optic_rename(struct optic_module *mod, const char *name);
 
 /* access.c; callers hold mod->lock */
@@ -162,6 +171,8 @@ void optic_forget(struct optic_module *mod);
 int optic_ensure_identified(struct optic_module *mod);
 int optic_update_presence(struct optic_module *mod);
 int optic_module_state(struct optic_module *mod);
+int optic_tracked_state(struct optic_module *mod);
+int optic_tracked_presence(struct optic_module *mod);
 void optic_track_state(struct optic_module *mod, bool report);
 int optic_read_flags(struct optic_module *mod);
 int optic_read_flag_bit(struct optic_module *mod, const struct optic_loc *loc,

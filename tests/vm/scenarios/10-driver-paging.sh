@@ -103,7 +103,8 @@ for i in 1 2; do
 	dd if=$d/eeprom of=/dev/null bs=16 count=1 skip=$(((128 + 0x9f * 128) / 16)) 2>/dev/null
 done
 check_eq "CDB page 9Fh is selected on every access" "$((s1 + 2))" "$(selects 0)"
-echo 1 >"$SIM_DEBUGFS/port0/fault_nack_next"
+# Two NACKs: one retry is not enough, the access fails.
+echo 2 >"$SIM_DEBUGFS/port0/fault_nack_next"
 fails "a NACKed read fails" dd if=$d/eeprom of=/dev/null bs=16 count=1 \
 	skip=$(((128 + 0x10 * 128) / 16))
 s1=$(selects 0)

@@ -154,3 +154,41 @@ check_eq "dump of 48 modules" 48 "$(grep -c '^index=' /tmp/dump)"
 check_eq "each module once" 48 "$(grep '^index=' /tmp/dump | sort -u | wc -l)"
 ok "rmmod optic" rmmod optic
 ok "rmmod optic_sim" rmmod optic_sim
+
+# MODULE_GET freshness (docs/netlink.md): with the poll on, a dump answers
+# from the presence and state the driver tracks, without a transfer; a doit
+# checks the cage (byte 0) on the spot; a failed transfer or the poll off
+# sends the dump to the bus again. A poll of 60 s keeps the poll itself off
+# the counters: probe's checks stay fresh for two periods.
+load_sim ports=2
+ok "optic loads, poll 60 s" load_optic poll_ms=60000
+xa() { cat "$SIM_DEBUGFS/port$1/transactions"; }
+t0=$(xa 0)
+out=$(vm-nl dump)
+check_eq "fresh: dump of two modules" 2 "$(printf '%s\n' "$out" | grep -c '^present=1$')"
+check_match "fresh: dump reports the state" '^state=3$' "$out"
+check_eq "fresh: the dump made no transfer" "$t0" "$(xa 0)"
+t0=$(xa 0)
+check_match "doit: present" '^present=1$' "$(vm-nl get index=u32:0)"
+check_eq "doit: one transfer (byte 0), state from tracking" $((t0 + 1)) "$(xa 0)"
+echo 0 >"$SIM_DEBUGFS/port1/present"
+check_eq "pulled, nobody looked yet: the dump still says present (fresh)" 2 \
+	"$(vm-nl dump | grep -c '^present=1$')"
+check_match "doit sees the pull at once" '^present=0$' "$(vm-nl get index=u32:1)"
+check_eq "and the dump agrees" 1 "$(vm-nl dump | grep -c '^present=1$')"
+echo 1 >"$SIM_DEBUGFS/port1/present"
+check_match "doit sees the module back" '^present=1$' "$(vm-nl get index=u32:1)"
+echo 1 >"$SIM_DEBUGFS/port0/fault_dead"
+check_match "dead module: a read fails" '^error 6: ' \
+	"$(nl_err read index=u32:0 offset=u16:0 length=u16:1)"
+check_match "after a failed transfer the dump checks the cage" '^present=0$' \
+	"$(vm-nl dump | sed -n '/^index=0$/,/^index=1$/p')"
+echo 0 >"$SIM_DEBUGFS/port0/fault_dead"
+check_match "doit: back" '^present=1$' "$(vm-nl get index=u32:0)"
+echo 0 >/sys/module/optic/parameters/poll_ms
+t0=$(xa 0)
+vm-nl dump >/dev/null
+check_eq "poll off: the dump reads byte 0 and byte 3" $((t0 + 2)) "$(xa 0)"
+echo 1000 >/sys/module/optic/parameters/poll_ms
+ok "rmmod optic" rmmod optic
+ok "rmmod optic_sim" rmmod optic_sim

@@ -1,28 +1,47 @@
 # SPDX-License-Identifier: GPL-2.0
 # optic.ko against optic_sim's fault knobs: each fault gives the documented
 # error on every access path (eeprom file, sysfs, hwmon, netlink, opticctl)
-# or is waited out, and everything works again once the fault clears.
+# or is waited out (one NACK is retried), and everything works again once
+# the fault clears.
 # timeout: 240
 
 D=$SIM_DEBUGFS/port0
 P=$OPTIC_CLASS/port0
+PARM=/sys/module/optic/parameters
 
 page3() { dd if=$P/eeprom bs=128 skip=4 count=1 2>/dev/null | od -An -tx1 -v | tr -d ' \n'; }
 nl_err() { vm-nl read index=u32:0 page=u8:3 offset=u16:128 length=u16:16 | grep '^error' || echo "no error"; }
 
 ok "optic_sim loads" load_sim ports=1
-ok "optic.ko loads" load_optic
+ok "optic.ko loads (poll off)" load_optic poll_ms=0
 ok "port0 identified" wait_for 10 test -e $P/vendor_sn
 ref=$(page3)
 sn=$(cat $P/vendor_sn)
 check_match "page 03h reads" '^[0-9a-f]{256}$' "$ref"
 
-# One NACK fails one read cleanly; the next read is right again.
+# A busy module NACKs: one NACK is retried (after nack_retry_us) and the
+# read succeeds; two in a row fail the access with ENXIO, the next is right.
+# (The poll is off, so no poll transfer takes a NACK meant for the read.)
+check_eq "nack_retry_us defaults to 1000" 1000 "$(cat $PARM/nack_retry_us)"
+t0=$(cat $D/transactions)
 echo 1 >$D/fault_nack_next
-check_match "one NACK: the read fails with ENXIO" "No such device or address" \
-	"$(dd if=$P/eeprom of=/dev/null bs=128 skip=4 count=1 2>&1)"
+check_eq "one NACK: the read is retried and right" "$ref" "$(page3)"
 check_eq "one NACK: knob consumed" 0 "$(cat $D/fault_nack_next)"
-check_eq "one NACK: the next read is right" "$ref" "$(page3)"
+check_eq "one NACK: one transfer more (the retry)" $((t0 + 2)) "$(cat $D/transactions)"
+echo 2 >$D/fault_nack_next
+check_match "two NACKs: the read fails with ENXIO" "No such device or address" \
+	"$(dd if=$P/eeprom of=/dev/null bs=128 skip=4 count=1 2>&1)"
+check_eq "two NACKs: knob consumed (one retry, no more)" 0 "$(cat $D/fault_nack_next)"
+check_eq "two NACKs: the next read is right" "$ref" "$(page3)"
+echo 2 >$D/fault_nack_next
+check_match "two NACKs: netlink EEPROM_READ fails with ENXIO" '^error 6: ' "$(nl_err)"
+echo 0 >$D/fault_nack_next
+echo 0 >$PARM/nack_retry_us
+echo 1 >$D/fault_nack_next
+check_match "nack_retry_us=0: one NACK fails the read" "No such device or address" \
+	"$(dd if=$P/eeprom of=/dev/null bs=128 skip=4 count=1 2>&1)"
+echo 1000 >$PARM/nack_retry_us
+check_eq "retry back on: the read is right" "$ref" "$(page3)"
 
 # A module that NACKs everything: every path says so, nothing stale is served.
 echo 1 >$D/fault_dead
