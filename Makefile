@@ -29,12 +29,12 @@ DAEMON_OBJS := $(DAEMON_SRCS:%.c=$(BUILD)/%.o)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-VM_TOOLS := $(BUILD)/tests/vm-nl
+VM_TOOLS := $(BUILD)/tests/vm-nl $(BUILD)/tests/vm-nlfuzz
 PROGS := $(BUILD)/opticctl $(if $(wildcard daemon/main.c),$(BUILD)/opticd)
 UNIT_LIBS := $(if $(DAEMON_SRCS),$(BUILD)/libopticd.a) $(BUILD)/liboptic.a
 
 .PHONY: all modules userspace deps demo check check-unit check-vm style \
-	checkpatch sparse vm-shell install uninstall clean help
+	checkpatch sparse check-compat vm-shell install uninstall clean help
 all: modules userspace $(VM_TOOLS)
 
 help:
@@ -45,6 +45,7 @@ help:
 	@echo 'make check-unit cmocka unit tests'
 	@echo 'make check-vm   VM scenarios (tests/vm/run FILE... runs chosen ones)'
 	@echo 'make style      checkpatch.pl --strict and sparse over driver/'
+	@echo 'make check-compat  build the modules against the 6.1 and 6.12 headers (W=1)'
 	@echo 'make vm-shell   a shell in the VM with the modules loaded'
 	@echo 'make install    install modules and programs on this host'
 	@echo 'make deb        Debian packages in build/deb/ (lintian-clean)'
@@ -97,6 +98,7 @@ check: deps
 	$(MAKE) check-asan
 	$(MAKE) check-fuzz
 	$(MAKE) style
+	$(MAKE) check-compat
 	$(MAKE) check-vm
 
 check-unit: $(UNIT_BINS)
@@ -109,6 +111,9 @@ vm-shell: all
 	tests/vm/run --shell
 
 style: checkpatch sparse
+
+check-compat:
+	@scripts/check-compat.sh
 
 checkpatch:
 	@scripts/checkpatch.sh driver

@@ -16,7 +16,7 @@ find "$work/driver" -name '*.o' -o -name '*.ko' -o -name '*.mod*' -o -name '.*.c
 make -s -C "$kdir/build" M="$work/driver" W=1 modules
 
 [ $# -gt 0 ] || set -- "$top"/tests/vm/scenarios/*.sh
-OPTIC_VM_KERNEL_DIR=$kdir OPTIC_KO_DIR=$work/driver \
+OPTIC_VM_KERNEL_DIR=$kdir OPTIC_KO_DIR=$work/driver OPTIC_VM_OUT=$work/vm \
 	exec "$top/tests/vm/run" --timeout 900 \
 	--append "kasan_multi_shot rcupdate.rcu_cpu_stall_timeout=60 watchdog_thresh=30" \
 	"$@"
