@@ -129,12 +129,14 @@ static ssize_t osim_present_write(struct file *file, const char __user *ubuf,
 	} else if (present && !port->present) {
 		/* re-plugged: the module powers up from scratch */
 		port->present = true;
+		osim_event_log(port, OSIM_EV_INSERTED, 0, 0, false, 0);
 		if (port->mod->image)
 			osim_module_start(port, false);
 		else
 			osim_module_reset(port);
-	} else if (!present) {
+	} else if (!present && port->present) {
 		port->present = false;
+		osim_event_log(port, OSIM_EV_REMOVED, 0, 0, false, 0);
 	}
 	osim_gpio_update(port);
 	mutex_unlock(&port->lock);
@@ -502,15 +504,16 @@ static int osim_monitor_show(struct seq_file *s, void *unused)
 	mutex_lock(&port->lock);
 	if (!port->mod)
 		goto out;
-	seq_puts(s, "# monitor lane value drift drift_ppm drift_mdb noise\n");
+	seq_puts(s, "# monitor lane value drift drift_ppm drift_mdb noise offset\n");
 	for (id = 0; id < OSIM_MON_NR; id++) {
 		lanes = id <= OSIM_MON_VCC ? 1 : port->mod->lanes;
 		for (l = 0; l < lanes; l++) {
 			const struct osim_mon *m = &port->mod->mon[id][l];
 
-			seq_printf(s, "%s %u %lld %lld %lld %lld %lld\n",
+			seq_printf(s, "%s %u %lld %lld %lld %lld %lld %lld\n",
 				   osim_mon_names[id], l, m->value, m->drift,
-				   m->drift_ppm, m->drift_mdb, m->noise);
+				   m->drift_ppm, m->drift_mdb, m->noise,
+				   m->offset);
 		}
 	}
 out:
@@ -523,7 +526,7 @@ static int osim_monitor_open(struct inode *inode, struct file *file)
 	return single_open(file, osim_monitor_show, inode->i_private);
 }
 
-/* "set|step|drift|drift_ppm|drift_mdb|noise MONITOR LANE|all VALUE" */
+/* "set|step|drift|drift_ppm|drift_mdb|noise|offset MONITOR LANE|all VALUE" */
 static int osim_monitor_cmd(struct osim_port *port, char *cmd)
 {
 	char *verb, *name, *lane_s, *val_s;
@@ -567,6 +570,8 @@ static int osim_monitor_cmd(struct osim_port *port, char *cmd)
 			m->drift_mdb = val;
 		else if (!strcmp(verb, "noise"))
 			m->noise = val;
+		else if (!strcmp(verb, "offset"))
+			m->offset = val;
 		else
 			return -EINVAL;
 	}
@@ -824,6 +829,7 @@ void osim_debugfs_init(void)
 			    &osim_del_port_fops);
 	debugfs_create_file("profiles", 0400, osim_root, NULL,
 			    &osim_profiles_fops);
+	osim_events_debugfs(osim_root);
 }
 
 void osim_debugfs_exit(void)

@@ -56,9 +56,14 @@ int osim_port_insert(struct osim_port *port, const char *name, bool cold)
 	mod = osim_module_build(port, p);
 	if (IS_ERR(mod))
 		return PTR_ERR(mod);
+	if (port->present)
+		osim_event_log(port, OSIM_EV_REMOVED, 0, 0, false, 0);
 	osim_port_set_module(port, mod, p->name);
-	if (mod)
+	if (mod) {
+		/* logged first: the module's conditions follow its plug */
+		osim_event_log(port, OSIM_EV_INSERTED, 0, 0, false, 0);
 		osim_module_start(port, cold);
+	}
 	osim_gpio_update(port);
 	return 0;
 }
@@ -194,6 +199,9 @@ static int __init osim_init(void)
 		pr_err("optic_sim: unknown profile \"%s\"\n", profile);
 		return -EINVAL;
 	}
+	ret = osim_events_init();
+	if (ret)
+		return ret;
 	osim_debugfs_init();
 	ret = osim_gpio_init(ports);
 	if (ret)
@@ -212,6 +220,7 @@ err_ports:
 	osim_gpio_exit();
 err_debugfs:
 	osim_debugfs_exit();
+	osim_events_exit();
 	return ret;
 }
 
@@ -220,6 +229,7 @@ static void __exit osim_exit(void)
 	osim_destroy_all();
 	osim_gpio_exit();
 	osim_debugfs_exit();
+	osim_events_exit();
 	ida_destroy(&osim_ida);
 }
 

@@ -425,6 +425,7 @@ static s64 osim_mon_value(struct osim_port *port, ktime_t now,
 
 		v += div_s64(m->noise * ((s64)(r % 2001) - 1000), 1000);
 	}
+	v += m->offset;
 	return v < 0 && id != OSIM_MON_TEMP ? 0 : v;
 }
 
@@ -511,6 +512,41 @@ static u8 thr_flags(const u8 *thr, u16 raw, bool is_signed)
 	return f;
 }
 
+/*
+ * Track the alarm and LOS conditions of monitor @id on @lane: @f holds
+ * OSIM_COND_* bits as they are now, @value the reading (docs/sim.md units).
+ * Each condition that starts or ends goes to the event log.
+ */
+static void osim_cond(struct osim_port *port, enum osim_mon_id id,
+		      unsigned int lane, u8 f, s64 value)
+{
+	u8 *c = &port->mod->cond[id][lane];
+	u8 now = f & (OSIM_COND_HA | OSIM_COND_LA | OSIM_COND_LOS);
+	u8 up = now & ~*c, down = *c & ~now;
+
+	*c = now;
+	if (up & OSIM_COND_HA)
+		osim_event_log(port, OSIM_EV_ALARM, id, lane, false, value);
+	if (up & OSIM_COND_LA)
+		osim_event_log(port, OSIM_EV_ALARM, id, lane, true, value);
+	if (up & OSIM_COND_LOS)
+		osim_event_log(port, OSIM_EV_LOS, id, lane, true, value);
+	if (down & OSIM_COND_HA)
+		osim_event_log(port, OSIM_EV_ALARM_CLEAR, id, lane, false,
+			       value);
+	if (down & OSIM_COND_LA)
+		osim_event_log(port, OSIM_EV_ALARM_CLEAR, id, lane, true,
+			       value);
+	if (down & OSIM_COND_LOS)
+		osim_event_log(port, OSIM_EV_LOS_CLEAR, id, lane, true, value);
+}
+
+/* Register units back to docs/sim.md units: 1/256 °C, 100 µV, 2 µA, 0.1 µW. */
+static s64 temp_mc(u16 raw)
+{
+	return div_s64((s64)(s16)raw * 1000, 256);
+}
+
 static bool lane_tx_on(struct osim_module *mod, unsigned int lane)
 {
 	u8 *p10;
@@ -548,6 +584,8 @@ static void cmis_monitors(struct osim_port *port, ktime_t now)
 		f = thr_flags(&p02[128], t, true) |
 		    thr_flags(&p02[136], v, false) << 4;
 		lo[9] |= f;
+		osim_cond(port, OSIM_MON_TEMP, 0, f & 0xf, temp_mc(t));
+		osim_cond(port, OSIM_MON_VCC, 0, f >> 4, (s64)v * 100);
 	}
 	if (!p11 || mod->flat)
 		return;
@@ -573,23 +611,26 @@ static void cmis_monitors(struct osim_port *port, ktime_t now)
 		if (!p02)
 			continue;
 		/* thresholds: Tx power 176, Tx bias 184, Rx power 192 */
-		if (on) {
-			f = thr_flags(&p02[176], txp, false);
-			for (i = 0; i < 4; i++)
-				if (f & BIT(i))
-					p11[139 + i] |= BIT(l);
-			f = thr_flags(&p02[184], bias, false);
-			for (i = 0; i < 4; i++)
-				if (f & BIT(i))
-					p11[143 + i] |= BIT(l);
-		}
+		f = on ? thr_flags(&p02[176], txp, false) : 0;
+		for (i = 0; i < 4; i++)
+			if (f & BIT(i))
+				p11[139 + i] |= BIT(l);
+		osim_cond(port, OSIM_MON_TXPWR, l, f, (s64)txp * 100);
+		f = on ? thr_flags(&p02[184], bias, false) : 0;
+		for (i = 0; i < 4; i++)
+			if (f & BIT(i))
+				p11[143 + i] |= BIT(l);
+		osim_cond(port, OSIM_MON_BIAS, l, f, (s64)bias * 2);
 		f = thr_flags(&p02[192], rxp, false);
 		for (i = 0; i < 4; i++)
 			if (f & BIT(i))
 				p11[149 + i] |= BIT(l);
 		/* Rx LOS below a tenth of the low alarm threshold */
-		if (rxp < osim_get_be16(&p02[194]) / 10)
+		if (rxp < osim_get_be16(&p02[194]) / 10) {
 			p11[147] |= BIT(l);
+			f |= OSIM_COND_LOS;
+		}
+		osim_cond(port, OSIM_MON_RXPWR, l, f, (s64)rxp * 100);
 	}
 }
 
@@ -609,7 +650,7 @@ static void sff8636_monitors(struct osim_port *port, ktime_t now)
 	bool lowpwr = (lo[93] & BIT(0)) ? !!(lo[93] & BIT(1)) : port->lpmode_line;
 	u16 t, v;
 	unsigned int l;
-	u8 f;
+	u8 f, rf;
 
 	t = temp_raw(osim_mon_value(port, now, OSIM_MON_TEMP, 0) +
 		     (lowpwr ? 0 : port->temp_load_mc));
@@ -617,8 +658,12 @@ static void sff8636_monitors(struct osim_port *port, ktime_t now)
 	osim_put_be16(&lo[22], t);
 	osim_put_be16(&lo[26], v);
 	if (p03) {
-		lo[6] |= sff8636_nibble(thr_flags(&p03[128], t, true)) << 4;
-		lo[7] |= sff8636_nibble(thr_flags(&p03[144], v, false)) << 4;
+		f = thr_flags(&p03[128], t, true);
+		lo[6] |= sff8636_nibble(f) << 4;
+		osim_cond(port, OSIM_MON_TEMP, 0, f, temp_mc(t));
+		f = thr_flags(&p03[144], v, false);
+		lo[7] |= sff8636_nibble(f) << 4;
+		osim_cond(port, OSIM_MON_VCC, 0, f, (s64)v * 100);
 	}
 	for (l = 0; l < mod->lanes && l < 4; l++) {
 		bool on = !lowpwr && !(lo[86] & BIT(l));
@@ -633,16 +678,19 @@ static void sff8636_monitors(struct osim_port *port, ktime_t now)
 		if (!p03)
 			continue;
 		/* SFF-8636 Table 6-5: Rx power 9-10, Tx bias 11-12, Tx power 13-14 */
-		f = sff8636_nibble(thr_flags(&p03[176], rxp, false));
-		lo[9 + l / 2] |= f << shift;
-		if (on) {
-			f = sff8636_nibble(thr_flags(&p03[184], bias, false));
-			lo[11 + l / 2] |= f << shift;
-			f = sff8636_nibble(thr_flags(&p03[192], txp, false));
-			lo[13 + l / 2] |= f << shift;
-		}
-		if (rxp < osim_get_be16(&p03[178]) / 10)
+		rf = thr_flags(&p03[176], rxp, false);
+		lo[9 + l / 2] |= sff8636_nibble(rf) << shift;
+		f = on ? thr_flags(&p03[184], bias, false) : 0;
+		lo[11 + l / 2] |= sff8636_nibble(f) << shift;
+		osim_cond(port, OSIM_MON_BIAS, l, f, (s64)bias * 2);
+		f = on ? thr_flags(&p03[192], txp, false) : 0;
+		lo[13 + l / 2] |= sff8636_nibble(f) << shift;
+		osim_cond(port, OSIM_MON_TXPWR, l, f, (s64)txp * 100);
+		if (rxp < osim_get_be16(&p03[178]) / 10) {
 			lo[3] |= BIT(l);	/* Rx LOS */
+			rf |= OSIM_COND_LOS;
+		}
+		osim_cond(port, OSIM_MON_RXPWR, l, rf, (s64)rxp * 100);
 	}
 }
 
@@ -674,18 +722,24 @@ static void sff8472_monitors(struct osim_port *port, ktime_t now)
 	if (rxp < osim_get_be16(&d[34]) / 10)
 		d[110] |= BIT(1);
 	f = thr_flags(&d[0], t, true);
+	osim_cond(port, OSIM_MON_TEMP, 0, f, temp_mc(t));
 	al |= (f & 1) << 7 | (f & 2) << 5;
 	wn |= (f & 4) << 5 | (f & 8) << 3;
 	f = thr_flags(&d[8], v, false);
+	osim_cond(port, OSIM_MON_VCC, 0, f, (s64)v * 100);
 	al |= (f & 1) << 5 | (f & 2) << 3;
 	wn |= (f & 4) << 3 | (f & 8) << 1;
 	f = thr_flags(&d[16], bias, false);
+	osim_cond(port, OSIM_MON_BIAS, 0, on ? f : 0, (s64)bias * 2);
 	al |= (f & 1) << 3 | (f & 2) << 1;
 	wn |= (f & 4) << 1 | (f & 8) >> 1;
 	f = thr_flags(&d[24], txp, false);
+	osim_cond(port, OSIM_MON_TXPWR, 0, on ? f : 0, (s64)txp * 100);
 	al |= (f & 1) << 1 | (f & 2) >> 1;
 	wn |= (f & 4) >> 1 | (f & 8) >> 3;
 	f = thr_flags(&d[32], rxp, false);
+	osim_cond(port, OSIM_MON_RXPWR, 0,
+		  f | (d[110] & BIT(1) ? OSIM_COND_LOS : 0), (s64)rxp * 100);
 	al2 |= (f & 1) << 7 | (f & 2) << 5;
 	wn2 |= (f & 4) << 5 | (f & 8) << 3;
 	d[112] = al;
@@ -801,6 +855,8 @@ void osim_module_start(struct osim_port *port, bool cold)
 
 	mod->mon_epoch = now;
 	mod->rng = get_random_u32();
+	/* a module starting anew reports every condition it has again */
+	memset(mod->cond, 0, sizeof(mod->cond));
 	if (!cold && port->init_ms)
 		mod->init_until = ktime_add(now, osim_dur(port, port->init_ms));
 	if (mod->spec != OSIM_SPEC_CMIS || mod->image)
@@ -844,7 +900,11 @@ void osim_module_reset(struct osim_port *port)
 			 PTR_ERR(mod));
 		return;
 	}
-	/* the physics (monitor knobs) and the firmware survive a reset */
+	/*
+	 * The physics (monitor knobs, and the drift so far: a laser does not
+	 * get younger by a reset or a re-plug) and the firmware survive.
+	 */
+	osim_mon_rebase(port);
 	memcpy(mod->mon, old->mon, sizeof(mod->mon));
 	mod->fw = old->fw;
 	mod->fw.downloading = false;

@@ -83,6 +83,21 @@ struct osim_mon {
 	s64 drift_ppm;		/* relative change, ppm of the value per hour */
 	s64 drift_mdb;		/* change in milli-dB per hour (powers) */
 	s64 noise;		/* peak noise amplitude */
+	s64 offset;		/* added to the value, not drifted (faults) */
+};
+
+/* Conditions the event log reports (osim_module.cond). */
+#define OSIM_COND_HA		BIT(0)	/* high alarm, as thr_flags() */
+#define OSIM_COND_LA		BIT(1)	/* low alarm */
+#define OSIM_COND_LOS		BIT(4)	/* Rx LOS */
+
+enum osim_ev_type {
+	OSIM_EV_INSERTED,
+	OSIM_EV_REMOVED,
+	OSIM_EV_ALARM,
+	OSIM_EV_ALARM_CLEAR,
+	OSIM_EV_LOS,
+	OSIM_EV_LOS_CLEAR,
 };
 
 /* CMIS data-path state codes (CMIS 5.2 Table 8-88, page 11h bytes 128-131). */
@@ -145,6 +160,7 @@ struct osim_module {
 	ktime_t mon_epoch;	/* when drift started counting */
 	u64 mon_tick;		/* last noise sample computed */
 	u32 rng;
+	u8 cond[OSIM_MON_NR][OSIM_MAX_LANES];	/* OSIM_COND_* now */
 
 	/* CDB (CMIS 5.2 chapter 9) */
 	u8 cdb_result;		/* status published when the command ends */
@@ -286,6 +302,14 @@ static inline void osim_gpio_update(struct osim_port *port) {}
 static inline void osim_gpio_lookup_add(struct osim_port *port) {}
 static inline void osim_gpio_lookup_del(struct osim_port *port) {}
 #endif
+
+/* events.c */
+int osim_events_init(void);
+void osim_events_exit(void);
+void osim_events_debugfs(struct dentry *root);
+void osim_event_log(struct osim_port *port, enum osim_ev_type type,
+		    enum osim_mon_id mon, unsigned int lane, bool low,
+		    s64 value);
 
 /* debugfs.c */
 void osim_debugfs_init(void);

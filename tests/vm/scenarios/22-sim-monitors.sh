@@ -97,7 +97,7 @@ mon set bias 1 50000
 mon drift_ppm bias 1 200000
 mon set rx_power 3 1000000
 mon drift_mdb rx_power 3 -3000
-check_match "monitor file shows the relative drifts" '^rx_power 3 [0-9]+ 0 0 -3000 0$' \
+check_match "monitor file shows the relative drifts" '^rx_power 3 [0-9]+ 0 0 -3000 0 0$' \
 	"$(cat $D/monitor)"
 sleep 1
 b=$(word ac)
