@@ -1,8 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # `make check-debug`: build the modules against the cached debug kernel and
-# run every VM scenario on it; tests/vm/run fails on any KASAN, UBSAN,
-# lockdep, KFENCE, debug-objects or kmemleak report.
+# run every VM scenario on it, in one boot (a debug boot and a kmemleak scan
+# take a minute each under TCG) with three times each scenario's time limit;
+# tests/vm/run fails on any KASAN, UBSAN, lockdep, KFENCE, debug-objects or
+# kmemleak report and names the scenario it came from.
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -20,6 +22,7 @@ make -s -C "$kdir/build" M="$work/driver" W=1 modules
 # in identify_cpu at 0.004 s, before any module (docs/reliability.md).
 export OPTIC_VM_CPU=${OPTIC_VM_CPU:-max,la57=off}
 OPTIC_VM_KERNEL_DIR=$kdir OPTIC_KO_DIR=$work/driver OPTIC_VM_OUT=$work/vm \
-	exec "$top/tests/vm/run" --timeout 900 \
+	OPTIC_VM_TIMEOUT_SCALE=${OPTIC_VM_TIMEOUT_SCALE:-3} \
+	exec "$top/tests/vm/run" --suite \
 	--append "kasan_multi_shot rcupdate.rcu_cpu_stall_timeout=60 watchdog_thresh=30" \
 	"$@"
