@@ -83,6 +83,47 @@ static u8 optic_lanes_of(u8 id, enum optic_spec spec)
 	}
 }
 
+/* Tries to read a stable identity before it is believed (or rejected). */
+#define OPTIC_IDENT_TRIES	3
+
+static u8 optic_sum(const u8 *p, size_t len)
+{
+	u8 sum = 0;
+
+	while (len--)
+		sum += *p++;
+	return sum;
+}
+
+/**
+ * optic_csum_ok - whether the identity half of the map passes its checksums
+ * @spec: management interface
+ * @p: SFF-8472: A0h bytes 0-127; CMIS and SFF-8636: page 00h bytes 128-255
+ *	(p[0] is byte 128)
+ *
+ * Simple 8-bit sums, as the kernel's sfp.c checks cc_base/cc_ext:
+ * CMIS 5.x section 8.3 (Page 00h): byte 222 PageChecksum, the low 8 bits of
+ * the sum of bytes 128-221. SFF-8636 section 6.3 (Upper Page 00h): byte
+ * 191 CC_BASE over 128-190, byte 223 CC_EXT over 192-222. SFF-8472 Table
+ * 4-1 (A0h): byte 63 CC_BASE over 0-62, byte 95 CC_EXT over 64-94. An
+ * unknown map has nothing to check: false.
+ */
+static bool optic_csum_ok(enum optic_spec spec, const u8 *p)
+{
+	switch (spec) {
+	case OPTIC_SPEC_CMIS:
+		return optic_sum(p, 222 - 128) == p[222 - 128];
+	case OPTIC_SPEC_SFF8636:
+		return optic_sum(p, 191 - 128) == p[191 - 128] &&
+		       optic_sum(p + 192 - 128, 223 - 192) == p[223 - 128];
+	case OPTIC_SPEC_SFF8472:
+		return optic_sum(p, 63) == p[63] &&
+		       optic_sum(p + 64, 95 - 64) == p[95];
+	default:
+		return false;
+	}
+}
+
 static unsigned int xfer_mode;
 module_param(xfer_mode, uint, 0444);
 MODULE_PARM_DESC(xfer_mode,
@@ -778,14 +819,8 @@ void optic_forget(struct optic_module *mod)
 	optic_invalidate_select(mod);
 }
 
-/**
- * optic_identify - identify the plugged module and fill the static cache
- * @mod: the module, its lock held
- *
- * Called at probe and on every insertion. Return: 0, -ENXIO when the cage
- * is empty, or another negative errno.
- */
-int optic_identify(struct optic_module *mod)
+/* One identification: identity bytes, static cache, checksums. */
+static int __optic_identify(struct optic_module *mod)
 {
 	const struct optic_ident_layout *lay;
 	struct optic_ident *id = &mod->ident;
@@ -873,6 +908,8 @@ int optic_identify(struct optic_module *mod)
 			       lay->rev_len);
 		optic_copy_str(id->vendor_sn, optic_slot_at(s, lay->sn), 16);
 		optic_copy_str(id->date_code, optic_slot_at(s, lay->date), 8);
+		/* The strings' half is the one the checksums cover. */
+		id->csum_ok = optic_csum_ok(id->spec, s->data);
 	}
 	mod->identified = true;
 	mod->generation++;
@@ -881,6 +918,49 @@ int optic_identify(struct optic_module *mod)
 err:
 	optic_forget(mod);
 	return ret;
+}
+
+/**
+ * optic_identify - identify the plugged module and fill the static cache
+ * @mod: the module, its lock held
+ *
+ * Called at probe and on every insertion. A corrupted read must not invent
+ * a module: the identifier is read again after the identification and the
+ * identity checksums (optic_csum_ok()) must match; else the module is
+ * identified again, up to OPTIC_IDENT_TRIES times. A module that fails
+ * them every time has malformed static data: like sfp.c does for modules
+ * known to ship wrong checksums, it is used as read, with a warning and
+ * ident.csum_ok false (sysfs checksum_ok, OPTIC_A_CHECKSUM_OK).
+ * Return: 0, -ENXIO when the cage is empty, or another negative errno.
+ */
+int optic_identify(struct optic_module *mod)
+{
+	u8 id;
+	int try, ret;
+
+	for (try = 1; ; try++) {
+		ret = __optic_identify(mod);
+		if (ret)
+			return ret;
+		ret = optic_hw_read(mod, mod->client, 0, &id, 1);
+		if (ret) {
+			optic_forget(mod);
+			return ret;
+		}
+		if (id == mod->ident.id && mod->ident.csum_ok)
+			return 0;
+		if (try >= OPTIC_IDENT_TRIES)
+			break;
+	}
+	dev_warn(&mod->client->dev,
+		 "%s: module %02xh %s %s: %s after %d tries, using it as read\n",
+		 mod->name, mod->ident.id, mod->ident.vendor_name,
+		 mod->ident.vendor_pn,
+		 id != mod->ident.id ? "identifier not stable" :
+		 mod->ident.spec == OPTIC_SPEC_UNKNOWN ?
+		 "unknown identifier, no checksum" :
+		 "identity checksum wrong", try);
+	return 0;
 }
 
 /* Read the static content again (same module, maybe new firmware). */
@@ -1296,6 +1376,72 @@ static int optic_arrived(struct optic_module *mod)
 	return 0;
 }
 
+/*
+ * Whether a module with identifier @id answers: byte 0 read again, and the
+ * checksums of its identity half (optic_csum_ok()) read raw, not from the
+ * cache of the module the driver identified. Return: 1 valid, 0 not (*@now
+ * is the identifier read again), or a negative errno.
+ */
+static int optic_ident_valid(struct optic_module *mod, u8 id, u8 *now)
+{
+	struct i2c_client *client = mod->client;
+	u8 low[3], half[OPTIC_PAGE_LEN], zero = 0;
+	enum optic_spec spec = optic_spec_of(id);
+	bool flat;
+	int ret;
+
+	ret = optic_hw_read(mod, client, 0, low, sizeof(low));
+	if (ret)
+		return ret;
+	*now = low[0];
+	if (low[0] != id || spec == OPTIC_SPEC_UNKNOWN)
+		return 0;
+	if (spec == OPTIC_SPEC_SFF8472)
+		return optic_hw_read(mod, client, 0, half, sizeof(half)) ?:
+		       optic_csum_ok(spec, half);
+	/* CMIS byte 2 bit 7, SFF-8636 byte 2 bit 2: flat memory. */
+	flat = low[2] & (spec == OPTIC_SPEC_CMIS ? BIT(7) : BIT(2));
+	if (!flat) {
+		ret = optic_write_select(mod, client, OPTIC_PAGE_SELECT, &zero,
+					 1);
+		optic_invalidate_select(mod);
+		if (ret)
+			return ret;
+	}
+	return optic_hw_read(mod, client, OPTIC_PAGE_LEN, half, sizeof(half)) ?:
+	       optic_csum_ok(spec, half);
+}
+
+/*
+ * Byte 0 read @id, not the identifier of the identified module. A swap the
+ * cage never read empty in between is rare, a corrupted read is not: the
+ * new identifier must read the same again and its checksums must match
+ * (up to OPTIC_IDENT_TRIES tries) before the module is declared gone.
+ * Return: 1 another module, 0 keep the identified one, or a negative errno.
+ */
+static int optic_confirm_swap(struct optic_module *mod, u8 id)
+{
+	u8 now = id;
+	int try, ret;
+
+	for (try = 0; try < OPTIC_IDENT_TRIES; try++) {
+		ret = optic_ident_valid(mod, id, &now);
+		if (ret)
+			return ret;
+		/* The identified module answers again: a corrupted read. */
+		if (now == mod->ident.id)
+			break;
+		id = now;
+	}
+	mod->ident_errors++;
+	dev_warn_ratelimited(&mod->client->dev,
+			     "%s: identifier read as %02xh, then %02xh, module has %02xh: %s; keeping the module\n",
+			     mod->name, id, now, mod->ident.id,
+			     now == mod->ident.id ? "a corrupted read" :
+			     "not stable or identity checksum wrong");
+	return 0;
+}
+
 static int __optic_update_presence(struct optic_module *mod)
 {
 	u8 id;
@@ -1323,12 +1469,21 @@ static int __optic_update_presence(struct optic_module *mod)
 		optic_set_absent(mod);
 		return 0;
 	}
+	/* Only a NACK is an empty cage; other bus errors change nothing. */
 	if (ret)
 		return ret;
 	if (mod->identified && id == mod->ident.id)
 		return 1;
-	if (mod->identified)
+	if (mod->identified) {
+		ret = optic_confirm_swap(mod, id);
+		if (optic_is_nack(ret)) {
+			optic_set_absent(mod);
+			return 0;
+		}
+		if (ret <= 0)
+			return ret ?: 1;
 		optic_set_absent(mod);
+	}
 	ret = optic_arrived(mod);
 	if (ret)
 		return optic_is_nack(ret) ? 0 : ret;
@@ -1340,8 +1495,11 @@ static int __optic_update_presence(struct optic_module *mod)
  * @mod: the module, its lock held
  *
  * With a presence line its level decides; without, the cage is empty when
- * the module NACKs byte 0, and a different identifier than the cached one
- * means the module was swapped. Transitions raise inserted/removed events.
+ * the module NACKs byte 0 (after the one NACK retry), and a different
+ * identifier than the cached one, confirmed by optic_confirm_swap(), means
+ * the module was swapped. Any other bus error (-ETIMEDOUT, -EIO, ...)
+ * leaves presence and identity as they were and is returned. Transitions
+ * raise inserted/removed events.
  * Return: 1 present, 0 empty, or a negative errno.
  */
 int optic_update_presence(struct optic_module *mod)

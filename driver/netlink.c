@@ -125,13 +125,15 @@ static int optic_nl_put_str(struct sk_buff *skb, int type, const char *s)
  * the spot (a new module is identified at once, a pulled one reported
  * gone); a dump answers from the presence the driver tracks when it is
  * fresh. Both report the tracked module state when it is fresh
- * (docs/netlink.md, "Freshness").
+ * (docs/netlink.md, "Freshness"). A bus error other than a NACK is
+ * reported in OPTIC_A_ACCESS_ERROR with the last values read.
  */
 static int optic_nl_fill_module(struct sk_buff *skb, struct optic_module *mod,
 				u32 portid, u32 seq, int flags, bool dump)
 {
 	const struct optic_ident *id = &mod->ident;
 	int present, state = OPTIC_STATE_UNKNOWN;
+	u32 err = 0;
 	void *hdr;
 
 	hdr = genlmsg_put(skb, portid, seq, &optic_family, flags,
@@ -142,10 +144,22 @@ static int optic_nl_fill_module(struct sk_buff *skb, struct optic_module *mod,
 	mutex_lock(&mod->lock);
 	present = dump ? optic_tracked_presence(mod) :
 			 optic_update_presence(mod);
-	if (present > 0) {
+	/*
+	 * Only a NACK means an empty cage. Another bus error (a held bus:
+	 * -ETIMEDOUT) says nothing about the module: answer what the driver
+	 * last read, and the error.
+	 */
+	if (present < 0 && present != -ENODEV) {
+		err = -present;
+		present = mod->present || mod->identified;
+		state = mod->last_state;
+	} else if (present > 0) {
 		state = optic_tracked_state(mod);
-		if (state < 0)
-			state = OPTIC_STATE_UNKNOWN;
+		if (state < 0) {
+			if (state != -ENODEV)
+				err = -state;
+			state = mod->last_state;
+		}
 	}
 	if (nla_put_u32(skb, OPTIC_A_MODULE_INDEX, mod->index) ||
 	    nla_put_string(skb, OPTIC_A_MODULE_NAME, mod->name) ||
@@ -163,7 +177,10 @@ static int optic_nl_fill_module(struct sk_buff *skb, struct optic_module *mod,
 	     optic_nl_put_str(skb, OPTIC_A_VENDOR_PN, id->vendor_pn) ||
 	     optic_nl_put_str(skb, OPTIC_A_VENDOR_SN, id->vendor_sn) ||
 	     optic_nl_put_str(skb, OPTIC_A_VENDOR_REV, id->vendor_rev) ||
-	     optic_nl_put_str(skb, OPTIC_A_DATE_CODE, id->date_code)))
+	     optic_nl_put_str(skb, OPTIC_A_DATE_CODE, id->date_code) ||
+	     nla_put_u8(skb, OPTIC_A_CHECKSUM_OK, id->csum_ok)))
+		goto nla_fail;
+	if (err && nla_put_u32(skb, OPTIC_A_ACCESS_ERROR, err))
 		goto nla_fail;
 	mutex_unlock(&mod->lock);
 	genlmsg_end(skb, hdr);

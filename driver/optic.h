@@ -88,6 +88,7 @@ struct optic_ident {
 	bool has_a2;		/* SFF-8472 diagnostics at A2h */
 	bool a2_paged;		/* SFF-8472 A2h page select implemented */
 	u8 lanes;
+	bool csum_ok;		/* identity checksums match (optic_csum_ok()) */
 	char vendor_name[OPTIC_STR_LEN];
 	char vendor_pn[OPTIC_STR_LEN];
 	char vendor_sn[OPTIC_STR_LEN];
@@ -143,6 +144,7 @@ struct optic_module {
 	u64 xfer_errors;
 	u64 page_selects;
 	u64 select_errors;		/* selects that did not read back */
+	u64 ident_errors;		/* identifier changes not confirmed */
 };
 
 /* main.c */

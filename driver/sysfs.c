@@ -84,6 +84,22 @@ static ssize_t spec_show(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(spec);
 
+/* 1 when the identity checksums match (optic_identify()). */
+static ssize_t checksum_ok_show(struct device *dev,
+				struct device_attribute *attr, char *buf)
+{
+	struct optic_module *mod = dev_get_drvdata(dev);
+	ssize_t ret;
+
+	mutex_lock(&mod->lock);
+	ret = optic_ensure_identified(mod);
+	if (!ret)
+		ret = sysfs_emit(buf, "%d\n", mod->ident.csum_ok);
+	mutex_unlock(&mod->lock);
+	return ret;
+}
+static DEVICE_ATTR_RO(checksum_ok);
+
 static ssize_t present_show(struct device *dev, struct device_attribute *attr,
 			    char *buf)
 {
@@ -364,6 +380,7 @@ static struct attribute *optic_attrs[] = {
 	&dev_attr_identifier.attr,
 	&dev_attr_spec.attr,
 	&dev_attr_present.attr,
+	&dev_attr_checksum_ok.attr,
 	&dev_attr_module_state.attr,
 	&optic_str_attrs[0].attr.attr,
 	&optic_str_attrs[1].attr.attr,

@@ -84,6 +84,12 @@ enum optic_cmd {
  * @OPTIC_A_FLAG_PAGE: u8, page of a flag register that latched
  * @OPTIC_A_FLAG_OFFSET: u8, byte offset (0-255) of that register
  * @OPTIC_A_FLAG_BITS: u8, bits newly latched in it
+ * @OPTIC_A_ACCESS_ERROR: u32, MODULE_GET: the positive errno of a bus
+ *	error (not a NACK) met while answering; PRESENT and MODULE_STATE are
+ *	then the values the driver last read, not a fresh reading
+ * @OPTIC_A_CHECKSUM_OK: u8, 1 when the identity checksums of the module
+ *	match (CMIS page 00h byte 222, SFF-8636 bytes 191/223, SFF-8472
+ *	bytes 63/95), 0 for a module whose static data fails them
  */
 enum optic_attr {
 	OPTIC_A_UNSPEC,
@@ -121,6 +127,8 @@ enum optic_attr {
 	OPTIC_A_FLAG_PAGE,
 	OPTIC_A_FLAG_OFFSET,
 	OPTIC_A_FLAG_BITS,
+	OPTIC_A_ACCESS_ERROR,
+	OPTIC_A_CHECKSUM_OK,
 
 	__OPTIC_A_MAX,
 	OPTIC_A_MAX = __OPTIC_A_MAX - 1

@@ -83,5 +83,66 @@ check_eq "slow writes: the bytes landed" "1122" \
 	"$(dd if=$P/eeprom bs=1 skip=$((128 + 3 * 128)) count=2 2>/dev/null | od -An -tx1 | tr -d ' \n')"
 echo 0 >$D/fault_slow_write
 
+# A held bus is not an empty cage: only a NACK is. MODULE_GET answers the
+# module present and identified, with ACCESS_ERROR (vm-nl prints "?=") 110;
+# sysfs present fails with ETIMEDOUT; no removed event. One corrupted read
+# of byte 0 (or two) is not a module swap: no events, same identity.
+rm -f /tmp/ev17
+timeout 60 vm-nl monitor 100 40 >/tmp/ev17 2>&1 &
+mon=$!
+wait_for 5 grep -q listening /tmp/ev17
+dmesg -c >/dev/null
+echo 100 >$D/fault_timeout
+got=$(vm-nl get index=u32:0)
+check_match "held bus: MODULE_GET says present" '^present=1$' "$got"
+check_match "held bus: MODULE_GET keeps the identity" "^vendor_sn=$sn\$" "$got"
+check_match "held bus: MODULE_GET reports ETIMEDOUT (ACCESS_ERROR)" '^[?]=110$' "$got"
+check_match "held bus: dump says present, with the error" 'present=1 .*[?]=110' \
+	"$(vm-nl dump | tr '\n' ' ')"
+check_match "held bus: sysfs present fails with ETIMEDOUT" 'timed out' \
+	"$(dd if=$P/present bs=64 count=1 2>&1)"
+check_eq "held bus: vendor_sn still served" "$sn" "$(cat $P/vendor_sn)"
+echo 0 >$D/fault_timeout
+got=$(vm-nl get index=u32:0)
+check_match "held bus over: MODULE_GET present, ready" 'present=1 .*state=3 ' "$(echo $got) "
+check_eq "held bus over: no ACCESS_ERROR" 1 "$(printf '%s\n' "$got" | grep -c '^[?]=')"
+for n in 1 2; do
+	echo $n >$D/fault_corrupt
+	got=$(vm-nl get index=u32:0)
+	check_match "$n corrupted reads: MODULE_GET same module" "present=1 .*vendor_sn=$sn " "$(echo $got) "
+	check_eq "$n corrupted reads: knob consumed" 0 "$(cat $D/fault_corrupt)"
+	check_eq "$n corrupted reads: sysfs identifier" 0x18 "$(cat $P/identifier)"
+done
+check_match "corrupted reads: the driver says it kept the module" 'keeping the module' "$(dmesg)"
+sleep 1
+kill $mon 2>/dev/null
+wait $mon 2>/dev/null
+check_eq "held bus, corrupted reads: no event" "" "$(sed -n 's/^event=//p' /tmp/ev17 | tr '\n' ' ')"
+
+# A module whose identity checksum is wrong from the start (CMIS page 00h
+# byte 222) is identified and used, with checksum_ok 0 and a warning.
+check_eq "checksum_ok of a good module" 1 "$(cat $P/checksum_ok)"
+prof=$(cat $D/profile)
+cat $D/image >/tmp/img17
+awk 'BEGIN { sec = "" } /^page / { sec = $0 } sec == "page 00" && $1 == "d0:" {
+	$16 = sprintf("%02x", (("0x" $16) + 1) % 256) } { print }' /tmp/img17 >/tmp/img17bad
+ok "malformed image made" sh -c "! cmp -s /tmp/img17 /tmp/img17bad"
+echo empty >$D/profile
+check_eq "cage emptied" 0 "$(cat $P/present)"
+dmesg -c >/dev/null
+ok "malformed module plugged" sh -c "cat /tmp/img17bad >$D/image"
+check_eq "malformed module: present" 1 "$(cat $P/present)"
+check_eq "malformed module: identified as read" "$sn" "$(cat $P/vendor_sn)"
+check_eq "malformed module: checksum_ok 0" 0 "$(cat $P/checksum_ok)"
+check_match "malformed module: netlink CHECKSUM_OK 0 (?=0)" 'present=1 .*vendor_sn=.* [?]=0( |$)' \
+	"$(vm-nl get index=u32:0 | tr '\n' ' ')"
+check_match "malformed module: warned" 'identity checksum wrong after 3 tries' "$(dmesg)"
+check_match "malformed module: eeprom reads" '^[0-9a-f]{256}$' "$(page3)"
+echo empty >$D/profile
+check_eq "cage emptied again" 0 "$(cat $P/present)"
+echo "$prof" >$D/profile
+check_eq "good module back" 1 "$(cat $P/present)"
+check_eq "good module: checksum_ok 1" 1 "$(cat $P/checksum_ok)"
+
 ok "rmmod optic" rmmod optic
 ok "rmmod optic_sim" rmmod optic_sim

@@ -4,19 +4,22 @@
 # kernel prints a TAP skip).
 # 1. Probe: the i2c client is instantiated once by hand (optic_sim
 #    attach=0), then bound through the driver's sysfs "bind" file, so the
-#    probe runs in the writing shell; /proc/self/fail-nth fails its 1st,
-#    2nd, ... allocation until one run needs fewer. Each run: the bind fails
+#    probe runs in the writing shell; /proc/self/fail-nth fails its N-th
+#    allocation: the first K points in turn, then a seeded random sample of
+#    the rest (a full walk, ~1800 points counted with a bind/unbind each,
+#    would take far too long on the KASAN kernel under TCG). Each run: the bind fails
 #    cleanly (-ENOMEM) or succeeds (an allocation the driver may do without,
 #    e.g. the A2h dummy client); nothing is left half-bound, and the port
 #    index is given back (the next clean probe is port0 again).
 # 2. Netlink: vm-nlfuzz -f N fails the N-th allocation of one request
-#    (MODULE_GET doit and dump, EEPROM_READ, EEPROM_WRITE, MODULE_SET):
-#    an error or a correct answer, never a stall.
+#    (MODULE_GET doit and dump, EEPROM_READ, EEPROM_WRITE, MODULE_SET),
+#    the same first-K-then-sample walk: an error or a correct answer,
+#    never a stall.
 # 3. Random: probability 20 on tasks marked make-it-fail (task-filter),
 #    ignore-gfp-wait=N, while a loop binds/unbinds and sends requests.
 # Then failslab off: everything works, and the debug run's kmemleak scan
 # (tests/vm/init) finds no leak.
-# timeout: 1800
+# timeout: 900
 
 F=/sys/kernel/debug/failslab
 if [ ! -d $F ] || [ ! -e /proc/self/fail-nth ]; then
@@ -60,29 +63,81 @@ echo 0 >$F/verbose
 echo 0 >$F/probability	# fail-nth needs no probability
 echo -1 >$F/times
 
-# --- 1. probe, every allocation in turn ------------------------------------------------
+# --- the walk: which allocation points are failed ----------------------------------
+# fail-nth with a number far beyond the last allocation fails nothing and
+# tells how many allocations one clean run makes (N - what is left). Every
+# walk fails points 1..K in turn (the driver's own allocations come first:
+# kzalloc of the module, the index, devres; for a request the reply skb)
+# and then S points drawn from K+1..total with a seeded generator. K, S and
+# the seed are printed; the kernel command line may set them:
+#   tests/vm/run --append "optic_failslab_seed=N optic_failslab_probe=K,S
+#     optic_failslab_nl=K,S" tests/vm/scenarios/62-fault-failslab.sh
+arg() { sed -n "s/.*\<$1=\([^ ]*\).*/\1/p" /proc/cmdline; }
+seed=$(arg optic_failslab_seed)
+seed=${seed:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
+kp=$(arg optic_failslab_probe)
+kn=$(arg optic_failslab_nl)
+PROBE_K=${kp%%,*}; PROBE_K=${PROBE_K:-20}
+PROBE_S=${kp##*,}; [ -n "$kp" ] || PROBE_S=20
+NL_K=${kn%%,*}; NL_K=${NL_K:-8}
+NL_S=${kn##*,}; [ -n "$kn" ] || NL_S=4
+BIG=100000
+diag "seed $seed; probe: first $PROBE_K + $PROBE_S sampled; netlink: first $NL_K + $NL_S sampled per request"
+# points TOTAL K S SALT [PRE]: PRE+1..PRE+K (PRE: allocations before the
+# code under test), then S distinct points of the rest, all within 1..TOTAL
+points() {
+	awk -v t="$1" -v k="$(($2 + ${5:-0}))" -v s="$3" -v seed="$((seed + $4))" -v pre="${5:-0}" 'BEGIN {
+		for (i = pre + 1; i <= k && i <= t; i++) print i
+		rest = t - k
+		if (rest <= 0) exit
+		if (s > rest) s = rest
+		srand(seed)
+		while (n < s) {
+			p = k + 1 + int(rand() * rest)
+			if (p > t) p = t
+			if (!(p in seen)) { seen[p] = 1; print p; n++ }
+		}
+	}' | sort -n | tr '\n' ' '
+}
+t0=$(date +%s)
+
+# --- 1. probe --------------------------------------------------------------------------
 dmesg -c >/dev/null
-n=1
-clean=0
+# in one shell: arm fail-nth, bind, read back what is left
+bind_nth() {
+	sh -c "echo $1 >/proc/self/fail-nth; echo $bus-0050 >$DRV/bind; read -r l </proc/self/fail-nth; echo 0 >/proc/self/fail-nth; echo \$l" 2>/dev/null
+}
+left=$(bind_nth $BIG)
+total=$((BIG - ${left:-$BIG}))
+ok "probe: a counting probe binds" test -e $CLIENT/driver
+unbind_port
+diag "probe: a clean probe makes $total allocations"
+ok "probe: allocations counted" test "$total" -gt 0
+# The bind file's own allocations (open, kernfs buffer, device lookup) come
+# before the probe: a bind of a device that does not exist counts them.
+left=$(sh -c "echo $BIG >/proc/self/fail-nth; echo nosuch-0050 >$DRV/bind; read -r l </proc/self/fail-nth; echo 0 >/proc/self/fail-nth; echo \$l" 2>/dev/null)
+pre=$((BIG - ${left:-$BIG}))
+diag "probe: $pre allocations come before the driver core binds"
+pts=$(points $total $PROBE_K $PROBE_S 0 $pre)
+diag "probe: failing points $pts"
 bound=0
 failed=0
-while [ $n -le 1500 ]; do
-	# in one shell: arm fail-nth, instantiate, read back what is left
-	left=$(sh -c "echo $n >/proc/self/fail-nth; echo $bus-0050 >$DRV/bind; read -r l </proc/self/fail-nth; echo 0 >/proc/self/fail-nth; echo \$l" 2>/dev/null)
+walked=0
+for n in $pts; do
+	left=$(bind_nth $n)
+	walked=$((walked + 1))
 	if [ -e $CLIENT/driver ]; then
 		bound=$((bound + 1))
 		unbind_port
 	else
 		failed=$((failed + 1))
 	fi
-	[ "${left:-0}" -gt 0 ] && { clean=1; break; }
-	n=$((n + 1))
+	[ "${left:-1}" -eq 0 ] || diag "probe: fail-nth $n was not reached (left $left)"
 done
-diag "probe: $((n - 1)) allocations failed in turn: $failed probes failed, $bound bound anyway"
-ok "probe: walked past the last allocation" test $clean = 1
+diag "probe: $walked of $total points failed ($(($(date +%s) - t0)) s): $failed probes failed, $bound bound anyway"
 probe_errs=$(dmesg | grep -c 'optic.*probe.*failed with error -12\|optic.*error -ENOMEM')
 diag "probe: dmesg has $probe_errs probe -ENOMEM reports"
-dmesg | grep -i 'optic' | grep -iv 'probe of .* failed with error -12' | sort | uniq -c | sort -rn | head -n 8 | sed 's/^/#   /'
+dmesg | grep -i 'optic' | grep -iv 'probe of .* failed with error -12' | sed 's/^\[[ 0-9.]*\] //' | sort | uniq -c | sort -rn | head -n 8 | sed 's/^/#   /'
 ok "probe: some probes failed with -ENOMEM" test "$probe_errs" -gt 0
 ok "probe: no other probe error" sh -c "! dmesg | grep 'probe of .* failed with error' | grep -v 'error -12'"
 ok "probe: nothing left bound" test ! -e $CLIENT/driver
@@ -92,25 +147,45 @@ ok "probe: port index given back (port0)" wait_for 10 test -e $P/vendor_sn
 check_eq "probe: same module" "$refsn" "$(cat $P/vendor_sn)"
 check_eq "probe: page 03h reads right" "$ref3" "$(page3)"
 
-# --- 2. netlink requests, every allocation in turn ----------------------------------
+# --- 2. netlink requests ---------------------------------------------------------------
+# parse OUTPUT: left, res, data of "failnth=N left=L result=R replies=P data=HEX"
+# (no sed: every fork costs on the debug kernel)
+field() {
+	case " $2 " in
+	*" $1="*) v=${2#*"$1="}; v=${v%% *} ;;
+	*) v= ;;
+	esac
+}
+parse() {
+	field left "$1"; left=$v
+	field result "$1"; res=$v
+	field data "$1"; data=$v
+}
+salt=1
 for c in get dump read write set; do
-	n=1
+	t1=$(date +%s)
+	out=$(timeout 30 vm-nlfuzz -f $BIG -c $c 2>&1)
+	parse "$out"
+	total=$((BIG - ${left:-$BIG}))
+	check_eq "netlink $c: a counting request answers" 0 "$res"
+	ok "netlink $c: allocations counted ($total)" test "$total" -gt 0
+	pts=$(points $total $NL_K $NL_S $salt)
+	salt=$((salt + 1))
 	errs=""
 	oks=0
 	stalls=0
 	bad=0
-	while [ $n -le 800 ]; do
+	walked=0
+	for n in $pts; do
 		out=$(timeout 30 vm-nlfuzz -f $n -c $c 2>&1)
 		rc=$?
-		left=$(printf '%s' "$out" | sed -n 's/.*left=\([0-9]*\).*/\1/p')
-		res=$(printf '%s' "$out" | sed -n 's/.*result=\([0-9-]*\).*/\1/p')
-		data=$(printf '%s' "$out" | sed -n 's/.*data=\([0-9a-f]*\).*/\1/p')
+		walked=$((walked + 1))
+		parse "$out"
 		if [ $rc -ne 0 ] && [ $rc -ne 2 ]; then
 			stalls=$((stalls + 1))
 			diag "netlink $c fail-nth $n: $out (exit $rc)"
 		fi
-		[ -n "$left" ] || { n=$((n + 1)); continue; }	# socket setup failed
-		[ "$left" -gt 0 ] && break
+		[ -n "$left" ] || continue	# socket setup failed
 		if [ "$res" = 0 ]; then
 			oks=$((oks + 1))
 			[ "$c" != read ] || [ "$data" = "$ref3" ] || {
@@ -120,10 +195,8 @@ for c in get dump read write set; do
 		else
 			errs="$errs $res"
 		fi
-		n=$((n + 1))
 	done
-	diag "netlink $c: $((n - 1)) allocations failed in turn: $oks answered, errors:$(printf '%s\n' $errs | sort | uniq -c | tr '\n' ' ')"
-	ok "netlink $c: walked past the last allocation" test -n "$left" -a "${left:-0}" -gt 0
+	diag "netlink $c: $walked of $total points ($pts) failed ($(($(date +%s) - t1)) s): $oks answered, errors:$(printf '%s\n' $errs | sort | uniq -c | tr '\n' ' ')"
 	check_eq "netlink $c: no stall" 0 $stalls
 	check_eq "netlink $c: no wrong data" 0 $bad
 	check_eq "netlink $c: errors are ENOMEM/ENOBUFS only" "" \
@@ -136,21 +209,27 @@ echo Y >$F/task-filter
 echo 20 >$F/probability
 echo 1 >$F/interval
 echo -1 >$F/times
-# the loop runs until timeout stops it: a stuck task would not stop
-timeout 20 sh -c "
-	echo 1 >/proc/self/make-it-fail
-	while :; do
-		[ -e $CLIENT/driver ] && echo $bus-0050 >$DRV/unbind
-		[ -e $CLIENT ] || echo 'optic 0x50' >$NEW
-		echo $bus-0050 >$DRV/bind
-		vm-nl read index=u32:0 page=u8:3 offset=u16:128 length=u16:128
-		vm-nl dump
-		vm-nl set index=u32:0 tx_disable=u32:0
-		cat $P/vendor_sn $P/module_state
-	done
-" >/dev/null 2>&1
+# The loop runs until timeout stops it (a stuck task would not stop). The
+# loop's own shell stays unmarked (a marked shell that cannot fork exits
+# with status 2); each command runs in a child that marks itself and execs.
+cat >/tmp/failslab-loop.sh <<LOOP
+m() { sh -c 'echo 1 >/proc/self/make-it-fail && exec "\$@"' m "\$@"; }
+while :; do
+	[ ! -e $CLIENT/driver ] || m sh -c 'echo $bus-0050 >$DRV/unbind'
+	[ -e $CLIENT ] || m sh -c 'echo optic 0x50 >$NEW'
+	m sh -c 'echo $bus-0050 >$DRV/bind'
+	m vm-nl read index=u32:0 page=u8:3 offset=u16:128 length=u16:128
+	m vm-nl dump
+	m vm-nl set index=u32:0 tx_disable=u32:0
+	m cat $P/vendor_sn $P/module_state
+	echo pass >>/tmp/failslab-loop.count
+done
+LOOP
+rm -f /tmp/failslab-loop.count
+timeout 20 sh /tmp/failslab-loop.sh >/dev/null 2>&1
 rc=$?
 check_match "random: the loop ran until stopped (exit $rc)" '^(124|143)$' "$rc"
+diag "random: $(cat /tmp/failslab-loop.count 2>/dev/null | wc -l) passes of the loop in 20 s"
 failslab_off
 unbind_port
 ok "random: a clean probe works" bind_port
