@@ -4,6 +4,7 @@
  * turns policy verdicts into module actions, log lines and counters.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -91,6 +92,8 @@ void port_reset_policies(struct port *p)
 	memset(p->active_since, 0, sizeof(p->active_since));
 	memset(p->flap, 0, sizeof(p->flap));
 	memset(p->flags_prev, 0, sizeof(p->flags_prev));
+	memset(&p->mon_flags, 0, sizeof(p->mon_flags));
+	p->flag_lanes = 0;
 	p->power_held = false;
 	p->lpmode_ours = false;
 	p->txdis_ours = 0;
@@ -262,6 +265,65 @@ static double display(enum monitor mon, double v)
 	return v;
 }
 
+/*
+ * The level the module's latched flags of @mon claim (@f), with @high set
+ * for a high one. A flag is the module's comparison with its own
+ * thresholds: one the operator overrode in opticd.conf does not count.
+ */
+static enum level flag_level(const struct port *p, enum monitor mon,
+			     uint8_t f, bool *high)
+{
+	const struct thresholds *o = &p->set.thr.t[mon];
+
+	if (!isnan(o->high_alarm))
+		f &= ~MONFLAG_HIGH_ALARM;
+	if (!isnan(o->low_alarm))
+		f &= ~MONFLAG_LOW_ALARM;
+	if (!isnan(o->high_warning))
+		f &= ~MONFLAG_HIGH_WARNING;
+	if (!isnan(o->low_warning))
+		f &= ~MONFLAG_LOW_WARNING;
+	if (f & (MONFLAG_HIGH_ALARM | MONFLAG_LOW_ALARM)) {
+		*high = f & MONFLAG_HIGH_ALARM;
+		return LEVEL_ALARM;
+	}
+	if (f & (MONFLAG_HIGH_WARNING | MONFLAG_LOW_WARNING)) {
+		*high = f & MONFLAG_HIGH_WARNING;
+		return LEVEL_WARNING;
+	}
+	return LEVEL_OK;
+}
+
+/*
+ * A level the latched flags raised where the sample alone did not: a
+ * condition that came (and maybe went) between two polls. While the flag
+ * latches again at every poll the level holds, and it leaves the level as
+ * a sample does, through the hysteresis: one line per episode.
+ */
+static void log_latched(struct manager *m, struct port *p, enum monitor mon,
+			unsigned int l, enum level new, enum level old,
+			bool high, double v)
+{
+	const struct thresholds *t = &p->thr[mon];
+	double thr = new == LEVEL_ALARM ?
+			     (high ? t->high_alarm : t->low_alarm) :
+			     (high ? t->high_warning : t->low_warning);
+	char now[40] = "", at[48] = "";
+
+	if (!isnan(v))
+		snprintf(now, sizeof(now), "now %.2f %s, ", display(mon, v),
+			 mon_unit[mon]);
+	if (!isnan(thr))
+		snprintf(at, sizeof(at), "threshold %.2f %s, ",
+			 display(mon, thr), mon_unit[mon]);
+	manager_action(m, p, monitor_per_lane(mon) ? (int)l : -1,
+		       POLICY_THRESHOLD, MSGID_THRESHOLD,
+		       new == LEVEL_ALARM ? LOG_ERR : LOG_WARNING,
+		       "%s %s: %s flag latched (%s%swas %s)", monitor_name(mon),
+		       level_name(new), high ? "high" : "low", now, at,
+		       level_name(old));
+}
+
 static void run_thresholds(struct manager *m, struct port *p,
 			   const struct sample *s)
 {
@@ -277,8 +339,18 @@ static void run_thresholds(struct manager *m, struct port *p,
 			enum level new =
 				threshold_eval(&p->thr[mon], h, old, v);
 			const struct thresholds *t = &p->thr[mon];
+			bool high = false;
+			enum level flagged = flag_level(
+				p, mon, p->mon_flags.f[mon][l], &high);
 			double thr;
 
+			if (flagged > new) {
+				if (flagged != old)
+					log_latched(m, p, mon, l, flagged, old,
+						    high, v);
+				p->level[mon][l] = flagged;
+				continue;
+			}
 			if (new == old)
 				continue;
 			p->level[mon][l] = new;
@@ -390,10 +462,12 @@ void manager_port_sample(struct manager *m, struct port *p,
 	history_add(p->hist, s);
 	p->last = *s;
 	p->have_sample = true;
+	if (!p->set.ignore && p->set.enabled[POLICY_THRESHOLD])
+		run_thresholds(m, p, s);
+	/* Latched flags belong to the poll they were read by. */
+	memset(&p->mon_flags, 0, sizeof(p->mon_flags));
 	if (p->set.ignore)
 		return;
-	if (p->set.enabled[POLICY_THRESHOLD])
-		run_thresholds(m, p, s);
 	if (p->set.enabled[POLICY_THERMAL])
 		run_thermal(m, p, s, now);
 	if (p->set.enabled[POLICY_FLAP])
@@ -430,6 +504,12 @@ void manager_port_state(struct manager *m, struct port *p, int state,
 			       "module %s after %u resets: marked failed",
 			       optic_state_name(state), p->recovery.attempts);
 	}
+}
+
+void manager_port_mon_flags(struct manager *m, struct port *p,
+			    const struct mon_flags *f)
+{
+	p->mon_flags = *f;
 }
 
 void manager_port_flags(struct manager *m, struct port *p, enum flap_kind k,
@@ -620,6 +700,8 @@ static int arm_timer(struct manager *m, sd_event_source **src, uint64_t usec,
 
 static int on_retry(sd_event_source *s, uint64_t usec, void *userdata);
 static void poll_soon(struct manager *m);
+static void seq_reset(struct manager *m);
+static void seq_settle(struct manager *m);
 
 static void schedule_retry(struct manager *m)
 {
@@ -679,6 +761,7 @@ static int manager_connect(struct manager *m)
 			  "connected to the optic driver");
 	m->driver_warned = false;
 	m->driver_up = true;
+	seq_reset(m);
 	m->reconnects++;
 	if (m->retry_timer)
 		sd_event_source_set_enabled(m->retry_timer, SD_EVENT_OFF);
@@ -704,7 +787,9 @@ void manager_disconnect(struct manager *m, int err)
 		p->present = false;
 		p->lpmode_ours = false;
 		p->txdis_ours = 0;
+		p->ins_pending = p->ins_logged = false;
 	}
+	seq_reset(m);
 	manager_notify_status(m);
 	schedule_retry(m);
 }
@@ -787,6 +872,7 @@ static int on_poll(sd_event_source *s, uint64_t usec, void *userdata)
 	struct manager *m = userdata;
 
 	m->poll_again = false;
+	seq_settle(m);
 	if (manager_poll_start(m) > 0 &&
 	    sd_event_source_set_enabled(m->poll_slice, SD_EVENT_ON) >= 0)
 		return 0;
@@ -899,34 +985,105 @@ static bool flag_news(const struct port *p, const struct optic_nl_event *ev)
 	return b < 0 || (ev->flag_bits & ~b);
 }
 
-static void on_nl(enum nlmon_kind kind, const struct optic_nl_event *ev,
-		  void *arg)
-{
-	struct manager *m = arg;
-	struct port *p;
+/*
+ * Sequence numbers: the driver numbers every event it raises, for all
+ * ports, from 1. Events of two ports can cross on their way (each is sent
+ * under its own port's lock), so a hole is a lost event only once 64 later
+ * ones came, or a poll cycle starts with it open (the cycle rescans what it
+ * could have said anyway). A lost event means a port's story is not known:
+ * rescan everything, as after a socket overrun.
+ */
+#define SEQ_WINDOW 64
+/* Far below what was seen: the driver's counter started again. */
+#define SEQ_RESTART 1000000
 
-	switch (kind) {
-	case NLMON_FAMILY_NEW:
-		manager_connect(m);
-		return;
-	case NLMON_FAMILY_DEL:
-		manager_disconnect(m, -ENOENT);
-		return;
-	case NLMON_OVERRUN:
-		poll_soon(m);
-		return;
-	case NLMON_EVENT:
-		break;
+static void seq_reset(struct manager *m)
+{
+	m->seq_next = 0;
+	m->seq_seen = 0;
+}
+
+/* Returns the number of events found lost. Bit i of seq_seen: seq_next + i. */
+static uint64_t seq_track(struct manager *m, uint64_t seq)
+{
+	uint64_t lost = 0;
+
+	if (!seq)
+		return 0;
+	if (!m->seq_next || seq + SEQ_RESTART < m->seq_next) {
+		/* The first one, or the driver was reloaded (from 1 again). */
+		m->seq_next = seq + 1;
+		m->seq_seen = 0;
+		return 0;
 	}
+	if (seq < m->seq_next)
+		return 0; /* late, or a duplicate: handled all the same */
+	while (seq - m->seq_next >= SEQ_WINDOW) {
+		/* The window slides past seq_next: never received, lost. */
+		if (!m->seq_seen && seq - m->seq_next > SEQ_WINDOW) {
+			lost += seq - (SEQ_WINDOW - 1) - m->seq_next;
+			m->seq_next = seq - (SEQ_WINDOW - 1);
+			break;
+		}
+		if (!(m->seq_seen & 1))
+			lost++;
+		m->seq_seen >>= 1;
+		m->seq_next++;
+	}
+	m->seq_seen |= 1ull << (seq - m->seq_next);
+	while (m->seq_seen & 1) {
+		m->seq_seen >>= 1;
+		m->seq_next++;
+	}
+	return lost;
+}
+
+/*
+ * A poll cycle starts: it rescans every port, so holes still open are
+ * counted lost and forgotten (should one arrive after all, it is handled
+ * like any event).
+ */
+static void seq_settle(struct manager *m)
+{
+	uint64_t n;
+
+	if (!m->seq_seen)
+		return;
+	n = 64 - __builtin_clzll(m->seq_seen); /* highest received + 1 */
+	m->events_lost += n - __builtin_popcountll(m->seq_seen);
+	m->seq_next += n;
+	m->seq_seen = 0;
+}
+
+void manager_event(struct manager *m, const struct optic_nl_event *ev)
+{
+	struct port *p;
+	uint64_t lost;
+
 	if (ev->type <= OPTIC_EVENT_FLAG)
 		m->events[ev->type]++;
+	lost = seq_track(m, ev->seq);
+	if (lost) {
+		m->events_lost += lost;
+		log_event(LOG_WARNING, 0, NULL, -1, NULL, MSGID_DRIVER,
+			  "%" PRIu64 " driver events lost, rescanning",
+			  lost);
+		poll_soon(m);
+	}
 	p = manager_port(m, ev->name, ev->type == OPTIC_EVENT_INSERTED);
 	if (!p)
 		return;
 	/* Each polls the port at once, so IntL cuts the alert latency. */
 	switch (ev->type) {
 	case OPTIC_EVENT_INSERTED:
+		/* Logged when read, or from the event if it goes first. */
+		port_insert_event(m, p, ev);
+		break;
 	case OPTIC_EVENT_REMOVED:
+		/* Logged now: it may be back before the poll. */
+		port_removed(m, p);
+		if (!p->present)
+			p->info.present = false;
 		break;
 	case OPTIC_EVENT_MODULE_STATE:
 		p->info.state = ev->new_state;
@@ -948,6 +1105,41 @@ static void on_nl(enum nlmon_kind kind, const struct optic_nl_event *ev,
 		return;
 	}
 	kick_port(m, p);
+}
+
+static void on_nl(enum nlmon_kind kind, const struct optic_nl_event *ev,
+		  void *arg)
+{
+	struct manager *m = arg;
+
+	switch (kind) {
+	case NLMON_FAMILY_NEW:
+		manager_connect(m);
+		return;
+	case NLMON_FAMILY_DEL:
+		manager_disconnect(m, -ENOENT);
+		return;
+	case NLMON_OVERRUN:
+		/* The next sequence number tells nothing more: start over. */
+		m->events_lost++;
+		seq_reset(m);
+		poll_soon(m);
+		return;
+	case NLMON_EVENT:
+		manager_event(m, ev);
+		return;
+	}
+}
+
+void manager_drain_events(struct manager *m)
+{
+	int r;
+
+	if (!m->mon || !m->driver_up)
+		return;
+	r = nlmon_dispatch(m->mon);
+	if (r < 0)
+		m->netlink_errors++;
 }
 
 static int on_mon_io(sd_event_source *s, int fd, uint32_t revents,

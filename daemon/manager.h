@@ -33,6 +33,22 @@ enum flap_kind {
 
 const char *flap_kind_name(enum flap_kind k);
 
+/*
+ * Latched alarm/warning flags of a monitor (the module's own threshold
+ * comparison, CMIS lower page byte 9 and page 11h 139-152, SFF-8636 bytes
+ * 6-7 and 9-14, SFF-8472 A2h 112-117), one byte per monitor and lane.
+ */
+enum {
+	MONFLAG_HIGH_ALARM = 1 << 0,
+	MONFLAG_LOW_ALARM = 1 << 1,
+	MONFLAG_HIGH_WARNING = 1 << 2,
+	MONFLAG_LOW_WARNING = 1 << 3,
+};
+
+struct mon_flags {
+	uint8_t f[_MON_MAX][OPTICD_MAX_LANES]; /* module monitors: lane 0 */
+};
+
 /* Monitors the prediction policy fits, per lane. */
 enum predict_mon {
 	PRED_TX_POWER,
@@ -48,6 +64,14 @@ struct port {
 	bool present; /* module plugged in and identified */
 	bool fresh; /* statics must be (re)read: a state changed */
 	bool kicked; /* an event asks for a poll of this port */
+	/*
+	 * An INSERTED event's module, not yet read (ins_pending), or already
+	 * logged from the event alone (ins_logged: it was pulled, or its
+	 * static data could not be read, before a poll got to it).
+	 */
+	bool ins_pending, ins_logged;
+	bool ins_reset; /* a logged insertion was another module */
+	struct optic_nl_event ins_ev;
 	uint64_t polled; /* CLOCK_MONOTONIC µs of its last poll */
 	unsigned int lanes;
 
@@ -75,6 +99,9 @@ struct port {
 	struct prediction pred[_PRED_MAX][OPTICD_MAX_LANES];
 	uint32_t active_since[OPTICD_MAX_LANES]; /* lane live since (s) */
 	struct flap_state flap[_FLAP_KIND_MAX][OPTICD_MAX_LANES];
+	/* Latched monitor flags of this poll, judged with its sample. */
+	struct mon_flags mon_flags;
+	uint32_t flag_lanes; /* lanes live at the previous poll */
 
 	/* What opticd itself asked of the module. */
 	bool lpmode_ours;
@@ -161,6 +188,13 @@ struct manager {
 	double poll_sum;
 	double poll_last;
 	uint64_t events[OPTIC_EVENT_FLAG + 1];
+	/*
+	 * Event sequence numbers (OPTIC_A_EVENT_SEQ): all below seq_next were
+	 * received, bit i of seq_seen is seq_next + 1 + i; 0 when unknown.
+	 * Events of different ports may arrive slightly out of order.
+	 */
+	uint64_t seq_next, seq_seen;
+	uint64_t events_lost; /* sequence gaps (and socket overruns) */
 	uint64_t reconnects;
 	uint64_t reloads_ok, reloads_failed;
 	uint64_t netlink_errors;
@@ -205,6 +239,12 @@ void manager_port_reassert(struct manager *m, struct port *p);
 /* Handle a module state (recovery policy). */
 void manager_port_state(struct manager *m, struct port *p, int state,
 			uint64_t now);
+/*
+ * Latched alarm/warning flags seen by a poll, judged by the threshold
+ * policy with the next manager_port_sample() (which consumes them).
+ */
+void manager_port_mon_flags(struct manager *m, struct port *p,
+			    const struct mon_flags *f);
 /* Latched flags of kind @k seen by a poll, one bit per lane. */
 void manager_port_flags(struct manager *m, struct port *p, enum flap_kind k,
 			uint32_t lanes, uint64_t now);
@@ -212,6 +252,11 @@ void manager_port_flags(struct manager *m, struct port *p, enum flap_kind k,
 void manager_port_predict(struct manager *m, struct port *p, uint64_t now);
 /* Recompute the power plan over all ports. */
 void manager_power(struct manager *m, uint64_t now);
+
+/* A driver event from the monitor group (nlmon, tests). */
+void manager_event(struct manager *m, const struct optic_nl_event *ev);
+/* Handle the driver events already queued (before acting on a poll). */
+void manager_drain_events(struct manager *m);
 
 /* Record an action (log line, counter, status ring). */
 void manager_action(struct manager *m, struct port *p, int lane,
@@ -229,6 +274,11 @@ void manager_action(struct manager *m, struct port *p, int lane,
 int manager_poll_start(struct manager *m);
 bool manager_poll_step(struct manager *m);
 void manager_poll_end(struct manager *m);
+/* The module in @p is gone: log it (once) and forget what opticd held. */
+void port_removed(struct manager *m, struct port *p);
+/* An INSERTED event for @p, before any poll of the new module. */
+void port_insert_event(struct manager *m, struct port *p,
+		       const struct optic_nl_event *ev);
 /* Poll one port now, with a MODULE_GET of its own (an event for it). */
 void manager_poll_port(struct manager *m, struct port *p);
 /* The sample, flags, state and policies of a poll from a decoded model. */
@@ -242,6 +292,9 @@ int port_refresh_statics(struct manager *m, struct port *p);
 void sample_from_model(const struct optic_model *model, struct sample *s);
 /* Lanes whose CMIS data path is activated (all if not CMIS). */
 uint32_t active_lanes_from_model(const struct optic_model *model);
+/* Latched monitor alarm/warning flags of the model. */
+void mon_flags_from_model(const struct optic_model *model,
+			  struct mon_flags *f);
 /* Latched lane flags of the model, as lane bitmaps per kind. */
 void flags_from_model(const struct optic_model *model,
 		      uint32_t lanes[_FLAP_KIND_MAX]);

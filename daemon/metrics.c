@@ -434,6 +434,10 @@ static void render_daemon(const struct manager *m, FILE *f)
 	for (size_t i = 1; i < ARRAY_SIZE(ev_names); i++)
 		fprintf(f, "optic_events_total{type=\"%s\"} %llu\n",
 			ev_names[i], (unsigned long long)m->events[i]);
+	head(f, "optic_events_lost_total", "counter",
+	     "Driver notifications missed (sequence gaps, socket overruns); each triggers a rescan.");
+	fprintf(f, "optic_events_lost_total %llu\n",
+		(unsigned long long)m->events_lost);
 	head(f, "optic_driver_connects_total", "counter",
 	     "Connections to the optic driver (the first, and one per driver reload).");
 	fprintf(f, "optic_driver_connects_total %llu\n",

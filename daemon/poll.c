@@ -104,6 +104,55 @@ void flags_from_model(const struct optic_model *model,
 	}
 }
 
+/* liboptic's flag keys are PREFIX_high_alarm ... PREFIX_low_warning. */
+static const struct {
+	const char *prefix;
+	enum monitor mon;
+} monflag_keys[] = {
+	{ "temperature", MON_TEMP }, { "voltage", MON_VCC },
+	{ "tx_power", MON_TX_POWER }, { "rx_power", MON_RX_POWER },
+	{ "tx_bias", MON_TX_BIAS },
+};
+
+static const struct {
+	const char *suffix;
+	uint8_t bit;
+} monflag_subs[] = {
+	{ "_high_alarm", MONFLAG_HIGH_ALARM },
+	{ "_low_alarm", MONFLAG_LOW_ALARM },
+	{ "_high_warning", MONFLAG_HIGH_WARNING },
+	{ "_low_warning", MONFLAG_LOW_WARNING },
+};
+
+void mon_flags_from_model(const struct optic_model *model,
+			  struct mon_flags *f)
+{
+	memset(f, 0, sizeof(*f));
+	for (size_t i = 0; i < model->n; i++) {
+		const struct optic_value *v = &model->v[i];
+		const char *key = v->f->json_key;
+
+		if (v->kind != OPTIC_V_BOOL || !v->raw || !key ||
+		    (v->f->sect != OPTIC_S_FLAG &&
+		     v->f->sect != OPTIC_S_LANE_FLAG) ||
+		    v->index >= OPTICD_MAX_LANES)
+			continue;
+		for (size_t k = 0; k < ARRAY_SIZE(monflag_keys); k++) {
+			size_t n = strlen(monflag_keys[k].prefix);
+			enum monitor mon = monflag_keys[k].mon;
+
+			if (strncmp(key, monflag_keys[k].prefix, n))
+				continue;
+			for (size_t j = 0; j < ARRAY_SIZE(monflag_subs); j++)
+				if (streq(key + n, monflag_subs[j].suffix))
+					f->f[mon][monitor_per_lane(mon) ?
+							  v->index :
+							  0] |=
+						monflag_subs[j].bit;
+		}
+	}
+}
+
 void thresholds_from_model(const struct optic_model *model,
 			   struct thresholds thr[_MON_MAX])
 {
@@ -295,9 +344,46 @@ static int read_dynamic(struct manager *m, struct port *p)
 	return decode(p);
 }
 
-static void port_removed(struct manager *m, struct port *p)
+/* Log the insertion an INSERTED event announced, from the event alone. */
+static void insertion_from_event(struct manager *m, struct port *p)
 {
-	if (!p->present)
+	const struct optic_nl_event *ev = &p->ins_ev;
+	bool same = streq(p->info.vendor_sn, ev->vendor_sn) &&
+		    streq(p->info.vendor_pn, ev->vendor_pn) && p->insertions;
+
+	if (!p->ins_pending)
+		return;
+	p->ins_pending = false;
+	p->ins_logged = true;
+	p->insertions++;
+	if (!same) {
+		/* Its history and policy states start afresh when it is read. */
+		p->ins_reset = true;
+		snprintf(p->info.vendor_name, sizeof(p->info.vendor_name), "%s",
+			 ev->vendor_name);
+		snprintf(p->info.vendor_pn, sizeof(p->info.vendor_pn), "%s",
+			 ev->vendor_pn);
+		snprintf(p->info.vendor_sn, sizeof(p->info.vendor_sn), "%s",
+			 ev->vendor_sn);
+	}
+	log_event(LOG_NOTICE, 0, p->name, -1, NULL, MSGID_MODULE,
+		  "module %s: %s %s SN %s, %u lanes (from the driver's event)",
+		  same ? "back" : "inserted", ev->vendor_name, ev->vendor_pn,
+		  ev->vendor_sn, ev->lane_count);
+}
+
+void port_removed(struct manager *m, struct port *p)
+{
+	bool was = p->present || p->ins_logged;
+
+	/* Announced by an event, gone before a poll read it: both logged. */
+	if (p->ins_pending) {
+		insertion_from_event(m, p);
+		was = true;
+	}
+	p->ins_logged = false;
+	p->flag_lanes = 0;
+	if (!was)
 		return;
 	p->present = false;
 	p->lpmode_ours = false;
@@ -305,6 +391,33 @@ static void port_removed(struct manager *m, struct port *p)
 	p->power_held = false;
 	log_event(LOG_NOTICE, 0, p->name, -1, NULL, MSGID_MODULE,
 		  "module removed");
+}
+
+void port_insert_event(struct manager *m, struct port *p,
+		       const struct optic_nl_event *ev)
+{
+	const uint32_t ident = 1u << OPTIC_A_VENDOR_SN | 1u << OPTIC_A_VENDOR_PN;
+
+	if ((ev->attrs & ident) != ident)
+		return; /* no identity: the poll finds it */
+	if (p->present || p->ins_logged) {
+		const char *sn = p->present ? p->info.vendor_sn :
+					      p->ins_ev.vendor_sn;
+		const char *pn = p->present ? p->info.vendor_pn :
+					      p->ins_ev.vendor_pn;
+
+		/* The module opticd knows, identified again: no news. */
+		if (streq(sn, ev->vendor_sn) && streq(pn, ev->vendor_pn))
+			return;
+		/* Another one without a REMOVED between: that was lost. */
+		port_removed(m, p);
+	} else if (p->ins_pending) {
+		/* Two insertions, no removal between: log the first one. */
+		insertion_from_event(m, p);
+		port_removed(m, p);
+	}
+	p->ins_ev = *ev;
+	p->ins_pending = true;
 }
 
 /* Another module: a history sized for its lanes, with the current spec. */
@@ -327,14 +440,29 @@ static void port_inserted(struct manager *m, struct port *p,
 {
 	bool same = streq(p->info.vendor_sn, info->vendor_sn) &&
 		    streq(p->info.vendor_pn, info->vendor_pn) && p->insertions;
+	/* The event's module, already logged, or to be logged now. */
+	bool announced =
+		(p->ins_pending || p->ins_logged) &&
+		streq(p->ins_ev.vendor_sn, info->vendor_sn) &&
+		streq(p->ins_ev.vendor_pn, info->vendor_pn);
 	char power[32] = "unknown";
 	int r;
 
+	if (!announced && (p->ins_pending || p->ins_logged)) {
+		/* The event's module came and went before a poll saw it. */
+		port_removed(m, p);
+		same = streq(p->info.vendor_sn, info->vendor_sn) &&
+		       streq(p->info.vendor_pn, info->vendor_pn) &&
+		       p->insertions;
+	}
 	p->info = *info;
 	p->present = true;
 	r = port_refresh_statics(m, p);
 	if (r < 0) {
 		p->present = false;
+		/* The driver said a module came: say so, then what failed. */
+		if (announced)
+			insertion_from_event(m, p);
 		if (!p->read_failing)
 			log_event(LOG_WARNING, r, p->name, -1, NULL,
 				  MSGID_MODULE,
@@ -344,15 +472,24 @@ static void port_inserted(struct manager *m, struct port *p,
 		return;
 	}
 	p->read_failing = false;
-	p->insertions++;
-	if (!same) {
+	p->flag_lanes = 0;
+	/* Logged from its event already (and counted then). */
+	if (!announced || !p->ins_logged)
+		p->insertions++;
+	if (!same || p->ins_reset) {
 		/* Another module: its history and states start afresh. */
 		port_history_new(m, p);
 		port_reset_policies(p);
 	}
+	p->ins_reset = false;
+	manager_port_reassert(m, p);
+	if (announced && p->ins_logged) {
+		p->ins_logged = false;
+		return;
+	}
+	p->ins_pending = false;
 	if (!isnan(p->max_power))
 		snprintf(power, sizeof(power), "%.2f W", p->max_power);
-	manager_port_reassert(m, p);
 	log_event(LOG_NOTICE, 0, p->name, -1, NULL, MSGID_MODULE,
 		  "module %s: %s %s SN %s, %u lanes, max power %s",
 		  same ? "back" : "inserted", info->vendor_name,
@@ -378,6 +515,7 @@ void port_poll_model(struct manager *m, struct port *p,
 		     const struct optic_model *model, uint64_t now)
 {
 	uint32_t flags[_FLAP_KIND_MAX], active;
+	struct mon_flags mf;
 	struct sample s;
 
 	sample_init(&s, (uint32_t)now);
@@ -398,6 +536,20 @@ void port_poll_model(struct manager *m, struct port *p,
 	flags_from_model(model, flags);
 	for (int k = 0; k < _FLAP_KIND_MAX; k++)
 		manager_port_flags(m, p, k, flags[k], now);
+	/*
+	 * Latched alarm/warning flags report what happened since the last
+	 * poll, however short. Lane ones count on a lane live then and now:
+	 * a lane coming up or going down latches its low flags on the way.
+	 */
+	mon_flags_from_model(model, &mf);
+	for (unsigned int l = 0; l < OPTICD_MAX_LANES; l++) {
+		if (active & p->flag_lanes & (1u << l))
+			continue;
+		mf.f[MON_TX_POWER][l] = mf.f[MON_RX_POWER][l] =
+			mf.f[MON_TX_BIAS][l] = 0;
+	}
+	p->flag_lanes = active;
+	manager_port_mon_flags(m, p, &mf);
 	manager_port_state(m, p, p->info.state, now);
 	manager_port_sample(m, p, &s, now);
 }
@@ -429,11 +581,25 @@ static void poll_port(struct manager *m, struct port *p, uint64_t now)
 
 /* Follow what MODULE_GET says of @p, then poll its monitors. */
 static void port_update(struct manager *m, struct port *p,
-			const struct optic_module_info *info)
+			const struct optic_module_info *info, bool dumped)
 {
 	uint64_t now = now_realtime();
 
 	p->polled = now_monotonic();
+	if (info->present != p->present ||
+	    (info->present && (!streq(p->info.vendor_sn, info->vendor_sn) ||
+			       !streq(p->info.vendor_pn, info->vendor_pn)))) {
+		/*
+		 * A plug or a pull: the driver queued its events before it
+		 * answered. Those come first (they carry what happened in
+		 * between: a module pulled and plugged back, another one);
+		 * this answer then only confirms or completes them.
+		 */
+		manager_drain_events(m);
+		/* An event for it: @info of the cycle's dump is older. */
+		if (!m->driver_up || (dumped && p->kicked))
+			return;
+	}
 	if (!info->present) {
 		/* Keep the identity: the same module may come back. */
 		port_removed(m, p);
@@ -443,9 +609,20 @@ static void port_update(struct manager *m, struct port *p,
 	}
 	if (!p->present || !streq(p->info.vendor_sn, info->vendor_sn) ||
 	    !streq(p->info.vendor_pn, info->vendor_pn)) {
+		/* Swapped between two polls: the other one was removed. */
+		if (p->present)
+			port_removed(m, p);
 		port_inserted(m, p, info);
 		if (!p->present)
 			return;
+		/*
+		 * That read the whole image, the latched flags with it (the
+		 * read cleared them): this poll is that image, not another
+		 * read that would find them cleared.
+		 */
+		p->info = *info;
+		port_poll_model(m, p, &p->model, now);
+		return;
 	} else if (info->state != p->info.state) {
 		/* Also without events (no monitor group): re-read the rest. */
 		p->fresh = true;
@@ -515,7 +692,7 @@ bool manager_poll_step(struct manager *m)
 		/* Polled since the dump, or about to be: the dump is stale. */
 		if (!p || p->kicked || p->polled >= m->cycle_start)
 			continue;
-		port_update(m, p, info);
+		port_update(m, p, info, true);
 		if (m->cycle_next < m->cycle_n)
 			return true;
 	}
@@ -550,7 +727,7 @@ void manager_poll_port(struct manager *m, struct port *p)
 		m->netlink_errors++;
 	} else {
 		p->known = true;
-		port_update(m, p, &info);
+		port_update(m, p, &info, false);
 	}
 	if (p->present != was)
 		poll_done(m);

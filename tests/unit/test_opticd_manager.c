@@ -522,6 +522,365 @@ static void test_metrics_http(void **state)
 	manager_free(m);
 }
 
+/* Latched flags ---------------------------------------------------------- */
+
+/* The text of the newest action containing @needle, or NULL. */
+static const char *action_with(const struct manager *m, const char *needle)
+{
+	for (size_t i = 0; i < m->log_len; i++) {
+		const struct action_record *r =
+			&m->log[(m->log_head + ACTION_LOG_LEN - 1 - i) %
+				ACTION_LOG_LEN];
+
+		if (strstr(r->text, needle))
+			return r->text;
+	}
+	return NULL;
+}
+
+static void poll_with_flags(struct manager *m, struct port *p, uint32_t t,
+			    double rx, enum monitor mon, int lane, uint8_t bits)
+{
+	struct sample s = mk_sample(t, 40, rx);
+	struct mon_flags f = { 0 };
+
+	if (lane >= 0)
+		f.f[mon][lane] = bits;
+	manager_port_mon_flags(m, p, &f);
+	manager_port_sample(m, p, &s, t);
+}
+
+/*
+ * RX power of lane 4 dips below the low alarm between two polls: only the
+ * module's latched flag tells. One alarm while it latches again, then back
+ * to ok once a poll finds neither the flag nor a low sample.
+ */
+static void test_latched_only_alarm(void **state)
+{
+	_cleanup_(manager_freep) struct manager *m = mk_manager("");
+	struct port *p = mk_port(m, "port0", 12);
+	const char *text;
+	char *txt = NULL;
+
+	poll_with_flags(m, p, 10, 1e-3, MON_RX_POWER, -1, 0);
+	assert_int_equal(p->actions[POLICY_THRESHOLD][ACTION_LOG], 0);
+
+	/* Every sample at 0 dBm, the flag alone: alarm, logged once. */
+	poll_with_flags(m, p, 11, 1e-3, MON_RX_POWER, 3, MONFLAG_LOW_ALARM);
+	assert_int_equal(p->level[MON_RX_POWER][3], LEVEL_ALARM);
+	assert_int_equal(p->level[MON_RX_POWER][0], LEVEL_OK);
+	assert_int_equal(p->actions[POLICY_THRESHOLD][ACTION_LOG], 1);
+	text = action_with(m, "rx_power alarm:");
+	assert_non_null(text);
+	assert_string_equal(
+		text,
+		"rx_power alarm: low flag latched (now 0.00 dBm, threshold -10.00 dBm, was ok)");
+	assert_int_equal(m->log[(m->log_head + ACTION_LOG_LEN - 1) %
+				ACTION_LOG_LEN].lane,
+			 3);
+	assert_true(metrics_render_string(m, &txt) > 0);
+	assert_non_null(strstr(
+		txt,
+		"optic_monitor_level{port=\"port0\",lane=\"4\",monitor=\"rx_power_watts\"} 2\n"));
+	free(txt);
+
+	/* The condition lasts: the flag latches again, no new line. */
+	poll_with_flags(m, p, 12, 1e-3, MON_RX_POWER, 3, MONFLAG_LOW_ALARM);
+	poll_with_flags(m, p, 13, 1e-3, MON_RX_POWER, 3,
+			MONFLAG_LOW_ALARM | MONFLAG_LOW_WARNING);
+	assert_int_equal(p->level[MON_RX_POWER][3], LEVEL_ALARM);
+	assert_int_equal(p->actions[POLICY_THRESHOLD][ACTION_LOG], 1);
+
+	/* A sample in alarm during the episode: still the same one. */
+	poll_with_flags(m, p, 14, 0.05e-3, MON_RX_POWER, 3, MONFLAG_LOW_ALARM);
+	/* (lanes 1-3 sampled low too: their own alarms, 3 more lines) */
+	assert_int_equal(p->actions[POLICY_THRESHOLD][ACTION_LOG], 4);
+	assert_int_equal(p->level[MON_RX_POWER][3], LEVEL_ALARM);
+
+	/* Gone: back to ok once, as for a sample. */
+	poll_with_flags(m, p, 15, 1e-3, MON_RX_POWER, -1, 0);
+	assert_int_equal(p->level[MON_RX_POWER][3], LEVEL_OK);
+	assert_non_null(action_with(m, "rx_power back to ok (0.00 dBm)"));
+	assert_int_equal(p->actions[POLICY_THRESHOLD][ACTION_LOG], 8);
+	poll_with_flags(m, p, 16, 1e-3, MON_RX_POWER, -1, 0);
+	assert_int_equal(p->actions[POLICY_THRESHOLD][ACTION_LOG], 8);
+
+	/* A new episode: a high warning on the module temperature. */
+	poll_with_flags(m, p, 17, 1e-3, MON_TEMP, 0, MONFLAG_HIGH_WARNING);
+	assert_int_equal(p->level[MON_TEMP][0], LEVEL_WARNING);
+	assert_non_null(action_with(
+		m,
+		"temperature warning: high flag latched (now 40.00 °C, threshold 70.00 °C, was ok)"));
+	/* ... that turns into an alarm: one more line. */
+	poll_with_flags(m, p, 18, 1e-3, MON_TEMP, 0,
+			MONFLAG_HIGH_WARNING | MONFLAG_HIGH_ALARM);
+	assert_int_equal(p->level[MON_TEMP][0], LEVEL_ALARM);
+	assert_non_null(action_with(
+		m, "temperature alarm: high flag latched (now 40.00 °C, "
+		   "threshold 75.00 °C, was warning)"));
+	assert_int_equal(p->actions[POLICY_THRESHOLD][ACTION_LOG], 10);
+	/* Then only the warning flag: down to warning, from the flag. */
+	poll_with_flags(m, p, 19, 1e-3, MON_TEMP, 0, MONFLAG_HIGH_WARNING);
+	assert_int_equal(p->level[MON_TEMP][0], LEVEL_WARNING);
+	assert_int_equal(p->actions[POLICY_THRESHOLD][ACTION_LOG], 11);
+}
+
+/* A flag against a threshold the operator overrode does not count. */
+static void test_latched_flag_overridden(void **state)
+{
+	_cleanup_(manager_freep) struct manager *m =
+		mk_manager("[vendor ACME*]\nrx_power_low_alarm_dbm = -30\n");
+	struct port *p = mk_port(m, "port0", 12);
+
+	poll_with_flags(m, p, 10, 1e-3, MON_RX_POWER, 1, MONFLAG_LOW_ALARM);
+	assert_int_equal(p->level[MON_RX_POWER][1], LEVEL_OK);
+	/* The module's low warning is not overridden: that one counts. */
+	poll_with_flags(m, p, 11, 1e-3, MON_RX_POWER, 1,
+			MONFLAG_LOW_ALARM | MONFLAG_LOW_WARNING);
+	assert_int_equal(p->level[MON_RX_POWER][1], LEVEL_WARNING);
+	assert_int_equal(p->actions[POLICY_THRESHOLD][ACTION_LOG], 1);
+}
+
+/* From a decoded CMIS image through port_poll_model(), as a poll does. */
+static void test_latched_from_model(void **state)
+{
+	_cleanup_(manager_freep) struct manager *m = mk_manager("");
+	struct port *p = manager_port(m, "port0", true);
+	struct optic_image img;
+	struct optic_model model = { 0 };
+	struct mon_flags f;
+
+	optic_image_init(&img);
+	cmis_400g_dr4(&img); /* temperature high warning latched */
+	put8(&img, 0x11, 150, 0x08); /* RX power low alarm, lane 4 */
+	put16(&img, 0x50, 0x11, 186 + 6, 10000); /* lane 4 RX 1 mW */
+	assert_int_equal(optic_decode(&img, &model), 0);
+
+	mon_flags_from_model(&model, &f);
+	assert_int_equal(f.f[MON_TEMP][0], MONFLAG_HIGH_WARNING);
+	assert_int_equal(f.f[MON_RX_POWER][3], MONFLAG_LOW_ALARM);
+	assert_int_equal(f.f[MON_RX_POWER][0], 0);
+	assert_int_equal(f.f[MON_VCC][0], 0);
+
+	p->known = p->present = true;
+	p->lanes = 8;
+	p->info.state = OPTIC_STATE_READY;
+	p->mod_thr[MON_TEMP] = (struct thresholds){ 75, 70, 0, -5 };
+	p->mod_thr[MON_RX_POWER] =
+		(struct thresholds){ 2e-3, 1.5e-3, 0.2e-3, 0.1e-3 };
+	manager_port_configure(m, p);
+
+	/*
+	 * First poll: the module flag counts, the lane one not yet (a lane
+	 * not seen live before may have latched it coming up).
+	 */
+	port_poll_model(m, p, &model, 100);
+	assert_int_equal(p->level[MON_TEMP][0], LEVEL_WARNING);
+	assert_non_null(action_with(
+		m, "temperature warning: high flag latched (now 25.50 °C"));
+	assert_int_equal(p->level[MON_RX_POWER][3], LEVEL_OK);
+	/* Second poll, latched again: now the lane's alarm. */
+	port_poll_model(m, p, &model, 101);
+	assert_int_equal(p->level[MON_RX_POWER][3], LEVEL_ALARM);
+	assert_non_null(action_with(
+		m, "rx_power alarm: low flag latched (now 0.00 dBm, threshold -10.00 dBm, was ok)"));
+	/* Lane 2 (DPInitialized) latching is no alarm. */
+	optic_model_free(&model);
+	put8(&img, 0x11, 150, 0x02);
+	assert_int_equal(optic_decode(&img, &model), 0);
+	port_poll_model(m, p, &model, 102);
+	assert_int_equal(p->level[MON_RX_POWER][1], LEVEL_OK);
+	/* Lane 4 without its flag: back to ok. */
+	assert_int_equal(p->level[MON_RX_POWER][3], LEVEL_OK);
+
+	optic_model_free(&model);
+	optic_image_clear(&img);
+}
+
+/* Driver events ------------------------------------------------------- */
+
+static char logbuf[8192];
+
+/* Run the manager's log lines (console format) into logbuf. */
+static int capture_fd = -1, saved_stderr = -1;
+
+static void capture_start(void)
+{
+	char path[] = "/tmp/opticd-test-XXXXXX";
+
+	fflush(stderr);
+	capture_fd = mkstemp(path);
+	assert_true(capture_fd >= 0);
+	unlink(path);
+	saved_stderr = dup(2);
+	dup2(capture_fd, 2);
+	log_set_target(LOG_TARGET_CONSOLE);
+	log_set_max_level(LOG_INFO);
+}
+
+static const char *capture_end(void)
+{
+	ssize_t n;
+
+	fflush(stderr);
+	log_set_max_level(-1);
+	dup2(saved_stderr, 2);
+	close(saved_stderr);
+	lseek(capture_fd, 0, SEEK_SET);
+	n = read(capture_fd, logbuf, sizeof(logbuf) - 1);
+	logbuf[n > 0 ? n : 0] = 0;
+	close(capture_fd);
+	return logbuf;
+}
+
+static size_t count(const char *hay, const char *needle)
+{
+	size_t n = 0;
+
+	for (const char *s = hay; (s = strstr(s, needle)); s++)
+		n++;
+	return n;
+}
+
+static struct optic_nl_event mk_event(uint64_t seq, const char *port,
+				      uint8_t type, const char *sn)
+{
+	struct optic_nl_event ev = { .type = type, .seq = seq, .lane = -1 };
+
+	snprintf(ev.name, sizeof(ev.name), "%s", port);
+	ev.attrs = 1u << OPTIC_A_EVENT_TYPE | 1u << OPTIC_A_EVENT_SEQ;
+	if (type == OPTIC_EVENT_INSERTED) {
+		ev.attrs |= 1u << OPTIC_A_VENDOR_NAME |
+			    1u << OPTIC_A_VENDOR_PN | 1u << OPTIC_A_VENDOR_SN;
+		snprintf(ev.vendor_name, sizeof(ev.vendor_name), "ACME");
+		snprintf(ev.vendor_pn, sizeof(ev.vendor_pn), "QDD-1");
+		snprintf(ev.vendor_sn, sizeof(ev.vendor_sn), "%s", sn);
+		ev.lane_count = 4;
+		ev.spec = OPTIC_SPEC_CMIS;
+	}
+	return ev;
+}
+
+/*
+ * Pulled and plugged back before opticd polls it: both logged from the
+ * events. Plugged and pulled before a poll: the insertion from its event,
+ * then the removal.
+ */
+static void test_presence_events(void **state)
+{
+	_cleanup_(manager_freep) struct manager *m = mk_manager("");
+	struct port *p = mk_port(m, "port0", 12);
+	struct optic_nl_event ev;
+	const char *out;
+
+	p->insertions = 1;
+	capture_start();
+	ev = mk_event(1, "port0", OPTIC_EVENT_REMOVED, NULL);
+	manager_event(m, &ev);
+	ev = mk_event(2, "port0", OPTIC_EVENT_INSERTED, "SN-port0");
+	manager_event(m, &ev);
+	out = capture_end();
+	assert_int_equal(count(out, "port0: module removed\n"), 1);
+	/* The insertion is logged when read (identity, max power) ... */
+	assert_int_equal(count(out, "module back"), 0);
+	assert_false(p->present);
+	assert_true(p->ins_pending);
+	assert_true(p->kicked);
+
+	/* ... or, pulled again first, from the event. */
+	capture_start();
+	ev = mk_event(3, "port0", OPTIC_EVENT_REMOVED, NULL);
+	manager_event(m, &ev);
+	out = capture_end();
+	assert_non_null(strstr(
+		out, "port0: module back: ACME QDD-1 SN SN-port0, 4 lanes (from the driver's event)\n"
+		     "opticd: port0: module removed\n"));
+	assert_int_equal(p->insertions, 2);
+	assert_false(p->ins_pending);
+	assert_false(p->ins_logged);
+
+	/* Another module, plugged and pulled: "inserted", then removed. */
+	capture_start();
+	ev = mk_event(4, "port0", OPTIC_EVENT_INSERTED, "SN-OTHER");
+	manager_event(m, &ev);
+	ev = mk_event(5, "port0", OPTIC_EVENT_REMOVED, NULL);
+	manager_event(m, &ev);
+	/* A REMOVED for an empty cage says nothing more. */
+	ev = mk_event(6, "port0", OPTIC_EVENT_REMOVED, NULL);
+	manager_event(m, &ev);
+	out = capture_end();
+	assert_int_equal(count(out, "module inserted: ACME QDD-1 SN SN-OTHER"), 1);
+	assert_int_equal(count(out, "module removed"), 1);
+	assert_true(p->ins_reset);
+	assert_int_equal(m->events[OPTIC_EVENT_REMOVED], 4);
+	assert_int_equal(m->events_lost, 0);
+
+	/* An INSERTED for the module opticd already has: no news. */
+	p->present = true;
+	snprintf(p->info.vendor_sn, sizeof(p->info.vendor_sn), "SN-OTHER");
+	capture_start();
+	ev = mk_event(7, "port0", OPTIC_EVENT_INSERTED, "SN-OTHER");
+	manager_event(m, &ev);
+	out = capture_end();
+	assert_string_equal(out, "");
+	assert_false(p->ins_pending);
+	/* Another one instead, without a REMOVED: that one is logged. */
+	capture_start();
+	ev = mk_event(8, "port0", OPTIC_EVENT_INSERTED, "SN-THIRD");
+	manager_event(m, &ev);
+	out = capture_end();
+	assert_int_equal(count(out, "module removed"), 1);
+	assert_true(p->ins_pending);
+	assert_false(p->present);
+}
+
+/* Sequence gaps: crossing events are not losses, a hole that stays is. */
+static void test_event_sequence(void **state)
+{
+	_cleanup_(manager_freep) struct manager *m = mk_manager("");
+	struct optic_nl_event ev;
+
+	mk_port(m, "port1", 12);
+	/* The first one sets the base; 11 and 10 cross. */
+	static const uint64_t order[] = { 7, 8, 9, 11, 10, 12 };
+
+	capture_start();
+	for (size_t i = 0; i < ARRAY_SIZE(order); i++) {
+		ev = mk_event(order[i], "port1", OPTIC_EVENT_FLAG, NULL);
+		manager_event(m, &ev);
+	}
+	assert_int_equal(m->events_lost, 0);
+	assert_int_equal(m->seq_next, 13);
+	/* 13 never comes: lost once 64 later ones arrived. */
+	for (uint64_t s = 14; s < 14 + 63; s++) {
+		ev = mk_event(s, "port1", OPTIC_EVENT_FLAG, NULL);
+		manager_event(m, &ev);
+	}
+	assert_int_equal(m->events_lost, 0);
+	ev = mk_event(14 + 63, "port1", OPTIC_EVENT_FLAG, NULL);
+	manager_event(m, &ev);
+	assert_int_equal(m->events_lost, 1);
+	assert_int_equal(m->seq_next, 14 + 64);
+	/*
+	 * A jump of 1000: 999 missing, those out of the window lost now,
+	 * the 63 in it once it slides (or a poll cycle starts).
+	 */
+	ev = mk_event(14 + 64 + 999, "port1", OPTIC_EVENT_FLAG, NULL);
+	manager_event(m, &ev);
+	assert_int_equal(m->events_lost, 1 + 999 - 63);
+	assert_int_equal(m->seq_next, 14 + 64 + 999 - 63);
+	/* The driver reloaded: numbering from 1 again, no loss. */
+	m->seq_next = 5000000;
+	m->seq_seen = 0;
+	ev = mk_event(1, "port1", OPTIC_EVENT_FLAG, NULL);
+	manager_event(m, &ev);
+	ev = mk_event(2, "port1", OPTIC_EVENT_FLAG, NULL);
+	manager_event(m, &ev);
+	assert_int_equal(m->seq_next, 3);
+	capture_end();
+	assert_int_equal(count(logbuf, "driver events lost, rescanning"), 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -538,6 +897,11 @@ int main(void)
 		cmocka_unit_test(test_label_escaping),
 		cmocka_unit_test(test_status_socket),
 		cmocka_unit_test(test_metrics_http),
+		cmocka_unit_test(test_latched_only_alarm),
+		cmocka_unit_test(test_latched_flag_overridden),
+		cmocka_unit_test(test_latched_from_model),
+		cmocka_unit_test(test_presence_events),
+		cmocka_unit_test(test_event_sequence),
 	};
 
 	return cmocka_run_group_tests_name("opticd_manager", tests, NULL, NULL);

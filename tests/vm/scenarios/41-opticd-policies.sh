@@ -3,7 +3,8 @@
 # metrics, the log and the module's state: thresholds, thermal protection
 # (LPMode), fault recovery (resets, then failed), power budget (lowest
 # priority held in LPMode, released on reload), degradation prediction
-# (accelerated RX power drift) and LOS flap accounting.
+# (accelerated RX power drift), LOS flap accounting, and an alarm only
+# the module's latched flags saw (between two polls).
 # timeout: 300
 
 CONF=/tmp/opticd.conf
@@ -16,10 +17,10 @@ sim_state() { sed -n 's/^module_state: //p' "$SIM_DEBUGFS/$1/state"; }
 sim_state_is() { [ "$(sim_state "$1")" = "$2" ]; }
 
 
-write_conf() { # BUDGET
+write_conf() { # BUDGET [POLL_INTERVAL]
 	cat >"$CONF" <<CONF
 [daemon]
-poll_interval = 200ms
+poll_interval = ${2:-200ms}
 status_socket = /run/opticd/status.sock
 
 [policy thermal]
@@ -151,10 +152,37 @@ ok "prediction: no other steady lane predicted" sh -c \
 	"[ \$(grep -v 'port2/lane1' $LOG | grep -c 'prediction: .* predicted to reach') = 1 ]"
 mon port2 "drift rx_power 3 0"
 
+# 1b. A latched-only alarm: RX power of port0 lane 2 drops below its low
+# alarm and comes back while opticd does not look (stopped, and a long poll
+# interval); the driver's flag service reads the module meanwhile, which
+# latches the flags and keeps them for opticd's next read.
+write_conf 40 5s
+kill -HUP $PID
+ok "latched: long poll interval loaded" wait_for 10 sh -c \
+	"[ \$(grep -c 'configuration reloaded' $LOG) -ge 2 ]"
+ok "latched: port0 lane 2 live" wait_for 15 sh -c \
+	"wget -qO- $OPTICD_URL | grep -q '^optic_lane_rx_power_watts{port=\"port0\",lane=\"2\"}'"
+ok "latched: lane 2 ok before" metric_is \
+	'optic_monitor_level{port="port0",lane="2",monitor="rx_power_watts"}' 0
+kill -STOP $PID
+mon port0 "offset rx_power 1 -100000000000"
+sleep 3
+mon port0 "offset rx_power 1 0"
+sleep 2
+kill -CONT $PID
+ok "latched: alarm from the flag alone" wait_for 10 \
+	log_has "port0/lane2 thresholds: rx_power alarm: low flag latched (now"
+ok "latched: no sampled alarm" sh -c \
+	"! grep -q 'port0/lane2 thresholds: rx_power alarm: -' $LOG"
+ok "latched: back to ok at the next poll" wait_for 15 metric_is \
+	'optic_monitor_level{port="port0",lane="2",monitor="rx_power_watts"}' 0
+ok "latched: one episode, one alarm line" sh -c \
+	"[ \$(grep -c 'port0/lane2 thresholds: rx_power alarm' $LOG) = 1 ]"
+
 ok "daemon alive at the end" kill -0 $PID
 kill -TERM $PID
 wait $PID
 check_eq "clean exit" 0 $?
-grep -E 'thermal|recovery|power|prediction|flap|thresholds: temp' "$LOG" | sed 's/^/# log: /' | head -n 40
+grep -E 'thermal|recovery|power|prediction|flap|thresholds: temp|latched' "$LOG" | sed 's/^/# log: /' | head -n 40
 rmmod optic
 rmmod optic_sim
