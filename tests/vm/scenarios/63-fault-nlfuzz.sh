@@ -51,7 +51,8 @@ diag "nobody: $(($(date +%s) - t0)) s: $sum"
 printf '%s\n' "$out" | grep -v '^summary' | head -n 10 | sed 's/^/#   /'
 check_eq "nobody: vm-nlfuzz completes (exit 0, no stall)" 0 "$rc"
 check_match "nobody: ran as uid 65534" ' uid=65534 ' "$sum"
-check_eq "nobody: every message sent" "$count" "$(field sent "$sum")"
+# -t 60 bounds the pass: a debug (KASAN) kernel gets through about a third.
+ok "nobody: $count messages, or 2000 within 60 s" test "$(field sent "$sum")" -ge "$((count < 2000 ? count : 2000))"
 check_eq "nobody: no stall" 0 "$(field stalls "$sum")"
 attempts=$(field write_attempts "$sum")
 ok "nobody: write commands were tried ($attempts)" test "${attempts:-0}" -gt 0
@@ -70,7 +71,8 @@ sum=$(printf '%s\n' "$out" | grep '^summary')
 diag "root: $(($(date +%s) - t0)) s: $sum"
 printf '%s\n' "$out" | grep -v '^summary' | head -n 10 | sed 's/^/#   /'
 check_eq "root: vm-nlfuzz completes (exit 0, no stall)" 0 "$rc"
-check_eq "root: every message sent" "$count" "$(field sent "$sum")"
+# -t 60 bounds the pass: a debug (KASAN) kernel gets through about a third.
+ok "root: $count messages, or 2000 within 60 s" test "$(field sent "$sum")" -ge "$((count < 2000 ? count : 2000))"
 check_eq "root: no stall" 0 "$(field stalls "$sum")"
 ok "root: some writes were accepted" test "$(field writes_accepted "$sum")" -gt 0
 # Root's random writes changed the modules (controls, user EEPROM, maybe a
