@@ -602,6 +602,49 @@ static int optic_read_half(struct optic_module *mod,
 	return 0;
 }
 
+static bool optic_hits_cache(struct optic_module *mod,
+			     const struct optic_loc *loc, unsigned int offset,
+			     size_t len)
+{
+	struct optic_cache_slot *slot;
+	size_t part = 0;
+
+	if (offset < OPTIC_PAGE_LEN) {
+		part = min_t(size_t, len, OPTIC_PAGE_LEN - offset);
+		slot = optic_cache_find(mod, loc, offset, part);
+		if (slot && slot->valid)
+			return true;
+	}
+	if (len == part)
+		return false;
+	slot = optic_cache_find(mod, loc, offset + part, len - part);
+	return slot && slot->valid;
+}
+
+/*
+ * The static cache belongs to the module identified at insertion. A swap
+ * between two presence polls would mix the old module's cached identity
+ * with the new module's live bytes in one answer: before a reader gets
+ * cached bytes, check the cage (one byte: the identifier) unless it was
+ * checked within the time no hand can swap a module in.
+ */
+#define OPTIC_SWAP_MIN_MS	50
+
+static int optic_confirm_cached(struct optic_module *mod)
+{
+	int ret;
+
+	if (mod->present_at &&
+	    time_before64(get_jiffies_64(),
+			  mod->present_at + msecs_to_jiffies(OPTIC_SWAP_MIN_MS)))
+		return 0;
+	ret = optic_update_presence(mod);
+
+	if (ret < 0)
+		return ret;
+	return mod->identified ? 0 : -ENXIO;
+}
+
 /**
  * optic_read_for - read bytes of the module memory map
  * @mod: the module, its lock held
@@ -632,6 +675,11 @@ int optic_read_for(struct optic_module *mod, const struct optic_loc *loc,
 		return -EOPNOTSUPP;
 	if (offset + len > OPTIC_PAGE_LEN && mod->identified) {
 		ret = optic_check_page(mod, loc);
+		if (ret)
+			return ret;
+	}
+	if (cons == OPTIC_CONS_RAW && optic_hits_cache(mod, loc, offset, len)) {
+		ret = optic_confirm_cached(mod);
 		if (ret)
 			return ret;
 	}

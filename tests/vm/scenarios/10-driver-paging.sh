@@ -92,8 +92,10 @@ file_hex $d/eeprom $((128 + 0x01 * 128)) 128 >/dev/null
 check_eq "cached page 01h: no page select" "$s1" "$(selects 0)"
 t0=$(cat "$SIM_DEBUGFS/port0/transactions")
 cat $d/vendor_name $d/vendor_pn $d/vendor_sn $d/date_code >/dev/null
-file_hex $d/eeprom $((128 + 0x02 * 128)) 128 >/dev/null
-check_eq "identity and page 02h from the cache: no bus traffic" "$t0" \
+check_eq "identity from the cache: no bus traffic" "$t0" \
+	"$(cat "$SIM_DEBUGFS/port0/transactions")"
+dd if=$d/eeprom of=/dev/null bs=128 count=1 skip=3 2>/dev/null
+check_eq "page 02h from the cache: one identifier read" "$((t0 + 1))" \
 	"$(cat "$SIM_DEBUGFS/port0/transactions")"
 file_hex $d/eeprom $((128 + 0x11 * 128)) 16 >/dev/null
 file_hex $d/eeprom $((128 + 0x10 * 128)) 16 >/dev/null
@@ -116,6 +118,24 @@ s1=$(selects 3)
 check_eq "flat module: eeprom file holds lower + page 00h" 256 \
 	"$(cat $OPTIC_CLASS/port3/eeprom | wc -c)"
 check_eq "flat module: no page select written" "$s1" "$(selects 3)"
+
+# A swap the driver has not seen yet (poll off, no presence line): cached
+# bytes of the old module are never served beside the new module's live ones.
+# The sim swaps at once; no hand swaps a module within 50 ms of the driver's
+# last look at the cage, the window the driver trusts its cache for.
+echo qsfp28-100g-cwdm4 >"$SIM_DEBUGFS/port0/profile"
+sleep 0.1
+check_eq "swap unseen: page 00h is the new module's" \
+	OSM-Q28-100G-CW4 \
+	"$(dd if=$d/eeprom bs=1 skip=168 count=16 2>/dev/null)"
+check_eq "swap unseen: identifier is the new module's" 11 \
+	"$(file_hex $d/eeprom 0 1)"
+check_eq "swap unseen: the driver re-identified" sff8636 "$(cat $d/spec)"
+echo qsfpdd-400g-dr4 >"$SIM_DEBUGFS/port0/profile"
+sleep 0.1
+check_eq "swapped back: page 00h is the CMIS module's" OSM-QDD-400G-DR4 \
+	"$(dd if=$d/eeprom bs=1 skip=148 count=16 2>/dev/null)"
+check_eq "swapped back: CMIS again" cmis "$(cat $d/spec)"
 
 # Banked pages from an image: page 10h of banks 0 and 1 differ.
 {
