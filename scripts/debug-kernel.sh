@@ -51,7 +51,7 @@ make -s -C "$src" O="$obj" olddefconfig >&2
 
 # The fragment must have taken effect; the RCU-tasks self test must be gone.
 for opt in KASAN KFENCE UBSAN PROVE_LOCKING DEBUG_KMEMLEAK DEBUG_OBJECTS FAILSLAB \
-	GPIOLIB_IRQCHIP; do
+	GPIOLIB_IRQCHIP GPIO_SYSFS; do
 	grep -q "^CONFIG_$opt=y" "$obj/.config" ||
 		{ echo "debug-kernel: CONFIG_$opt did not stick" >&2; exit 1; }
 done
