@@ -5,9 +5,20 @@
 # take a minute each under TCG) with three times each scenario's time limit;
 # tests/vm/run fails on any KASAN, UBSAN, lockdep, KFENCE, debug-objects or
 # kmemleak report and names the scenario it came from.
+#
+# usage: check-debug.sh [--ci] [SCENARIO...]
+#   --ci   the scenarios of tests/vm/debug-ci.list, 62's failslab walk sampled
+#          smaller (what .ci/run runs within its time budget)
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
+append=""
+if [ "${1:-}" = --ci ]; then
+	shift
+	set -- $(sed -e 's/#.*//' -e "/^ *\$/d" -e "s|^|$top/tests/vm/scenarios/|" \
+		"$top/tests/vm/debug-ci.list")
+	append="optic_failslab_probe=10,6 optic_failslab_nl=4,2"
+fi
 kdir=$("$top/scripts/debug-kernel.sh")
 work=$top/build/debug
 rm -rf "$work"
@@ -24,5 +35,5 @@ export OPTIC_VM_CPU=${OPTIC_VM_CPU:-max,la57=off}
 OPTIC_VM_KERNEL_DIR=$kdir OPTIC_KO_DIR=$work/driver OPTIC_VM_OUT=$work/vm \
 	OPTIC_VM_TIMEOUT_SCALE=${OPTIC_VM_TIMEOUT_SCALE:-3} \
 	exec "$top/tests/vm/run" --suite \
-	--append "kasan_multi_shot rcupdate.rcu_cpu_stall_timeout=60 watchdog_thresh=30" \
+	--append "kasan_multi_shot rcupdate.rcu_cpu_stall_timeout=60 watchdog_thresh=30 $append" \
 	"$@"

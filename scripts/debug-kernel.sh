@@ -4,8 +4,12 @@
 # linux-source-6.1 with tests/vm/debug.config, once per config: the result is
 # cached under $OPTIC_CACHE/debug-kernel/<hash> and laid out like an unpacked
 # linux-image package (boot/vmlinuz-<ver>) plus build/ for module builds.
-# Prints that directory.
+# Prints that directory. With --prepare: only install the build's packages
+# and unpack the source (no apt-get later, so the build may run in the
+# background while other jobs install packages: .ci/run).
 set -eu
+prepare=false
+[ "${1:-}" = --prepare ] && prepare=true
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 frag=$top/tests/vm/debug.config
@@ -40,6 +44,8 @@ if [ ! -f "$src/Makefile" ]; then
 	rm -rf "$src"
 	mv "$src.tmp" "$src"
 fi
+
+$prepare && exit 0
 
 obj=$out/build
 rm -rf "$out"
