@@ -396,7 +396,8 @@ void port_removed(struct manager *m, struct port *p)
 void port_insert_event(struct manager *m, struct port *p,
 		       const struct optic_nl_event *ev)
 {
-	const uint32_t ident = 1u << OPTIC_A_VENDOR_SN | 1u << OPTIC_A_VENDOR_PN;
+	const uint64_t ident = OPTIC_ATTR(OPTIC_A_VENDOR_SN) |
+			       OPTIC_ATTR(OPTIC_A_VENDOR_PN);
 
 	if ((ev->attrs & ident) != ident)
 		return; /* no identity: the poll finds it */

@@ -68,6 +68,8 @@ static struct nla_policy optic_policy[OPTIC_A_MAX + 1] = {
 	[OPTIC_A_FLAG_PAGE] = { .type = NLA_U8 },
 	[OPTIC_A_FLAG_OFFSET] = { .type = NLA_U8 },
 	[OPTIC_A_FLAG_BITS] = { .type = NLA_U8 },
+	[OPTIC_A_ACCESS_ERROR] = { .type = NLA_U32 },
+	[OPTIC_A_CHECKSUM_OK] = { .type = NLA_U8 },
 };
 
 /* libnl reports its own codes; bring them back to errno. */
@@ -304,9 +306,9 @@ static void parse_module(struct nlattr **tb, struct optic_module_info *m)
 	int i;
 
 	memset(m, 0, sizeof(*m));
-	for (i = 0; i <= OPTIC_A_MAX && i < 32; i++)
+	for (i = 0; i <= OPTIC_A_MAX; i++)
 		if (tb[i])
-			m->attrs |= 1u << i;
+			m->attrs |= OPTIC_ATTR(i);
 	if (tb[OPTIC_A_MODULE_INDEX])
 		m->index = nla_get_u32(tb[OPTIC_A_MODULE_INDEX]);
 	get_str(m->name, sizeof(m->name), tb[OPTIC_A_MODULE_NAME]);
@@ -332,6 +334,10 @@ static void parse_module(struct nlattr **tb, struct optic_module_info *m)
 		m->i2c_bus = nla_get_u32(tb[OPTIC_A_I2C_BUS]);
 	if (tb[OPTIC_A_I2C_ADDR])
 		m->i2c_addr = nla_get_u16(tb[OPTIC_A_I2C_ADDR]);
+	if (tb[OPTIC_A_ACCESS_ERROR])
+		m->access_error = nla_get_u32(tb[OPTIC_A_ACCESS_ERROR]);
+	if (tb[OPTIC_A_CHECKSUM_OK])
+		m->checksum_ok = nla_get_u8(tb[OPTIC_A_CHECKSUM_OK]);
 }
 
 struct module_list {
@@ -523,9 +529,9 @@ int optic_nl_event_parse(struct nlmsghdr *nlh, struct optic_nl_event *ev)
 		return -EINVAL;
 	if (genlmsg_parse(nlh, 0, tb, OPTIC_A_MAX, optic_policy) < 0)
 		return -EINVAL;
-	for (i = 0; i <= OPTIC_A_MAX && i < 32; i++)
+	for (i = 0; i <= OPTIC_A_MAX; i++)
 		if (tb[i])
-			ev->attrs |= 1u << i;
+			ev->attrs |= OPTIC_ATTR(i);
 	if (tb[OPTIC_A_EVENT_TYPE])
 		ev->type = nla_get_u8(tb[OPTIC_A_EVENT_TYPE]);
 	if (tb[OPTIC_A_EVENT_SEQ])

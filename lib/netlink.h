@@ -16,6 +16,9 @@
 
 struct optic_nl;
 
+/* The bit of attribute @a in the attrs masks below (OPTIC_A_MAX < 64). */
+#define OPTIC_ATTR(a) (UINT64_C(1) << (a))
+
 struct optic_module_info {
 	uint32_t index;
 	char name[OPTIC_PORT_NAME_LEN];
@@ -32,7 +35,10 @@ struct optic_module_info {
 	char date_code[11];
 	uint32_t i2c_bus;
 	uint16_t i2c_addr;
-	uint32_t attrs; /* bit n: attribute OPTIC_A_* n (n < 32) was present */
+	/* a bus error other than a NACK: the values above are the last read */
+	uint32_t access_error; /* positive errno, 0 none */
+	bool checksum_ok; /* identity checksums match (when identified) */
+	uint64_t attrs; /* bit n: OPTIC_ATTR(n) was present */
 };
 
 struct optic_set {
@@ -60,7 +66,7 @@ struct optic_nl_event {
 	char vendor_name[17];
 	char vendor_pn[17];
 	char vendor_sn[17];
-	uint32_t attrs; /* bit n: attribute OPTIC_A_* n (n < 32) was present */
+	uint64_t attrs; /* bit n: OPTIC_ATTR(n) was present */
 };
 
 /* -ENOENT: the "optic" family is not registered (driver not loaded). */

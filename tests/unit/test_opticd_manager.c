@@ -748,10 +748,11 @@ static struct optic_nl_event mk_event(uint64_t seq, const char *port,
 	struct optic_nl_event ev = { .type = type, .seq = seq, .lane = -1 };
 
 	snprintf(ev.name, sizeof(ev.name), "%s", port);
-	ev.attrs = 1u << OPTIC_A_EVENT_TYPE | 1u << OPTIC_A_EVENT_SEQ;
+	ev.attrs = OPTIC_ATTR(OPTIC_A_EVENT_TYPE) | OPTIC_ATTR(OPTIC_A_EVENT_SEQ);
 	if (type == OPTIC_EVENT_INSERTED) {
-		ev.attrs |= 1u << OPTIC_A_VENDOR_NAME |
-			    1u << OPTIC_A_VENDOR_PN | 1u << OPTIC_A_VENDOR_SN;
+		ev.attrs |= OPTIC_ATTR(OPTIC_A_VENDOR_NAME) |
+			    OPTIC_ATTR(OPTIC_A_VENDOR_PN) |
+			    OPTIC_ATTR(OPTIC_A_VENDOR_SN);
 		snprintf(ev.vendor_name, sizeof(ev.vendor_name), "ACME");
 		snprintf(ev.vendor_pn, sizeof(ev.vendor_pn), "QDD-1");
 		snprintf(ev.vendor_sn, sizeof(ev.vendor_sn), "%s", sn);

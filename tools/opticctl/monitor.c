@@ -48,7 +48,7 @@ static int on_event(const struct optic_nl_event *ev, void *arg)
 		op_uint(p, "lane", " lane %" PRIu64, ev->lane + 1);
 	switch (ev->type) {
 	case OPTIC_EVENT_INSERTED:
-		if (!(ev->attrs & (1u << OPTIC_A_VENDOR_PN)))
+		if (!(ev->attrs & OPTIC_ATTR(OPTIC_A_VENDOR_PN)))
 			break;
 		op_string(p, "spec", " %s",
 			  optic_spec_name(ev->spec) ?: "unknown");

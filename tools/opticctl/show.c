@@ -1,6 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* opticctl show / dom: a port decoded, ethtool -m style. */
+#include <string.h>
+
 #include "opticctl.h"
+
+/* What only the driver knows: a bus error it is riding out, checksums. */
+static void show_driver_view(struct optic_print *p,
+			     const struct optic_module_info *info)
+{
+	if (info->access_error) {
+		op_text(p, "\t%-42s: ", "Bus error (last values shown)");
+		op_string(p, "access_error", "%s\n",
+			  strerror((int)info->access_error));
+		op_uint(p, "access_errno", NULL, info->access_error);
+	}
+	if (info->present && (info->attrs & OPTIC_ATTR(OPTIC_A_CHECKSUM_OK))) {
+		op_text(p, "\t%-42s: ", "Identity checksums match");
+		op_bool(p, "checksum_ok", "%s\n", info->checksum_ok);
+	}
+}
 
 static int show_port(struct oc *c, const struct optic_module_info *info,
 		     unsigned int sections)
@@ -13,11 +31,12 @@ static int show_port(struct oc *c, const struct optic_module_info *info,
 	op_open_object(p, NULL);
 	op_string(p, "port", "%s:\n", info->name);
 	op_bool(p, "present", NULL, info->present);
-	if (info->attrs & (1u << OPTIC_A_I2C_BUS)) {
+	if (info->attrs & OPTIC_ATTR(OPTIC_A_I2C_BUS)) {
 		op_text(p, "\t%-42s: ", "I2C bus, address");
 		op_uint(p, "i2c_bus", "i2c-%" PRIu64, info->i2c_bus);
 		op_uint(p, "i2c_addr", " 0x%02" PRIx64 "\n", info->i2c_addr);
 	}
+	show_driver_view(p, info);
 	if (!info->present) {
 		op_text(p, "\tno module present\n");
 		op_close_object(p);

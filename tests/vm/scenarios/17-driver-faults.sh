@@ -102,6 +102,11 @@ check_match "held bus: dump says present, with the error" 'present=1 .*[?]=110' 
 check_match "held bus: sysfs present fails with ETIMEDOUT" 'timed out' \
 	"$(dd if=$P/present bs=64 count=1 2>&1)"
 check_eq "held bus: vendor_sn still served" "$sn" "$(cat $P/vendor_sn)"
+opticctl -j show port0 >/tmp/show17 2>/dev/null
+check_eq "held bus: opticctl show exit status 3" 3 "$?"
+check_eq "held bus: opticctl JSON access_errno" 110 "$(jq .access_errno /tmp/show17)"
+check_match "held bus: opticctl text names the error" \
+	'Bus error \(last values shown\) +: Connection timed out' "$(opticctl show port0 2>/dev/null)"
 echo 0 >$D/fault_timeout
 got=$(vm-nl get index=u32:0)
 check_match "held bus over: MODULE_GET present, ready" 'present=1 .*state=3 ' "$(echo $got) "
@@ -137,6 +142,7 @@ check_eq "malformed module: checksum_ok 0" 0 "$(cat $P/checksum_ok)"
 check_match "malformed module: netlink CHECKSUM_OK 0 (?=0)" 'present=1 .*vendor_sn=.* [?]=0( |$)' \
 	"$(vm-nl get index=u32:0 | tr '\n' ' ')"
 check_match "malformed module: warned" 'identity checksum wrong after 3 tries' "$(dmesg)"
+check_eq "malformed module: opticctl checksum_ok" false "$(opticctl -j show port0 | jq .checksum_ok)"
 check_match "malformed module: eeprom reads" '^[0-9a-f]{256}$' "$(page3)"
 echo empty >$D/profile
 check_eq "cage emptied again" 0 "$(cat $P/present)"
