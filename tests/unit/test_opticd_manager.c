@@ -748,7 +748,8 @@ static struct optic_nl_event mk_event(uint64_t seq, const char *port,
 	struct optic_nl_event ev = { .type = type, .seq = seq, .lane = -1 };
 
 	snprintf(ev.name, sizeof(ev.name), "%s", port);
-	ev.attrs = OPTIC_ATTR(OPTIC_A_EVENT_TYPE) | OPTIC_ATTR(OPTIC_A_EVENT_SEQ);
+	ev.attrs = OPTIC_ATTR(OPTIC_A_EVENT_TYPE) |
+		   OPTIC_ATTR(OPTIC_A_EVENT_SEQ);
 	if (type == OPTIC_EVENT_INSERTED) {
 		ev.attrs |= OPTIC_ATTR(OPTIC_A_VENDOR_NAME) |
 			    OPTIC_ATTR(OPTIC_A_VENDOR_PN) |
