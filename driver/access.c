@@ -573,54 +573,6 @@ static void optic_flags_observe(struct optic_module *mod,
 	}
 }
 
-/* Read within one half (lower or upper) of the map. */
-static int optic_read_half(struct optic_module *mod,
-			   const struct optic_loc *loc, unsigned int offset,
-			   u8 *buf, size_t len, enum optic_consumer cons)
-{
-	struct i2c_client *client = optic_client(mod, loc->i2c_addr);
-	struct optic_cache_slot *slot;
-	int ret;
-
-	slot = optic_cache_find(mod, loc, offset, len);
-	if (slot && slot->valid) {
-		memcpy(buf, slot->data + (offset - slot->start), len);
-		return 0;
-	}
-	if (offset >= OPTIC_PAGE_LEN) {
-		ret = optic_select(mod, loc);
-		if (ret)
-			return ret;
-	}
-	ret = optic_hw_read(mod, client, offset, buf, len);
-	if (ret) {
-		optic_invalidate_select(mod);
-		return ret;
-	}
-	if (mod->identified)
-		optic_flags_observe(mod, loc, offset, buf, len, cons);
-	return 0;
-}
-
-static bool optic_hits_cache(struct optic_module *mod,
-			     const struct optic_loc *loc, unsigned int offset,
-			     size_t len)
-{
-	struct optic_cache_slot *slot;
-	size_t part = 0;
-
-	if (offset < OPTIC_PAGE_LEN) {
-		part = min_t(size_t, len, OPTIC_PAGE_LEN - offset);
-		slot = optic_cache_find(mod, loc, offset, part);
-		if (slot && slot->valid)
-			return true;
-	}
-	if (len == part)
-		return false;
-	slot = optic_cache_find(mod, loc, offset + part, len - part);
-	return slot && slot->valid;
-}
-
 /*
  * The static cache belongs to the module identified at insertion. A swap
  * between two presence polls would mix the old module's cached identity
@@ -639,10 +591,45 @@ static int optic_confirm_cached(struct optic_module *mod)
 			  mod->present_at + msecs_to_jiffies(OPTIC_SWAP_MIN_MS)))
 		return 0;
 	ret = optic_update_presence(mod);
-
 	if (ret < 0)
 		return ret;
 	return mod->identified ? 0 : -ENXIO;
+}
+
+/* Read within one half (lower or upper) of the map. */
+static int optic_read_half(struct optic_module *mod,
+			   const struct optic_loc *loc, unsigned int offset,
+			   u8 *buf, size_t len, enum optic_consumer cons)
+{
+	struct i2c_client *client = optic_client(mod, loc->i2c_addr);
+	struct optic_cache_slot *slot;
+	int ret;
+
+	slot = optic_cache_find(mod, loc, offset, len);
+	if (slot && slot->valid && cons == OPTIC_CONS_RAW) {
+		ret = optic_confirm_cached(mod);
+		if (ret)
+			return ret;
+		/* a swap found there re-identified the module: a new cache */
+		slot = optic_cache_find(mod, loc, offset, len);
+	}
+	if (slot && slot->valid) {
+		memcpy(buf, slot->data + (offset - slot->start), len);
+		return 0;
+	}
+	if (offset >= OPTIC_PAGE_LEN) {
+		ret = optic_select(mod, loc);
+		if (ret)
+			return ret;
+	}
+	ret = optic_hw_read(mod, client, offset, buf, len);
+	if (ret) {
+		optic_invalidate_select(mod);
+		return ret;
+	}
+	if (mod->identified)
+		optic_flags_observe(mod, loc, offset, buf, len, cons);
+	return 0;
 }
 
 /**
@@ -678,12 +665,6 @@ int optic_read_for(struct optic_module *mod, const struct optic_loc *loc,
 		if (ret)
 			return ret;
 	}
-	if (cons == OPTIC_CONS_RAW && optic_hits_cache(mod, loc, offset, len)) {
-		ret = optic_confirm_cached(mod);
-		if (ret)
-			return ret;
-	}
-
 	if (offset < OPTIC_PAGE_LEN) {
 		part = min_t(size_t, len, OPTIC_PAGE_LEN - offset);
 		ret = optic_read_half(mod, loc, offset, buf, part, cons);

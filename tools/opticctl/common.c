@@ -21,18 +21,15 @@ int oc_port(struct oc *c, const char *name, struct optic_module_info *info)
 	size_t n, i;
 	int r;
 
+	/* Asked by name, the driver checks the cage (a dump would not). */
+	r = optic_nl_module_get(c->nl, name, info);
+	if (r == 0)
+		return 0;
+	if (r != -ENODEV)
+		return -oc_fail(c, r, "%s", name);
 	r = oc_ports(c, &mods, &n);
 	if (r < 0)
 		return r;
-	/* The list answers from tracked state; one port is checked live. */
-	for (i = 0; i < n; i++) {
-		if (!streq(mods[i].name, name))
-			continue;
-		r = optic_nl_module_get(c->nl, name, info);
-		if (r < 0)
-			return -oc_fail(c, r, "%s", name);
-		return 0;
-	}
 	fflush(stdout);
 	fprintf(stderr, "opticctl: unknown port '%s'; valid ports:", name);
 	for (i = 0; i < n; i++)
