@@ -261,6 +261,23 @@ static int optic_hw_read(struct optic_module *mod, struct i2c_client *client,
 }
 
 /*
+ * A write whose completion poll saw only NACKs until write_timeout_ms: a
+ * module busy past tWR and a module pulled mid-write look the same on the
+ * bus. A presence line tells them apart; without one the write timed out.
+ */
+static int optic_write_unanswered(struct optic_module *mod)
+{
+	int ret;
+
+	if (!mod->gpio_presence)
+		return -ETIMEDOUT;
+	ret = gpiod_get_value_cansleep(mod->gpio_presence);
+	if (ret < 0)
+		return ret;
+	return ret ? -ETIMEDOUT : -ENXIO;
+}
+
+/*
  * CMIS 5.2 and SFF-8636 (write cycle time, tWR): after a write the
  * module may NACK its address until it has committed the data. Poll with a
  * read of @len bytes at @offset (byte 0 when the caller needs nothing back)
@@ -279,7 +296,7 @@ static int optic_wait_write_read(struct optic_module *mod,
 		if (!ret)
 			return 0;
 		if (time_after(jiffies, deadline))
-			return ret == -ENXIO ? -ETIMEDOUT : ret;
+			return ret == -ENXIO ? optic_write_unanswered(mod) : ret;
 		usleep_range(500, 1000);
 	}
 }

@@ -51,6 +51,8 @@ static bool osim_nack_now(struct osim_port *port)
 		f->nack_next--;
 		return true;
 	}
+	/* switching fault_slow_write off (or lower) cuts a pending slow write */
+	f->slow_pending = min(f->slow_pending, f->slow_write);
 	if (f->slow_pending) {
 		f->slow_pending--;
 		return true;

@@ -52,6 +52,20 @@ static void fw_detail(const struct optic_cdb *cdb)
 			cdb->last_status, cdb->last_cmd);
 }
 
+/*
+ * After a transport error: a module pulled mid-download and one that stopped
+ * answering look alike to the write that failed; the cage tells.
+ */
+static void fw_report_cage(struct oc *c, const char *port)
+{
+	struct optic_module_info info;
+
+	if (optic_nl_module_get(c->nl, port, &info) == 0 && !info.present)
+		fprintf(stderr,
+			"opticctl: %s: the cage reads empty now (module pulled, or not answering)\n",
+			port);
+}
+
 /* The port's module, if it is a CMIS module with CDB. */
 static int fw_port(struct oc *c, const char *port)
 {
@@ -430,6 +444,8 @@ static int fw_flash(struct oc *c, const char *port, const char *file,
 			state_save(port, size, crc, done);
 		else if (!transport)
 			state_clear(port);
+		if (transport)
+			fw_report_cage(c, port);
 		fprintf(stderr,
 			"opticctl: %s: the module still runs image %c (%u.%u); retry with: opticctl fw flash %s %s%s\n",
 			port, 'A' + !slot, before.img[!slot].major,

@@ -2,7 +2,8 @@
 # optic.ko control lines (optic_sim gpios=1): with polling off, a presence
 # edge alone makes the driver notice removal and insertion (hwmon device
 # follows), IntL alone makes it read the latched flags (IntL released),
-# lpmode drives LPMode, reset pulses ResetL.
+# lpmode drives LPMode, reset pulses ResetL, a write that never completes
+# is told from a pulled module by the line.
 # timeout: 180
 
 sim_state() { # PORT KEY
@@ -52,6 +53,30 @@ ok "reset pulse" sh -c "echo 1 >$d/reset"
 check_eq "ResetL released after the pulse" 0 "$(sim_state 0 reset_line)"
 wait_for 10 grep -q ready $d/module_state
 check_eq "module Ready after reset" ready "$(cat $d/module_state)"
+
+# A write whose completion poll sees only NACKs (CMIS tWR): the presence
+# line tells a module busy past write_timeout_ms from one pulled mid-write.
+wt=/sys/module/optic/parameters/write_timeout_ms
+slow=$SIM_DEBUGFS/port0/fault_slow_write
+echo 2000 >$wt
+echo 1000000 >$slow
+err=$(sh -c "echo 1 >$d/tx_disable" 2>&1)
+check_match "NACKs after a write, module in the cage: timed out" "timed out" "$err"
+echo 0 >$slow
+ok "the module answers again" sh -c "cat $d/tx_disable >/dev/null"
+echo 1000000 >$slow
+sh -c "echo 1 >$d/tx_disable" 2>/tmp/wr.err &
+pid=$!
+sleep 0.5
+echo 0 >"$SIM_DEBUGFS/port0/present"
+wait $pid
+check_match "NACKs after a write, cage empty: no such device" \
+	"No such device" "$(cat /tmp/wr.err)"
+echo 0 >$slow
+echo 100 >$wt
+echo 1 >"$SIM_DEBUGFS/port0/present"
+ok "re-plugged module identified" \
+	wait_for 10 test -e $d/device/hwmon/hwmon*/temp1_input
 
 ok "rmmod optic" rmmod optic
 
