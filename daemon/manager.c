@@ -29,6 +29,8 @@
 #define USEC_PER_SEC 1000000ULL
 /* At most one extra poll of a port per 50 ms, whatever its events. */
 #define KICK_SPACING_USEC 50000ULL
+/* Timers fire this close to due (sd-event's default would be 250 ms). */
+#define KICK_ACCURACY_USEC 1000ULL
 
 const double poll_bucket_le[POLL_BUCKETS] = {
 	0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 2.5, 5, 10, 30,
@@ -270,8 +272,8 @@ static double display(enum monitor mon, double v)
  * for a high one. A flag is the module's comparison with its own
  * thresholds: one the operator overrode in opticd.conf does not count.
  */
-static enum level flag_level(const struct port *p, enum monitor mon,
-			     uint8_t f, bool *high)
+static enum level flag_level(const struct port *p, enum monitor mon, uint8_t f,
+			     bool *high)
 {
 	const struct thresholds *o = &p->set.thr.t[mon];
 
@@ -815,8 +817,10 @@ static int arm_timer(struct manager *m, sd_event_source **src, uint64_t usec,
 			r = sd_event_source_set_enabled(*src, SD_EVENT_ONESHOT);
 		return r;
 	}
+	/* Accuracy 0 would be sd-event's default of 250 ms. */
 	return sd_event_add_time_relative(m->event, src, CLOCK_MONOTONIC, usec,
-					  usec / 20, cb, m);
+					  MAX(usec / 20, KICK_ACCURACY_USEC),
+					  cb, m);
 }
 
 /*
@@ -909,7 +913,7 @@ static void arm_kick(struct manager *m)
 	}
 	if (!m->kick_timer) {
 		sd_event_add_time(m->event, &m->kick_timer, CLOCK_MONOTONIC,
-				  due, 0, on_kick, m);
+				  due, KICK_ACCURACY_USEC, on_kick, m);
 		return;
 	}
 	sd_event_source_set_time(m->kick_timer, due);
@@ -972,7 +976,7 @@ static int on_textfile(sd_event_source *s, uint64_t usec, void *userdata)
 /* Netlink events --------------------------------------------------------- */
 
 /*
- * The driver raises a FLAG event for every read that finds the bit set,
+ * The driver raises a FLAG event for a read that finds a bit newly set,
  * opticd's own reads included. Bits the port's image holds were delivered
  * by opticd's last read (the driver keeps latched bits per reader): an
  * echo, or a condition already seen. Only other bits are news.
@@ -1066,8 +1070,7 @@ void manager_event(struct manager *m, const struct optic_nl_event *ev)
 	if (lost) {
 		m->events_lost += lost;
 		log_event(LOG_WARNING, 0, NULL, -1, NULL, MSGID_DRIVER,
-			  "%" PRIu64 " driver events lost, rescanning",
-			  lost);
+			  "%" PRIu64 " driver events lost, rescanning", lost);
 		poll_soon(m);
 	}
 	p = manager_port(m, ev->name, ev->type == OPTIC_EVENT_INSERTED);
@@ -1097,9 +1100,13 @@ void manager_event(struct manager *m, const struct optic_nl_event *ev)
 		/*
 		 * Counted by the poll: the driver keeps latched bits per
 		 * reader until read, so the poll sees every one of them once.
+		 * A flag polls the port at once once per cycle: a noisy
+		 * monitor latching at every read would otherwise poll its
+		 * port without end; the cycle polls it next.
 		 */
-		if (!flag_news(p, ev))
+		if (!flag_news(p, ev) || p->flag_kick_cycle == m->cycles)
 			return;
+		p->flag_kick_cycle = m->cycles;
 		break;
 	default:
 		return;
@@ -1238,6 +1245,7 @@ int manager_new(struct manager **out, const char *config_path,
 	if (r < 0)
 		return r;
 	m->ops = &default_ops;
+	m->cycles = 1;
 	m->start_time = now_realtime();
 	m->cfg = cfg;
 	*out = TAKE_PTR(m);

@@ -64,6 +64,7 @@ struct port {
 	bool present; /* module plugged in and identified */
 	bool fresh; /* statics must be (re)read: a state changed */
 	bool kicked; /* an event asks for a poll of this port */
+	uint64_t flag_kick_cycle; /* the cycle a flag event last kicked it in */
 	/*
 	 * An INSERTED event's module, not yet read (ins_pending), or already
 	 * logged from the event alone (ins_logged: it was pulled, or its
@@ -175,6 +176,7 @@ struct manager {
 	struct optic_module_info *cycle;
 	size_t cycle_n, cycle_next;
 	uint64_t cycle_start; /* CLOCK_MONOTONIC µs of the dump */
+	uint64_t cycles; /* cycles started, from 1 */
 
 	struct action_record log[ACTION_LOG_LEN];
 	size_t log_head, log_len;
@@ -293,8 +295,7 @@ void sample_from_model(const struct optic_model *model, struct sample *s);
 /* Lanes whose CMIS data path is activated (all if not CMIS). */
 uint32_t active_lanes_from_model(const struct optic_model *model);
 /* Latched monitor alarm/warning flags of the model. */
-void mon_flags_from_model(const struct optic_model *model,
-			  struct mon_flags *f);
+void mon_flags_from_model(const struct optic_model *model, struct mon_flags *f);
 /* Latched lane flags of the model, as lane bitmaps per kind. */
 void flags_from_model(const struct optic_model *model,
 		      uint32_t lanes[_FLAP_KIND_MAX]);

@@ -109,7 +109,7 @@ static const struct {
 	const char *prefix;
 	enum monitor mon;
 } monflag_keys[] = {
-	{ "temperature", MON_TEMP }, { "voltage", MON_VCC },
+	{ "temperature", MON_TEMP },  { "voltage", MON_VCC },
 	{ "tx_power", MON_TX_POWER }, { "rx_power", MON_RX_POWER },
 	{ "tx_bias", MON_TX_BIAS },
 };
@@ -124,8 +124,7 @@ static const struct {
 	{ "_low_warning", MONFLAG_LOW_WARNING },
 };
 
-void mon_flags_from_model(const struct optic_model *model,
-			  struct mon_flags *f)
+void mon_flags_from_model(const struct optic_model *model, struct mon_flags *f)
 {
 	memset(f, 0, sizeof(*f));
 	for (size_t i = 0; i < model->n; i++) {
@@ -442,10 +441,9 @@ static void port_inserted(struct manager *m, struct port *p,
 	bool same = streq(p->info.vendor_sn, info->vendor_sn) &&
 		    streq(p->info.vendor_pn, info->vendor_pn) && p->insertions;
 	/* The event's module, already logged, or to be logged now. */
-	bool announced =
-		(p->ins_pending || p->ins_logged) &&
-		streq(p->ins_ev.vendor_sn, info->vendor_sn) &&
-		streq(p->ins_ev.vendor_pn, info->vendor_pn);
+	bool announced = (p->ins_pending || p->ins_logged) &&
+			 streq(p->ins_ev.vendor_sn, info->vendor_sn) &&
+			 streq(p->ins_ev.vendor_pn, info->vendor_pn);
 	char power[32] = "unknown";
 	int r;
 
@@ -653,6 +651,7 @@ int manager_poll_start(struct manager *m)
 	if (!m->driver_up)
 		return 0;
 	m->cycle_start = now_monotonic();
+	m->cycles++;
 	r = optic_nl_module_list(m->nl, &mods, &n);
 	if (r < 0) {
 		m->netlink_errors++;
@@ -690,10 +689,16 @@ bool manager_poll_step(struct manager *m)
 			&m->cycle[m->cycle_next++];
 		struct port *p = manager_port(m, info->name, false);
 
-		/* Polled since the dump, or about to be: the dump is stale. */
-		if (!p || p->kicked || p->polled >= m->cycle_start)
+		/* Polled since the dump: its answer is newer. */
+		if (!p || p->polled >= m->cycle_start)
 			continue;
-		port_update(m, p, info, true);
+		if (p->kicked) {
+			/* An event since the dump: ask again, for both. */
+			p->kicked = false;
+			manager_poll_port(m, p);
+		} else {
+			port_update(m, p, info, true);
+		}
 		if (m->cycle_next < m->cycle_n)
 			return true;
 	}

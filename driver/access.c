@@ -519,7 +519,10 @@ optic_cache_find(struct optic_module *mod, const struct optic_loc *loc,
 
 /*
  * Latched flag registers, clear-on-read in the module. Bits read from them
- * are raised as events and accumulated per consumer (optic_consumer).
+ * are accumulated per consumer (optic_consumer); bits the previous read
+ * did not find are raised as events. A condition that persists latches
+ * again at every read (CMIS 5.2 latched flags, clear-on-read): one event
+ * for it, not one per read.
  */
 struct optic_flag_region {
 	enum optic_spec spec;
@@ -578,8 +581,10 @@ static void optic_flags_observe(struct optic_module *mod,
 			u8 *v = &buf[i - offset];
 
 			idx = r->base + i - r->start;
-			if (*v)
-				optic_flag_events(mod, r, i, *v);
+			if (*v & ~mod->flags_last[idx])
+				optic_flag_events(mod, r, i,
+						  *v & ~mod->flags_last[idx]);
+			mod->flags_last[idx] = *v;
 			for (c = 0; c < OPTIC_CONS_NR; c++)
 				mod->latched[c][idx] |= *v;
 			if (cons < OPTIC_CONS_NR) {
@@ -859,6 +864,7 @@ void optic_forget(struct optic_module *mod)
 	memset(&mod->ident, 0, sizeof(mod->ident));
 	memset(mod->cache, 0, sizeof(mod->cache));
 	memset(mod->latched, 0, sizeof(mod->latched));
+	memset(mod->flags_last, 0, sizeof(mod->flags_last));
 	memset(mod->last_dp, 0, sizeof(mod->last_dp));
 	mod->last_state = OPTIC_STATE_UNKNOWN;
 	mod->state_at = 0;

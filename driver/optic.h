@@ -141,6 +141,7 @@ struct optic_module {
 	u64 state_at;
 	u8 last_dp[OPTIC_MAX_LANES];	/* CMIS data-path states reported */
 	u8 latched[OPTIC_CONS_NR][OPTIC_FLAG_BYTES];
+	u8 flags_last[OPTIC_FLAG_BYTES];	/* flag bytes the last read found */
 	u64 xfer_errors;
 	u64 page_selects;
 	u64 select_errors;		/* selects that did not read back */

@@ -575,9 +575,9 @@ static void test_latched_only_alarm(void **state)
 	assert_string_equal(
 		text,
 		"rx_power alarm: low flag latched (now 0.00 dBm, threshold -10.00 dBm, was ok)");
-	assert_int_equal(m->log[(m->log_head + ACTION_LOG_LEN - 1) %
-				ACTION_LOG_LEN].lane,
-			 3);
+	assert_int_equal(
+		m->log[(m->log_head + ACTION_LOG_LEN - 1) % ACTION_LOG_LEN].lane,
+		3);
 	assert_true(metrics_render_string(m, &txt) > 0);
 	assert_non_null(strstr(
 		txt,
@@ -683,7 +683,8 @@ static void test_latched_from_model(void **state)
 	port_poll_model(m, p, &model, 101);
 	assert_int_equal(p->level[MON_RX_POWER][3], LEVEL_ALARM);
 	assert_non_null(action_with(
-		m, "rx_power alarm: low flag latched (now 0.00 dBm, threshold -10.00 dBm, was ok)"));
+		m,
+		"rx_power alarm: low flag latched (now 0.00 dBm, threshold -10.00 dBm, was ok)"));
 	/* Lane 2 (DPInitialized) latching is no alarm. */
 	optic_model_free(&model);
 	put8(&img, 0x11, 150, 0x02);
@@ -795,8 +796,9 @@ static void test_presence_events(void **state)
 	manager_event(m, &ev);
 	out = capture_end();
 	assert_non_null(strstr(
-		out, "port0: module back: ACME QDD-1 SN SN-port0, 4 lanes (from the driver's event)\n"
-		     "opticd: port0: module removed\n"));
+		out,
+		"port0: module back: ACME QDD-1 SN SN-port0, 4 lanes (from the driver's event)\n"
+		"opticd: port0: module removed\n"));
 	assert_int_equal(p->insertions, 2);
 	assert_false(p->ins_pending);
 	assert_false(p->ins_logged);
@@ -811,7 +813,8 @@ static void test_presence_events(void **state)
 	ev = mk_event(6, "port0", OPTIC_EVENT_REMOVED, NULL);
 	manager_event(m, &ev);
 	out = capture_end();
-	assert_int_equal(count(out, "module inserted: ACME QDD-1 SN SN-OTHER"), 1);
+	assert_int_equal(count(out, "module inserted: ACME QDD-1 SN SN-OTHER"),
+			 1);
 	assert_int_equal(count(out, "module removed"), 1);
 	assert_true(p->ins_reset);
 	assert_int_equal(m->events[OPTIC_EVENT_REMOVED], 4);
@@ -883,6 +886,35 @@ static void test_event_sequence(void **state)
 	assert_int_equal(count(logbuf, "driver events lost, rescanning"), 2);
 }
 
+/*
+ * A flag with news polls its port at once, once per cycle: a monitor
+ * latching at every read leaves the port to the cycle after that.
+ */
+static void test_flag_kick_once_per_cycle(void **state)
+{
+	_cleanup_(manager_freep) struct manager *m = mk_manager("");
+	struct port *p = mk_port(m, "port1", 12);
+	struct optic_nl_event ev;
+	uint64_t seq = 1;
+
+	ev = mk_event(seq++, "port1", OPTIC_EVENT_FLAG, NULL);
+	manager_event(m, &ev);
+	assert_true(p->kicked);
+	p->kicked = false; /* polled */
+	ev = mk_event(seq++, "port1", OPTIC_EVENT_FLAG, NULL);
+	manager_event(m, &ev);
+	assert_false(p->kicked);
+	/* Other events still poll at once. */
+	ev = mk_event(seq++, "port1", OPTIC_EVENT_MODULE_STATE, NULL);
+	manager_event(m, &ev);
+	assert_true(p->kicked);
+	p->kicked = false;
+	m->cycles++;
+	ev = mk_event(seq++, "port1", OPTIC_EVENT_FLAG, NULL);
+	manager_event(m, &ev);
+	assert_true(p->kicked);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -904,6 +936,7 @@ int main(void)
 		cmocka_unit_test(test_latched_from_model),
 		cmocka_unit_test(test_presence_events),
 		cmocka_unit_test(test_event_sequence),
+		cmocka_unit_test(test_flag_kick_once_per_cycle),
 	};
 
 	return cmocka_run_group_tests_name("opticd_manager", tests, NULL, NULL);

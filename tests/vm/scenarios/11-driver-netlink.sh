@@ -131,6 +131,14 @@ last=$(echo "$seqs" | tail -n 1)
 check_eq "no gap in sequence numbers" $(($(echo "$seqs" | wc -l) - 1)) $((last - first))
 
 # A lane flag: RX power of lane 3 (index 2) far below its low alarm.
+rx_set=$(awk '$1 == "rx_power" && $2 == 2 { print $3 }' "$SIM_DEBUGFS/port0/monitor")
+rx_flag_events() { # FILE: FLAG events of page 11h byte 150 (RX power low alarm)
+	grep -E '^(event|flag_offset)=' "$1" | tr '\n' ' ' |
+		grep -o 'event=5 flag_offset=150' | wc -l
+}
+read_rx_flags() {
+	vm-nl read index=u32:0 page=u8:17 offset=u16:150 length=u16:1 >/dev/null
+}
 vm-nl monitor 1000 4 >/tmp/ev2 &
 mon=$!
 wait_for 10 grep -q listening /tmp/ev2
@@ -141,6 +149,33 @@ wait $mon 2>/dev/null
 ev=$(grep -E '^(name|event|flag_page|flag_offset|flag_bits|lane)=' /tmp/ev2 | tr '\n' ' ')
 check_match "flag event: page 11h byte 150 (RX power low alarm), lane 2" \
 	'name=port0 event=5 flag_page=17 flag_offset=150 flag_bits=4 lane=2' "$ev"
+
+# The condition persists and latches again at every read: news only once.
+vm-nl monitor 1000 5 >/tmp/ev3 &
+mon=$!
+wait_for 10 grep -q listening /tmp/ev3
+for i in 1 2 3; do read_rx_flags; done
+sleep 2
+kill $mon 2>/dev/null
+wait $mon 2>/dev/null
+check_eq "a flag that stays raised: no event for reads that find it again" \
+	0 "$(rx_flag_events /tmp/ev3)"
+# Cleared (a read finds it clear), then raised again: an event again.
+echo "set rx_power 2 $rx_set" >"$SIM_DEBUGFS/port0/monitor"
+sleep 1
+read_rx_flags
+read_rx_flags
+vm-nl monitor 1000 5 >/tmp/ev4 &
+mon=$!
+wait_for 10 grep -q listening /tmp/ev4
+echo "set rx_power 2 0" >"$SIM_DEBUGFS/port0/monitor"
+read_rx_flags
+sleep 2
+kill $mon 2>/dev/null
+wait $mon 2>/dev/null
+check_eq "the flag cleared and raised again: one event" \
+	1 "$(rx_flag_events /tmp/ev4)"
+echo "set rx_power 2 $rx_set" >"$SIM_DEBUGFS/port0/monitor"
 
 ok "rmmod optic" rmmod optic
 ok "rmmod optic_sim" rmmod optic_sim
