@@ -36,7 +36,8 @@ static const char *const names[] = {
 	[OPTIC_A_EVENT_SEQ] = "seq", [OPTIC_A_LANE] = "lane",
 	[OPTIC_A_OLD_STATE] = "old_state", [OPTIC_A_NEW_STATE] = "new_state",
 	[OPTIC_A_FLAG_PAGE] = "flag_page", [OPTIC_A_FLAG_OFFSET] = "flag_offset",
-	[OPTIC_A_FLAG_BITS] = "flag_bits",
+	[OPTIC_A_FLAG_BITS] = "flag_bits", [OPTIC_A_ACCESS_ERROR] = "access_error",
+	[OPTIC_A_CHECKSUM_OK] = "checksum_ok",
 };
 static const int strattr[] = { OPTIC_A_MODULE_NAME, OPTIC_A_VENDOR_NAME,
 	OPTIC_A_VENDOR_PN, OPTIC_A_VENDOR_SN, OPTIC_A_VENDOR_REV, OPTIC_A_DATE_CODE };

@@ -84,7 +84,7 @@ check_eq "slow writes: the bytes landed" "1122" \
 echo 0 >$D/fault_slow_write
 
 # A held bus is not an empty cage: only a NACK is. MODULE_GET answers the
-# module present and identified, with ACCESS_ERROR (vm-nl prints "?=") 110;
+# module present and identified, with ACCESS_ERROR 110;
 # sysfs present fails with ETIMEDOUT; no removed event. One corrupted read
 # of byte 0 (or two) is not a module swap: no events, same identity.
 rm -f /tmp/ev17
@@ -96,8 +96,8 @@ echo 100 >$D/fault_timeout
 got=$(vm-nl get index=u32:0)
 check_match "held bus: MODULE_GET says present" '^present=1$' "$got"
 check_match "held bus: MODULE_GET keeps the identity" "^vendor_sn=$sn\$" "$got"
-check_match "held bus: MODULE_GET reports ETIMEDOUT (ACCESS_ERROR)" '^[?]=110$' "$got"
-check_match "held bus: dump says present, with the error" 'present=1 .*[?]=110' \
+check_match "held bus: MODULE_GET reports ETIMEDOUT (ACCESS_ERROR)" '^access_error=110$' "$got"
+check_match "held bus: dump says present, with the error" 'present=1 .*access_error=110' \
 	"$(vm-nl dump | tr '\n' ' ')"
 check_match "held bus: sysfs present fails with ETIMEDOUT" 'timed out' \
 	"$(dd if=$P/present bs=64 count=1 2>&1)"
@@ -110,7 +110,7 @@ check_match "held bus: opticctl text names the error" \
 echo 0 >$D/fault_timeout
 got=$(vm-nl get index=u32:0)
 check_match "held bus over: MODULE_GET present, ready" 'present=1 .*state=3 ' "$(echo $got) "
-check_eq "held bus over: no ACCESS_ERROR" 1 "$(printf '%s\n' "$got" | grep -c '^[?]=')"
+check_eq "held bus over: no ACCESS_ERROR" 0 "$(printf '%s\n' "$got" | grep -c '^access_error=')"
 for n in 1 2; do
 	echo $n >$D/fault_corrupt
 	got=$(vm-nl get index=u32:0)
@@ -139,7 +139,7 @@ ok "malformed module plugged" sh -c "cat /tmp/img17bad >$D/image"
 check_eq "malformed module: present" 1 "$(cat $P/present)"
 check_eq "malformed module: identified as read" "$sn" "$(cat $P/vendor_sn)"
 check_eq "malformed module: checksum_ok 0" 0 "$(cat $P/checksum_ok)"
-check_match "malformed module: netlink CHECKSUM_OK 0 (?=0)" 'present=1 .*vendor_sn=.* [?]=0( |$)' \
+check_match "malformed module: netlink CHECKSUM_OK 0" 'present=1 .*vendor_sn=.* checksum_ok=0( |$)' \
 	"$(vm-nl get index=u32:0 | tr '\n' ' ')"
 check_match "malformed module: warned" 'identity checksum wrong after 3 tries' "$(dmesg)"
 check_eq "malformed module: opticctl checksum_ok" false "$(opticctl -j show port0 | jq .checksum_ok)"

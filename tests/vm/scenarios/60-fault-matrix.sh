@@ -84,8 +84,7 @@ nl() { # vm-nl ARGS; on success print the lines matching $NL_KEEP
 	return $r
 }
 op_nl_read() { NL_KEEP='^data=' nl read index=u32:0 page=u8:3 offset=u16:128 length=u16:128; }
-# "?=": attributes vm-nl has no name for: CHECKSUM_OK, then ACCESS_ERROR.
-op_nl_get() { NL_KEEP='^(present|state|vendor_sn|[?])=' nl get index=u32:0; }
+op_nl_get() { NL_KEEP='^(present|state|vendor_sn|checksum_ok|access_error)=' nl get index=u32:0; }
 op_nl_write() { NL_KEEP=x nl write index=u32:0 page=u8:3 offset=u16:228 data=hex:a55a; }
 op_nl_set() { NL_KEEP=x nl set index=u32:0 tx_disable=u32:0; }
 PATHS="sysfs_r sysfs_w eeprom_r eeprom_w hwmon nl_read nl_get nl_write nl_set"

@@ -17,6 +17,9 @@
 #    never a stall.
 # 3. Random: probability 20 on tasks marked make-it-fail (task-filter),
 #    ignore-gfp-wait=N, while a loop binds/unbinds and sends requests.
+# 4. The driver's own work: probability 30 on the kworkers (marked
+#    make-it-fail) while a module is pulled, plugged and raises flags: the
+#    poll worker's identification and event skbs fail; events come after.
 # Then failslab off: everything works, and the debug run's kmemleak scan
 # (tests/vm/init) finds no leak.
 # timeout: 900
@@ -236,6 +239,66 @@ ok "random: a clean probe works" bind_port
 ok "random: port0 again" wait_for 10 test -e $P/vendor_sn
 check_eq "random: page 03h reads right" "$ref3" "$(page3)"
 check_eq "random: netlink reads right" "$ref3" "$(nl_read)"
+
+# --- 4. the driver's own work: poll worker, identification, events ----------------------
+# The poll and IntL work run on the system workqueue: every kworker is
+# marked make-it-fail (again each round: the pool grows), so the poll
+# worker re-identifying modules and allocating event skbs fails at random.
+# A lost event leaves a hole in the sequence numbers.
+mark_kworkers() { # 1 or 0
+	for c in /proc/[0-9]*/comm; do
+		case $(cat $c 2>/dev/null) in
+		kworker*) echo $1 >${c%comm}make-it-fail 2>/dev/null ;;
+		esac
+	done
+}
+echo 100 >/sys/module/optic/parameters/poll_ms
+unbind_port
+ok "events: bound with the poll on" bind_port
+ok "events: port0 identified" wait_for 10 test -e $P/vendor_sn
+timeout 60 vm-nl monitor 100000 40 >/tmp/fev.out 2>&1 &
+mon=$!
+wait_for 5 grep -q listening /tmp/fev.out
+dmesg -c >/dev/null
+echo Y >$F/task-filter
+echo 1 >$F/verbose
+echo 30 >$F/probability
+S=$SIM_DEBUGFS/port0
+for i in 1 2 3 4 5 6 7 8; do
+	mark_kworkers 1
+	echo 0 >$S/present
+	sleep 0.4
+	echo 1 >$S/present
+	sleep 0.4
+	echo "set rx_power 1 0" >$S/monitor
+	sleep 0.4
+	echo "set rx_power 1 500000" >$S/monitor
+	sleep 0.4
+done
+failslab_off
+echo 0 >$F/verbose
+mark_kworkers 0
+kill $mon 2>/dev/null
+wait $mon 2>/dev/null
+forced=$(dmesg | grep -c 'FAULT_INJECTION: forcing a failure')
+nev=$(grep -c '^event=' /tmp/fev.out)
+seqs=$(sed -n 's/^seq=//p' /tmp/fev.out)
+holes=0
+[ -z "$seqs" ] || holes=$(($(echo "$seqs" | tail -n 1) - $(echo "$seqs" | head -n 1) + 1 - $(echo "$seqs" | wc -l)))
+diag "events: $forced failures reported (rate-limited), $nev events received, $holes lost"
+dmesg | grep -i 'optic' | sed 's/^\[[ 0-9.]*\] //' | sort | uniq -c | sort -rn | head -n 6 | sed 's/^/#   /'
+ok "events: allocations failed in the workers" test "$forced" -gt 0
+ok "events: the monitor kept receiving" test "$nev" -gt 0
+timeout 30 vm-nl monitor 1 20 >/tmp/fev2.out 2>&1 &
+mon=$!
+wait_for 5 grep -q listening /tmp/fev2.out
+echo 0 >$S/present
+wait $mon
+check_match "events: after the faults a removal is an event again" '^event=2$' "$(cat /tmp/fev2.out)"
+echo 1 >$S/present
+ok "events: the module is identified again" wait_for 10 test -e $P/device/hwmon/hwmon*/temp1_input
+check_eq "events: same module" "$refsn" "$(cat $P/vendor_sn)"
+echo 0 >/sys/module/optic/parameters/poll_ms
 
 unbind_port
 delete_client
