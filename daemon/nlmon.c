@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/socket.h>
+
 #include <linux/genetlink.h>
 #include <netlink/genl/ctrl.h>
 #include <netlink/genl/genl.h>
@@ -89,7 +91,7 @@ static int no_seq_check(struct nl_msg *msg, void *arg)
 int nlmon_open(struct nlmon **out, nlmon_cb fn, void *arg)
 {
 	struct nlmon *mon = calloc(1, sizeof(*mon));
-	int r, grp;
+	int r, grp, rcvbuf = 1 << 20;
 
 	if (!mon)
 		return -ENOMEM;
@@ -115,8 +117,13 @@ int nlmon_open(struct nlmon **out, nlmon_cb fn, void *arg)
 	r = nl_socket_set_nonblocking(mon->sk);
 	if (r < 0)
 		goto fail_nl;
-	/* Bursts of insertions must not overrun the default socket buffer. */
-	nl_socket_set_buffer_size(mon->sk, 1 << 20, 0);
+	/*
+	 * Bursts of events must not overrun the socket buffer. SO_RCVBUF is
+	 * capped at net.core.rmem_max; with CAP_NET_ADMIN it can be forced.
+	 */
+	if (setsockopt(nl_socket_get_fd(mon->sk), SOL_SOCKET, SO_RCVBUFFORCE,
+		       &rcvbuf, sizeof(rcvbuf)) < 0)
+		nl_socket_set_buffer_size(mon->sk, rcvbuf, 0);
 	nl_cb_set(mon->cb, NL_CB_VALID, NL_CB_CUSTOM, valid_cb, mon);
 	/* Notifications carry sequence number 0: no checking. */
 	nl_cb_set(mon->cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, no_seq_check, NULL);

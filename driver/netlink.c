@@ -520,6 +520,22 @@ static struct genl_family optic_family __ro_after_init = {
  * Events: one OPTIC_CMD_EVENT message per event on the "monitor" group,
  * sent in the order the driver sees the events (callers hold mod->lock).
  */
+/*
+ * The largest event: the common attributes, then three strings and three u8
+ * (an insertion). Sized to fit rather than NLMSG_DEFAULT_SIZE: a listener's
+ * socket buffer is charged every skb's truesize, and a burst of small
+ * events must not overrun it.
+ */
+static size_t optic_event_size(void)
+{
+	return nla_total_size(sizeof(u32)) +
+	       nla_total_size(OPTIC_PORT_NAME_LEN) +
+	       nla_total_size(sizeof(u8)) +
+	       nla_total_size_64bit(sizeof(u64)) +
+	       3 * nla_total_size(OPTIC_STR_LEN) +
+	       3 * nla_total_size(sizeof(u8));
+}
+
 static struct sk_buff *optic_event_new(struct optic_module *mod, u8 type,
 				       void **hdr)
 {
@@ -528,7 +544,7 @@ static struct sk_buff *optic_event_new(struct optic_module *mod, u8 type,
 
 	if (!genl_has_listeners(&optic_family, &init_net, 0))
 		return NULL;
-	skb = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	skb = genlmsg_new(optic_event_size(), GFP_KERNEL);
 	if (!skb)
 		return NULL;
 	*hdr = genlmsg_put(skb, 0, 0, &optic_family, 0, OPTIC_CMD_EVENT);
@@ -545,7 +561,8 @@ static struct sk_buff *optic_event_new(struct optic_module *mod, u8 type,
 
 static void optic_event_send(struct sk_buff *skb, void *hdr, bool failed)
 {
-	if (failed) {
+	/* only tailroom can run out: optic_event_size() is wrong */
+	if (WARN_ON_ONCE(failed)) {
 		nlmsg_free(skb);
 		return;
 	}

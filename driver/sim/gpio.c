@@ -138,6 +138,11 @@ static int osim_gpio_direction_output(struct gpio_chip *gc, unsigned int offset,
 
 /* ---- interrupts ---- */
 
+static bool osim_irq_edge(struct osim_gpio *g, unsigned int hwirq)
+{
+	return g->irq_type[hwirq] & IRQ_TYPE_EDGE_BOTH;
+}
+
 static bool osim_irq_active(struct osim_gpio *g, unsigned int hwirq)
 {
 	bool high = test_bit(hwirq, g->level);
@@ -169,8 +174,9 @@ static void osim_irq_unmask(struct irq_data *d)
 
 	gpiochip_enable_irq(gc, hwirq);
 	set_bit(hwirq, g->irq_on);
-	/* a level interrupt still asserted fires again */
-	if (osim_irq_active(g, hwirq)) {
+	/* an edge latched while masked, or a level still asserted, fires */
+	if (osim_irq_edge(g, hwirq) ? test_bit(hwirq, g->pending) :
+				      osim_irq_active(g, hwirq)) {
 		set_bit(hwirq, g->pending);
 		schedule_work(&g->fire);
 	}
@@ -218,9 +224,10 @@ static void osim_gpio_fire(struct work_struct *work)
 	unsigned int hwirq, irq;
 
 	for_each_set_bit(hwirq, g->pending, OSIM_GPIO_NLINES) {
-		if (!test_and_clear_bit(hwirq, g->pending))
-			continue;
+		/* masked: an edge stays latched for the unmask */
 		if (!test_bit(hwirq, g->irq_on))
+			continue;
+		if (!test_and_clear_bit(hwirq, g->pending))
 			continue;
 		irq = irq_find_mapping(g->gc.irq.domain, hwirq);
 		if (irq)
@@ -286,6 +293,12 @@ void osim_gpio_update(struct osim_port *port)
 			fire = osim_irq_active(g, hwirq);
 			break;
 		}
+		/*
+		 * Like a controller's status register, an edge is latched
+		 * while the interrupt is masked (a oneshot handler running).
+		 */
+		if (fire && osim_irq_edge(g, hwirq))
+			set_bit(hwirq, g->pending);
 		if (fire && test_bit(hwirq, g->irq_on)) {
 			set_bit(hwirq, g->pending);
 			schedule_work(&g->fire);
