@@ -502,14 +502,6 @@ static bool driver_gone(int r)
 	       r == -ENOTCONN;
 }
 
-/* A module pulled while it was being read is a removal, not a poll error. */
-static bool module_gone(struct manager *m, struct port *p)
-{
-	struct optic_module_info info;
-
-	return optic_nl_module_get(m->nl, p->name, &info) >= 0 && !info.present;
-}
-
 void port_poll_model(struct manager *m, struct port *p,
 		     const struct optic_model *model, uint64_t now)
 {
@@ -558,7 +550,8 @@ static void poll_port(struct manager *m, struct port *p, uint64_t now)
 	int r;
 
 	r = read_dynamic(m, p);
-	if (r == -ENXIO && module_gone(m, p)) {
+	/* A module pulled while it was being read is a removal, not an error. */
+	if (r == -ENXIO && optic_nl_cage_empty(m->nl, p->name)) {
 		port_removed(m, p);
 		return;
 	}

@@ -579,11 +579,12 @@ static void optic_flags_observe(struct optic_module *mod,
 		to = min_t(unsigned int, offset + len, r->start + r->len);
 		for (i = from; i < to; i++) {
 			u8 *v = &buf[i - offset];
+			u8 news;
 
 			idx = r->base + i - r->start;
-			if (*v & ~mod->flags_last[idx])
-				optic_flag_events(mod, r, i,
-						  *v & ~mod->flags_last[idx]);
+			news = *v & ~mod->flags_last[idx];
+			if (news)
+				optic_flag_events(mod, r, i, news);
 			mod->flags_last[idx] = *v;
 			for (c = 0; c < OPTIC_CONS_NR; c++)
 				mod->latched[c][idx] |= *v;

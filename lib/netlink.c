@@ -414,6 +414,13 @@ int optic_nl_module_get(struct optic_nl *nl, const char *name,
 	return o.got ? 0 : -ENODATA;
 }
 
+bool optic_nl_cage_empty(struct optic_nl *nl, const char *name)
+{
+	struct optic_module_info info;
+
+	return optic_nl_module_get(nl, name, &info) == 0 && !info.present;
+}
+
 static int put_eeprom_addr(struct nl_msg *msg, const char *name, uint8_t addr,
 			   uint8_t page, uint8_t bank, uint16_t offset,
 			   uint16_t len)

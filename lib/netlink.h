@@ -80,6 +80,8 @@ int optic_nl_module_list(struct optic_nl *nl, struct optic_module_info **mods,
 			 size_t *n);
 int optic_nl_module_get(struct optic_nl *nl, const char *name,
 			struct optic_module_info *info);
+/* Asked by name, the driver checks the cage: true when it is empty now. */
+bool optic_nl_cage_empty(struct optic_nl *nl, const char *name);
 
 /*
  * Read @len bytes at @offset (0-255) of @page/@bank at i2c address @addr

@@ -297,12 +297,11 @@ void osim_gpio_update(struct osim_port *port)
 		 * Like a controller's status register, an edge is latched
 		 * while the interrupt is masked (a oneshot handler running).
 		 */
-		if (fire && osim_irq_edge(g, hwirq))
+		if (fire &&
+		    (osim_irq_edge(g, hwirq) || test_bit(hwirq, g->irq_on)))
 			set_bit(hwirq, g->pending);
-		if (fire && test_bit(hwirq, g->irq_on)) {
-			set_bit(hwirq, g->pending);
+		if (fire && test_bit(hwirq, g->irq_on))
 			schedule_work(&g->fire);
-		}
 	}
 }
 

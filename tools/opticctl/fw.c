@@ -58,9 +58,7 @@ static void fw_detail(const struct optic_cdb *cdb)
  */
 static void fw_report_cage(struct oc *c, const char *port)
 {
-	struct optic_module_info info;
-
-	if (optic_nl_module_get(c->nl, port, &info) == 0 && !info.present)
+	if (optic_nl_cage_empty(c->nl, port))
 		fprintf(stderr,
 			"opticctl: %s: the cage reads empty now (module pulled, or not answering)\n",
 			port);

@@ -132,50 +132,47 @@ check_eq "no gap in sequence numbers" $(($(echo "$seqs" | wc -l) - 1)) $((last -
 
 # A lane flag: RX power of lane 3 (index 2) far below its low alarm.
 rx_set=$(awk '$1 == "rx_power" && $2 == 2 { print $3 }' "$SIM_DEBUGFS/port0/monitor")
+set_rx() { echo "set rx_power 2 $1" >"$SIM_DEBUGFS/port0/monitor"; }
+read_rx_flags() { # [N]: N reads of page 11h byte 150 (default 1)
+	local i
+	for i in $(seq ${1:-1}); do
+		vm-nl read index=u32:0 page=u8:17 offset=u16:150 length=u16:1 >/dev/null
+	done
+}
+raise_rx_alarm() { set_rx 0; read_rx_flags; }
 rx_flag_events() { # FILE: FLAG events of page 11h byte 150 (RX power low alarm)
 	grep -E '^(event|flag_offset)=' "$1" | tr '\n' ' ' |
 		grep -o 'event=5 flag_offset=150' | wc -l
 }
-read_rx_flags() {
-	vm-nl read index=u32:0 page=u8:17 offset=u16:150 length=u16:1 >/dev/null
+# monitor_while FILE CMD...: the events of CMD and of the 2 s after it
+monitor_while() {
+	local out=$1 mon
+	shift
+	vm-nl monitor 1000 5 >"$out" &
+	mon=$!
+	wait_for 10 grep -q listening "$out"
+	"$@"
+	sleep 2
+	kill $mon 2>/dev/null
+	wait $mon 2>/dev/null
 }
-vm-nl monitor 1000 4 >/tmp/ev2 &
-mon=$!
-wait_for 10 grep -q listening /tmp/ev2
-echo "set rx_power 2 0" >"$SIM_DEBUGFS/port0/monitor"
-sleep 2
-kill $mon 2>/dev/null
-wait $mon 2>/dev/null
+monitor_while /tmp/ev2 set_rx 0
 ev=$(grep -E '^(name|event|flag_page|flag_offset|flag_bits|lane)=' /tmp/ev2 | tr '\n' ' ')
 check_match "flag event: page 11h byte 150 (RX power low alarm), lane 2" \
 	'name=port0 event=5 flag_page=17 flag_offset=150 flag_bits=4 lane=2' "$ev"
 
 # The condition persists and latches again at every read: news only once.
-vm-nl monitor 1000 5 >/tmp/ev3 &
-mon=$!
-wait_for 10 grep -q listening /tmp/ev3
-for i in 1 2 3; do read_rx_flags; done
-sleep 2
-kill $mon 2>/dev/null
-wait $mon 2>/dev/null
+monitor_while /tmp/ev3 read_rx_flags 3
 check_eq "a flag that stays raised: no event for reads that find it again" \
 	0 "$(rx_flag_events /tmp/ev3)"
 # Cleared (a read finds it clear), then raised again: an event again.
-echo "set rx_power 2 $rx_set" >"$SIM_DEBUGFS/port0/monitor"
+set_rx $rx_set
 sleep 1
-read_rx_flags
-read_rx_flags
-vm-nl monitor 1000 5 >/tmp/ev4 &
-mon=$!
-wait_for 10 grep -q listening /tmp/ev4
-echo "set rx_power 2 0" >"$SIM_DEBUGFS/port0/monitor"
-read_rx_flags
-sleep 2
-kill $mon 2>/dev/null
-wait $mon 2>/dev/null
+read_rx_flags 2
+monitor_while /tmp/ev4 raise_rx_alarm
 check_eq "the flag cleared and raised again: one event" \
 	1 "$(rx_flag_events /tmp/ev4)"
-echo "set rx_power 2 $rx_set" >"$SIM_DEBUGFS/port0/monitor"
+set_rx $rx_set
 
 ok "rmmod optic" rmmod optic
 ok "rmmod optic_sim" rmmod optic_sim
