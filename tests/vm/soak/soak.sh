@@ -139,6 +139,17 @@ missed=$(awk '$2 == "events.missed" { print $3 }' /tmp/match.kv)
 check_eq "no missed event" 0 "${missed:-?}"
 check_eq "the simulator's event log dropped nothing" 0 "$(cat $SIM_DEBUGFS/events_dropped)"
 head -n 40 $OUT/missed.txt | sed 's/^/# /'
+# the first three misses in context: what the driver did to the port, what
+# the simulator logged and what opticd said about it around that time
+grep '^missed [0-9]' $OUT/missed.txt | head -n 3 | while read -r _ _ t port _; do
+	diag "context of the miss at $t on $port:"
+	grep " $port " $OUT/drive.log | grep -v ' aging ' | sed 's/^/#   drive: /'
+	awk -v t="$t" -v p="$port" '$3 == p && $2 >= t - 60 && $2 <= t + 60' \
+		$OUT/sim.log | tail -n 30 | sed 's/^/#   sim: /'
+	awk -v t="$t" -v p="$port" '$1 >= t - 60 && $1 <= t + 120 &&
+		index($0, "opticd: " p "/") + index($0, "opticd: " p ":")' \
+		$OUT/opticd.log | head -n 40 | sed 's/^/#   opticd: /'
+done
 sed 's/^[0-9.]* //; s/[0-9.-]\{1,\}/N/g' $OUT/opticd.log | sort | uniq -c | sort -rn | head -n 25 | sed 's/^/# log: /'
 rmmod optic
 rmmod optic_sim
