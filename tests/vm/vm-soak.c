@@ -14,10 +14,13 @@
  *	the aging, clears what it injected and waits SETTLE s. Writes DIR/drive.log (what it did), DIR/sim.log
  *	(optic_sim's debugfs events, drained as they come) and DIR/rss.log
  *	(opticd PID's VmRSS, VmHWM and CPU ticks every 5 s).
- *   vm-soak match DIR OPTICD_LOG WINDOW T0
+ *   vm-soak match DIR OPTICD_LOG WINDOW T0 GRACE
  *	checks that every sim-side insertion, removal, alarm and Rx LOS (and
  *	every injected NACK burst / dead module) has its opticd log line within
- *	WINDOW seconds; events before T0 (opticd's start) count from T0.
+ *	WINDOW seconds; events before T0 (opticd's start) count from T0. An
+ *	alarm or LOS the module raised less than GRACE s before it was pulled
+ *	went with it unread (opticd reads a module once a poll interval):
+ *	counted as preempted, not missed.
  *	Prints "SOAK key value" lines; DIR/missed.txt lists what was missed.
  */
 #include <errno.h>
@@ -507,26 +510,77 @@ struct fault {
 	bool nack;
 };
 
+struct removal {
+	double t;
+	int port;
+};
+
+static struct removal *removals;
+static size_t nrem;
+
+static int parse_removals(const char *file)
+{
+	FILE *f = fopen(file, "r");
+	char line[512], type[32];
+	size_t cap = 0;
+	double t;
+	int p;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%*u %lf port%d %31s", &t, &p, type) != 3 ||
+		    strcmp(type, "removed"))
+			continue;
+		if (nrem == cap) {
+			cap = cap ? 2 * cap : 256;
+			removals = realloc(removals, cap * sizeof(*removals));
+			if (!removals)
+				exit(2);
+		}
+		removals[nrem++] = (struct removal){ t, p };
+	}
+	fclose(f);
+	return 0;
+}
+
+/* The module on @port was pulled within @grace s after @t. */
+static bool pulled_within(int port, double t, double grace)
+{
+	for (size_t i = 0; i < nrem; i++)
+		if (removals[i].port == port && removals[i].t >= t &&
+		    removals[i].t - t <= grace)
+			return true;
+	return false;
+}
+
 static int cmd_match(int argc, char **argv)
 {
 	char path[512], line[512], miss_path[512];
-	double win, t0, tend = 0;
+	double win, t0, grace, tend = 0;
 	struct vec *bykey, *byport;
 	struct fault *faults = NULL;
 	size_t nf = 0, fcap = 0;
 	long n_ins = 0, n_rem = 0, n_alarm = 0, n_los = 0, m_ins = 0, m_rem = 0,
 	     m_alarm = 0, m_los = 0, late = 0, missed = 0, f_match = 0,
-	     f_missed = 0, unexplained = 0, explained = 0, clear_ev = 0;
+	     f_missed = 0, unexplained = 0, explained = 0, clear_ev = 0,
+	     preempted = 0;
 	FILE *f, *miss;
 
-	if (argc != 6) {
-		fprintf(stderr, "usage: vm-soak match DIR OPTICD_LOG WINDOW T0\n");
+	if (argc != 7) {
+		fprintf(stderr, "usage: vm-soak match DIR OPTICD_LOG WINDOW T0 GRACE\n");
 		return 2;
 	}
 	win = atof(argv[4]);
 	t0 = atof(argv[5]);
+	grace = atof(argv[6]);
 	if (parse_opticd(argv[3]) < 0) {
 		perror(argv[3]);
+		return 2;
+	}
+	snprintf(path, sizeof(path), "%s/sim.log", argv[2]);
+	if (parse_removals(path) < 0) {
+		perror(path);
 		return 2;
 	}
 	bykey = xcalloc(MAXPORTS * 9 * 5, sizeof(*bykey));
@@ -647,6 +701,9 @@ static int cmd_match(int argc, char **argv)
 		}
 		if (ok) {
 			(*matched)++;
+		} else if (mon >= 0 && pulled_within(p, t, grace)) {
+			preempted++;
+			fprintf(miss, "preempted %s", line);
 		} else if (t > tend - win) {
 			late++;
 			fprintf(miss, "late %s", line);
@@ -728,6 +785,7 @@ static int cmd_match(int argc, char **argv)
 	printf("SOAK events.matched %ld\n", m_ins + m_rem + m_alarm + m_los + f_match);
 	printf("SOAK events.missed %ld\n", missed + f_missed);
 	printf("SOAK events.late %ld\n", late);
+	printf("SOAK events.preempted %ld\n", preempted);
 	printf("SOAK faults.injected %zu\nSOAK faults.matched %ld\nSOAK faults.missed %ld\n",
 	       nf, f_match, f_missed);
 	printf("SOAK opticd.lines %zu\n", nol);

@@ -134,7 +134,9 @@ awk '$2 ~ /^port/ && $3 ~ /^(unplug|swap|nack|dead|temp|los)$/ { n[$3]++; t++ }
 grep -c 'skipped: no idle port' $OUT/drive.log | sed 's/^/SOAK inject.skipped /'
 grep ' error ' $OUT/drive.log | head -n 5 | sed 's/^/# drive: /'
 
-vm-soak match $OUT $OUT/opticd.log $WINDOW $T0 | tee /tmp/match.kv
+# an alarm raised less than two poll intervals before its module was pulled
+# may have gone with it unread: counted apart (events.preempted)
+vm-soak match $OUT $OUT/opticd.log $WINDOW $T0 2 | tee /tmp/match.kv
 missed=$(awk '$2 == "events.missed" { print $3 }' /tmp/match.kv)
 check_eq "no missed event" 0 "${missed:-?}"
 check_eq "the simulator's event log dropped nothing" 0 "$(cat $SIM_DEBUGFS/events_dropped)"
