@@ -137,6 +137,8 @@ grep ' error ' $OUT/drive.log | head -n 5 | sed 's/^/# drive: /'
 # an alarm raised less than two poll intervals before its module was pulled
 # may have gone with it unread: counted apart (events.preempted)
 vm-soak match $OUT $OUT/opticd.log $WINDOW $T0 2 | tee /tmp/match.kv
+# netlink events the driver sent and opticd's socket dropped (it rescans)
+echo "SOAK opticd.event_overruns $(grep -c 'driver events lost, rescanning' $OUT/opticd.log)"
 missed=$(awk '$2 == "events.missed" { print $3 }' /tmp/match.kv)
 check_eq "no missed event" 0 "${missed:-?}"
 check_eq "the simulator's event log dropped nothing" 0 "$(cat $SIM_DEBUGFS/events_dropped)"
