@@ -102,6 +102,12 @@ sim_bus() {
 	return 1
 }
 
+# Interrupts delivered on line HWIRQ of the optic_sim gpio chip (port N's
+# ModPrsL is 4N, IntL 4N + 3), summed over both CPUs.
+sim_irqs() {
+	awk -v h="$1" '/optic_sim/ { for (i = 1; i <= NF; i++) if ($i == "optic_sim" && $(i + 1) == h) print $2 + $3 }' /proc/interrupts
+}
+
 # Run CMD as the unprivileged user nobody.
 as_nobody() {
 	local cmd="" a

@@ -46,6 +46,20 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* @p with room for element @n of @size bytes (@cap: its capacity). */
+static void *xgrow(void *p, size_t n, size_t *cap, size_t size)
+{
+	if (n < *cap)
+		return p;
+	*cap = *cap ? 2 * *cap : 64;
+	p = realloc(p, *cap * size);
+	if (!p) {
+		perror("realloc");
+		exit(2);
+	}
+	return p;
+}
+
 static void *xcalloc(size_t n, size_t s)
 {
 	void *p = calloc(n ? n : 1, s);
@@ -416,12 +430,7 @@ struct vec {
 
 static void vpush(struct vec *v, int x)
 {
-	if (v->n == v->cap) {
-		v->cap = v->cap ? 2 * v->cap : 8;
-		v->v = realloc(v->v, v->cap * sizeof(int));
-		if (!v->v)
-			exit(2);
-	}
+	v->v = xgrow(v->v, v->n, &v->cap, sizeof(*v->v));
 	v->v[v->n++] = x;
 }
 
@@ -492,12 +501,7 @@ static int parse_opticd(const char *file)
 			}
 		}
 add:
-		if (nol == cap) {
-			cap = cap ? 2 * cap : 4096;
-			ol = realloc(ol, cap * sizeof(*ol));
-			if (!ol)
-				exit(2);
-		}
+		ol = xgrow(ol, nol, &cap, sizeof(*ol));
 		ol[nol++] = o;
 	}
 	fclose(f);
@@ -532,12 +536,7 @@ static int parse_removals(const char *file)
 		if (sscanf(line, "%*u %lf port%d %31s", &t, &p, type) != 3 ||
 		    strcmp(type, "removed"))
 			continue;
-		if (nrem == cap) {
-			cap = cap ? 2 * cap : 256;
-			removals = realloc(removals, cap * sizeof(*removals));
-			if (!removals)
-				exit(2);
-		}
+		removals = xgrow(removals, nrem, &cap, sizeof(*removals));
 		removals[nrem++] = (struct removal){ t, p };
 	}
 	fclose(f);
@@ -608,12 +607,7 @@ static int cmd_match(int argc, char **argv)
 		if (t > tend)
 			tend = t;
 		if (!strcmp(what, "nack") || !strcmp(what, "dead")) {
-			if (nf == fcap) {
-				fcap = fcap ? 2 * fcap : 256;
-				faults = realloc(faults, fcap * sizeof(*faults));
-				if (!faults)
-					return 2;
-			}
+			faults = xgrow(faults, nf, &fcap, sizeof(*faults));
 			faults[nf++] = (struct fault){ t, t, p, what[0] == 'n' };
 		} else if (!strcmp(what, "dead_clear")) {
 			for (size_t i = nf; i-- > 0;)

@@ -15,9 +15,6 @@ clear_flags() { # read every latched flag once
 	xfer '50 86 r 20' >/dev/null
 	xfer '50 7f w 00' >/dev/null
 }
-irqs() { # HWIRQ: interrupts delivered on that line of the optic_sim chip
-	awk -v h="$1" '/optic_sim/ { for (i = 1; i <= NF; i++) if ($i == "optic_sim" && $(i + 1) == h) print $2 + $3 }' /proc/interrupts
-}
 
 ok "optic_sim loads with gpios=1" load_sim ports=2 gpios=1 attach=0
 echo 0 >"$D/time_scale"	# state changes are instant: no late flags
@@ -76,27 +73,27 @@ clear_flags
 check_eq "IntL high before the irq test" 1 "$(cat $G/gpio$int/value)"
 ok "IntL falling-edge interrupt" sh -c "echo falling >$G/gpio$int/edge"
 ok "irq line in /proc/interrupts" sh -c "grep -q optic_sim /proc/interrupts"
-n0=$(irqs 3)
+n0=$(sim_irqs 3)
 echo "set temp all 80000" >"$D/monitor"
 # nobody reads the module: the sim's poll must notice on its own
 sleep 0.5
-n1=$(irqs 3)
+n1=$(sim_irqs 3)
 check_eq "one interrupt when IntL fell" $((n0 + 1)) "$n1"
 sleep 0.3
-check_eq "no more while IntL stays low (edge)" "$n1" "$(irqs 3)"
+check_eq "no more while IntL stays low (edge)" "$n1" "$(sim_irqs 3)"
 echo "set temp all 40000" >"$D/monitor"
 byte 09 >/dev/null
 echo "set temp all 80000" >"$D/monitor"
 sleep 0.5
-check_eq "another interrupt on the next fall" $((n1 + 1)) "$(irqs 3)"
+check_eq "another interrupt on the next fall" $((n1 + 1)) "$(sim_irqs 3)"
 
 ok "ModPrsL both-edge interrupt" sh -c "echo both >$G/gpio$prs/edge"
-p0=$(irqs 0)
+p0=$(sim_irqs 0)
 echo 0 >"$D/present"
 sleep 0.2
 echo 1 >"$D/present"
 sleep 0.2
-check_eq "two presence interrupts for unplug + plug" $((p0 + 2)) "$(irqs 0)"
+check_eq "two presence interrupts for unplug + plug" $((p0 + 2)) "$(sim_irqs 0)"
 
 for n in $prs $rst $lpm $int $((base + 4)); do
 	echo $n >$G/unexport
