@@ -603,15 +603,19 @@ static void optic_flags_observe(struct optic_module *mod,
  * cached bytes, check the cage (one byte: the identifier) unless it was
  * checked within the time no hand can swap a module in.
  */
-#define OPTIC_SWAP_MIN_MS	50
+static unsigned int swap_check_ms = 50;
+module_param(swap_check_ms, uint, 0644);
+MODULE_PARM_DESC(swap_check_ms,
+		 "Serve cached bytes without checking the cage when it was checked this recently (ms, default 50)");
 
 static int optic_confirm_cached(struct optic_module *mod)
 {
+	unsigned int window = READ_ONCE(swap_check_ms);
 	int ret;
 
 	if (mod->present_at &&
 	    time_before64(get_jiffies_64(),
-			  mod->present_at + msecs_to_jiffies(OPTIC_SWAP_MIN_MS)))
+			  mod->present_at + msecs_to_jiffies(window)))
 		return 0;
 	ret = optic_update_presence(mod);
 	if (ret < 0)
