@@ -90,4 +90,35 @@ int optic_dump_write(FILE *f, const struct optic_image *img);
 int optic_dump_parse(const char *text, size_t len, struct optic_image *img,
 		     unsigned int *line);
 
+/*
+ * The dumps operators have, detected from their content (lib/load.c): optic's
+ * text dump; hex text as `ethtool -m DEV hex on` or `hexdump -C` print it
+ * (a block after an echoed `ethtool -m DEV page 0xNN [bank N] [i2c 0xNN] hex
+ * on` is that page); a binary `ethtool -m DEV raw on` or optoe/optic
+ * `eeprom` file. Full dumps use optoe's flat layout: page P's upper half at
+ * 128 + 128 * P; SFF-8472 A2h at 256-511.
+ */
+enum optic_load_format {
+	OPTIC_LOAD_DUMP,
+	OPTIC_LOAD_HEX,
+	OPTIC_LOAD_BINARY,
+};
+
+struct optic_load_info {
+	enum optic_load_format format;
+	unsigned int line; /* text: the line at fault (from 1), else 0 */
+	long offset; /* the byte offset at fault, else -1 */
+	char msg[160]; /* what is wrong, when the load failed */
+};
+
+/*
+ * Fill @img (initialised, empty) from @len bytes of any of those formats.
+ * A flat image yields what optic would read from the module: the pages it
+ * advertises. A truncated or malformed input fails (-EINVAL, -ENODATA,
+ * -ERANGE, -E2BIG) with @info naming the line or offset; @img is then empty.
+ */
+int optic_image_load(const void *buf, size_t len, struct optic_image *img,
+		     struct optic_load_info *info);
+const char *optic_load_format_name(enum optic_load_format f);
+
 #endif /* OPTIC_IMAGE_H */

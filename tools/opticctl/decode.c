@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * opticctl decode FILE: decode a saved dump (the text dump format) without
- * the driver, exactly as show/dom would print the live module.
+ * opticctl decode FILE: decode a saved dump without the driver, exactly as
+ * show/dom would print the live module: optic's dump, `ethtool -m hex on`
+ * or `hexdump -C` text, or a binary EEPROM image (lib/load.c detects which).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -33,10 +34,25 @@ static int read_file(const char *path, char **buf, size_t *len)
 	return 0;
 }
 
+/* "FILE:LINE: msg" for text, "FILE: offset 0xN: msg" for bytes */
+static int load_failed(const char *path, int r,
+		       const struct optic_load_info *info)
+{
+	if (info->line)
+		return oc_fail(NULL, r, "%s:%u: %s", path, info->line,
+			       info->msg);
+	if (info->offset >= 0)
+		return oc_fail(NULL, r, "%s: offset 0x%lx: %s (%s)", path,
+			       info->offset, info->msg,
+			       optic_load_format_name(info->format));
+	return oc_fail(NULL, r, "%s: %s", path, info->msg);
+}
+
 int cmd_decode(struct oc *c, int argc, char **argv)
 {
-	_cleanup_free_ char *text = NULL;
-	unsigned int sections = OPTIC_SHOW_ALL, line = 0;
+	_cleanup_free_ char *data = NULL;
+	unsigned int sections = OPTIC_SHOW_ALL;
+	struct optic_load_info info;
 	struct optic_image img;
 	struct optic_model m;
 	size_t len;
@@ -48,21 +64,21 @@ int cmd_decode(struct oc *c, int argc, char **argv)
 	}
 	if (argc != i + 1)
 		return oc_usage("usage: opticctl decode [--dom] FILE|-");
-	r = read_file(argv[i], &text, &len);
+	r = read_file(argv[i], &data, &len);
 	if (r < 0)
 		return oc_fail(NULL, r, "%s", argv[i]);
 	optic_image_init(&img);
-	r = optic_dump_parse(text, len, &img, &line);
-	if (r < 0) {
-		optic_image_clear(&img);
-		return oc_fail(NULL, r, "%s:%u: bad dump line", argv[i], line);
-	}
+	r = optic_image_load(data, len, &img, &info);
+	if (r < 0)
+		return load_failed(argv[i], r, &info);
 	r = optic_decode(&img, &m);
 	optic_image_clear(&img);
 	if (r < 0)
 		return oc_fail(NULL, r, "%s: decoding", argv[i]);
 	op_open_object(c->p, NULL);
 	op_string(c->p, "file", "%s:\n", argv[i]);
+	op_string(c->p, "input_format", NULL,
+		  optic_load_format_name(info.format));
 	optic_model_print(c->p, &m, sections);
 	op_close_object(c->p);
 	optic_model_free(&m);
