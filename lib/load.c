@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <strings.h>
 
 #include "decode.h"
 #include "image.h"
@@ -37,8 +38,9 @@ struct text_state {
 	struct optic_image *paged; /* blocks that named their page */
 	struct optic_load_info *info;
 	unsigned int ln;
-	bool block_paged; /* the current block is `ethtool -m ... page N` */
+	bool block_paged; /* the current block's header named its page */
 	uint8_t addr, page, bank;
+	long last_off; /* the block's previous line: offsets only grow */
 	long prev_off; /* hexdump's '*': the previous line's offset */
 	uint8_t prev[16];
 	size_t prev_n;
@@ -112,39 +114,78 @@ static void flat_set(struct flat *f, size_t off, const uint8_t *b, size_t n)
 	f->end = MAX(f->end, off + n);
 }
 
-/*
- * `ethtool -m DEV page 0x11 [bank 1] [i2c 0x51] hex on` echoed before its
- * block: ethtool then prints offsets 0x80-0xff of that page.
- */
-static void note_command(struct text_state *st, const char *s, const char *end)
+/* @w as a word of [s, end), case-insensitive: what follows it, or NULL. */
+static const char *after_word(const char *s, const char *end, const char *w)
 {
-	static const char *const keys[] = { "page", "bank", "i2c" };
+	size_t n = strlen(w);
 	const char *p;
-	unsigned int k, nd;
 
-	if (!memmem(s, end - s, "ethtool", 7))
-		return;
-	st->block_paged = false;
-	st->addr = OPTIC_ADDR_A0;
-	st->page = st->bank = 0;
-	for (k = 0; k < ARRAY_SIZE(keys); k++) {
-		size_t kl = strlen(keys[k]);
+	for (p = s; p + n <= end; p++)
+		if (!strncasecmp(p, w, n) && (p == s || !isalnum(p[-1])) &&
+		    (p + n == end || !isalnum(p[n])))
+			return p + n;
+	return NULL;
+}
+
+/* "0x11", "11h" (hex) or "17" (decimal), at most 255; -1 when none. */
+static long header_num(const char *s, const char *end)
+{
+	bool hex = end - s > 2 && s[0] == '0' && (s[1] | 0x20) == 'x';
+	const char *p = s;
+	unsigned int nd;
+	long v;
+
+	v = hex_token(&p, end, &nd);
+	if (v < 0)
+		return -1;
+	if (p < end && (*p | 0x20) == 'h')
+		hex = true;
+	else if (p < end && isalnum(*p))
+		return -1;
+	if (!hex)
+		v = strtol(s, NULL, 10);
+	return v <= 255 ? v : -1;
+}
+
+/*
+ * Header lines that say which memory the next block is: an echoed
+ * `ethtool -m DEV page 0x11 bank 1 i2c 0x51 hex on`, a vendor CLI's
+ * "Upper Page 11h" / "Lower Page" / "2-wire device address 0x51". An echoed
+ * ethtool command without them starts a flat (optoe layout) block.
+ */
+static void note_header(struct text_state *st, const char *s, const char *end)
+{
+	static const char *const words[] = { "page", "bank", "i2c", "address" };
+	uint8_t *field[] = { &st->page, &st->bank, &st->addr, &st->addr };
+	bool found = false;
+	unsigned int k;
+
+	if (after_word(s, end, "ethtool")) {
+		st->block_paged = false;
+		st->addr = OPTIC_ADDR_A0;
+		st->page = st->bank = 0;
+		st->last_off = -1;
+	}
+	for (k = 0; k < ARRAY_SIZE(words); k++) {
+		const char *p = after_word(s, end, words[k]);
 		long v;
 
-		p = memmem(s, end - s, keys[k], kl);
 		if (!p)
 			continue;
-		p = skip_blank(p + kl, end);
-		v = hex_token(&p, end, &nd);
-		if (v < 0 || v > 255)
+		v = header_num(skip_blank(p, end), end);
+		if (v < 0 || (field[k] == &st->addr && v != OPTIC_ADDR_A0 &&
+			      v != OPTIC_ADDR_A2))
 			continue;
-		if (k == 0)
-			st->page = v;
-		else if (k == 1)
-			st->bank = v;
-		else
-			st->addr = v;
+		*field[k] = v;
+		found = true;
+	}
+	if (after_word(s, end, "lower") && after_word(s, end, "page")) {
+		st->page = 0;
+		found = true;
+	}
+	if (found) {
 		st->block_paged = true;
+		st->last_off = -1;
 	}
 }
 
@@ -195,6 +236,12 @@ static int hex_line(struct text_state *st, const char *s, const char *end)
 		return fail(st->info, -EINVAL, -1, "not a hex dump line");
 	if (s < end && *s == ':')
 		s++;
+	if (off <= st->last_off)
+		return fail(
+			st->info, -EINVAL, off,
+			"offset 0x%lx again: a block of another page needs a header naming it (e.g. `ethtool -m DEV page 0x11 hex on`)",
+			off);
+	st->last_off = off;
 	if (st->repeat) {
 		r = fill_repeat(st, off);
 		if (r < 0)
@@ -204,6 +251,11 @@ static int hex_line(struct text_state *st, const char *s, const char *end)
 		s = skip_blank(s, end);
 		if (s == end || *s == '|')
 			break;
+		if ((*s == '.' || *s == '-') &&
+		    (s + 1 == end || isspace(s[1]))) {
+			s++; /* a vendor CLI's group separator */
+			continue;
+		}
 		v = hex_token(&s, end, &nd);
 		if (v < 0 || nd != 2 || (s < end && !isspace(*s)))
 			return fail(st->info, -EINVAL, off + n,
@@ -247,7 +299,7 @@ static int text_line(struct text_state *st, const char *s, const char *end)
 		return 0;
 	}
 	if (!starts_hex_line(s, end)) {
-		note_command(st, s, end);
+		note_header(st, s, end);
 		return 0;
 	}
 	return hex_line(st, s, end);
@@ -257,7 +309,9 @@ static int parse_hex_text(const char *text, size_t len, struct flat *flat,
 			  struct optic_image *paged,
 			  struct optic_load_info *info)
 {
-	struct text_state st = { .flat = flat, .paged = paged, .info = info };
+	struct text_state st = {
+		.flat = flat, .paged = paged, .info = info, .last_off = -1
+	};
 	const char *s = text, *end = text + len;
 	int r;
 
@@ -346,17 +400,38 @@ static int check_whole(const struct flat *f, struct optic_load_info *info)
 	return 0;
 }
 
+/* The same of the blocks whose header named their page. */
+static int check_whole_pages(const struct optic_image *paged,
+			     struct optic_load_info *info)
+{
+	size_t i, j;
+
+	for (i = 0; i < paged->n; i++) {
+		const struct optic_half *h = &paged->h[i];
+
+		for (j = 0; j < sizeof(h->valid); j++)
+			if (h->valid[j] != 0xff)
+				return fail(
+					info, -ENODATA,
+					(h->upper ? 128 : 0) + 8 * j,
+					"missing: i2c 0x%02x page %02xh bank %u %s half is incomplete, the dump is truncated",
+					h->addr, h->page, h->bank,
+					h->upper ? "upper" : "lower");
+	}
+	return 0;
+}
+
 static int load_flat(const struct flat *f, const struct optic_image *paged,
 		     struct optic_image *img, struct optic_load_info *info)
 {
 	struct reader rd = { .flat = f, .paged = paged };
 	int r, id;
 
-	if (f->end) {
-		r = check_whole(f, info);
-		if (r < 0)
-			return r;
-	}
+	r = f->end ? check_whole(f, info) : 0;
+	if (r == 0)
+		r = check_whole_pages(paged, info);
+	if (r < 0)
+		return r;
 	id = f->end ? f->data[0] :
 		      optic_image_byte(paged, OPTIC_ADDR_A0, 0, 0, 0);
 	if (id < 0)

@@ -213,34 +213,58 @@ static void test_flat_keeps_advertised_pages(void **state)
 	(void)state;
 }
 
-/* ethtool -m DEV page 0x03 hex on, echoed before its block. */
+/* Lower page and page 00h of a QSFP28, then a header and page 03h. */
+static char *paged_text(const char *header, const char *sep)
+{
+	char *text = NULL;
+	size_t n = 0;
+	unsigned int off;
+	FILE *f = open_memstream(&text, &n);
+
+	assert_non_null(f);
+	fprintf(f, "$ ethtool -m eth2 hex on\nOffset\t\tValues\n");
+	for (off = 0; off < 256; off += 16)
+		fprintf(f,
+			"0x%04x:\t\t%02x 07 00 00 00 00 00 00%s00 00 00 00 00 00 00 00\n",
+			off, off ? 0 : 0x11, sep);
+	fprintf(f, "%s\n", header);
+	for (off = 128; off < 256; off += 16)
+		fprintf(f,
+			"0x%02x: %02x 00 fb 00 46 00 00 00%s00 00 00 00 00 00 00 00\n",
+			off, off == 128 ? 0x4b : 0, sep);
+	fclose(f);
+	return text;
+}
+
+/* Blocks after a header that names their page: ethtool's, vendor CLIs'. */
 static void test_paged_blocks(void **state)
 {
-	static const char text[] =
-		"# ethtool -m eth2 hex on\n"
-		"Offset\t\tValues\n"
-		"------\t\t------\n"
-		"0x0000:\t\t11 07 00 00 00 00 00 00 00 00 00 00 00 00 00 00\n"
-		"0x0010:\t\t00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00\n"
-		"0x0020:\t\t00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00\n"
-		"0x0030:\t\t00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00\n"
-		"0x0040:\t\t00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00\n"
-		"0x0050:\t\t00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00\n"
-		"0x0060:\t\t00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00\n"
-		"0x0070:\t\t00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00\n"
-		"$ sudo ethtool -m eth2 page 0x03 hex on\n"
-		"Offset\t\tValues\n"
-		"------\t\t------\n"
-		"0x0080:\t\t4b 00 fb 00 46 00 00 00 00 00 00 00 00 00 00 00\n";
-	struct optic_image img;
+	static const struct {
+		const char *header, *sep;
+	} cases[] = {
+		{ "$ sudo ethtool -m eth2 page 0x03 hex on\nOffset\t\tValues",
+		  " " },
+		{ "  QSFP28 Upper Page 03h          :", " " },
+		{ "page 3 (2-wire device address 0x50)", " . " },
+	};
+	size_t i;
 
-	optic_image_init(&img);
-	assert_int_equal(optic_image_load(text, strlen(text), &img, NULL), 0);
-	assert_int_equal(optic_image_byte(&img, 0, 0, 0, 1), 0x07);
-	assert_int_equal(optic_image_byte(&img, 0, 3, 0, 128), 0x4b);
-	assert_int_equal(optic_image_byte(&img, 0, 3, 0, 130), 0xfb);
-	assert_int_equal(optic_image_byte(&img, 0, 0, 0, 128), -ENODATA);
-	optic_image_clear(&img);
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		char *text = paged_text(cases[i].header, cases[i].sep);
+		struct optic_load_info info;
+		struct optic_image img;
+
+		optic_image_init(&img);
+		if (optic_image_load(text, strlen(text), &img, &info) < 0)
+			fail_msg("case %zu: line %u: %s", i, info.line,
+				 info.msg);
+		assert_int_equal(optic_image_byte(&img, 0, 0, 0, 1), 0x07);
+		assert_int_equal(optic_image_byte(&img, 0, 0, 0, 128), 0x00);
+		assert_int_equal(optic_image_byte(&img, 0, 3, 0, 128), 0x4b);
+		assert_int_equal(optic_image_byte(&img, 0, 3, 0, 130), 0xfb);
+		optic_image_clear(&img);
+		free(text);
+	}
 	(void)state;
 }
 
@@ -267,6 +291,8 @@ static const struct bad bads[] = {
 	{ "offset beyond any EEPROM file", "0x1fff0: 00 00\n", 0, -ERANGE, 1,
 	  0x1fff0 },
 	{ "'*' first", "*\n00000010\n", 0, -EINVAL, 2, 0x10 },
+	{ "offsets restart without a header naming the page",
+	  "0x0000: 03 04\n0x0000: 03 04\n", 0, -EINVAL, 2, 0 },
 	{ "binary shorter than a page", NULL, 100, -ENODATA, 0, 0 },
 	{ "binary cut inside a page", NULL, 300, -ENODATA, 0, 256 },
 };
