@@ -14,6 +14,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -141,6 +142,30 @@ int nl_get_eeprom_page(struct cmd_context *ctx __maybe_unused,
 	return 0;
 }
 
+/*
+ * A dump without a page the netlink decoders insist on (SFF-8472 A2h,
+ * SFF-8636 page 03h, CMIS 01h, 02h, 11h) is what a driver with only the
+ * ioctl gives: 256 bytes, A0h lower and upper page 00h. Decode it as
+ * ethtool.c's do_getmodule() then does.
+ */
+static int ioctl_fallback(const u8 *lower_and_page0)
+{
+	u8 id[256];
+
+	memcpy(id, lower_and_page0, sizeof(id));
+	if (id[0] == SFF8024_ID_SFP)
+		sff8079_show_all_ioctl(id);
+	else
+		sff8636_show_all_ioctl(id, ETH_MODULE_SFF_8636_LEN);
+	return 0;
+}
+
+/* SFF-8472 byte 92 bit 6 promises A2h: without it in the dump, the ioctl. */
+static bool sfp_without_a2(const u8 *lower)
+{
+	return (lower[92] & 0x40) && !section_get(0x51, 0, 0, 0);
+}
+
 int main(int argc, char **argv)
 {
 	struct cmd_context ctx = { .devname = "ref" };
@@ -164,17 +189,23 @@ int main(int argc, char **argv)
 	/* netlink/module-eeprom.c eeprom_parse() */
 	switch (lower->data[0]) {
 	case SFF8024_ID_SFP:
-		ret = sff8079_show_all_nl(&ctx);
+		ret = sfp_without_a2(lower->data) ?
+			      ioctl_fallback(lower->data) :
+			      sff8079_show_all_nl(&ctx);
 		break;
 	case SFF8024_ID_QSFP:
 	case SFF8024_ID_QSFP28:
 	case SFF8024_ID_QSFP_PLUS:
 		ret = sff8636_show_all_nl(&ctx);
+		if (ret < 0) /* prints nothing before it has every page */
+			ret = ioctl_fallback(lower->data);
 		break;
 	case SFF8024_ID_QSFP_DD:
 	case SFF8024_ID_OSFP:
 	case SFF8024_ID_DSFP:
 		ret = cmis_show_all_nl(&ctx);
+		if (ret < 0)
+			ret = ioctl_fallback(lower->data);
 		break;
 	default:
 		fprintf(stderr, "%s: identifier 0x%02x: ethtool dumps hex\n",

@@ -58,12 +58,17 @@ int cmd_decode(struct oc *c, int argc, char **argv)
 	size_t len;
 	int r, i = 1;
 
+	bool to_dump = false;
+
 	if (argc == 3 && streq(argv[1], "--dom")) {
 		sections = OPTIC_SHOW_DOM;
 		i = 2;
+	} else if (argc == 3 && streq(argv[1], "--dump")) {
+		to_dump = true;
+		i = 2;
 	}
 	if (argc != i + 1)
-		return oc_usage("usage: opticctl decode [--dom] FILE|-");
+		return oc_usage("usage: opticctl decode [--dom|--dump] FILE|-");
 	r = read_file(argv[i], &data, &len);
 	if (r < 0)
 		return oc_fail(NULL, r, "%s", argv[i]);
@@ -71,6 +76,12 @@ int cmd_decode(struct oc *c, int argc, char **argv)
 	r = optic_image_load(data, len, &img, &info);
 	if (r < 0)
 		return load_failed(argv[i], r, &info);
+	if (to_dump) {
+		/* optic's dump format: what optic_sim loads (docs/sim.md) */
+		r = optic_dump_write(stdout, &img);
+		optic_image_clear(&img);
+		return r < 0 ? oc_fail(NULL, r, "writing the dump") : OC_OK;
+	}
 	r = optic_decode(&img, &m);
 	optic_image_clear(&img);
 	if (r < 0)

@@ -25,7 +25,7 @@ static const struct oc_cmd commands[] = {
 	{ "fw", cmd_fw, true,
 	  "fw info PORT | flash [--lpl] [--resume] PORT FILE | run [--hitless] PORT | commit PORT | abort PORT" },
 	{ "status", cmd_status, false, "status [--socket PATH]" },
-	{ "decode", cmd_decode, false, "decode [--dom] FILE|-" },
+	{ "decode", cmd_decode, false, "decode [--dom|--dump] FILE|-" },
 	{ "version", cmd_version, false, "version" },
 };
 
