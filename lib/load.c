@@ -5,9 +5,10 @@
  * binary of `ethtool -m DEV raw on` or of an optoe/optic `eeprom` file.
  *
  * ethtool's full dumps and the eeprom files share optoe's flat layout: bytes
- * 0-127 are the lower page; page P's upper half is at 128 + 128 * P (bank 0
- * only); for SFF-8472, i2c address A2h's 256 bytes follow A0h's at 256 and
- * A2h page P >= 1 is at 384 + 128 * P. A flat image is read back through
+ * 0-127 are the lower page; page P's upper half is at 128 + 128 * P; for
+ * SFF-8472, i2c address A2h's 256 bytes follow A0h's at 256 and A2h page
+ * P >= 1 is at 384 + 128 * P. optic's own file goes on with the banks of a
+ * CMIS module: bank B's page P at 128 + (256 * B + P) * 128. A flat image is read back through
  * optic_image_fetch_all(), so the result holds exactly the pages optic reads
  * from such a module, whatever else the file carries.
  */
@@ -21,8 +22,8 @@
 #include "image.h"
 #include "util.h"
 
-/* ethtool prints offsets as %04x; optoe's paged file is 128 + 256 * 128 */
-#define FLAT_MAX 0x10000
+/* optic's eeprom file, the largest: four banks of 256 pages */
+#define FLAT_MAX (128 + 4 * 256 * 128)
 #define HALF 128
 #define A2_BASE 256
 
@@ -222,8 +223,13 @@ static int fill_repeat(struct text_state *st, long to)
 	return 0;
 }
 
-/* "0x0010:\t\t08 03 ..." (ethtool) or "00000010  08 03 ... |..|" (hexdump) */
-static int hex_line(struct text_state *st, const char *s, const char *end)
+/*
+ * "0x0010:\t\t08 03 ..." (ethtool), "00000010  08 03 ... |..|" (hexdump),
+ * or with @implied, "rc = 0 | 08 03 ...": rows without offsets, each going
+ * on where the one before stopped.
+ */
+static int hex_line(struct text_state *st, const char *s, const char *end,
+		    bool implied)
 {
 	uint8_t b[16];
 	unsigned int nd;
@@ -231,11 +237,16 @@ static int hex_line(struct text_state *st, const char *s, const char *end)
 	long off, v;
 	int r;
 
-	off = hex_token(&s, end, &nd);
-	if (off < 0)
-		return fail(st->info, -EINVAL, -1, "not a hex dump line");
-	if (s < end && *s == ':')
-		s++;
+	if (implied) {
+		off = st->prev_n ? st->prev_off + (long)st->prev_n : 0;
+	} else {
+		off = hex_token(&s, end, &nd);
+		if (off < 0)
+			return fail(st->info, -EINVAL, -1,
+				    "not a hex dump line");
+		if (s < end && *s == ':')
+			s++;
+	}
 	if (off <= st->last_off)
 		return fail(
 			st->info, -EINVAL, off,
@@ -289,8 +300,26 @@ static bool starts_hex_line(const char *s, const char *end)
 	return s == end || *s == ':' || *s == ' ' || *s == '\t';
 }
 
+/* Two-digit hex bytes and nothing else, at least one. */
+static bool bytes_only(const char *s, const char *end)
+{
+	unsigned int nd, n = 0;
+
+	for (;;) {
+		s = skip_blank(s, end);
+		if (s == end)
+			return n > 0;
+		if (hex_token(&s, end, &nd) < 0 || nd != 2 ||
+		    (s < end && !isspace(*s)))
+			return false;
+		n++;
+	}
+}
+
 static int text_line(struct text_state *st, const char *s, const char *end)
 {
+	const char *bar;
+
 	s = skip_blank(s, end);
 	if (s == end || *s == '#' || *s == '-')
 		return 0;
@@ -298,11 +327,13 @@ static int text_line(struct text_state *st, const char *s, const char *end)
 		st->repeat = true;
 		return 0;
 	}
-	if (!starts_hex_line(s, end)) {
-		note_header(st, s, end);
-		return 0;
-	}
-	return hex_line(st, s, end);
+	if (starts_hex_line(s, end))
+		return hex_line(st, s, end, false);
+	bar = memchr(s, '|', end - s);
+	if (bar && bytes_only(bar + 1, end))
+		return hex_line(st, bar + 1, end, true);
+	note_header(st, s, end);
+	return 0;
 }
 
 static int parse_hex_text(const char *text, size_t len, struct flat *flat,
@@ -333,14 +364,16 @@ static int parse_hex_text(const char *text, size_t len, struct flat *flat,
 	return 0;
 }
 
-/* The flat layout's position of (@addr, @page) upper half, or -1. */
-static long flat_pos(bool sff8472, uint8_t addr, uint8_t page)
+/* The flat layout's position of the (@addr, @page, @bank) upper half. */
+static long flat_pos(bool sff8472, uint8_t addr, uint8_t page, uint8_t bank)
 {
-	if (addr == OPTIC_ADDR_A2)
-		return sff8472 ? A2_BASE + HALF + (long)page * HALF : -1;
+	if (sff8472 && !bank && addr == OPTIC_ADDR_A2)
+		return A2_BASE + HALF + (long)page * HALF;
 	if (sff8472)
-		return page ? -1 : HALF;
-	return HALF + (long)page * HALF;
+		return page || bank ? -1 : HALF;
+	if (addr == OPTIC_ADDR_A2)
+		return -1;
+	return HALF + (256L * bank + page) * HALF;
 }
 
 struct reader {
@@ -359,14 +392,13 @@ static int read_loaded(void *ctx, uint8_t addr, uint8_t page, uint8_t bank,
 	for (i = 0; i < len; i++) {
 		unsigned int o = off + i;
 		long pos = o < HALF ? (addr == OPTIC_ADDR_A2 ? A2_BASE : 0) :
-				      flat_pos(rd->sff8472, addr, page);
+				      flat_pos(rd->sff8472, addr, page, bank);
 		size_t at = pos < 0 ? 0 : (size_t)pos + (o & (HALF - 1));
 
 		if (optic_image_get(rd->paged, addr, page, bank, o, &buf[i],
 				    1) == 0)
 			continue;
-		if (bank || pos < 0 || at >= rd->flat->end ||
-		    !rd->flat->valid[at])
+		if (pos < 0 || at >= rd->flat->end || !rd->flat->valid[at])
 			break;
 		buf[i] = rd->flat->data[at];
 	}

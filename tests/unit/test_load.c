@@ -42,19 +42,23 @@ static size_t to_flat(const struct optic_image *img, uint8_t *flat, size_t size)
 	return len;
 }
 
-static char *ethtool_hex(const uint8_t *b, size_t len)
+/* ethtool's (@rows false) or rows without offsets ("rc = 0 | 03 04 ..."). */
+static char *ethtool_hex(const uint8_t *b, size_t len, bool rows)
 {
 	char *text = NULL;
 	size_t n = 0, i;
 	FILE *f = open_memstream(&text, &n);
 
 	assert_non_null(f);
-	fprintf(f, "root@switch:~# ethtool -m swp1 hex on\n");
-	fprintf(f, "Offset\t\tValues\n------\t\t------");
+	if (!rows)
+		fprintf(f, "root@switch:~# ethtool -m swp1 hex on\n"
+			   "Offset\t\tValues\n------\t\t------");
 	for (i = 0; i < len; i++) {
-		if (i % 16 == 0)
+		if (i % 16 == 0 && rows)
+			fprintf(f, "\nrc = 0 |");
+		else if (i % 16 == 0)
 			fprintf(f, "\n0x%04zx:\t\t", i);
-		fprintf(f, "%02x ", b[i]);
+		fprintf(f, rows ? " %02x" : "%02x ", b[i]);
 	}
 	fprintf(f, "\n");
 	fclose(f);
@@ -144,7 +148,7 @@ static const char *const images[] = {
 	"sff8472-sfp-10g-sr",
 };
 
-enum form { FORM_ETHTOOL, FORM_HEXDUMP, FORM_RAW };
+enum form { FORM_ETHTOOL, FORM_HEXDUMP, FORM_ROWS, FORM_RAW };
 
 static void load_form(const uint8_t *flat, size_t len, enum form form,
 		      struct optic_image *out)
@@ -156,7 +160,8 @@ static void load_form(const uint8_t *flat, size_t len, enum form form,
 	optic_image_init(out);
 	switch (form) {
 	case FORM_ETHTOOL:
-		text = ethtool_hex(flat, len);
+	case FORM_ROWS:
+		text = ethtool_hex(flat, len, form == FORM_ROWS);
 		break;
 	case FORM_HEXDUMP:
 		text = hexdump_c(flat, len);
@@ -288,8 +293,8 @@ static const struct bad bads[] = {
 	{ "lower page cut short",
 	  "0x0000:\t\t03 04 07 10 00 00 00 00 00 00 00 06 67 00 00 00\n", 0,
 	  -ENODATA, 0, 16 },
-	{ "offset beyond any EEPROM file", "0x1fff0: 00 00\n", 0, -ERANGE, 1,
-	  0x1fff0 },
+	{ "offset beyond any EEPROM file", "0x21000: 00 00\n", 0, -ERANGE, 1,
+	  0x21000 },
 	{ "'*' first", "*\n00000010\n", 0, -EINVAL, 2, 0x10 },
 	{ "offsets restart without a header naming the page",
 	  "0x0000: 03 04\n0x0000: 03 04\n", 0, -EINVAL, 2, 0 },
