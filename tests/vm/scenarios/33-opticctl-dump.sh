@@ -115,6 +115,34 @@ ok "port1 decodes as the SFP+" wait_for 10 sh -c \
 check_eq "replayed SFP+ thresholds equal the original" \
 	"$(opticctl -j show port0 | jq -c .thresholds)" "$(opticctl -j show port1 | jq -c .thresholds)"
 
+# The eeprom file has optoe's layout (docs/ABI/testing/sysfs-class-optic):
+# a copy of it, or its hexdump, decodes as the live module.
+static_facts='{vendor_pn, vendor_sn, thresholds}'
+ok "copy port0's eeprom file (SFF-8472: A0h, then A2h at 256)" \
+	sh -c "cat $OPTIC_CLASS/port0/eeprom >/tmp/e0.bin"
+check_eq "SFF-8472 file: 512 bytes" 512 "$(wc -c </tmp/e0.bin)"
+check_eq "the SFP's file decodes as the module" \
+	"$(opticctl -j show port0 | jq -c "$static_facts")" \
+	"$(opticctl -j decode /tmp/e0.bin | jq -c "$static_facts")"
+check_eq "read as a binary EEPROM image" '"binary EEPROM image"' \
+	"$(opticctl -j decode /tmp/e0.bin | jq -c .input_format)"
+ok "port0 becomes a QSFP-DD" sh -c "echo qsfpdd-400g-dr4 >$D/port0/profile"
+ok "port0 decodes as CMIS" wait_for 10 sh -c \
+	"opticctl -j show port0 | jq -e '.spec == \"cmis\"'"
+ok "copy the lower page and pages 00h-11h (page P at 128 + 128 * P)" \
+	sh -c "dd if=$OPTIC_CLASS/port0/eeprom of=/tmp/e1.bin bs=128 count=19"
+check_eq "the CMIS file decodes as the module" \
+	"$(opticctl -j show port0 | jq -c "$static_facts")" \
+	"$(opticctl -j decode /tmp/e1.bin | jq -c "$static_facts")"
+ok "hexdump -C of it" sh -c "hexdump -C /tmp/e1.bin >/tmp/e1.txt"
+check_eq "its hexdump decodes the same" \
+	"$(opticctl -j decode /tmp/e1.bin | jq -c "$static_facts")" \
+	"$(opticctl -j decode /tmp/e1.txt | jq -c "$static_facts")"
+head -c 300 /tmp/e1.bin >/tmp/e1.cut
+out=$(opticctl decode /tmp/e1.cut 2>&1)
+check_eq "a truncated copy: exit status 3 (bad data)" 3 "$?"
+check_match "a truncated copy: the offset named" "offset 0x100: truncated" "$out"
+
 ok "port1 becomes an empty cage" sh -c "echo empty >$D/port1/profile"
 ok "port1 reports no module" wait_for 10 sh -c \
 	"opticctl -j list | jq -e '.[1].present == false'"
