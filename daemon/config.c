@@ -995,7 +995,7 @@ void config_dump(const struct config *c, FILE *f)
 	dump_dur(f, "driver_retry", c->driver_retry);
 
 	fprintf(f, "\n[history]\n# %zu bytes per 8-lane module\n",
-		history_memory(&c->history, OPTICD_MAX_LANES));
+		history_memory(&c->history, 8));
 	fprintf(f, "fine_length = %u\n", c->history.length[0]);
 	dump_dur(f, "medium_period", c->history.period[1]);
 	fprintf(f, "medium_length = %u\n", c->history.length[1]);

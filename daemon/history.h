@@ -28,7 +28,7 @@ extern const struct history_spec history_default_spec;
 
 struct history;
 
-/* A history of the monitors of a module with @lanes lanes (1-8). */
+/* A history of the monitors of a module with @lanes lanes (1-32). */
 int history_new(struct history **out, const struct history_spec *spec,
 		unsigned int lanes);
 void history_free(struct history *h);

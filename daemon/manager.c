@@ -116,12 +116,12 @@ struct port *manager_port(struct manager *m, const char *name, bool create)
 	p = calloc(1, sizeof(*p));
 	if (!p)
 		return NULL;
-	/* Sized for the module's lanes at its insertion (poll.c). */
-	if (history_new(&p->hist, &m->cfg->history, OPTICD_MAX_LANES) < 0) {
+	/* One lane until a module's insertion sizes it (poll.c). */
+	if (history_new(&p->hist, &m->cfg->history, 1) < 0) {
 		free(p);
 		return NULL;
 	}
-	p->hist_bytes = history_memory(&m->cfg->history, OPTICD_MAX_LANES);
+	p->hist_bytes = history_memory(&m->cfg->history, 1);
 	ports = reallocarray(m->ports, m->n_ports + 1, sizeof(*ports));
 	if (!ports) {
 		port_free(p);

@@ -9,7 +9,8 @@
 #include <math.h>
 #include <stdint.h>
 
-#define OPTICD_MAX_LANES 8
+/* CMIS: eight lanes a bank, banks 0-3 (page 01h byte 142) */
+#define OPTICD_MAX_LANES 32
 
 enum monitor {
 	MON_TEMP, /* module temperature, °C */
