@@ -52,6 +52,7 @@ help:
 	@echo 'make check-install  install the .debs in a booted Debian 12 VM and check them'
 	@echo 'make check-asan unit tests under ASan and UBSan'
 	@echo 'make check-fuzz each libFuzzer target briefly (make fuzz: FUZZ_SECONDS each)'
+	@echo 'make check-prometheus  promtool over the rules, configs, rule tests and exposition'
 	@echo 'make check-debug  every VM scenario on a KASAN/lockdep/kmemleak kernel'
 	@echo 'make bench      benchmarks; figures in bench/results.json'
 
@@ -97,6 +98,7 @@ check: deps
 	$(MAKE) check-unit
 	$(MAKE) check-asan
 	$(MAKE) check-fuzz
+	$(MAKE) check-prometheus
 	$(MAKE) style
 	$(MAKE) check-compat
 	$(MAKE) check-vm

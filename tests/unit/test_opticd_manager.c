@@ -413,6 +413,94 @@ static void test_label_escaping(void **state)
 	free(txt);
 }
 
+/* The whole of @path, NUL-terminated, malloc'ed. */
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "re");
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+	int c;
+
+	assert_non_null(f);
+	assert_non_null(out);
+	while ((c = fgetc(f)) != EOF)
+		fputc(c, out);
+	fclose(f);
+	assert_int_equal(fclose(out), 0);
+	return buf;
+}
+
+/*
+ * Every family docs/metrics.md lists, each with a sample, through the
+ * textfile output (kept at $OPTICD_EXPOSITION when set: `make
+ * check-prometheus` runs `promtool check metrics` on it). The textfile is
+ * the HTTP body byte for byte; each documented metric has the documented
+ * TYPE and a sample; nothing undocumented is exported.
+ */
+static void test_exposition(void **state)
+{
+	_cleanup_(manager_freep) struct manager *m = mk_manager("");
+	struct port *p = mk_port(m, "port0", 12);
+	struct sample s = mk_sample(10, 40, 1e-3);
+	const char *keep = getenv("OPTICD_EXPOSITION");
+	char dir[] = "/tmp/opticd-exposition.XXXXXX", path[64], line[512];
+	char *file, *body = NULL;
+	size_t documented = 0;
+	FILE *doc;
+
+	manager_port(m, "port1", true)->known = true; /* an empty cage */
+	manager_port_sample(m, p, &s, 10);
+	m->driver_up = true;
+	m->polls = 1;
+	m->poll_sum = 0.2;
+	for (int i = 0; i < POLL_BUCKETS; i++)
+		m->poll_buckets[i] = poll_bucket_le[i] >= 0.2;
+	p->info.spec = OPTIC_SPEC_CMIS;
+	snprintf(p->firmware, sizeof(p->firmware), "1.2");
+	p->pred[PRED_RX_POWER][0] =
+		(struct prediction){ .valid = true, .tta = 3600, .warn = true };
+	p->flap[FLAP_RX_LOS][0].alerting = true;
+	p->flags_total[FLAP_RX_LOS][0] = 3;
+	p->thermal.engaged = p->recovery.failed = p->power_held = true;
+	p->lpmode_ours = true;
+	p->recovery.attempts = 3;
+	p->actions[POLICY_THERMAL][ACTION_ACT] = 1;
+	p->poll_errors = p->insertions = 1;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/opticd.prom", dir);
+	assert_int_equal(metrics_write_textfile(m, keep ?: path), 0);
+	file = slurp(keep ?: path);
+	unlink(path);
+	rmdir(dir);
+	assert_true(metrics_render_string(m, &body) > 0);
+	assert_string_equal(file, body);
+
+	doc = fopen("docs/metrics.md", "re");
+	assert_non_null(doc);
+	while (fgets(line, sizeof(line), doc)) {
+		char name[80], type[16], want[128];
+
+		if (sscanf(line, "| `%79[a-z_]` | %15[a-z] |", name, type) != 2)
+			continue;
+		documented++;
+		snprintf(want, sizeof(want), "# TYPE %s %s\n", name, type);
+		if (!strstr(file, want))
+			fail_msg("no '%s' in the exposition", want);
+		snprintf(want, sizeof(want), "\n%s%s", name,
+			 streq(type, "histogram") ? "_bucket{" : "");
+		if (!strstr(file, want))
+			fail_msg("no sample of %s", name);
+	}
+	fclose(doc);
+	for (const char *t = file; (t = strstr(t, "# TYPE ")); t++)
+		documented--;
+	assert_int_equal(documented, 0);
+	free(body);
+	free(file);
+}
+
 /* Read @fd to EOF while running the manager's event loop. */
 static size_t pump_read(struct manager *m, int fd, char *buf, size_t len)
 {
@@ -929,6 +1017,7 @@ int main(void)
 		cmocka_unit_test(test_thresholds_override_and_metrics),
 		cmocka_unit_test(test_no_action_during_flash),
 		cmocka_unit_test(test_label_escaping),
+		cmocka_unit_test(test_exposition),
 		cmocka_unit_test(test_status_socket),
 		cmocka_unit_test(test_metrics_http),
 		cmocka_unit_test(test_latched_only_alarm),
