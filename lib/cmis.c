@@ -99,6 +99,19 @@ static const struct optic_codes dp_state_t =
 #define MF OPTIC_S_FLAG
 #define LF OPTIC_S_LANE_FLAG
 
+/* Copper attenuation at @ghz, dB (Table 8-33, copper cables only) */
+#define ATTEN(off, ghz, key)                                                 \
+	{ .page = 0x00, .offset = off, .len = 1, .type = OPTIC_F_UINT,       \
+	  .unit = "dB", .sect = ID, .media = OPTIC_M_COPPER,                 \
+	  .name = "Attenuation at " ghz " GHz",                              \
+	  .json_key = "attenuation_" key "ghz_db" }
+
+/* Multimode fibre link length, page 01h (Table 8-43) */
+#define LINKLEN(off, sc, fibre, key)                                         \
+	{ .page = 0x01, .offset = off, .len = 1, .type = OPTIC_F_UINT,       \
+	  .scale = sc, .unit = "m", .sect = ID, .ff = OPTIC_FF_NONZERO,      \
+	  .name = "Length (" fibre ")", .json_key = key }
+
 /* Application descriptor byte @b (0-3) of AppSel 1-8 and 9-15. */
 #define APP_ROWS(b, t, msk, cds, ffl, label, key)                            \
 	{ .page = 0x00, .offset = 86 + (b), .len = 1, .mask = msk, .type = t,\
@@ -151,24 +164,39 @@ const struct optic_field optic_cmis_fields[] = {
 	{ .page = 0x00, .offset = 201, .len = 1, .type = OPTIC_F_UINT,
 	  .scale = 0.25, .unit = "W", .prec = 2, .sect = ID,
 	  .name = "Max power", .json_key = "max_power_w" },
-	/* Table 8-32: cable assembly length */
+	/* Table 8-32: cable assembly length; 8-33 copper attenuation */
 	{ .page = 0x00, .offset = 202, .len = 1, .type = OPTIC_F_CABLELEN,
 	  .unit = "m", .prec = 1, .sect = ID, .ff = OPTIC_FF_NONZERO,
 	  .name = "Cable assembly length", .json_key = "cable_length_m" },
-	{ .page = 0x00, .offset = 204, .len = 1, .type = OPTIC_F_UINT,
-	  .unit = "dB", .sect = ID, .ff = OPTIC_FF_NONZERO,
-	  .name = "Attenuation at 5 GHz", .json_key = "attenuation_5ghz_db" },
-	{ .page = 0x00, .offset = 205, .len = 1, .type = OPTIC_F_UINT,
-	  .unit = "dB", .sect = ID, .ff = OPTIC_FF_NONZERO,
-	  .name = "Attenuation at 7 GHz", .json_key = "attenuation_7ghz_db" },
-	{ .page = 0x00, .offset = 206, .len = 1, .type = OPTIC_F_UINT,
-	  .unit = "dB", .sect = ID, .ff = OPTIC_FF_NONZERO,
-	  .name = "Attenuation at 12.9 GHz",
-	  .json_key = "attenuation_12_9ghz_db" },
-	{ .page = 0x00, .offset = 207, .len = 1, .type = OPTIC_F_UINT,
-	  .unit = "dB", .sect = ID, .ff = OPTIC_FF_NONZERO,
-	  .name = "Attenuation at 25.8 GHz",
-	  .json_key = "attenuation_25_8ghz_db" },
+	ATTEN(204, "5", "5"),
+	ATTEN(205, "7", "7"),
+	ATTEN(206, "12.9", "12_9"),
+	ATTEN(207, "25.8", "25_8"),
+	/* Table 8-43: link lengths, page 01h 132-136 */
+	{ .page = 0x01, .offset = 132, .len = 1, .type = OPTIC_F_CABLELEN,
+	  .unit = "km", .prec = 1, .sect = ID,
+	  .ff = OPTIC_FF_NONZERO | OPTIC_FF_ADVEQ, .adv_page = 0x01,
+	  .adv_off = 132, .adv_mask = 0x80, .adv_val = 0x00,
+	  .name = "Length (SMF)", .json_key = "length_smf_km" },
+	/* multipliers 10b/11b are reserved: taken as 1 km */
+	{ .page = 0x01, .offset = 132, .len = 1, .mask = 0x3f,
+	  .type = OPTIC_F_UINT, .unit = "km", .sect = ID,
+	  .ff = OPTIC_FF_NONZERO | OPTIC_FF_ADVEQ, .adv_page = 0x01,
+	  .adv_off = 132, .adv_mask = 0x80, .adv_val = 0x80,
+	  .name = "Length (SMF)", .json_key = "length_smf_km" },
+	LINKLEN(133, 2, "OM5", "length_om5_m"),
+	LINKLEN(134, 2, "OM4", "length_om4_m"),
+	LINKLEN(135, 2, "OM3", "length_om3_m"),
+	LINKLEN(136, 1, "OM2", "length_om2_m"),
+	/* Table 8-46: implemented signal integrity controls, 161-162 */
+	FLAG(0, 0x01, 161, 1, 0, 0, 0, ID, 0, "TX CDR supported",
+	     "tx_cdr_supported"),
+	FLAG(0, 0x01, 161, 1, 1, 0, 0, ID, 0, "TX CDR bypass supported",
+	     "tx_cdr_bypass_supported"),
+	FLAG(0, 0x01, 162, 1, 0, 0, 0, ID, 0, "RX CDR supported",
+	     "rx_cdr_supported"),
+	FLAG(0, 0x01, 162, 1, 1, 0, 0, ID, 0, "RX CDR bypass supported",
+	     "rx_cdr_bypass_supported"),
 	/* Table 8-13 bytes 39-40 active, page 01h Table 8-37 128-131 */
 	{ .offset = 39, .len = 2, .type = OPTIC_F_VERSION, .sect = ID,
 	  .name = "Active firmware version", .json_key = "firmware_version" },
@@ -181,11 +209,12 @@ const struct optic_field optic_cmis_fields[] = {
 	/* Table 8-39: nominal wavelength 0.05 nm, tolerance 0.005 nm */
 	{ .page = 0x01, .offset = 138, .len = 2, .type = OPTIC_F_UINT,
 	  .scale = 0.05, .unit = "nm", .prec = 2, .sect = ID,
-	  .ff = OPTIC_FF_NONZERO, .name = "Nominal wavelength",
-	  .json_key = "wavelength_nm" },
+	  .ff = OPTIC_FF_NONZERO, .media = OPTIC_M_LASER,
+	  .name = "Nominal wavelength", .json_key = "wavelength_nm" },
 	{ .page = 0x01, .offset = 140, .len = 2, .type = OPTIC_F_UINT,
 	  .scale = 0.005, .unit = "nm", .prec = 3, .sect = ID,
-	  .ff = OPTIC_FF_NONZERO, .name = "Wavelength tolerance",
+	  .ff = OPTIC_FF_NONZERO, .media = OPTIC_M_LASER,
+	  .name = "Wavelength tolerance",
 	  .json_key = "wavelength_tolerance_nm" },
 	{ .page = 0x01, .offset = 151, .len = 1, .mask = 0x10,
 	  .type = OPTIC_F_CODE, .sect = ID, .codes = &optic_rx_power_type,
@@ -201,6 +230,8 @@ const struct optic_field optic_cmis_fields[] = {
 	{ .offset = 3, .len = 1, .mask = 0x0e, .type = OPTIC_F_CODE,
 	  .sect = ST, .codes = &module_state_t, .name = "Module state",
 	  .json_key = "module_state" },
+	FLAG(0, 0, 26, 1, 6, 0, 0, ST, 0, "Low power allowed by hardware",
+	     "lowpwr_allow_request_hw"),
 	FLAG(0, 0, 26, 1, 4, 0, 0, ST, 0, "Low power requested by software",
 	     "lowpwr_request_sw"),
 	{ .offset = 41, .len = 1, .type = OPTIC_F_CODE, .sect = ST,
@@ -210,11 +241,11 @@ const struct optic_field optic_cmis_fields[] = {
 	/* Module monitors, Table 8-10 bytes 14-17; page 01h byte 159 */
 	{ .offset = 14, .len = 2, .type = OPTIC_F_SINT, .scale = 1.0 / 256,
 	  .unit = "°C", .prec = 2, .sect = MON, .adv_page = 0x01,
-	  .adv_off = 159, .adv_mask = 0x01, .name = "Module temperature",
+	  .adv_off = 159, .ff = OPTIC_FF_ADVOPT, .adv_mask = 0x01, .name = "Module temperature",
 	  .json_key = "temperature_c" },
 	{ .offset = 16, .len = 2, .type = OPTIC_F_UINT, .scale = 0.0001,
 	  .unit = "V", .prec = 4, .sect = MON, .adv_page = 0x01,
-	  .adv_off = 159, .adv_mask = 0x02, .name = "Module voltage",
+	  .adv_off = 159, .ff = OPTIC_FF_ADVOPT, .adv_mask = 0x02, .name = "Module voltage",
 	  .json_key = "supply_voltage_v" },
 
 	/* Applications, Table 8-23/8-24 and page 01h Table 8-51 */
@@ -324,6 +355,109 @@ const struct optic_field optic_cmis_fields[] = {
 /* clang-format on */
 
 const size_t optic_cmis_nfields = ARRAY_SIZE(optic_cmis_fields);
+
+/* Byte @b (0-3) of application descriptor @app (0-14), or -ENODATA. */
+static int app_byte(const struct optic_image *img, unsigned int app,
+		    unsigned int b)
+{
+	/* Table 8-23: lower page 86-117 (AppSel 1-8); 8-51: 01h 223-250 */
+	if (app < 8)
+		return optic_image_byte(img, 0, 0, 0, 86 + 4 * app + b);
+	return optic_image_byte(img, 0, 1, 0, 223 + 4 * (app - 8) + b);
+}
+
+unsigned int optic_cmis_count_apps(const struct optic_image *img)
+{
+	unsigned int i;
+	int b;
+
+	/* the list ends at host interface ID 0xff (or an unused 0x00) */
+	for (i = 0; i < 15; i++) {
+		b = app_byte(img, i, 0);
+		if (b < 0 || b == 0xff || b == 0x00)
+			break;
+	}
+	return i;
+}
+
+/* Lanes @count wide starting at each lane of @starts (bit N: lane N+1). */
+static uint32_t lanes_from(unsigned int starts, unsigned int count)
+{
+	uint32_t m = 0, run = count >= 32 ? ~0u : (1u << count) - 1;
+	unsigned int l;
+
+	for (l = 0; l < 8; l++)
+		if (starts & (1u << l))
+			m |= run << l;
+	return m & 0xff;
+}
+
+/* Lanes of a bank an application instance can occupy (bit N: lane N+1). */
+static uint32_t app_lanes(const struct optic_image *img, unsigned int napps)
+{
+	uint32_t m = 0;
+	unsigned int i;
+	int cnt, host, media;
+
+	for (i = 0; i < napps; i++) {
+		cnt = app_byte(img, i, 2);
+		host = app_byte(img, i, 3);
+		/* page 01h 176-190: media lane assignment options */
+		media = optic_image_byte(img, 0, 1, 0, 176 + i);
+		if (cnt < 0)
+			continue;
+		if (host >= 0)
+			m |= lanes_from(host, cnt >> 4);
+		if (media >= 0)
+			m |= lanes_from(media, cnt & 0x0f);
+	}
+	return m;
+}
+
+/* Lanes of bank @bank whose data path is not deactivated (Table 8-72). */
+static uint32_t dp_lanes(const struct optic_image *img, unsigned int bank)
+{
+	uint32_t m = 0;
+	unsigned int l;
+	int b, st;
+
+	for (l = 0; l < 8; l++) {
+		b = optic_image_byte(img, 0, 0x11, bank, 128 + l / 2);
+		st = b < 0 ? 0 : (b >> (4 * (l % 2))) & 0x0f;
+		if (st && st != 1)
+			m |= 1u << l;
+	}
+	return m;
+}
+
+/*
+ * CMIS 5.2 8.4.1 and Table 8-40 (page 01h byte 142 bits 1-0): banks of
+ * eight lanes; a bank above 0 counts when its page 11h was read.
+ */
+static unsigned int banks(const struct optic_image *img)
+{
+	unsigned int n = 1, max;
+	int b = optic_image_byte(img, 0, 1, 0, 142);
+
+	max = b < 0 ? 1 : 1u << MIN(b & 3, 2);
+	while (n < max && optic_image_half(img, 0, 0x11, n, true))
+		n++;
+	return n;
+}
+
+unsigned int optic_cmis_lanes(const struct optic_image *img,
+			      unsigned int napps)
+{
+	uint32_t per_bank = app_lanes(img, napps), all = 0;
+	unsigned int bank, nbanks = banks(img);
+
+	/* no application advertised: every lane of the bank */
+	if (!per_bank)
+		per_bank = 0xff;
+	for (bank = 0; bank < nbanks; bank++)
+		all |= (per_bank | dp_lanes(img, bank)) << (8 * bank);
+	return 32 - __builtin_clz(all);
+}
 
 const char *optic_datapath_state_name(uint8_t state)
 {

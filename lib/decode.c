@@ -123,6 +123,10 @@ static bool advertised(const struct optic_image *img,
 	b = optic_image_byte(img, f->adv_addr, f->adv_page, 0, f->adv_off);
 	if (b < 0)
 		return f->ff & OPTIC_FF_ADVOPT;
+	if (f->ff & OPTIC_FF_ADVEQ)
+		return (b & f->adv_mask) == f->adv_val;
+	if (f->ff & OPTIC_FF_ADVNE)
+		return (b & f->adv_mask) != f->adv_val;
 	return b & f->adv_mask;
 }
 
@@ -162,7 +166,8 @@ static int decode_one(const struct optic_image *img, struct optic_model *m,
 	raw = be_uint(buf, f->len);
 	if (f->ff & OPTIC_FF_NIBBLE)
 		raw = (buf[0] >> (4 * (li % 2))) & 0x0f;
-	shift = mask_shift(f->mask);
+	/* BITS: codes name bits of the unshifted word */
+	shift = f->type == OPTIC_F_BITS ? 0 : mask_shift(f->mask);
 	if (f->mask)
 		raw = (raw & f->mask) >> shift;
 	if ((f->ff & OPTIC_FF_NONZERO) && !raw)
@@ -252,6 +257,10 @@ static int decode_one(const struct optic_image *img, struct optic_model *m,
 	case OPTIC_F_FLOAT:
 		v->num = be_float(buf);
 		break;
+	case OPTIC_F_BITS:
+		v->kind = OPTIC_V_BITS;
+		v->num = raw;
+		break;
 	case OPTIC_F_CABLELEN:
 		/* bits 7-6: multiplier 0.1, 1, 10, 100 m; bits 5-0: value */
 		v->num = (raw & 0x3f) * pow(10.0, (raw >> 6) - 1.0);
@@ -302,6 +311,8 @@ static int decode_rows(const struct optic_image *img, struct optic_model *m,
 
 		if ((f->ff & OPTIC_FF_EXTCAL) && !m->ext_cal)
 			continue;
+		if (f->media && !(f->media & (1u << m->media_class)))
+			continue;
 		if (!advertised(img, f))
 			continue;
 		for (k = 0; k < n; k++) {
@@ -320,23 +331,41 @@ static int decode_rows(const struct optic_image *img, struct optic_model *m,
 }
 
 /*
- * CMIS 5.2 Table 8-23 (lower page 86-117, AppSel 1-8) and Table 8-51
- * (page 01h 223-250, AppSel 9-15): the list ends at host ID 0xff.
+ * Cable assemblies: SFF-8472 Table 5-3 byte 8 bits 2 (passive) and 3
+ * (active cable); SFF-8636 Table 6-19 byte 147 bits 7-4 and CMIS 5.2
+ * Table 8-33 byte 212, transmitter technology 1010b-1111b (0Ah-0Fh) copper,
+ * 1010b/1011b passive; CMIS Table 8-22 MediaType 03h passive copper, 04h
+ * active cable; an optical SFF-8636 module without a separable connector
+ * (SFF-8024 Table 4-3 23h) is an active optical cable.
  */
-static void cmis_count_apps(const struct optic_image *img,
-			    struct optic_model *m)
+static uint8_t media_class(const struct optic_image *img, uint8_t spec)
 {
-	unsigned int i;
-	int b;
+	int tech, conn, type;
 
-	m->napps = 0;
-	for (i = 0; i < 15; i++) {
-		b = i < 8 ? optic_image_byte(img, 0, 0, 0, 86 + 4 * i) :
-			    optic_image_byte(img, 0, 1, 0, 223 + 4 * (i - 8));
-		if (b < 0 || b == 0xff || b == 0x00)
-			break;
-		m->napps++;
+	if (spec == OPTIC_SPEC_SFF8472) {
+		tech = optic_image_byte(img, 0, 0, 0, 8);
+		if (tech >= 0 && (tech & 0x04))
+			return OPTIC_MC_PASSIVE;
+		if (tech >= 0 && (tech & 0x08))
+			return OPTIC_MC_ACTIVE;
+		return OPTIC_MC_OPTICAL;
 	}
+	if (spec == OPTIC_SPEC_SFF8636) {
+		tech = optic_image_byte(img, 0, 0, 0, 147);
+		tech = tech < 0 ? 0 : tech >> 4;
+		conn = optic_image_byte(img, 0, 0, 0, 130);
+		type = conn == 0x23 ? 4 : 0;
+	} else {
+		tech = optic_image_byte(img, 0, 0, 0, 212);
+		type = optic_image_byte(img, 0, 0, 0, 85);
+		if (type == 3)
+			return OPTIC_MC_PASSIVE;
+	}
+	if (tech == 0x0a || tech == 0x0b)
+		return OPTIC_MC_PASSIVE;
+	if (tech >= 0x0c && tech <= 0x0f)
+		return OPTIC_MC_ACTIVE;
+	return type == 4 ? OPTIC_MC_AOC : OPTIC_MC_OPTICAL;
 }
 
 static void sff8472_cal(const struct optic_image *img, struct optic_model *m)
@@ -384,18 +413,8 @@ int optic_decode(const struct optic_image *img, struct optic_model *m)
 		m->media_type = b < 0 ? 0 : b;
 		b = optic_image_byte(img, 0, 1, 0, 160);
 		m->bias_shift = b < 0 ? 0 : MIN((b >> 3) & 3, 2);
-		cmis_count_apps(img, m);
-		/* host lane count of the default application (AppSel 1) */
-		b = optic_image_byte(img, 0, 0, 0, 88);
-		m->lanes = (m->napps && b > 0 && (b >> 4)) ? (b >> 4) : 8;
-		/* CMIS 8.4.1 Table 8-40: page 01h byte 142 bits 1-0 banks */
-		b = optic_image_byte(img, 0, 1, 0, 142);
-		if (b >= 0 && (b & 3) && m->lanes <= 8) {
-			unsigned int banks = 1u << MIN(b & 3, 2);
-
-			if (optic_image_half(img, 0, 0x11, banks - 1, true))
-				m->lanes = MIN(8 * banks, OPTIC_MAX_LANES);
-		}
+		m->napps = optic_cmis_count_apps(img);
+		m->lanes = optic_cmis_lanes(img, m->napps);
 		break;
 	case OPTIC_SPEC_SFF8636:
 		rows = optic_sff8636_fields;
@@ -419,6 +438,7 @@ int optic_decode(const struct optic_image *img, struct optic_model *m)
 		nrows = 1;
 		break;
 	}
+	m->media_class = media_class(img, m->spec);
 	r = decode_rows(img, m, rows, nrows);
 	if (r == 0 && m->spec == OPTIC_SPEC_CMIS && !m->flat)
 		r = optic_vdm_decode(img, m);

@@ -55,7 +55,27 @@ enum optic_ftype {
 	OPTIC_F_FLOAT, /* IEEE 754 big-endian single (SFF-8472 cal.) */
 	OPTIC_F_CABLELEN, /* CMIS 8.3.x: bits 7-6 multiplier, 5-0 length */
 	OPTIC_F_PWRCLASS8636, /* SFF-8636 Table 6-16 byte 129 power class */
+	OPTIC_F_BITS, /* set bits of the BE word (1-4 bytes), named by codes */
 };
+
+/*
+ * What the module is, for rows whose bytes mean different things for
+ * optical modules and cable assemblies (struct optic_field.media).
+ */
+enum optic_media_class {
+	OPTIC_MC_OPTICAL, /* a transceiver with a separable optical connector */
+	OPTIC_MC_PASSIVE, /* passive copper cable assembly */
+	OPTIC_MC_ACTIVE, /* active copper (SFF-8472: any active) cable */
+	OPTIC_MC_AOC, /* active optical cable (SFF-8636, CMIS) */
+};
+
+#define OPTIC_M_OPTICAL (1u << OPTIC_MC_OPTICAL)
+#define OPTIC_M_PASSIVE (1u << OPTIC_MC_PASSIVE)
+#define OPTIC_M_ACTIVE (1u << OPTIC_MC_ACTIVE)
+#define OPTIC_M_AOC (1u << OPTIC_MC_AOC)
+#define OPTIC_M_COPPER (OPTIC_M_PASSIVE | OPTIC_M_ACTIVE)
+#define OPTIC_M_LASER (OPTIC_M_OPTICAL | OPTIC_M_AOC)
+#define OPTIC_M_CABLE (OPTIC_M_COPPER | OPTIC_M_AOC)
 
 enum optic_sect {
 	OPTIC_S_IDENTITY, /* module-level description */
@@ -90,6 +110,8 @@ enum optic_cal {
 #define OPTIC_FF_HEXRAW 0x20 /* text shows the raw code as 0xNN too */
 #define OPTIC_FF_EXTCAL 0x40 /* only for externally calibrated SFF-8472 */
 #define OPTIC_FF_ADVOPT 0x80 /* advertisement byte missing: still decode */
+#define OPTIC_FF_ADVEQ 0x100 /* advertised: (adv byte & adv_mask) == adv_val */
+#define OPTIC_FF_ADVNE 0x200 /* advertised: (adv byte & adv_mask) != adv_val */
 
 struct optic_field {
 	uint8_t addr; /* 0 = 0x50 */
@@ -107,11 +129,13 @@ struct optic_field {
 	uint8_t cal; /* enum optic_cal */
 	uint8_t sev; /* flags: 1 warning, 2 alarm, 3 fault */
 	uint8_t prec; /* decimals */
-	uint8_t ff; /* OPTIC_FF_* */
+	uint16_t ff; /* OPTIC_FF_* */
 	uint8_t adv_addr; /* decode only if (adv byte & adv_mask); 0 = 0x50 */
 	uint8_t adv_page;
 	uint8_t adv_off;
 	uint8_t adv_mask; /* 0: always */
+	uint8_t adv_val; /* OPTIC_FF_ADVEQ, OPTIC_FF_ADVNE */
+	uint8_t media; /* OPTIC_M_*: only for these media classes; 0 all */
 	double scale; /* 0 means 1 */
 	double add; /* value = raw * scale + add */
 	const char *unit;
@@ -121,7 +145,13 @@ struct optic_field {
 	const struct optic_codes *codes;
 };
 
-enum optic_vkind { OPTIC_V_NUM, OPTIC_V_STR, OPTIC_V_BOOL, OPTIC_V_CODE };
+enum optic_vkind {
+	OPTIC_V_NUM,
+	OPTIC_V_STR,
+	OPTIC_V_BOOL,
+	OPTIC_V_CODE,
+	OPTIC_V_BITS, /* raw: the set bits, named by f->codes (code = bit) */
+};
 
 struct optic_value {
 	const struct optic_field *f;
@@ -191,6 +221,7 @@ struct optic_model {
 	uint8_t lanes; /* lanes with monitors */
 	uint8_t napps;
 	uint8_t media_type; /* CMIS byte 85 */
+	uint8_t media_class; /* enum optic_media_class */
 	uint8_t bias_shift; /* CMIS page 01h byte 160 bits 4-3 */
 	float rx_cal[5]; /* SFF-8472 Rx_PWR(0..4) */
 	double cal_slope[4]; /* SFF-8472 T, V, Tx_I, Tx_PWR */
@@ -256,6 +287,17 @@ extern const struct optic_codes optic_sff8024_active_if;
 extern const struct optic_codes optic_sff8024_baset_if;
 /* Media interface table for a CMIS MediaType (byte 85), or NULL. */
 const struct optic_codes *optic_sff8024_media_table(uint8_t media_type);
+
+/* CMIS: the number of advertised applications (AppSel 1-15). */
+unsigned int optic_cmis_count_apps(const struct optic_image *img);
+/*
+ * CMIS: the lanes to show, 1-32: every lane of every implemented bank that
+ * an advertised application instance can occupy (host and media lane
+ * counts and lane assignment options) or whose data path is not
+ * deactivated; 8 per bank when no application is advertised.
+ */
+unsigned int optic_cmis_lanes(const struct optic_image *img,
+			      unsigned int napps);
 
 /* CMIS data-path state name (Table 8-72), e.g. "activated", or NULL. */
 const char *optic_datapath_state_name(uint8_t state);

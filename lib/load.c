@@ -143,8 +143,14 @@ static long header_num(const char *s, const char *end)
 		hex = true;
 	else if (p < end && isalnum(*p))
 		return -1;
-	if (!hex)
-		v = strtol(s, NULL, 10);
+	if (hex)
+		return v <= 255 ? v : -1;
+	/* the same digits in base 10: "page 17" */
+	for (v = 0; s < p && v <= 255; s++) {
+		if (!isdigit(*s))
+			return -1;
+		v = v * 10 + (*s - '0');
+	}
 	return v <= 255 ? v : -1;
 }
 

@@ -122,14 +122,70 @@ static bool in_sect(const struct optic_value *v, uint8_t sect)
 	return v->f->sect == sect;
 }
 
+static bool same_list(const struct optic_value *a, const struct optic_value *b)
+{
+	return a->kind == OPTIC_V_BITS && a->f->sect == b->f->sect &&
+	       a->f->json_key && streq(a->f->json_key, b->f->json_key);
+}
+
+/*
+ * A run of BITS values sharing a JSON key (e.g. the SFF-8472 compliance
+ * bytes 3-10) is one list of the names of the set bits, most significant
+ * first: text "Label: A, B" (or "none"), JSON ["A", "B"]. Returns the
+ * index after the run.
+ */
+static size_t print_bits(struct optic_print *p, const struct optic_model *m,
+			 size_t i, int level)
+{
+	const struct optic_value *v = &m->v[i];
+	bool json = optic_print_is_json(p);
+	char buf[1024], unk[24];
+	size_t j, n = 0;
+	int b;
+
+	if (json)
+		op_open_array(p, v->f->json_key);
+	for (j = i; j < m->n && same_list(&m->v[j], v); j++) {
+		for (b = 31; b >= 0; b--) {
+			const struct optic_code *c;
+			const char *name = unk;
+
+			if (!((m->v[j].raw >> b) & 1))
+				continue;
+			c = optic_code_find(m->v[j].f->codes, b);
+			if (c)
+				name = json && c->json ? c->json : c->name;
+			else
+				snprintf(unk, sizeof(unk), "unknown (bit %d)",
+					 b);
+			if (json)
+				op_string(p, NULL, NULL, name);
+			else if (n < sizeof(buf))
+				n += snprintf(buf + n, sizeof(buf) - n, "%s%s",
+					      n ? ", " : "", name);
+		}
+	}
+	if (json)
+		op_close_array(p);
+	else
+		op_text(p, LABEL_FMT "%s\n", indent(level), width(level),
+			v->f->name, n ? buf : "none");
+	return j;
+}
+
 static void print_level(struct optic_print *p, const struct optic_model *m,
 			uint8_t sect, int level)
 {
-	size_t i;
+	size_t i = 0;
 
-	for (i = 0; i < m->n; i++)
-		if (in_sect(&m->v[i], sect))
-			print_value(p, &m->v[i], level);
+	while (i < m->n) {
+		if (!in_sect(&m->v[i], sect))
+			i++;
+		else if (m->v[i].kind == OPTIC_V_BITS && m->v[i].f->json_key)
+			i = print_bits(p, m, i, level);
+		else
+			print_value(p, &m->v[i++], level);
+	}
 }
 
 static void print_plain(struct optic_print *p, const struct optic_model *m,

@@ -33,6 +33,67 @@ static const struct optic_code memory_model[] = {
 	{ 1, "Flat", "flat" },
 };
 
+/*
+ * SFF-8636 Table 6-17: specification compliance, bytes 131-138, as two
+ * 32-bit words (131-134, 135-138); code = bit number in the word.
+ */
+static const struct optic_code compliance_131_134[] = {
+	/* byte 131: 10/40G Ethernet; bit 7: extended, see byte 192 */
+	{ 31, "Extended (byte 192)", "extended" },
+	{ 30, "10GBASE-LRM", NULL }, { 29, "10GBASE-LR", NULL },
+	{ 28, "10GBASE-SR", NULL }, { 27, "40GBASE-CR4", NULL },
+	{ 26, "40GBASE-SR4", NULL }, { 25, "40GBASE-LR4", NULL },
+	{ 24, "40G Active Cable (XLPPI)", NULL },
+	/* byte 132: SONET */
+	{ 19, "40G OTN (OTU3B/OTU3C)", NULL },
+	{ 18, "OC-48, long reach", NULL },
+	{ 17, "OC-48, intermediate reach", NULL },
+	{ 16, "OC-48, short reach", NULL },
+	/* byte 133: SAS/SATA */
+	{ 15, "SAS 24.0G", NULL }, { 14, "SAS 12.0G", NULL },
+	{ 13, "SAS 6.0G", NULL }, { 12, "SAS 3.0G", NULL },
+	/* byte 134: gigabit Ethernet */
+	{ 3, "1000BASE-T", NULL }, { 2, "1000BASE-CX", NULL },
+	{ 1, "1000BASE-LX", NULL }, { 0, "1000BASE-SX", NULL },
+};
+
+static const struct optic_code compliance_135_138[] = {
+	/* byte 135: Fibre Channel link length and technology */
+	{ 31, "FC very long distance (V)", NULL },
+	{ 30, "FC short distance (S)", NULL },
+	{ 29, "FC intermediate distance (I)", NULL },
+	{ 28, "FC long distance (L)", NULL },
+	{ 27, "FC medium distance (M)", NULL },
+	{ 25, "FC longwave laser (LC)", NULL },
+	{ 24, "FC electrical inter-enclosure (EL)", NULL },
+	/* byte 136: Fibre Channel technology */
+	{ 23, "FC electrical intra-enclosure (EL)", NULL },
+	{ 22, "FC shortwave laser w/o OFC (SN)", NULL },
+	{ 21, "FC shortwave laser with OFC (SL)", NULL },
+	{ 20, "FC longwave laser (LL)", NULL },
+	/* byte 137: Fibre Channel transmission media */
+	{ 15, "FC twin axial pair (TW)", NULL },
+	{ 14, "FC twisted pair (TP)", NULL },
+	{ 13, "FC miniature coax (MI)", NULL },
+	{ 12, "FC video coax (TV)", NULL },
+	{ 11, "FC multimode, 62.5um (M6)", NULL },
+	{ 10, "FC multimode, 50um (M5)", NULL },
+	{ 9, "FC multimode, 50um (OM3)", NULL },
+	{ 8, "FC single mode (SM)", NULL },
+	/* byte 138: Fibre Channel speed */
+	{ 7, "FC 1200 MBytes/sec", NULL },
+	{ 6, "FC 800 MBytes/sec", NULL },
+	{ 5, "FC 1600 MBytes/sec", NULL },
+	{ 4, "FC 400 MBytes/sec", NULL },
+	{ 3, "FC 3200 MBytes/sec", NULL },
+	{ 2, "FC 200 MBytes/sec", NULL },
+	{ 0, "FC 100 MBytes/sec", NULL },
+};
+
+static const struct optic_codes compliance_131_134_t =
+	OPTIC_CODES("SFF-8636 Table 6-17", compliance_131_134);
+static const struct optic_codes compliance_135_138_t =
+	OPTIC_CODES("SFF-8636 Table 6-17", compliance_135_138);
 static const struct optic_codes revision_t =
 	OPTIC_CODES("SFF-8636 Table 6-3", revision);
 static const struct optic_codes encoding_t =
@@ -46,6 +107,13 @@ static const struct optic_codes memory_model_t =
 #define LANE OPTIC_S_LANE
 #define MF OPTIC_S_FLAG
 #define LF OPTIC_S_LANE_FLAG
+
+/* Copper attenuation at @ghz, dB (Table 6-19, copper cables only) */
+#define ATTEN(off, ghz, key)                                                 \
+	{ .page = 0x00, .offset = off, .len = 1, .type = OPTIC_F_UINT,       \
+	  .unit = "dB", .sect = ID, .media = OPTIC_M_COPPER,                 \
+	  .name = "Attenuation at " ghz " GHz",                              \
+	  .json_key = "attenuation_" key "ghz_db" }
 
 /* Bytes 9-14: two lanes per byte, lane 1 in bits 7-4 (HA, LA, HW, LW). */
 #define LANE_AW(off, label, key)                                             \
@@ -72,9 +140,25 @@ const struct optic_field optic_sff8636_fields[] = {
 	{ .page = 0x00, .offset = 129, .len = 1,
 	  .type = OPTIC_F_PWRCLASS8636, .sect = ID, .name = "Power class",
 	  .json_key = "power_class" },
+	{ .page = 0x00, .offset = 129, .len = 1, .type = OPTIC_F_HEX,
+	  .sect = ID, .name = "Extended identifier",
+	  .json_key = "ext_identifier" },
+	FLAG(0, 0x00, 129, 1, 3, 0, 0, ID, 0, "TX CDR present",
+	     "tx_cdr_present"),
+	FLAG(0, 0x00, 129, 1, 2, 0, 0, ID, 0, "RX CDR present",
+	     "rx_cdr_present"),
 	{ .page = 0x00, .offset = 130, .len = 1, .type = OPTIC_F_CODE,
 	  .sect = ID, .codes = &optic_sff8024_connector,
 	  .ff = OPTIC_FF_HEXRAW, .name = "Connector", .json_key = "connector" },
+	{ .page = 0x00, .offset = 131, .len = 8, .type = OPTIC_F_HEX,
+	  .sect = ID, .name = "Transceiver codes",
+	  .json_key = "transceiver_codes" },
+	{ .page = 0x00, .offset = 131, .len = 4, .type = OPTIC_F_BITS,
+	  .sect = ID, .codes = &compliance_131_134_t, .name = "Compliance",
+	  .json_key = "compliance" },
+	{ .page = 0x00, .offset = 135, .len = 4, .type = OPTIC_F_BITS,
+	  .sect = ID, .codes = &compliance_135_138_t, .name = "Compliance",
+	  .json_key = "compliance" },
 	{ .page = 0x00, .offset = 192, .len = 1, .type = OPTIC_F_CODE,
 	  .sect = ID, .codes = &optic_sff8024_ext_compliance,
 	  .ff = OPTIC_FF_HEXRAW, .adv_page = 0x00, .adv_off = 131,
@@ -83,9 +167,19 @@ const struct optic_field optic_sff8636_fields[] = {
 	{ .page = 0x00, .offset = 139, .len = 1, .type = OPTIC_F_CODE,
 	  .sect = ID, .codes = &encoding_t, .name = "Encoding",
 	  .json_key = "encoding" },
+	/* Table 6-15 byte 140, FFh: the rate is byte 222 in 250 MBd */
 	{ .page = 0x00, .offset = 140, .len = 1, .type = OPTIC_F_UINT,
-	  .scale = 100, .unit = "MBd", .sect = ID, .ff = OPTIC_FF_NONZERO,
+	  .scale = 100, .unit = "MBd", .sect = ID,
+	  .ff = OPTIC_FF_NONZERO | OPTIC_FF_ADVNE, .adv_off = 140,
+	  .adv_mask = 0xff, .adv_val = 0xff, .name = "Nominal bit rate",
+	  .json_key = "nominal_bitrate_mbd" },
+	{ .page = 0x00, .offset = 222, .len = 1, .type = OPTIC_F_UINT,
+	  .scale = 250, .unit = "MBd", .sect = ID, .ff = OPTIC_FF_ADVEQ,
+	  .adv_off = 140, .adv_mask = 0xff, .adv_val = 0xff,
 	  .name = "Nominal bit rate", .json_key = "nominal_bitrate_mbd" },
+	{ .page = 0x00, .offset = 141, .len = 1, .type = OPTIC_F_UINT,
+	  .sect = ID, .name = "Rate identifier",
+	  .json_key = "rate_identifier" },
 	{ .page = 0x00, .offset = 142, .len = 1, .type = OPTIC_F_UINT,
 	  .unit = "km", .sect = ID, .ff = OPTIC_FF_NONZERO,
 	  .name = "Length (SMF)", .json_key = "length_smf_km" },
@@ -95,9 +189,18 @@ const struct optic_field optic_sff8636_fields[] = {
 	{ .page = 0x00, .offset = 144, .len = 1, .type = OPTIC_F_UINT,
 	  .unit = "m", .sect = ID, .ff = OPTIC_FF_NONZERO,
 	  .name = "Length (OM2)", .json_key = "length_om2_m" },
+	{ .page = 0x00, .offset = 145, .len = 1, .type = OPTIC_F_UINT,
+	  .unit = "m", .sect = ID, .ff = OPTIC_FF_NONZERO,
+	  .name = "Length (OM1)", .json_key = "length_om1_m" },
+	/* byte 146: OM4 in 2 m units, or a cable assembly in 1 m units */
+	{ .page = 0x00, .offset = 146, .len = 1, .type = OPTIC_F_UINT,
+	  .scale = 2, .unit = "m", .sect = ID, .ff = OPTIC_FF_NONZERO,
+	  .media = OPTIC_M_OPTICAL, .name = "Length (OM4)",
+	  .json_key = "length_om4_m" },
 	{ .page = 0x00, .offset = 146, .len = 1, .type = OPTIC_F_UINT,
 	  .unit = "m", .sect = ID, .ff = OPTIC_FF_NONZERO,
-	  .name = "Length (copper or OM4)", .json_key = "length_copper_m" },
+	  .media = OPTIC_M_CABLE, .name = "Cable assembly length",
+	  .json_key = "cable_length_m" },
 	{ .page = 0x00, .offset = 147, .len = 1, .mask = 0xf0,
 	  .type = OPTIC_F_CODE, .sect = ID, .codes = &optic_media_tech,
 	  .ff = OPTIC_FF_HEXRAW, .name = "Transmitter technology",
@@ -110,14 +213,20 @@ const struct optic_field optic_sff8636_fields[] = {
 	  .sect = ID, .name = "Vendor PN", .json_key = "vendor_pn" },
 	{ .page = 0x00, .offset = 184, .len = 2, .type = OPTIC_F_ASCII,
 	  .sect = ID, .name = "Vendor rev", .json_key = "vendor_rev" },
+	/* Table 6-19: bytes 186-189, wavelength or copper attenuation */
 	{ .page = 0x00, .offset = 186, .len = 2, .type = OPTIC_F_UINT,
 	  .scale = 0.05, .unit = "nm", .prec = 2, .sect = ID,
-	  .ff = OPTIC_FF_NONZERO, .name = "Nominal wavelength",
-	  .json_key = "wavelength_nm" },
+	  .ff = OPTIC_FF_NONZERO, .media = OPTIC_M_LASER,
+	  .name = "Nominal wavelength", .json_key = "wavelength_nm" },
 	{ .page = 0x00, .offset = 188, .len = 2, .type = OPTIC_F_UINT,
 	  .scale = 0.005, .unit = "nm", .prec = 3, .sect = ID,
-	  .ff = OPTIC_FF_NONZERO, .name = "Wavelength tolerance",
+	  .ff = OPTIC_FF_NONZERO, .media = OPTIC_M_LASER,
+	  .name = "Wavelength tolerance",
 	  .json_key = "wavelength_tolerance_nm" },
+	ATTEN(186, "2.5", "2_5"),
+	ATTEN(187, "5", "5"),
+	ATTEN(188, "7", "7"),
+	ATTEN(189, "12.9", "12_9"),
 	{ .page = 0x00, .offset = 196, .len = 16, .type = OPTIC_F_ASCII,
 	  .sect = ID, .name = "Vendor SN", .json_key = "vendor_sn" },
 	{ .page = 0x00, .offset = 212, .len = 8, .type = OPTIC_F_DATE,
@@ -130,6 +239,10 @@ const struct optic_field optic_sff8636_fields[] = {
 	/* Table 6-12 byte 86 TX disable, byte 93 power control */
 	FLAG(0, 0, 93, 1, 0, 0, 0, ST, 0, "Power override", "power_override"),
 	FLAG(0, 0, 93, 1, 1, 0, 0, ST, 0, "Low power set", "lowpwr_set"),
+	FLAG(0, 0, 93, 1, 2, 0, 0, ST, 0, "High power class enable (5-7)",
+	     "high_power_class_enable"),
+	FLAG(0, 0, 93, 1, 3, 0, 0, ST, 0, "High power class enable (8)",
+	     "high_power_class8_enable"),
 
 	/* Table 6-8: free-side monitors */
 	{ .offset = 22, .len = 2, .type = OPTIC_F_SINT, .scale = 1.0 / 256,

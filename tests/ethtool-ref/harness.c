@@ -153,6 +153,15 @@ static int ioctl_fallback(const u8 *lower_and_page0)
 	u8 id[256];
 
 	memcpy(id, lower_and_page0, sizeof(id));
+	/*
+	 * cmis_show_all_ioctl() takes page 01h from the 128 bytes after page
+	 * 00h of a paged module, which a 256-byte buffer does not have
+	 * (ethtool reads beyond it). Decode what the dump holds: as flat
+	 * memory (CMIS 5.2 Table 8-4 byte 2 bit 7), lower page and 00h only.
+	 */
+	if (id[0] != SFF8024_ID_SFP && id[0] != SFF8024_ID_QSFP &&
+	    id[0] != SFF8024_ID_QSFP28 && id[0] != SFF8024_ID_QSFP_PLUS)
+		id[2] |= 0x80;
 	if (id[0] == SFF8024_ID_SFP)
 		sff8079_show_all_ioctl(id);
 	else

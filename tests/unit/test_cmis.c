@@ -181,7 +181,13 @@ static void test_partial_image(void **state)
 	put16(&img, 0x50, 0, 14, 0x1980);
 	assert_int_equal(optic_decode(&img, &m), 0);
 	assert_non_null(optic_model_get(&m, "identifier", NULL, -1));
-	/* temperature needs the page 01h advertisement */
+	/* no page 01h: the lower page temperature is shown (as ethtool) */
+	assert_float_equal(optic_model_get(&m, "temperature_c", NULL, -1)->num,
+			   25.5, 1e-9);
+	/* page 01h byte 159 read and bit 0 clear: not monitored */
+	put8(&img, 1, 159, 0x00);
+	optic_model_free(&m);
+	assert_int_equal(optic_decode(&img, &m), 0);
 	assert_null(optic_model_get(&m, "temperature_c", NULL, -1));
 	assert_null(optic_model_get(&m, "vendor_name", NULL, -1));
 	optic_model_free(&m);
@@ -220,6 +226,79 @@ static void test_banks(void **state)
 	(void)state;
 }
 
+/*
+ * The lanes shown: every lane an advertised application instance can
+ * occupy (CMIS 5.2 Table 8-24 host lane count and assignment options,
+ * page 01h 176-190 media lane assignment), in every implemented bank
+ * (page 01h byte 142), and every lane whose data path is not deactivated.
+ */
+static void test_lane_count(void **state)
+{
+	static const uint8_t pages[] = { 0x00, 0x01, 0x11 };
+	static const struct {
+		const char *what;
+		uint8_t apps[3][3]; /* lane counts, host assign, media assign */
+		uint8_t banks; /* page 01h byte 142 */
+		uint8_t dp[4]; /* page 11h 128-131, bank 0 */
+		unsigned int lanes;
+	} cases[] = {
+		/* clang-format off: one module per row */
+		{ "8-lane, 2 x 4-lane instances (0x11)",
+		  { { 0x44, 0x11, 0x11 } }, 0, { 0 }, 8 },
+		{ "one 4-lane instance on lanes 1-4",
+		  { { 0x44, 0x01, 0x01 } }, 0, { 0x11, 0x11, 0x11, 0x11 }, 4 },
+		{ "one 4-lane instance, lane 6 data path activated",
+		  { { 0x44, 0x01, 0x01 } }, 0, { 0x11, 0x11, 0x41, 0x11 }, 6 },
+		{ "8-lane app, then 4-lane at lane 1",
+		  { { 0x88, 0x01, 0x01 }, { 0x44, 0x01, 0x01 } }, 0, { 0 }, 8 },
+		{ "2-lane host, media assignment reaches lane 8",
+		  { { 0x21, 0x01, 0x80 } }, 0, { 0 }, 8 },
+		{ "single lane module (SFP-DD style)",
+		  { { 0x11, 0x01, 0x01 } }, 0, { 0 }, 1 },
+		{ "no application: a whole bank", { { 0 } }, 0, { 0 }, 8 },
+		{ "2 banks: 16 lanes", { { 0x44, 0x11, 0x11 } }, 0x01, { 0 },
+		  16 },
+		{ "2 banks, one 4-lane instance each: lanes 1-4 and 9-12",
+		  { { 0x44, 0x01, 0x01 } }, 0x01, { 0 }, 12 },
+		{ "4 banks advertised, bank 1 read only: 16 lanes",
+		  { { 0x88, 0x01, 0x01 } }, 0x02, { 0 }, 16 },
+		/* clang-format on */
+	};
+	size_t i, a;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct optic_image img;
+
+		optic_image_init(&img);
+		zero_pages(&img, OPTIC_ADDR_A0, pages, sizeof(pages));
+		put8(&img, 0, 0, 0x18);
+		for (a = 0; a < 3 && cases[i].apps[a][0]; a++) {
+			put8(&img, 0, 86 + 4 * a, 0x11);
+			put8(&img, 0, 88 + 4 * a, cases[i].apps[a][0]);
+			put8(&img, 0, 89 + 4 * a, cases[i].apps[a][1]);
+			put8(&img, 1, 176 + a, cases[i].apps[a][2]);
+		}
+		put8(&img, 0, 86 + 4 * a, 0xff);
+		put8(&img, 1, 142, cases[i].banks);
+		put(&img, OPTIC_ADDR_A0, 0x11, 128, cases[i].dp, 4);
+		if (cases[i].banks) {
+			uint8_t z[128] = { 0 };
+
+			assert_int_equal(
+				optic_image_set(&img, 0, 0x11, 1, 128, z, 128),
+				0);
+		}
+		if (optic_cmis_lanes(&img, optic_cmis_count_apps(&img)) !=
+		    cases[i].lanes)
+			fail_msg("%s: %u lanes, want %u", cases[i].what,
+				 optic_cmis_lanes(&img,
+						  optic_cmis_count_apps(&img)),
+				 cases[i].lanes);
+		optic_image_clear(&img);
+	}
+	(void)state;
+}
+
 static void test_unknown_identifier(void **state)
 {
 	struct optic_image img;
@@ -250,6 +329,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test(test_partial_image),
 		cmocka_unit_test(test_banks),
+		cmocka_unit_test(test_lane_count),
 		cmocka_unit_test(test_unknown_identifier),
 	};
 

@@ -11,6 +11,8 @@ static int setup(void **state)
 {
 	optic_image_init(&img);
 	sff8636_cwdm4(&img);
+	/* Table 6-15: byte 140 FFh puts the rate in byte 222, 250 MBd */
+	put8(&img, 0, 222, 102);
 	assert_int_equal(optic_decode(&img, &m), 0);
 	return 0;
 }
