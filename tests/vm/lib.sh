@@ -86,6 +86,15 @@ wait_for() {
 	done
 }
 
+# nl_listeners: generic netlink sockets that joined a multicast group (the
+# "Groups" column of /proc/net/netlink: the first 32 groups, optic's
+# included). A monitor started in the background is listening once this
+# count grew: wait for that instead of sleeping.
+nl_listeners() {
+	awk '$2 == 16 && $4 != "00000000" { n++ } END { print n + 0 }' /proc/net/netlink
+}
+nl_listeners_gt() { [ "$(nl_listeners)" -gt "$1" ]; }
+
 load_sim() { insmod "$OPTIC_DIR/optic_sim.ko" "$@"; }
 load_optic() { insmod "$OPTIC_DIR/optic.ko" "$@"; }
 load_i2c_dev() { insmod "$OPTIC_DIR/i2c-dev.ko" 2>/dev/null || [ -e /dev/i2c-0 ]; }

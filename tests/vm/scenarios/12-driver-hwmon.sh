@@ -114,7 +114,10 @@ check_eq "SFF-8472 temp1_crit_alarm gone" 0 "$(cat $h/temp1_crit_alarm)"
 # Swap port 0 to a 4-lane module: the hwmon device is replaced.
 echo qsfp112-400g >"$SIM_DEBUGFS/port0/profile"
 set_mons 0
-wait_for 5 test ! -e "$(hw 0)/curr8_input"
+# Wait for the new device itself (the glob expanded at each try): the old one
+# gone is not enough, the new one may not be registered yet.
+four_lanes() { local h; h=$(hw 0); test -e $h/curr4_input && test ! -e $h/curr8_input; }
+wait_for 5 four_lanes
 fails "4-lane module: no curr5" test -e "$(hw 0)/curr5_input"
 ok "4-lane module: curr4" test -e "$(hw 0)/curr4_input"
 echo 0 >"$SIM_DEBUGFS/port0/present"

@@ -36,12 +36,18 @@ h=$(echo $d/device/hwmon/hwmon*)
 crit=$(cat $h/temp1_crit)
 t0=$(cat "$SIM_DEBUGFS/port0/transactions")
 n0=$(sim_irqs 3)
+xa_gt() { [ "$(cat "$SIM_DEBUGFS/port0/transactions")" -gt "$1" ]; }
 echo "set temp 0 $((crit + 5000))" >"$SIM_DEBUGFS/port0/monitor"
+# Nobody but the IntL service reads the module: wait for its first read
+# (the simulator samples IntL every 100 ms), then watch it for 2 s: with
+# int_holdoff_ms 100 at most 21 services fit, far below 1000 transactions
+# however fast the guest; a storm would exceed it.
+ok "IntL edge made the driver read the module (poll off)" wait_for 10 xa_gt "$t0"
+t0=$(cat "$SIM_DEBUGFS/port0/transactions")
 sleep 2
 t1=$(cat "$SIM_DEBUGFS/port0/transactions")
 n1=$(sim_irqs 3)
 diag "transactions: $t0 -> $t1, IntL interrupts $n0 -> $n1, intl $(sim_state 0 intl)"
-ok "IntL edge made the driver read the module (poll off)" test "$t1" -gt "$t0"
 ok "persistent alarm: IntL service rate bounded (no IRQ storm)" test $((t1 - t0)) -lt 1000
 check_eq "latched alarm kept for hwmon" 1 "$(cat $h/temp1_crit_alarm)"
 echo "set temp 0 40000" >"$SIM_DEBUGFS/port0/monitor"
@@ -71,10 +77,16 @@ check_match "NACKs after a write, module in the cage: timed out" "timed out" "$e
 echo 0 >$slow
 ok "the module answers again" sh -c "cat $d/tx_disable >/dev/null"
 echo 1000000 >$slow
+nacks() { cat "$SIM_DEBUGFS/port0/nacks"; }
+nacks_gt() { [ "$(nacks)" -gt "$1" ]; }
+k0=$(nacks)
 sh -c "echo 1 >$d/tx_disable" 2>/tmp/wr.err &
 pid=$!
-sleep 0.5
+# Pull once the write is in its completion poll (NACKs counted), not after a
+# guessed time: then the 2 s write_timeout_ms is all margin.
+wait_for 10 nacks_gt "$k0"
 echo 0 >"$SIM_DEBUGFS/port0/present"
+ok "pulled while the write still waited" kill -0 $pid
 wait $pid
 check_match "NACKs after a write, cage empty: no such device" \
 	"No such device" "$(cat /tmp/wr.err)"

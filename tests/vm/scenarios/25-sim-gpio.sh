@@ -73,10 +73,12 @@ clear_flags
 check_eq "IntL high before the irq test" 1 "$(cat $G/gpio$int/value)"
 ok "IntL falling-edge interrupt" sh -c "echo falling >$G/gpio$int/edge"
 ok "irq line in /proc/interrupts" sh -c "grep -q optic_sim /proc/interrupts"
+irqs_ge() { [ "$(sim_irqs "$1")" -ge "$2" ]; }
 n0=$(sim_irqs 3)
 echo "set temp all 80000" >"$D/monitor"
-# nobody reads the module: the sim's poll must notice on its own
-sleep 0.5
+# nobody reads the module: the sim's poll must notice on its own (every
+# 100 ms; waited for, not slept for)
+wait_for 10 irqs_ge 3 $((n0 + 1))
 n1=$(sim_irqs 3)
 check_eq "one interrupt when IntL fell" $((n0 + 1)) "$n1"
 sleep 0.3
@@ -84,15 +86,17 @@ check_eq "no more while IntL stays low (edge)" "$n1" "$(sim_irqs 3)"
 echo "set temp all 40000" >"$D/monitor"
 byte 09 >/dev/null
 echo "set temp all 80000" >"$D/monitor"
-sleep 0.5
+wait_for 10 irqs_ge 3 $((n1 + 1))
 check_eq "another interrupt on the next fall" $((n1 + 1)) "$(sim_irqs 3)"
 
 ok "ModPrsL both-edge interrupt" sh -c "echo both >$G/gpio$prs/edge"
 p0=$(sim_irqs 0)
+# The edges are delivered from a work item: the plug waits for the unplug's
+# interrupt, or both edges could be delivered as one on a slow guest.
 echo 0 >"$D/present"
-sleep 0.2
+wait_for 10 irqs_ge 0 $((p0 + 1))
 echo 1 >"$D/present"
-sleep 0.2
+wait_for 10 irqs_ge 0 $((p0 + 2))
 check_eq "two presence interrupts for unplug + plug" $((p0 + 2)) "$(sim_irqs 0)"
 
 for n in $prs $rst $lpm $int $((base + 4)); do

@@ -87,6 +87,12 @@ while read -r knob val secs want; do
 		echo "$val" >$D/fault_$knob
 	fi
 	sleep "$secs"
+	# A fault that must cause an event lasts until the poll saw it (the
+	# first event expected), not only for a time the poll may miss.
+	case $want in
+	'^2'*) wait_for 10 grep -qx 'event=2' /tmp/ev.out ;;
+	'^3'*) wait_for 10 grep -qx 'event=3' /tmp/ev.out ;;
+	esac
 	knob_clear "$knob"
 	[ "$knob" != drop_page_select ] || flags_in_page3 '\000'
 	# back: present, ready, same identity (a poll or two)
