@@ -31,9 +31,9 @@ static int mock_set(struct manager *m, struct port *p,
 
 static const struct manager_ops mock_ops = { .module_set = mock_set };
 
-static const struct poll_range *ranges;
+static struct poll_range ranges[POLL_RANGES_MAX];
 static size_t n_ranges;
-static uint8_t bytes[4][128]; /* what each range reads */
+static uint8_t bytes[POLL_RANGES_MAX][128]; /* what each range reads */
 
 __attribute__((noinline)) void bench_store(struct port *p);
 __attribute__((noinline)) int bench_decode(struct port *p);
@@ -43,8 +43,9 @@ __attribute__((noinline)) void bench_policy(struct manager *m, struct port *p,
 void bench_store(struct port *p)
 {
 	for (size_t i = 0; i < n_ranges; i++)
-		optic_image_set(&p->img, ranges[i].addr, ranges[i].page, 0,
-				ranges[i].off, bytes[i], ranges[i].len);
+		optic_image_set(&p->img, ranges[i].addr, ranges[i].page,
+				ranges[i].bank, ranges[i].off, bytes[i],
+				ranges[i].len);
 }
 
 int bench_decode(struct port *p)
@@ -125,11 +126,11 @@ int main(int argc, char **argv)
 	p->known = p->present = true;
 	p->info.present = true;
 	p->info.spec = p->model.spec;
-	n_ranges = poll_ranges(p, &ranges);
+	n_ranges = poll_ranges(p, ranges);
 	for (size_t i = 0; i < n_ranges; i++)
 		if (i >= ARRAY_SIZE(bytes) ||
-		    optic_image_get(&p->img, ranges[i].addr, ranges[i].page, 0,
-				    ranges[i].off, bytes[i],
+		    optic_image_get(&p->img, ranges[i].addr, ranges[i].page,
+				    ranges[i].bank, ranges[i].off, bytes[i],
 				    ranges[i].len) < 0) {
 			fprintf(stderr,
 				"bench-decode: the image lacks what a poll reads\n");

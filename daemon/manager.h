@@ -144,8 +144,11 @@ struct nlmon;
 
 /* A byte range a health poll reads (poll.c). */
 struct poll_range {
-	uint8_t addr, page, off, len;
+	uint8_t addr, page, bank, off, len;
 };
+
+/* The lower page's ranges, then page 11h of each of at most 4 banks. */
+#define POLL_RANGES_MAX 8
 
 struct manager {
 	sd_event *event;
@@ -286,8 +289,9 @@ void manager_poll_port(struct manager *m, struct port *p);
 /* The sample, flags, state and policies of a poll from a decoded model. */
 void port_poll_model(struct manager *m, struct port *p,
 		     const struct optic_model *model, uint64_t now);
-/* The byte ranges a health poll of @p reads (poll_range[n]). */
-size_t poll_ranges(const struct port *p, const struct poll_range **out);
+/* The byte ranges a health poll of @p reads, into @out; returns how many. */
+size_t poll_ranges(const struct port *p,
+		   struct poll_range out[POLL_RANGES_MAX]);
 /* Read the whole image of @p and derive its static data. */
 int port_refresh_statics(struct manager *m, struct port *p);
 /* Monitors and flags from a decoded model into @s (base units). */

@@ -273,47 +273,65 @@ static const struct poll_range cmis_ranges[] = {
 	 * temperature 14-15, Vcc 16-17 (12-13 merged). The Aux monitors
 	 * (18-25) are not sampled.
 	 */
-	{ OPTIC_ADDR_A0, 0, 8, 10 },
+	{ OPTIC_ADDR_A0, 0, 0, 8, 10 },
 	/*
-	 * Page 11h: Table 8-72 DPState 128-131, output status 132-133
-	 * (merged), Table 8-76/8-77 lane flags 134-153, Table 8-78 TX power
-	 * 154-169, TX bias 170-185, RX power 186-201.
+	 * Page 11h, one bank per eight lanes (8.4.1): Table 8-72 DPState
+	 * 128-131, output status 132-133 (merged), Table 8-76/8-77 lane
+	 * flags 134-153, Table 8-78 TX power 154-169, TX bias 170-185, RX
+	 * power 186-201.
 	 */
-	{ OPTIC_ADDR_A0, 0x11, 128, 74 },
+	{ OPTIC_ADDR_A0, 0x11, 0, 128, 74 },
 };
 
 static const struct poll_range sff8636_ranges[] = {
 	/* SFF-8636 Table 6-5..6-7: latched lane, module, monitor flags 3-14 */
-	{ OPTIC_ADDR_A0, 0, 3, 12 },
+	{ OPTIC_ADDR_A0, 0, 0, 3, 12 },
 	/* Table 6-8: temperature 22-23, Vcc 26-27 */
-	{ OPTIC_ADDR_A0, 0, 22, 6 },
+	{ OPTIC_ADDR_A0, 0, 0, 22, 6 },
 	/* Table 6-9: RX power 34-41, TX bias 42-49, TX power 50-57 */
-	{ OPTIC_ADDR_A0, 0, 34, 24 },
+	{ OPTIC_ADDR_A0, 0, 0, 34, 24 },
 };
 
 static const struct poll_range sff8472_ranges[] = {
 	/* SFF-8472 Table 9-11: A2h monitors 96-105 */
-	{ OPTIC_ADDR_A2, 0, 96, 10 },
+	{ OPTIC_ADDR_A2, 0, 0, 96, 10 },
 	/* Table 9-12 status 110 (TX fault, RX LOS), Table 9-14 flags 112-117 */
-	{ OPTIC_ADDR_A2, 0, 110, 8 },
+	{ OPTIC_ADDR_A2, 0, 0, 110, 8 },
 };
 
-size_t poll_ranges(const struct port *p, const struct poll_range **out)
+/* @n ranges of @rg, a banked one (page 10h-FFh) once per bank in use. */
+static size_t expand_banks(const struct poll_range *rg, size_t n,
+			   unsigned int lanes, struct poll_range *out)
+{
+	unsigned int banks = MIN(MAX((lanes + 7) / 8, 1u), 4u);
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++)
+		for (unsigned int b = 0; b < (rg[i].page >= 0x10 ? banks : 1);
+		     b++) {
+			out[k] = rg[i];
+			out[k++].bank = b;
+		}
+	return k;
+}
+
+size_t poll_ranges(const struct port *p, struct poll_range out[POLL_RANGES_MAX])
 {
 	switch (p->info.spec) {
 	case OPTIC_SPEC_CMIS:
-		*out = cmis_ranges;
 		/* A flat memory module has no page 11h. */
-		return p->model.flat ? 1 : ARRAY_SIZE(cmis_ranges);
+		return expand_banks(cmis_ranges,
+				    p->model.flat ? 1 : ARRAY_SIZE(cmis_ranges),
+				    p->model.lanes, out);
 	case OPTIC_SPEC_SFF8636:
-		*out = sff8636_ranges;
-		return ARRAY_SIZE(sff8636_ranges);
+		return expand_banks(sff8636_ranges, ARRAY_SIZE(sff8636_ranges),
+				    0, out);
 	case OPTIC_SPEC_SFF8472:
-		*out = sff8472_ranges;
 		/* A2h exists with digital diagnostics only (Table 8-5). */
-		return optic_image_half(&p->img, OPTIC_ADDR_A2, 0, 0, false) ?
-			       ARRAY_SIZE(sff8472_ranges) :
-			       0;
+		if (!optic_image_half(&p->img, OPTIC_ADDR_A2, 0, 0, false))
+			return 0;
+		return expand_banks(sff8472_ranges, ARRAY_SIZE(sff8472_ranges),
+				    0, out);
 	default:
 		return 0;
 	}
@@ -322,20 +340,20 @@ size_t poll_ranges(const struct port *p, const struct poll_range **out)
 /* Re-read what changes between two polls into the image, and decode. */
 static int read_dynamic(struct manager *m, struct port *p)
 {
-	const struct poll_range *rg;
+	struct poll_range rg[POLL_RANGES_MAX];
 	size_t n;
 	uint8_t buf[128];
 	int r;
 
 	if (p->fresh)
 		return port_refresh_statics(m, p);
-	n = poll_ranges(p, &rg);
+	n = poll_ranges(p, rg);
 	for (size_t i = 0; i < n; i++) {
 		r = optic_nl_eeprom_read(m->nl, p->name, rg[i].addr, rg[i].page,
-					 0, rg[i].off, rg[i].len, buf);
+					 rg[i].bank, rg[i].off, rg[i].len, buf);
 		if (r < 0)
 			return r;
-		r = optic_image_set(&p->img, rg[i].addr, rg[i].page, 0,
+		r = optic_image_set(&p->img, rg[i].addr, rg[i].page, rg[i].bank,
 				    rg[i].off, buf, r);
 		if (r < 0)
 			return r;

@@ -30,13 +30,15 @@ static bool sampled(const struct optic_value *v)
 }
 
 static bool covered(const struct poll_range *rg, size_t n, uint8_t addr,
-		    uint8_t page, unsigned int off, unsigned int len)
+		    uint8_t page, uint8_t bank, unsigned int off,
+		    unsigned int len)
 {
 	if (off < 128)
-		page = 0;
+		page = bank = 0;
 	for (size_t i = 0; i < n; i++)
 		if (rg[i].addr == addr && rg[i].page == page &&
-		    off >= rg[i].off && off + len <= rg[i].off + rg[i].len)
+		    rg[i].bank == bank && off >= rg[i].off &&
+		    off + len <= rg[i].off + rg[i].len)
 			return true;
 	return false;
 }
@@ -45,7 +47,7 @@ static void check(void (*vector)(struct optic_image *), size_t want_ranges,
 		  size_t want_values)
 {
 	struct port *p = calloc(1, sizeof(*p));
-	const struct poll_range *rg;
+	struct poll_range rg[POLL_RANGES_MAX];
 	size_t n, seen = 0;
 
 	assert_non_null(p);
@@ -53,21 +55,26 @@ static void check(void (*vector)(struct optic_image *), size_t want_ranges,
 	vector(&p->img);
 	assert_int_equal(optic_decode(&p->img, &p->model), 0);
 	p->info.spec = p->model.spec;
-	n = poll_ranges(p, &rg);
+	n = poll_ranges(p, rg);
 	assert_int_equal(n, want_ranges);
 	for (size_t i = 0; i < p->model.n; i++) {
 		const struct optic_value *v = &p->model.v[i];
 		const struct optic_field *f = v->f;
-		unsigned int off = f->offset + v->index * f->stride;
+		/* CMIS 8.4.1: banked pages hold eight lanes a bank */
+		bool banked = f->page >= 0x10 && f->count;
+		unsigned int lane = banked ? v->index % 8 : v->index;
+		unsigned int off = f->offset + lane * f->stride;
+		uint8_t bank = banked ? v->index / 8 : 0;
 
 		if (!sampled(v))
 			continue;
 		if (f->ff & OPTIC_FF_NIBBLE)
-			off += v->index / 2;
+			off += lane / 2;
 		if (!covered(rg, n, f->addr ? f->addr : OPTIC_ADDR_A0, f->page,
-			     off, f->len))
-			fail_msg("%s[%u] at page %02x byte %u not polled",
-				 f->json_key, v->index, f->page, off);
+			     bank, off, f->len))
+			fail_msg(
+				"%s[%u] at page %02x bank %u byte %u not polled",
+				f->json_key, v->index, f->page, bank, off);
 		seen++;
 	}
 	assert_true(seen >= want_values);
@@ -80,6 +87,25 @@ static void test_cmis(void **state)
 {
 	/* 2 module monitors, 8 lanes x (3 monitors, DPState, 4+ flags) */
 	check(cmis_400g_dr4, 2, 2 + 8 * 8);
+}
+
+/* Lanes 9-16 in bank 1 (page 01h byte 142 bits 1-0 = 01b): polled too. */
+static void cmis_16_lanes(struct optic_image *img)
+{
+	uint8_t z[128] = { 0 };
+
+	cmis_400g_dr4(img);
+	put8(img, 0x01, 142, 0x01);
+	assert_int_equal(
+		optic_image_set(img, OPTIC_ADDR_A0, 0x10, 1, 128, z, 128), 0);
+	assert_int_equal(
+		optic_image_set(img, OPTIC_ADDR_A0, 0x11, 1, 128, z, 128), 0);
+}
+
+static void test_cmis_two_banks(void **state)
+{
+	/* the lower range, page 11h of banks 0 and 1; 16 lanes' values */
+	check(cmis_16_lanes, 3, 2 + 16 * 8);
 }
 
 static void test_sff8636(void **state)
@@ -97,6 +123,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cmis),
+		cmocka_unit_test(test_cmis_two_banks),
 		cmocka_unit_test(test_sff8636),
 		cmocka_unit_test(test_sff8472),
 	};
