@@ -11,7 +11,8 @@ export OPTIC_CACHE
 
 BUILD := build
 CC ?= cc
-PKGS := libnl-genl-3.0 libnl-3.0 libsystemd libkmod json-c inih libmicrohttpd
+PKGS := libnl-genl-3.0 libnl-3.0 libsystemd libkmod json-c inih libmicrohttpd \
+	yaml-0.1 gnutls libcrypt
 CFLAGS ?= -O2 -g
 ALL_CFLAGS = -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
 	  -Wshadow -Wformat=2 -Wmissing-prototypes -Wstrict-prototypes \

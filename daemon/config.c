@@ -13,6 +13,7 @@
 
 #include "config.h"
 #include "util.h"
+#include "webconfig.h"
 
 struct parser {
 	struct config *c;
@@ -70,6 +71,7 @@ void config_free(struct config *c)
 	free(c->metrics_listen);
 	free(c->status_socket);
 	free(c->textfile);
+	web_config_free(c->web);
 	for (size_t i = 0; i < c->n_groups; i++)
 		free(c->groups[i].name);
 	free(c->groups);
@@ -260,6 +262,22 @@ static int handle_daemon(struct parser *p, const char *k, const char *v)
 				"metrics_listen: '%s' is not ADDRESS:PORT or 'no'",
 				v);
 		return set_str(p, &c->metrics_listen, streq(v, "no") ? "" : v);
+	}
+	if (streq(k, "metrics_web_config")) {
+		_cleanup_free_ char *err = NULL;
+		struct web_config *wc = NULL;
+
+		if (*v && *v != '/')
+			return fail(
+				p,
+				"metrics_web_config: '%s' is not an absolute path",
+				v);
+		if (*v && web_config_load(v, &wc, &err) < 0)
+			return fail(p, "metrics_web_config: %s",
+				    err ? err : "out of memory");
+		web_config_free(c->web);
+		c->web = wc;
+		return 1;
 	}
 	if (streq(k, "status_socket")) {
 		if (*v && *v != '/')
@@ -988,6 +1006,7 @@ void config_dump(const struct config *c, FILE *f)
 	dump_dur(f, "poll_interval", c->poll_interval_ms / 1000.0);
 	fprintf(f, "metrics_listen = %s\n",
 		*c->metrics_listen ? c->metrics_listen : "no");
+	fprintf(f, "metrics_web_config = %s\n", c->web ? c->web->path : "");
 	fprintf(f, "status_socket = %s\n", c->status_socket);
 	fprintf(f, "textfile = %s\n", c->textfile ? c->textfile : "");
 	dump_dur(f, "textfile_interval", c->textfile_interval);

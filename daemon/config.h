@@ -49,6 +49,8 @@ enum match_kind {
 	MATCH_PORT,
 };
 
+struct web_config;
+
 struct override {
 	enum match_kind kind;
 	char *glob;
@@ -75,6 +77,7 @@ struct config {
 	/* [daemon] */
 	unsigned int poll_interval_ms;
 	char *metrics_listen; /* "" = off */
+	struct web_config *web; /* metrics_web_config; NULL: plain HTTP */
 	char *status_socket; /* "" = off */
 	char *textfile; /* NULL = off */
 	unsigned int textfile_interval; /* s */

@@ -12,14 +12,18 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <gnutls/gnutls.h>
 #include <microhttpd.h>
 
 #include "log.h"
 #include "manager.h"
 #include "metrics.h"
 #include "util.h"
+#include "webconfig.h"
 
 #define CONTENT_TYPE "text/plain; version=0.0.4; charset=utf-8"
+#define CONTENT_TYPE_OM \
+	"application/openmetrics-text; version=1.0.0; charset=utf-8"
 
 struct metrics_server {
 	struct MHD_Daemon *d;
@@ -483,6 +487,83 @@ int metrics_render_string(const struct manager *m, char **out)
 	return (int)len;
 }
 
+/* OpenMetrics ---------------------------------------------------------- */
+
+/* The base units metric names end with (OpenMetrics: "# UNIT"). */
+static const char *const units[] = { "celsius", "volts",   "watts",
+				     "amperes", "seconds", "bytes" };
+
+static const char *unit_of(const char *family)
+{
+	size_t fl = strlen(family);
+
+	for (size_t i = 0; i < ARRAY_SIZE(units); i++) {
+		size_t ul = strlen(units[i]);
+
+		if (fl > ul + 1 && family[fl - ul - 1] == '_' &&
+		    streq(family + fl - ul, units[i]))
+			return units[i];
+	}
+	return NULL;
+}
+
+void metrics_openmetrics(const char *text, uint64_t created, FILE *out)
+{
+	const char *help = "", *nl;
+	char family[128] = "", type[16] = "";
+	size_t help_len = 0;
+
+	for (const char *l = text; *l; l = *nl ? nl + 1 : nl) {
+		size_t len, name_len;
+		const char *unit;
+
+		nl = strchrnul(l, '\n');
+		len = nl - l;
+		if (!strncmp(l, "# HELP ", 7)) {
+			help = l + 7;
+			help_len = len - 7;
+			continue;
+		}
+		if (sscanf(l, "# TYPE %127s %15s", family, type) == 2) {
+			name_len = strlen(family);
+			/* a counter's family is its name without _total */
+			if (streq(type, "counter") && name_len > 6 &&
+			    streq(family + name_len - 6, "_total"))
+				family[name_len - 6] = '\0';
+			fprintf(out, "# TYPE %s %s\n", family, type);
+			unit = unit_of(family);
+			if (unit)
+				fprintf(out, "# UNIT %s %s\n", family, unit);
+			/* HELP NAME TEXT: TEXT with '"' escaped too */
+			name_len = strcspn(help, " \n");
+			fprintf(out, "# HELP %s", family);
+			for (size_t i = name_len; i < help_len; i++) {
+				if (help[i] == '"')
+					fputc('\\', out);
+				fputc(help[i], out);
+			}
+			fputc('\n', out);
+			continue;
+		}
+		fprintf(out, "%.*s\n", (int)len, l);
+		name_len = strcspn(l, "{ ");
+		/* _created: after each counter and histogram count sample */
+		if (streq(type, "counter") ||
+		    (streq(type, "histogram") && name_len > 6 &&
+		     !strncmp(l + name_len - 6, "_count", 6))) {
+			const char *labels = l + name_len;
+			const char *end = l[name_len] == '{' ?
+						  memrchr(l, '}', len) + 1 :
+						  labels;
+
+			fprintf(out, "%s_created%.*s %llu\n", family,
+				(int)(end - labels), labels,
+				(unsigned long long)created);
+		}
+	}
+	fputs("# EOF\n", out);
+}
+
 int metrics_write_textfile(const struct manager *m, const char *path)
 {
 	_cleanup_free_ char *tmp = NULL;
@@ -531,6 +612,115 @@ static enum MHD_Result reply(struct MHD_Connection *c, unsigned int code,
 	return ret;
 }
 
+/* An empty 401 asking for basic auth, or 403. */
+static enum MHD_Result refuse(struct MHD_Connection *c, int why)
+{
+	struct MHD_Response *resp;
+	enum MHD_Result ret;
+
+	resp = MHD_create_response_from_buffer(0, "", MHD_RESPMEM_PERSISTENT);
+	if (!resp)
+		return MHD_NO;
+	ret = why == -EACCES ?
+		      MHD_queue_response(c, MHD_HTTP_FORBIDDEN, resp) :
+		      MHD_queue_basic_auth_fail_response(c, "opticd", resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+/*
+ * The web config's client_auth_type (-EACCES) and basic_auth_users
+ * (-EPERM) over the request.
+ */
+static int authorize(struct web_config *wc, struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *ci;
+	unsigned int n = 0, status;
+	char *user, *pass = NULL;
+	bool ok;
+
+	if (wc->auth->request) {
+		ci = MHD_get_connection_info(
+			c, MHD_CONNECTION_INFO_GNUTLS_SESSION);
+		if (!ci)
+			return -EACCES;
+		if (!gnutls_certificate_get_peers(ci->tls_session, &n) || !n) {
+			if (wc->auth->require)
+				return -EACCES;
+		} else if (wc->auth->verify &&
+			   (gnutls_certificate_verify_peers2(ci->tls_session,
+							     &status) < 0 ||
+			    status)) {
+			return -EACCES;
+		}
+	}
+	if (!wc->n_users)
+		return 0;
+	user = MHD_basic_auth_get_username_password(c, &pass);
+	ok = user && pass && web_config_auth(wc, user, pass);
+	MHD_free(user);
+	MHD_free(pass);
+	return ok ? 0 : -EPERM;
+}
+
+/*
+ * OpenMetrics when the Accept header ranks it at least as high as the
+ * classic text format (text/plain, text/ *, * / *).
+ */
+static bool wants_openmetrics(const char *accept)
+{
+	double om = 0, text = 0;
+
+	while (accept && *accept) {
+		size_t len = strcspn(accept, ",");
+		_cleanup_free_ char *range = strndup(accept, len);
+		const char *q;
+		double v = 1;
+		char *type;
+
+		accept += len + !!accept[len];
+		if (!range)
+			return false;
+		q = strstr(range, ";q=") ?: strstr(range, "; q=");
+		if (q)
+			v = strtod(strchr(q, '=') + 1, NULL);
+		type = range + strspn(range, " ");
+		type[strcspn(type, " ;")] = '\0';
+		if (streq(type, "application/openmetrics-text"))
+			om = MAX(om, v);
+		else if (streq(type, "text/plain") || streq(type, "text/*") ||
+			 streq(type, "*/*"))
+			text = MAX(text, v);
+	}
+	return om > 0 && om >= text;
+}
+
+static enum MHD_Result serve_metrics(struct metrics_server *s,
+				     struct MHD_Connection *c)
+{
+	_cleanup_free_ char *text = NULL;
+	char *body = NULL;
+	size_t size = 0;
+	FILE *f;
+	int len;
+
+	len = metrics_render_string(s->m, &text);
+	if (len < 0)
+		return MHD_NO;
+	if (!wants_openmetrics(MHD_lookup_connection_value(
+		    c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT)))
+		return reply(c, MHD_HTTP_OK, TAKE_PTR(text), len, CONTENT_TYPE);
+	f = open_memstream(&body, &size);
+	if (!f)
+		return MHD_NO;
+	metrics_openmetrics(text, s->m->start_time, f);
+	if (fclose(f) != 0) {
+		free(body);
+		return MHD_NO;
+	}
+	return reply(c, MHD_HTTP_OK, body, size, CONTENT_TYPE_OM);
+}
+
 static enum MHD_Result handler(void *cls, struct MHD_Connection *c,
 			       const char *url, const char *method,
 			       const char *version, const char *upload_data,
@@ -538,20 +728,21 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c,
 {
 	struct metrics_server *s = cls;
 	char *body;
-	int len;
+	int r;
 
+	if (s->m->cfg->web) {
+		r = authorize(s->m->cfg->web, c);
+		if (r < 0)
+			return refuse(c, r);
+	}
 	if (!streq(method, "GET") && !streq(method, "HEAD")) {
 		body = strdup("only GET\n");
 		return body ? reply(c, MHD_HTTP_METHOD_NOT_ALLOWED, body,
 				    strlen(body), "text/plain") :
 			      MHD_NO;
 	}
-	if (streq(url, "/metrics")) {
-		len = metrics_render_string(s->m, &body);
-		if (len < 0)
-			return MHD_NO;
-		return reply(c, MHD_HTTP_OK, body, len, CONTENT_TYPE);
-	}
+	if (streq(url, "/metrics"))
+		return serve_metrics(s, c);
 	if (streq(url, "/")) {
 		body = strdup(
 			"<html><body><h1>opticd</h1><a href=\"/metrics\">metrics</a></body></html>\n");
@@ -645,10 +836,12 @@ static int parse_listen(const char *spec, struct sockaddr_storage *ss)
 
 int metrics_start(struct manager *m)
 {
+	const struct web_config *wc = m->cfg->web;
 	struct sockaddr_storage ss;
 	const union MHD_DaemonInfo *info;
 	struct metrics_server *s;
 	unsigned int flags = MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+	struct MHD_OptionItem tls[4] = { { MHD_OPTION_END, 0, NULL } };
 	int r;
 
 	if (!m->cfg->metrics_listen || !*m->cfg->metrics_listen)
@@ -663,11 +856,23 @@ int metrics_start(struct manager *m)
 	s->m = m;
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
+	if (wc && wc->cert) {
+		flags |= MHD_USE_TLS;
+		tls[0] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_KEY, 0,
+						  wc->key };
+		tls[1] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_CERT, 0,
+						  wc->cert };
+		/* with a trust list, libmicrohttpd asks for a certificate */
+		if (wc->auth->request)
+			tls[2] = (struct MHD_OptionItem){
+				MHD_OPTION_HTTPS_MEM_TRUST, 0, wc->client_ca
+			};
+	}
 	s->d = MHD_start_daemon(flags, 0, NULL, NULL, handler, s,
 				MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 				MHD_OPTION_CONNECTION_LIMIT, 32,
 				MHD_OPTION_CONNECTION_TIMEOUT, 10,
-				MHD_OPTION_END);
+				MHD_OPTION_ARRAY, tls, MHD_OPTION_END);
 	if (!s->d) {
 		free(s);
 		return log_errno(EADDRNOTAVAIL, "failed to serve metrics on %s",
@@ -688,8 +893,9 @@ int metrics_start(struct manager *m)
 	}
 	m->metrics = s;
 	log_event(LOG_INFO, 0, NULL, -1, NULL, NULL,
-		  "serving metrics on http://%s/metrics",
-		  m->cfg->metrics_listen);
+		  "serving metrics on %s://%s/metrics%s",
+		  wc && wc->cert ? "https" : "http", m->cfg->metrics_listen,
+		  wc && wc->n_users ? " (basic auth)" : "");
 	return 0;
 }
 
@@ -708,7 +914,9 @@ void metrics_stop(struct manager *m)
 
 int metrics_reconfigure(struct manager *m, const struct config *old)
 {
-	if (old && streq(old->metrics_listen, m->cfg->metrics_listen))
+	/* a web config is read again at each reload: its files may be new */
+	if (old && streq(old->metrics_listen, m->cfg->metrics_listen) &&
+	    !old->web && !m->cfg->web)
 		return 0;
 	metrics_stop(m);
 	return metrics_start(m);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Prometheus text exposition (format 0.0.4) of the manager's state, served
+ * Prometheus text exposition (format 0.0.4, or OpenMetrics 1.0.0 when the
+ * scraper asks for it) of the manager's state, served
  * by libmicrohttpd inside the sd-event loop (epoll mode, no threads) and
  * optionally written to a node_exporter textfile. docs/metrics.md lists
  * every metric.
@@ -8,6 +9,7 @@
 #ifndef OPTICD_METRICS_H
 #define OPTICD_METRICS_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 struct manager;
@@ -18,6 +20,15 @@ void metrics_render(const struct manager *m, FILE *f);
 /* Render into a malloc'ed string; returns its length or -errno. */
 int metrics_render_string(const struct manager *m, char **out);
 
+/*
+ * Translate @text, the classic exposition, to OpenMetrics 1.0.0 on @out:
+ * counter families without _total, # UNIT for the names ending in a base
+ * unit, _created (@created, Unix seconds) after each counter and histogram
+ * count, # EOF at the end.
+ */
+void metrics_openmetrics(const char *text, uint64_t created, FILE *out);
+
+/* Serve /metrics (TLS and basic auth from the config's web config). */
 int metrics_start(struct manager *m);
 void metrics_stop(struct manager *m);
 /* Restart the server when the listen address changed from @old's. */

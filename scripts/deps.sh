@@ -7,7 +7,8 @@ set -eu
 PKGS="build-essential pkg-config kmod linux-headers-amd64 linux-source-6.1
 qemu-system-x86 busybox-static cpio jq sparse lm-sensors
 libnl-3-dev libnl-genl-3-dev libsystemd-dev libkmod-dev libcmocka-dev
-libjson-c-dev libinih-dev libmicrohttpd-dev clang libclang-rt-14-dev
+libjson-c-dev libinih-dev libmicrohttpd-dev libyaml-dev libgnutls28-dev libcrypt-dev
+clang libclang-rt-14-dev
 prometheus"
 
 missing=""

@@ -561,8 +561,136 @@ static void test_status_socket(void **state)
 	rmdir(dir);
 }
 
+/* OpenMetrics: the classic exposition translated, family by family. */
+static void test_openmetrics(void **state)
+{
+	static const struct {
+		const char *classic, *om;
+	} cases[] = {
+		{ "", "# EOF\n" },
+		{ "# HELP optic_up 1 when up.\n# TYPE optic_up gauge\noptic_up 1\n",
+		  "# TYPE optic_up gauge\n# HELP optic_up 1 when up.\noptic_up 1\n# EOF\n" },
+		/* a unit when the name ends with one, not elsewhere */
+		{ "# HELP optic_module_temperature_celsius T.\n"
+		  "# TYPE optic_module_temperature_celsius gauge\n"
+		  "optic_module_temperature_celsius{port=\"p0\"} 40.5\n"
+		  "# HELP optic_lane_seconds_to_alarm S.\n"
+		  "# TYPE optic_lane_seconds_to_alarm gauge\n"
+		  "optic_lane_seconds_to_alarm{port=\"p0\",lane=\"1\"} +Inf\n",
+		  "# TYPE optic_module_temperature_celsius gauge\n"
+		  "# UNIT optic_module_temperature_celsius celsius\n"
+		  "# HELP optic_module_temperature_celsius T.\n"
+		  "optic_module_temperature_celsius{port=\"p0\"} 40.5\n"
+		  "# TYPE optic_lane_seconds_to_alarm gauge\n"
+		  "# HELP optic_lane_seconds_to_alarm S.\n"
+		  "optic_lane_seconds_to_alarm{port=\"p0\",lane=\"1\"} +Inf\n"
+		  "# EOF\n" },
+		/* counters: the family without _total, _created per series,
+		 * label values with spaces and braces, quotes in HELP */
+		{ "# HELP optic_policy_actions_total By action=\"act\".\n"
+		  "# TYPE optic_policy_actions_total counter\n"
+		  "optic_policy_actions_total{port=\"a }b\",policy=\"x\"} 3\n"
+		  "# HELP optic_events_lost_total Lost.\n"
+		  "# TYPE optic_events_lost_total counter\n"
+		  "optic_events_lost_total 0\n",
+		  "# TYPE optic_policy_actions counter\n"
+		  "# HELP optic_policy_actions By action=\\\"act\\\".\n"
+		  "optic_policy_actions_total{port=\"a }b\",policy=\"x\"} 3\n"
+		  "optic_policy_actions_created{port=\"a }b\",policy=\"x\"} 1700000000\n"
+		  "# TYPE optic_events_lost counter\n"
+		  "# HELP optic_events_lost Lost.\n"
+		  "optic_events_lost_total 0\n"
+		  "optic_events_lost_created 1700000000\n"
+		  "# EOF\n" },
+		/* a histogram: unit, _created after the count */
+		{ "# HELP optic_poll_duration_seconds D.\n"
+		  "# TYPE optic_poll_duration_seconds histogram\n"
+		  "optic_poll_duration_seconds_bucket{le=\"0.5\"} 1\n"
+		  "optic_poll_duration_seconds_bucket{le=\"+Inf\"} 2\n"
+		  "optic_poll_duration_seconds_sum 1.5\n"
+		  "optic_poll_duration_seconds_count 2\n",
+		  "# TYPE optic_poll_duration_seconds histogram\n"
+		  "# UNIT optic_poll_duration_seconds seconds\n"
+		  "# HELP optic_poll_duration_seconds D.\n"
+		  "optic_poll_duration_seconds_bucket{le=\"0.5\"} 1\n"
+		  "optic_poll_duration_seconds_bucket{le=\"+Inf\"} 2\n"
+		  "optic_poll_duration_seconds_sum 1.5\n"
+		  "optic_poll_duration_seconds_count 2\n"
+		  "optic_poll_duration_seconds_created 1700000000\n"
+		  "# EOF\n" },
+	};
+	_cleanup_(manager_freep) struct manager *m = mk_manager("");
+	struct sample smp = mk_sample(10, 40, 1e-3);
+	char *text = NULL, *buf = NULL, *line, *save = NULL;
+	size_t len = 0, types = 0, units = 0, created = 0, totals = 0;
+	FILE *f;
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		f = open_memstream(&buf, &len);
+		metrics_openmetrics(cases[i].classic, 1700000000, f);
+		fclose(f);
+		if (!streq(buf, cases[i].om))
+			fail_msg("case %zu:\n%s\nexpected:\n%s", i, buf,
+				 cases[i].om);
+		free(buf);
+	}
+
+	/* The whole exposition: every line has one of the format's shapes. */
+	manager_port_sample(m, mk_port(m, "port0", 8), &smp, 10);
+	assert_true(metrics_render_string(m, &text) > 0);
+	f = open_memstream(&buf, &len);
+	metrics_openmetrics(text, 1700000000, f);
+	fclose(f);
+	assert_non_null(strstr(buf, "\n# TYPE optic_events counter\n"));
+	assert_non_null(strstr(
+		buf, "\n# UNIT optic_module_temperature_celsius celsius\n"));
+	assert_true(len > 6 && streq(buf + len - 6, "# EOF\n"));
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char name[128], rest[64];
+
+		types += !strncmp(line, "# TYPE ", 7);
+		units += !strncmp(line, "# UNIT ", 7);
+		if (line[0] == '#') {
+			if (strncmp(line, "# TYPE ", 7) &&
+			    strncmp(line, "# UNIT ", 7) &&
+			    strncmp(line, "# HELP ", 7) &&
+			    !streq(line, "# EOF"))
+				fail_msg("not a descriptor: %s", line);
+			continue;
+		}
+		if (sscanf(line, "%127[a-z_:]%63[^\n]", name, rest) != 2 ||
+		    (rest[0] != '{' && rest[0] != ' '))
+			fail_msg("not a sample: %s", line);
+		totals += strlen(name) > 6 &&
+			  streq(name + strlen(name) - 6, "_total");
+		created += strstr(name, "_created") != NULL;
+	}
+	/* every counter sample and the histogram's count have a _created */
+	assert_int_equal(created, totals + 1);
+	assert_true(units >= 10);
+	assert_true(types > 30);
+	free(buf);
+	free(text);
+}
+
 static void test_metrics_http(void **state)
 {
+	static const struct {
+		const char *accept;
+		bool om;
+	} accepts[] = {
+		{ "application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1",
+		  true },
+		{ "application/openmetrics-text", true },
+		{ "text/plain, application/openmetrics-text", true },
+		{ "text/plain;q=0.9, application/openmetrics-text;q=0.5",
+		  false },
+		{ "application/openmetrics-text;q=0", false },
+		{ "*/*", false },
+		{ "text/plain;version=0.0.4", false },
+		{ "application/json", false },
+	};
 	struct sockaddr_in sa = { .sin_family = AF_INET };
 	static char buf[262144];
 	struct manager *m;
@@ -590,6 +718,28 @@ static void test_metrics_http(void **state)
 	assert_non_null(strstr(buf, "\r\n\r\n# HELP optic_up "));
 	assert_non_null(
 		strstr(buf, "optic_module_present{port=\"port0\"} 1\n"));
+
+	/* OpenMetrics when asked for it, by Accept and its q values */
+	for (size_t i = 0; i < ARRAY_SIZE(accepts); i++) {
+		char r[512];
+
+		snprintf(r, sizeof(r),
+			 "GET /metrics HTTP/1.0\r\nAccept: %s\r\n\r\n",
+			 accepts[i].accept);
+		fd = socket(AF_INET, SOCK_STREAM, 0);
+		assert_int_equal(
+			connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+		assert_int_equal(write(fd, r, strlen(r)), (ssize_t)strlen(r));
+		assert_true(pump_read(m, fd, buf, sizeof(buf)) > 0);
+		close(fd);
+		if (!strstr(buf,
+			    accepts[i].om ?
+				    "application/openmetrics-text; version=1.0.0; charset=utf-8" :
+				    "text/plain; version=0.0.4") ||
+		    !strstr(buf, "optic_up 0\n") ||
+		    !strstr(buf, "# EOF\n") != !accepts[i].om)
+			fail_msg("Accept: %s: %.300s", accepts[i].accept, buf);
+	}
 
 	/* 404 elsewhere */
 	fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -1019,6 +1169,7 @@ int main(void)
 		cmocka_unit_test(test_label_escaping),
 		cmocka_unit_test(test_exposition),
 		cmocka_unit_test(test_status_socket),
+		cmocka_unit_test(test_openmetrics),
 		cmocka_unit_test(test_metrics_http),
 		cmocka_unit_test(test_latched_only_alarm),
 		cmocka_unit_test(test_latched_flag_overridden),
