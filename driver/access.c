@@ -66,6 +66,9 @@ static u8 optic_lanes_of(u8 id, enum optic_spec spec)
 	case 0x19:
 	case 0x24:
 		return 8;
+	case 0x21:		/* OSFP-XD */
+	case 0x25:		/* CDFP x16 */
+		return 16;
 	case 0x1b:
 	case 0x1f:
 		return 2;
@@ -527,6 +530,7 @@ optic_cache_find(struct optic_module *mod, const struct optic_loc *loc,
 struct optic_flag_region {
 	enum optic_spec spec;
 	u8 page;		/* upper page; 0 for lower page bytes */
+	u8 bank;		/* bank of a banked page (CMIS 10h-FFh) */
 	u8 start;
 	u8 len;
 	u8 base;		/* index in optic_module.latched[] */
@@ -534,14 +538,44 @@ struct optic_flag_region {
 
 static const struct optic_flag_region optic_flag_regions[] = {
 	/* CMIS 5.2: module flags, lower page bytes 8-11. */
-	{ OPTIC_SPEC_CMIS, 0x00, 8, 4, 0 },
-	/* CMIS 5.2: lane flags, page 11h bytes 134-153, bank 0. */
-	{ OPTIC_SPEC_CMIS, 0x11, 134, 20, 4 },
+	{ OPTIC_SPEC_CMIS, 0x00, 0, 8, 4, 0 },
+	/*
+	 * CMIS 5.2: lane flags, page 11h bytes 134-153, one set per bank
+	 * (8.4.1: bank b holds lanes 8b+1..8b+8). Only the banks the module
+	 * has lanes in are read (optic_region_at()).
+	 */
+	{ OPTIC_SPEC_CMIS, 0x11, 0, 134, OPTIC_LANE_FLAG_BYTES, 4 },
+	{ OPTIC_SPEC_CMIS, 0x11, 1, 134, OPTIC_LANE_FLAG_BYTES,
+	  4 + 1 * OPTIC_LANE_FLAG_BYTES },
+	{ OPTIC_SPEC_CMIS, 0x11, 2, 134, OPTIC_LANE_FLAG_BYTES,
+	  4 + 2 * OPTIC_LANE_FLAG_BYTES },
+	{ OPTIC_SPEC_CMIS, 0x11, 3, 134, OPTIC_LANE_FLAG_BYTES,
+	  4 + 3 * OPTIC_LANE_FLAG_BYTES },
 	/* SFF-8636: interrupt flags, bytes 3-14. */
-	{ OPTIC_SPEC_SFF8636, 0x00, 3, 12, 0 },
+	{ OPTIC_SPEC_SFF8636, 0x00, 0, 3, 12, 0 },
 };
 
-/* One event per flag byte; CMIS lane flags: one per lane (bit = lane). */
+/*
+ * Whether region @r is on this module and @loc maps it: lower page bytes
+ * whatever the page, upper page bytes of r's page and bank.
+ * A bank beyond the module's lanes is not tracked: it may not exist.
+ */
+static bool optic_region_at(struct optic_module *mod,
+			    const struct optic_flag_region *r,
+			    const struct optic_loc *loc)
+{
+	if (r->spec != mod->ident.spec || loc->i2c_addr != OPTIC_ADDR_A0)
+		return false;
+	if (r->start < OPTIC_PAGE_LEN)
+		return true;
+	return loc->page == r->page && loc->bank == r->bank &&
+	       r->bank < mod->ident.banks;
+}
+
+/*
+ * One event per flag byte; CMIS lane flags: one per lane, bit n of bank b's
+ * byte is lane 8b + n (0-based, OPTIC_A_LANE), FLAG_BITS that bit.
+ */
 static void optic_flag_events(struct optic_module *mod,
 			      const struct optic_flag_region *r,
 			      unsigned int offset, u8 bits)
@@ -553,8 +587,9 @@ static void optic_flag_events(struct optic_module *mod,
 		optic_event_flag(mod, 0, offset, bits, -1);
 		return;
 	}
-	for_each_set_bit(lane, &lanes, 8)
-		optic_event_flag(mod, r->page, offset, BIT(lane), lane);
+	for_each_set_bit(lane, &lanes, OPTIC_LANES_PER_BANK)
+		optic_event_flag(mod, r->page, offset, BIT(lane),
+				 r->bank * OPTIC_LANES_PER_BANK + lane);
 }
 
 static void optic_flags_observe(struct optic_module *mod,
@@ -570,10 +605,7 @@ static void optic_flags_observe(struct optic_module *mod,
 		return;
 	for (r = optic_flag_regions;
 	     r < optic_flag_regions + ARRAY_SIZE(optic_flag_regions); r++) {
-		if (r->spec != mod->ident.spec)
-			continue;
-		if (r->start >= OPTIC_PAGE_LEN &&
-		    (loc->page != r->page || loc->bank))
+		if (!optic_region_at(mod, r, loc))
 			continue;
 		from = max_t(unsigned int, offset, r->start);
 		to = min_t(unsigned int, offset + len, r->start + r->len);
@@ -858,6 +890,36 @@ static void optic_cache_add(struct optic_module *mod, int *n, u8 i2c_addr,
 	optic_cache_fill(mod, s);
 }
 
+/*
+ * CMIS 5.2 8.4.1 and Table 8-40: page 01h byte 142 bits 1-0 advertise the
+ * banks of lane pages (0: bank 0, 1: banks 0-1, 2: banks 0-3, 3 reserved),
+ * bank b holding lanes 8b+1..8b+8. A bank the module does not advertise
+ * need not exist (what it then maps is not defined), so lanes beyond the
+ * advertised banks do not exist for the driver whatever the form factor
+ * says; a module with more than one bank has lanes in each of them even
+ * when its identifier suggests fewer (an unknown or generic form factor).
+ * Reads the static cache only.
+ */
+static void optic_cmis_banks(struct optic_module *mod)
+{
+	static const u8 banks_of[4] = { 1, 2, 4, 1 };
+	struct optic_ident *id = &mod->ident;
+	struct optic_cache_slot *s;
+	unsigned int lanes;
+
+	s = optic_cache_find(mod, &(struct optic_loc){ OPTIC_ADDR_A0, 0, 1 },
+			     142, 1);
+	if (s && s->valid)
+		id->banks = banks_of[*optic_slot_at(s, 142) & 0x3];
+	lanes = id->banks * OPTIC_LANES_PER_BANK;
+	if (id->banks > 1 && id->lanes <= OPTIC_LANES_PER_BANK)
+		id->lanes = lanes;
+	else
+		id->lanes = min_t(unsigned int, id->lanes, lanes);
+	/* the banks the driver reads: those the lanes are in */
+	id->banks = DIV_ROUND_UP(id->lanes, OPTIC_LANES_PER_BANK) ?: 1;
+}
+
 /**
  * optic_forget - drop everything known about the plugged module
  * @mod: the module, its lock held
@@ -948,6 +1010,9 @@ static int __optic_identify(struct optic_module *mod)
 		break;
 	}
 	id->lanes = optic_lanes_of(id->id, id->spec);
+	id->banks = 1;
+	if (id->spec == OPTIC_SPEC_CMIS && !id->flat)
+		optic_cmis_banks(mod);
 
 	if (lay) {
 		struct optic_cache_slot *s;
@@ -1063,8 +1128,8 @@ static void optic_state_seen(struct optic_module *mod, int state, bool report)
 void optic_track_state(struct optic_module *mod, bool report)
 {
 	struct optic_loc loc = { .i2c_addr = OPTIC_ADDR_A0, .page = 0x11 };
-	u8 dp[OPTIC_MAX_LANES / 2], v;
-	int state, lane, lanes;
+	u8 dp[OPTIC_LANES_PER_BANK / 2], v;
+	int state, lane, lanes, n, i;
 
 	lockdep_assert_held(&mod->lock);
 	if (!mod->identified)
@@ -1075,17 +1140,27 @@ void optic_track_state(struct optic_module *mod, bool report)
 	if (mod->ident.spec != OPTIC_SPEC_CMIS || mod->ident.flat)
 		return;
 	lanes = min_t(int, mod->ident.lanes, OPTIC_MAX_LANES);
-	/* CMIS 5.2: DPStateHostLane, page 11h bytes 128-131. */
-	if (!lanes || optic_read(mod, &loc, 128, dp, DIV_ROUND_UP(lanes, 2)))
-		return;
-	for (lane = 0; lane < lanes; lane++) {
-		v = (dp[lane / 2] >> (4 * (lane % 2))) & 0xf;
-		if (v == mod->last_dp[lane])
-			continue;
-		if (report)
-			optic_event_state(mod, OPTIC_EVENT_DATAPATH_STATE, lane,
-					  mod->last_dp[lane], v);
-		mod->last_dp[lane] = v;
+	/*
+	 * CMIS 5.2: DPStateHostLane, page 11h bytes 128-131 of each bank
+	 * (8.4.1: bank b holds lanes 8b+1..8b+8, two lanes per byte). Banks
+	 * in order, so the events of one poll come in lane order.
+	 */
+	for (lane = 0; lane < lanes; lane += OPTIC_LANES_PER_BANK) {
+		n = min_t(int, lanes - lane, OPTIC_LANES_PER_BANK);
+		loc.bank = lane / OPTIC_LANES_PER_BANK;
+		if (optic_read(mod, &loc, 128, dp, DIV_ROUND_UP(n, 2)))
+			return;
+		for (i = 0; i < n; i++) {
+			v = (dp[i / 2] >> (4 * (i % 2))) & 0xf;
+			if (v == mod->last_dp[lane + i])
+				continue;
+			if (report)
+				optic_event_state(mod,
+						  OPTIC_EVENT_DATAPATH_STATE,
+						  lane + i,
+						  mod->last_dp[lane + i], v);
+			mod->last_dp[lane + i] = v;
+		}
 	}
 }
 
@@ -1108,9 +1183,9 @@ int optic_read_flags(struct optic_module *mod)
 	     r < optic_flag_regions + ARRAY_SIZE(optic_flag_regions) && !ret;
 	     r++) {
 		struct optic_loc loc = { .i2c_addr = OPTIC_ADDR_A0,
-					 .page = r->page };
+					 .bank = r->bank, .page = r->page };
 
-		if (r->spec == mod->ident.spec)
+		if (optic_region_at(mod, r, &loc))
 			ret = optic_read(mod, &loc, r->start, buf, r->len);
 	}
 	return ret;
@@ -1140,10 +1215,8 @@ int optic_read_flag_bit(struct optic_module *mod, const struct optic_loc *loc,
 		return ret;
 	for (r = optic_flag_regions;
 	     r < optic_flag_regions + ARRAY_SIZE(optic_flag_regions); r++) {
-		if (r->spec != mod->ident.spec || loc->i2c_addr != OPTIC_ADDR_A0 ||
-		    offset < r->start || offset >= r->start + r->len ||
-		    (r->start >= OPTIC_PAGE_LEN &&
-		     (loc->page != r->page || loc->bank)))
+		if (!optic_region_at(mod, r, loc) ||
+		    offset < r->start || offset >= r->start + r->len)
 			continue;
 		idx = r->base + offset - r->start;
 		ret = !!(mod->latched[cons][idx] & BIT(bit));
@@ -1282,30 +1355,41 @@ static int optic_tx_disable_reg(struct optic_module *mod,
  * optic_get_tx_disable - transmitters disabled, bit N = lane N
  * @mod: the module, its lock held
  * @mask: result
+ *
+ * CMIS: OutputDisableTx of each bank's page 10h, bank b giving lanes
+ * 8b..8b+7 (CMIS 5.2 8.4.1), only the banks the module has lanes in.
  */
 int optic_get_tx_disable(struct optic_module *mod, u32 *mask)
 {
 	struct optic_loc loc;
-	unsigned int offset;
+	unsigned int offset, b;
+	u32 m = 0;
 	u8 v;
 	int ret;
 
 	ret = optic_ensure_identified(mod);
 	if (!ret)
 		ret = optic_tx_disable_reg(mod, &loc, &offset);
-	if (!ret)
-		ret = optic_read(mod, &loc, offset, &v, 1);
 	if (ret)
 		return ret;
+	for (b = 0; b < mod->ident.banks; b++) {
+		loc.bank = b;
+		ret = optic_read(mod, &loc, offset, &v, 1);
+		if (ret)
+			return ret;
+		m |= (u32)v << (b * OPTIC_LANES_PER_BANK);
+		if (mod->ident.spec != OPTIC_SPEC_CMIS)
+			break;
+	}
 	switch (mod->ident.spec) {
 	case OPTIC_SPEC_SFF8636:
-		*mask = v & 0xf;
+		*mask = m & 0xf;
 		break;
 	case OPTIC_SPEC_SFF8472:
-		*mask = !!(v & SFF8472_SOFT_TX_DISABLE);
+		*mask = !!(m & SFF8472_SOFT_TX_DISABLE);
 		break;
 	default:
-		*mask = v & (BIT(mod->ident.lanes) - 1);
+		*mask = m & optic_lane_mask(mod);
 		break;
 	}
 	return 0;
@@ -1323,7 +1407,7 @@ int optic_get_tx_disable(struct optic_module *mod, u32 *mask)
 int optic_set_tx_disable(struct optic_module *mod, u32 mask, u32 value)
 {
 	struct optic_loc loc;
-	unsigned int offset;
+	unsigned int offset, b;
 	int ret;
 
 	ret = optic_ensure_identified(mod);
@@ -1331,12 +1415,31 @@ int optic_set_tx_disable(struct optic_module *mod, u32 mask, u32 value)
 		ret = optic_tx_disable_reg(mod, &loc, &offset);
 	if (ret)
 		return ret;
-	if (mask & ~(BIT(mod->ident.lanes) - 1))
+	if (mask & ~optic_lane_mask(mod))
 		return -ERANGE;
 	if (mod->ident.spec == OPTIC_SPEC_SFF8472)
 		return optic_rmw(mod, &loc, offset, SFF8472_SOFT_TX_DISABLE,
 				 value & 1 ? SFF8472_SOFT_TX_DISABLE : 0);
-	return optic_rmw(mod, &loc, offset, mask, value);
+	if (mod->ident.spec != OPTIC_SPEC_CMIS)
+		return optic_rmw(mod, &loc, offset, mask, value);
+	/*
+	 * CMIS 5.2 8.4.1: OutputDisableTx of lanes 8b+1..8b+8 is byte 130
+	 * of bank b's page 10h. Only banks with lanes in @mask are written;
+	 * banks are separate writes, so a failure may leave the earlier
+	 * banks changed (the error is returned).
+	 */
+	for (b = 0; b < mod->ident.banks; b++) {
+		u8 bm = mask >> (b * OPTIC_LANES_PER_BANK);
+
+		if (!bm)
+			continue;
+		loc.bank = b;
+		ret = optic_rmw(mod, &loc, offset, bm,
+				value >> (b * OPTIC_LANES_PER_BANK));
+		if (ret)
+			return ret;
+	}
+	return 0;
 }
 
 /**

@@ -2,9 +2,12 @@
 /*
  * optic: hwmon sensors of the plugged module.
  *
- * temp1: module temperature; in0: supply voltage (Vcc); curr1-8: TX bias of
- * lanes 1-8; power1-8: TX optical power, power9-16: RX optical power of
- * lanes 1-8. Thresholds: lcrit/crit = low/high alarm, min/max = low/high
+ * temp1: module temperature; in0: supply voltage (Vcc); currN: TX bias of
+ * lane N (1-32); power channels come in groups of 16 per bank of 8 lanes,
+ * TX then RX, so that lanes 1-8 keep their numbers whatever the module:
+ * power1-8 TX and power9-16 RX power of lanes 1-8, power17-24 TX and
+ * power25-32 RX of lanes 9-16, ..., power49-56 TX and power57-64 RX of
+ * lanes 25-32. Thresholds: lcrit/crit = low/high alarm, min/max = low/high
  * warning; *_alarm attributes report the module's latched flags.
  *
  * Which sensors exist depends on the plugged module, so the hwmon device is
@@ -72,14 +75,24 @@ static const struct optic_qmap *optic_map(struct optic_module *mod)
 	}
 }
 
+static int optic_be16_at(struct optic_module *mod, const struct optic_loc *loc,
+			 u8 offset, u16 *val);
+
 static int optic_be16(struct optic_module *mod, u8 i2c_addr, u8 page,
 		      u8 offset, u16 *val)
 {
 	struct optic_loc loc = { .i2c_addr = i2c_addr, .page = page };
+
+	return optic_be16_at(mod, &loc, offset, val);
+}
+
+static int optic_be16_at(struct optic_module *mod, const struct optic_loc *loc,
+			 u8 offset, u16 *val)
+{
 	u8 b[2];
 	int ret;
 
-	ret = optic_read(mod, &loc, offset, b, 2);
+	ret = optic_read(mod, loc, offset, b, 2);
 	if (!ret)
 		*val = (b[0] << 8) | b[1];
 	return ret;
@@ -186,9 +199,11 @@ static int optic_flag_loc(struct optic_module *mod, enum optic_quantity q,
 			*offset = 9;
 			*bit = (q == OQ_VCC ? 4 : 0) + lvl;
 		} else {
+			/* CMIS 5.2 8.4.1: lane 8b + n is bit n of bank b */
 			loc->page = 0x11;
+			loc->bank = lane / OPTIC_LANES_PER_BANK;
 			*offset = cmis_lane_byte[q] + lvl;
-			*bit = lane;
+			*bit = lane % OPTIC_LANES_PER_BANK;
 		}
 		return 0;
 	case OPTIC_SPEC_SFF8636:
@@ -251,8 +266,11 @@ static int optic_hw_decode(enum hwmon_sensor_types type, u32 attr,
 		*lane = channel;
 		break;
 	case hwmon_power:
-		*q = channel < OPTIC_MAX_LANES ? OQ_TXPWR : OQ_RXPWR;
-		*lane = channel % OPTIC_MAX_LANES;
+		/* 16 channels per bank: TX of its 8 lanes, then RX */
+		*q = channel % (2 * OPTIC_LANES_PER_BANK) < OPTIC_LANES_PER_BANK ?
+		     OQ_TXPWR : OQ_RXPWR;
+		*lane = channel / (2 * OPTIC_LANES_PER_BANK) * OPTIC_LANES_PER_BANK +
+			channel % OPTIC_LANES_PER_BANK;
 		break;
 	default:
 		return -EOPNOTSUPP;
@@ -326,8 +344,15 @@ static int optic_hw_read(struct device *dev, enum hwmon_sensor_types type,
 		goto out;
 	switch (kind) {
 	case OK_INPUT:
-		ret = optic_be16(mod, m[q].i2c_addr, m[q].page,
-				 m[q].offset + 2 * lane, &raw);
+		memset(&loc, 0, sizeof(loc));
+		loc.i2c_addr = m[q].i2c_addr;
+		loc.page = m[q].page;
+		if (mod->ident.spec == OPTIC_SPEC_CMIS && q > OQ_VCC) {
+			/* CMIS 5.2 8.4.1: page 11h of the lane's bank */
+			loc.bank = lane / OPTIC_LANES_PER_BANK;
+			lane %= OPTIC_LANES_PER_BANK;
+		}
+		ret = optic_be16_at(mod, &loc, m[q].offset + 2 * lane, &raw);
 		if (!ret)
 			*val = optic_scale(mod, q, raw);
 		break;
@@ -359,12 +384,36 @@ out:
 static const char * const optic_lane_labels[OQ_NR][OPTIC_MAX_LANES] = {
 	[OQ_TEMP] = { "Temperature" },
 	[OQ_VCC] = { "Vcc" },
-	[OQ_BIAS] = { "TX1 bias", "TX2 bias", "TX3 bias", "TX4 bias",
-		      "TX5 bias", "TX6 bias", "TX7 bias", "TX8 bias" },
-	[OQ_TXPWR] = { "TX1 power", "TX2 power", "TX3 power", "TX4 power",
-		       "TX5 power", "TX6 power", "TX7 power", "TX8 power" },
-	[OQ_RXPWR] = { "RX1 power", "RX2 power", "RX3 power", "RX4 power",
-		       "RX5 power", "RX6 power", "RX7 power", "RX8 power" },
+	[OQ_BIAS] = {
+		"TX1 bias", "TX2 bias", "TX3 bias", "TX4 bias",
+		"TX5 bias", "TX6 bias", "TX7 bias", "TX8 bias",
+		"TX9 bias", "TX10 bias", "TX11 bias", "TX12 bias",
+		"TX13 bias", "TX14 bias", "TX15 bias", "TX16 bias",
+		"TX17 bias", "TX18 bias", "TX19 bias", "TX20 bias",
+		"TX21 bias", "TX22 bias", "TX23 bias", "TX24 bias",
+		"TX25 bias", "TX26 bias", "TX27 bias", "TX28 bias",
+		"TX29 bias", "TX30 bias", "TX31 bias", "TX32 bias",
+	},
+	[OQ_TXPWR] = {
+		"TX1 power", "TX2 power", "TX3 power", "TX4 power",
+		"TX5 power", "TX6 power", "TX7 power", "TX8 power",
+		"TX9 power", "TX10 power", "TX11 power", "TX12 power",
+		"TX13 power", "TX14 power", "TX15 power", "TX16 power",
+		"TX17 power", "TX18 power", "TX19 power", "TX20 power",
+		"TX21 power", "TX22 power", "TX23 power", "TX24 power",
+		"TX25 power", "TX26 power", "TX27 power", "TX28 power",
+		"TX29 power", "TX30 power", "TX31 power", "TX32 power",
+	},
+	[OQ_RXPWR] = {
+		"RX1 power", "RX2 power", "RX3 power", "RX4 power",
+		"RX5 power", "RX6 power", "RX7 power", "RX8 power",
+		"RX9 power", "RX10 power", "RX11 power", "RX12 power",
+		"RX13 power", "RX14 power", "RX15 power", "RX16 power",
+		"RX17 power", "RX18 power", "RX19 power", "RX20 power",
+		"RX21 power", "RX22 power", "RX23 power", "RX24 power",
+		"RX25 power", "RX26 power", "RX27 power", "RX28 power",
+		"RX29 power", "RX30 power", "RX31 power", "RX32 power",
+	},
 };
 
 static int optic_hw_read_string(struct device *dev,
@@ -400,15 +449,30 @@ static int optic_hw_read_string(struct device *dev,
 			 HWMON_P_MIN_ALARM | HWMON_P_MAX_ALARM |	\
 			 HWMON_P_LCRIT_ALARM | HWMON_P_CRIT_ALARM)
 
+/* One curr channel per lane, two power channels (TX, RX) per lane. */
+static const u32 optic_hw_curr_config[OPTIC_MAX_LANES + 1] = {
+	[0 ... OPTIC_MAX_LANES - 1] = OPTIC_HW_C,
+};
+
+static const u32 optic_hw_power_config[2 * OPTIC_MAX_LANES + 1] = {
+	[0 ... 2 * OPTIC_MAX_LANES - 1] = OPTIC_HW_P,
+};
+
+static const struct hwmon_channel_info optic_hw_curr = {
+	.type = hwmon_curr,
+	.config = optic_hw_curr_config,
+};
+
+static const struct hwmon_channel_info optic_hw_power = {
+	.type = hwmon_power,
+	.config = optic_hw_power_config,
+};
+
 static const struct hwmon_channel_info *optic_hw_info[] = {
 	HWMON_CHANNEL_INFO(temp, OPTIC_HW_T),
 	HWMON_CHANNEL_INFO(in, OPTIC_HW_I),
-	HWMON_CHANNEL_INFO(curr, OPTIC_HW_C, OPTIC_HW_C, OPTIC_HW_C, OPTIC_HW_C,
-			   OPTIC_HW_C, OPTIC_HW_C, OPTIC_HW_C, OPTIC_HW_C),
-	HWMON_CHANNEL_INFO(power, OPTIC_HW_P, OPTIC_HW_P, OPTIC_HW_P, OPTIC_HW_P,
-			   OPTIC_HW_P, OPTIC_HW_P, OPTIC_HW_P, OPTIC_HW_P,
-			   OPTIC_HW_P, OPTIC_HW_P, OPTIC_HW_P, OPTIC_HW_P,
-			   OPTIC_HW_P, OPTIC_HW_P, OPTIC_HW_P, OPTIC_HW_P),
+	&optic_hw_curr,
+	&optic_hw_power,
 	NULL
 };
 

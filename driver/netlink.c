@@ -449,11 +449,14 @@ static int optic_nl_module_set_doit(struct sk_buff *skb,
 	}
 	if (!ret && tb[OPTIC_A_TX_DISABLE]) {
 		bad = tb[OPTIC_A_TX_DISABLE_MASK] ?: tb[OPTIC_A_TX_DISABLE];
+		/* the default mask is every lane of the identified module */
+		ret = optic_ensure_identified(mod);
 		mask = tb[OPTIC_A_TX_DISABLE_MASK] ?
 		       nla_get_u32(tb[OPTIC_A_TX_DISABLE_MASK]) :
-		       GENMASK(mod->ident.lanes ? mod->ident.lanes - 1 : 0, 0);
-		ret = optic_set_tx_disable(mod, mask,
-					   nla_get_u32(tb[OPTIC_A_TX_DISABLE]));
+		       optic_lane_mask(mod);
+		if (!ret)
+			ret = optic_set_tx_disable(mod, mask,
+						   nla_get_u32(tb[OPTIC_A_TX_DISABLE]));
 	}
 	mutex_unlock(&mod->lock);
 	optic_module_put(mod);

@@ -10,8 +10,10 @@
 #ifndef _OPTIC_H
 #define _OPTIC_H
 
+#include <linux/bits.h>
 #include <linux/gpio/consumer.h>
 #include <linux/i2c.h>
+#include <linux/kernel.h>
 #include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
@@ -39,9 +41,21 @@
 				 OPTIC_FILE_BANKS * 256 * OPTIC_PAGE_LEN)
 
 #define OPTIC_STR_LEN		17	/* 16 ASCII bytes + NUL */
-#define OPTIC_MAX_LANES		8
-/* Latched flag bytes tracked per module (see optic_flag_regions). */
-#define OPTIC_FLAG_BYTES	24
+/*
+ * CMIS 5.2 8.4.1: lane registers (pages 10h-2Fh) are banked, eight lanes
+ * per bank; page 01h byte 142 bits 1-0 advertise banks 0, 0-1 or 0-3.
+ * Lane L (0-based) is bit L % 8 of the registers of bank L / 8.
+ */
+#define OPTIC_LANES_PER_BANK	8
+#define OPTIC_MAX_BANKS		OPTIC_FILE_BANKS
+#define OPTIC_MAX_LANES		(OPTIC_LANES_PER_BANK * OPTIC_MAX_BANKS)
+/* CMIS page 11h bytes 134-153: latched lane flags of one bank. */
+#define OPTIC_LANE_FLAG_BYTES	20
+/*
+ * Latched flag bytes tracked per module (see optic_flag_regions): CMIS
+ * lower page 8-11 and the lane flags of every bank; SFF-8636 3-14.
+ */
+#define OPTIC_FLAG_BYTES	(4 + OPTIC_MAX_BANKS * OPTIC_LANE_FLAG_BYTES)
 
 /*
  * Readers of latched (clear-on-read) flags. The module clears a flag when
@@ -87,7 +101,8 @@ struct optic_ident {
 	bool flat;		/* no pages beyond 00h */
 	bool has_a2;		/* SFF-8472 diagnostics at A2h */
 	bool a2_paged;		/* SFF-8472 A2h page select implemented */
-	u8 lanes;
+	u8 lanes;		/* host lanes, at most OPTIC_MAX_LANES */
+	u8 banks;		/* CMIS lane register banks, 1-4 (else 1) */
 	bool csum_ok;		/* identity checksums match (optic_csum_ok()) */
 	char vendor_name[OPTIC_STR_LEN];
 	char vendor_pn[OPTIC_STR_LEN];
@@ -147,6 +162,15 @@ struct optic_module {
 	u64 select_errors;		/* selects that did not read back */
 	u64 ident_errors;		/* identifier changes not confirmed */
 };
+
+/* Every lane of the module, bit N = lane N (0-based). */
+static inline u32 optic_lane_mask(const struct optic_module *mod)
+{
+	unsigned int lanes = min_t(unsigned int, mod->ident.lanes,
+				   OPTIC_MAX_LANES);
+
+	return lanes ? GENMASK(lanes - 1, 0) : 0;
+}
 
 /* main.c */
 extern struct mutex optic_list_lock;

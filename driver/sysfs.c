@@ -249,8 +249,8 @@ static ssize_t tx_disable_store(struct device *dev,
 	mutex_lock(&mod->lock);
 	ret = optic_ensure_identified(mod);
 	if (!ret)
-		ret = optic_set_tx_disable(mod, (BIT(mod->ident.lanes) - 1) | mask,
-					   mask);
+		ret = optic_set_tx_disable(mod,
+					   optic_lane_mask(mod) | mask, mask);
 	mutex_unlock(&mod->lock);
 	return ret ?: count;
 }

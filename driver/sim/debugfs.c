@@ -553,6 +553,9 @@ static int osim_monitor_cmd(struct osim_port *port, char *cmd)
 		return -EINVAL;
 	if (!port->mod)
 		return -ENODEV;
+	/* lanes 0-7 on every module (as before banks), more on a banked one */
+	if (from >= max_t(unsigned int, port->mod->lanes, OSIM_LANES_PER_BANK))
+		return -EINVAL;
 	/* fold the drift so far into the set points: a change applies from now */
 	osim_mon_rebase(port);
 	for (l = from; l <= to; l++) {

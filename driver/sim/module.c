@@ -144,18 +144,27 @@ static struct osim_target *osim_a0(struct osim_module *mod)
 	return &mod->tgt[0];
 }
 
-static u8 *cmis_p10(struct osim_module *mod)
+/* Page 10h/11h of the bank that holds @lane (CMIS 5.2 8.4.1). */
+static u8 *cmis_p10(struct osim_module *mod, unsigned int lane)
 {
-	struct osim_page *pg = osim_page_get(osim_a0(mod), 0, 0x10);
+	struct osim_page *pg = osim_page_get(osim_a0(mod),
+					     lane / OSIM_LANES_PER_BANK, 0x10);
 
 	return pg ? pg->data : NULL;
 }
 
-static u8 *cmis_p11(struct osim_module *mod)
+static u8 *cmis_p11(struct osim_module *mod, unsigned int lane)
 {
-	struct osim_page *pg = osim_page_get(osim_a0(mod), 0, 0x11);
+	struct osim_page *pg = osim_page_get(osim_a0(mod),
+					     lane / OSIM_LANES_PER_BANK, 0x11);
 
 	return pg ? pg->data : NULL;
+}
+
+/* Bit of @lane in the lane registers of its bank. */
+static u8 lane_bit(unsigned int lane)
+{
+	return BIT(lane % OSIM_LANES_PER_BANK);
 }
 
 static u8 *upper(struct osim_target *t, u8 page)
@@ -194,7 +203,8 @@ static void cmis_set_mstate(struct osim_module *mod, u8 st, ktime_t deadline)
 static void cmis_set_dp(struct osim_module *mod, unsigned int lane, u8 st,
 			ktime_t deadline)
 {
-	u8 *p11 = cmis_p11(mod);
+	u8 *p11 = cmis_p11(mod, lane);
+	unsigned int li = lane % OSIM_LANES_PER_BANK;
 	u8 *b;
 
 	mod->dp_deadline[lane] = deadline;
@@ -203,12 +213,12 @@ static void cmis_set_dp(struct osim_module *mod, unsigned int lane, u8 st,
 	mod->dp_state[lane] = st;
 	if (!p11)
 		return;
-	b = &p11[128 + lane / 2];
-	if (lane & 1)
+	b = &p11[128 + li / 2];
+	if (li & 1)
 		*b = (*b & 0x0f) | (st << 4);
 	else
 		*b = (*b & 0xf0) | st;
-	p11[134] |= BIT(lane);	/* DPStateChangedFlag */
+	p11[134] |= lane_bit(lane);	/* DPStateChangedFlag */
 }
 
 /* One step of every state machine at time @t; returns true if one moved. */
@@ -218,7 +228,7 @@ static bool cmis_step(struct osim_port *port, ktime_t t)
 	bool lowpwr = cmis_lowpwr_request(port);
 	bool moved = false;
 	unsigned int lane;
-	u8 *p10 = cmis_p10(mod);
+	u8 *p10 = cmis_p10(mod, 0);
 	u8 st = mod->mstate;
 
 	if (port->faults.stuck_fault && st != OSIM_MS_FAULT) {
@@ -265,8 +275,10 @@ static bool cmis_step(struct osim_port *port, ktime_t t)
 		return moved;
 
 	for (lane = 0; lane < mod->lanes; lane++) {
+		/* DPDeactivate of the lane's bank (CMIS 5.2 8.4.1) */
+		u8 *bp10 = cmis_p10(mod, lane);
 		/* CMIS 5.2 6.3.3: DPDeactivateS when the host asks or the module is not Ready */
-		bool deact = (p10[128] & BIT(lane)) ||
+		bool deact = (bp10 && (bp10[128] & lane_bit(lane))) ||
 			     mod->mstate != OSIM_MS_READY;
 		ktime_t dl = mod->dp_deadline[lane];
 		u8 ds = mod->dp_state[lane];
@@ -448,19 +460,21 @@ void osim_mon_rebase(struct osim_port *port)
 void osim_mon_set_defaults(struct osim_module *mod, s64 temp, s64 vcc,
 			   s64 bias, s64 txpwr, s64 rxpwr)
 {
-	unsigned int l;
+	unsigned int l, k;
 
 	for (l = 0; l < OSIM_MAX_LANES; l++) {
+		/* the spread repeats every 16 lanes: no lane starts near 0 */
+		k = l % 16;
 		mod->mon[OSIM_MON_TEMP][l].value = temp;
 		mod->mon[OSIM_MON_TEMP][l].noise = 250;
 		mod->mon[OSIM_MON_VCC][l].value = vcc;
 		mod->mon[OSIM_MON_VCC][l].noise = 3000;
 		/* lanes differ a little, as real lasers do */
-		mod->mon[OSIM_MON_BIAS][l].value = bias + (s64)l * bias / 50;
+		mod->mon[OSIM_MON_BIAS][l].value = bias + (s64)k * bias / 50;
 		mod->mon[OSIM_MON_BIAS][l].noise = bias / 200;
-		mod->mon[OSIM_MON_TXPWR][l].value = txpwr - (s64)l * txpwr / 40;
+		mod->mon[OSIM_MON_TXPWR][l].value = txpwr - (s64)k * txpwr / 40;
 		mod->mon[OSIM_MON_TXPWR][l].noise = txpwr / 200;
-		mod->mon[OSIM_MON_RXPWR][l].value = rxpwr - (s64)l * rxpwr / 30;
+		mod->mon[OSIM_MON_RXPWR][l].value = rxpwr - (s64)k * rxpwr / 30;
 		mod->mon[OSIM_MON_RXPWR][l].noise = rxpwr / 100;
 	}
 }
@@ -555,8 +569,8 @@ static bool lane_tx_on(struct osim_module *mod, unsigned int lane)
 		return true;
 	if (mod->flat)
 		return false;
-	p10 = cmis_p10(mod);
-	if (p10 && (p10[130] & BIT(lane)))	/* OutputDisableTx */
+	p10 = cmis_p10(mod, lane);
+	if (p10 && (p10[130] & lane_bit(lane)))	/* OutputDisableTx */
 		return false;
 	return mod->dp_state[lane] == OSIM_DP_ACTIVATED;
 }
@@ -566,7 +580,7 @@ static void cmis_monitors(struct osim_port *port, ktime_t now)
 	struct osim_module *mod = port->mod;
 	u8 *lo = osim_a0(mod)->lower.data;
 	u8 *p02 = upper(osim_a0(mod), 0x02);
-	u8 *p11 = cmis_p11(mod);
+	u8 *p11 = cmis_p11(mod, 0);
 	s64 temp = osim_mon_value(port, now, OSIM_MON_TEMP, 0);
 	u16 t, v;
 	unsigned int l;
@@ -590,44 +604,50 @@ static void cmis_monitors(struct osim_port *port, ktime_t now)
 	if (!p11 || mod->flat)
 		return;
 	for (l = 0; l < mod->lanes; l++) {
+		/* lane l: page 11h of bank l / 8, lane li of it (CMIS 5.2 8.4.1) */
+		unsigned int li = l % OSIM_LANES_PER_BANK;
+		u8 lb = lane_bit(l);
 		bool on = lane_tx_on(mod, l);
 		u16 txp = on ? mon_raw(port, now, OSIM_MON_TXPWR, l, 100) : 0;
 		u16 bias = on ? mon_raw(port, now, OSIM_MON_BIAS, l, 2) : 0;
 		u16 rxp = mon_raw(port, now, OSIM_MON_RXPWR, l, 100);
 		int i;
 
-		osim_put_be16(&p11[154 + 2 * l], txp);
-		osim_put_be16(&p11[170 + 2 * l], bias);
-		osim_put_be16(&p11[186 + 2 * l], rxp);
+		p11 = cmis_p11(mod, l);
+		if (!p11)
+			continue;
+		osim_put_be16(&p11[154 + 2 * li], txp);
+		osim_put_be16(&p11[170 + 2 * li], bias);
+		osim_put_be16(&p11[186 + 2 * li], rxp);
 		/* Output status: Rx byte 132, Tx byte 133 */
 		if (on)
-			p11[133] |= BIT(l);
+			p11[133] |= lb;
 		else
-			p11[133] &= ~BIT(l);
+			p11[133] &= ~lb;
 		if (mod->dp_state[l] == OSIM_DP_ACTIVATED)
-			p11[132] |= BIT(l);
+			p11[132] |= lb;
 		else
-			p11[132] &= ~BIT(l);
+			p11[132] &= ~lb;
 		if (!p02)
 			continue;
 		/* thresholds: Tx power 176, Tx bias 184, Rx power 192 */
 		f = on ? thr_flags(&p02[176], txp, false) : 0;
 		for (i = 0; i < 4; i++)
 			if (f & BIT(i))
-				p11[139 + i] |= BIT(l);
+				p11[139 + i] |= lb;
 		osim_cond(port, OSIM_MON_TXPWR, l, f, (s64)txp * 100);
 		f = on ? thr_flags(&p02[184], bias, false) : 0;
 		for (i = 0; i < 4; i++)
 			if (f & BIT(i))
-				p11[143 + i] |= BIT(l);
+				p11[143 + i] |= lb;
 		osim_cond(port, OSIM_MON_BIAS, l, f, (s64)bias * 2);
 		f = thr_flags(&p02[192], rxp, false);
 		for (i = 0; i < 4; i++)
 			if (f & BIT(i))
-				p11[149 + i] |= BIT(l);
+				p11[149 + i] |= lb;
 		/* Rx LOS below a tenth of the low alarm threshold */
 		if (rxp < osim_get_be16(&p02[194]) / 10) {
-			p11[147] |= BIT(l);
+			p11[147] |= lb;
 			f |= OSIM_COND_LOS;
 		}
 		osim_cond(port, OSIM_MON_RXPWR, l, f, (s64)rxp * 100);
@@ -752,18 +772,24 @@ static void sff8472_monitors(struct osim_port *port, ktime_t now)
 static bool cmis_intl(struct osim_module *mod)
 {
 	u8 *lo = osim_a0(mod)->lower.data;
-	u8 *p10 = cmis_p10(mod);
-	u8 *p11 = cmis_p11(mod);
-	unsigned int i;
+	unsigned int i, b;
+	u8 *p10, *p11;
 
 	for (i = 8; i <= 13; i++)
 		if (lo[i] & ~lo[31 + i - 8])
 			return true;
-	if (!p10 || !p11 || mod->flat)
+	if (mod->flat)
 		return false;
-	for (i = 134; i <= 153; i++)
-		if (p11[i] & ~p10[213 + i - 134])
-			return true;
+	/* lane flags of every bank, masked by the same bank's page 10h */
+	for (b = 0; b < OSIM_MAX_BANKS; b++) {
+		p10 = cmis_p10(mod, b * OSIM_LANES_PER_BANK);
+		p11 = cmis_p11(mod, b * OSIM_LANES_PER_BANK);
+		if (!p10 || !p11)
+			continue;
+		for (i = 134; i <= 153; i++)
+			if (p11[i] & ~p10[213 + i - 134])
+				return true;
+	}
 	return false;
 }
 
@@ -871,14 +897,18 @@ void osim_module_start(struct osim_port *port, bool cold)
 	}
 	if (cold) {
 		u32 scale = port->time_scale;
-		u8 *p11 = cmis_p11(mod);
+		unsigned int b;
+		u8 *p11;
 
 		port->time_scale = 0;
 		cmis_advance(port, now);
 		port->time_scale = scale;
 		osim_a0(mod)->lower.data[8] = 0;
-		if (p11)
-			p11[134] = 0;
+		for (b = 0; b < OSIM_MAX_BANKS; b++) {
+			p11 = cmis_p11(mod, b * OSIM_LANES_PER_BANK);
+			if (p11)
+				p11[134] = 0;
+		}
 	} else {
 		cmis_set_mstate(mod, OSIM_MS_LOWPWR, 0);
 		cmis_advance(port, now);
@@ -946,14 +976,17 @@ u8 osim_module_read(struct osim_port *port, struct osim_target *t, u8 off)
 	return val;
 }
 
-static void cmis_apply(struct osim_module *mod, u8 *p10, u8 lanes_mask)
+/* Apply the staged set of bank @bank's lanes in @lanes_mask (bit = lane). */
+static void cmis_apply(struct osim_module *mod, unsigned int bank, u8 *p10,
+		       u8 lanes_mask)
 {
-	u8 *p11 = cmis_p11(mod);
+	u8 *p11 = cmis_p11(mod, bank * OSIM_LANES_PER_BANK);
 	unsigned int l;
 
 	if (!p11)
 		return;
-	for (l = 0; l < mod->lanes; l++) {
+	for (l = 0; l < OSIM_LANES_PER_BANK &&
+	     bank * OSIM_LANES_PER_BANK + l < mod->lanes; l++) {
 		if (!(lanes_mask & BIT(l)))
 			continue;
 		/* Staged Control Set 0 DPConfigLane (145-152) -> active (206-213) */
@@ -998,9 +1031,10 @@ void osim_module_write(struct osim_port *port, struct osim_target *t, u8 off,
 	if (off == 26 && (val & BIT(3))) {
 		pg->data[idx] &= ~BIT(3);
 		mod->reset_pending = true;
-	} else if (pg == osim_page_get(t, 0, 0x10) && (off == 143 || off == 144)) {
+	} else if ((off == 143 || off == 144) && t->lower.data[127] == 0x10 &&
+		   pg == osim_page_get(t, t->lower.data[126], 0x10)) {
 		/* ApplyDPInit / ApplyImmediate: self-clearing triggers */
-		cmis_apply(mod, pg->data, val);
+		cmis_apply(mod, t->lower.data[126], pg->data, val);
 		pg->data[idx] = 0;
 	} else if (pg == osim_page_get(t, 0, 0x9f) && off == 129) {
 		mod->cdb_pending = true;

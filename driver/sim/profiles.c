@@ -18,6 +18,7 @@
 #define SFF8024_ID_QSFP_DD	0x18
 #define SFF8024_ID_OSFP		0x19
 #define SFF8024_ID_QSFP_CMIS	0x1e
+#define SFF8024_ID_OSFP_XD	0x21
 
 /* SFF-8024 Table 4-3 connector types */
 #define SFF8024_CONN_LC		0x07
@@ -102,6 +103,19 @@ static const struct osim_app osim_apps_800g_2xdr4[] = {
 	{ 0x4b, 0x14, 0x11, 0xff, 0xff },	/* 100GAUI-1-S C2M, 100GBASE-DR */
 };
 
+/*
+ * 16 host lanes in banks 0-1. CMIS 5.2 8.4.1: the lanes of a banked module
+ * are numbered within their bank, so the host and media lane assignment
+ * options (lower page 89 + 4i, page 01h 176 + i) name lanes 1-8 of every
+ * implemented bank: assignment 01h of an 8-lane application is one
+ * instance on lanes 1-8 (bank 0) and one on lanes 9-16 (bank 1).
+ */
+static const struct osim_app osim_apps_1600g_2xdr8[] = {
+	{ 0x51, 0x56, 0x88, 0x01, 0x01 },	/* 800GAUI-8 S C2M, 800GBASE-DR8 */
+	{ 0x4f, 0x1c, 0x44, 0x11, 0x11 },	/* 400GAUI-4-S C2M, 400GBASE-DR4 */
+	{ 0x4b, 0x14, 0x11, 0xff, 0xff },	/* 100GAUI-1-S C2M, 100GBASE-DR */
+};
+
 static const struct osim_app osim_apps_400g_dr4[] = {
 	{ 0x11, 0x1c, 0x84, 0x01, 0x01 },	/* 400GAUI-8 C2M, 400GBASE-DR4 */
 	{ 0x0d, 0x14, 0x21, 0x55, 0x0f },	/* 100GAUI-2 C2M, 100GBASE-DR */
@@ -146,9 +160,13 @@ static int osim_build_cmis(struct osim_module *mod, const struct osim_profile *p
 	struct osim_target *t;
 	struct osim_page *pg;
 	char sn[17];
-	unsigned int i, l;
+	unsigned int i, l, b, nbanks;
 	u8 *lo, *u;
 
+	/* CMIS 5.2 8.4.1: one bank per 8 lanes; banks 0, 0-1 or 0-3 */
+	nbanks = DIV_ROUND_UP(d->host_lanes, OSIM_LANES_PER_BANK);
+	if (nbanks > 2)
+		nbanks = OSIM_MAX_BANKS;
 	mod->spec = OSIM_SPEC_CMIS;
 	mod->flat = d->flat;
 	mod->lanes = d->host_lanes;
@@ -219,7 +237,8 @@ static int osim_build_cmis(struct osim_module *mod, const struct osim_profile *p
 	u[132] = d->smf_len;
 	osim_put_be16(&u[138], d->wavelength);
 	osim_put_be16(&u[140], 2000);	/* ±10 nm tolerance */
-	u[142] = BIT(2);		/* page 03h; bank 0 only */
+	/* page 03h; Table 8-40 bits 1-0: 0 bank 0, 1 banks 0-1, 2 banks 0-3 */
+	u[142] = BIT(2) | (nbanks == 1 ? 0 : nbanks == 2 ? 1 : 2);
 	u[144] = osim_duration_code(d->dpdeinit_ms) << 4 |
 		 osim_duration_code(d->dpinit_ms);
 	u[151] = BIT(4);		/* Rx power is average power */
@@ -252,25 +271,35 @@ static int osim_build_cmis(struct osim_module *mod, const struct osim_profile *p
 	if (!osim_page_add(t, 0, 0x03))
 		return -ENOMEM;
 
-	/* page 10h controls: staged control set 0 selects application 1 */
-	pg = osim_page_add(t, 0, 0x10);
-	if (!pg)
-		return -ENOMEM;
-	u = pg->data;
-	for (l = 0; l < mod->lanes; l++) {
-		u8 dpid = d->dpid_step ? l - l % d->dpid_step : 0;
+	/*
+	 * Pages 10h and 11h of every bank; lane numbers within a bank
+	 * (DataPathID too: the first lane of the data path in its bank).
+	 */
+	for (b = 0; b < nbanks; b++) {
+		unsigned int n = min_t(unsigned int, OSIM_LANES_PER_BANK,
+				       mod->lanes - b * OSIM_LANES_PER_BANK);
 
-		u[145 + l] = 1 << 4 | dpid << 1;
-	}
+		/* page 10h controls: staged control set 0 selects application 1 */
+		pg = osim_page_add(t, b, 0x10);
+		if (!pg)
+			return -ENOMEM;
+		u = pg->data;
+		for (l = 0; l < n; l++) {
+			u8 dpid = d->dpid_step ? l - l % d->dpid_step : 0;
 
-	/* page 11h lane status: configuration already applied */
-	pg = osim_page_add(t, 0, 0x11);
-	if (!pg)
-		return -ENOMEM;
-	u = pg->data;
-	for (l = 0; l < mod->lanes; l++) {
-		u[202 + l / 2] |= (l & 1) ? 0x10 : 0x01;
-		u[206 + l] = 1 << 4 | (d->dpid_step ? l - l % d->dpid_step : 0) << 1;
+			u[145 + l] = 1 << 4 | dpid << 1;
+		}
+
+		/* page 11h lane status: configuration already applied */
+		pg = osim_page_add(t, b, 0x11);
+		if (!pg)
+			return -ENOMEM;
+		u = pg->data;
+		for (l = 0; l < n; l++) {
+			u[202 + l / 2] |= (l & 1) ? 0x10 : 0x01;
+			u[206 + l] = 1 << 4 |
+				     (d->dpid_step ? l - l % d->dpid_step : 0) << 1;
+		}
 	}
 
 	if (d->cdb) {
@@ -301,6 +330,23 @@ static const struct osim_cmis_desc osim_osfp_800g_2xdr4 = {
 	.pwrup_ms = 3000, .pwrdn_ms = 80, .dpinit_ms = 3000, .dpdeinit_ms = 40,
 	.txon_ms = 8, .txoff_ms = 4, .cdb = true, .thr = &osim_thr_dr4,
 	.temp_mc = 47500, .vcc_uv = 3295000, .bias_ua = 62000,
+	.txpwr_nw = 1800000, .rxpwr_nw = 1350000,
+};
+
+static const struct osim_cmis_desc osim_osfpxd_1600g_2xdr8 = {
+	.id = SFF8024_ID_OSFP_XD, .rev = 0x52,
+	.vendor = "LUMENTA", .oui = { 0x02, 0x4c, 0x55 },
+	.pn = "LXX-16D2-DR8", .rev_str = "A1", .sn_prefix = "LX25",
+	.date = "250303AA",
+	.host_lanes = 16, .media_type = 0x02, .connector = SFF8024_CONN_MPO_1X12,
+	.power_class = 8, .max_power_qw = 100, .media_tech = 0x06,
+	.smf_len = 0x05, .wavelength = 26200,
+	.apps = osim_apps_1600g_2xdr8,
+	.napps = ARRAY_SIZE(osim_apps_1600g_2xdr8),
+	.dpid_step = 8,
+	.pwrup_ms = 3000, .pwrdn_ms = 80, .dpinit_ms = 3000, .dpdeinit_ms = 40,
+	.txon_ms = 8, .txoff_ms = 4, .cdb = true, .thr = &osim_thr_dr4,
+	.temp_mc = 49000, .vcc_uv = 3290000, .bias_ua = 60000,
 	.txpwr_nw = 1800000, .rxpwr_nw = 1350000,
 };
 
@@ -517,6 +563,9 @@ static const struct osim_profile osim_profiles[] = {
 	  osim_build_cmis, &osim_qsfpdd_400g_dr4 },
 	{ "osfp-800g-2xdr4", "OSFP 800G 2xDR4, CMIS 5.2, 8 lanes",
 	  osim_build_cmis, &osim_osfp_800g_2xdr4 },
+	{ "osfpxd-1600g-2xdr8",
+	  "OSFP-XD 1.6T 2x800G-DR8, CMIS 5.2, 16 lanes in banks 0-1",
+	  osim_build_cmis, &osim_osfpxd_1600g_2xdr8 },
 	{ "qsfpdd-400g-fr4", "QSFP-DD 400G FR4, CMIS 4.0",
 	  osim_build_cmis, &osim_qsfpdd_400g_fr4 },
 	{ "qsfp112-400g", "QSFP112 400G DR4, CMIS 5.1, 4 lanes",

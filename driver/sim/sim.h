@@ -18,8 +18,14 @@
 #include <linux/xarray.h>
 
 #define OSIM_PAGE_SIZE		128
-#define OSIM_MAX_LANES		8
+/*
+ * CMIS 5.2 8.4.1 (Banked pages): pages 10h-2Fh exist once per bank of eight
+ * lanes; page 01h byte 142 bits 1-0 advertise banks 0, 0-1 or 0-3. Lane L
+ * (0-based) lives in bank L / 8, bit L % 8 of each lane register.
+ */
+#define OSIM_LANES_PER_BANK	8
 #define OSIM_MAX_BANKS		4
+#define OSIM_MAX_LANES		(OSIM_LANES_PER_BANK * OSIM_MAX_BANKS)
 #define OSIM_MAX_TARGETS	2
 #define OSIM_ADDR_A0		0x50
 #define OSIM_ADDR_A2		0x51

@@ -74,6 +74,7 @@ for prof in $(awk '{print $1}' $D/profiles); do
 	sfp-*) spec=sff8472 lanes=1 ;;
 	cmis-flat-*) spec=cmis lanes=0 ;;
 	qsfp112-*) spec=cmis lanes=4 ;;
+	osfpxd-*) spec=cmis lanes=16 ;;
 	*) spec=cmis lanes=8 ;;
 	esac
 	ok "$prof: decodes as $spec" wait_for 10 sh -c \
