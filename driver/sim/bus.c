@@ -61,7 +61,7 @@ static bool osim_nack_now(struct osim_port *port)
 		return true;
 	/* still initialising after a reset or a plug: no answer yet */
 	return port->mod->init_until &&
-	       ktime_before(ktime_get(), port->mod->init_until);
+	       ktime_before(osim_clock(port), port->mod->init_until);
 }
 
 /* Run @num messages; called with port->lock held. Returns num or -errno. */

@@ -290,7 +290,7 @@ void osim_cdb_run(struct osim_port *port)
 	mod->cdb_result = status;
 	mod->tgt[0].lower.data[37] = CDB_BUSY_EXECUTING;
 	ms = div_u64((u64)ms * port->time_scale, 100);
-	mod->cdb_deadline = ktime_add(ktime_get(), ms_to_ktime(ms));
+	mod->cdb_deadline = ktime_add(osim_clock(port), ms_to_ktime(ms));
 }
 
 /* Publish the result of a command whose time is up. */

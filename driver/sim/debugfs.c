@@ -143,6 +143,40 @@ static ssize_t osim_present_write(struct file *file, const char __user *ubuf,
 	return ret ? ret : count;
 }
 
+/* clock: "held" or "running"; takes "hold", "run" or "advance MS" */
+static ssize_t osim_clock_read(struct file *file, char __user *ubuf,
+			       size_t count, loff_t *ppos)
+{
+	struct osim_port *port = file->private_data;
+	const char *s = port->clock_held ? "held\n" : "running\n";
+
+	return simple_read_from_buffer(ubuf, count, ppos, s, strlen(s));
+}
+
+static ssize_t osim_clock_write(struct file *file, const char __user *ubuf,
+				size_t count, loff_t *ppos)
+{
+	struct osim_port *port = file->private_data;
+	char *buf = osim_get_cmd(ubuf, count);
+	int ret;
+
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+	mutex_lock(&port->lock);
+	ret = osim_clock_set(port, strim(buf));
+	mutex_unlock(&port->lock);
+	kfree(buf);
+	return ret ? ret : count;
+}
+
+static const struct file_operations osim_clock_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.read = osim_clock_read,
+	.write = osim_clock_write,
+	.llseek = default_llseek,
+};
+
 static const struct file_operations osim_present_fops = {
 	.owner = THIS_MODULE,
 	.open = simple_open,
@@ -781,6 +815,7 @@ void osim_debugfs_port_add(struct osim_port *port)
 	d = debugfs_create_dir(name, osim_root);
 	port->dir = d;
 	debugfs_create_file("present", 0600, d, port, &osim_present_fops);
+	debugfs_create_file("clock", 0600, d, port, &osim_clock_fops);
 	debugfs_create_file("profile", 0600, d, port, &osim_profile_fops);
 	debugfs_create_file("image", 0600, d, port, &osim_image_fops);
 	debugfs_create_file("state", 0400, d, port, &osim_state_fops);

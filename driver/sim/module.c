@@ -445,7 +445,7 @@ static s64 osim_mon_value(struct osim_port *port, ktime_t now,
 void osim_mon_rebase(struct osim_port *port)
 {
 	struct osim_module *mod = port->mod;
-	ktime_t now = ktime_get();
+	ktime_t now = osim_clock(port);
 	unsigned int id, l;
 
 	for (id = 0; id < OSIM_MON_NR; id++)
@@ -809,11 +809,50 @@ bool osim_module_intl(struct osim_port *port)
 	}
 }
 
-/* Bring the module's behaviour up to date with the current time. */
+/*
+ * The module's clock, which every timed behaviour follows (state machines,
+ * MgmtInit, CDB, monitor drift): real time, except that a test may hold it
+ * and move it on by hand (debugfs "clock") to look at a transient state
+ * however slow the guest is.
+ */
+ktime_t osim_clock(const struct osim_port *port)
+{
+	return ktime_sub(port->clock_held ? port->clock_held_at : ktime_get(),
+			 port->clock_lag);
+}
+
+/* "hold", "run" or "advance MS"; port->lock held. */
+int osim_clock_set(struct osim_port *port, const char *cmd)
+{
+	unsigned int ms;
+
+	if (sysfs_streq(cmd, "hold")) {
+		if (port->clock_held)
+			return 0;
+		osim_module_update(port);
+		port->clock_held_at = ktime_get();
+		port->clock_held = true;
+	} else if (sysfs_streq(cmd, "run")) {
+		if (!port->clock_held)
+			return 0;
+		port->clock_lag = ktime_add(port->clock_lag,
+					    ktime_sub(ktime_get(),
+						      port->clock_held_at));
+		port->clock_held = false;
+	} else if (sscanf(cmd, "advance %u", &ms) == 1 && port->clock_held) {
+		port->clock_held_at = ktime_add_ms(port->clock_held_at, ms);
+	} else {
+		return -EINVAL;
+	}
+	osim_module_update(port);
+	return 0;
+}
+
+/* Bring the module's behaviour up to date with its clock. */
 void osim_module_update(struct osim_port *port)
 {
 	struct osim_module *mod = port->mod;
-	ktime_t now = ktime_get();
+	ktime_t now = osim_clock(port);
 
 	if (!mod)
 		return;
@@ -876,7 +915,7 @@ void osim_module_intl_update(struct osim_port *port)
 void osim_module_start(struct osim_port *port, bool cold)
 {
 	struct osim_module *mod = port->mod;
-	ktime_t now = ktime_get();
+	ktime_t now = osim_clock(port);
 	unsigned int l;
 
 	mod->mon_epoch = now;

@@ -220,6 +220,10 @@ struct osim_port {
 	u32 mon_interval_ms;	/* a new noise sample this often */
 	s32 temp_load_mc;	/* heating while the module is powered up */
 	u32 init_ms;		/* MgmtInit: NACK this long after a reset */
+	/* the module's clock (osim_clock()): stopped while held */
+	bool clock_held;
+	ktime_t clock_held_at;	/* real time it shows while held */
+	ktime_t clock_lag;	/* real time minus module time when running */
 
 	/* GPIO lines as the host drives them (gpios=1) */
 	bool reset_line;	/* true = ResetL asserted (module in reset) */
@@ -256,6 +260,8 @@ void osim_put_be16(u8 *dst, u16 v);
 u8 osim_csum(const u8 *p, size_t len);
 void osim_module_start(struct osim_port *port, bool cold);
 void osim_module_update(struct osim_port *port);
+ktime_t osim_clock(const struct osim_port *port);
+int osim_clock_set(struct osim_port *port, const char *cmd);
 u8 osim_module_read(struct osim_port *port, struct osim_target *t, u8 off);
 void osim_module_write(struct osim_port *port, struct osim_target *t, u8 off,
 		       u8 val);
