@@ -157,24 +157,30 @@ static void optic_kick(struct optic_module *mod, unsigned int delay_ms)
  * persists re-latches its flag as soon as it is read, asserting IntL again:
  * after each service the IRQ stays off for int_holdoff_ms (an edge meanwhile
  * is replayed when it is re-enabled), which bounds the service rate.
+ * Caller holds mod->lock.
  */
+static void optic_int_service(struct optic_module *mod)
+{
+	if (mod->gone)
+		return;
+	if (mod->identified) {
+		optic_track_state(mod, true);
+		optic_read_flags(mod);
+	}
+	if (!mod->int_disabled) {
+		disable_irq_nosync(mod->int_irq);
+		mod->int_disabled = true;
+		schedule_delayed_work(&mod->int_work,
+				      msecs_to_jiffies(READ_ONCE(int_holdoff_ms)));
+	}
+}
+
 static irqreturn_t optic_int_thread(int irq, void *data)
 {
 	struct optic_module *mod = data;
 
 	mutex_lock(&mod->lock);
-	if (!mod->gone) {
-		if (mod->identified) {
-			optic_track_state(mod, true);
-			optic_read_flags(mod);
-		}
-		if (!mod->int_disabled) {
-			disable_irq_nosync(irq);
-			mod->int_disabled = true;
-			schedule_delayed_work(&mod->int_work,
-					      msecs_to_jiffies(READ_ONCE(int_holdoff_ms)));
-		}
-	}
+	optic_int_service(mod);
 	mutex_unlock(&mod->lock);
 	return IRQ_HANDLED;
 }
@@ -188,6 +194,12 @@ static void optic_int_enable(struct optic_module *mod)
 	}
 }
 
+/*
+ * End of a hold-off. IntL is a level (CMIS 5.2, SFF-8636: asserted while
+ * any unmasked latched flag is set), the IRQ an edge: a
+ * condition that re-latched at once after the service keeps the line low
+ * without a new falling edge, so a line still asserted is serviced now.
+ */
 static void optic_int_work(struct work_struct *work)
 {
 	struct optic_module *mod = container_of(to_delayed_work(work),
@@ -195,6 +207,8 @@ static void optic_int_work(struct work_struct *work)
 
 	mutex_lock(&mod->lock);
 	optic_int_enable(mod);
+	if (!mod->gone && gpiod_get_value_cansleep(mod->gpio_int) > 0)
+		optic_int_service(mod);
 	mutex_unlock(&mod->lock);
 }
 

@@ -137,7 +137,11 @@ static int osim_run(struct osim_port *port, struct i2c_msg *msgs, int num,
 		osim_module_written(port);
 		port->faults.slow_pending = port->faults.slow_write;
 	} else {
-		osim_module_intl_update(port);
+		/*
+		 * A latched flag read clears; a condition that persists sets
+		 * it again at once, so IntL stays asserted (no new edge).
+		 */
+		osim_module_update(port);
 	}
 	return num;
 

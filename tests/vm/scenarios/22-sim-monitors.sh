@@ -37,6 +37,10 @@ check_eq "IntL asserted (byte 3 bit 0 = 0)" 0 $(($(byte 03) & 1))
 mon set temp all -10000
 check_eq "-10 degC: low alarm + warning, high ones still latched" 15 "$(byte 09)"
 mon set temp all 40000
+# The low condition persisted past the read above: it latched again at once
+# (CMIS: a persisting condition sets its flag again right after the clear).
+check_eq "back to normal: the low flags latched since the last read" 10 \
+	"$(byte 09)"
 check_eq "back to normal: nothing latches again after the read" 0 "$(byte 09)"
 check_eq "IntL deasserted" 1 $(($(byte 03) & 1))
 mon set vcc all 3000000
