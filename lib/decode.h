@@ -194,7 +194,8 @@ struct optic_vdm {
 	uint8_t type_id;
 	uint8_t group; /* 0-3: descriptor page 20h + group */
 	uint8_t instance; /* 0-63 within the group */
-	uint8_t lane; /* 0-based, descriptor bits 3-0 */
+	uint8_t bank; /* pages 20h-2Fh of this bank (CMIS 8.4.1) */
+	uint8_t lane; /* 0-based: 8 * bank + descriptor bits 3-0 */
 	uint8_t thr_set; /* descriptor bits 7-4 */
 	bool has_value;
 	bool has_thr;
@@ -231,7 +232,7 @@ struct optic_model {
 	size_t worst_pos;
 	struct optic_value *v;
 	size_t n, cap;
-	struct optic_vdm *vdm; /* CMIS VDM instances, bank 0 */
+	struct optic_vdm *vdm; /* CMIS VDM instances, every bank */
 	size_t nvdm;
 };
 

@@ -266,8 +266,7 @@ static int fetch_cmis(struct optic_image *img, optic_read_fn rd, void *ctx,
 			if (r < 0)
 				return r;
 		}
-		/* the decoders read the VDM of bank 0 (lanes 1-8) */
-		if ((pages & CMIS_ADV_VDM) && (all || b == 0)) {
+		if (pages & CMIS_ADV_VDM) {
 			r = fetch_vdm(img, rd, ctx, b, all);
 			if (r < 0)
 				return r;

@@ -63,8 +63,8 @@ typedef int (*optic_read_fn)(void *ctx, uint8_t addr, uint8_t page,
  * Read everything the decoders use: lower page and page 00h, then by spec
  * (from the identifier byte) the advertised pages: CMIS 01h, 02h, 10h, 11h
  * per supported bank, and when page 01h byte 142 bit 6 advertises VDM,
- * bank 0 of page 2Fh and of the descriptor, sample and threshold pages of
- * each VDM group (20h-2Bh); SFF-8636 03h; SFF-8472 A2h. Pages the module
+ * for each supported bank page 2Fh and the descriptor, sample and threshold
+ * pages of each VDM group (20h-2Bh); SFF-8636 03h; SFF-8472 A2h. Pages the module
  * rejects as unsupported (-EINVAL, -EOPNOTSUPP, -ENODATA, -ERANGE) are
  * skipped; other errors end the fetch.
  */

@@ -137,17 +137,18 @@ static int vdm_add(struct optic_model *m, size_t *cap)
 	return 0;
 }
 
-/* Instance @i of group @g: its bytes are read one field at a time, so a
- * partial image decodes what it has. */
+/* Instance @i of group @g of bank @bank: its bytes are read one field at a
+ * time, so a partial image decodes what it has. */
 static int vdm_instance(const struct optic_image *img, struct optic_model *m,
-			unsigned int g, unsigned int i, size_t *cap)
+			unsigned int bank, unsigned int g, unsigned int i,
+			size_t *cap)
 {
 	uint8_t desc[2], sample[2], thr[8];
 	struct optic_vdm *v;
 	unsigned int k;
 	int r;
 
-	if (optic_image_get(img, 0, VDM_DESC_PAGE + g, 0, 128 + 2 * i, desc,
+	if (optic_image_get(img, 0, VDM_DESC_PAGE + g, bank, 128 + 2 * i, desc,
 			    sizeof(desc)) < 0 ||
 	    !desc[1]) /* not read, or type 0: instance not used */
 		return 0;
@@ -157,25 +158,26 @@ static int vdm_instance(const struct optic_image *img, struct optic_model *m,
 	v = &m->vdm[m->nvdm++];
 	v->type_id = desc[1];
 	v->type = optic_vdm_type_find(desc[1]);
+	v->bank = bank;
 	v->group = g;
 	v->instance = i;
-	v->lane = desc[0] & 0x0f;
+	v->lane = 8 * bank + (desc[0] & 0x0f);
 	v->thr_set = desc[0] >> 4;
 	if (v->type)
 		snprintf(v->name, sizeof(v->name), "%s", v->type->name);
 	else
 		snprintf(v->name, sizeof(v->name), "unknown (0x%02x)",
 			 v->type_id);
-	if (optic_image_get(img, 0, VDM_SAMPLE_PAGE + g, 0, 128 + 2 * i, sample,
-			    sizeof(sample)) == 0) {
+	if (optic_image_get(img, 0, VDM_SAMPLE_PAGE + g, bank, 128 + 2 * i,
+			    sample, sizeof(sample)) == 0) {
 		v->has_value = true;
 		v->raw = be16(sample);
 		v->value = vdm_value(v->type, v->raw);
 	}
 	/* an unknown type's thresholds have no known encoding */
 	if (v->type &&
-	    optic_image_get(img, 0, VDM_THR_PAGE + g, 0, 128 + 8 * v->thr_set,
-			    thr, sizeof(thr)) == 0) {
+	    optic_image_get(img, 0, VDM_THR_PAGE + g, bank,
+			    128 + 8 * v->thr_set, thr, sizeof(thr)) == 0) {
 		v->has_thr = true;
 		for (k = 0; k < 4; k++)
 			v->thr[k] = vdm_value(v->type, be16(thr + 2 * k));
@@ -183,25 +185,41 @@ static int vdm_instance(const struct optic_image *img, struct optic_model *m,
 	return 0;
 }
 
-int optic_vdm_decode(const struct optic_image *img, struct optic_model *m)
+/* The groups of bank @bank (page 2Fh byte 128 bits 1-0), each instance. */
+static int vdm_bank(const struct optic_image *img, struct optic_model *m,
+		    unsigned int bank, size_t *cap)
 {
-	size_t cap = 0;
 	unsigned int g, i, groups;
 	int b, r;
 
-	b = optic_image_byte(img, 0, VDM_ADV_PAGE, 0, VDM_ADV_OFF);
-	if (b < 0 || !(b & VDM_ADV_BIT))
-		return 0;
-	b = optic_image_byte(img, 0, VDM_CTRL_PAGE, 0, VDM_GROUPS_OFF);
+	b = optic_image_byte(img, 0, VDM_CTRL_PAGE, bank, VDM_GROUPS_OFF);
 	if (b < 0)
 		return 0;
 	groups = (b & 0x03) + 1;
 	for (g = 0; g < groups; g++) {
 		for (i = 0; i < VDM_INSTANCES; i++) {
-			r = vdm_instance(img, m, g, i, &cap);
+			r = vdm_instance(img, m, bank, g, i, cap);
 			if (r < 0)
 				return r;
 		}
+	}
+	return 0;
+}
+
+int optic_vdm_decode(const struct optic_image *img, struct optic_model *m)
+{
+	unsigned int bank, banks = MAX((m->lanes + 7) / 8, 1);
+	size_t cap = 0;
+	int b, r;
+
+	b = optic_image_byte(img, 0, VDM_ADV_PAGE, 0, VDM_ADV_OFF);
+	if (b < 0 || !(b & VDM_ADV_BIT))
+		return 0;
+	/* CMIS 8.4.1: VDM pages are banked, a bank for eight lanes */
+	for (bank = 0; bank < banks; bank++) {
+		r = vdm_bank(img, m, bank, &cap);
+		if (r < 0)
+			return r;
 	}
 	return 0;
 }

@@ -194,6 +194,51 @@ static void test_instances(void **state)
 	assert_false(v[4].has_thr);
 }
 
+/*
+ * Two banks (01h:142 bits 1-0 = 01b): bank 1's pages 20h-2Fh hold lanes
+ * 9-16 (CMIS 8.4.1). Bank 1 group 1 instance 0: lane 3 of the bank, type 5
+ * eSNR media: 1C00h = 28 dB, lane 11 of the module (10, 0-based).
+ */
+static void test_bank1(void **state)
+{
+	static const uint8_t banked[] = { 0x10, 0x11, 0x20, 0x24, 0x2f };
+	uint8_t z[128] = { 0 }, b[2] = { 0x02, 5 };
+	struct optic_image img;
+	struct optic_model m;
+	size_t i, n1 = 0;
+
+	optic_image_init(&img);
+	cmis_vdm(&img);
+	put8(&img, 0x01, 142, optic_image_byte(&img, 0, 1, 0, 142) | 0x01);
+	for (i = 0; i < ARRAY_SIZE(banked); i++)
+		assert_int_equal(optic_image_set(&img, OPTIC_ADDR_A0, banked[i],
+						 1, 128, z, sizeof(z)),
+				 0);
+	assert_int_equal(optic_image_set(&img, OPTIC_ADDR_A0, 0x20, 1, 128, b,
+					 sizeof(b)),
+			 0);
+	b[0] = 0x1c;
+	b[1] = 0x00;
+	assert_int_equal(optic_image_set(&img, OPTIC_ADDR_A0, 0x24, 1, 128, b,
+					 sizeof(b)),
+			 0);
+	assert_int_equal(optic_decode(&img, &m), 0);
+	assert_true(m.lanes > 8);
+	assert_int_equal(m.nvdm, 6); /* bank 0's five, bank 1's one */
+	for (i = 0; i < m.nvdm; i++) {
+		if (m.vdm[i].bank != 1)
+			continue;
+		n1++;
+		assert_int_equal(m.vdm[i].lane, 10);
+		assert_int_equal(m.vdm[i].type_id, 5);
+		assert_float_equal(m.vdm[i].value, 28.0, 1e-9);
+	}
+	assert_int_equal(n1, 1);
+	optic_model_free(&m);
+	optic_image_clear(&img);
+	(void)state;
+}
+
 /* Not advertised (01h:142 bit 6 clear), or no page 2Fh: no VDM at all. */
 static void test_not_advertised(void **state)
 {
@@ -354,6 +399,7 @@ int main(void)
 		cmocka_unit_test(test_types),
 		cmocka_unit_test_setup_teardown(test_instances, setup,
 						teardown),
+		cmocka_unit_test(test_bank1),
 		cmocka_unit_test(test_not_advertised),
 		cmocka_unit_test(test_groups_missing),
 		cmocka_unit_test_setup_teardown(test_text, setup, teardown),

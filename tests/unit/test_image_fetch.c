@@ -84,14 +84,15 @@ static void test_decoder_pages(void **state)
 	assert_true(was_read(&r, 0x02, 0));
 	assert_true(was_read(&r, 0x10, 1));
 	assert_true(was_read(&r, 0x11, 1));
-	/* VDM of bank 0 for the decoders: 2Fh, groups 1-2 */
+	/* VDM of every bank for the decoders: 2Fh, groups 1-2 */
 	assert_true(was_read(&r, 0x2f, 0));
 	assert_true(was_read(&r, 0x20, 0));
 	assert_true(was_read(&r, 0x21, 0));
 	assert_true(was_read(&r, 0x25, 0));
 	assert_true(was_read(&r, 0x29, 0));
 	assert_false(was_read(&r, 0x22, 0)); /* group 3 not advertised */
-	assert_false(was_read(&r, 0x20, 1));
+	assert_true(was_read(&r, 0x2f, 1));
+	assert_true(was_read(&r, 0x20, 1)); /* lanes 9-16 */
 	assert_false(was_read(&r, 0x2c, 0)); /* flags: clear on read */
 	/* not decoded: not read */
 	assert_false(was_read(&r, 0x03, 0));
