@@ -180,9 +180,12 @@ static bool optic_is_nack(int err)
  * A failed transfer: what the driver tracks about presence and state has
  * to be confirmed on the bus again (see optic_tracked_presence()).
  */
-static void optic_xfer_failed(struct optic_module *mod)
+static void optic_xfer_failed(struct optic_module *mod, int err)
 {
 	mod->xfer_errors++;
+	/* a NACK is an empty cage or a busy module, not a bus error */
+	if (!optic_is_nack(err))
+		optic_event_bus_error(mod, err);
 	mod->present_at = 0;
 	mod->state_at = 0;
 }
@@ -247,7 +250,7 @@ static int __optic_hw_read(struct optic_module *mod, struct i2c_client *client,
 		if (ret && optic_nack_retry(mod, ret, retry))
 			ret = optic_xfer_read(mod, client, offset, buf, chunk);
 		if (ret) {
-			optic_xfer_failed(mod);
+			optic_xfer_failed(mod, ret);
 			return ret;
 		}
 		buf += chunk;
@@ -371,7 +374,7 @@ static int optic_hw_write_nowait(struct optic_module *mod,
 					       chunk);
 	}
 	if (ret)
-		optic_xfer_failed(mod);
+		optic_xfer_failed(mod, ret);
 	return ret;
 }
 
@@ -574,22 +577,23 @@ static bool optic_region_at(struct optic_module *mod,
 
 /*
  * One event per flag byte; CMIS lane flags: one per lane, bit n of bank b's
- * byte is lane 8b + n (0-based, OPTIC_A_LANE), FLAG_BITS that bit.
+ * byte is lane 8b + n (0-based, OPTIC_A_LANE), FLAG_BITS that bit. @set:
+ * newly latched bits, else bits found cleared (recorded, no event).
  */
 static void optic_flag_events(struct optic_module *mod,
 			      const struct optic_flag_region *r,
-			      unsigned int offset, u8 bits)
+			      unsigned int offset, u8 bits, bool set)
 {
 	unsigned long lanes = bits;
 	unsigned int lane;
 
 	if (r->start < OPTIC_PAGE_LEN) {
-		optic_event_flag(mod, 0, offset, bits, -1);
+		optic_event_flag(mod, 0, offset, bits, -1, set);
 		return;
 	}
 	for_each_set_bit(lane, &lanes, OPTIC_LANES_PER_BANK)
 		optic_event_flag(mod, r->page, offset, BIT(lane),
-				 r->bank * OPTIC_LANES_PER_BANK + lane);
+				 r->bank * OPTIC_LANES_PER_BANK + lane, set);
 }
 
 static void optic_flags_observe(struct optic_module *mod,
@@ -611,13 +615,16 @@ static void optic_flags_observe(struct optic_module *mod,
 		to = min_t(unsigned int, offset + len, r->start + r->len);
 		for (i = from; i < to; i++) {
 			u8 *v = &buf[i - offset];
-			u8 news;
+			u8 news, gone;
 
 			idx = r->base + i - r->start;
 			news = *v & ~mod->flags_last[idx];
-			if (news)
-				optic_flag_events(mod, r, i, news);
+			gone = mod->flags_last[idx] & ~*v;
 			mod->flags_last[idx] = *v;
+			if (news)
+				optic_flag_events(mod, r, i, news, true);
+			if (gone)
+				optic_flag_events(mod, r, i, gone, false);
 			for (c = 0; c < OPTIC_CONS_NR; c++)
 				mod->latched[c][idx] |= *v;
 			if (cons < OPTIC_CONS_NR) {
@@ -1288,15 +1295,11 @@ int optic_get_lpmode(struct optic_module *mod)
 	}
 }
 
-/**
- * optic_set_lpmode - request low power (or leave it)
- * @mod: the module, its lock held
- * @lpmode: true for low power
- *
+/*
  * Drives the LPMode line when there is one and the module's software
  * control where the spec has it.
  */
-int optic_set_lpmode(struct optic_module *mod, bool lpmode)
+static int __optic_set_lpmode(struct optic_module *mod, bool lpmode)
 {
 	struct optic_loc loc = { .i2c_addr = OPTIC_ADDR_A0 };
 	int ret;
@@ -1322,6 +1325,21 @@ int optic_set_lpmode(struct optic_module *mod, bool lpmode)
 	default:
 		return mod->gpio_lpmode ? 0 : -EOPNOTSUPP;
 	}
+}
+
+/**
+ * optic_set_lpmode - request low power (or leave it)
+ * @mod: the module, its lock held
+ * @lpmode: true for low power
+ * @who: who asks, for the flight recorder
+ */
+int optic_set_lpmode(struct optic_module *mod, bool lpmode,
+		     enum optic_who who)
+{
+	int ret = __optic_set_lpmode(mod, lpmode);
+
+	optic_event_control(mod, OPTIC_EVENT_LPMODE, who, lpmode, 0, ret);
+	return ret;
 }
 
 /* Where the TX disable bits of this module live. */
@@ -1395,16 +1413,8 @@ int optic_get_tx_disable(struct optic_module *mod, u32 *mask)
 	return 0;
 }
 
-/**
- * optic_set_tx_disable - change the transmitters of the lanes in @mask
- * @mod: the module, its lock held
- * @mask: lanes to change, bit N = lane N
- * @value: new state of those lanes, 1 = disabled
- *
- * Return: 0, -ERANGE when @mask names a lane the module lacks, or another
- * negative errno.
- */
-int optic_set_tx_disable(struct optic_module *mod, u32 mask, u32 value)
+static int __optic_set_tx_disable(struct optic_module *mod, u32 mask,
+				  u32 value)
 {
 	struct optic_loc loc;
 	unsigned int offset, b;
@@ -1443,14 +1453,31 @@ int optic_set_tx_disable(struct optic_module *mod, u32 mask, u32 value)
 }
 
 /**
- * optic_reset - reset the module
+ * optic_set_tx_disable - change the transmitters of the lanes in @mask
  * @mod: the module, its lock held
+ * @mask: lanes to change, bit N = lane N
+ * @value: new state of those lanes, 1 = disabled
+ * @who: who asks, for the flight recorder
  *
+ * Return: 0, -ERANGE when @mask names a lane the module lacks, or another
+ * negative errno.
+ */
+int optic_set_tx_disable(struct optic_module *mod, u32 mask, u32 value,
+			 enum optic_who who)
+{
+	int ret = __optic_set_tx_disable(mod, mask, value);
+
+	optic_event_control(mod, OPTIC_EVENT_TX_DISABLE, who, value & mask,
+			    mask, ret);
+	return ret;
+}
+
+/*
  * Pulses ResetL when the cage has the line, else uses the software reset
  * of CMIS and SFF-8636. The module keeps its identity; volatile state and
  * the page mapping start over.
  */
-int optic_reset(struct optic_module *mod)
+static int __optic_reset(struct optic_module *mod)
 {
 	struct optic_loc loc = { .i2c_addr = OPTIC_ADDR_A0 };
 	unsigned int offset;
@@ -1493,6 +1520,88 @@ int optic_reset(struct optic_module *mod)
 	ret = optic_hw_write_nowait(mod, mod->client, offset, &v, 1);
 	optic_invalidate_select(mod);
 	return ret;
+}
+
+/**
+ * optic_reset - reset the module
+ * @mod: the module, its lock held
+ * @who: who asks, for the flight recorder
+ */
+int optic_reset(struct optic_module *mod, enum optic_who who)
+{
+	int ret = __optic_reset(mod);
+
+	optic_event_control(mod, OPTIC_EVENT_RESET, who, 0, 0, ret);
+	return ret;
+}
+
+static u16 optic_get_be16(const u8 *p)
+{
+	return p[0] << 8 | p[1];
+}
+
+/*
+ * The monitors of a record's snapshot (record.c), raw. CMIS 5.2 Table 8-10:
+ * lower page 14-15 TempMonValue, 16-17 VccMonValue; Table 8-84, page 11h of
+ * each bank in use (8.4.1: bank b holds lanes 8b+1..8b+8): 154-169
+ * OpticalPowerTx, 170-185 LaserBiasTx, 186-201 OpticalPowerRx, one
+ * big-endian u16 per lane; page 01h byte 160 bits 4-3 scale the bias.
+ * SFF-8636 Table 6-8: 22-23 temperature, 26-27 Vcc, 34-41 Rx power, 42-49
+ * Tx bias, 50-57 Tx power of lanes 1-4. None of these bytes is a latched
+ * flag: the reads raise no record of their own.
+ */
+int optic_read_snapshot(struct optic_module *mod, struct optic_snapshot *s)
+{
+	struct optic_loc loc = { .i2c_addr = OPTIC_ADDR_A0 };
+	unsigned int lane, lanes, i, n;
+	u8 b[48];
+	int ret;
+
+	switch (mod->ident.spec) {
+	case OPTIC_SPEC_CMIS:
+		ret = optic_read(mod, &loc, 14, b, 4);
+		if (ret)
+			return ret;
+		s->temp = optic_get_be16(b);
+		s->vcc = optic_get_be16(b + 2);
+		if (mod->ident.flat)
+			return 0;
+		loc.page = 0x01;
+		if (!optic_read(mod, &loc, 160, b, 1))
+			s->bias_shift = min_t(u8, (b[0] >> 3) & 3, 2);
+		loc.page = 0x11;
+		lanes = min_t(unsigned int, mod->ident.lanes, OPTIC_MAX_LANES);
+		for (lane = 0; lane < lanes; lane += OPTIC_LANES_PER_BANK) {
+			loc.bank = lane / OPTIC_LANES_PER_BANK;
+			ret = optic_read(mod, &loc, 154, b, 48);
+			if (ret)
+				return ret;
+			n = min_t(unsigned int, lanes - lane,
+				  OPTIC_LANES_PER_BANK);
+			for (i = 0; i < n; i++) {
+				s->tx_power[lane + i] = optic_get_be16(b + 2 * i);
+				s->bias[lane + i] = optic_get_be16(b + 16 + 2 * i);
+				s->rx_power[lane + i] = optic_get_be16(b + 32 + 2 * i);
+			}
+			s->lanes = lane + n;
+		}
+		return 0;
+	case OPTIC_SPEC_SFF8636:
+		ret = optic_read(mod, &loc, 22, b, 57 - 22 + 1);
+		if (ret)
+			return ret;
+		s->temp = optic_get_be16(b);
+		s->vcc = optic_get_be16(b + 26 - 22);
+		for (i = 0; i < 4; i++) {
+			s->rx_power[i] = optic_get_be16(b + 34 - 22 + 2 * i);
+			s->bias[i] = optic_get_be16(b + 42 - 22 + 2 * i);
+			s->tx_power[i] = optic_get_be16(b + 50 - 22 + 2 * i);
+		}
+		s->lanes = 4;
+		return 0;
+	default:
+		return -EOPNOTSUPP;
+	}
 }
 
 /**

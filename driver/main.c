@@ -13,6 +13,7 @@
 #include <linux/mod_devicetable.h>
 #include <linux/property.h>
 #include <linux/slab.h>
+#include <linux/timekeeping.h>
 
 #include "compat.h"
 #include "optic.h"
@@ -48,6 +49,7 @@ static void optic_module_release(struct kref *kref)
 						kref);
 
 	ida_free(&optic_ida, mod->index);
+	optic_record_free(mod);
 	mutex_destroy(&mod->hwmon_lock);
 	mutex_destroy(&mod->lock);
 	kfree(mod);
@@ -164,8 +166,11 @@ static void optic_int_service(struct optic_module *mod)
 	if (mod->gone)
 		return;
 	if (mod->identified) {
+		/* what the service finds happened by the IntL time */
+		mod->int_servicing = true;
 		optic_track_state(mod, true);
 		optic_read_flags(mod);
+		mod->int_servicing = false;
 	}
 	if (!mod->int_disabled) {
 		disable_irq_nosync(mod->int_irq);
@@ -173,6 +178,22 @@ static void optic_int_service(struct optic_module *mod)
 		schedule_delayed_work(&mod->int_work,
 				      msecs_to_jiffies(READ_ONCE(int_holdoff_ms)));
 	}
+}
+
+/*
+ * IntL asserted: the time the host learned that the module latched a flag
+ * or changed state, for the flight recorder's records of the service.
+ */
+static void optic_int_stamp(struct optic_module *mod)
+{
+	WRITE_ONCE(mod->int_real_ns, ktime_get_real_ns());
+	WRITE_ONCE(mod->int_boot_ns, ktime_get_boottime_ns());
+}
+
+static irqreturn_t optic_int_hardirq(int irq, void *data)
+{
+	optic_int_stamp(data);
+	return IRQ_WAKE_THREAD;
 }
 
 static irqreturn_t optic_int_thread(int irq, void *data)
@@ -207,8 +228,10 @@ static void optic_int_work(struct work_struct *work)
 
 	mutex_lock(&mod->lock);
 	optic_int_enable(mod);
-	if (!mod->gone && gpiod_get_value_cansleep(mod->gpio_int) > 0)
+	if (!mod->gone && gpiod_get_value_cansleep(mod->gpio_int) > 0) {
+		optic_int_stamp(mod);
 		optic_int_service(mod);
+	}
 	mutex_unlock(&mod->lock);
 }
 
@@ -251,7 +274,8 @@ static int optic_gpio_init(struct optic_module *mod)
 		if (irq < 0)
 			return dev_err_probe(dev, irq, "interrupt line has no IRQ\n");
 		mod->int_irq = irq;
-		ret = devm_request_threaded_irq(dev, irq, NULL, optic_int_thread,
+		ret = devm_request_threaded_irq(dev, irq, optic_int_hardirq,
+						optic_int_thread,
 						IRQF_ONESHOT | IRQF_TRIGGER_FALLING,
 						dev_name(dev), mod);
 		if (ret)
@@ -382,6 +406,10 @@ static int optic_probe(struct i2c_client *client)
 	mod->index = ret;
 	/* From here on the last reference frees the module and its index. */
 	ret = devm_add_action_or_reset(dev, optic_put_action, mod);
+	if (ret)
+		return ret;
+	/* the cage's flight recorder, before the first bus access */
+	ret = optic_record_init(mod);
 	if (ret)
 		return ret;
 	/* Runs before the put, after the IRQs below are freed. */

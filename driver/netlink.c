@@ -8,6 +8,7 @@
 #include <linux/atomic.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
+#include <linux/slab.h>
 #include <net/genetlink.h>
 
 #include "compat.h"
@@ -441,11 +442,12 @@ static int optic_nl_module_set_doit(struct sk_buff *skb,
 	mutex_lock(&mod->lock);
 	if (tb[OPTIC_A_RESET]) {
 		bad = tb[OPTIC_A_RESET];
-		ret = optic_reset(mod);
+		ret = optic_reset(mod, OPTIC_WHO_NETLINK);
 	}
 	if (!ret && tb[OPTIC_A_LPMODE]) {
 		bad = tb[OPTIC_A_LPMODE];
-		ret = optic_set_lpmode(mod, nla_get_u8(bad));
+		ret = optic_set_lpmode(mod, nla_get_u8(bad),
+				       OPTIC_WHO_NETLINK);
 	}
 	if (!ret && tb[OPTIC_A_TX_DISABLE]) {
 		bad = tb[OPTIC_A_TX_DISABLE_MASK] ?: tb[OPTIC_A_TX_DISABLE];
@@ -456,7 +458,8 @@ static int optic_nl_module_set_doit(struct sk_buff *skb,
 		       optic_lane_mask(mod);
 		if (!ret)
 			ret = optic_set_tx_disable(mod, mask,
-						   nla_get_u32(tb[OPTIC_A_TX_DISABLE]));
+						   nla_get_u32(tb[OPTIC_A_TX_DISABLE]),
+						   OPTIC_WHO_NETLINK);
 	}
 	mutex_unlock(&mod->lock);
 	optic_module_put(mod);
@@ -472,6 +475,202 @@ static int optic_nl_module_set_doit(struct sk_buff *skb,
 		optic_nl_access_err(info, ret);
 	}
 	return ret;
+}
+
+static const struct nla_policy optic_record_get_policy[OPTIC_A_RECORD_SINCE + 1] = {
+	[OPTIC_A_MODULE_INDEX] = { .type = NLA_U32 },
+	[OPTIC_A_MODULE_NAME] = { .type = NLA_NUL_STRING,
+				  .len = OPTIC_PORT_NAME_LEN - 1 },
+	[OPTIC_A_RECORD_SINCE] = { .type = NLA_U64 },
+};
+
+static const struct nla_policy optic_record_clear_policy[OPTIC_A_MODULE_NAME + 1] = {
+	[OPTIC_A_MODULE_INDEX] = { .type = NLA_U32 },
+	[OPTIC_A_MODULE_NAME] = { .type = NLA_NUL_STRING,
+				  .len = OPTIC_PORT_NAME_LEN - 1 },
+};
+
+/*
+ * The attributes of record @r (record.c). An event (@event_seq) carries
+ * what it always did and the record's sequence number; a RECORD_GET reply
+ * (@full) adds the times and the snapshot.
+ */
+static int optic_nl_put_record(struct sk_buff *skb,
+			       const struct optic_record *r, u64 event_seq,
+			       bool full)
+{
+	const struct optic_snapshot *s = &r->snap;
+	size_t lanes = s->lanes * sizeof(u16);
+	bool lane = r->lane >= 0;
+
+	if (nla_put_u8(skb, OPTIC_A_EVENT_TYPE, r->type) ||
+	    (event_seq && nla_put_u64_64bit(skb, OPTIC_A_EVENT_SEQ, event_seq,
+					    OPTIC_A_PAD)))
+		return -EMSGSIZE;
+	/* the attributes in the order events always had them */
+	switch (r->type) {
+	case OPTIC_EVENT_INSERTED:
+		if (nla_put_u8(skb, OPTIC_A_IDENTIFIER, r->id) ||
+		    nla_put_u8(skb, OPTIC_A_SPEC, r->spec) ||
+		    nla_put_u8(skb, OPTIC_A_LANE_COUNT, r->lanes) ||
+		    nla_put_string(skb, OPTIC_A_VENDOR_NAME, r->vendor_name) ||
+		    nla_put_string(skb, OPTIC_A_VENDOR_PN, r->vendor_pn) ||
+		    nla_put_string(skb, OPTIC_A_VENDOR_SN, r->vendor_sn))
+			return -EMSGSIZE;
+		break;
+	case OPTIC_EVENT_MODULE_STATE:
+	case OPTIC_EVENT_DATAPATH_STATE:
+		if ((lane && nla_put_u8(skb, OPTIC_A_LANE, r->lane)) ||
+		    nla_put_u8(skb, OPTIC_A_OLD_STATE, r->old_state) ||
+		    nla_put_u8(skb, OPTIC_A_NEW_STATE, r->new_state))
+			return -EMSGSIZE;
+		lane = false;
+		break;
+	case OPTIC_EVENT_FLAG:
+	case OPTIC_EVENT_FLAG_CLEARED:
+		if (nla_put_u8(skb, OPTIC_A_FLAG_PAGE, r->page) ||
+		    nla_put_u8(skb, OPTIC_A_FLAG_OFFSET, r->offset) ||
+		    nla_put_u8(skb, OPTIC_A_FLAG_BITS, r->bits))
+			return -EMSGSIZE;
+		break;
+	case OPTIC_EVENT_LPMODE:
+	case OPTIC_EVENT_TX_DISABLE:
+	case OPTIC_EVENT_RESET:
+		if (nla_put_u8(skb, OPTIC_A_RECORD_WHO, r->who) ||
+		    (r->pid && nla_put_u32(skb, OPTIC_A_RECORD_PID, r->pid)) ||
+		    (r->type == OPTIC_EVENT_LPMODE &&
+		     nla_put_u8(skb, OPTIC_A_LPMODE, r->value)) ||
+		    (r->type == OPTIC_EVENT_TX_DISABLE &&
+		     (nla_put_u32(skb, OPTIC_A_TX_DISABLE, r->value) ||
+		      nla_put_u32(skb, OPTIC_A_TX_DISABLE_MASK, r->mask))))
+			return -EMSGSIZE;
+		break;
+	default:	/* REMOVED, BUS_ERROR: nothing of their own */
+		break;
+	}
+	if ((lane && nla_put_u8(skb, OPTIC_A_LANE, r->lane)) ||
+	    (r->seq && nla_put_u64_64bit(skb, OPTIC_A_RECORD_SEQ, r->seq,
+					 OPTIC_A_PAD)) ||
+	    (r->err && nla_put_u32(skb, OPTIC_A_RECORD_ERRNO, r->err)))
+		return -EMSGSIZE;
+	if (!full)
+		return 0;
+	if (nla_put_u64_64bit(skb, OPTIC_A_RECORD_REALTIME, r->realtime_ns,
+			      OPTIC_A_PAD) ||
+	    nla_put_u64_64bit(skb, OPTIC_A_RECORD_BOOTTIME, r->boottime_ns,
+			      OPTIC_A_PAD))
+		return -EMSGSIZE;
+	if (r->has_snap &&
+	    (nla_put_u16(skb, OPTIC_A_SNAP_TEMP, s->temp) ||
+	     nla_put_u16(skb, OPTIC_A_SNAP_VCC, s->vcc) ||
+	     nla_put_u8(skb, OPTIC_A_SNAP_BIAS_SHIFT, s->bias_shift) ||
+	     (lanes &&
+	      (nla_put(skb, OPTIC_A_SNAP_TX_POWER, lanes, s->tx_power) ||
+	       nla_put(skb, OPTIC_A_SNAP_BIAS, lanes, s->bias) ||
+	       nla_put(skb, OPTIC_A_SNAP_RX_POWER, lanes, s->rx_power)))))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/* RECORD_GET dump state, in netlink_callback.ctx. */
+struct optic_nl_record_ctx {
+	struct optic_module *mod;
+	u64 since;		/* the next record sent is the first >= since */
+};
+
+static struct optic_nl_record_ctx *optic_nl_record_ctx(struct netlink_callback *cb)
+{
+	BUILD_BUG_ON(sizeof(struct optic_nl_record_ctx) > sizeof(cb->ctx));
+	return (struct optic_nl_record_ctx *)cb->ctx;
+}
+
+/*
+ * Checked here rather than in the dumpit: a refusal from .start comes back
+ * as an error with its extack, before any record.
+ */
+static int optic_nl_record_start(struct netlink_callback *cb)
+{
+	struct optic_nl_record_ctx *ctx = optic_nl_record_ctx(cb);
+	struct nlattr *tb[ARRAY_SIZE(optic_record_get_policy)];
+	struct genl_info info = { .attrs = tb, .extack = cb->extack };
+	struct optic_module *mod;
+	int ret;
+
+	ret = nlmsg_parse(cb->nlh, GENL_HDRLEN, tb,
+			  ARRAY_SIZE(optic_record_get_policy) - 1,
+			  optic_record_get_policy, cb->extack);
+	if (ret)
+		return ret;
+	mod = optic_nl_module(&info);
+	if (IS_ERR(mod))
+		return PTR_ERR(mod);
+	ctx->mod = mod;
+	ctx->since = tb[OPTIC_A_RECORD_SINCE] ?
+		     nla_get_u64(tb[OPTIC_A_RECORD_SINCE]) : 0;
+	return 0;
+}
+
+static int optic_nl_record_done(struct netlink_callback *cb)
+{
+	struct optic_nl_record_ctx *ctx = optic_nl_record_ctx(cb);
+
+	if (ctx->mod)
+		optic_module_put(ctx->mod);
+	return 0;
+}
+
+/* One message per record, oldest first; a full skb ends the round. */
+static int optic_nl_record_dumpit(struct sk_buff *skb,
+				  struct netlink_callback *cb)
+{
+	struct optic_nl_record_ctx *ctx = optic_nl_record_ctx(cb);
+	struct optic_module *mod = ctx->mod;
+	struct optic_record *r;
+	u64 overflow;
+	void *hdr;
+	int ret = 0;
+
+	/* a record is too large for the stack of a dump */
+	r = kmalloc(sizeof(*r), GFP_KERNEL);
+	if (!r)
+		return -ENOMEM;
+	while (optic_record_get(mod, ctx->since, r, &overflow)) {
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &optic_family,
+				  NLM_F_MULTI, OPTIC_CMD_RECORD_GET);
+		if (!hdr) {
+			ret = -EMSGSIZE;
+			break;
+		}
+		/* no name: it is read under mod->lock, which a dump avoids */
+		if (nla_put_u32(skb, OPTIC_A_MODULE_INDEX, mod->index) ||
+		    nla_put_u64_64bit(skb, OPTIC_A_RECORD_OVERFLOW, overflow,
+				      OPTIC_A_PAD) ||
+		    optic_nl_put_record(skb, r, 0, true)) {
+			genlmsg_cancel(skb, hdr);
+			ret = -EMSGSIZE;
+			break;
+		}
+		genlmsg_end(skb, hdr);
+		ctx->since = r->seq + 1;
+	}
+	kfree(r);
+	if (ret == -EMSGSIZE && skb->len)
+		return skb->len;
+	return ret ?: skb->len;
+}
+
+static int optic_nl_record_clear_doit(struct sk_buff *skb,
+				      struct genl_info *info)
+{
+	struct optic_module *mod;
+
+	mod = optic_nl_module(info);
+	if (IS_ERR(mod))
+		return PTR_ERR(mod);
+	optic_record_clear(mod);
+	optic_module_put(mod);
+	return 0;
 }
 
 static const struct genl_ops optic_ops[] = {
@@ -502,6 +701,21 @@ static const struct genl_ops optic_ops[] = {
 		.maxattr = ARRAY_SIZE(optic_module_set_policy) - 1,
 		.flags = GENL_ADMIN_PERM,
 	},
+	{
+		.cmd = OPTIC_CMD_RECORD_GET,
+		.start = optic_nl_record_start,
+		.dumpit = optic_nl_record_dumpit,
+		.done = optic_nl_record_done,
+		.policy = optic_record_get_policy,
+		.maxattr = ARRAY_SIZE(optic_record_get_policy) - 1,
+	},
+	{
+		.cmd = OPTIC_CMD_RECORD_CLEAR,
+		.doit = optic_nl_record_clear_doit,
+		.policy = optic_record_clear_policy,
+		.maxattr = ARRAY_SIZE(optic_record_clear_policy) - 1,
+		.flags = GENL_ADMIN_PERM,
+	},
 };
 
 static const struct genl_multicast_group optic_mcgrps[] = {
@@ -521,7 +735,8 @@ static struct genl_family optic_family __ro_after_init = {
 
 /*
  * Events: one OPTIC_CMD_EVENT message per event on the "monitor" group,
- * sent in the order the driver sees the events (callers hold mod->lock).
+ * sent in the order the driver sees them, each after its record
+ * (record.c; callers hold mod->lock).
  */
 /*
  * The largest event: the common attributes, then three strings and three u8
@@ -533,100 +748,34 @@ static size_t optic_event_size(void)
 {
 	return nla_total_size(sizeof(u32)) +
 	       nla_total_size(OPTIC_PORT_NAME_LEN) +
-	       nla_total_size(sizeof(u8)) +
-	       nla_total_size_64bit(sizeof(u64)) +
+	       2 * nla_total_size(sizeof(u8)) +
+	       2 * nla_total_size_64bit(sizeof(u64)) +
 	       3 * nla_total_size(OPTIC_STR_LEN) +
 	       3 * nla_total_size(sizeof(u8));
 }
 
-static struct sk_buff *optic_event_new(struct optic_module *mod, u8 type,
-				       void **hdr)
+void optic_nl_event(struct optic_module *mod, const struct optic_record *r)
 {
 	u64 seq = atomic64_inc_return(&optic_event_seq);
 	struct sk_buff *skb;
+	void *hdr;
 
 	if (!genl_has_listeners(&optic_family, &init_net, 0))
-		return NULL;
+		return;
 	skb = genlmsg_new(optic_event_size(), GFP_KERNEL);
 	if (!skb)
-		return NULL;
-	*hdr = genlmsg_put(skb, 0, 0, &optic_family, 0, OPTIC_CMD_EVENT);
-	if (!*hdr ||
-	    nla_put_u32(skb, OPTIC_A_MODULE_INDEX, mod->index) ||
-	    nla_put_string(skb, OPTIC_A_MODULE_NAME, mod->name) ||
-	    nla_put_u8(skb, OPTIC_A_EVENT_TYPE, type) ||
-	    nla_put_u64_64bit(skb, OPTIC_A_EVENT_SEQ, seq, OPTIC_A_PAD)) {
-		nlmsg_free(skb);
-		return NULL;
-	}
-	return skb;
-}
-
-static void optic_event_send(struct sk_buff *skb, void *hdr, bool failed)
-{
+		return;
+	hdr = genlmsg_put(skb, 0, 0, &optic_family, 0, OPTIC_CMD_EVENT);
 	/* only tailroom can run out: optic_event_size() is wrong */
-	if (WARN_ON_ONCE(failed)) {
+	if (WARN_ON_ONCE(!hdr ||
+			 nla_put_u32(skb, OPTIC_A_MODULE_INDEX, mod->index) ||
+			 nla_put_string(skb, OPTIC_A_MODULE_NAME, mod->name) ||
+			 optic_nl_put_record(skb, r, seq, false))) {
 		nlmsg_free(skb);
 		return;
 	}
 	genlmsg_end(skb, hdr);
 	genlmsg_multicast(&optic_family, skb, 0, 0, GFP_KERNEL);
-}
-
-void optic_event_presence(struct optic_module *mod, bool inserted)
-{
-	const struct optic_ident *id = &mod->ident;
-	struct sk_buff *skb;
-	void *hdr;
-	bool failed = false;
-
-	skb = optic_event_new(mod, inserted ? OPTIC_EVENT_INSERTED :
-			      OPTIC_EVENT_REMOVED, &hdr);
-	if (!skb)
-		return;
-	if (inserted)
-		failed = nla_put_u8(skb, OPTIC_A_IDENTIFIER, id->id) ||
-			 nla_put_u8(skb, OPTIC_A_SPEC, id->spec) ||
-			 nla_put_u8(skb, OPTIC_A_LANE_COUNT, id->lanes) ||
-			 nla_put_string(skb, OPTIC_A_VENDOR_NAME, id->vendor_name) ||
-			 nla_put_string(skb, OPTIC_A_VENDOR_PN, id->vendor_pn) ||
-			 nla_put_string(skb, OPTIC_A_VENDOR_SN, id->vendor_sn);
-	optic_event_send(skb, hdr, failed);
-}
-
-/* @lane < 0 for module-wide events. */
-void optic_event_state(struct optic_module *mod, u8 type, int lane, u8 old,
-		       u8 new)
-{
-	struct sk_buff *skb;
-	void *hdr;
-	bool failed;
-
-	skb = optic_event_new(mod, type, &hdr);
-	if (!skb)
-		return;
-	failed = (lane >= 0 && nla_put_u8(skb, OPTIC_A_LANE, lane)) ||
-		 nla_put_u8(skb, OPTIC_A_OLD_STATE, old) ||
-		 nla_put_u8(skb, OPTIC_A_NEW_STATE, new);
-	optic_event_send(skb, hdr, failed);
-}
-
-/* @lane < 0 for module-wide flags or bytes covering several lanes. */
-void optic_event_flag(struct optic_module *mod, u8 page, u8 offset, u8 bits,
-		      int lane)
-{
-	struct sk_buff *skb;
-	void *hdr;
-	bool failed;
-
-	skb = optic_event_new(mod, OPTIC_EVENT_FLAG, &hdr);
-	if (!skb)
-		return;
-	failed = nla_put_u8(skb, OPTIC_A_FLAG_PAGE, page) ||
-		 nla_put_u8(skb, OPTIC_A_FLAG_OFFSET, offset) ||
-		 nla_put_u8(skb, OPTIC_A_FLAG_BITS, bits) ||
-		 (lane >= 0 && nla_put_u8(skb, OPTIC_A_LANE, lane));
-	optic_event_send(skb, hdr, failed);
 }
 
 int __init optic_netlink_init(void)

@@ -17,6 +17,7 @@
 #include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/workqueue.h>
 #include <linux/optic.h>
@@ -111,6 +112,53 @@ struct optic_ident {
 	char date_code[OPTIC_STR_LEN];
 };
 
+/*
+ * Monitors read in the service that recorded a link-affecting change
+ * (record.c): raw register values in the module's units (CMIS 5.2 Table
+ * 8-10 and 8-84, SFF-8636 Table 6-8), lane 0 first.
+ */
+struct optic_snapshot {
+	u8 lanes;			/* lanes below with values */
+	u8 bias_shift;			/* CMIS page 01h byte 160 bits 4-3 */
+	u16 temp;			/* s16, 1/256 degC */
+	u16 vcc;			/* 100 uV */
+	u16 tx_power[OPTIC_MAX_LANES];	/* 0.1 uW */
+	u16 bias[OPTIC_MAX_LANES];	/* 2 uA << bias_shift */
+	u16 rx_power[OPTIC_MAX_LANES];	/* 0.1 uW */
+};
+
+/* One flight recorder record: what an event carries, and more. */
+struct optic_record {
+	u64 seq;			/* 0: not recorded (no ring) */
+	u64 realtime_ns;
+	u64 boottime_ns;
+	u8 type;			/* enum optic_event */
+	s8 lane;			/* -1: module-wide */
+	u8 old_state, new_state;	/* MODULE_STATE, DATAPATH_STATE */
+	u8 page, offset, bits;		/* FLAG, FLAG_CLEARED */
+	u8 who;				/* enum optic_who (controls) */
+	u32 pid;
+	u32 err;			/* positive errno */
+	u32 value, mask;		/* LPMODE: value; TX_DISABLE */
+	bool has_snap;
+	/* INSERTED */
+	u8 id, spec, lanes;
+	char vendor_name[OPTIC_STR_LEN];
+	char vendor_pn[OPTIC_STR_LEN];
+	char vendor_sn[OPTIC_STR_LEN];
+	struct optic_snapshot snap;
+};
+
+/* The records of one cage, oldest overwritten first. */
+struct optic_recorder {
+	spinlock_t lock;		/* the fields below */
+	struct optic_record *ring;
+	unsigned int size;		/* entries; 0: recording off */
+	unsigned int head;		/* next entry written */
+	unsigned int count;		/* valid entries */
+	u64 overflow;			/* records overwritten */
+};
+
 struct optic_module {
 	struct kref kref;
 	struct list_head node;		/* on optic_modules, optic_list_lock */
@@ -130,6 +178,9 @@ struct optic_module {
 	struct gpio_desc *gpio_int;
 	int int_irq;
 	struct delayed_work int_work;	/* re-enables the IntL IRQ */
+	/* CLOCK_REALTIME and CLOCK_BOOTTIME ns of the last IntL interrupt */
+	u64 int_real_ns;
+	u64 int_boot_ns;
 	enum optic_xfer xfer;
 	unsigned int read_max;		/* bytes per read transfer */
 	int bus;
@@ -141,6 +192,7 @@ struct optic_module {
 	bool present;
 	bool identified;
 	bool int_disabled;		/* IntL IRQ in its hold-off */
+	bool int_servicing;		/* records take the IntL time */
 	int cur_page[2];		/* A0h, A2h; -1 = unknown */
 	int cur_bank;			/* -1 = unknown */
 	struct optic_ident ident;
@@ -161,6 +213,9 @@ struct optic_module {
 	u64 page_selects;
 	u64 select_errors;		/* selects that did not read back */
 	u64 ident_errors;		/* identifier changes not confirmed */
+
+	/* Written under lock (and rec.lock), read under rec.lock alone. */
+	struct optic_recorder rec;
 };
 
 /* Every lane of the module, bit N = lane N (0-based). */
@@ -205,10 +260,13 @@ int optic_read_flags(struct optic_module *mod);
 int optic_read_flag_bit(struct optic_module *mod, const struct optic_loc *loc,
 			u8 offset, u8 bit, enum optic_consumer cons);
 int optic_get_lpmode(struct optic_module *mod);
-int optic_set_lpmode(struct optic_module *mod, bool lpmode);
+int optic_set_lpmode(struct optic_module *mod, bool lpmode,
+		     enum optic_who who);
 int optic_get_tx_disable(struct optic_module *mod, u32 *mask);
-int optic_set_tx_disable(struct optic_module *mod, u32 mask, u32 value);
-int optic_reset(struct optic_module *mod);
+int optic_set_tx_disable(struct optic_module *mod, u32 mask, u32 value,
+			 enum optic_who who);
+int optic_reset(struct optic_module *mod, enum optic_who who);
+int optic_read_snapshot(struct optic_module *mod, struct optic_snapshot *s);
 int optic_firmware_version(struct optic_module *mod, u8 ver[2]);
 
 /* sysfs.c */
@@ -220,11 +278,25 @@ void optic_sysfs_remove(struct optic_module *mod);
 /* netlink.c */
 int optic_netlink_init(void);
 void optic_netlink_exit(void);
+void optic_nl_event(struct optic_module *mod, const struct optic_record *r);
+
+/*
+ * record.c: the flight recorder. Every event is recorded first, then
+ * multicast (optic_nl_event()); callers hold mod->lock.
+ */
+int optic_record_init(struct optic_module *mod);
+void optic_record_free(struct optic_module *mod);
+void optic_record_clear(struct optic_module *mod);
+bool optic_record_get(struct optic_module *mod, u64 since,
+		      struct optic_record *r, u64 *overflow);
 void optic_event_presence(struct optic_module *mod, bool inserted);
 void optic_event_state(struct optic_module *mod, u8 type, int lane, u8 old,
 		       u8 new);
 void optic_event_flag(struct optic_module *mod, u8 page, u8 offset, u8 bits,
-		      int lane);
+		      int lane, bool set);
+void optic_event_control(struct optic_module *mod, u8 type,
+			 enum optic_who who, u32 value, u32 mask, int err);
+void optic_event_bus_error(struct optic_module *mod, int err);
 
 /* hwmon.c */
 void optic_hwmon_update(struct optic_module *mod);

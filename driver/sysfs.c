@@ -195,7 +195,7 @@ static ssize_t lpmode_store(struct device *dev, struct device_attribute *attr,
 	if (ret)
 		return ret;
 	mutex_lock(&mod->lock);
-	ret = optic_set_lpmode(mod, lp);
+	ret = optic_set_lpmode(mod, lp, OPTIC_WHO_SYSFS);
 	mutex_unlock(&mod->lock);
 	return ret ?: count;
 }
@@ -214,7 +214,7 @@ static ssize_t reset_store(struct device *dev, struct device_attribute *attr,
 	if (!doit)
 		return -EINVAL;
 	mutex_lock(&mod->lock);
-	ret = optic_reset(mod);
+	ret = optic_reset(mod, OPTIC_WHO_SYSFS);
 	mutex_unlock(&mod->lock);
 	return ret ?: count;
 }
@@ -250,7 +250,8 @@ static ssize_t tx_disable_store(struct device *dev,
 	ret = optic_ensure_identified(mod);
 	if (!ret)
 		ret = optic_set_tx_disable(mod,
-					   optic_lane_mask(mod) | mask, mask);
+					   optic_lane_mask(mod) | mask, mask,
+					   OPTIC_WHO_SYSFS);
 	mutex_unlock(&mod->lock);
 	return ret ?: count;
 }

@@ -70,6 +70,20 @@ static struct nla_policy optic_policy[OPTIC_A_MAX + 1] = {
 	[OPTIC_A_FLAG_BITS] = { .type = NLA_U8 },
 	[OPTIC_A_ACCESS_ERROR] = { .type = NLA_U32 },
 	[OPTIC_A_CHECKSUM_OK] = { .type = NLA_U8 },
+	[OPTIC_A_RECORD_SEQ] = { .type = NLA_U64 },
+	[OPTIC_A_RECORD_SINCE] = { .type = NLA_U64 },
+	[OPTIC_A_RECORD_OVERFLOW] = { .type = NLA_U64 },
+	[OPTIC_A_RECORD_REALTIME] = { .type = NLA_U64 },
+	[OPTIC_A_RECORD_BOOTTIME] = { .type = NLA_U64 },
+	[OPTIC_A_RECORD_WHO] = { .type = NLA_U8 },
+	[OPTIC_A_RECORD_PID] = { .type = NLA_U32 },
+	[OPTIC_A_RECORD_ERRNO] = { .type = NLA_U32 },
+	[OPTIC_A_SNAP_TEMP] = { .type = NLA_U16 },
+	[OPTIC_A_SNAP_VCC] = { .type = NLA_U16 },
+	[OPTIC_A_SNAP_TX_POWER] = { .type = NLA_UNSPEC },
+	[OPTIC_A_SNAP_BIAS] = { .type = NLA_UNSPEC },
+	[OPTIC_A_SNAP_RX_POWER] = { .type = NLA_UNSPEC },
+	[OPTIC_A_SNAP_BIAS_SHIFT] = { .type = NLA_U8 },
 };
 
 /* libnl reports its own codes; bring them back to errno. */
@@ -524,18 +538,13 @@ struct monitor_state {
 	int ret;
 };
 
-int optic_nl_event_parse(struct nlmsghdr *nlh, struct optic_nl_event *ev)
+/* What events and records have in common. */
+static void parse_event(struct nlattr **tb, struct optic_nl_event *ev)
 {
-	struct nlattr *tb[OPTIC_A_MAX + 1];
-	struct genlmsghdr *gh = nlmsg_data(nlh);
 	int i;
 
 	memset(ev, 0, sizeof(*ev));
 	ev->lane = -1;
-	if (!genlmsg_valid_hdr(nlh, 0) || gh->cmd != OPTIC_CMD_EVENT)
-		return -EINVAL;
-	if (genlmsg_parse(nlh, 0, tb, OPTIC_A_MAX, optic_policy) < 0)
-		return -EINVAL;
 	for (i = 0; i <= OPTIC_A_MAX; i++)
 		if (tb[i])
 			ev->attrs |= OPTIC_ATTR(i);
@@ -568,7 +577,116 @@ int optic_nl_event_parse(struct nlmsghdr *nlh, struct optic_nl_event *ev)
 		tb[OPTIC_A_VENDOR_NAME]);
 	get_str(ev->vendor_pn, sizeof(ev->vendor_pn), tb[OPTIC_A_VENDOR_PN]);
 	get_str(ev->vendor_sn, sizeof(ev->vendor_sn), tb[OPTIC_A_VENDOR_SN]);
+	if (tb[OPTIC_A_RECORD_SEQ])
+		ev->record_seq = nla_get_u64(tb[OPTIC_A_RECORD_SEQ]);
+}
+
+int optic_nl_event_parse(struct nlmsghdr *nlh, struct optic_nl_event *ev)
+{
+	struct nlattr *tb[OPTIC_A_MAX + 1];
+	struct genlmsghdr *gh = nlmsg_data(nlh);
+
+	memset(ev, 0, sizeof(*ev));
+	ev->lane = -1;
+	if (!genlmsg_valid_hdr(nlh, 0) || gh->cmd != OPTIC_CMD_EVENT)
+		return -EINVAL;
+	if (genlmsg_parse(nlh, 0, tb, OPTIC_A_MAX, optic_policy) < 0)
+		return -EINVAL;
+	parse_event(tb, ev);
 	return 0;
+}
+
+/* A snapshot array: one u16 per lane, at most @max. */
+static unsigned int get_lanes(uint16_t *dst, unsigned int max, struct nlattr *a)
+{
+	unsigned int n = a ? MIN((unsigned int)nla_len(a) / 2, max) : 0;
+
+	if (n)
+		memcpy(dst, nla_data(a), n * sizeof(*dst));
+	return n;
+}
+
+static uint64_t get_u64(struct nlattr *a)
+{
+	return a ? nla_get_u64(a) : 0;
+}
+
+static uint32_t get_u32(struct nlattr *a)
+{
+	return a ? nla_get_u32(a) : 0;
+}
+
+static uint8_t get_u8(struct nlattr *a)
+{
+	return a ? nla_get_u8(a) : 0;
+}
+
+struct record_req {
+	const char *name;
+	optic_record_cb cb;
+	void *arg;
+	int ret;
+};
+
+static int record_parse(struct nlattr **tb, void *arg)
+{
+	struct record_req *q = arg;
+	struct optic_nl_record r;
+
+	if (q->ret)
+		return 0;
+	memset(&r, 0, sizeof(r));
+	parse_event(tb, &r.ev);
+	/* a dump of one port: the replies do not repeat its name */
+	snprintf(r.ev.name, sizeof(r.ev.name), "%s", q->name);
+	r.overflow = get_u64(tb[OPTIC_A_RECORD_OVERFLOW]);
+	r.realtime_ns = get_u64(tb[OPTIC_A_RECORD_REALTIME]);
+	r.boottime_ns = get_u64(tb[OPTIC_A_RECORD_BOOTTIME]);
+	r.who = get_u8(tb[OPTIC_A_RECORD_WHO]);
+	r.pid = get_u32(tb[OPTIC_A_RECORD_PID]);
+	r.err = get_u32(tb[OPTIC_A_RECORD_ERRNO]);
+	r.lpmode = get_u8(tb[OPTIC_A_LPMODE]);
+	r.tx_disable = get_u32(tb[OPTIC_A_TX_DISABLE]);
+	r.tx_disable_mask = get_u32(tb[OPTIC_A_TX_DISABLE_MASK]);
+	r.has_snap = tb[OPTIC_A_SNAP_TEMP] != NULL;
+	r.temp = tb[OPTIC_A_SNAP_TEMP] ? nla_get_u16(tb[OPTIC_A_SNAP_TEMP]) : 0;
+	r.vcc = tb[OPTIC_A_SNAP_VCC] ? nla_get_u16(tb[OPTIC_A_SNAP_VCC]) : 0;
+	r.bias_shift = get_u8(tb[OPTIC_A_SNAP_BIAS_SHIFT]);
+	r.lanes = get_lanes(r.tx_power, ARRAY_SIZE(r.tx_power),
+			    tb[OPTIC_A_SNAP_TX_POWER]);
+	get_lanes(r.bias, r.lanes, tb[OPTIC_A_SNAP_BIAS]);
+	get_lanes(r.rx_power, r.lanes, tb[OPTIC_A_SNAP_RX_POWER]);
+	q->ret = q->cb(&r, q->arg);
+	return 0;
+}
+
+int optic_nl_record_get(struct optic_nl *nl, const char *name, uint64_t since,
+			optic_record_cb cb, void *arg)
+{
+	_cleanup_nlmsg_ struct nl_msg *msg = NULL;
+	struct record_req q = { .name = name, .cb = cb, .arg = arg };
+	int r;
+
+	msg = optic_msg(nl, OPTIC_CMD_RECORD_GET, NLM_F_DUMP);
+	if (!msg)
+		return -ENOMEM;
+	if (nla_put_string(msg, OPTIC_A_MODULE_NAME, name) < 0 ||
+	    nla_put_u64(msg, OPTIC_A_RECORD_SINCE, since) < 0)
+		return -EMSGSIZE;
+	r = optic_nl_request(nl, msg, record_parse, &q);
+	return r < 0 ? r : q.ret;
+}
+
+int optic_nl_record_clear(struct optic_nl *nl, const char *name)
+{
+	_cleanup_nlmsg_ struct nl_msg *msg = NULL;
+
+	msg = optic_msg(nl, OPTIC_CMD_RECORD_CLEAR, 0);
+	if (!msg)
+		return -ENOMEM;
+	if (nla_put_string(msg, OPTIC_A_MODULE_NAME, name) < 0)
+		return -EMSGSIZE;
+	return optic_nl_request(nl, msg, NULL, NULL);
 }
 
 static int monitor_cb(struct nl_msg *msg, void *arg)
@@ -656,6 +774,11 @@ const char *optic_event_name(uint8_t type)
 		[OPTIC_EVENT_MODULE_STATE] = "module_state",
 		[OPTIC_EVENT_DATAPATH_STATE] = "datapath_state",
 		[OPTIC_EVENT_FLAG] = "flag",
+		[OPTIC_EVENT_FLAG_CLEARED] = "flag_cleared",
+		[OPTIC_EVENT_LPMODE] = "lpmode",
+		[OPTIC_EVENT_TX_DISABLE] = "tx_disable",
+		[OPTIC_EVENT_RESET] = "reset",
+		[OPTIC_EVENT_BUS_ERROR] = "bus_error",
 	};
 
 	return type < ARRAY_SIZE(names) && names[type] ? names[type] : NULL;

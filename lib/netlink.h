@@ -66,7 +66,34 @@ struct optic_nl_event {
 	char vendor_name[17];
 	char vendor_pn[17];
 	char vendor_sn[17];
+	uint64_t record_seq; /* the flight recorder's record, 0: none */
 	uint64_t attrs; /* bit n: OPTIC_ATTR(n) was present */
+};
+
+/*
+ * A flight recorder record (OPTIC_CMD_RECORD_GET): the event part as an
+ * event has it (ev.seq is 0, ev.record_seq the record's number), then what
+ * only records carry. Snapshot values are raw (include/uapi/linux/optic.h).
+ */
+struct optic_nl_record {
+	struct optic_nl_event ev;
+	uint64_t overflow; /* records of the port overwritten so far */
+	uint64_t realtime_ns;
+	uint64_t boottime_ns;
+	uint8_t who; /* enum optic_who */
+	uint32_t pid;
+	uint32_t err; /* positive errno */
+	uint8_t lpmode;
+	uint32_t tx_disable;
+	uint32_t tx_disable_mask;
+	bool has_snap;
+	uint16_t temp; /* s16, 1/256 degC */
+	uint16_t vcc; /* 100 uV */
+	uint8_t bias_shift;
+	unsigned int lanes; /* entries of the arrays below */
+	uint16_t tx_power[32]; /* 0.1 uW */
+	uint16_t bias[32]; /* 2 uA << bias_shift */
+	uint16_t rx_power[32]; /* 0.1 uW */
 };
 
 /* -ENOENT: the "optic" family is not registered (driver not loaded). */
@@ -107,6 +134,16 @@ int optic_nl_event_parse(struct nlmsghdr *nlh, struct optic_nl_event *ev);
 typedef int (*optic_event_cb)(const struct optic_nl_event *ev, void *arg);
 int optic_nl_monitor(struct optic_nl *nl, int timeout_ms, optic_event_cb cb,
 		     void *arg);
+
+/*
+ * The records of port @name with a sequence number >= @since, oldest
+ * first: @cb for each until it returns non-zero (that value is returned).
+ */
+typedef int (*optic_record_cb)(const struct optic_nl_record *r, void *arg);
+int optic_nl_record_get(struct optic_nl *nl, const char *name, uint64_t since,
+			optic_record_cb cb, void *arg);
+/* Drop the port's records (CAP_NET_ADMIN). */
+int optic_nl_record_clear(struct optic_nl *nl, const char *name);
 
 const char *optic_event_name(uint8_t type);
 const char *optic_state_name(uint8_t state);

@@ -22,6 +22,8 @@ static const struct oc_cmd commands[] = {
 	  "set PORT lpmode on|off | tx-disable LANES on|off | reset" },
 	{ "monitor", cmd_monitor, true,
 	  "monitor [--count N] [--timeout SECONDS]" },
+	{ "events", cmd_events, true,
+	  "events PORT|all [--since SEQ|TIME] [--follow] [--json]" },
 	{ "fw", cmd_fw, true,
 	  "fw info PORT | flash [--lpl] [--resume] PORT FILE | run [--hitless] PORT | commit PORT | abort PORT" },
 	{ "status", cmd_status, false, "status [--socket PATH]" },

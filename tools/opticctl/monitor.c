@@ -26,19 +26,17 @@ static uint8_t port_spec(struct mon *mon, const char *name)
 	return OPTIC_SPEC_CMIS;
 }
 
-static int on_event(const struct optic_nl_event *ev, void *arg)
+/*
+ * The event part of an event or of a record (events.c): "[SEQ] PORT: TYPE
+ * ..." with @seq, flag bits named after @spec's table; no newline.
+ */
+void oc_print_event(struct optic_print *p, const struct optic_nl_event *ev,
+		    uint64_t seq, uint8_t spec)
 {
-	struct mon *mon = arg;
-	struct optic_print *p;
 	const char *type = optic_event_name(ev->type);
 	unsigned int bit;
-	int r;
 
-	r = optic_print_new(&p, stdout, mon->c->pflags & ~OPTIC_PRINT_PRETTY);
-	if (r < 0)
-		return r;
-	op_open_object(p, NULL);
-	op_uint(p, "seq", "[%" PRIu64 "] ", ev->seq);
+	op_uint(p, "seq", "[%" PRIu64 "] ", seq);
 	op_string(p, "port", "%s: ", ev->name);
 	if (type)
 		op_string(p, "event", "%s", type);
@@ -71,6 +69,7 @@ static int on_event(const struct optic_nl_event *ev, void *arg)
 								     "unknown");
 		break;
 	case OPTIC_EVENT_FLAG:
+	case OPTIC_EVENT_FLAG_CLEARED:
 		op_uint(p, "page", " page %02" PRIx64 "h", ev->flag_page);
 		op_uint(p, "offset", " byte %" PRIu64, ev->flag_offset);
 		op_uint(p, "bits", " bits 0x%02" PRIx64, ev->flag_bits);
@@ -81,9 +80,8 @@ static int on_event(const struct optic_nl_event *ev, void *arg)
 
 			if (!(ev->flag_bits & (1u << bit)))
 				continue;
-			f = optic_flag_lookup(port_spec(mon, ev->name),
-					      ev->flag_page, ev->flag_offset,
-					      bit, &lane);
+			f = optic_flag_lookup(spec, ev->flag_page,
+					      ev->flag_offset, bit, &lane);
 			if (!f)
 				continue;
 			op_open_object(p, NULL);
@@ -98,6 +96,21 @@ static int on_event(const struct optic_nl_event *ev, void *arg)
 	default:
 		break;
 	}
+}
+
+static int on_event(const struct optic_nl_event *ev, void *arg)
+{
+	struct mon *mon = arg;
+	struct optic_print *p;
+	int r;
+
+	r = optic_print_new(&p, stdout, mon->c->pflags & ~OPTIC_PRINT_PRETTY);
+	if (r < 0)
+		return r;
+	op_open_object(p, NULL);
+	oc_print_event(p, ev, ev->seq, port_spec(mon, ev->name));
+	if (ev->record_seq)
+		op_uint(p, "record_seq", NULL, ev->record_seq);
 	op_text(p, "\n");
 	op_close_object(p);
 	r = optic_print_flush(p);

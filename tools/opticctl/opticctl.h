@@ -54,6 +54,13 @@ int oc_fetch_all(struct oc *c, const char *port, struct optic_image *img);
 int oc_read_page(struct oc *c, const char *port, uint8_t addr, uint8_t page,
 		 uint8_t bank, struct optic_image *img);
 
+/*
+ * Print the event part of an event or a record: "[SEQ] PORT: TYPE ...",
+ * flags named after @spec's table (monitor.c).
+ */
+void oc_print_event(struct optic_print *p, const struct optic_nl_event *ev,
+		    uint64_t seq, uint8_t spec);
+
 /* Lanes list "1,3,5-8" or "all" (1-based) to a bit mask. */
 int oc_parse_lanes(const char *s, uint32_t *mask);
 int oc_parse_u8(const char *s, int base, uint8_t *out);
@@ -64,6 +71,7 @@ int cmd_dom(struct oc *c, int argc, char **argv);
 int cmd_dump(struct oc *c, int argc, char **argv);
 int cmd_set(struct oc *c, int argc, char **argv);
 int cmd_monitor(struct oc *c, int argc, char **argv);
+int cmd_events(struct oc *c, int argc, char **argv);
 int cmd_decode(struct oc *c, int argc, char **argv);
 int cmd_status(struct oc *c, int argc, char **argv);
 int cmd_fw(struct oc *c, int argc, char **argv);

@@ -36,6 +36,12 @@
  *	equal the data length.
  * @OPTIC_CMD_MODULE_SET: change LPMode, TX disable, or reset (admin only).
  * @OPTIC_CMD_EVENT: notification on the "monitor" group.
+ * @OPTIC_CMD_RECORD_GET: dump only, of one module (OPTIC_A_MODULE_INDEX or
+ *	OPTIC_A_MODULE_NAME): the flight recorder's records with a sequence
+ *	number >= OPTIC_A_RECORD_SINCE (default 0: all), oldest first, one
+ *	message per record with OPTIC_A_RECORD_OVERFLOW.
+ * @OPTIC_CMD_RECORD_CLEAR: drop a module's records and zero its overflow
+ *	count (admin only).
  */
 enum optic_cmd {
 	OPTIC_CMD_UNSPEC,
@@ -44,6 +50,8 @@ enum optic_cmd {
 	OPTIC_CMD_EEPROM_WRITE,
 	OPTIC_CMD_MODULE_SET,
 	OPTIC_CMD_EVENT,
+	OPTIC_CMD_RECORD_GET,
+	OPTIC_CMD_RECORD_CLEAR,
 
 	__OPTIC_CMD_MAX,
 	OPTIC_CMD_MAX = __OPTIC_CMD_MAX - 1
@@ -90,6 +98,27 @@ enum optic_cmd {
  * @OPTIC_A_CHECKSUM_OK: u8, 1 when the identity checksums of the module
  *	match (CMIS page 00h byte 222, SFF-8636 bytes 191/223, SFF-8472
  *	bytes 63/95), 0 for a module whose static data fails them
+ * @OPTIC_A_RECORD_SEQ: u64, sequence number of a flight recorder record
+ *	(per driver, from 1); also carried by the event the record raised
+ * @OPTIC_A_RECORD_SINCE: u64, RECORD_GET: first sequence number wanted
+ * @OPTIC_A_RECORD_OVERFLOW: u64, records of the module overwritten (or
+ *	dropped) because the ring was full, since load or the last clear
+ * @OPTIC_A_RECORD_REALTIME: u64, CLOCK_REALTIME of the record, ns
+ * @OPTIC_A_RECORD_BOOTTIME: u64, CLOCK_BOOTTIME of the record, ns
+ * @OPTIC_A_RECORD_WHO: u8, enum optic_who: who made a control change
+ * @OPTIC_A_RECORD_PID: u32, the process (thread group id, initial pid
+ *	namespace) that made a control change through netlink or sysfs
+ * @OPTIC_A_RECORD_ERRNO: u32, positive errno: a bus error, or a control
+ *	change that failed
+ * @OPTIC_A_SNAP_TEMP: u16, snapshot: module temperature, s16 in 1/256 degC
+ * @OPTIC_A_SNAP_VCC: u16, snapshot: supply voltage in 100 uV
+ * @OPTIC_A_SNAP_TX_POWER: binary, snapshot: u16 per lane (host order,
+ *	lane 0 first), TX power in 0.1 uW
+ * @OPTIC_A_SNAP_BIAS: binary, snapshot: u16 per lane, TX bias in units of
+ *	2 uA << OPTIC_A_SNAP_BIAS_SHIFT
+ * @OPTIC_A_SNAP_RX_POWER: binary, snapshot: u16 per lane, RX power in 0.1 uW
+ * @OPTIC_A_SNAP_BIAS_SHIFT: u8, snapshot: CMIS page 01h byte 160 bits 4-3
+ *	(TX bias multiplier 1, 2 or 4 as 0, 1, 2); 0 for SFF-8636
  */
 enum optic_attr {
 	OPTIC_A_UNSPEC,
@@ -129,6 +158,20 @@ enum optic_attr {
 	OPTIC_A_FLAG_BITS,
 	OPTIC_A_ACCESS_ERROR,
 	OPTIC_A_CHECKSUM_OK,
+	OPTIC_A_RECORD_SEQ,
+	OPTIC_A_RECORD_SINCE,
+	OPTIC_A_RECORD_OVERFLOW,
+	OPTIC_A_RECORD_REALTIME,
+	OPTIC_A_RECORD_BOOTTIME,
+	OPTIC_A_RECORD_WHO,
+	OPTIC_A_RECORD_PID,
+	OPTIC_A_RECORD_ERRNO,
+	OPTIC_A_SNAP_TEMP,
+	OPTIC_A_SNAP_VCC,
+	OPTIC_A_SNAP_TX_POWER,
+	OPTIC_A_SNAP_BIAS,
+	OPTIC_A_SNAP_RX_POWER,
+	OPTIC_A_SNAP_BIAS_SHIFT,
 
 	__OPTIC_A_MAX,
 	OPTIC_A_MAX = __OPTIC_A_MAX - 1
@@ -160,12 +203,23 @@ enum optic_module_state {
 
 /**
  * enum optic_event - OPTIC_A_EVENT_TYPE of an OPTIC_CMD_EVENT notification
+ * and of a flight recorder record. The types from OPTIC_EVENT_FLAG_CLEARED
+ * on are records only: they raise no notification.
  * @OPTIC_EVENT_INSERTED: a module was plugged in (and identified)
  * @OPTIC_EVENT_REMOVED: the module was unplugged
  * @OPTIC_EVENT_MODULE_STATE: OPTIC_A_OLD_STATE -> OPTIC_A_NEW_STATE
  * @OPTIC_EVENT_DATAPATH_STATE: lane OPTIC_A_LANE changed data-path state
  *	(CMIS Table 8-72 codes)
  * @OPTIC_EVENT_FLAG: a latched flag was raised (OPTIC_A_FLAG_*)
+ * @OPTIC_EVENT_FLAG_CLEARED: a flag bit set at the previous read of its
+ *	register was found clear (OPTIC_A_FLAG_*)
+ * @OPTIC_EVENT_LPMODE: low power requested (OPTIC_A_LPMODE) by
+ *	OPTIC_A_RECORD_WHO
+ * @OPTIC_EVENT_TX_DISABLE: transmitters of OPTIC_A_TX_DISABLE_MASK set to
+ *	OPTIC_A_TX_DISABLE by OPTIC_A_RECORD_WHO
+ * @OPTIC_EVENT_RESET: module reset by OPTIC_A_RECORD_WHO
+ * @OPTIC_EVENT_BUS_ERROR: a transfer failed with OPTIC_A_RECORD_ERRNO
+ *	(not a NACK: those mean an empty cage or a busy module)
  */
 enum optic_event {
 	OPTIC_EVENT_UNSPEC,
@@ -174,6 +228,23 @@ enum optic_event {
 	OPTIC_EVENT_MODULE_STATE,
 	OPTIC_EVENT_DATAPATH_STATE,
 	OPTIC_EVENT_FLAG,
+	OPTIC_EVENT_FLAG_CLEARED,
+	OPTIC_EVENT_LPMODE,
+	OPTIC_EVENT_TX_DISABLE,
+	OPTIC_EVENT_RESET,
+	OPTIC_EVENT_BUS_ERROR,
+};
+
+/**
+ * enum optic_who - OPTIC_A_RECORD_WHO: who made a control change
+ * @OPTIC_WHO_DRIVER: the driver's own policy
+ * @OPTIC_WHO_NETLINK: a netlink request of process OPTIC_A_RECORD_PID
+ * @OPTIC_WHO_SYSFS: a sysfs write of process OPTIC_A_RECORD_PID
+ */
+enum optic_who {
+	OPTIC_WHO_DRIVER,
+	OPTIC_WHO_NETLINK,
+	OPTIC_WHO_SYSFS,
 };
 
 #endif /* _UAPI_LINUX_OPTIC_H */

@@ -1,0 +1,153 @@
+# SPDX-License-Identifier: GPL-2.0
+# optic.ko flight recorder (issue 21), through the IntL and presence lines
+# (optic_sim gpios=1, no poll): an Rx LOS on lane 3 is recorded with the
+# monitors read in the same service and within 5 ms of the simulator's own
+# log of it (the knob write evaluates the monitors and asserts IntL); records
+# survive a pull and show the next module's identity;
+# anyone reads them, only an admin clears them; a small ring counts what it
+# overwrites; opticctl events prints the same timeline as text and JSON,
+# from a sequence number on, and follows new records.
+# timeout: 180
+
+D=$SIM_DEBUGFS
+
+if ! load_sim ports=2 gpios=1; then
+	fail "optic_sim gpios=1 loads"
+	exit 1
+fi
+ok "optic loads, no poll" load_optic poll_ms=0
+ok "ports appear" wait_for 10 test -e "$OPTIC_CLASS/port1"
+
+# recs PORT [ARGS...]: the port's records, one JSON object per line
+recs() { opticctl -j events "$@"; }
+recs port0 >/tmp/r0.json
+check_eq "the insertion at probe is recorded, with the identity" \
+	"inserted OSM-QDD-400G-DR4" \
+	"$(jq -rs 'map(select(.event == "inserted")) | .[0] | "\(.event) \(.vendor_pn)"' /tmp/r0.json)"
+check_eq "records have both clocks" true \
+	"$(jq -s 'map(.realtime_ns > 0 and .boottime_ns > 0) | all' /tmp/r0.json)"
+
+# Rx LOS on lane 3 (monitor lane 2): 5 uW, a twentieth of the 100 uW low
+# alarm threshold (LOS below a tenth), without noise: 50 in 0.1 uW.
+cat "$D/events" >/dev/null
+for m in temp vcc bias tx_power rx_power; do
+	echo "noise $m all 0" >"$D/port0/monitor"
+done
+echo "set rx_power 2 5000" >"$D/port0/monitor"
+los() { # the LOS record of lane 3, compact JSON
+	recs port0 | jq -sc 'map(select(.event == "flag" and .lane == 3 and
+		any(.flags[]; .flag == "rx_los"))) | .[0] // empty'
+}
+ok "Rx LOS on lane 3 recorded (IntL service)" wait_for 10 sh -c \
+	"opticctl -j events port0 | jq -se 'map(select(.event == \"flag\" and .lane == 3 and any(.flags[]; .flag == \"rx_los\"))) | length == 1'"
+rec=$(los)
+diag "record: $rec"
+check_eq "snapshot: lane 3 RX power as set (0.0050 mW)" 0.005 \
+	"$(echo "$rec" | jq '.snapshot.lanes[2].rx_power_mw')"
+check_eq "snapshot: every lane of the module" 8 \
+	"$(echo "$rec" | jq '.snapshot.lanes | length')"
+check_eq "snapshot: temperature and Vcc" true \
+	"$(echo "$rec" | jq '.snapshot.temperature_c > 0 and .snapshot.vcc_v > 3')"
+check_eq "a flag that does not take the link down has no snapshot" true \
+	"$(recs port0 | jq -s 'map(select(.event == "flag" and .lane == 3 and
+		any(.flags[]; .flag == "rx_power_low_alarm"))) | .[0] | has("snapshot") | not')"
+# The simulator logs the LOS when it evaluates it (CLOCK_MONOTONIC, which
+# is CLOCK_BOOTTIME in a guest that never suspends).
+cat "$D/events" >/tmp/sim.ev
+sim=$(awk '$3 == "port0" && $4 == "los" && $6 == 2 { split($2, t, "."); print t[1] t[2]; exit }' /tmp/sim.ev)
+boot=$(echo "$rec" | jq -r .boottime_ns)
+diag "simulator log: $(grep ' los ' /tmp/sim.ev); record boot time $boot"
+check_match "the simulator logged the LOS at 5 uW" ' port0 los rx_power 2 5000$' \
+	"$(cat /tmp/sim.ev)"
+d=$((boot - ${sim:-0}))
+diag "record - simulator log: $d ns"
+ok "recorded within 5 ms of the simulator's log" test "$d" -ge 0 -a "$d" -lt 5000000
+
+# opticctl events: text and JSON say the same (the LOS persists: no new
+# records meanwhile, a latched flag found again is no news).
+opticctl events port0 >/tmp/r0.txt
+recs port0 >/tmp/r0.json
+check_eq "text and JSON: the same records" \
+	"$(jq -r '"[\(.seq)] \(.event)\(if .lane then " lane \(.lane)" else "" end)"' /tmp/r0.json)" \
+	"$(awk '$5 ~ /^\[/ { l = $5 " " $7; if ($8 == "lane") l = l " lane " $9; print l }' /tmp/r0.txt)"
+check_match "text: the LOS line names the flag" \
+	"^[0-9-]+ [0-9:.]+ boot [0-9]+\.[0-9]{6} \[[0-9]+\] port0: flag lane 3 page 11h byte 147 bits 0x04 rx_los\(lane 3\)$" \
+	"$(cat /tmp/r0.txt)"
+check_match "text: the snapshot beside it, lane 3 in mW, mA" \
+	"^    lane 3: tx [0-9.]+ mW bias [0-9.]+ mA rx 0\.0050 mW$" "$(cat /tmp/r0.txt)"
+seq=$(echo "$rec" | jq .seq)
+check_eq "--since SEQ starts at that record" "$seq" \
+	"$(recs port0 --since "$seq" | jq -s '.[0].seq')"
+check_eq "--since a time to come: nothing" "" \
+	"$(recs port0 --since "@$(($(date +%s) + 3600))")"
+fails "bad --since" opticctl events port0 --since yesterday-ish
+
+# Anyone reads the records; clearing them is for an admin.
+check_eq "nobody may read the records" "$(wc -l </tmp/r0.json)" \
+	"$(as_nobody opticctl -j events port0 | wc -l)"
+check_match "nobody may not clear them: EPERM" 'error 1' \
+	"$(as_nobody vm-nl 7 name=str:port0 2>&1 | grep '^error')"
+check_match "clearing an unknown port: ENODEV and why" 'error 19: msg="no such module"' \
+	"$(vm-nl 7 name=str:nope | grep '^error')"
+
+# Pull the module and plug another into the cage: the ring is the cage's.
+last=$(recs port0 | jq -s '.[-1].seq')
+l0=$(nl_listeners)
+opticctl -j events port0 --follow --since $((last + 1)) >/tmp/follow.json 2>/tmp/follow.err &
+fol=$!
+ok "--follow listening" wait_for 10 nl_listeners_gt "$l0"
+echo 0 >"$D/port0/present"
+ok "--follow prints the removal as it comes" wait_for 10 sh -c \
+	"jq -se 'map(select(.event == \"removed\")) | length == 1' /tmp/follow.json"
+echo osfp-800g-2xdr4 >"$D/port0/profile"
+ok "--follow prints the next insertion" wait_for 10 sh -c \
+	"jq -se 'map(select(.event == \"inserted\")) | length == 1' /tmp/follow.json"
+kill "$fol"
+wait "$fol" 2>/dev/null
+check_eq "--follow: nothing on stderr" "" "$(cat /tmp/follow.err)"
+check_eq "--follow: records in sequence, none twice" true \
+	"$(jq -s '[.[].seq] | . == (sort | unique)' /tmp/follow.json)"
+recs port0 >/tmp/r1.json
+check_eq "the cage's ring: both modules, the removal between" \
+	"inserted OSM-QDD-400G-DR4,removed,inserted LXO-8D2-DR4" \
+	"$(jq -rs 'map(select(.event == "inserted" or .event == "removed") |
+		"\(.event)\(if .vendor_pn then " " + .vendor_pn else "" end)") | join(",")' /tmp/r1.json)"
+check_eq "the LOS record survived the pull" "$seq" \
+	"$(jq -s "map(select(.seq == $seq)) | .[0].seq" /tmp/r1.json)"
+
+last=$(jq -s '.[-1].seq' /tmp/r1.json)
+ok "an admin clears the records" vm-nl 7 name=str:port0
+check_eq "cleared: no record from before" 0 \
+	"$(recs port0 | jq -s "map(select(.seq <= $last)) | length")"
+ok "set port0 tx-disable 1 off" opticctl set port0 tx-disable 1 off
+check_eq "recording goes on after a clear" "tx_disable 1" \
+	"$(recs port0 | jq -rs "map(select(.seq > $last and .event == \"tx_disable\")) | .[0] | \"\\(.event) \\(.tx_disable_mask)\"")"
+
+# A ring of 8 for port1 (record_entries is read at probe): TX disable
+# toggled 12 times overwrites the oldest, and says how many.
+bus1=$(sim_bus 1)
+echo 8 >/sys/module/optic/parameters/record_entries
+echo "$bus1-0050" >/sys/bus/i2c/drivers/optic/unbind
+echo "$bus1-0050" >/sys/bus/i2c/drivers/optic/bind
+ok "port1 bound again" wait_for 10 test -e "$OPTIC_CLASS/port1"
+for i in 1 2 3 4 5 6; do
+	opticctl set port1 tx-disable all on
+	opticctl set port1 tx-disable all off
+done
+recs port1 >/tmp/r2.json
+check_eq "a ring of 8 keeps 8" 8 "$(jq -s length /tmp/r2.json)"
+check_eq "the last TX disable: by netlink, with the caller's pid, lanes off" \
+	"netlink true 0 255" \
+	"$(jq -rs 'map(select(.event == "tx_disable")) | .[-1] |
+		"\(.who) \(.pid > 0) \(.tx_disable) \(.tx_disable_mask)"' /tmp/r2.json)"
+ov=$(jq -s '.[-1].overflow' /tmp/r2.json)
+diag "overflow: $ov"
+ok "the overwritten records are counted (at least 5)" test "$ov" -ge 5
+check_match "text: the overflow is said" \
+	"^port1: $ov older records overwritten \(ring full\)$" \
+	"$(opticctl events port1)"
+check_eq "events all: both ports, merged in sequence" true \
+	"$(recs all | jq -s '(map(.port) | unique == ["port0", "port1"]) and ([.[].seq] | . == sort)')"
+
+ok "rmmod optic" rmmod optic
+ok "rmmod optic_sim" rmmod optic_sim
