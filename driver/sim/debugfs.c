@@ -33,6 +33,23 @@ static char *osim_get_cmd(const char __user *ubuf, size_t count)
 	return buf;
 }
 
+/* Run the command written to a port's file under the port's lock. */
+static ssize_t osim_port_cmd(struct osim_port *port, const char __user *ubuf,
+			     size_t count,
+			     int (*fn)(struct osim_port *port, char *cmd))
+{
+	char *buf = osim_get_cmd(ubuf, count);
+	int ret;
+
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+	mutex_lock(&port->lock);
+	ret = fn(port, strim(buf));
+	mutex_unlock(&port->lock);
+	kfree(buf);
+	return ret ? ret : count;
+}
+
 /* ---- top level: new_port, del_port, profiles ---- */
 
 static ssize_t osim_new_port_write(struct file *file, const char __user *ubuf,
@@ -156,17 +173,7 @@ static ssize_t osim_clock_read(struct file *file, char __user *ubuf,
 static ssize_t osim_clock_write(struct file *file, const char __user *ubuf,
 				size_t count, loff_t *ppos)
 {
-	struct osim_port *port = file->private_data;
-	char *buf = osim_get_cmd(ubuf, count);
-	int ret;
-
-	if (IS_ERR(buf))
-		return PTR_ERR(buf);
-	mutex_lock(&port->lock);
-	ret = osim_clock_set(port, strim(buf));
-	mutex_unlock(&port->lock);
-	kfree(buf);
-	return ret ? ret : count;
+	return osim_port_cmd(file->private_data, ubuf, count, osim_clock_set);
 }
 
 static const struct file_operations osim_clock_fops = {
@@ -620,17 +627,9 @@ static int osim_monitor_cmd(struct osim_port *port, char *cmd)
 static ssize_t osim_monitor_write(struct file *file, const char __user *ubuf,
 				  size_t count, loff_t *ppos)
 {
-	struct osim_port *port = ((struct seq_file *)file->private_data)->private;
-	char *buf = osim_get_cmd(ubuf, count);
-	int ret;
+	struct seq_file *sf = file->private_data;
 
-	if (IS_ERR(buf))
-		return PTR_ERR(buf);
-	mutex_lock(&port->lock);
-	ret = osim_monitor_cmd(port, strim(buf));
-	mutex_unlock(&port->lock);
-	kfree(buf);
-	return ret ? ret : count;
+	return osim_port_cmd(sf->private, ubuf, count, osim_monitor_cmd);
 }
 
 static const struct file_operations osim_monitor_fops = {

@@ -822,7 +822,7 @@ ktime_t osim_clock(const struct osim_port *port)
 }
 
 /* "hold", "run" or "advance MS"; port->lock held. */
-int osim_clock_set(struct osim_port *port, const char *cmd)
+int osim_clock_set(struct osim_port *port, char *cmd)
 {
 	unsigned int ms;
 

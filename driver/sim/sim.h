@@ -261,7 +261,7 @@ u8 osim_csum(const u8 *p, size_t len);
 void osim_module_start(struct osim_port *port, bool cold);
 void osim_module_update(struct osim_port *port);
 ktime_t osim_clock(const struct osim_port *port);
-int osim_clock_set(struct osim_port *port, const char *cmd);
+int osim_clock_set(struct osim_port *port, char *cmd);
 u8 osim_module_read(struct osim_port *port, struct osim_target *t, u8 off);
 void osim_module_write(struct osim_port *port, struct osim_target *t, u8 off,
 		       u8 val);
