@@ -99,8 +99,8 @@ mon=$!
 wait_for 10 grep -q listening /tmp/fl
 sim_mon 0 "set rx_power 11 0"
 fl() { grep -E '^(name|event|flag_page|flag_offset|flag_bits|lane)=' /tmp/fl | tr '\n' ' '; }
-wait_for 10 sh -c "grep -E '^(event|flag_offset|flag_bits|lane)=' /tmp/fl | tr '\n' ' ' |
-	grep -q 'event=5 flag_offset=150 flag_bits=8 lane=11'"
+fl_has() { fl | grep -q "$1"; }
+wait_for 10 fl_has 'event=5 flag_page=17 flag_offset=150 flag_bits=8 lane=11'
 kill $mon 2>/dev/null
 wait $mon 2>/dev/null
 check_match "netlink FLAG: page 11h byte 150 (RX power low alarm) bit 3, lane 11" \
@@ -152,18 +152,17 @@ vm-nl monitor 1000 30 >/tmp/dp &
 mon=$!
 wait_for 10 grep -q listening /tmp/dp
 dp() { grep -E '^(name|event|lane|old_state|new_state)=' /tmp/dp | tr '\n' ' '; }
+dp_has() { dp | grep -q "$1"; }
 ok "DPDeactivate lane 14 (EEPROM_WRITE bank 1 page 10h byte 128)" \
 	vm-nl write index=u32:0 bank=u8:1 page=u8:16 offset=u16:128 data=hex:20
 check_eq "sim: lane 14 deactivated" 1 "$(dp_sim 0 14)"
 check_eq "sim: lane 13 still activated" 4 "$(dp_sim 0 13)"
-wait_for 10 sh -c "grep -E '^(event|lane|old_state|new_state)=' /tmp/dp | tr '\n' ' ' |
-	grep -q 'event=4 lane=13 old_state=4 new_state=1'"
+wait_for 10 dp_has 'event=4 lane=13 old_state=4 new_state=1'
 check_eq "opticctl: lane 14 deactivated" deactivated \
 	"$(show 0 | jq -r '.lanes[13].datapath_state')"
 ok "DPDeactivate cleared" \
 	vm-nl write index=u32:0 bank=u8:1 page=u8:16 offset=u16:128 data=hex:00
-wait_for 10 sh -c "grep -E '^(event|lane|old_state|new_state)=' /tmp/dp | tr '\n' ' ' |
-	grep -q 'event=4 lane=13 old_state=1 new_state=4'"
+wait_for 10 dp_has 'event=4 lane=13 old_state=1 new_state=4'
 kill $mon 2>/dev/null
 wait $mon 2>/dev/null
 check_match "netlink DATAPATH_STATE lane 13: activated -> deactivated" \
