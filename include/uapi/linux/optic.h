@@ -9,6 +9,8 @@
 #ifndef _UAPI_LINUX_OPTIC_H
 #define _UAPI_LINUX_OPTIC_H
 
+#include <linux/types.h>
+
 #define OPTIC_GENL_NAME		"optic"
 #define OPTIC_GENL_VERSION	1
 #define OPTIC_MCGRP_MONITOR	"monitor"
@@ -42,6 +44,14 @@
  *	message per record with OPTIC_A_RECORD_OVERFLOW.
  * @OPTIC_CMD_RECORD_CLEAR: drop a module's records and zero its overflow
  *	count (admin only).
+ * @OPTIC_CMD_CAGE_ADD: create a cage (admin only): an optic client at 0x50
+ *	on adapter OPTIC_A_I2C_BUS named OPTIC_A_MODULE_NAME, with the
+ *	optional lines OPTIC_A_LINE_PRESENCE/RESET/LPMODE/INTL (nested
+ *	OPTIC_A_LINE_*). Reply: the new module's MODULE_GET attributes.
+ * @OPTIC_CMD_CAGE_DEL: remove a cage made by CAGE_ADD (admin only), by
+ *	OPTIC_A_MODULE_INDEX or OPTIC_A_MODULE_NAME.
+ * @OPTIC_CMD_BUS_GET: dump: one message per root I2C adapter optic's
+ *	cages sit on (OPTIC_A_BUS_*), with the scheduler's counters.
  */
 enum optic_cmd {
 	OPTIC_CMD_UNSPEC,
@@ -52,6 +62,9 @@ enum optic_cmd {
 	OPTIC_CMD_EVENT,
 	OPTIC_CMD_RECORD_GET,
 	OPTIC_CMD_RECORD_CLEAR,
+	OPTIC_CMD_CAGE_ADD,
+	OPTIC_CMD_CAGE_DEL,
+	OPTIC_CMD_BUS_GET,
 
 	__OPTIC_CMD_MAX,
 	OPTIC_CMD_MAX = __OPTIC_CMD_MAX - 1
@@ -119,6 +132,37 @@ enum optic_cmd {
  * @OPTIC_A_SNAP_RX_POWER: binary, snapshot: u16 per lane, RX power in 0.1 uW
  * @OPTIC_A_SNAP_BIAS_SHIFT: u8, snapshot: CMIS page 01h byte 160 bits 4-3
  *	(TX bias multiplier 1, 2 or 4 as 0, 1, 2); 0 for SFF-8636
+ * @OPTIC_A_SNAP_VDM: binary, snapshot: the module's VDM real-time values
+ *	(CMIS pages 20h-27h), an array of struct optic_snap_vdm
+ * @OPTIC_A_CDB_CMD: u16, OPTIC_EVENT_FIRMWARE: the CDB command (CMIS
+ *	5.2 chapter 9 command ID, e.g. 0101h Start Firmware Download)
+ * @OPTIC_A_CDB_STATUS: u8, OPTIC_EVENT_FIRMWARE: the command's completion
+ *	status (CMIS page 00h byte 37/38), 0 when the record is the write
+ * @OPTIC_A_BUS_ROOT: u32, the root I2C adapter a cage's traffic goes
+ *	through (its own adapter when there is no mux)
+ * @OPTIC_A_CAGE_ADDED: u8, 1 for a cage made by OPTIC_CMD_CAGE_ADD
+ * @OPTIC_A_LINE_PRESENCE: nested OPTIC_A_LINE_*: ModPrsL
+ * @OPTIC_A_LINE_RESET: nested: ResetL
+ * @OPTIC_A_LINE_LPMODE: nested: LPMode
+ * @OPTIC_A_LINE_INTL: nested: IntL
+ * @OPTIC_A_LINE_CHIP: string, label of the GPIO chip of a line
+ * @OPTIC_A_LINE_OFFSET: u32, the line's offset on that chip
+ * @OPTIC_A_LINE_ACTIVE_LOW: u8, 1 when the line is asserted low; default
+ *	the signal's own polarity (ModPrsL, ResetL, IntL low; LPMode high)
+ * @OPTIC_A_BUS_NAME: string, the root adapter's name
+ * @OPTIC_A_BUS_PORTS: binary, u32 module indexes of the cages on the bus
+ * @OPTIC_A_BUS_QUEUE: u32, transfers waiting for the bus now
+ * @OPTIC_A_BUS_QUEUE_MAX: u32, most transfers ever waiting at once
+ * @OPTIC_A_BUS_BUSY_NS: u64, time optic held the bus, since it was seen
+ * @OPTIC_A_BUS_AGE_NS: u64, time since the driver first saw the bus
+ * @OPTIC_A_BUS_CLASS: nested OPTIC_A_BUS_CLASS_*, one per class
+ * @OPTIC_A_BUS_CLASS_ID: u8, enum optic_bus_class
+ * @OPTIC_A_BUS_CLASS_XFERS: u64, bus turns granted to the class
+ * @OPTIC_A_BUS_CLASS_BYTES: u64, bytes the class moved (read and written)
+ * @OPTIC_A_BUS_CLASS_BUSY_NS: u64, time the class held the bus
+ * @OPTIC_A_BUS_CLASS_WAIT_MAX_NS: u64, longest wait for a turn
+ * @OPTIC_A_EEPROM_CLASS: u8, EEPROM_READ: enum optic_bus_class the read
+ *	is scheduled in (default OPTIC_BUS_CLASS_POLL; CDB pages: CDB)
  */
 enum optic_attr {
 	OPTIC_A_UNSPEC,
@@ -172,6 +216,31 @@ enum optic_attr {
 	OPTIC_A_SNAP_BIAS,
 	OPTIC_A_SNAP_RX_POWER,
 	OPTIC_A_SNAP_BIAS_SHIFT,
+	OPTIC_A_SNAP_VDM,
+	OPTIC_A_CDB_CMD,
+	OPTIC_A_CDB_STATUS,
+	OPTIC_A_BUS_ROOT,
+	OPTIC_A_CAGE_ADDED,
+	OPTIC_A_LINE_PRESENCE,
+	OPTIC_A_LINE_RESET,
+	OPTIC_A_LINE_LPMODE,
+	OPTIC_A_LINE_INTL,
+	OPTIC_A_LINE_CHIP,
+	OPTIC_A_LINE_OFFSET,
+	OPTIC_A_LINE_ACTIVE_LOW,
+	OPTIC_A_BUS_NAME,
+	OPTIC_A_BUS_PORTS,
+	OPTIC_A_BUS_QUEUE,
+	OPTIC_A_BUS_QUEUE_MAX,
+	OPTIC_A_BUS_BUSY_NS,
+	OPTIC_A_BUS_AGE_NS,
+	OPTIC_A_BUS_CLASS,
+	OPTIC_A_BUS_CLASS_ID,
+	OPTIC_A_BUS_CLASS_XFERS,
+	OPTIC_A_BUS_CLASS_BYTES,
+	OPTIC_A_BUS_CLASS_BUSY_NS,
+	OPTIC_A_BUS_CLASS_WAIT_MAX_NS,
+	OPTIC_A_EEPROM_CLASS,
 
 	__OPTIC_A_MAX,
 	OPTIC_A_MAX = __OPTIC_A_MAX - 1
@@ -220,6 +289,9 @@ enum optic_module_state {
  * @OPTIC_EVENT_RESET: module reset by OPTIC_A_RECORD_WHO
  * @OPTIC_EVENT_BUS_ERROR: a transfer failed with OPTIC_A_RECORD_ERRNO
  *	(not a NACK: those mean an empty cage or a busy module)
+ * @OPTIC_EVENT_FIRMWARE: a CDB command written to the module
+ *	(OPTIC_A_CDB_CMD, by OPTIC_A_RECORD_WHO/PID) or its completion
+ *	(OPTIC_A_CDB_STATUS); firmware download, run and commit steps
  */
 enum optic_event {
 	OPTIC_EVENT_UNSPEC,
@@ -233,6 +305,7 @@ enum optic_event {
 	OPTIC_EVENT_TX_DISABLE,
 	OPTIC_EVENT_RESET,
 	OPTIC_EVENT_BUS_ERROR,
+	OPTIC_EVENT_FIRMWARE,
 };
 
 /**
@@ -245,6 +318,36 @@ enum optic_who {
 	OPTIC_WHO_DRIVER,
 	OPTIC_WHO_NETLINK,
 	OPTIC_WHO_SYSFS,
+};
+
+/**
+ * enum optic_bus_class - the scheduler's classes of traffic on a root bus,
+ * highest first: a class waits for every higher one that is waiting, for
+ * at most one transfer; CDB is also bounded to a share of a busy bus.
+ * @OPTIC_BUS_CLASS_CONTROL: interrupt service and control writes
+ * @OPTIC_BUS_CLASS_POLL: health polls and reads for opticctl
+ * @OPTIC_BUS_CLASS_CDB: CDB commands and firmware blocks
+ * @OPTIC_BUS_CLASS_BULK: dumps of every page
+ */
+enum optic_bus_class {
+	OPTIC_BUS_CLASS_CONTROL,
+	OPTIC_BUS_CLASS_POLL,
+	OPTIC_BUS_CLASS_CDB,
+	OPTIC_BUS_CLASS_BULK,
+	OPTIC_BUS_CLASSES,
+};
+
+/**
+ * struct optic_snap_vdm - one VDM value of a record's snapshot
+ * @type: the observable's type ID (CMIS 5.2 section 8.18,
+ *	the VDM observable types)
+ * @lane: the lane (0-based) it belongs to
+ * @raw: the raw 16-bit value of pages 24h-27h (its type gives the format)
+ */
+struct optic_snap_vdm {
+	__u8 type;
+	__u8 lane;
+	__u16 raw;
 };
 
 #endif /* _UAPI_LINUX_OPTIC_H */
