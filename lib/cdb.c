@@ -12,7 +12,6 @@
 #include <string.h>
 #include <time.h>
 
-
 #include "cdb.h"
 #include "netlink.h"
 #include "util.h"
@@ -349,8 +348,9 @@ static int nl_read(void *ctx, uint8_t page, uint8_t bank, uint8_t off,
 	struct optic_cdb_nl *t = ctx;
 	int r;
 
-	r = optic_nl_eeprom_read(t->nl, t->name, 0x50, page, bank, off, len,
-				 buf);
+	/* status polls and replies of CDB commands are CDB traffic too */
+	r = optic_nl_eeprom_read_class(t->nl, t->name, 0x50, page, bank, off,
+				       len, OPTIC_BUS_CLASS_CDB, buf);
 	if (r < 0)
 		return r;
 	return r == len ? 0 : -EIO;
@@ -361,8 +361,8 @@ static int nl_write(void *ctx, uint8_t page, uint8_t bank, uint8_t off,
 {
 	struct optic_cdb_nl *t = ctx;
 
-	return optic_nl_eeprom_write(t->nl, t->name, 0x50, page, bank, off,
-				     len, buf);
+	return optic_nl_eeprom_write(t->nl, t->name, 0x50, page, bank, off, len,
+				     buf);
 }
 
 const struct optic_cdb_ops optic_cdb_nl_ops = {

@@ -23,14 +23,19 @@
 struct optic_nl {
 	struct nl_sock *sk;
 	int family;
+	bool no_class; /* the driver refused OPTIC_A_EEPROM_CLASS */
 	char errmsg[256];
 };
+
+/* A reply's parser: its attributes in @tb, the whole message in @nlh. */
+typedef int (*reply_parser)(struct nlmsghdr *nlh, struct nlattr **tb,
+			    void *arg);
 
 struct optic_req {
 	struct optic_nl *nl;
 	int err;
 	bool done;
-	int (*parse)(struct nlattr **tb, void *arg);
+	reply_parser parse;
 	void *arg;
 };
 
@@ -84,6 +89,39 @@ static struct nla_policy optic_policy[OPTIC_A_MAX + 1] = {
 	[OPTIC_A_SNAP_BIAS] = { .type = NLA_UNSPEC },
 	[OPTIC_A_SNAP_RX_POWER] = { .type = NLA_UNSPEC },
 	[OPTIC_A_SNAP_BIAS_SHIFT] = { .type = NLA_U8 },
+	[OPTIC_A_SNAP_VDM] = { .type = NLA_UNSPEC },
+	[OPTIC_A_CDB_CMD] = { .type = NLA_U16 },
+	[OPTIC_A_CDB_STATUS] = { .type = NLA_U8 },
+	[OPTIC_A_BUS_ROOT] = { .type = NLA_U32 },
+	[OPTIC_A_CAGE_ADDED] = { .type = NLA_U8 },
+	[OPTIC_A_LINE_PRESENCE] = { .type = NLA_NESTED },
+	[OPTIC_A_LINE_RESET] = { .type = NLA_NESTED },
+	[OPTIC_A_LINE_LPMODE] = { .type = NLA_NESTED },
+	[OPTIC_A_LINE_INTL] = { .type = NLA_NESTED },
+	[OPTIC_A_LINE_CHIP] = { .type = NLA_STRING },
+	[OPTIC_A_LINE_OFFSET] = { .type = NLA_U32 },
+	[OPTIC_A_LINE_ACTIVE_LOW] = { .type = NLA_U8 },
+	[OPTIC_A_BUS_NAME] = { .type = NLA_STRING },
+	[OPTIC_A_BUS_PORTS] = { .type = NLA_UNSPEC },
+	[OPTIC_A_BUS_QUEUE] = { .type = NLA_U32 },
+	[OPTIC_A_BUS_QUEUE_MAX] = { .type = NLA_U32 },
+	[OPTIC_A_BUS_BUSY_NS] = { .type = NLA_U64 },
+	[OPTIC_A_BUS_AGE_NS] = { .type = NLA_U64 },
+	[OPTIC_A_BUS_CLASS] = { .type = NLA_NESTED },
+	[OPTIC_A_BUS_CLASS_ID] = { .type = NLA_U8 },
+	[OPTIC_A_BUS_CLASS_XFERS] = { .type = NLA_U64 },
+	[OPTIC_A_BUS_CLASS_BYTES] = { .type = NLA_U64 },
+	[OPTIC_A_BUS_CLASS_BUSY_NS] = { .type = NLA_U64 },
+	[OPTIC_A_BUS_CLASS_WAIT_MAX_NS] = { .type = NLA_U64 },
+	[OPTIC_A_EEPROM_CLASS] = { .type = NLA_U8 },
+};
+
+/* The nested attributes of a cage's line, in the order of optic_line_id. */
+static const int line_attrs[OPTIC_LINES] = {
+	[OPTIC_LINE_PRESENCE] = OPTIC_A_LINE_PRESENCE,
+	[OPTIC_LINE_RESET] = OPTIC_A_LINE_RESET,
+	[OPTIC_LINE_LPMODE] = OPTIC_A_LINE_LPMODE,
+	[OPTIC_LINE_INTL] = OPTIC_A_LINE_INTL,
 };
 
 /* libnl reports its own codes; bring them back to errno. */
@@ -187,7 +225,7 @@ static int valid_cb(struct nl_msg *msg, void *arg)
 		return NL_SKIP;
 	}
 	if (req->parse) {
-		r = req->parse(tb, req->arg);
+		r = req->parse(nlmsg_hdr(msg), tb, req->arg);
 		if (r < 0 && !req->err)
 			req->err = r;
 	}
@@ -245,8 +283,7 @@ static int err_cb(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 }
 
 static int optic_nl_request(struct optic_nl *nl, struct nl_msg *msg,
-			    int (*parse)(struct nlattr **tb, void *arg),
-			    void *arg)
+			    reply_parser parse, void *arg)
 {
 	struct optic_req req = { .nl = nl, .parse = parse, .arg = arg };
 	struct nl_cb *cb;
@@ -315,14 +352,64 @@ static void get_str(char *dst, size_t size, struct nlattr *a)
 		dst[0] = '\0';
 }
 
-static void parse_module(struct nlattr **tb, struct optic_module_info *m)
+/* Which attributes below OPTIC_ATTR_BITS a message carries. */
+static uint64_t attrs_of(struct nlattr **tb)
 {
+	uint64_t attrs = 0;
 	int i;
 
-	memset(m, 0, sizeof(*m));
-	for (i = 0; i <= OPTIC_A_MAX; i++)
+	for (i = 0; i <= OPTIC_A_MAX && i < OPTIC_ATTR_BITS; i++)
 		if (tb[i])
-			m->attrs |= OPTIC_ATTR(i);
+			attrs |= OPTIC_ATTR(i);
+	return attrs;
+}
+
+static uint64_t get_u64(struct nlattr *a)
+{
+	return a ? nla_get_u64(a) : 0;
+}
+
+static uint32_t get_u32(struct nlattr *a)
+{
+	return a ? nla_get_u32(a) : 0;
+}
+
+static uint8_t get_u8(struct nlattr *a)
+{
+	return a ? nla_get_u8(a) : 0;
+}
+
+/* A nested OPTIC_A_LINE_*; -EBADMSG when it is malformed. */
+static int parse_line(struct nlattr *a, struct optic_line *l)
+{
+	struct nlattr *tb[OPTIC_A_MAX + 1];
+
+	memset(l, 0, sizeof(*l));
+	if (!a)
+		return 0;
+	if (nla_parse_nested(tb, OPTIC_A_MAX, a, optic_policy) < 0 ||
+	    !tb[OPTIC_A_LINE_CHIP] || !tb[OPTIC_A_LINE_OFFSET])
+		return -EBADMSG;
+	l->set = true;
+	get_str(l->chip, sizeof(l->chip), tb[OPTIC_A_LINE_CHIP]);
+	l->offset = nla_get_u32(tb[OPTIC_A_LINE_OFFSET]);
+	l->active_low = tb[OPTIC_A_LINE_ACTIVE_LOW] ?
+				!!nla_get_u8(tb[OPTIC_A_LINE_ACTIVE_LOW]) :
+				-1;
+	return 0;
+}
+
+static int parse_module(struct nlattr **tb, struct optic_module_info *m)
+{
+	unsigned int l;
+	int r = 0;
+
+	memset(m, 0, sizeof(*m));
+	m->attrs = attrs_of(tb);
+	m->bus_root = get_u32(tb[OPTIC_A_BUS_ROOT]);
+	m->cage_added = get_u8(tb[OPTIC_A_CAGE_ADDED]);
+	for (l = 0; l < OPTIC_LINES; l++)
+		r = parse_line(tb[line_attrs[l]], &m->lines[l]) ?: r;
 	if (tb[OPTIC_A_MODULE_INDEX])
 		m->index = nla_get_u32(tb[OPTIC_A_MODULE_INDEX]);
 	get_str(m->name, sizeof(m->name), tb[OPTIC_A_MODULE_NAME]);
@@ -352,6 +439,7 @@ static void parse_module(struct nlattr **tb, struct optic_module_info *m)
 		m->access_error = nla_get_u32(tb[OPTIC_A_ACCESS_ERROR]);
 	if (tb[OPTIC_A_CHECKSUM_OK])
 		m->checksum_ok = nla_get_u8(tb[OPTIC_A_CHECKSUM_OK]);
+	return r;
 }
 
 struct module_list {
@@ -359,7 +447,8 @@ struct module_list {
 	size_t n, cap;
 };
 
-static int module_list_parse(struct nlattr **tb, void *arg)
+static int module_list_parse(struct nlmsghdr *nlh, struct nlattr **tb,
+			     void *arg)
 {
 	struct module_list *l = arg;
 
@@ -374,8 +463,7 @@ static int module_list_parse(struct nlattr **tb, void *arg)
 		l->v = v;
 		l->cap = cap;
 	}
-	parse_module(tb, &l->v[l->n++]);
-	return 0;
+	return parse_module(tb, &l->v[l->n++]);
 }
 
 int optic_nl_module_list(struct optic_nl *nl, struct optic_module_info **mods,
@@ -403,13 +491,12 @@ struct module_one {
 	bool got;
 };
 
-static int module_one_parse(struct nlattr **tb, void *arg)
+static int module_one_parse(struct nlmsghdr *nlh, struct nlattr **tb, void *arg)
 {
 	struct module_one *o = arg;
 
-	parse_module(tb, o->info);
 	o->got = true;
-	return 0;
+	return parse_module(tb, o->info);
 }
 
 int optic_nl_module_get(struct optic_nl *nl, const char *name,
@@ -456,7 +543,7 @@ struct eeprom_buf {
 	int got;
 };
 
-static int eeprom_parse(struct nlattr **tb, void *arg)
+static int eeprom_parse(struct nlmsghdr *nlh, struct nlattr **tb, void *arg)
 {
 	struct eeprom_buf *e = arg;
 	struct nlattr *a = tb[OPTIC_A_EEPROM_DATA];
@@ -468,9 +555,10 @@ static int eeprom_parse(struct nlattr **tb, void *arg)
 	return 0;
 }
 
-int optic_nl_eeprom_read(struct optic_nl *nl, const char *name, uint8_t addr,
-			 uint8_t page, uint8_t bank, uint16_t offset,
-			 uint16_t len, uint8_t *buf)
+/* @cls < 0: the driver's default class. */
+static int eeprom_read(struct optic_nl *nl, const char *name, uint8_t addr,
+		       uint8_t page, uint8_t bank, uint16_t offset,
+		       uint16_t len, int cls, uint8_t *buf)
 {
 	_cleanup_nlmsg_ struct nl_msg *msg = NULL;
 	struct eeprom_buf e = { .buf = buf, .len = len, .got = -1 };
@@ -484,10 +572,40 @@ int optic_nl_eeprom_read(struct optic_nl *nl, const char *name, uint8_t addr,
 	r = put_eeprom_addr(msg, name, addr, page, bank, offset, len);
 	if (r < 0)
 		return r;
+	if (cls >= 0 && nla_put_u8(msg, OPTIC_A_EEPROM_CLASS, cls) < 0)
+		return -EMSGSIZE;
 	r = optic_nl_request(nl, msg, eeprom_parse, &e);
 	if (r < 0)
 		return r;
 	return e.got < 0 ? -ENODATA : e.got;
+}
+
+int optic_nl_eeprom_read(struct optic_nl *nl, const char *name, uint8_t addr,
+			 uint8_t page, uint8_t bank, uint16_t offset,
+			 uint16_t len, uint8_t *buf)
+{
+	return eeprom_read(nl, name, addr, page, bank, offset, len, -1, buf);
+}
+
+int optic_nl_eeprom_read_class(struct optic_nl *nl, const char *name,
+			       uint8_t addr, uint8_t page, uint8_t bank,
+			       uint16_t offset, uint16_t len, uint8_t cls,
+			       uint8_t *buf)
+{
+	int r;
+
+	if (cls >= OPTIC_BUS_CLASSES)
+		return -EINVAL;
+	if (nl->no_class)
+		return optic_nl_eeprom_read(nl, name, addr, page, bank, offset,
+					    len, buf);
+	r = eeprom_read(nl, name, addr, page, bank, offset, len, cls, buf);
+	if (r != -EINVAL)
+		return r;
+	/* an older driver's strict policy refuses the unknown attribute */
+	r = optic_nl_eeprom_read(nl, name, addr, page, bank, offset, len, buf);
+	nl->no_class = r >= 0;
+	return r;
 }
 
 int optic_nl_eeprom_write(struct optic_nl *nl, const char *name, uint8_t addr,
@@ -541,13 +659,9 @@ struct monitor_state {
 /* What events and records have in common. */
 static void parse_event(struct nlattr **tb, struct optic_nl_event *ev)
 {
-	int i;
-
 	memset(ev, 0, sizeof(*ev));
 	ev->lane = -1;
-	for (i = 0; i <= OPTIC_A_MAX; i++)
-		if (tb[i])
-			ev->attrs |= OPTIC_ATTR(i);
+	ev->attrs = attrs_of(tb);
 	if (tb[OPTIC_A_EVENT_TYPE])
 		ev->type = nla_get_u8(tb[OPTIC_A_EVENT_TYPE]);
 	if (tb[OPTIC_A_EVENT_SEQ])
@@ -606,21 +720,6 @@ static unsigned int get_lanes(uint16_t *dst, unsigned int max, struct nlattr *a)
 	return n;
 }
 
-static uint64_t get_u64(struct nlattr *a)
-{
-	return a ? nla_get_u64(a) : 0;
-}
-
-static uint32_t get_u32(struct nlattr *a)
-{
-	return a ? nla_get_u32(a) : 0;
-}
-
-static uint8_t get_u8(struct nlattr *a)
-{
-	return a ? nla_get_u8(a) : 0;
-}
-
 struct record_req {
 	const char *name;
 	optic_record_cb cb;
@@ -628,34 +727,40 @@ struct record_req {
 	int ret;
 };
 
-static int record_parse(struct nlattr **tb, void *arg)
+static void parse_record(struct nlattr **tb, struct optic_nl_record *r)
+{
+	memset(r, 0, sizeof(*r));
+	parse_event(tb, &r->ev);
+	r->overflow = get_u64(tb[OPTIC_A_RECORD_OVERFLOW]);
+	r->realtime_ns = get_u64(tb[OPTIC_A_RECORD_REALTIME]);
+	r->boottime_ns = get_u64(tb[OPTIC_A_RECORD_BOOTTIME]);
+	r->who = get_u8(tb[OPTIC_A_RECORD_WHO]);
+	r->pid = get_u32(tb[OPTIC_A_RECORD_PID]);
+	r->err = get_u32(tb[OPTIC_A_RECORD_ERRNO]);
+	r->lpmode = get_u8(tb[OPTIC_A_LPMODE]);
+	r->tx_disable = get_u32(tb[OPTIC_A_TX_DISABLE]);
+	r->tx_disable_mask = get_u32(tb[OPTIC_A_TX_DISABLE_MASK]);
+	r->has_snap = tb[OPTIC_A_SNAP_TEMP] != NULL;
+	r->temp = tb[OPTIC_A_SNAP_TEMP] ? nla_get_u16(tb[OPTIC_A_SNAP_TEMP]) :
+					  0;
+	r->vcc = tb[OPTIC_A_SNAP_VCC] ? nla_get_u16(tb[OPTIC_A_SNAP_VCC]) : 0;
+	r->bias_shift = get_u8(tb[OPTIC_A_SNAP_BIAS_SHIFT]);
+	r->lanes = get_lanes(r->tx_power, ARRAY_SIZE(r->tx_power),
+			     tb[OPTIC_A_SNAP_TX_POWER]);
+	get_lanes(r->bias, r->lanes, tb[OPTIC_A_SNAP_BIAS]);
+	get_lanes(r->rx_power, r->lanes, tb[OPTIC_A_SNAP_RX_POWER]);
+}
+
+static int record_parse(struct nlmsghdr *nlh, struct nlattr **tb, void *arg)
 {
 	struct record_req *q = arg;
 	struct optic_nl_record r;
 
 	if (q->ret)
 		return 0;
-	memset(&r, 0, sizeof(r));
-	parse_event(tb, &r.ev);
+	parse_record(tb, &r);
 	/* a dump of one port: the replies do not repeat its name */
 	snprintf(r.ev.name, sizeof(r.ev.name), "%s", q->name);
-	r.overflow = get_u64(tb[OPTIC_A_RECORD_OVERFLOW]);
-	r.realtime_ns = get_u64(tb[OPTIC_A_RECORD_REALTIME]);
-	r.boottime_ns = get_u64(tb[OPTIC_A_RECORD_BOOTTIME]);
-	r.who = get_u8(tb[OPTIC_A_RECORD_WHO]);
-	r.pid = get_u32(tb[OPTIC_A_RECORD_PID]);
-	r.err = get_u32(tb[OPTIC_A_RECORD_ERRNO]);
-	r.lpmode = get_u8(tb[OPTIC_A_LPMODE]);
-	r.tx_disable = get_u32(tb[OPTIC_A_TX_DISABLE]);
-	r.tx_disable_mask = get_u32(tb[OPTIC_A_TX_DISABLE_MASK]);
-	r.has_snap = tb[OPTIC_A_SNAP_TEMP] != NULL;
-	r.temp = tb[OPTIC_A_SNAP_TEMP] ? nla_get_u16(tb[OPTIC_A_SNAP_TEMP]) : 0;
-	r.vcc = tb[OPTIC_A_SNAP_VCC] ? nla_get_u16(tb[OPTIC_A_SNAP_VCC]) : 0;
-	r.bias_shift = get_u8(tb[OPTIC_A_SNAP_BIAS_SHIFT]);
-	r.lanes = get_lanes(r.tx_power, ARRAY_SIZE(r.tx_power),
-			    tb[OPTIC_A_SNAP_TX_POWER]);
-	get_lanes(r.bias, r.lanes, tb[OPTIC_A_SNAP_BIAS]);
-	get_lanes(r.rx_power, r.lanes, tb[OPTIC_A_SNAP_RX_POWER]);
 	q->ret = q->cb(&r, q->arg);
 	return 0;
 }
@@ -677,16 +782,233 @@ int optic_nl_record_get(struct optic_nl *nl, const char *name, uint64_t since,
 	return r < 0 ? r : q.ret;
 }
 
-int optic_nl_record_clear(struct optic_nl *nl, const char *name)
+/* A request naming one module by name, without a reply to parse. */
+static int by_name(struct optic_nl *nl, uint8_t cmd, const char *name)
 {
 	_cleanup_nlmsg_ struct nl_msg *msg = NULL;
 
-	msg = optic_msg(nl, OPTIC_CMD_RECORD_CLEAR, 0);
+	msg = optic_msg(nl, cmd, 0);
 	if (!msg)
 		return -ENOMEM;
 	if (nla_put_string(msg, OPTIC_A_MODULE_NAME, name) < 0)
 		return -EMSGSIZE;
 	return optic_nl_request(nl, msg, NULL, NULL);
+}
+
+int optic_nl_record_clear(struct optic_nl *nl, const char *name)
+{
+	return by_name(nl, OPTIC_CMD_RECORD_CLEAR, name);
+}
+
+/* The nested attributes of a line; @l->set says whether to send it. */
+static int put_line(struct nl_msg *msg, int type, const struct optic_line *l)
+{
+	struct nlattr *nest;
+
+	if (!l->set)
+		return 0;
+	nest = nla_nest_start(msg, type);
+	if (!nest || nla_put_string(msg, OPTIC_A_LINE_CHIP, l->chip) < 0 ||
+	    nla_put_u32(msg, OPTIC_A_LINE_OFFSET, l->offset) < 0 ||
+	    (l->active_low >= 0 &&
+	     nla_put_u8(msg, OPTIC_A_LINE_ACTIVE_LOW, l->active_low) < 0))
+		return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+int optic_nl_cage_add(struct optic_nl *nl, const struct optic_cage *cage,
+		      struct optic_module_info *info)
+{
+	_cleanup_nlmsg_ struct nl_msg *msg = NULL;
+	struct optic_module_info dummy;
+	struct module_one o = { .info = info ?: &dummy };
+	unsigned int l;
+	int r;
+
+	msg = optic_msg(nl, OPTIC_CMD_CAGE_ADD, 0);
+	if (!msg)
+		return -ENOMEM;
+	if (nla_put_string(msg, OPTIC_A_MODULE_NAME, cage->name) < 0 ||
+	    nla_put_u32(msg, OPTIC_A_I2C_BUS, cage->i2c_bus) < 0)
+		return -EMSGSIZE;
+	for (l = 0; l < OPTIC_LINES; l++) {
+		r = put_line(msg, line_attrs[l], &cage->lines[l]);
+		if (r < 0)
+			return r;
+	}
+	r = optic_nl_request(nl, msg, module_one_parse, &o);
+	if (r < 0)
+		return r;
+	return o.got ? 0 : -ENODATA;
+}
+
+int optic_nl_cage_del(struct optic_nl *nl, const char *name)
+{
+	return by_name(nl, OPTIC_CMD_CAGE_DEL, name);
+}
+
+/* One OPTIC_A_BUS_CLASS; -EBADMSG when malformed or of no known class. */
+static int parse_bus_class(struct nlattr *a, struct optic_bus_info *b)
+{
+	struct nlattr *tb[OPTIC_A_MAX + 1];
+	struct optic_bus_class_stats *c;
+	uint8_t id;
+
+	if (nla_parse_nested(tb, OPTIC_A_MAX, a, optic_policy) < 0 ||
+	    !tb[OPTIC_A_BUS_CLASS_ID])
+		return -EBADMSG;
+	id = nla_get_u8(tb[OPTIC_A_BUS_CLASS_ID]);
+	if (id >= OPTIC_BUS_CLASSES)
+		return 0; /* a class newer than this library */
+	c = &b->cls[id];
+	c->set = true;
+	c->xfers = get_u64(tb[OPTIC_A_BUS_CLASS_XFERS]);
+	c->bytes = get_u64(tb[OPTIC_A_BUS_CLASS_BYTES]);
+	c->busy_ns = get_u64(tb[OPTIC_A_BUS_CLASS_BUSY_NS]);
+	c->wait_max_ns = get_u64(tb[OPTIC_A_BUS_CLASS_WAIT_MAX_NS]);
+	return 0;
+}
+
+static int parse_bus(struct nlmsghdr *nlh, struct nlattr **tb,
+		     struct optic_bus_info *b)
+{
+	struct nlattr *a, *ports = tb[OPTIC_A_BUS_PORTS];
+	int rem, r = 0;
+
+	memset(b, 0, sizeof(*b));
+	if (!tb[OPTIC_A_BUS_ROOT])
+		return -EBADMSG;
+	b->attrs = attrs_of(tb);
+	b->root = nla_get_u32(tb[OPTIC_A_BUS_ROOT]);
+	get_str(b->name, sizeof(b->name), tb[OPTIC_A_BUS_NAME]);
+	b->queue = get_u32(tb[OPTIC_A_BUS_QUEUE]);
+	b->queue_max = get_u32(tb[OPTIC_A_BUS_QUEUE_MAX]);
+	b->busy_ns = get_u64(tb[OPTIC_A_BUS_BUSY_NS]);
+	b->age_ns = get_u64(tb[OPTIC_A_BUS_AGE_NS]);
+	/* one OPTIC_A_BUS_CLASS per class: tb keeps only the last */
+	nla_for_each_attr(a, genlmsg_attrdata(nlmsg_data(nlh), 0),
+			  genlmsg_attrlen(nlmsg_data(nlh), 0), rem) {
+		if (nla_type(a) == OPTIC_A_BUS_CLASS)
+			r = parse_bus_class(a, b) ?: r;
+	}
+	if (ports && nla_len(ports) >= (int)sizeof(uint32_t)) {
+		b->n_ports = nla_len(ports) / sizeof(uint32_t);
+		b->ports = calloc(b->n_ports, sizeof(uint32_t));
+		if (!b->ports)
+			return -ENOMEM;
+		memcpy(b->ports, nla_data(ports),
+		       b->n_ports * sizeof(uint32_t));
+	}
+	return r;
+}
+
+struct bus_list {
+	struct optic_bus_info *v;
+	size_t n, cap;
+};
+
+static int bus_list_parse(struct nlmsghdr *nlh, struct nlattr **tb, void *arg)
+{
+	struct bus_list *l = arg;
+	int r;
+
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 8;
+		void *v = reallocarray(l->v, cap, sizeof(*l->v));
+
+		if (!v)
+			return -ENOMEM;
+		l->v = v;
+		l->cap = cap;
+	}
+	r = parse_bus(nlh, tb, &l->v[l->n]);
+	/* a bus that failed to parse still owns what it allocated */
+	l->n++;
+	return r;
+}
+
+int optic_nl_bus_list(struct optic_nl *nl, struct optic_bus_info **buses,
+		      size_t *n)
+{
+	_cleanup_nlmsg_ struct nl_msg *msg = NULL;
+	struct bus_list l = {};
+	int r;
+
+	msg = optic_msg(nl, OPTIC_CMD_BUS_GET, NLM_F_DUMP);
+	if (!msg)
+		return -ENOMEM;
+	r = optic_nl_request(nl, msg, bus_list_parse, &l);
+	if (r < 0) {
+		optic_bus_list_free(l.v, l.n);
+		return r;
+	}
+	*buses = l.v;
+	*n = l.n;
+	return 0;
+}
+
+void optic_bus_info_clear(struct optic_bus_info *b)
+{
+	free(b->ports);
+	b->ports = NULL;
+	b->n_ports = 0;
+}
+
+void optic_bus_list_free(struct optic_bus_info *buses, size_t n)
+{
+	size_t i;
+
+	if (!buses)
+		return;
+	for (i = 0; i < n; i++)
+		optic_bus_info_clear(&buses[i]);
+	free(buses);
+}
+
+/* A reply's attributes, for the public parsers. */
+static int reply_attrs(struct nlmsghdr *nlh, struct nlattr **tb)
+{
+	if (!genlmsg_valid_hdr(nlh, 0) ||
+	    genlmsg_parse(nlh, 0, tb, OPTIC_A_MAX, optic_policy) < 0)
+		return -EINVAL;
+	return 0;
+}
+
+int optic_nl_module_parse(struct nlmsghdr *nlh, struct optic_module_info *m)
+{
+	struct nlattr *tb[OPTIC_A_MAX + 1];
+
+	memset(m, 0, sizeof(*m));
+	return reply_attrs(nlh, tb) ?: parse_module(tb, m);
+}
+
+int optic_nl_record_parse(struct nlmsghdr *nlh, struct optic_nl_record *r)
+{
+	struct nlattr *tb[OPTIC_A_MAX + 1];
+	int ret;
+
+	memset(r, 0, sizeof(*r));
+	ret = reply_attrs(nlh, tb);
+	if (ret == 0)
+		parse_record(tb, r);
+	return ret;
+}
+
+int optic_nl_bus_parse(struct nlmsghdr *nlh, struct optic_bus_info *b)
+{
+	struct nlattr *tb[OPTIC_A_MAX + 1];
+
+	memset(b, 0, sizeof(*b));
+	return reply_attrs(nlh, tb) ?: parse_bus(nlh, tb, b);
+}
+
+int optic_nl_eeprom_parse(struct nlmsghdr *nlh, uint8_t *buf, size_t len)
+{
+	struct nlattr *tb[OPTIC_A_MAX + 1];
+	struct eeprom_buf e = { .buf = buf, .len = len, .got = -1 };
+
+	return reply_attrs(nlh, tb) ?: eeprom_parse(nlh, tb, &e) ?: e.got;
 }
 
 static int monitor_cb(struct nl_msg *msg, void *arg)
@@ -808,4 +1130,28 @@ const char *optic_spec_name(uint8_t spec)
 	};
 
 	return spec < ARRAY_SIZE(names) ? names[spec] : NULL;
+}
+
+const char *optic_line_name(unsigned int line)
+{
+	static const char *const names[] = {
+		[OPTIC_LINE_PRESENCE] = "presence",
+		[OPTIC_LINE_RESET] = "reset",
+		[OPTIC_LINE_LPMODE] = "lpmode",
+		[OPTIC_LINE_INTL] = "intl",
+	};
+
+	return line < ARRAY_SIZE(names) ? names[line] : NULL;
+}
+
+const char *optic_bus_class_name(uint8_t cls)
+{
+	static const char *const names[] = {
+		[OPTIC_BUS_CLASS_CONTROL] = "control",
+		[OPTIC_BUS_CLASS_POLL] = "poll",
+		[OPTIC_BUS_CLASS_CDB] = "cdb",
+		[OPTIC_BUS_CLASS_BULK] = "bulk",
+	};
+
+	return cls < ARRAY_SIZE(names) ? names[cls] : NULL;
 }

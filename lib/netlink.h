@@ -15,9 +15,31 @@
 #include <linux/optic.h>
 
 struct optic_nl;
+struct nlmsghdr;
 
-/* The bit of attribute @a in the attrs masks below (OPTIC_A_MAX < 64). */
+/*
+ * The bit of attribute @a in the attrs masks below. The masks cover the
+ * attributes below 64 (a reply's own, not the nested OPTIC_A_LINE_* and
+ * OPTIC_A_BUS_* ones, whose presence their structs say).
+ */
 #define OPTIC_ATTR(a) (UINT64_C(1) << (a))
+#define OPTIC_ATTR_BITS 64
+
+/* A cage's GPIO line (OPTIC_A_LINE_*): a line of a gpio chip by label. */
+enum optic_line_id {
+	OPTIC_LINE_PRESENCE, /* ModPrsL */
+	OPTIC_LINE_RESET, /* ResetL */
+	OPTIC_LINE_LPMODE, /* LPMode */
+	OPTIC_LINE_INTL, /* IntL */
+	OPTIC_LINES,
+};
+
+struct optic_line {
+	bool set; /* the cage has this line */
+	char chip[64]; /* the gpio chip's label */
+	uint32_t offset;
+	int8_t active_low; /* -1: the signal's own polarity, else 0 or 1 */
+};
 
 struct optic_module_info {
 	uint32_t index;
@@ -38,6 +60,39 @@ struct optic_module_info {
 	/* a bus error other than a NACK: the values above are the last read */
 	uint32_t access_error; /* positive errno, 0 none */
 	bool checksum_ok; /* identity checksums match (when identified) */
+	uint32_t bus_root; /* the root adapter the cage's traffic goes through */
+	bool cage_added; /* made by OPTIC_CMD_CAGE_ADD */
+	struct optic_line lines[OPTIC_LINES]; /* when the driver reports them */
+	uint64_t attrs; /* bit n: OPTIC_ATTR(n) was present */
+};
+
+/* OPTIC_CMD_CAGE_ADD: an optic client at 0x50 on adapter i2c_bus. */
+struct optic_cage {
+	char name[OPTIC_PORT_NAME_LEN];
+	uint32_t i2c_bus;
+	struct optic_line lines[OPTIC_LINES];
+};
+
+/* One class of a root bus's traffic (OPTIC_A_BUS_CLASS). */
+struct optic_bus_class_stats {
+	bool set; /* the driver reported the class */
+	uint64_t xfers;
+	uint64_t bytes;
+	uint64_t busy_ns;
+	uint64_t wait_max_ns;
+};
+
+/* A root I2C adapter of OPTIC_CMD_BUS_GET. */
+struct optic_bus_info {
+	uint32_t root; /* adapter number */
+	char name[64]; /* adapter name (at most 48 in the kernel) */
+	uint32_t *ports; /* module indexes, malloc'ed */
+	size_t n_ports;
+	uint32_t queue;
+	uint32_t queue_max;
+	uint64_t busy_ns;
+	uint64_t age_ns;
+	struct optic_bus_class_stats cls[OPTIC_BUS_CLASSES];
 	uint64_t attrs; /* bit n: OPTIC_ATTR(n) was present */
 };
 
@@ -117,6 +172,15 @@ bool optic_nl_cage_empty(struct optic_nl *nl, const char *name);
 int optic_nl_eeprom_read(struct optic_nl *nl, const char *name, uint8_t addr,
 			 uint8_t page, uint8_t bank, uint16_t offset,
 			 uint16_t len, uint8_t *buf);
+/*
+ * The same, scheduled in @cls (enum optic_bus_class) on the module's root
+ * bus. A driver that predates the classes refuses the attribute: the read
+ * is then sent without it (and so are the handle's later ones).
+ */
+int optic_nl_eeprom_read_class(struct optic_nl *nl, const char *name,
+			       uint8_t addr, uint8_t page, uint8_t bank,
+			       uint16_t offset, uint16_t len, uint8_t cls,
+			       uint8_t *buf);
 int optic_nl_eeprom_write(struct optic_nl *nl, const char *name, uint8_t addr,
 			  uint8_t page, uint8_t bank, uint16_t offset,
 			  uint16_t len, const uint8_t *buf);
@@ -128,7 +192,6 @@ int optic_nl_module_set(struct optic_nl *nl, const char *name,
  * non-zero (that value is returned) or an error occurs. @timeout_ms is
  * a deadline for the whole call (< 0: none); when it passes, 0 is returned.
  */
-struct nlmsghdr;
 /* Parse an OPTIC_CMD_EVENT notification; -EINVAL for anything else. */
 int optic_nl_event_parse(struct nlmsghdr *nlh, struct optic_nl_event *ev);
 typedef int (*optic_event_cb)(const struct optic_nl_event *ev, void *arg);
@@ -144,6 +207,33 @@ int optic_nl_record_get(struct optic_nl *nl, const char *name, uint64_t since,
 			optic_record_cb cb, void *arg);
 /* Drop the port's records (CAP_NET_ADMIN). */
 int optic_nl_record_clear(struct optic_nl *nl, const char *name);
+
+/* Create a cage (CAP_NET_ADMIN); @info gets the new module (may be NULL). */
+int optic_nl_cage_add(struct optic_nl *nl, const struct optic_cage *cage,
+		      struct optic_module_info *info);
+/* Remove a cage made by optic_nl_cage_add() (CAP_NET_ADMIN). */
+int optic_nl_cage_del(struct optic_nl *nl, const char *name);
+
+/* Every root bus with its counters; free with optic_bus_list_free(). */
+int optic_nl_bus_list(struct optic_nl *nl, struct optic_bus_info **buses,
+		      size_t *n);
+void optic_bus_list_free(struct optic_bus_info *buses, size_t n);
+void optic_bus_info_clear(struct optic_bus_info *b); /* frees its ports */
+
+/*
+ * The reply parsers, for one message each (the fuzz targets call them):
+ * -EINVAL when @nlh is not a well-formed reply of the family, -EBADMSG for
+ * a malformed nested attribute. A parsed bus owns its ports (even when
+ * parsing failed): optic_bus_info_clear().
+ */
+int optic_nl_module_parse(struct nlmsghdr *nlh, struct optic_module_info *m);
+int optic_nl_record_parse(struct nlmsghdr *nlh, struct optic_nl_record *r);
+int optic_nl_bus_parse(struct nlmsghdr *nlh, struct optic_bus_info *b);
+/* EEPROM_READ: the data's length (at most @len bytes copied to @buf). */
+int optic_nl_eeprom_parse(struct nlmsghdr *nlh, uint8_t *buf, size_t len);
+
+const char *optic_line_name(unsigned int line); /* "presence", ... */
+const char *optic_bus_class_name(uint8_t cls); /* "control", ... */
 
 const char *optic_event_name(uint8_t type);
 const char *optic_state_name(uint8_t state);

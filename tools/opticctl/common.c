@@ -41,6 +41,7 @@ int oc_port(struct oc *c, const char *name, struct optic_module_info *info)
 struct nl_reader {
 	struct oc *c;
 	const char *port;
+	int cls; /* enum optic_bus_class, -1: the driver's default */
 	uint8_t addr, page, bank;
 };
 
@@ -52,8 +53,11 @@ static int nl_read(void *ctx, uint8_t addr, uint8_t page, uint8_t bank,
 	rd->addr = addr;
 	rd->page = page;
 	rd->bank = bank;
-	return optic_nl_eeprom_read(rd->c->nl, rd->port, addr, page, bank, off,
-				    len, buf);
+	if (rd->cls < 0)
+		return optic_nl_eeprom_read(rd->c->nl, rd->port, addr, page,
+					    bank, off, len, buf);
+	return optic_nl_eeprom_read_class(rd->c->nl, rd->port, addr, page, bank,
+					  off, len, rd->cls, buf);
 }
 
 static int read_failed(struct oc *c, const struct nl_reader *rd, int r)
@@ -67,15 +71,18 @@ static int read_failed(struct oc *c, const struct nl_reader *rd, int r)
 
 int oc_fetch(struct oc *c, const char *port, struct optic_image *img)
 {
-	struct nl_reader rd = { .c = c, .port = port };
+	struct nl_reader rd = { .c = c, .port = port, .cls = -1 };
 	int r = optic_image_fetch(img, nl_read, &rd);
 
 	return r < 0 ? read_failed(c, &rd, r) : 0;
 }
 
+/* Every page is bulk traffic: it yields the bus to polls and controls. */
 int oc_fetch_all(struct oc *c, const char *port, struct optic_image *img)
 {
-	struct nl_reader rd = { .c = c, .port = port };
+	struct nl_reader rd = { .c = c,
+				.port = port,
+				.cls = OPTIC_BUS_CLASS_BULK };
 	int r = optic_image_fetch_all(img, nl_read, &rd);
 
 	return r < 0 ? read_failed(c, &rd, r) : 0;

@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libFuzzer target for liboptic's parsers of the driver's netlink replies:
+ * the first byte picks the parser (MODULE_GET and CAGE_ADD, RECORD_GET,
+ * BUS_GET, EEPROM_READ), the rest is the attribute stream of one reply
+ * behind a valid nlmsghdr and genlmsghdr. Any attribute type, length or
+ * nesting (the lines, the bus classes, the ports array) must parse or be
+ * refused cleanly, and what parses holds together.
+ *
+ *   make fuzz-build && build/fuzz/fuzz_nl_reply -max_total_time=60
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+#include <linux/optic.h>
+
+#include "netlink.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void check_str(const char *s, size_t size)
+{
+	if (strnlen(s, size) >= size)
+		abort();
+}
+
+static void module(struct nlmsghdr *nlh)
+{
+	struct optic_module_info m;
+	unsigned int l;
+
+	if (optic_nl_module_parse(nlh, &m) < 0)
+		return;
+	check_str(m.name, sizeof(m.name));
+	check_str(m.vendor_pn, sizeof(m.vendor_pn));
+	for (l = 0; l < OPTIC_LINES; l++) {
+		check_str(m.lines[l].chip, sizeof(m.lines[l].chip));
+		if (m.lines[l].active_low < -1 || m.lines[l].active_low > 1)
+			abort();
+	}
+}
+
+static void record(struct nlmsghdr *nlh)
+{
+	struct optic_nl_record r;
+
+	if (optic_nl_record_parse(nlh, &r) < 0)
+		return;
+	check_str(r.ev.name, sizeof(r.ev.name));
+	if (r.lanes > 32)
+		abort();
+}
+
+static void bus(struct nlmsghdr *nlh)
+{
+	struct optic_bus_info b;
+	uint64_t sum = 0;
+	size_t i;
+
+	if (optic_nl_bus_parse(nlh, &b) == 0) {
+		check_str(b.name, sizeof(b.name));
+		/* every port index is readable */
+		for (i = 0; i < b.n_ports; i++)
+			sum += b.ports[i];
+		if (b.n_ports && !b.ports)
+			abort();
+	}
+	optic_bus_info_clear(&b);
+	(void)sum;
+}
+
+static void eeprom(struct nlmsghdr *nlh)
+{
+	uint8_t buf[OPTIC_EEPROM_PAGE_SIZE];
+	int r = optic_nl_eeprom_parse(nlh, buf, sizeof(buf));
+
+	if (r > (int)sizeof(buf))
+		abort();
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static void (*const parsers[])(struct nlmsghdr *) = { module, record,
+							      bus, eeprom };
+	size_t hdr = NLMSG_HDRLEN + GENL_HDRLEN;
+	struct nlmsghdr *nlh;
+	struct genlmsghdr *gh;
+
+	if (size < 1 || size > 65536)
+		return 0;
+	nlh = calloc(1, hdr + size - 1);
+	if (!nlh)
+		return 0;
+	nlh->nlmsg_len = hdr + size - 1;
+	nlh->nlmsg_type = GENL_ID_CTRL + 1;
+	gh = NLMSG_DATA(nlh);
+	gh->cmd = OPTIC_CMD_MODULE_GET;
+	gh->version = OPTIC_GENL_VERSION;
+	memcpy((uint8_t *)nlh + hdr, data + 1, size - 1);
+	parsers[data[0] % 4](nlh);
+	free(nlh);
+	return 0;
+}
