@@ -21,6 +21,7 @@
 #define MSGID_MODULE "2d004ade62b34651818a631647210adb"
 #define MSGID_CONFIG "a94d71a7cf374b2390ecdaece5840ec3"
 #define MSGID_DRIVER "c188823d3e9c4f2981214c08557140e8"
+#define MSGID_LINK "4d3c8a52e0f94b7c9a6e1f2b83d5c071"
 
 enum log_target {
 	LOG_TARGET_AUTO, /* journal when its socket exists, else stderr */
@@ -39,6 +40,19 @@ void log_set_max_level(int prio);
 int log_event(int prio, int err, const char *port, int lane, const char *policy,
 	      const char *msgid, const char *fmt, ...)
 	__attribute__((format(printf, 7, 8)));
+
+/* Structured fields of log_fields(): "KEY=value", at most LOG_FIELDS_MAX. */
+#define LOG_FIELDS_MAX 20
+#define LOG_FIELD_LEN 64
+
+/*
+ * Log @fmt at @prio with @fields ("KEY=value", journal field names) and
+ * MESSAGE_ID=@msgid (may be NULL). Without journald the fields follow the
+ * message on stderr (a value with a space in double quotes).
+ */
+void log_fields(int prio, const char *msgid, char fields[][LOG_FIELD_LEN],
+		size_t n, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
 
 #define log_info(...) log_event(LOG_INFO, 0, NULL, -1, NULL, NULL, __VA_ARGS__)
 #define log_notice(...) \

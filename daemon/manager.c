@@ -44,6 +44,14 @@ uint64_t now_realtime(void)
 	return ts.tv_sec;
 }
 
+uint64_t now_realtime_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
 uint64_t now_monotonic(void)
 {
 	struct timespec ts;
@@ -790,6 +798,8 @@ void manager_disconnect(struct manager *m, int err)
 		p->lpmode_ours = false;
 		p->txdis_ours = 0;
 		p->ins_pending = p->ins_logged = false;
+		/* Another driver, other rings: read them again. */
+		p->link.synced = false;
 	}
 	seq_reset(m);
 	manager_notify_status(m);
@@ -1001,6 +1011,14 @@ static bool flag_news(const struct port *p, const struct optic_nl_event *ev)
 /* Far below what was seen: the driver's counter started again. */
 #define SEQ_RESTART 1000000
 
+/* Events were lost: the records they announced are read at the polls. */
+static void events_lost(struct manager *m, uint64_t n)
+{
+	m->events_lost += n;
+	for (size_t i = 0; n && i < m->n_ports; i++)
+		m->ports[i]->link.stale = true;
+}
+
 static void seq_reset(struct manager *m)
 {
 	m->seq_next = 0;
@@ -1054,7 +1072,7 @@ static void seq_settle(struct manager *m)
 	if (!m->seq_seen)
 		return;
 	n = 64 - __builtin_clzll(m->seq_seen); /* highest received + 1 */
-	m->events_lost += n - __builtin_popcountll(m->seq_seen);
+	events_lost(m, n - __builtin_popcountll(m->seq_seen));
 	m->seq_next += n;
 	m->seq_seen = 0;
 }
@@ -1068,7 +1086,7 @@ void manager_event(struct manager *m, const struct optic_nl_event *ev)
 		m->events[ev->type]++;
 	lost = seq_track(m, ev->seq);
 	if (lost) {
-		m->events_lost += lost;
+		events_lost(m, lost);
 		log_event(LOG_WARNING, 0, NULL, -1, NULL, MSGID_DRIVER,
 			  "%" PRIu64 " driver events lost, rescanning", lost);
 		poll_soon(m);
@@ -1076,6 +1094,7 @@ void manager_event(struct manager *m, const struct optic_nl_event *ev)
 	p = manager_port(m, ev->name, ev->type == OPTIC_EVENT_INSERTED);
 	if (!p)
 		return;
+	port_link_event(m, p, ev);
 	/* Each polls the port at once, so IntL cuts the alert latency. */
 	switch (ev->type) {
 	case OPTIC_EVENT_INSERTED:
@@ -1128,7 +1147,7 @@ static void on_nl(enum nlmon_kind kind, const struct optic_nl_event *ev,
 		return;
 	case NLMON_OVERRUN:
 		/* The next sequence number tells nothing more: start over. */
-		m->events_lost++;
+		events_lost(m, 1);
 		seq_reset(m);
 		poll_soon(m);
 		return;
@@ -1246,7 +1265,8 @@ int manager_new(struct manager **out, const char *config_path,
 		return r;
 	m->ops = &default_ops;
 	m->cycles = 1;
-	m->start_time = now_realtime();
+	m->start_ns = now_realtime_ns();
+	m->start_time = m->start_ns / 1000000000u;
 	m->cfg = cfg;
 	*out = TAKE_PTR(m);
 	return 0;

@@ -17,6 +17,7 @@
 #include "decode.h"
 #include "history.h"
 #include "image.h"
+#include "linkrec.h"
 #include "netlink.h"
 #include "policy.h"
 #include "sample.h"
@@ -115,6 +116,9 @@ struct port {
 	uint64_t poll_errors;
 	uint64_t insertions;
 	bool read_failing;
+
+	/* The flight recorder's link-affecting records (linkrec.h). */
+	struct link_state link;
 };
 
 struct action_record {
@@ -204,6 +208,7 @@ struct manager {
 	uint64_t reloads_ok, reloads_failed;
 	uint64_t netlink_errors;
 	uint64_t start_time;
+	uint64_t start_ns; /* CLOCK_REALTIME ns: older records are not logged */
 };
 
 extern const double poll_bucket_le[POLL_BUCKETS];
@@ -309,6 +314,8 @@ void thresholds_from_model(const struct optic_model *model,
 double max_power_from_model(const struct optic_model *model);
 
 uint64_t now_realtime(void);
+/* CLOCK_REALTIME in ns. */
+uint64_t now_realtime_ns(void);
 /* CLOCK_MONOTONIC in µs. */
 uint64_t now_monotonic(void);
 

@@ -329,6 +329,25 @@ static void render_ports(const struct manager *m, FILE *f)
 			}
 	}
 
+	head(f, "optic_lane_last_link_event_timestamp_seconds", "gauge",
+	     "When the driver last recorded a link-affecting event on the lane (LOS, CDR LOL, TX fault, data path down, module fault), Unix seconds.");
+	for (size_t i = 0; i < m->n_ports; i++) {
+		const struct port *p = m->ports[i];
+
+		for (unsigned int l = 0; l < OPTICD_MAX_LANES; l++) {
+			uint64_t ns = p->link.lane_ns[l];
+
+			if (!ns)
+				continue;
+			fputs("optic_lane_last_link_event_timestamp_seconds{port=\"",
+			      f);
+			esc(f, p->name);
+			fprintf(f, "\",lane=\"%u\"} %" PRIu64 ".%03u\n", l + 1,
+				ns / 1000000000u,
+				(unsigned int)(ns % 1000000000u / 1000000u));
+		}
+	}
+
 	head(f, "optic_policy_actions_total", "counter",
 	     "Policy decisions by port and policy; action=\"act\" when carried out, \"log\" when only logged.");
 	for (size_t i = 0; i < m->n_ports; i++) {

@@ -596,6 +596,7 @@ static void port_update(struct manager *m, struct port *p,
 	uint64_t now = now_realtime();
 
 	p->polled = now_monotonic();
+	port_link_poll(m, p);
 	if (info->present != p->present ||
 	    (info->present && (!streq(p->info.vendor_sn, info->vendor_sn) ||
 			       !streq(p->info.vendor_pn, info->vendor_pn)))) {

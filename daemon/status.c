@@ -42,12 +42,34 @@ static const char *const pred_names[_PRED_MAX] = {
 	[PRED_TX_BIAS] = "tx_bias",
 };
 
+/* The port's last link-affecting records, oldest first. */
+static json_object *link_json(const struct port *p)
+{
+	json_object *a = json_object_new_array(), *x;
+	const struct link_event *e;
+
+	for (unsigned int i = 0; (e = link_last(&p->link, i)); i++) {
+		x = json_object_new_object();
+		add(x, "seq", json_object_new_int64((int64_t)e->seq));
+		add(x, "realtime_ns",
+		    json_object_new_int64((int64_t)e->realtime_ns));
+		if (e->lane >= 0)
+			add(x, "lane", json_object_new_int(e->lane + 1));
+		add(x, "flag", json_object_new_string(e->flag));
+		/* the modules' resolution, 0.1 uW */
+		add(x, "rx_power_mw", jnum(round(e->rx_power * 1e7) / 1e4));
+		json_object_array_add(a, x);
+	}
+	return a;
+}
+
 static json_object *port_json(const struct manager *m, const struct port *p)
 {
 	json_object *o = json_object_new_object(), *a, *x;
 
 	add(o, "port", json_object_new_string(p->name));
 	add(o, "present", json_object_new_boolean(p->present));
+	add(o, "link_events", link_json(p));
 	if (!p->present)
 		return o;
 	add(o, "state",

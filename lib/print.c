@@ -257,6 +257,13 @@ void op_json_text(struct optic_print *p, const char *key, const char *json)
 	op_add(p, key, o);
 }
 
+void op_json_object(struct optic_print *p, const char *key, json_object *o)
+{
+	if (!optic_print_is_json(p) || !op_want(p, key))
+		return;
+	op_add(p, key, json_object_get(o));
+}
+
 void op_text(struct optic_print *p, const char *fmt, ...)
 {
 	va_list ap;

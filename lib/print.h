@@ -46,6 +46,10 @@ void op_bool(struct optic_print *p, const char *key, const char *fmt, bool val);
 void op_null(struct optic_print *p, const char *key, const char *fmt);
 /* JSON only: a JSON document given as text, parsed and added as is. */
 void op_json_text(struct optic_print *p, const char *key, const char *json);
+/* JSON only: a json-c object added as is (the printer takes a reference). */
+struct json_object;
+void op_json_object(struct optic_print *p, const char *key,
+		    struct json_object *o);
 /* Text only. */
 void op_text(struct optic_print *p, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

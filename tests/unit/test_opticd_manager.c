@@ -362,10 +362,22 @@ static void test_prediction_from_history(void **state)
 	assert_true(isinf(p->pred[PRED_RX_POWER][1].tta));
 	assert_int_equal(p->actions[POLICY_PREDICT][ACTION_LOG], 1);
 
+	p->link.last[0] = (struct link_event){ 7, 1765000000123456789ull, 2,
+					       "rx_los", 5e-6f };
+	p->link.last[1] = (struct link_event){ 9, 1765000001000000000ull, -1,
+					       "module_fault", NAN };
+	p->link.last_head = 2;
+	p->link.last_len = 2;
 	assert_int_equal(status_render(m, &json), 0);
 	assert_non_null(strstr(
 		json,
 		"\"monitor\":\"rx_power\",\"lane\":1,\"seconds_to_alarm\":"));
+	assert_non_null(strstr(
+		json,
+		"\"link_events\":[{\"seq\":7,\"realtime_ns\":1765000000123456789,\"lane\":3,\"flag\":\"rx_los\",\"rx_power_mw\":0.005"));
+	assert_non_null(strstr(
+		json,
+		"{\"seq\":9,\"realtime_ns\":1765000001000000000,\"flag\":\"module_fault\",\"rx_power_mw\":null}]"));
 	assert_non_null(strstr(json, "\"policy\":\"prediction\""));
 	free(json);
 }
@@ -467,6 +479,7 @@ static void test_exposition(void **state)
 	p->recovery.attempts = 3;
 	p->actions[POLICY_THERMAL][ACTION_ACT] = 1;
 	p->poll_errors = p->insertions = 1;
+	p->link.lane_ns[2] = 1765000000123456789ull;
 
 	assert_non_null(mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/opticd.prom", dir);
@@ -476,6 +489,9 @@ static void test_exposition(void **state)
 	rmdir(dir);
 	assert_true(metrics_render_string(m, &body) > 0);
 	assert_string_equal(file, body);
+	assert_non_null(strstr(
+		file,
+		"\noptic_lane_last_link_event_timestamp_seconds{port=\"port0\",lane=\"3\"} 1765000000.123\n"));
 
 	doc = fopen("docs/metrics.md", "re");
 	assert_non_null(doc);

@@ -4,7 +4,11 @@
 # (LPMode), fault recovery (resets, then failed), power budget (lowest
 # priority held in LPMode, released on reload), degradation prediction
 # (accelerated RX power drift), LOS flap accounting, and an alarm only
-# the module's latched flags saw (between two polls).
+# the module's latched flags saw (between two polls). The flaps' flight
+# recorder records (issue 21): each logged once with its structured fields
+# and the driver's snapshot (5 uW on the lane), the lane's last-link-event
+# metric, `opticctl status` (text and JSON); a restart logs none again but
+# keeps the metric, and logs the next LOS.
 # timeout: 300
 
 CONF=/tmp/opticd.conf
@@ -144,6 +148,43 @@ ok "flap: no LOS on lane 1" metric_is \
 ok "flap: alert raised" metric_is 'optic_lane_flap_alert{port="port2",lane="1",flag="rx_los"}' 1
 ok "flap: logged" log_has "port2/lane1 flap: rx_los latched 3 times"
 
+# 6b. The flaps as link records: one journal entry each (console here:
+# the fields follow the message), the driver's seq and snapshot.
+ST=/run/opticd/status.sock
+field() { echo "$1" | sed -n "s/.* $2=\([^ ]*\).*/\1/p"; }
+ok "link: each LOS logged once" sh -c \
+	"[ \$(grep -c 'port2/lane1 link: rx_los, rx power 0.0050 mW' $LOG) = 3 ]"
+line=$(grep 'port2/lane1 link: rx_los' "$LOG" | tail -n 1)
+diag "link: $line"
+check_match "link: the record's fields" \
+	' OPTIC_PORT=port2 OPTIC_LANE=1 OPTIC_FLAG=rx_los OPTIC_VENDOR=("[^"]+"|[^ ]+) OPTIC_PN=[^ ]+ OPTIC_SN=[^ ]+ OPTIC_RECORD_SEQ=[0-9]+ OPTIC_RECORD_REALTIME_NS=[0-9]{19} OPTIC_TEMPERATURE_C=[0-9.]+ OPTIC_VCC_V=3\.[0-9]{4} OPTIC_TX_POWER_MW=[0-9.]+ OPTIC_TX_BIAS_MA=[0-9.]+ OPTIC_RX_POWER_MW=0\.0050$' \
+	"$line"
+seq=$(field "$line" OPTIC_RECORD_SEQ)
+check_eq "link: OPTIC_RECORD_SEQ is the driver's LOS record of lane 1" \
+	"$seq flag 1 rx_los $(field "$line" OPTIC_RECORD_REALTIME_NS | cut -c1-13)" \
+	"$(opticctl -j events port2 --since "$seq" | jq -rs '.[0] | "\(.seq) \(.event) \(.lane) \(.flags[0].flag) \(.realtime_ns / 1e6 | floor)"')"
+check_eq "link: OPTIC_PN and OPTIC_SN are the module's" \
+	"$(metrics | sed -n 's/^optic_module_info{port="port2",.*pn="\([^"]*\)",sn="\([^"]*\)".*/\1 \2/p')" \
+	"$(field "$line" OPTIC_PN) $(field "$line" OPTIC_SN)"
+last=$(grep 'port2/lane1 link: ' "$LOG" | tail -n 1)
+ns=$(field "$last" OPTIC_RECORD_REALTIME_NS)
+ok "link: the lane's metric is the last record's time" metric_is \
+	'optic_lane_last_link_event_timestamp_seconds{port="port2",lane="1"}' \
+	"${ns%?????????}.$(echo "$ns" | cut -c11-13)"
+# Lane 2's data path went down with the power hold, it had no LOS since.
+ok "link: another lane's metric is its own" awk -v a="$(metric \
+	'optic_lane_last_link_event_timestamp_seconds{port="port2",lane="2"}')" \
+	-v b="$(metric 'optic_lane_last_link_event_timestamp_seconds{port="port2",lane="1"}')" \
+	'BEGIN { exit !(a > 0 && a < b - 1) }'
+check_match "link: lane 2's is a data path going down" \
+	'port2/lane2 link: datapath_down.* OPTIC_DP_STATE=[a-z_]+ ' "$(cat "$LOG")"
+check_match "link: opticctl status shows it" \
+	"^[0-9-]+ [0-9:.]+ port2 +lane 1 +rx_los +rx 0\.0050 mW \(record $seq\)$" \
+	"$(opticctl status -s $ST)"
+check_eq "link: opticctl status --json, the same" "1 rx_los 0.005" \
+	"$(opticctl -j status -s $ST | jq -r --argjson s "$seq" \
+		'.ports[] | select(.port == "port2") | .link_events[] | select(.seq == $s) | "\(.lane) \(.flag) \(.rx_power_mw)"')"
+
 # 5. Prediction: RX power of port2 lane 3 decays 20 uW per (accelerated)
 # hour; the other lanes are steady (noise off), so only lane 3 may warn.
 echo 3600 >"$SIM_DEBUGFS/port2/mon_accel"
@@ -201,5 +242,22 @@ kill -TERM $PID
 wait $PID
 check_eq "clean exit" 0 $?
 grep -E 'thermal|recovery|power|prediction|flap|thresholds: temp|latched' "$LOG" | sed 's/^/# log: /' | head -n 40
+
+# A restart: the records of the ring are older than opticd, none is logged
+# again; the metric comes back from them; the next LOS is logged.
+LOG2=/tmp/opticd2.log
+opticd -c "$CONF" --log-target=console >"$LOG2" 2>&1 &
+PID=$!
+ok "restart: metrics served" wait_for 10 metric_is optic_up 1
+ok "restart: the lane's metric from the ring" wait_for 15 metric_is \
+	'optic_lane_last_link_event_timestamp_seconds{port="port2",lane="1"}' \
+	"${ns%?????????}.$(echo "$ns" | cut -c11-13)"
+ok "restart: no record logged again" sh -c "! grep -q ' link: ' $LOG2"
+mon port2 "set rx_power 0 5000"
+ok "restart: a new LOS is logged" wait_for 15 grep -q \
+	'port2/lane1 link: rx_los, rx power 0.0050 mW' "$LOG2"
+mon port2 "set rx_power 0 1200000"
+kill -TERM $PID
+wait $PID
 rmmod optic
 rmmod optic_sim
