@@ -166,11 +166,15 @@ static void optic_int_service(struct optic_module *mod)
 	if (mod->gone)
 		return;
 	if (mod->identified) {
+		/* the service goes first on the bus (enum optic_bus_class) */
+		u8 class = optic_bus_class_set(mod, OPTIC_BUS_CLASS_CONTROL);
+
 		/* what the service finds happened by the IntL time */
 		mod->int_servicing = true;
 		optic_track_state(mod, true);
 		optic_read_flags(mod);
 		mod->int_servicing = false;
+		optic_bus_class_set(mod, class);
 	}
 	if (!mod->int_disabled) {
 		disable_irq_nosync(mod->int_irq);
@@ -299,7 +303,7 @@ static int optic_gpio_init(struct optic_module *mod)
 	return 0;
 }
 
-static bool optic_name_valid(const char *name)
+bool optic_name_valid(const char *name)
 {
 	return *name && strlen(name) < OPTIC_PORT_NAME_LEN &&
 	       !strchr(name, '/') && strcmp(name, ".") && strcmp(name, "..");
@@ -371,6 +375,11 @@ static void optic_stop_action(void *data)
 	optic_stop(data, false);
 }
 
+static void optic_bus_detach_action(void *data)
+{
+	optic_bus_detach(data);
+}
+
 static void optic_put_action(void *data)
 {
 	optic_module_put(data);
@@ -412,12 +421,19 @@ static int optic_probe(struct i2c_client *client)
 	ret = optic_record_init(mod);
 	if (ret)
 		return ret;
+	/* the root bus's scheduler, left after the last transfer (stop) */
+	ret = optic_bus_attach(mod);
+	if (ret)
+		return ret;
+	ret = devm_add_action_or_reset(dev, optic_bus_detach_action, mod);
+	if (ret)
+		return ret;
 	/* Runs before the put, after the IRQs below are freed. */
 	ret = devm_add_action_or_reset(dev, optic_stop_action, mod);
 	if (ret)
 		return ret;
 
-	ret = optic_access_init(mod);
+	ret = optic_xfer_init(mod);
 	if (ret)
 		return dev_err_probe(dev, ret, "adapter lacks I2C and SMBus access\n");
 
@@ -521,11 +537,16 @@ static int __init optic_init(void)
 	ret = optic_netlink_init();
 	if (ret)
 		goto err_class;
-	ret = i2c_add_driver(&optic_driver);
+	ret = optic_cage_init();
 	if (ret)
 		goto err_netlink;
+	ret = i2c_add_driver(&optic_driver);
+	if (ret)
+		goto err_cage;
 	return 0;
 
+err_cage:
+	optic_cage_exit();
 err_netlink:
 	optic_netlink_exit();
 err_class:
@@ -535,6 +556,7 @@ err_class:
 
 static void __exit optic_exit(void)
 {
+	optic_cage_exit();
 	i2c_del_driver(&optic_driver);
 	optic_netlink_exit();
 	optic_class_exit();

@@ -23,7 +23,7 @@ static const struct nla_policy optic_module_get_policy[OPTIC_A_MODULE_NAME + 1] 
 				  .len = OPTIC_PORT_NAME_LEN - 1 },
 };
 
-static const struct nla_policy optic_eeprom_read_policy[OPTIC_A_EEPROM_I2C_ADDR + 1] = {
+static const struct nla_policy optic_eeprom_read_policy[OPTIC_A_EEPROM_CLASS + 1] = {
 	[OPTIC_A_MODULE_INDEX] = { .type = NLA_U32 },
 	[OPTIC_A_MODULE_NAME] = { .type = NLA_NUL_STRING,
 				  .len = OPTIC_PORT_NAME_LEN - 1 },
@@ -35,6 +35,7 @@ static const struct nla_policy optic_eeprom_read_policy[OPTIC_A_EEPROM_I2C_ADDR 
 						   OPTIC_EEPROM_PAGE_SIZE),
 	[OPTIC_A_EEPROM_I2C_ADDR] = NLA_POLICY_RANGE(NLA_U8, OPTIC_ADDR_A0,
 						     OPTIC_ADDR_A2),
+	[OPTIC_A_EEPROM_CLASS] = NLA_POLICY_MAX(NLA_U8, OPTIC_BUS_CLASSES - 1),
 };
 
 static const struct nla_policy optic_eeprom_write_policy[OPTIC_A_EEPROM_I2C_ADDR + 1] = {
@@ -166,7 +167,10 @@ static int optic_nl_fill_module(struct sk_buff *skb, struct optic_module *mod,
 	    nla_put_string(skb, OPTIC_A_MODULE_NAME, mod->name) ||
 	    nla_put_u8(skb, OPTIC_A_PRESENT, present > 0) ||
 	    nla_put_u32(skb, OPTIC_A_I2C_BUS, mod->bus) ||
-	    nla_put_u16(skb, OPTIC_A_I2C_ADDR, mod->addr))
+	    nla_put_u16(skb, OPTIC_A_I2C_ADDR, mod->addr) ||
+	    nla_put_u32(skb, OPTIC_A_BUS_ROOT, mod->root_nr) ||
+	    nla_put_u8(skb, OPTIC_A_CAGE_ADDED,
+		       optic_cage_made(mod->bus, mod->addr)))
 		goto nla_fail;
 	if (mod->identified &&
 	    (nla_put_u8(skb, OPTIC_A_IDENTIFIER, id->id) ||
@@ -268,7 +272,25 @@ struct optic_nl_eeprom {
 	struct optic_loc loc;
 	unsigned int offset;
 	unsigned int len;
+	u8 class;		/* enum optic_bus_class */
 };
+
+/*
+ * The class a request's transfers go in: the one asked for; else CDB for
+ * the CDB pages, a control for other writes, a poll for other reads.
+ */
+static u8 optic_nl_eeprom_class(struct genl_info *info,
+				const struct optic_nl_eeprom *req, bool write)
+{
+	/* only EEPROM_READ's policy (and attrs array) has the attribute */
+	if (!write && info->attrs[OPTIC_A_EEPROM_CLASS])
+		return nla_get_u8(info->attrs[OPTIC_A_EEPROM_CLASS]);
+	if (req->offset + req->len > OPTIC_PAGE_LEN &&
+	    req->loc.page >= OPTIC_CDB_PAGE &&
+	    req->loc.page <= OPTIC_CDB_LAST_PAGE)
+		return OPTIC_BUS_CLASS_CDB;
+	return write ? OPTIC_BUS_CLASS_CONTROL : OPTIC_BUS_CLASS_POLL;
+}
 
 static int optic_nl_eeprom_args(struct genl_info *info,
 				struct optic_nl_eeprom *req, bool write)
@@ -317,6 +339,7 @@ static int optic_nl_eeprom_args(struct genl_info *info,
 				    "write crosses from the lower into the upper page");
 		return -EINVAL;
 	}
+	req->class = optic_nl_eeprom_class(info, req, write);
 	return 0;
 }
 
@@ -328,6 +351,7 @@ static int optic_nl_eeprom_read_doit(struct sk_buff *skb,
 	struct sk_buff *msg;
 	struct nlattr *data;
 	void *hdr;
+	u8 class;
 	int ret;
 
 	ret = optic_nl_eeprom_args(info, &req, false);
@@ -361,10 +385,15 @@ static int optic_nl_eeprom_read_doit(struct sk_buff *skb,
 	}
 
 	mutex_lock(&mod->lock);
+	class = optic_bus_class_set(mod, req.class);
 	ret = optic_ensure_identified(mod);
 	if (!ret)
 		ret = optic_read_for(mod, &req.loc, req.offset,
 				     nla_data(data), req.len, OPTIC_CONS_RAW);
+	if (!ret)
+		optic_record_cdb_read(mod, &req.loc, req.offset,
+				      nla_data(data), req.len);
+	optic_bus_class_set(mod, class);
 	mutex_unlock(&mod->lock);
 	if (ret) {
 		optic_nl_access_err(info, ret);
@@ -386,6 +415,7 @@ static int optic_nl_eeprom_write_doit(struct sk_buff *skb,
 {
 	struct optic_nl_eeprom req;
 	struct optic_module *mod;
+	u8 class;
 	int ret;
 
 	ret = optic_nl_eeprom_args(info, &req, true);
@@ -396,6 +426,7 @@ static int optic_nl_eeprom_write_doit(struct sk_buff *skb,
 		return PTR_ERR(mod);
 
 	mutex_lock(&mod->lock);
+	class = optic_bus_class_set(mod, req.class);
 	ret = optic_ensure_identified(mod);
 	if (!ret && req.len > optic_write_max(mod, &req.loc, req.offset)) {
 		NL_SET_ERR_MSG_ATTR(info->extack,
@@ -408,9 +439,14 @@ static int optic_nl_eeprom_write_doit(struct sk_buff *skb,
 				  req.len);
 		if (ret)
 			optic_nl_access_err(info, ret);
+		else
+			optic_record_cdb_write(mod, &req.loc, req.offset,
+					       nla_data(info->attrs[OPTIC_A_EEPROM_DATA]),
+					       req.len, OPTIC_WHO_NETLINK);
 	} else {
 		optic_nl_access_err(info, ret);
 	}
+	optic_bus_class_set(mod, class);
 	mutex_unlock(&mod->lock);
 	optic_module_put(mod);
 	return ret;
@@ -533,6 +569,11 @@ static int optic_nl_put_record(struct sk_buff *skb,
 		    nla_put_u8(skb, OPTIC_A_FLAG_BITS, r->bits))
 			return -EMSGSIZE;
 		break;
+	case OPTIC_EVENT_FIRMWARE:
+		if (nla_put_u16(skb, OPTIC_A_CDB_CMD, r->cdb_cmd) ||
+		    nla_put_u8(skb, OPTIC_A_CDB_STATUS, r->cdb_status))
+			return -EMSGSIZE;
+		fallthrough;
 	case OPTIC_EVENT_LPMODE:
 	case OPTIC_EVENT_TX_DISABLE:
 	case OPTIC_EVENT_RESET:
@@ -567,7 +608,10 @@ static int optic_nl_put_record(struct sk_buff *skb,
 	     (lanes &&
 	      (nla_put(skb, OPTIC_A_SNAP_TX_POWER, lanes, s->tx_power) ||
 	       nla_put(skb, OPTIC_A_SNAP_BIAS, lanes, s->bias) ||
-	       nla_put(skb, OPTIC_A_SNAP_RX_POWER, lanes, s->rx_power)))))
+	       nla_put(skb, OPTIC_A_SNAP_RX_POWER, lanes, s->rx_power))) ||
+	     (s->vdm_n &&
+	      nla_put(skb, OPTIC_A_SNAP_VDM, s->vdm_n * sizeof(s->vdm[0]),
+		      s->vdm))))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -673,6 +717,258 @@ static int optic_nl_record_clear_doit(struct sk_buff *skb,
 	return 0;
 }
 
+static const struct nla_policy optic_line_policy[OPTIC_A_LINE_ACTIVE_LOW + 1] = {
+	[OPTIC_A_LINE_CHIP] = { .type = NLA_NUL_STRING, .len = 31 },
+	[OPTIC_A_LINE_OFFSET] = NLA_POLICY_MAX(NLA_U32, U16_MAX),
+	[OPTIC_A_LINE_ACTIVE_LOW] = NLA_POLICY_MAX(NLA_U8, 1),
+};
+
+static const struct nla_policy optic_cage_add_policy[OPTIC_A_LINE_INTL + 1] = {
+	[OPTIC_A_MODULE_NAME] = { .type = NLA_NUL_STRING,
+				  .len = OPTIC_PORT_NAME_LEN - 1 },
+	[OPTIC_A_I2C_BUS] = { .type = NLA_U32 },
+	[OPTIC_A_LINE_PRESENCE] = NLA_POLICY_NESTED(optic_line_policy),
+	[OPTIC_A_LINE_RESET] = NLA_POLICY_NESTED(optic_line_policy),
+	[OPTIC_A_LINE_LPMODE] = NLA_POLICY_NESTED(optic_line_policy),
+	[OPTIC_A_LINE_INTL] = NLA_POLICY_NESTED(optic_line_policy),
+};
+
+/* The line attributes in enum optic_cage_line_id order. */
+static const struct {
+	int attr;
+	bool active_low;	/* the signal's own polarity */
+} optic_nl_lines[OPTIC_CAGE_LINES] = {
+	[OPTIC_CAGE_PRESENCE] = { OPTIC_A_LINE_PRESENCE, true },	/* ModPrsL */
+	[OPTIC_CAGE_RESET] = { OPTIC_A_LINE_RESET, true },		/* ResetL */
+	[OPTIC_CAGE_LPMODE] = { OPTIC_A_LINE_LPMODE, false },
+	[OPTIC_CAGE_INTL] = { OPTIC_A_LINE_INTL, true },		/* IntL */
+};
+
+static int optic_nl_cage_line(struct genl_info *info, int i,
+			      struct optic_cage_line *line)
+{
+	struct nlattr *attr = info->attrs[optic_nl_lines[i].attr];
+	struct nlattr *tb[OPTIC_A_LINE_ACTIVE_LOW + 1];
+	int ret;
+
+	if (!attr)
+		return 0;
+	ret = nla_parse_nested(tb, OPTIC_A_LINE_ACTIVE_LOW, attr,
+			       optic_line_policy, info->extack);
+	if (ret)
+		return ret;
+	if (!tb[OPTIC_A_LINE_CHIP] || !tb[OPTIC_A_LINE_OFFSET]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attr,
+				    "a line needs OPTIC_A_LINE_CHIP and OPTIC_A_LINE_OFFSET");
+		return -EINVAL;
+	}
+	line->chip = nla_data(tb[OPTIC_A_LINE_CHIP]);
+	line->offset = nla_get_u32(tb[OPTIC_A_LINE_OFFSET]);
+	line->active_low = tb[OPTIC_A_LINE_ACTIVE_LOW] ?
+			   nla_get_u8(tb[OPTIC_A_LINE_ACTIVE_LOW]) :
+			   optic_nl_lines[i].active_low;
+	return 0;
+}
+
+static void optic_nl_cage_add_err(struct genl_info *info, int err)
+{
+	struct nlattr *bus = info->attrs[OPTIC_A_I2C_BUS];
+
+	switch (err) {
+	case -ENODEV:
+		NL_SET_ERR_MSG_ATTR(info->extack, bus, "no such I2C adapter");
+		break;
+	case -EBUSY:
+		NL_SET_ERR_MSG_ATTR(info->extack, bus,
+				    "the adapter has a device at 0x50 already");
+		break;
+	case -ENOENT:
+		NL_SET_ERR_MSG(info->extack,
+			       "optic did not bind to the cage: a line's chip or offset not found");
+		break;
+	case -ESHUTDOWN:
+		NL_SET_ERR_MSG(info->extack, "optic is being unloaded");
+		break;
+	default:
+		NL_SET_ERR_MSG(info->extack, "cannot create the cage");
+		break;
+	}
+}
+
+static int optic_nl_cage_add_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct optic_cage_req req = {};
+	struct optic_module *mod;
+	struct sk_buff *msg;
+	u32 index;
+	int i, ret;
+
+	if (GENL_REQ_ATTR_CHECK(info, OPTIC_A_I2C_BUS) ||
+	    GENL_REQ_ATTR_CHECK(info, OPTIC_A_MODULE_NAME))
+		return -EINVAL;
+	req.bus = nla_get_u32(info->attrs[OPTIC_A_I2C_BUS]);
+	req.name = nla_data(info->attrs[OPTIC_A_MODULE_NAME]);
+	if (!optic_name_valid(req.name)) {
+		NL_SET_ERR_MSG_ATTR(info->extack,
+				    info->attrs[OPTIC_A_MODULE_NAME],
+				    "not a valid port name");
+		return -EINVAL;
+	}
+	mod = optic_module_get_by_name(req.name);
+	if (mod) {
+		optic_module_put(mod);
+		NL_SET_ERR_MSG_ATTR(info->extack,
+				    info->attrs[OPTIC_A_MODULE_NAME],
+				    "a cage has this port name already");
+		return -EEXIST;
+	}
+	for (i = 0; i < OPTIC_CAGE_LINES; i++) {
+		ret = optic_nl_cage_line(info, i, &req.line[i]);
+		if (ret)
+			return ret;
+	}
+	ret = optic_cage_add(&req, &index);
+	if (ret) {
+		optic_nl_cage_add_err(info, ret);
+		return ret;
+	}
+	mod = optic_module_get_by_index(index);
+	if (!mod)
+		return 0;	/* deleted already */
+	msg = nlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	ret = msg ? optic_nl_fill_module(msg, mod, info->snd_portid,
+					 info->snd_seq, 0, true) : -ENOMEM;
+	optic_module_put(mod);
+	if (ret) {
+		nlmsg_free(msg);
+		return ret;
+	}
+	return genlmsg_reply(msg, info);
+}
+
+static int optic_nl_cage_del_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct optic_module *mod;
+	struct device *dev = NULL;
+	int ret;
+
+	mod = optic_nl_module(info);
+	if (IS_ERR(mod))
+		return PTR_ERR(mod);
+	/* the client stays allocated while it is deleted, whoever does it */
+	mutex_lock(&mod->lock);
+	if (!mod->gone)
+		dev = get_device(&mod->client->dev);
+	mutex_unlock(&mod->lock);
+	optic_module_put(mod);
+	if (!dev)
+		return optic_nl_access_err(info, -ENODEV);
+	ret = optic_cage_del(to_i2c_client(dev));
+	put_device(dev);
+	if (ret == -EPERM)
+		NL_SET_ERR_MSG(info->extack,
+			       "the cage was not made by OPTIC_CMD_CAGE_ADD");
+	else if (ret)
+		NL_SET_ERR_MSG(info->extack, "the cage is being deleted");
+	return ret;
+}
+
+static int optic_nl_put_bus_class(struct sk_buff *skb, u8 class,
+				  const struct optic_bus_stats *st)
+{
+	struct nlattr *nest = nla_nest_start(skb, OPTIC_A_BUS_CLASS);
+
+	if (!nest ||
+	    nla_put_u8(skb, OPTIC_A_BUS_CLASS_ID, class) ||
+	    nla_put_u64_64bit(skb, OPTIC_A_BUS_CLASS_XFERS, st->xfers,
+			      OPTIC_A_PAD) ||
+	    nla_put_u64_64bit(skb, OPTIC_A_BUS_CLASS_BYTES, st->bytes,
+			      OPTIC_A_PAD) ||
+	    nla_put_u64_64bit(skb, OPTIC_A_BUS_CLASS_BUSY_NS, st->busy_ns,
+			      OPTIC_A_PAD) ||
+	    nla_put_u64_64bit(skb, OPTIC_A_BUS_CLASS_WAIT_MAX_NS,
+			      st->wait_max_ns, OPTIC_A_PAD))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* The indexes of the cages on @bus, optic_list_lock taken. */
+static int optic_nl_put_bus_ports(struct sk_buff *skb, struct optic_bus *bus)
+{
+	struct optic_module *mod;
+	struct nlattr *attr;
+	u32 *port;
+	int n = 0;
+
+	mutex_lock(&optic_list_lock);
+	list_for_each_entry(mod, &optic_modules, node)
+		n += mod->root == bus;
+	attr = nla_reserve(skb, OPTIC_A_BUS_PORTS, n * sizeof(u32));
+	if (attr) {
+		port = nla_data(attr);
+		list_for_each_entry(mod, &optic_modules, node)
+			if (mod->root == bus)
+				*port++ = mod->index;
+	}
+	mutex_unlock(&optic_list_lock);
+	return attr ? 0 : -EMSGSIZE;
+}
+
+struct optic_nl_bus_dump {
+	struct sk_buff *skb;
+	struct netlink_callback *cb;
+};
+
+static int optic_nl_fill_bus(struct optic_bus *bus, void *data)
+{
+	struct optic_nl_bus_dump *d = data;
+	struct sk_buff *skb = d->skb;
+	struct optic_bus_info info;
+	void *hdr;
+	u8 c;
+
+	optic_bus_info(bus, &info);
+	hdr = genlmsg_put(skb, NETLINK_CB(d->cb->skb).portid,
+			  d->cb->nlh->nlmsg_seq, &optic_family, NLM_F_MULTI,
+			  OPTIC_CMD_BUS_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, OPTIC_A_BUS_ROOT, info.nr) ||
+	    nla_put_string(skb, OPTIC_A_BUS_NAME, info.name) ||
+	    optic_nl_put_bus_ports(skb, bus) ||
+	    nla_put_u32(skb, OPTIC_A_BUS_QUEUE, info.queue) ||
+	    nla_put_u32(skb, OPTIC_A_BUS_QUEUE_MAX, info.queue_max) ||
+	    nla_put_u64_64bit(skb, OPTIC_A_BUS_BUSY_NS, info.busy_ns,
+			      OPTIC_A_PAD) ||
+	    nla_put_u64_64bit(skb, OPTIC_A_BUS_AGE_NS, info.age_ns,
+			      OPTIC_A_PAD))
+		goto cancel;
+	for (c = 0; c < OPTIC_BUS_CLASSES; c++)
+		if (optic_nl_put_bus_class(skb, c, &info.cls[c]))
+			goto cancel;
+	genlmsg_end(skb, hdr);
+	d->cb->args[0]++;
+	return 0;
+
+cancel:
+	genlmsg_cancel(skb, hdr);
+	return -EMSGSIZE;
+}
+
+/* cb->args[0]: root buses dumped so far. */
+static int optic_nl_bus_get_dumpit(struct sk_buff *skb,
+				   struct netlink_callback *cb)
+{
+	struct optic_nl_bus_dump d = { .skb = skb, .cb = cb };
+	int ret;
+
+	ret = optic_bus_for_each(optic_nl_fill_bus, cb->args[0], &d);
+	if (ret == -EMSGSIZE && skb->len)
+		return skb->len;
+	return ret ?: skb->len;
+}
+
 static const struct genl_ops optic_ops[] = {
 	{
 		.cmd = OPTIC_CMD_MODULE_GET,
@@ -715,6 +1011,24 @@ static const struct genl_ops optic_ops[] = {
 		.policy = optic_record_clear_policy,
 		.maxattr = ARRAY_SIZE(optic_record_clear_policy) - 1,
 		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = OPTIC_CMD_CAGE_ADD,
+		.doit = optic_nl_cage_add_doit,
+		.policy = optic_cage_add_policy,
+		.maxattr = ARRAY_SIZE(optic_cage_add_policy) - 1,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = OPTIC_CMD_CAGE_DEL,
+		.doit = optic_nl_cage_del_doit,
+		.policy = optic_module_get_policy,
+		.maxattr = ARRAY_SIZE(optic_module_get_policy) - 1,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = OPTIC_CMD_BUS_GET,
+		.dumpit = optic_nl_bus_get_dumpit,
 	},
 };
 

@@ -19,6 +19,7 @@
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/wait.h>
 #include <linux/workqueue.h>
 #include <linux/optic.h>
 
@@ -83,7 +84,7 @@ struct optic_loc {
 	u8 page;
 };
 
-/* Static content read once per insertion (see access.c). */
+/* Static content read once per insertion (see page.c). */
 struct optic_cache_slot {
 	u8 i2c_addr;
 	u8 page;		/* page of the upper half; 0 for lower */
@@ -113,6 +114,20 @@ struct optic_ident {
 };
 
 /*
+ * VDM observables a snapshot carries (control.c): found once per
+ * insertion in the descriptors of CMIS pages 20h-23h of each bank.
+ */
+#define OPTIC_SNAP_VDM_MAX	40
+
+struct optic_vdm_slot {
+	u8 type;			/* observable type ID */
+	u8 lane;			/* 0-based, bank included */
+	u8 bank;
+	u8 group;			/* 0-3: pages 20h/24h + group */
+	u8 index;			/* instance 0-63 of the group */
+};
+
+/*
  * Monitors read in the service that recorded a link-affecting change
  * (record.c): raw register values in the module's units (CMIS 5.2 Table
  * 8-10 and 8-84, SFF-8636 Table 6-8), lane 0 first.
@@ -125,6 +140,8 @@ struct optic_snapshot {
 	u16 tx_power[OPTIC_MAX_LANES];	/* 0.1 uW */
 	u16 bias[OPTIC_MAX_LANES];	/* 2 uA << bias_shift */
 	u16 rx_power[OPTIC_MAX_LANES];	/* 0.1 uW */
+	u8 vdm_n;			/* VDM values below */
+	struct optic_snap_vdm vdm[OPTIC_SNAP_VDM_MAX];
 };
 
 /* One flight recorder record: what an event carries, and more. */
@@ -140,6 +157,8 @@ struct optic_record {
 	u32 pid;
 	u32 err;			/* positive errno */
 	u32 value, mask;		/* LPMODE: value; TX_DISABLE */
+	u16 cdb_cmd;			/* FIRMWARE */
+	u8 cdb_status;			/* FIRMWARE: 0 for the write */
 	bool has_snap;
 	/* INSERTED */
 	u8 id, spec, lanes;
@@ -157,6 +176,47 @@ struct optic_recorder {
 	unsigned int head;		/* next entry written */
 	unsigned int count;		/* valid entries */
 	u64 overflow;			/* records overwritten */
+};
+
+/* What one class of traffic did on a root bus. */
+struct optic_bus_stats {
+	u64 xfers;			/* turns granted */
+	u64 bytes;			/* bytes moved, offset bytes included */
+	u64 busy_ns;			/* time the class held the bus */
+	u64 wait_max_ns;		/* longest wait for a turn */
+};
+
+/*
+ * A root I2C adapter shared by cages (bus.c): the scheduler's turns and
+ * counters. Each class hands out tickets (next) and serves them in order
+ * (serving).
+ */
+struct optic_bus {
+	struct list_head node;		/* on optic_buses, its lock */
+	unsigned int users;		/* cages attached, optic_buses_lock */
+	int nr;				/* the root adapter's number */
+	char name[I2C_NAME_SIZE];
+	u64 born_ns;			/* ktime_get_ns() when first seen */
+	wait_queue_head_t wq;		/* transfers waiting for a turn */
+
+	spinlock_t lock;		/* everything below */
+	bool busy;			/* a turn is held */
+	u64 turn_start;
+	u32 next[OPTIC_BUS_CLASSES];
+	u32 serving[OPTIC_BUS_CLASSES];
+	u32 queue_max;
+	u64 busy_ns;
+	u64 win_start, win_busy, win_cdb;	/* CDB share window */
+	struct optic_bus_stats cls[OPTIC_BUS_CLASSES];
+};
+
+/* A copy of a root bus's figures (optic_bus_info()). */
+struct optic_bus_info {
+	int nr;
+	char name[I2C_NAME_SIZE];
+	u32 queue, queue_max;
+	u64 busy_ns, age_ns;
+	struct optic_bus_stats cls[OPTIC_BUS_CLASSES];
 };
 
 struct optic_module {
@@ -183,6 +243,8 @@ struct optic_module {
 	u64 int_boot_ns;
 	enum optic_xfer xfer;
 	unsigned int read_max;		/* bytes per read transfer */
+	struct optic_bus *root;		/* the root bus's scheduler */
+	int root_nr;			/* its adapter number */
 	int bus;
 	u16 addr;
 
@@ -193,6 +255,7 @@ struct optic_module {
 	bool identified;
 	bool int_disabled;		/* IntL IRQ in its hold-off */
 	bool int_servicing;		/* records take the IntL time */
+	u8 bus_class;			/* of the transfers made now */
 	int cur_page[2];		/* A0h, A2h; -1 = unknown */
 	int cur_bank;			/* -1 = unknown */
 	struct optic_ident ident;
@@ -213,6 +276,13 @@ struct optic_module {
 	u64 page_selects;
 	u64 select_errors;		/* selects that did not read back */
 	u64 ident_errors;		/* identifier changes not confirmed */
+	u8 vdm_n;			/* VDM observables of snapshots */
+	struct optic_vdm_slot vdm[OPTIC_SNAP_VDM_MAX];
+	/* the CDB command last written, until its status is read */
+	bool cdb_pending;
+	u16 cdb_cmd;
+	u8 cdb_who;
+	u32 cdb_pid;
 
 	/* Written under lock (and rec.lock), read under rec.lock alone. */
 	struct optic_recorder rec;
@@ -236,29 +306,76 @@ void optic_module_put(struct optic_module *mod);
 void optic_service(struct optic_module *mod);
 bool optic_tracked_fresh(u64 at);
 int optic_rename(struct optic_module *mod, const char *name);
+bool optic_name_valid(const char *name);
 
-/* access.c; callers hold mod->lock */
-int optic_access_init(struct optic_module *mod);
+/*
+ * The access layers, each calling only the ones before it; callers hold
+ * mod->lock. xfer.c: one transfer in the adapter's mode.
+ */
+int optic_xfer_init(struct optic_module *mod);
+struct i2c_client *optic_client(struct optic_module *mod, u8 i2c_addr);
+int optic_xfer_read(struct optic_module *mod, struct i2c_client *client,
+		    u8 off, u8 *buf, size_t chunk);
+int optic_xfer_write(struct optic_module *mod, struct i2c_client *client,
+		     unsigned int offset, const u8 *buf, size_t len);
+
+/* bus.c: transfers scheduled on the root bus, NACK retry, tWR polling */
+int optic_bus_attach(struct optic_module *mod);
+void optic_bus_detach(struct optic_module *mod);
+u8 optic_bus_class_set(struct optic_module *mod, u8 class);
+void optic_bus_info(struct optic_bus *bus, struct optic_bus_info *info);
+int optic_bus_for_each(int (*fn)(struct optic_bus *bus, void *data),
+		       long skip, void *data);
+bool optic_is_nack(int err);
+int optic_bus_read(struct optic_module *mod, struct i2c_client *client,
+		   unsigned int offset, u8 *buf, size_t len);
+int optic_bus_wait_write_read(struct optic_module *mod,
+			      struct i2c_client *client,
+			      unsigned int offset, u8 *buf, size_t len);
+int optic_bus_write_nowait(struct optic_module *mod,
+			   struct i2c_client *client,
+			   unsigned int offset, const u8 *buf, size_t len);
+int optic_bus_write(struct optic_module *mod, struct i2c_client *client,
+		    unsigned int offset, const u8 *buf, size_t len);
+
+/* page.c: page/bank select, static cache, latched flags */
+void optic_invalidate_select(struct optic_module *mod);
+int optic_write_select(struct optic_module *mod, struct i2c_client *client,
+		       unsigned int offset, const u8 *sel, size_t len);
+struct optic_cache_slot *optic_cache_find(struct optic_module *mod,
+					  const struct optic_loc *loc,
+					  unsigned int offset, size_t len);
+void optic_cache_fill(struct optic_module *mod, struct optic_cache_slot *s);
+void optic_cache_refresh(struct optic_module *mod);
+bool optic_cached(struct optic_module *mod, const struct optic_loc *loc,
+		  unsigned int offset, size_t len);
+int optic_page_read(struct optic_module *mod, const struct optic_loc *loc,
+		    unsigned int offset, u8 *buf, size_t len,
+		    enum optic_consumer cons);
 int optic_read(struct optic_module *mod, const struct optic_loc *loc,
 	       unsigned int offset, u8 *buf, size_t len);
-int optic_read_for(struct optic_module *mod, const struct optic_loc *loc,
-		   unsigned int offset, u8 *buf, size_t len,
-		   enum optic_consumer cons);
 int optic_write(struct optic_module *mod, const struct optic_loc *loc,
 		unsigned int offset, const u8 *buf, size_t len);
 unsigned int optic_write_max(struct optic_module *mod,
 			     const struct optic_loc *loc, unsigned int offset);
+int optic_read_flags(struct optic_module *mod);
+int optic_read_flag_bit(struct optic_module *mod, const struct optic_loc *loc,
+			u8 offset, u8 bit, enum optic_consumer cons);
+
+/* ident.c: identity, presence, swaps; consumers' reads */
+int optic_read_for(struct optic_module *mod, const struct optic_loc *loc,
+		   unsigned int offset, u8 *buf, size_t len,
+		   enum optic_consumer cons);
 int optic_identify(struct optic_module *mod);
 void optic_forget(struct optic_module *mod);
 int optic_ensure_identified(struct optic_module *mod);
 int optic_update_presence(struct optic_module *mod);
+int optic_tracked_presence(struct optic_module *mod);
+
+/* control.c: states and controls */
 int optic_module_state(struct optic_module *mod);
 int optic_tracked_state(struct optic_module *mod);
-int optic_tracked_presence(struct optic_module *mod);
 void optic_track_state(struct optic_module *mod, bool report);
-int optic_read_flags(struct optic_module *mod);
-int optic_read_flag_bit(struct optic_module *mod, const struct optic_loc *loc,
-			u8 offset, u8 bit, enum optic_consumer cons);
 int optic_get_lpmode(struct optic_module *mod);
 int optic_set_lpmode(struct optic_module *mod, bool lpmode,
 		     enum optic_who who);
@@ -267,7 +384,35 @@ int optic_set_tx_disable(struct optic_module *mod, u32 mask, u32 value,
 			 enum optic_who who);
 int optic_reset(struct optic_module *mod, enum optic_who who);
 int optic_read_snapshot(struct optic_module *mod, struct optic_snapshot *s);
+void optic_vdm_scan(struct optic_module *mod);
 int optic_firmware_version(struct optic_module *mod, u8 ver[2]);
+
+/* cage.c: cages made on request (OPTIC_CMD_CAGE_ADD) */
+enum optic_cage_line_id {
+	OPTIC_CAGE_PRESENCE,
+	OPTIC_CAGE_RESET,
+	OPTIC_CAGE_LPMODE,
+	OPTIC_CAGE_INTL,
+	OPTIC_CAGE_LINES,
+};
+
+struct optic_cage_line {
+	const char *chip;		/* GPIO chip label; NULL: no line */
+	u32 offset;
+	bool active_low;
+};
+
+struct optic_cage_req {
+	int bus;			/* adapter number */
+	const char *name;		/* port name */
+	struct optic_cage_line line[OPTIC_CAGE_LINES];
+};
+
+int optic_cage_init(void);
+void optic_cage_exit(void);
+int optic_cage_add(const struct optic_cage_req *req, u32 *index);
+int optic_cage_del(struct i2c_client *client);
+bool optic_cage_made(int bus, u16 addr);
 
 /* sysfs.c */
 int optic_class_init(void);
@@ -297,6 +442,12 @@ void optic_event_flag(struct optic_module *mod, u8 page, u8 offset, u8 bits,
 void optic_event_control(struct optic_module *mod, u8 type,
 			 enum optic_who who, u32 value, u32 mask, int err);
 void optic_event_bus_error(struct optic_module *mod, int err);
+void optic_record_cdb_write(struct optic_module *mod,
+			    const struct optic_loc *loc, unsigned int offset,
+			    const u8 *buf, size_t len, enum optic_who who);
+void optic_record_cdb_read(struct optic_module *mod,
+			   const struct optic_loc *loc, unsigned int offset,
+			   const u8 *buf, size_t len);
 
 /* hwmon.c */
 void optic_hwmon_update(struct optic_module *mod);

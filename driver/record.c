@@ -4,7 +4,8 @@
  * the modules plugged into it) a bounded ring of timestamped records of
  * what the driver saw and did: insertions and removals with the identity,
  * module and data-path state changes, flags latched and cleared, LPMode,
- * TX disable and reset with who asked, and bus errors. A record of a
+ * TX disable and reset with who asked, CDB commands (firmware steps) and
+ * bus errors. A record of a
  * link-affecting change carries the module's monitors read in the same
  * service, under the same lock.
  *
@@ -268,4 +269,92 @@ void optic_event_bus_error(struct optic_module *mod, int err)
 	optic_record_start(mod, &r, OPTIC_EVENT_BUS_ERROR, -1);
 	r.err = -err;
 	optic_record_emit(mod, &r);
+}
+
+/*
+ * CMIS 5.2 chapter 9: the CDB command ID is page 9Fh bytes 128-129 and
+ * the write of byte 129 starts the command; CdbStatus1 (lower page byte
+ * 37) has bit 7 set while it is busy, bit 6 when it failed.
+ */
+#define OPTIC_CDB_CMD		128
+#define OPTIC_CDB_STATUS1	37
+#define OPTIC_CDB_BUSY		BIT(7)
+#define OPTIC_CDB_FAILED	BIT(6)
+
+/*
+ * Write LPL (0103h) and Write EPL (0104h): a firmware download writes
+ * hundreds of blocks; recording each would push the link's history out
+ * of the ring. Only a block that fails is recorded.
+ */
+static bool optic_cdb_block(u16 cmd)
+{
+	return cmd == 0x0103 || cmd == 0x0104;
+}
+
+static void optic_record_cdb(struct optic_module *mod, u8 status)
+{
+	struct optic_record r;
+
+	optic_record_start(mod, &r, OPTIC_EVENT_FIRMWARE, -1);
+	r.cdb_cmd = mod->cdb_cmd;
+	r.cdb_status = status;
+	r.who = mod->cdb_who;
+	r.pid = mod->cdb_pid;
+	optic_record_emit(mod, &r);
+}
+
+/**
+ * optic_record_cdb_write - a host write that may start a CDB command
+ * @mod: the module, its lock held, the write done
+ * @loc: where it went
+ * @offset: its first byte
+ * @buf: the bytes written
+ * @len: how many
+ * @who: netlink or sysfs
+ */
+void optic_record_cdb_write(struct optic_module *mod,
+			    const struct optic_loc *loc, unsigned int offset,
+			    const u8 *buf, size_t len, enum optic_who who)
+{
+	u8 msb = 0;
+
+	if (mod->ident.spec != OPTIC_SPEC_CMIS ||
+	    loc->i2c_addr != OPTIC_ADDR_A0 || loc->page != OPTIC_CDB_PAGE ||
+	    offset > OPTIC_CDB_CMD + 1 || offset + len <= OPTIC_CDB_CMD + 1)
+		return;
+	if (offset <= OPTIC_CDB_CMD)
+		msb = buf[OPTIC_CDB_CMD - offset];
+	else if (optic_read(mod, loc, OPTIC_CDB_CMD, &msb, 1))
+		msb = 0;
+	mod->cdb_cmd = msb << 8 | buf[OPTIC_CDB_CMD + 1 - offset];
+	mod->cdb_pending = true;
+	mod->cdb_who = who;
+	mod->cdb_pid = task_tgid_nr(current);
+	if (!optic_cdb_block(mod->cdb_cmd))
+		optic_record_cdb(mod, 0);
+}
+
+/**
+ * optic_record_cdb_read - a host read that may see a command complete
+ * @mod: the module, its lock held, the read done
+ * @loc: where it came from
+ * @offset: its first byte
+ * @buf: the bytes read
+ * @len: how many
+ */
+void optic_record_cdb_read(struct optic_module *mod,
+			   const struct optic_loc *loc, unsigned int offset,
+			   const u8 *buf, size_t len)
+{
+	u8 status;
+
+	if (!mod->cdb_pending || loc->i2c_addr != OPTIC_ADDR_A0 ||
+	    offset > OPTIC_CDB_STATUS1 || offset + len <= OPTIC_CDB_STATUS1)
+		return;
+	status = buf[OPTIC_CDB_STATUS1 - offset];
+	if (status & OPTIC_CDB_BUSY)
+		return;
+	mod->cdb_pending = false;
+	if (!optic_cdb_block(mod->cdb_cmd) || (status & OPTIC_CDB_FAILED))
+		optic_record_cdb(mod, status);
 }

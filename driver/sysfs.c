@@ -335,8 +335,10 @@ static ssize_t eeprom_read(struct file *filp, struct kobject *kobj,
 		n = min(n, count - done);
 		ret = optic_read_for(mod, &loc, offset, buf + done, n,
 				     OPTIC_CONS_RAW);
-		if (!ret)
-			done += n;
+		if (ret)
+			break;
+		optic_record_cdb_read(mod, &loc, offset, buf + done, n);
+		done += n;
 	}
 	mutex_unlock(&mod->lock);
 	/* A page the module lacks ends the file (flat memory modules). */
@@ -369,8 +371,11 @@ static ssize_t eeprom_write(struct file *filp, struct kobject *kobj,
 		n = min3(n, count - done,
 			 (size_t)optic_write_max(mod, &loc, offset));
 		ret = optic_write(mod, &loc, offset, buf + done, n);
-		if (!ret)
-			done += n;
+		if (ret)
+			break;
+		optic_record_cdb_write(mod, &loc, offset, buf + done, n,
+				       OPTIC_WHO_SYSFS);
+		done += n;
 	}
 	mutex_unlock(&mod->lock);
 	return done ? done : ret;

@@ -1,0 +1,452 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * optic: bus scheduling. On a switch the cages share a root I2C bus
+ * through muxes: every transfer of a cage takes a turn on its root bus,
+ * the classes of enum optic_bus_class in order (a waiting higher class
+ * goes before any lower one, within a class first come first served), CDB
+ * bounded to bus_cdb_share of a contended bus. Around the turns: reads
+ * and writes in the chunks the transfer mode allows, one retry of a NACK
+ * from a present module and the write-completion polling (tWR).
+ */
+#include <linux/delay.h>
+#include <linux/errno.h>
+#include <linux/jiffies.h>
+#include <linux/kernel.h>
+#include <linux/ktime.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/wait.h>
+
+#include "optic.h"
+
+static unsigned int write_timeout_ms = 100;
+module_param(write_timeout_ms, uint, 0644);
+MODULE_PARM_DESC(write_timeout_ms,
+		 "Longest wait for a module to complete a write (ms, default 100)");
+
+static unsigned int nack_retry_us = 1000;
+module_param(nack_retry_us, uint, 0644);
+MODULE_PARM_DESC(nack_retry_us,
+		 "Delay before the one retry of a transfer a present module NACKed (us, 0: no retry; default 1000)");
+
+static unsigned int bus_cdb_share = 50;
+module_param(bus_cdb_share, uint, 0644);
+MODULE_PARM_DESC(bus_cdb_share,
+		 "Most of a contended root bus's time CDB and firmware traffic takes (percent, default 50)");
+
+/* The CDB share is measured over about this long, decaying. */
+#define OPTIC_BUS_WINDOW_NS	(100 * NSEC_PER_MSEC)
+
+static LIST_HEAD(optic_buses);
+static DEFINE_MUTEX(optic_buses_lock);	/* optic_buses, optic_bus.users */
+
+static struct i2c_adapter *optic_root_adapter(struct i2c_adapter *adap)
+{
+	struct i2c_adapter *parent;
+
+	while ((parent = i2c_parent_is_i2c_adapter(adap)))
+		adap = parent;
+	return adap;
+}
+
+static struct optic_bus *optic_bus_new(struct i2c_adapter *root)
+{
+	struct optic_bus *bus = kzalloc(sizeof(*bus), GFP_KERNEL);
+
+	if (!bus)
+		return NULL;
+	bus->nr = root->nr;
+	strscpy(bus->name, root->name, sizeof(bus->name));
+	bus->born_ns = ktime_get_ns();
+	bus->win_start = bus->born_ns;
+	spin_lock_init(&bus->lock);
+	init_waitqueue_head(&bus->wq);
+	return bus;
+}
+
+/**
+ * optic_bus_attach - join the scheduler of the cage's root bus
+ * @mod: the module, at probe
+ *
+ * The root is the adapter reached through the parents of the cage's
+ * adapter (mux channels are child adapters of the bus they switch).
+ */
+int optic_bus_attach(struct optic_module *mod)
+{
+	struct i2c_adapter *root = optic_root_adapter(mod->client->adapter);
+	struct optic_bus *bus;
+
+	mutex_lock(&optic_buses_lock);
+	list_for_each_entry(bus, &optic_buses, node)
+		if (bus->nr == root->nr)
+			goto found;
+	bus = optic_bus_new(root);
+	if (!bus) {
+		mutex_unlock(&optic_buses_lock);
+		return -ENOMEM;
+	}
+	list_add_tail(&bus->node, &optic_buses);
+found:
+	bus->users++;
+	mod->root = bus;
+	mod->root_nr = bus->nr;
+	mod->bus_class = OPTIC_BUS_CLASS_POLL;
+	mutex_unlock(&optic_buses_lock);
+	return 0;
+}
+
+void optic_bus_detach(struct optic_module *mod)
+{
+	struct optic_bus *bus = mod->root;
+
+	mutex_lock(&optic_buses_lock);
+	if (!--bus->users) {
+		list_del(&bus->node);
+		kfree(bus);
+	}
+	mutex_unlock(&optic_buses_lock);
+}
+
+/**
+ * optic_bus_for_each - call @fn for every root bus, optic_buses_lock held
+ * @fn: callback; a non-zero return stops the walk and is returned
+ * @skip: buses to pass over first (a dump's position)
+ * @data: for @fn
+ */
+int optic_bus_for_each(int (*fn)(struct optic_bus *bus, void *data),
+		       long skip, void *data)
+{
+	struct optic_bus *bus;
+	int ret = 0;
+
+	mutex_lock(&optic_buses_lock);
+	list_for_each_entry(bus, &optic_buses, node) {
+		if (skip-- > 0)
+			continue;
+		ret = fn(bus, data);
+		if (ret)
+			break;
+	}
+	mutex_unlock(&optic_buses_lock);
+	return ret;
+}
+
+/**
+ * optic_bus_class_set - the class the module's next transfers go in
+ * @mod: the module, its lock held
+ * @class: enum optic_bus_class
+ *
+ * Return: the previous class, for the caller to restore.
+ */
+u8 optic_bus_class_set(struct optic_module *mod, u8 class)
+{
+	u8 old = mod->bus_class;
+
+	lockdep_assert_held(&mod->lock);
+	mod->bus_class = min_t(u8, class, OPTIC_BUS_CLASSES - 1);
+	return old;
+}
+
+/* Transfers waiting for a turn in @class; bus->lock held. */
+static u32 optic_bus_waiting(const struct optic_bus *bus, u8 class)
+{
+	return bus->next[class] - bus->serving[class];
+}
+
+/* Transfers waiting in any class; bus->lock held. */
+static u32 optic_bus_queue(const struct optic_bus *bus)
+{
+	u32 n = 0;
+	u8 c;
+
+	for (c = 0; c < OPTIC_BUS_CLASSES; c++)
+		n += optic_bus_waiting(bus, c);
+	return n;
+}
+
+/* A consistent copy of the bus's figures. */
+void optic_bus_info(struct optic_bus *bus, struct optic_bus_info *info)
+{
+	info->nr = bus->nr;
+	strscpy(info->name, bus->name, sizeof(info->name));
+	spin_lock(&bus->lock);
+	info->queue = optic_bus_queue(bus);
+	info->queue_max = bus->queue_max;
+	info->busy_ns = bus->busy_ns;
+	memcpy(info->cls, bus->cls, sizeof(info->cls));
+	spin_unlock(&bus->lock);
+	info->age_ns = ktime_get_ns() - bus->born_ns;
+}
+
+/*
+ * CDB has used more than bus_cdb_share of the window while a lower class
+ * waits: it steps back for one turn of that class.
+ */
+static bool optic_bus_cdb_held(const struct optic_bus *bus)
+{
+	u64 limit = div_u64(bus->win_busy * READ_ONCE(bus_cdb_share), 100);
+
+	return bus->win_cdb > limit &&
+	       optic_bus_waiting(bus, OPTIC_BUS_CLASS_BULK);
+}
+
+static bool optic_bus_wants(const struct optic_bus *bus, u8 class)
+{
+	if (!optic_bus_waiting(bus, class))
+		return false;
+	return class != OPTIC_BUS_CLASS_CDB || !optic_bus_cdb_held(bus);
+}
+
+/* Whether ticket @ticket of @class may take the free bus; bus->lock held. */
+static bool optic_bus_may_go(const struct optic_bus *bus, u8 class,
+			     u32 ticket)
+{
+	u8 c;
+
+	if (bus->busy || ticket != bus->serving[class] ||
+	    !optic_bus_wants(bus, class))
+		return false;
+	for (c = 0; c < class; c++)
+		if (optic_bus_wants(bus, c))
+			return false;
+	return true;
+}
+
+/* Wait for a turn on the root bus in the module's class. */
+static void optic_bus_turn(struct optic_module *mod)
+{
+	struct optic_bus *bus = mod->root;
+	struct optic_bus_stats *st = &bus->cls[mod->bus_class];
+	u64 asked = ktime_get_ns();
+	u8 class = mod->bus_class;
+	u32 ticket;
+
+	spin_lock(&bus->lock);
+	ticket = bus->next[class]++;
+	bus->queue_max = max(bus->queue_max, optic_bus_queue(bus));
+	wait_event_cmd(bus->wq, optic_bus_may_go(bus, class, ticket),
+		       spin_unlock(&bus->lock), spin_lock(&bus->lock));
+	bus->serving[class]++;
+	bus->busy = true;
+	bus->turn_start = ktime_get_ns();
+	st->wait_max_ns = max(st->wait_max_ns, bus->turn_start - asked);
+	spin_unlock(&bus->lock);
+}
+
+/* Halve the window's figures once it is full: a decaying average. */
+static void optic_bus_window(struct optic_bus *bus, u64 now)
+{
+	if (now - bus->win_start < OPTIC_BUS_WINDOW_NS)
+		return;
+	bus->win_start = now;
+	bus->win_busy /= 2;
+	bus->win_cdb /= 2;
+}
+
+/* The turn ends: account it and let the next one go. */
+static void optic_bus_done(struct optic_module *mod, size_t bytes)
+{
+	struct optic_bus *bus = mod->root;
+	struct optic_bus_stats *st = &bus->cls[mod->bus_class];
+	u64 now = ktime_get_ns(), held;
+
+	spin_lock(&bus->lock);
+	held = now - bus->turn_start;
+	bus->busy = false;
+	bus->busy_ns += held;
+	st->xfers++;
+	st->bytes += bytes;
+	st->busy_ns += held;
+	optic_bus_window(bus, now);
+	bus->win_busy += held;
+	if (mod->bus_class == OPTIC_BUS_CLASS_CDB)
+		bus->win_cdb += held;
+	spin_unlock(&bus->lock);
+	wake_up_all(&bus->wq);
+}
+
+/* One read transfer in a turn of the root bus. */
+static int optic_bus_xfer_read(struct optic_module *mod,
+			       struct i2c_client *client, unsigned int offset,
+			       u8 *buf, size_t chunk)
+{
+	int ret;
+
+	optic_bus_turn(mod);
+	ret = optic_xfer_read(mod, client, offset, buf, chunk);
+	optic_bus_done(mod, 1 + chunk);
+	return ret;
+}
+
+/* One write transfer in a turn of the root bus. */
+static int optic_bus_xfer_write(struct optic_module *mod,
+				struct i2c_client *client, unsigned int offset,
+				const u8 *buf, size_t chunk)
+{
+	int ret;
+
+	optic_bus_turn(mod);
+	ret = optic_xfer_write(mod, client, offset, buf, chunk);
+	optic_bus_done(mod, 1 + chunk);
+	return ret;
+}
+
+bool optic_is_nack(int err)
+{
+	return err == -ENXIO || err == -EREMOTEIO;
+}
+
+/*
+ * A failed transfer: what the driver tracks about presence and state has
+ * to be confirmed on the bus again (see optic_tracked_presence()).
+ */
+static void optic_xfer_failed(struct optic_module *mod, int err)
+{
+	mod->xfer_errors++;
+	/* a NACK is an empty cage or a busy module, not a bus error */
+	if (!optic_is_nack(err))
+		optic_event_bus_error(mod, err);
+	mod->present_at = 0;
+	mod->state_at = 0;
+}
+
+/*
+ * A module may NACK its address while it is busy with an internal write
+ * (CMIS 5.2 and SFF-8636 management interface timing: tWR). A transfer to
+ * a module known to be present gets one more try after nack_retry_us; an
+ * empty cage (not present) and the write-completion polling do not.
+ */
+static bool optic_nack_retry(struct optic_module *mod, int err, bool retry)
+{
+	unsigned int us = READ_ONCE(nack_retry_us);
+
+	if (!retry || !us || !mod->present || !optic_is_nack(err))
+		return false;
+	fsleep(us);
+	return true;
+}
+
+static int __optic_bus_read(struct optic_module *mod,
+			    struct i2c_client *client, unsigned int offset,
+			    u8 *buf, size_t len, bool retry)
+{
+	while (len) {
+		size_t chunk = min_t(size_t, len, mod->read_max);
+		int ret;
+
+		ret = optic_bus_xfer_read(mod, client, offset, buf, chunk);
+		if (ret && optic_nack_retry(mod, ret, retry))
+			ret = optic_bus_xfer_read(mod, client, offset, buf,
+						  chunk);
+		if (ret) {
+			optic_xfer_failed(mod, ret);
+			return ret;
+		}
+		buf += chunk;
+		offset += chunk;
+		len -= chunk;
+	}
+	return 0;
+}
+
+int optic_bus_read(struct optic_module *mod, struct i2c_client *client,
+		   unsigned int offset, u8 *buf, size_t len)
+{
+	return __optic_bus_read(mod, client, offset, buf, len, true);
+}
+
+/*
+ * A write whose completion poll saw only NACKs until write_timeout_ms: a
+ * module busy past tWR and a module pulled mid-write look the same on the
+ * bus. A presence line tells them apart; without one the write timed out.
+ */
+static int optic_write_unanswered(struct optic_module *mod)
+{
+	int ret;
+
+	if (!mod->gpio_presence)
+		return -ETIMEDOUT;
+	ret = gpiod_get_value_cansleep(mod->gpio_presence);
+	if (ret < 0)
+		return ret;
+	return ret ? -ETIMEDOUT : -ENXIO;
+}
+
+/*
+ * CMIS 5.2 and SFF-8636 (write cycle time, tWR): after a write the
+ * module may NACK its address until it has committed the data. Poll with a
+ * read of @len bytes at @offset (byte 0 when the caller needs nothing back)
+ * until it answers, within write_timeout_ms.
+ */
+int optic_bus_wait_write_read(struct optic_module *mod,
+			      struct i2c_client *client,
+			      unsigned int offset, u8 *buf, size_t len)
+{
+	unsigned long deadline = jiffies +
+				 msecs_to_jiffies(READ_ONCE(write_timeout_ms));
+	int ret;
+
+	for (;;) {
+		ret = __optic_bus_read(mod, client, offset, buf, len, false);
+		if (!ret)
+			return 0;
+		if (time_after(jiffies, deadline))
+			return ret == -ENXIO ? optic_write_unanswered(mod) : ret;
+		usleep_range(500, 1000);
+	}
+}
+
+static int optic_wait_write(struct optic_module *mod, struct i2c_client *client)
+{
+	u8 byte;
+
+	return optic_bus_wait_write_read(mod, client, 0, &byte, 1);
+}
+
+int optic_bus_write_nowait(struct optic_module *mod,
+			   struct i2c_client *client,
+			   unsigned int offset, const u8 *buf, size_t len)
+{
+	size_t i, chunk;
+	int ret = 0;
+
+	if (!len || len > OPTIC_PAGE_LEN)
+		return -EINVAL;
+
+	/* Longer (CDB) writes go out as consecutive SMBus transfers. */
+	for (i = 0; i < len && !ret; i += chunk) {
+		switch (mod->xfer) {
+		case OPTIC_XFER_I2C:
+			chunk = len;
+			break;
+		case OPTIC_XFER_SMBUS_BLOCK:
+			chunk = min_t(size_t, len - i, I2C_SMBUS_BLOCK_MAX);
+			break;
+		default:
+			chunk = 1;
+			break;
+		}
+		if (i)
+			ret = optic_wait_write(mod, client);
+		if (ret)
+			break;
+		ret = optic_bus_xfer_write(mod, client, offset + i, buf + i,
+					   chunk);
+		if (ret && optic_nack_retry(mod, ret, true))
+			ret = optic_bus_xfer_write(mod, client, offset + i,
+						   buf + i, chunk);
+	}
+	if (ret)
+		optic_xfer_failed(mod, ret);
+	return ret;
+}
+
+int optic_bus_write(struct optic_module *mod, struct i2c_client *client,
+		    unsigned int offset, const u8 *buf, size_t len)
+{
+	int ret;
+
+	ret = optic_bus_write_nowait(mod, client, offset, buf, len);
+	return ret ?: optic_wait_write(mod, client);
+}
