@@ -106,6 +106,22 @@ int oc_read_page(struct oc *c, const char *port, uint8_t addr, uint8_t page,
 	return r < 0 ? -oc_fail(c, r, "%s: storing page", port) : 0;
 }
 
+int oc_json(struct oc *c)
+{
+	struct optic_print *p;
+	int r;
+
+	if (optic_print_is_json(c->p))
+		return OC_OK;
+	c->pflags |= OPTIC_PRINT_JSON;
+	r = optic_print_new(&p, stdout, c->pflags);
+	if (r < 0)
+		return oc_fail(NULL, r, "allocating the printer");
+	optic_print_free(c->p);
+	c->p = p;
+	return OC_OK;
+}
+
 int oc_parse_u8(const char *s, int base, uint8_t *out)
 {
 	char *end;

@@ -16,8 +16,9 @@
 
 #include "opticctl.h"
 
-#define EVENTS_USAGE \
-	"usage: opticctl events PORT|all [--since SEQ|TIME] [--follow] [--json]"
+#define EVENTS_USAGE                                                               \
+	"usage: opticctl events PORT|all [--since SEQ|TIME] [--follow] [--json]\n" \
+	"       opticctl events PORT|all --clear"
 
 /* A followed port: where its timeline goes on, and its module's spec. */
 struct ev_port {
@@ -345,6 +346,27 @@ static int parse_since(const char *s, uint64_t *seq, uint64_t *ns)
 	return 0;
 }
 
+/* Drop the ports' records (CAP_NET_ADMIN); the driver refuses others. */
+static int clear(struct ev *e)
+{
+	size_t i;
+	int r;
+
+	for (i = 0; i < e->n; i++) {
+		r = optic_nl_record_clear(e->c->nl, e->ports[i].name);
+		if (r == -EPERM)
+			return oc_fail(
+				e->c, r,
+				"clearing the records of %s needs CAP_NET_ADMIN (run it as root)",
+				e->ports[i].name);
+		if (r < 0)
+			return oc_fail(e->c, r, "clearing the records of %s",
+				       e->ports[i].name);
+		op_text(e->c->p, "%s: records cleared\n", e->ports[i].name);
+	}
+	return OC_OK;
+}
+
 static void add_port(struct ev *e, const struct optic_module_info *m,
 		     uint64_t since)
 {
@@ -361,6 +383,7 @@ int cmd_events(struct oc *c, int argc, char **argv)
 		{ "since", required_argument, NULL, 's' },
 		{ "follow", no_argument, NULL, 'f' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "clear", no_argument, NULL, 'c' },
 		{}
 	};
 	_cleanup_free_ struct optic_module_info *mods = NULL;
@@ -368,12 +391,12 @@ int cmd_events(struct oc *c, int argc, char **argv)
 	struct optic_module_info one;
 	struct ev e = { .c = c, .pflags = c->pflags };
 	uint64_t since = 0;
-	bool follow_on = false, all;
+	bool follow_on = false, clear_on = false, all;
 	size_t n = 1, i;
 	int o, r;
 
 	optind = 0; /* glibc: re-initialise, permute arguments again */
-	while ((o = getopt_long(argc, argv, "s:fj", opts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, "s:fjc", opts, NULL)) != -1) {
 		switch (o) {
 		case 's':
 			if (parse_since(optarg, &since, &e.since_ns) < 0)
@@ -385,11 +408,14 @@ int cmd_events(struct oc *c, int argc, char **argv)
 		case 'j':
 			e.pflags |= OPTIC_PRINT_JSON;
 			break;
+		case 'c':
+			clear_on = true;
+			break;
 		default:
 			return oc_usage(EVENTS_USAGE);
 		}
 	}
-	if (optind + 1 != argc)
+	if (optind + 1 != argc || (clear_on && (follow_on || since)))
 		return oc_usage(EVENTS_USAGE);
 	all = streq(argv[optind], "all");
 	if (all) {
@@ -407,6 +433,8 @@ int cmd_events(struct oc *c, int argc, char **argv)
 	e.ports = ports;
 	for (i = 0; i < n; i++)
 		add_port(&e, all ? &mods[i] : &one, since);
+	if (clear_on)
+		return clear(&e);
 	/* --follow: records are printed as they come */
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	r = list_all(&e);

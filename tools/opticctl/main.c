@@ -23,7 +23,10 @@ static const struct oc_cmd commands[] = {
 	{ "monitor", cmd_monitor, true,
 	  "monitor [--count N] [--timeout SECONDS]" },
 	{ "events", cmd_events, true,
-	  "events PORT|all [--since SEQ|TIME] [--follow] [--json]" },
+	  "events PORT|all [--since SEQ|TIME] [--follow] [--json] | events PORT --clear" },
+	{ "platform", cmd_platform, false,
+	  "platform apply|check|show [FILE]   (default /etc/optic/cages.conf)" },
+	{ "bus", cmd_bus, true, "bus [--interval SECONDS]" },
 	{ "fw", cmd_fw, true,
 	  "fw info PORT | flash [--lpl] [--resume] PORT FILE | run [--hitless] PORT | commit PORT | abort PORT" },
 	{ "status", cmd_status, false, "status [--socket PATH]" },
@@ -106,7 +109,7 @@ static bool ask_load(void)
 	return buf[0] == 'y' || buf[0] == 'Y';
 }
 
-static int open_netlink(struct oc *c)
+int oc_open_netlink(struct oc *c)
 {
 	int r = optic_nl_open(&c->nl);
 
@@ -189,7 +192,7 @@ int main(int argc, char **argv)
 	if (r < 0)
 		return oc_fail(NULL, r, "allocating the printer");
 	if (cmd->netlink) {
-		r = open_netlink(&c);
+		r = oc_open_netlink(&c);
 		if (r) {
 			optic_print_free(c.p);
 			return r;

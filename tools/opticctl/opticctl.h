@@ -43,6 +43,9 @@ int oc_fail(struct oc *c, int err, const char *fmt, ...)
 int oc_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int oc_exit_code(int err);
 
+/* The optic family (loading the driver with -L or when asked); a status. */
+int oc_open_netlink(struct oc *c);
+
 /* All ports (dump); on failure logs and returns -exit status. */
 int oc_ports(struct oc *c, struct optic_module_info **mods, size_t *n);
 /* One port by name; unknown names list the valid ones. */
@@ -61,6 +64,9 @@ int oc_read_page(struct oc *c, const char *port, uint8_t addr, uint8_t page,
 void oc_print_event(struct optic_print *p, const struct optic_nl_event *ev,
 		    uint64_t seq, uint8_t spec);
 
+/* A command's own --json: the printer becomes a JSON one (a status). */
+int oc_json(struct oc *c);
+
 /* Lanes list "1,3,5-8" or "all" (1-based) to a bit mask. */
 int oc_parse_lanes(const char *s, uint32_t *mask);
 int oc_parse_u8(const char *s, int base, uint8_t *out);
@@ -76,5 +82,7 @@ int cmd_decode(struct oc *c, int argc, char **argv);
 int cmd_status(struct oc *c, int argc, char **argv);
 int cmd_fw(struct oc *c, int argc, char **argv);
 int cmd_version(struct oc *c, int argc, char **argv);
+int cmd_platform(struct oc *c, int argc, char **argv);
+int cmd_bus(struct oc *c, int argc, char **argv);
 
 #endif /* OPTICCTL_H */
