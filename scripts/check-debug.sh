@@ -27,6 +27,8 @@ cp -r "$top/driver" "$top/include" "$work/"
 find "$work/driver" -name '*.o' -o -name '*.ko' -o -name '*.mod*' -o -name '.*.cmd' |
 	xargs rm -f
 make -s -C "$kdir/build" M="$work/driver" W=1 modules
+# the debug kernel builds pca954x itself (tests/vm/debug.config): load its own
+export OPTIC_MUX_KO=$kdir/build/drivers/i2c/muxes/i2c-mux-pca954x.ko
 
 [ $# -gt 0 ] || set -- "$top"/tests/vm/scenarios/*.sh
 # -cpu max without LA57: one boot in five of max hit a KASAN wild-memory-access

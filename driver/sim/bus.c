@@ -3,6 +3,8 @@
  * optic_sim: one struct i2c_adapter per port. Plain I2C (combined
  * write-read) and native SMBus byte/word/I2C-block transfers, with fault
  * injection and bus accounting (transactions, bytes, modelled bus time).
+ * The transaction on a module and the SMBus translation are shared with
+ * the root buses of mux.c.
  */
 #include <linux/delay.h>
 #include <linux/i2c.h>
@@ -20,7 +22,7 @@
  * last message (all of them for the others); -1 means the last message was
  * NACKed at its address.
  */
-static u64 osim_bus_bits(const struct i2c_msg *msgs, int num, int done)
+u64 osim_bus_bits(const struct i2c_msg *msgs, int num, int done)
 {
 	u64 bits = 1;	/* STOP */
 	int i;
@@ -35,10 +37,18 @@ static u64 osim_bus_bits(const struct i2c_msg *msgs, int num, int done)
 	return bits;
 }
 
-static void osim_account(struct osim_port *port, u64 bits)
+u64 osim_bits_ns(u64 bits, u32 clock_hz)
 {
-	port->cnt.bus_time_ns += div_u64(bits * NSEC_PER_SEC,
-					 port->clock_hz ? port->clock_hz : 1);
+	return div_u64(bits * NSEC_PER_SEC, clock_hz ? clock_hz : 1);
+}
+
+/* Wait out a held bus, or (realtime) the modelled time of a transfer. */
+void osim_wire_wait(u32 hold_ms, u64 ns)
+{
+	if (hold_ms)
+		msleep(hold_ms);
+	else if (ns >= NSEC_PER_USEC)
+		fsleep(div_u64(ns, NSEC_PER_USEC));
 }
 
 static bool osim_nack_now(struct osim_port *port)
@@ -153,33 +163,44 @@ nacked:
 	return -ENXIO;
 }
 
-static int osim_xfer(struct osim_port *port, struct i2c_msg *msgs, int num)
+/*
+ * One transaction on @port's module, counted and timed at the port's
+ * clock; *@hold_ms is how long the module holds the bus (the transaction
+ * then fails, nothing ran). Caller holds port->lock.
+ */
+int osim_port_transfer(struct osim_port *port, struct i2c_msg *msgs, int num,
+		       u64 *bits, u32 *hold_ms)
 {
+	int ret;
+
+	port->cnt.transactions++;
+	*bits = 0;
+	*hold_ms = port->faults.timeout_ms;
+	if (*hold_ms) {
+		/* the module stretches SCL: the bus is held, then we give up */
+		port->cnt.bus_time_ns += (u64)*hold_ms * NSEC_PER_MSEC;
+		return -ETIMEDOUT;
+	}
+	ret = osim_run(port, msgs, num, bits);
+	port->cnt.bus_time_ns += osim_bits_ns(*bits, port->clock_hz);
+	return ret;
+}
+
+static int osim_xfer(void *ctx, struct i2c_msg *msgs, int num)
+{
+	struct osim_port *port = ctx;
 	u32 hold_ms;
-	u64 bits = 0, ns;
+	u64 bits, ns;
 	int ret;
 
 	if (num <= 0)
 		return -EINVAL;
 
 	mutex_lock(&port->lock);
-	port->cnt.transactions++;
-	hold_ms = port->faults.timeout_ms;
-	if (hold_ms) {
-		/* the module stretches SCL: the bus is held, then we give up */
-		port->cnt.bus_time_ns += (u64)hold_ms * NSEC_PER_MSEC;
-		mutex_unlock(&port->lock);
-		msleep(hold_ms);
-		return -ETIMEDOUT;
-	}
-	ret = osim_run(port, msgs, num, &bits);
-	ns = port->cnt.bus_time_ns;
-	osim_account(port, bits);
-	ns = port->cnt.bus_time_ns - ns;
+	ret = osim_port_transfer(port, msgs, num, &bits, &hold_ms);
+	ns = port->realtime ? osim_bits_ns(bits, port->clock_hz) : 0;
 	mutex_unlock(&port->lock);
-
-	if (port->realtime && ns >= NSEC_PER_USEC)
-		fsleep(div_u64(ns, NSEC_PER_USEC));
+	osim_wire_wait(hold_ms, ns);
 	return ret;
 }
 
@@ -189,11 +210,15 @@ static int osim_master_xfer(struct i2c_adapter *adap, struct i2c_msg *msgs,
 	return osim_xfer(i2c_get_adapdata(adap), msgs, num);
 }
 
-static int osim_smbus_xfer(struct i2c_adapter *adap, u16 addr,
-			   unsigned short flags, char read_write, u8 command,
-			   int size, union i2c_smbus_data *data)
+/*
+ * An SMBus command as the messages it puts on the wire, run by @xfer.
+ * Quick, byte, byte data, word data and I2C block data are native; the
+ * others (and PEC) are left to the i2c core's emulation.
+ */
+int osim_smbus(u16 addr, unsigned short flags, char read_write, u8 command,
+	       int size, union i2c_smbus_data *data,
+	       int (*xfer)(void *ctx, struct i2c_msg *msgs, int num), void *ctx)
 {
-	struct osim_port *port = i2c_get_adapdata(adap);
 	u8 wbuf[I2C_SMBUS_BLOCK_MAX + 2];
 	u8 rbuf[I2C_SMBUS_BLOCK_MAX];
 	struct i2c_msg msgs[2] = {
@@ -253,7 +278,7 @@ static int osim_smbus_xfer(struct i2c_adapter *adap, u16 addr,
 		return -EOPNOTSUPP;	/* the core emulates these */
 	}
 
-	ret = osim_xfer(port, msgs, num);
+	ret = xfer(ctx, msgs, num);
 	if (ret < 0)
 		return ret;
 	if (!rd)
@@ -274,6 +299,14 @@ static int osim_smbus_xfer(struct i2c_adapter *adap, u16 addr,
 		break;
 	}
 	return 0;
+}
+
+static int osim_smbus_xfer(struct i2c_adapter *adap, u16 addr,
+			   unsigned short flags, char read_write, u8 command,
+			   int size, union i2c_smbus_data *data)
+{
+	return osim_smbus(addr, flags, read_write, command, size, data,
+			  osim_xfer, i2c_get_adapdata(adap));
 }
 
 static u32 osim_functionality(struct i2c_adapter *adap)

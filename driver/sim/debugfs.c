@@ -62,7 +62,7 @@ static ssize_t osim_new_port_write(struct file *file, const char __user *ubuf,
 
 	if (IS_ERR(buf))
 		return PTR_ERR(buf);
-	port = osim_port_new();
+	port = osim_port_new(NULL, 0);
 	if (IS_ERR(port)) {
 		ret = PTR_ERR(port);
 		goto out;
@@ -376,12 +376,17 @@ static int osim_state_show(struct seq_file *s, void *unused)
 {
 	static const char * const spec[] = { "none", "cmis", "sff8636", "sff8472" };
 	struct osim_port *port = s->private;
+	struct i2c_adapter *adap = osim_port_adapter_get(port);
 	struct osim_module *mod;
 	unsigned int l;
 
+	seq_printf(s, "adapter: i2c-%d\n", adap ? adap->nr : -1);
+	osim_port_adapter_put(port, adap);
+	if (port->root)
+		seq_printf(s, "bus: %u\ncage: %u\n", port->root->index,
+			   port->cage);
 	mutex_lock(&port->lock);
 	mod = port->mod;
-	seq_printf(s, "adapter: i2c-%d\n", port->adap.nr);
 	seq_printf(s, "present: %d\n", port->present);
 	seq_printf(s, "profile: %s\n", port->profile_name);
 	if (mod) {
@@ -641,7 +646,7 @@ static const struct file_operations osim_monitor_fops = {
 	.release = single_release,
 };
 
-/* ---- per port: xfer, real transfers through the i2c core for tests ---- */
+/* ---- xfer: real transfers through the i2c core for tests ---- */
 
 struct osim_xfer_res {
 	int ret;
@@ -657,10 +662,9 @@ struct osim_xfer_res {
  * "ADDR OFFSET sr LEN"         SMBus read I2C block data (LEN <= 32)
  * "ADDR OFFSET sW BYTE..."     SMBus write I2C block data
  */
-static int osim_xfer_cmd(struct osim_port *port, char *cmd,
+static int osim_xfer_cmd(struct i2c_adapter *adap, char *cmd,
 			 struct osim_xfer_res *res)
 {
-	struct i2c_adapter *adap = &port->adap;
 	union i2c_smbus_data sd;
 	u8 wbuf[1 + 255];
 	struct i2c_msg msgs[2];
@@ -736,10 +740,11 @@ static int osim_xfer_cmd(struct osim_port *port, char *cmd,
 	return 0;
 }
 
-static ssize_t osim_xfer_write(struct file *file, const char __user *ubuf,
-			       size_t count, loff_t *ppos)
+/* Run the command on @adap; the result goes to *@slot under @lock. */
+static ssize_t osim_xfer_run(struct i2c_adapter *adap, struct mutex *lock,
+			     struct osim_xfer_res **slot,
+			     const char __user *ubuf, size_t count)
 {
-	struct osim_port *port = file->private_data;
 	struct osim_xfer_res *res;
 	char *buf;
 	int ret;
@@ -752,24 +757,23 @@ static ssize_t osim_xfer_write(struct file *file, const char __user *ubuf,
 		kfree(buf);
 		return -ENOMEM;
 	}
-	ret = osim_xfer_cmd(port, strim(buf), res);
+	ret = osim_xfer_cmd(adap, strim(buf), res);
 	kfree(buf);
 	if (ret) {
 		kfree(res);
 		return ret;
 	}
-	mutex_lock(&port->lock);
-	kfree(port->xfer_res);
-	port->xfer_res = res;
-	mutex_unlock(&port->lock);
+	mutex_lock(lock);
+	kfree(*slot);
+	*slot = res;
+	mutex_unlock(lock);
 	return count;
 }
 
 /* Last result: "ok" and the bytes read in hex, or "error -ERRNO". */
-static ssize_t osim_xfer_read(struct file *file, char __user *ubuf,
-			      size_t count, loff_t *ppos)
+static ssize_t osim_xfer_show(struct mutex *lock, struct osim_xfer_res **slot,
+			      char __user *ubuf, size_t count, loff_t *ppos)
 {
-	struct osim_port *port = file->private_data;
 	struct osim_xfer_res *res;
 	char *out;
 	size_t n = 0;
@@ -779,8 +783,8 @@ static ssize_t osim_xfer_read(struct file *file, char __user *ubuf,
 	out = kzalloc(1024, GFP_KERNEL);
 	if (!out)
 		return -ENOMEM;
-	mutex_lock(&port->lock);
-	res = port->xfer_res;
+	mutex_lock(lock);
+	res = *slot;
 	if (!res) {
 		n = scnprintf(out, 1024, "none\n");
 	} else if (res->ret) {
@@ -791,10 +795,33 @@ static ssize_t osim_xfer_read(struct file *file, char __user *ubuf,
 			n += scnprintf(out + n, 1024 - n, " %02x", res->data[i]);
 		n += scnprintf(out + n, 1024 - n, "\n");
 	}
-	mutex_unlock(&port->lock);
+	mutex_unlock(lock);
 	ret = simple_read_from_buffer(ubuf, count, ppos, out, n);
 	kfree(out);
 	return ret;
+}
+
+/* A port's xfer runs on the adapter its module answers on (a mux channel). */
+static ssize_t osim_xfer_write(struct file *file, const char __user *ubuf,
+			       size_t count, loff_t *ppos)
+{
+	struct osim_port *port = file->private_data;
+	struct i2c_adapter *adap = osim_port_adapter_get(port);
+	ssize_t ret;
+
+	if (!adap)
+		return -ENODEV;	/* no mux driver bound in front of the cage */
+	ret = osim_xfer_run(adap, &port->lock, &port->xfer_res, ubuf, count);
+	osim_port_adapter_put(port, adap);
+	return ret;
+}
+
+static ssize_t osim_xfer_read(struct file *file, char __user *ubuf,
+			      size_t count, loff_t *ppos)
+{
+	struct osim_port *port = file->private_data;
+
+	return osim_xfer_show(&port->lock, &port->xfer_res, ubuf, count, ppos);
 }
 
 static const struct file_operations osim_xfer_fops = {
@@ -855,6 +882,153 @@ void osim_debugfs_port_del(struct osim_port *port)
 	port->dir = NULL;
 	kfree(port->xfer_res);
 	port->xfer_res = NULL;
+}
+
+/* ---- per root bus (buses=N) ---- */
+
+static int osim_root_counters_show(struct seq_file *s, void *unused)
+{
+	struct osim_root *root = s->private;
+	struct osim_root_counters c;
+	u64 ppm;
+
+	mutex_lock(&root->lock);
+	c = root->cnt;
+	ppm = osim_root_utilisation_ppm(root);
+	mutex_unlock(&root->lock);
+	seq_printf(s, "transactions %llu\nbytes_read %llu\nbytes_written %llu\n",
+		   c.transactions, c.bytes_read, c.bytes_written);
+	seq_printf(s, "mux_writes %llu\nmux_reads %llu\nnacks %llu\n",
+		   c.mux_writes, c.mux_reads, c.nacks);
+	seq_printf(s, "collisions %llu\nbus_time_ns %llu\nutilisation_ppm %llu\n",
+		   c.collisions, c.bus_time_ns, ppm);
+	return 0;
+}
+
+static int osim_root_counters_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, osim_root_counters_show, inode->i_private);
+}
+
+static ssize_t osim_root_counters_write(struct file *file,
+					const char __user *ubuf, size_t count,
+					loff_t *ppos)
+{
+	struct osim_root *root = ((struct seq_file *)file->private_data)->private;
+
+	mutex_lock(&root->lock);
+	osim_root_counters_zero(root);
+	mutex_unlock(&root->lock);
+	return count;
+}
+
+static const struct file_operations osim_root_counters_fops = {
+	.owner = THIS_MODULE,
+	.open = osim_root_counters_open,
+	.read = seq_read,
+	.write = osim_root_counters_write,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
+/* mux: "ADDR VALUE" per chip (hex), the control registers in effect. */
+static int osim_root_mux_show(struct seq_file *s, void *unused)
+{
+	struct osim_root *root = s->private;
+	unsigned int k;
+
+	mutex_lock(&root->lock);
+	for (k = 0; k < root->nchips; k++)
+		seq_printf(s, "%02x %02x\n", OSIM_MUX_ADDR + k, root->reg[k]);
+	mutex_unlock(&root->lock);
+	return 0;
+}
+
+static int osim_root_mux_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, osim_root_mux_show, inode->i_private);
+}
+
+/* Write "ADDR VALUE" (hex): set a register behind the driver's back. */
+static ssize_t osim_root_mux_write(struct file *file, const char __user *ubuf,
+				   size_t count, loff_t *ppos)
+{
+	struct osim_root *root = ((struct seq_file *)file->private_data)->private;
+	unsigned int addr, val;
+	char *buf = osim_get_cmd(ubuf, count);
+	int ret = -EINVAL;
+
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+	if (sscanf(buf, "%x %x", &addr, &val) == 2 && val <= 0xff &&
+	    addr >= OSIM_MUX_ADDR && addr < OSIM_MUX_ADDR + root->nchips) {
+		mutex_lock(&root->lock);
+		root->reg[addr - OSIM_MUX_ADDR] = val;
+		mutex_unlock(&root->lock);
+		ret = 0;
+	}
+	kfree(buf);
+	return ret ? ret : count;
+}
+
+static const struct file_operations osim_root_mux_fops = {
+	.owner = THIS_MODULE,
+	.open = osim_root_mux_open,
+	.read = seq_read,
+	.write = osim_root_mux_write,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
+static ssize_t osim_root_xfer_write(struct file *file, const char __user *ubuf,
+				    size_t count, loff_t *ppos)
+{
+	struct osim_root *root = file->private_data;
+
+	return osim_xfer_run(&root->adap, &root->lock, &root->xfer_res, ubuf,
+			     count);
+}
+
+static ssize_t osim_root_xfer_read(struct file *file, char __user *ubuf,
+				   size_t count, loff_t *ppos)
+{
+	struct osim_root *root = file->private_data;
+
+	return osim_xfer_show(&root->lock, &root->xfer_res, ubuf, count, ppos);
+}
+
+static const struct file_operations osim_root_xfer_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.read = osim_root_xfer_read,
+	.write = osim_root_xfer_write,
+	.llseek = default_llseek,
+};
+
+void osim_debugfs_root_add(struct osim_root *root)
+{
+	struct dentry *d;
+	char name[16];
+
+	snprintf(name, sizeof(name), "bus%u", root->index);
+	d = debugfs_create_dir(name, osim_root);
+	root->dir = d;
+	debugfs_create_file("counters", 0600, d, root, &osim_root_counters_fops);
+	debugfs_create_file("mux", 0600, d, root, &osim_root_mux_fops);
+	debugfs_create_file("xfer", 0600, d, root, &osim_root_xfer_fops);
+	debugfs_create_u64("collisions", 0600, d, &root->cnt.collisions);
+	debugfs_create_u64("bus_time_ns", 0600, d, &root->cnt.bus_time_ns);
+	debugfs_create_u32("clock_hz", 0600, d, &root->clock_hz);
+	debugfs_create_bool("realtime", 0600, d, &root->realtime);
+	debugfs_create_bool("smbus_only", 0400, d, &root->smbus_only);
+}
+
+void osim_debugfs_root_del(struct osim_root *root)
+{
+	debugfs_remove(root->dir);
+	root->dir = NULL;
+	kfree(root->xfer_res);
+	root->xfer_res = NULL;
 }
 
 void osim_debugfs_init(void)

@@ -305,18 +305,46 @@ void osim_gpio_update(struct osim_port *port)
 	}
 }
 
-void osim_gpio_lookup_add(struct osim_port *port)
+/* Wire @port's four lines (offsets 4 * index, while the chip has them). */
+void osim_gpio_port_add(struct osim_port *port)
+{
+	struct osim_gpio *g = osim_gpio;
+
+	if (!g || port->index >= g->nports)
+		return;
+	mutex_lock(&g->lock);
+	g->port[port->index] = port;
+	mutex_unlock(&g->lock);
+	mutex_lock(&port->lock);
+	osim_gpio_update(port);
+	mutex_unlock(&port->lock);
+}
+
+void osim_gpio_port_del(struct osim_port *port)
+{
+	struct osim_gpio *g = osim_gpio;
+
+	osim_gpio_lookup_del(port);
+	if (!g || port->index >= g->nports)
+		return;
+	mutex_lock(&g->lock);
+	g->port[port->index] = NULL;
+	mutex_unlock(&g->lock);
+}
+
+/* Name @port's lines for the 0x50 client on @adap, whoever creates it. */
+void osim_gpio_lookup_add(struct osim_port *port, struct i2c_adapter *adap)
 {
 	struct osim_gpio *g = osim_gpio;
 	struct gpiod_lookup_table *t;
 	unsigned int base = port->index * OSIM_GPIOS_PER_PORT;
 
-	if (!g || port->index >= g->nports)
+	if (!g || port->index >= g->nports || port->lookup)
 		return;
 	t = kzalloc(struct_size(t, table, OSIM_GPIOS_PER_PORT + 1), GFP_KERNEL);
 	if (!t)
 		return;
-	t->dev_id = kasprintf(GFP_KERNEL, "%d-%04x", i2c_adapter_id(&port->adap),
+	t->dev_id = kasprintf(GFP_KERNEL, "%d-%04x", i2c_adapter_id(adap),
 			      OSIM_ADDR_A0);
 	if (!t->dev_id) {
 		kfree(t);
@@ -332,24 +360,12 @@ void osim_gpio_lookup_add(struct osim_port *port)
 				  "intl", GPIO_ACTIVE_LOW);
 	port->lookup = t;
 	gpiod_add_lookup_table(t);
-
-	mutex_lock(&g->lock);
-	g->port[port->index] = port;
-	mutex_unlock(&g->lock);
-	mutex_lock(&port->lock);
-	osim_gpio_update(port);
-	mutex_unlock(&port->lock);
 }
 
 void osim_gpio_lookup_del(struct osim_port *port)
 {
-	struct osim_gpio *g = osim_gpio;
-
-	if (!g || !port->lookup)
+	if (!port->lookup)
 		return;
-	mutex_lock(&g->lock);
-	g->port[port->index] = NULL;
-	mutex_unlock(&g->lock);
 	gpiod_remove_lookup_table(port->lookup);
 	kfree(port->lookup->dev_id);
 	kfree(port->lookup);

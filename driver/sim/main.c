@@ -15,11 +15,15 @@
 
 static unsigned int ports = 1;
 module_param(ports, uint, 0444);
-MODULE_PARM_DESC(ports, "number of simulated ports created at load (default 1)");
+MODULE_PARM_DESC(ports, "number of simulated ports created at load (default 1; ignored with buses)");
 
-static bool attach = true;
-module_param(attach, bool, 0444);
-MODULE_PARM_DESC(attach, "instantiate an \"optic\" i2c client at 0x50 on each port (default 1)");
+bool osim_attach = true;
+module_param_named(attach, osim_attach, bool, 0444);
+MODULE_PARM_DESC(attach, "instantiate an \"optic\" i2c client at 0x50 on each port, and with buses the mux chips (default 1)");
+
+bool osim_realtime;
+module_param_named(realtime, osim_realtime, bool, 0444);
+MODULE_PARM_DESC(realtime, "transfers take their modelled time on every port and root bus (default 0)");
 
 bool osim_gpios;
 module_param_named(gpios, osim_gpios, bool, 0444);
@@ -89,7 +93,11 @@ static void osim_port_free(struct osim_port *port)
 	kfree(port);
 }
 
-struct osim_port *osim_port_new(void)
+/*
+ * A new port: a cage on @root's mux channel @cage, or (@root NULL) a port
+ * with its own adapter and, with attach=1, its optic client.
+ */
+struct osim_port *osim_port_new(struct osim_root *root, unsigned int cage)
 {
 	struct osim_port *port;
 	int ret;
@@ -103,8 +111,11 @@ struct osim_port *osim_port_new(void)
 		return ERR_PTR(ret);
 	}
 	port->index = ret;
+	port->root = root;
+	port->cage = cage;
 	mutex_init(&port->lock);
-	port->clock_hz = 400000;
+	port->clock_hz = root ? root->clock_hz : 400000;
+	port->realtime = !root && osim_realtime;
 	port->time_scale = 100;
 	port->mon_accel = 1;
 	port->mon_interval_ms = 100;
@@ -115,14 +126,19 @@ struct osim_port *osim_port_new(void)
 	if (ret)
 		goto err_free;
 
-	ret = osim_bus_add(port);
-	if (ret)
-		goto err_free;
-	osim_gpio_lookup_add(port);
-	if (attach) {
-		ret = osim_port_attach(port);
+	if (!root) {
+		ret = osim_bus_add(port);
 		if (ret)
-			goto err_bus;
+			goto err_free;
+	}
+	osim_gpio_port_add(port);
+	if (!root) {
+		osim_gpio_lookup_add(port, &port->adap);
+		if (osim_attach) {
+			ret = osim_port_attach(port);
+			if (ret)
+				goto err_bus;
+		}
 	}
 	osim_debugfs_port_add(port);
 
@@ -132,7 +148,7 @@ struct osim_port *osim_port_new(void)
 	return port;
 
 err_bus:
-	osim_gpio_lookup_del(port);
+	osim_gpio_port_del(port);
 	osim_bus_del(port);
 err_free:
 	osim_port_free(port);
@@ -142,11 +158,21 @@ err_free:
 static void osim_port_destroy(struct osim_port *port)
 {
 	osim_debugfs_port_del(port);
-	if (port->client)
+	if (!port->root && port->client)
 		i2c_unregister_device(port->client);
-	osim_gpio_lookup_del(port);
-	osim_bus_del(port);
+	osim_gpio_port_del(port);
+	if (!port->root)
+		osim_bus_del(port);
 	osim_port_free(port);
+}
+
+/* Unlist and destroy a port (a cage, when its root bus goes). */
+void osim_port_remove(struct osim_port *port)
+{
+	mutex_lock(&osim_ports_lock);
+	list_del(&port->node);
+	mutex_unlock(&osim_ports_lock);
+	osim_port_destroy(port);
 }
 
 int osim_port_del(unsigned int index)
@@ -157,13 +183,17 @@ int osim_port_del(unsigned int index)
 	list_for_each_entry(port, &osim_ports, node) {
 		if (port->index == index) {
 			found = port;
-			list_del(&port->node);
 			break;
 		}
 	}
+	/* a cage of a root bus goes with its bus: pull its module instead */
+	if (found && found->root)
+		found = ERR_PTR(-EBUSY);
+	else if (found)
+		list_del(&found->node);
 	mutex_unlock(&osim_ports_lock);
-	if (!found)
-		return -ENOENT;
+	if (IS_ERR_OR_NULL(found))
+		return found ? PTR_ERR(found) : -ENOENT;
 	osim_port_destroy(found);
 	return 0;
 }
@@ -190,10 +220,13 @@ static void osim_destroy_all(void)
 static int __init osim_init(void)
 {
 	struct osim_port *port;
-	unsigned int i;
+	unsigned int i, nports;
 	int ret;
 
-	if (ports > OSIM_MAX_PORTS)
+	nports = osim_roots_nports();
+	if (!nports)
+		nports = ports;
+	if (nports > OSIM_MAX_PORTS)
 		return -EINVAL;
 	if (!osim_profile_find(profile)) {
 		pr_err("optic_sim: unknown profile \"%s\"\n", profile);
@@ -203,11 +236,14 @@ static int __init osim_init(void)
 	if (ret)
 		return ret;
 	osim_debugfs_init();
-	ret = osim_gpio_init(ports);
+	ret = osim_gpio_init(nports);
 	if (ret)
 		goto err_debugfs;
-	for (i = 0; i < ports; i++) {
-		port = osim_port_new();
+	ret = osim_roots_init();
+	if (ret)
+		goto err_ports;
+	for (i = 0; !osim_roots_nports() && i < ports; i++) {
+		port = osim_port_new(NULL, 0);
 		if (IS_ERR(port)) {
 			ret = PTR_ERR(port);
 			goto err_ports;
@@ -216,6 +252,7 @@ static int __init osim_init(void)
 	return 0;
 
 err_ports:
+	osim_roots_exit();
 	osim_destroy_all();
 	osim_gpio_exit();
 err_debugfs:
@@ -226,6 +263,7 @@ err_debugfs:
 
 static void __exit osim_exit(void)
 {
+	osim_roots_exit();
 	osim_destroy_all();
 	osim_gpio_exit();
 	osim_debugfs_exit();

@@ -33,6 +33,16 @@
 #define OSIM_WRITE_MAX		8
 #define OSIM_GPIOS_PER_PORT	4
 
+/*
+ * The switch topology (buses=N): PCA9548A I2C switches, datasheet (NXP
+ * PCA9548A rev. 5) 6.1: address 1110 A2 A1 A0 (0x70-0x77), 6.2: one 8-bit
+ * control register, bit n enables channel n, any combination at once.
+ */
+#define OSIM_MUX_ADDR		0x70
+#define OSIM_MUX_CHIPS		8
+#define OSIM_MUX_CHANS		8
+#define OSIM_MUX_MAX_CAGES	(OSIM_MUX_CHIPS * OSIM_MUX_CHANS)
+
 enum osim_spec {
 	OSIM_SPEC_NONE,
 	OSIM_SPEC_CMIS,
@@ -197,11 +207,15 @@ struct osim_faults {
 	bool fw_check;		/* Complete fails unless the image says OSFW */
 };
 
+struct osim_root;
+
 struct osim_port {
 	struct list_head node;
 	unsigned int index;
+	struct osim_root *root;	/* the root bus of a cage behind a mux, or NULL */
+	unsigned int cage;	/* its cage number on that bus */
 	struct mutex lock;	/* protects everything below */
-	struct i2c_adapter adap;
+	struct i2c_adapter adap;	/* a port's own bus (root == NULL) */
 	struct i2c_client *client;
 	struct gpiod_lookup_table *lookup;
 	struct dentry *dir;
@@ -231,6 +245,38 @@ struct osim_port {
 	bool intl;		/* last IntL level reported (true = asserted) */
 };
 
+/* Accounting of a root bus: everything on its wire, mux selects included. */
+struct osim_root_counters {
+	u64 transactions;
+	u64 bytes_read;
+	u64 bytes_written;
+	u64 mux_writes;		/* writes of a mux chip's control register */
+	u64 mux_reads;
+	u64 nacks;
+	u64 collisions;		/* reads answered by several modules at once */
+	u64 bus_time_ns;
+};
+
+/* A root bus (buses=N): one adapter, its PCA9548A chips and their cages. */
+struct osim_root {
+	unsigned int index;
+	struct mutex lock;	/* protects the registers, counters, open[] */
+	struct i2c_adapter adap;
+	bool smbus_only;	/* i801-like: SMBus commands, no plain I2C */
+	unsigned int ncages;
+	unsigned int nchips;
+	u8 reg[OSIM_MUX_CHIPS];		/* control registers in effect */
+	u8 reg_next[OSIM_MUX_CHIPS];	/* written, in effect at the STOP */
+	struct osim_port *cage[OSIM_MUX_MAX_CAGES];
+	struct osim_port *open[OSIM_MUX_MAX_CAGES];	/* scratch: open cages */
+	struct osim_root_counters cnt;
+	ktime_t cnt_since;	/* when the counters were last zeroed */
+	u32 clock_hz;
+	bool realtime;
+	struct dentry *dir;
+	struct osim_xfer_res *xfer_res;	/* last debugfs xfer result */
+};
+
 struct osim_profile {
 	const char *name;
 	const char *desc;
@@ -240,6 +286,8 @@ struct osim_profile {
 };
 
 extern bool osim_gpios;
+extern bool osim_attach;
+extern bool osim_realtime;
 
 /* profiles.c */
 const struct osim_profile *osim_profile_find(const char *name);
@@ -279,8 +327,25 @@ unsigned int osim_duration_code(unsigned int ms);
 void osim_mon_rebase(struct osim_port *port);
 
 /* bus.c */
+u64 osim_bus_bits(const struct i2c_msg *msgs, int num, int done);
+u64 osim_bits_ns(u64 bits, u32 clock_hz);
+void osim_wire_wait(u32 hold_ms, u64 ns);
+int osim_port_transfer(struct osim_port *port, struct i2c_msg *msgs, int num,
+		       u64 *bits, u32 *hold_ms);
+int osim_smbus(u16 addr, unsigned short flags, char read_write, u8 command,
+	       int size, union i2c_smbus_data *data,
+	       int (*xfer)(void *ctx, struct i2c_msg *msgs, int num), void *ctx);
 int osim_bus_add(struct osim_port *port);
 void osim_bus_del(struct osim_port *port);
+
+/* mux.c */
+int osim_roots_init(void);
+void osim_roots_exit(void);
+unsigned int osim_roots_nports(void);
+struct i2c_adapter *osim_port_adapter_get(struct osim_port *port);
+void osim_port_adapter_put(struct osim_port *port, struct i2c_adapter *adap);
+void osim_root_counters_zero(struct osim_root *root);
+u64 osim_root_utilisation_ppm(struct osim_root *root);
 
 /* cdb.c */
 void osim_cdb_run(struct osim_port *port);
@@ -293,7 +358,8 @@ unsigned int osim_write_max(struct osim_module *mod, struct osim_target *t,
 void osim_port_set_module(struct osim_port *port, struct osim_module *mod,
 			  const char *name);
 int osim_port_insert(struct osim_port *port, const char *profile, bool cold);
-struct osim_port *osim_port_new(void);
+struct osim_port *osim_port_new(struct osim_root *root, unsigned int cage);
+void osim_port_remove(struct osim_port *port);
 int osim_port_del(unsigned int index);
 
 /* gpio.c: the control lines need a kernel with GPIOLIB_IRQCHIP */
@@ -301,7 +367,9 @@ int osim_port_del(unsigned int index);
 int osim_gpio_init(unsigned int nports);
 void osim_gpio_exit(void);
 void osim_gpio_update(struct osim_port *port);
-void osim_gpio_lookup_add(struct osim_port *port);
+void osim_gpio_port_add(struct osim_port *port);
+void osim_gpio_port_del(struct osim_port *port);
+void osim_gpio_lookup_add(struct osim_port *port, struct i2c_adapter *adap);
 void osim_gpio_lookup_del(struct osim_port *port);
 #else
 static inline int osim_gpio_init(unsigned int nports)
@@ -311,7 +379,10 @@ static inline int osim_gpio_init(unsigned int nports)
 
 static inline void osim_gpio_exit(void) {}
 static inline void osim_gpio_update(struct osim_port *port) {}
-static inline void osim_gpio_lookup_add(struct osim_port *port) {}
+static inline void osim_gpio_port_add(struct osim_port *port) {}
+static inline void osim_gpio_port_del(struct osim_port *port) {}
+static inline void osim_gpio_lookup_add(struct osim_port *port,
+					struct i2c_adapter *adap) {}
 static inline void osim_gpio_lookup_del(struct osim_port *port) {}
 #endif
 
@@ -328,5 +399,7 @@ void osim_debugfs_init(void);
 void osim_debugfs_exit(void);
 void osim_debugfs_port_add(struct osim_port *port);
 void osim_debugfs_port_del(struct osim_port *port);
+void osim_debugfs_root_add(struct osim_root *root);
+void osim_debugfs_root_del(struct osim_root *root);
 
 #endif /* _OPTIC_SIM_H */

@@ -95,7 +95,22 @@ nl_listeners() {
 }
 nl_listeners_gt() { [ "$(nl_listeners)" -gt "$1" ]; }
 
-load_sim() { insmod "$OPTIC_DIR/optic_sim.ko" "$@"; }
+# load_sim PARAM...: optic_sim, after the mux drivers when the parameters
+# ask for root buses with mux chips (buses=N, N > 0).
+load_sim() {
+	case " $* " in
+	*" buses="[1-9]*) load_mux || return ;;
+	esac
+	insmod "$OPTIC_DIR/optic_sim.ko" "$@"
+}
+# load_mux: the kernel's i2c-mux core (when modular) and pca954x
+load_mux() {
+	if [ -e "$OPTIC_DIR/i2c-mux.ko" ] && ! grep -q '^i2c_mux ' /proc/modules; then
+		insmod "$OPTIC_DIR/i2c-mux.ko" || return
+	fi
+	grep -q '^i2c_mux_pca954x ' /proc/modules ||
+		insmod "$OPTIC_DIR/i2c-mux-pca954x.ko"
+}
 load_optic() { insmod "$OPTIC_DIR/optic.ko" "$@"; }
 load_i2c_dev() { insmod "$OPTIC_DIR/i2c-dev.ko" 2>/dev/null || [ -e /dev/i2c-0 ]; }
 
@@ -109,6 +124,28 @@ sim_bus() {
 		fi
 	done
 	return 1
+}
+
+# i2c bus number of root bus N (buses=N), from the adapter name.
+sim_root_bus() {
+	local a
+	for a in /sys/bus/i2c/devices/i2c-*; do
+		if [ "$(cat "$a/name")" = "optic_sim bus $1" ]; then
+			echo "${a##*/i2c-}"
+			return 0
+		fi
+	done
+	return 1
+}
+
+# i2c bus number of cage C of root bus B: channel C % 8 of the mux chip at
+# 0x70 + C / 8 (pca954x's channel-N links).
+sim_cage_bus() {
+	local root chan
+	root=$(sim_root_bus "$1") || return 1
+	chan=$(readlink "/sys/bus/i2c/devices/$root-007$(($2 / 8))/channel-$(($2 % 8))") ||
+		return 1
+	echo "${chan##*/i2c-}"
 }
 
 # Interrupts delivered on line HWIRQ of the optic_sim gpio chip (port N's
