@@ -355,17 +355,18 @@ static int parse_gpio(struct parser *p, const struct key *k, void *obj,
 	sp = strrchr(s, ' ');
 	if (!sp)
 		sp = strrchr(s, '\t');
-	if (!sp || sp == s || parse_number(sp + 1, UINT32_MAX, &off) < 0)
+	if (!sp || sp == s || parse_number(sp + 1, UINT16_MAX, &off) < 0)
 		return fail(
 			p, p->line,
-			"%s: '%s' is not CHIP OFFSET [active-low|active-high]",
+			"%s: '%s' is not CHIP OFFSET (0-65535) [active-low|active-high]",
 			k->key, v);
 	while (sp > s && isspace((unsigned char)sp[-1]))
 		sp--;
 	*sp = '\0';
 	if (strlen(s) >= sizeof(l->chip))
-		return fail(p, p->line, "%s: gpio chip label '%s' is too long",
-			    k->key, s);
+		return fail(p, p->line,
+			    "%s: gpio chip label '%s' is longer than %zu bytes",
+			    k->key, s, sizeof(l->chip) - 1);
 	strcpy(l->chip, s);
 	l->offset = off;
 	l->set = true;

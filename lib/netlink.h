@@ -36,8 +36,8 @@ enum optic_line_id {
 
 struct optic_line {
 	bool set; /* the cage has this line */
-	char chip[64]; /* the gpio chip's label */
-	uint32_t offset;
+	char chip[32]; /* the gpio chip's label (the driver takes 31 bytes) */
+	uint32_t offset; /* 0-65535 */
 	int8_t active_low; /* -1: the signal's own polarity, else 0 or 1 */
 };
 

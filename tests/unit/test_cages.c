@@ -176,8 +176,8 @@ static const struct bad {
 	  "t.conf:9: [cage q] sits where [cage p] (line 4) does;"
 	  "t.conf:12: intl: cpld 1 is already [cage p]'s presence (line 7);"
 	  "t.conf:12: intl: cpld 1 is already [cage p]'s reset (line 8);"
-	  "t.conf:14: lpmode: 'cpld' is not CHIP OFFSET [active-low|active-high];"
-	  "t.conf:15: reset: '4 active-low' is not CHIP OFFSET [active-low|active-high];"
+	  "t.conf:14: lpmode: 'cpld' is not CHIP OFFSET (0-65535) [active-low|active-high];"
+	  "t.conf:15: reset: '4 active-low' is not CHIP OFFSET (0-65535) [active-low|active-high];"
 	  "t.conf:16: [cage p] is already defined (line 4);"
 	  "t.conf:18: [cage s] sits where [cage r] (line 17) does" },
 	{ "[bus a]\nadapter = x # main\nclock =\n[bus b]\nadapter = x\n[cage p]\n",
