@@ -740,11 +740,12 @@ static int osim_xfer_cmd(struct i2c_adapter *adap, char *cmd,
 	return 0;
 }
 
-/* Run the command on @adap; the result goes to *@slot under @lock. */
-static ssize_t osim_xfer_run(struct i2c_adapter *adap, struct mutex *lock,
-			     struct osim_xfer_res **slot,
-			     const char __user *ubuf, size_t count)
+/* Run the command on the slot's adapter (a port's: its mux channel). */
+static ssize_t osim_xfer_write(struct file *file, const char __user *ubuf,
+			       size_t count, loff_t *ppos)
 {
+	struct osim_xfer_slot *slot = file->private_data;
+	struct i2c_adapter *adap;
 	struct osim_xfer_res *res;
 	char *buf;
 	int ret;
@@ -753,27 +754,30 @@ static ssize_t osim_xfer_run(struct i2c_adapter *adap, struct mutex *lock,
 	if (IS_ERR(buf))
 		return PTR_ERR(buf);
 	res = kzalloc(sizeof(*res), GFP_KERNEL);
-	if (!res) {
-		kfree(buf);
-		return -ENOMEM;
-	}
-	ret = osim_xfer_cmd(adap, strim(buf), res);
+	adap = slot->port ? osim_port_adapter_get(slot->port) : slot->adap;
+	if (!res || !adap)
+		ret = res ? -ENODEV : -ENOMEM;	/* ENODEV: no mux driver yet */
+	else
+		ret = osim_xfer_cmd(adap, strim(buf), res);
+	if (slot->port)
+		osim_port_adapter_put(slot->port, adap);
 	kfree(buf);
 	if (ret) {
 		kfree(res);
 		return ret;
 	}
-	mutex_lock(lock);
-	kfree(*slot);
-	*slot = res;
-	mutex_unlock(lock);
+	mutex_lock(&slot->lock);
+	kfree(slot->res);
+	slot->res = res;
+	mutex_unlock(&slot->lock);
 	return count;
 }
 
 /* Last result: "ok" and the bytes read in hex, or "error -ERRNO". */
-static ssize_t osim_xfer_show(struct mutex *lock, struct osim_xfer_res **slot,
-			      char __user *ubuf, size_t count, loff_t *ppos)
+static ssize_t osim_xfer_read(struct file *file, char __user *ubuf,
+			      size_t count, loff_t *ppos)
 {
+	struct osim_xfer_slot *slot = file->private_data;
 	struct osim_xfer_res *res;
 	char *out;
 	size_t n = 0;
@@ -783,8 +787,8 @@ static ssize_t osim_xfer_show(struct mutex *lock, struct osim_xfer_res **slot,
 	out = kzalloc(1024, GFP_KERNEL);
 	if (!out)
 		return -ENOMEM;
-	mutex_lock(lock);
-	res = *slot;
+	mutex_lock(&slot->lock);
+	res = slot->res;
 	if (!res) {
 		n = scnprintf(out, 1024, "none\n");
 	} else if (res->ret) {
@@ -795,33 +799,10 @@ static ssize_t osim_xfer_show(struct mutex *lock, struct osim_xfer_res **slot,
 			n += scnprintf(out + n, 1024 - n, " %02x", res->data[i]);
 		n += scnprintf(out + n, 1024 - n, "\n");
 	}
-	mutex_unlock(lock);
+	mutex_unlock(&slot->lock);
 	ret = simple_read_from_buffer(ubuf, count, ppos, out, n);
 	kfree(out);
 	return ret;
-}
-
-/* A port's xfer runs on the adapter its module answers on (a mux channel). */
-static ssize_t osim_xfer_write(struct file *file, const char __user *ubuf,
-			       size_t count, loff_t *ppos)
-{
-	struct osim_port *port = file->private_data;
-	struct i2c_adapter *adap = osim_port_adapter_get(port);
-	ssize_t ret;
-
-	if (!adap)
-		return -ENODEV;	/* no mux driver bound in front of the cage */
-	ret = osim_xfer_run(adap, &port->lock, &port->xfer_res, ubuf, count);
-	osim_port_adapter_put(port, adap);
-	return ret;
-}
-
-static ssize_t osim_xfer_read(struct file *file, char __user *ubuf,
-			      size_t count, loff_t *ppos)
-{
-	struct osim_port *port = file->private_data;
-
-	return osim_xfer_show(&port->lock, &port->xfer_res, ubuf, count, ppos);
 }
 
 static const struct file_operations osim_xfer_fops = {
@@ -831,6 +812,21 @@ static const struct file_operations osim_xfer_fops = {
 	.write = osim_xfer_write,
 	.llseek = default_llseek,
 };
+
+static void osim_xfer_slot_add(struct dentry *d, struct osim_xfer_slot *slot,
+			       struct osim_port *port, struct i2c_adapter *adap)
+{
+	mutex_init(&slot->lock);
+	slot->port = port;
+	slot->adap = adap;
+	debugfs_create_file("xfer", 0600, d, slot, &osim_xfer_fops);
+}
+
+static void osim_xfer_slot_del(struct osim_xfer_slot *slot)
+{
+	kfree(slot->res);
+	slot->res = NULL;
+}
 
 void osim_debugfs_port_add(struct osim_port *port)
 {
@@ -847,7 +843,7 @@ void osim_debugfs_port_add(struct osim_port *port)
 	debugfs_create_file("state", 0400, d, port, &osim_state_fops);
 	debugfs_create_file("monitor", 0600, d, port, &osim_monitor_fops);
 	debugfs_create_file("counters", 0600, d, port, &osim_counters_fops);
-	debugfs_create_file("xfer", 0600, d, port, &osim_xfer_fops);
+	osim_xfer_slot_add(d, &port->xfer, port, NULL);
 	debugfs_create_file("lpmode", 0600, d, port, &osim_lpmode_fops);
 	debugfs_create_file("reset", 0600, d, port, &osim_reset_fops);
 	debugfs_create_u64("transactions", 0600, d, &port->cnt.transactions);
@@ -880,8 +876,7 @@ void osim_debugfs_port_del(struct osim_port *port)
 {
 	debugfs_remove(port->dir);
 	port->dir = NULL;
-	kfree(port->xfer_res);
-	port->xfer_res = NULL;
+	osim_xfer_slot_del(&port->xfer);
 }
 
 /* ---- per root bus (buses=N) ---- */
@@ -980,31 +975,6 @@ static const struct file_operations osim_root_mux_fops = {
 	.release = single_release,
 };
 
-static ssize_t osim_root_xfer_write(struct file *file, const char __user *ubuf,
-				    size_t count, loff_t *ppos)
-{
-	struct osim_root *root = file->private_data;
-
-	return osim_xfer_run(&root->adap, &root->lock, &root->xfer_res, ubuf,
-			     count);
-}
-
-static ssize_t osim_root_xfer_read(struct file *file, char __user *ubuf,
-				   size_t count, loff_t *ppos)
-{
-	struct osim_root *root = file->private_data;
-
-	return osim_xfer_show(&root->lock, &root->xfer_res, ubuf, count, ppos);
-}
-
-static const struct file_operations osim_root_xfer_fops = {
-	.owner = THIS_MODULE,
-	.open = simple_open,
-	.read = osim_root_xfer_read,
-	.write = osim_root_xfer_write,
-	.llseek = default_llseek,
-};
-
 void osim_debugfs_root_add(struct osim_root *root)
 {
 	struct dentry *d;
@@ -1015,7 +985,7 @@ void osim_debugfs_root_add(struct osim_root *root)
 	root->dir = d;
 	debugfs_create_file("counters", 0600, d, root, &osim_root_counters_fops);
 	debugfs_create_file("mux", 0600, d, root, &osim_root_mux_fops);
-	debugfs_create_file("xfer", 0600, d, root, &osim_root_xfer_fops);
+	osim_xfer_slot_add(d, &root->xfer, NULL, &root->adap);
 	debugfs_create_u64("collisions", 0600, d, &root->cnt.collisions);
 	debugfs_create_u64("bus_time_ns", 0600, d, &root->cnt.bus_time_ns);
 	debugfs_create_u32("clock_hz", 0600, d, &root->clock_hz);
@@ -1027,8 +997,7 @@ void osim_debugfs_root_del(struct osim_root *root)
 {
 	debugfs_remove(root->dir);
 	root->dir = NULL;
-	kfree(root->xfer_res);
-	root->xfer_res = NULL;
+	osim_xfer_slot_del(&root->xfer);
 }
 
 void osim_debugfs_init(void)

@@ -138,6 +138,15 @@ enum osim_mod_state {
 
 struct osim_profile;
 struct osim_xfer_res;
+struct osim_port;
+
+/* A debugfs xfer file: the adapter it runs on and its last result. */
+struct osim_xfer_slot {
+	struct mutex lock;		/* protects res */
+	struct osim_xfer_res *res;
+	struct osim_port *port;		/* a port's: its module's adapter */
+	struct i2c_adapter *adap;	/* a root bus's */
+};
 
 /* Firmware images A (0) and B (1) and a download in progress. */
 struct osim_fw {
@@ -219,7 +228,7 @@ struct osim_port {
 	struct i2c_client *client;
 	struct gpiod_lookup_table *lookup;
 	struct dentry *dir;
-	struct osim_xfer_res *xfer_res;	/* last debugfs xfer result */
+	struct osim_xfer_slot xfer;	/* debugfs portN/xfer */
 
 	bool present;
 	char profile_name[32];
@@ -274,7 +283,7 @@ struct osim_root {
 	u32 clock_hz;
 	bool realtime;
 	struct dentry *dir;
-	struct osim_xfer_res *xfer_res;	/* last debugfs xfer result */
+	struct osim_xfer_slot xfer;	/* debugfs busN/xfer */
 };
 
 struct osim_profile {

@@ -114,11 +114,11 @@ load_mux() {
 load_optic() { insmod "$OPTIC_DIR/optic.ko" "$@"; }
 load_i2c_dev() { insmod "$OPTIC_DIR/i2c-dev.ko" 2>/dev/null || [ -e /dev/i2c-0 ]; }
 
-# i2c bus number of simulated port N (0-based), from the adapter name.
-sim_bus() {
+# i2c bus number of the adapter named NAME.
+sim_adapter() {
 	local a
 	for a in /sys/bus/i2c/devices/i2c-*; do
-		if [ "$(cat "$a/name")" = "optic_sim port $1" ]; then
+		if [ "$(cat "$a/name")" = "$1" ]; then
 			echo "${a##*/i2c-}"
 			return 0
 		fi
@@ -126,17 +126,9 @@ sim_bus() {
 	return 1
 }
 
-# i2c bus number of root bus N (buses=N), from the adapter name.
-sim_root_bus() {
-	local a
-	for a in /sys/bus/i2c/devices/i2c-*; do
-		if [ "$(cat "$a/name")" = "optic_sim bus $1" ]; then
-			echo "${a##*/i2c-}"
-			return 0
-		fi
-	done
-	return 1
-}
+# i2c bus number of simulated port N (0-based) and of root bus N (buses=N).
+sim_bus() { sim_adapter "optic_sim port $1"; }
+sim_root_bus() { sim_adapter "optic_sim bus $1"; }
 
 # i2c bus number of cage C of root bus B: channel C % 8 of the mux chip at
 # 0x70 + C / 8 (pca954x's channel-N links).
