@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * vm-nl: raw generic netlink client for optic VM tests (no libnl).
- *   vm-nl CMD [NAME=TYPE:VALUE]...   CMD: get dump read write set
+ *   vm-nl CMD [NAME=TYPE:VALUE]...   CMD: get dump read write set records
+ *                                    clear cage-add cage-del bus
  *   vm-nl monitor COUNT SECONDS      print COUNT events (or until timeout)
  * VM_NL_BUF=N in the environment receives with an N-byte buffer.
- * TYPE: u8 u16 u32 flag str hex. Prints reply attributes one per line as
- * name=value; on error prints "error ERRNO: extack" and exits with ERRNO.
+ * TYPE: u8 u16 u32 u64 flag str hex, or nest with NAME=TYPE:VALUE,... as
+ * its value. Prints reply attributes one per line as name=value (nested
+ * ones as outer.inner=value); on error prints "error ERRNO: extack" and
+ * exits with ERRNO.
  */
 #include <errno.h>
 #include <linux/genetlink.h>
@@ -37,10 +40,42 @@ static const char *const names[] = {
 	[OPTIC_A_OLD_STATE] = "old_state", [OPTIC_A_NEW_STATE] = "new_state",
 	[OPTIC_A_FLAG_PAGE] = "flag_page", [OPTIC_A_FLAG_OFFSET] = "flag_offset",
 	[OPTIC_A_FLAG_BITS] = "flag_bits", [OPTIC_A_ACCESS_ERROR] = "access_error",
-	[OPTIC_A_CHECKSUM_OK] = "checksum_ok",
+	[OPTIC_A_CHECKSUM_OK] = "checksum_ok", [OPTIC_A_RECORD_SEQ] = "record_seq",
+	[OPTIC_A_RECORD_SINCE] = "since", [OPTIC_A_RECORD_OVERFLOW] = "overflow",
+	[OPTIC_A_RECORD_REALTIME] = "realtime", [OPTIC_A_RECORD_BOOTTIME] = "boottime",
+	[OPTIC_A_RECORD_WHO] = "who", [OPTIC_A_RECORD_PID] = "pid",
+	[OPTIC_A_RECORD_ERRNO] = "errno", [OPTIC_A_SNAP_TEMP] = "snap_temp",
+	[OPTIC_A_SNAP_VCC] = "snap_vcc", [OPTIC_A_SNAP_TX_POWER] = "snap_tx_power",
+	[OPTIC_A_SNAP_BIAS] = "snap_bias", [OPTIC_A_SNAP_RX_POWER] = "snap_rx_power",
+	[OPTIC_A_SNAP_BIAS_SHIFT] = "snap_bias_shift", [OPTIC_A_SNAP_VDM] = "snap_vdm",
+	[OPTIC_A_CDB_CMD] = "cdb_cmd", [OPTIC_A_CDB_STATUS] = "cdb_status",
+	[OPTIC_A_BUS_ROOT] = "bus_root", [OPTIC_A_CAGE_ADDED] = "cage_added",
+	[OPTIC_A_LINE_PRESENCE] = "line_presence", [OPTIC_A_LINE_RESET] = "line_reset",
+	[OPTIC_A_LINE_LPMODE] = "line_lpmode", [OPTIC_A_LINE_INTL] = "line_intl",
+	[OPTIC_A_LINE_CHIP] = "chip", [OPTIC_A_LINE_OFFSET] = "offset_line",
+	[OPTIC_A_LINE_ACTIVE_LOW] = "active_low", [OPTIC_A_BUS_NAME] = "bus_name",
+	[OPTIC_A_BUS_PORTS] = "bus_ports", [OPTIC_A_BUS_QUEUE] = "queue",
+	[OPTIC_A_BUS_QUEUE_MAX] = "queue_max", [OPTIC_A_BUS_BUSY_NS] = "busy_ns",
+	[OPTIC_A_BUS_AGE_NS] = "age_ns", [OPTIC_A_BUS_CLASS] = "class",
+	[OPTIC_A_BUS_CLASS_ID] = "id", [OPTIC_A_BUS_CLASS_XFERS] = "xfers",
+	[OPTIC_A_BUS_CLASS_BYTES] = "bytes", [OPTIC_A_BUS_CLASS_BUSY_NS] = "class_busy_ns",
+	[OPTIC_A_BUS_CLASS_WAIT_MAX_NS] = "wait_max_ns", [OPTIC_A_EEPROM_CLASS] = "eeprom_class",
 };
 static const int strattr[] = { OPTIC_A_MODULE_NAME, OPTIC_A_VENDOR_NAME,
-	OPTIC_A_VENDOR_PN, OPTIC_A_VENDOR_SN, OPTIC_A_VENDOR_REV, OPTIC_A_DATE_CODE };
+	OPTIC_A_VENDOR_PN, OPTIC_A_VENDOR_SN, OPTIC_A_VENDOR_REV, OPTIC_A_DATE_CODE,
+	OPTIC_A_BUS_NAME, OPTIC_A_LINE_CHIP };
+/* Binary attributes, printed in hex whatever their length. */
+static const int hexattr[] = { OPTIC_A_EEPROM_DATA, OPTIC_A_SNAP_TX_POWER,
+	OPTIC_A_SNAP_BIAS, OPTIC_A_SNAP_RX_POWER, OPTIC_A_SNAP_VDM };
+
+static int in(const int *set, int n, int t)
+{
+	for (int i = 0; i < n; i++)
+		if (set[i] == t)
+			return 1;
+	return 0;
+}
+#define IN(set, t) in(set, sizeof(set) / sizeof(set[0]), t)
 
 static char buf[65536];
 static int fd;
@@ -72,6 +107,35 @@ static struct nlmsghdr *msg(int family, int cmd, int flags)
 	return n;
 }
 
+static void print_attrs(struct nlattr *a, int len, int family_ctrl, int *fam, int *grp);
+
+static const char *name_of(int t)
+{
+	return t < (int)(sizeof(names) / sizeof(names[0])) && names[t] ? names[t] : "?";
+}
+
+/* Nested attributes as outer.inner=value; BUS_PORTS as a u32 list. */
+static int print_special(int t, unsigned char *d, int l)
+{
+	static const char *prefix;
+
+	if (t == OPTIC_A_BUS_CLASS) {
+		prefix = name_of(t);
+		print_attrs((void *)d, l, 0, 0, 0);
+		prefix = NULL;
+		return 1;
+	}
+	if (prefix)
+		printf("%s.", prefix);
+	if (t != OPTIC_A_BUS_PORTS)
+		return 0;
+	printf("%s=", name_of(t));
+	for (int i = 0; i + 4 <= l; i += 4)
+		printf("%s%u", i ? " " : "", *(uint32_t *)(d + i));
+	printf("\n");
+	return 1;
+}
+
 static void print_attrs(struct nlattr *a, int len, int family_ctrl, int *fam, int *grp)
 {
 	for (; len >= NLA_HDRLEN && a->nla_len >= NLA_HDRLEN && a->nla_len <= len;
@@ -94,12 +158,13 @@ static void print_attrs(struct nlattr *a, int len, int family_ctrl, int *fam, in
 			}
 			continue;
 		}
-		for (i = 0; i < (int)(sizeof(strattr) / sizeof(strattr[0])); i++)
-			s |= strattr[i] == t;
-		printf("%s=", t < (int)(sizeof(names) / sizeof(names[0])) && names[t] ? names[t] : "?");
+		if (print_special(t, d, l))
+			continue;
+		s = IN(strattr, t);
+		printf("%s=", name_of(t));
 		if (s)
 			printf("%.*s", l, d);
-		else if (t == OPTIC_A_EEPROM_DATA)
+		else if (IN(hexattr, t))
 			for (i = 0; i < l; i++)
 				printf("%02x", d[i]);
 		else if (l == 1)
@@ -177,6 +242,47 @@ static int attr_num(const char *name)
 	return atoi(name); /* numeric attribute */
 }
 
+/*
+ * NAME=TYPE:VALUE into @n; a nest's VALUE is a comma-separated list of
+ * NAME=TYPE:VALUE put inside it. Returns 0 or -1 for a malformed one.
+ */
+static int put_arg(struct nlmsghdr *n, char *arg)
+{
+	char *eq = strchr(arg, '='), *col, *v;
+	unsigned char data[512];
+	unsigned long long x;
+	int t, len = 0;
+
+	if (!eq || !(col = strchr(eq, ':')))
+		return -1;
+	*eq = *col = 0;
+	t = attr_num(arg);
+	v = col + 1;
+	x = strtoull(v, NULL, 0);
+	if (!strcmp(eq + 1, "nest")) {
+		struct nlattr *outer = (void *)((char *)n + NLMSG_ALIGN(n->nlmsg_len));
+		char *tok, *save;
+
+		put(n, t | NLA_F_NESTED, NULL, 0);
+		for (tok = strtok_r(v, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
+			if (put_arg(n, tok))
+				return -1;
+		outer->nla_len = (char *)n + n->nlmsg_len - (char *)outer;
+		return 0;
+	}
+	if (!strcmp(eq + 1, "u8")) { data[0] = x; len = 1; }
+	else if (!strcmp(eq + 1, "u16")) { *(uint16_t *)data = x; len = 2; }
+	else if (!strcmp(eq + 1, "u32")) { *(uint32_t *)data = x; len = 4; }
+	else if (!strcmp(eq + 1, "u64")) { *(uint64_t *)data = x; len = 8; }
+	else if (!strcmp(eq + 1, "flag")) len = 0;
+	else if (!strcmp(eq + 1, "str")) { len = strlen(v) + 1; memcpy(data, v, len); }
+	else if (!strcmp(eq + 1, "hex")) {
+		for (; v[0] && v[1]; v += 2) sscanf(v, "%2hhx", &data[len++]);
+	} else return -1;
+	put(n, t, data, len);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
@@ -219,31 +325,16 @@ int main(int argc, char **argv)
 	else if (!strcmp(argv[1], "read")) cmd = OPTIC_CMD_EEPROM_READ;
 	else if (!strcmp(argv[1], "write")) cmd = OPTIC_CMD_EEPROM_WRITE;
 	else if (!strcmp(argv[1], "set")) cmd = OPTIC_CMD_MODULE_SET;
+	else if (!strcmp(argv[1], "records")) { cmd = OPTIC_CMD_RECORD_GET; flags = NLM_F_DUMP; }
+	else if (!strcmp(argv[1], "clear")) cmd = OPTIC_CMD_RECORD_CLEAR;
+	else if (!strcmp(argv[1], "cage-add")) cmd = OPTIC_CMD_CAGE_ADD;
+	else if (!strcmp(argv[1], "cage-del")) cmd = OPTIC_CMD_CAGE_DEL;
+	else if (!strcmp(argv[1], "bus")) { cmd = OPTIC_CMD_BUS_GET; flags = NLM_F_DUMP; }
 	else cmd = atoi(argv[1]);
 	n = msg(fam, cmd, flags);
-	for (i = 2; i < argc; i++) {
-		char *eq = strchr(argv[i], '='), *col, *v;
-		unsigned char data[512];
-		unsigned long x;
-		int t, len = 0;
-
-		if (!eq || !(col = strchr(eq, ':')))
+	for (i = 2; i < argc; i++)
+		if (put_arg(n, argv[i]))
 			return 2;
-		*eq = *col = 0;
-		t = attr_num(argv[i]);
-		v = col + 1;
-		x = strtoul(v, NULL, 0);
-		if (!strcmp(eq + 1, "u8")) { data[0] = x; len = 1; }
-		else if (!strcmp(eq + 1, "u16")) { *(uint16_t *)data = x; len = 2; }
-		else if (!strcmp(eq + 1, "u32")) { *(uint32_t *)data = x; len = 4; }
-		else if (!strcmp(eq + 1, "u64")) { *(uint64_t *)data = x; len = 8; }
-		else if (!strcmp(eq + 1, "flag")) len = 0;
-		else if (!strcmp(eq + 1, "str")) { len = strlen(v) + 1; memcpy(data, v, len); }
-		else if (!strcmp(eq + 1, "hex")) {
-			for (; v[0] && v[1]; v += 2) sscanf(v, "%2hhx", &data[len++]);
-		} else return 2;
-		put(n, t, data, len);
-	}
 	send(fd, n, n->nlmsg_len, 0);
 	ret = recv_all(0, NULL, NULL);
 	return ret < 0 ? -ret : 0;

@@ -74,6 +74,21 @@ ok "fw commit exits 0" opticctl fw commit port0
 check_eq "B committed" true "$(img 1 committed)"
 check_eq "A no longer committed" false "$(img 0 committed)"
 
+# The flight recorder keeps the firmware steps (CDB commands) with who made
+# them, not the hundreds of EPL blocks: start 0101h, complete 0107h, run
+# 0109h and commit 010Ah each written (status 0), start, complete and
+# commit seen to succeed (CdbStatus1 01h).
+vm-nl records name=str:port0 >/tmp/fw.rec
+steps=$(awk -F= '/^cdb_cmd=/ { c = $2 } /^cdb_status=/ { printf "%04x:%x\n", c, $2 }' \
+	/tmp/fw.rec | sort -u | tr '\n' ' ')
+diag "CDB records: $steps"
+check_match "records: start, complete, run and commit, written and succeeded" \
+	"0101:0 0101:1 .*0107:0 0107:1 0109:0 .*010a:0 010a:1" "$steps"
+check_eq "records: no EPL or LPL block" "" "$(echo "$steps" | grep -o '010[34]:[0-9a-f]*')"
+check_eq "records: each step by a netlink caller with its pid" true \
+	"$(awk -F= '/^cdb_cmd=/ { c = 1 } c && /^who=/ { w = $2 } c && /^pid=/ { if (w != 1 || $2 < 1) bad = 1; c = 0 }
+		END { print bad ? "false" : "true" }' /tmp/fw.rec)"
+
 mkimage /tmp/fw51.bin 5 1 1000
 out=$(opticctl fw flash --lpl port0 /tmp/fw51.bin 2>&1)
 check_eq "flash 1000 bytes through the LPL exits 0" 0 "$?"
