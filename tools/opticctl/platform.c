@@ -310,6 +310,8 @@ static void plan_cage(struct pf *pf, size_t i)
 	struct plan_cage *pc = &pf->cages[i];
 	char where[96], path[PATH_MAX], buf[64];
 
+	if (pf->buses[g->bus].nr < 0)
+		return; /* no adapter: said at its line */
 	place(where, sizeof(where), pf->cf, g);
 	pc->i2c_bus = cage_adapter(pf, g);
 	pc->act = CREATE;
