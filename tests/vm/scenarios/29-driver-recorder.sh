@@ -149,5 +149,28 @@ check_match "text: the overflow is said" \
 check_eq "events all: both ports, merged in sequence" true \
 	"$(recs all | jq -s '(map(.port) | unique == ["port0", "port1"]) and ([.[].seq] | . == sort)')"
 
+# A module with VDM (an image: 01h:142 bit 6, one group (2Fh:128 00h);
+# instance 0 laser temperature (type 4) lane 1, instance 1 pre-FEC BER
+# current media (15) lane 2 = 84D2h, instance 2 eSNR media (5) lane 2 =
+# 1A80h) and Rx LOS latched on lane 2 (11h:147 bit 1): the LOS record's
+# snapshot carries the link's VDM values, not the laser temperature. The
+# image is replayed frozen; the read of the flag byte finds the LOS.
+opticctl dump port1 >/tmp/d1
+{
+	cat /tmp/d1
+	printf 'page 01\n8e: 40\npage 2f\n80: 00\n'
+	printf 'page 20\n80: 00 04 01 0f 01 05\npage 24\n80: 2d 80 84 d2 1a 80\n'
+	printf 'page 11\n93: 02\n'
+} >/tmp/vdm
+echo 0 >"$D/port1/present"
+ok "port1 pulled" wait_for 10 sh -c "vm-nl get name=str:port1 | grep -qx present=0"
+ok "the VDM image plugged into port1" sh -c "cat /tmp/vdm >$D/port1/image"
+ok "port1 identified again" wait_for 10 sh -c "vm-nl get name=str:port1 | grep -qx present=1"
+vm-nl read name=str:port1 page=u8:0x11 offset=u16:147 length=u16:1 >/dev/null
+vm-nl records name=str:port1 >/tmp/r3
+check_eq "the LOS snapshot: pre-FEC BER and eSNR of lane 2, raw (type, lane, value)" \
+	"snap_vdm=0f01d2840501801a" \
+	"$(awk '/^event=5$/ { f = 1 } f && /^snap_vdm=/ { print; exit }' /tmp/r3)"
+
 ok "rmmod optic" rmmod optic
 ok "rmmod optic_sim" rmmod optic_sim
