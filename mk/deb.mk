@@ -27,10 +27,12 @@ OPTIC_FILES := \
 	$(BUILD)/opticctl:$(sbindir)/opticctl:0755 \
 	$(BUILD)/opticd:$(sbindir)/opticd:0755 \
 	contrib/systemd/opticd.service:$(systemdunitdir)/opticd.service:0644 \
+	contrib/systemd/optic-platform.service:$(systemdunitdir)/optic-platform.service:0644 \
 	contrib/opticd.conf:$(sysconfdir)/optic/opticd.conf:0644 \
 	docs/man/opticctl.8:$(mandir)/man8/opticctl.8:0644 \
 	docs/man/opticd.8:$(mandir)/man8/opticd.8:0644 \
 	docs/man/opticd.conf.5:$(mandir)/man5/opticd.conf.5:0644 \
+	docs/man/cages.conf.5:$(mandir)/man5/cages.conf.5:0644 \
 	contrib/bash-completion/opticctl:$(bashcompdir)/opticctl:0644
 
 DKMS_SRCS := Kbuild driver/Kbuild driver/sim/Kbuild include/uapi/linux/optic.h \

@@ -157,9 +157,46 @@ t "sensors shows four optic chips" test "$(grep -c '^optic-' <<<"$sens")" -eq 4
 temps=$(awk -v RS= '/^optic-/ && /: +\+[0-9.]+°C/ { n++ } END { print n + 0 }' <<<"$sens")
 t "sensors shows the temperature of each module" test "$temps" -eq 4
 
+echo "# ${SECONDS}s: optic-platform"
+# --- cages.conf and optic-platform.service -------------------------------------
+# The simulator again without its own clients (attach=0): four root adapters
+# and nothing on them, as on a switch before the unit has run.
+cages=/etc/optic/cages.conf
+pf_state() { systemctl show -p ActiveState --value optic-platform.service; }
+t "optic-platform.service unit is installed" systemctl cat optic-platform.service
+t "optic-platform.service is enabled" systemctl is-enabled optic-platform.service
+t "optic-platform.service runs before opticd" systemctl show -p Before --value optic-platform.service
+expect "Before= names opticd.service" 'opticd\.service' "$out"
+t "without cages.conf its condition failed at boot" \
+	test "$(systemctl show -p ConditionResult --value optic-platform.service)" = no
+t "optic_sim again with attach=0" sh -c 'modprobe -r optic_sim && modprobe optic_sim ports=4 attach=0'
+t "no optic port left" sh -c '[ -z "$(ls /sys/class/optic 2>/dev/null)" ]'
+for i in 0 1 2 3; do
+	printf '[bus p%s]\nadapter = optic_sim port %s\n[cage swp%s]\n' "$i" "$i" "$((i + 1))"
+done >"$cages"
+t "systemctl restart optic-platform (cages.conf now)" systemctl restart optic-platform.service
+t "optic-platform.service is active (exited)" test "$(pf_state)" = active
+t "opticctl list exits 0" opticctl list
+expect "the unit made the cages swp1-swp4" '^swp4 ' "$out"
+t "opticctl lists four ports" test "$(grep -Ec '^swp[0-9]+ ' <<<"$out")" -eq 4
+t "the journal says what the unit created" journalctl -b -u optic-platform --no-pager
+expect "4 created" 'cages\.conf: 4 created, 0 updated, 0 kept' "$out"
+t "a second run changes nothing" systemctl restart optic-platform.service
+t "the journal says so" journalctl -b -u optic-platform --no-pager
+expect "nothing to change" 'nothing to change' "$out"
+printf '[bus p0]\nadapter = optic_sim port 0\n[cage other]\n' >"$cages"
+t "a contradicting cages.conf fails the unit" sh -c '! systemctl restart optic-platform.service'
+t "its journal names the line at fault" journalctl -b -u optic-platform --no-pager
+expect "cages.conf:3: the root adapter ... has cage swp1, not other" \
+	'cages\.conf:3: the root adapter of bus p0 \(i2c-[0-9]+\) has cage swp1, not other' "$out"
+rm -f "$cages"
+systemctl stop optic-platform.service 2>/dev/null
+systemctl reset-failed optic-platform.service 2>/dev/null
+
 # --- documentation -----------------------------------------------------------
 for f in /usr/share/man/man8/opticctl.8.gz /usr/share/man/man8/opticd.8.gz \
-	 /usr/share/man/man5/opticd.conf.5.gz \
+	 /usr/share/man/man5/opticd.conf.5.gz /usr/share/man/man5/cages.conf.5.gz \
+	 /usr/share/doc/opticctl/examples/cages.conf.example \
 	 /usr/share/bash-completion/completions/opticctl \
 	 /usr/share/doc/optic-dkms/examples/modprobe-optic.conf; do
 	t "installed: $f" test -s "$f"

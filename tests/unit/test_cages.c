@@ -129,6 +129,33 @@ static void test_round_trip(void **state)
 		"\"port\":\"p2\",\"bus\":\"b\",\"mux\":null,\"channel\":null"));
 }
 
+/* Every key the printer writes (the key table's) is in cages.conf(5). */
+static void test_man_page(void **state)
+{
+	_cleanup_(optic_cages_freep) struct optic_cages *c = load_ok(full);
+	_cleanup_free_ char *text = print(c, 0), *man = NULL;
+	_cleanup_fclose_ FILE *f = NULL;
+	char path[256], want[64], *line, *save = NULL;
+	size_t n = 0;
+
+	snprintf(path, sizeof(path), "%s/docs/man/cages.conf.5",
+		 getenv("OPTIC_SRCDIR") ?: ".");
+	f = fopen(path, "re");
+	assert_non_null(f);
+	assert_true(getdelim(&man, &n, '\0', f) > 0);
+	for (line = strtok_r(text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		const char *eq = strstr(line, " = ");
+
+		if (!eq || *line == '#')
+			continue;
+		snprintf(want, sizeof(want), ".BI %.*s \"", (int)(eq - line),
+			 line);
+		if (!strstr(man, want))
+			fail_msg("%s does not document '%s'", path, want);
+	}
+}
+
 /* A file and every error it must give, in order, ";"-separated. */
 static const struct bad {
 	const char *text;
@@ -268,6 +295,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_example),
 		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_man_page),
 		cmocka_unit_test(test_bad),
 		cmocka_unit_test(test_long_and_nul),
 		cmocka_unit_test(test_missing_file),
