@@ -88,8 +88,11 @@ static void print_class(struct optic_print *p, uint8_t id,
 	op_string(p, "class", "  %-8s", optic_bus_class_name(id));
 	op_uint(p, "xfers", " %12" PRIu64, s->xfers);
 	op_uint(p, "bytes", " %14" PRIu64, s->bytes);
-	op_float(p, "busy_s", " %12.3f", s->busy_ns / 1e9, 6);
-	op_float(p, "wait_max_ms", " %10.3f", s->wait_max_ns / 1e6, 3);
+	/* JSON: the driver's ns; text: s and ms */
+	op_uint(p, "busy_ns", NULL, s->busy_ns);
+	op_text(p, " %12.3f", s->busy_ns / 1e9);
+	op_uint(p, "wait_max_ns", NULL, s->wait_max_ns);
+	op_text(p, " %11.3f", s->wait_max_ns / 1e6);
 	if (prev) {
 		op_float(p, "xfers_per_s", " %10.1f",
 			 (s->xfers - prev->xfers) / secs, 1);
