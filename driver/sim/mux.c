@@ -637,12 +637,13 @@ void osim_roots_exit(void)
 {
 	unsigned int n;
 
+	/* unpublished first: a work item from now on attaches nothing */
 	WRITE_ONCE(osim_roots_dying, true);
-	cancel_work_sync(&osim_attach_work);
 	mutex_lock(&osim_roots_lock);
 	n = osim_nroots;
 	osim_nroots = 0;
 	mutex_unlock(&osim_roots_lock);
+	cancel_work_sync(&osim_attach_work);
 	while (n--)
 		osim_root_destroy(osim_roots[n]);
 	if (osim_roots_hooked) {
@@ -650,4 +651,5 @@ void osim_roots_exit(void)
 		software_node_unregister(&osim_mux_node);
 		osim_roots_hooked = false;
 	}
+	cancel_work_sync(&osim_attach_work);
 }

@@ -208,6 +208,7 @@ reads 1 &
 reads 14 &
 wait
 t1=$(uptime_cs)
+ppm=$(cnt bus0 utilisation_ppm)
 echo 0 >"$D/bus0/realtime"
 echo 400000 >"$D/bus0/clock_hz"
 # 6 x (1182 bits + 2 x 20 for the mux) at 10 kHz = 733.2 ms
@@ -216,6 +217,9 @@ check_eq "six 128-byte reads: 733.2 ms of bus time at 10 kHz" 733200000 \
 diag "two readers of one bus took $(((t1 - t0) * 10)) ms"
 check_match "realtime: two readers of one bus take the sum of their times" \
 	'^ok$' "$([ $(((t1 - t0) * 10)) -ge 700 ] && echo ok)"
+diag "utilisation meanwhile: $ppm ppm"
+check_match "the bus busy most of that time: utilisation over 30 %" '^ok$' \
+	"$([ "$ppm" -ge 300000 ] && echo ok)"
 
 ok "optic_sim unloads with its chips bound" rmmod optic_sim
 fails "its root adapters are gone" sim_root_bus 0
