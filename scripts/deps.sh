@@ -2,6 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # Install every Debian package needed to build, test and run the demo, and
 # cache the Debian kernel image the VM boots. Idempotent; quick when done.
+# linux-source-6.1 gives checkpatch.pl, the debug kernel and the pca954x mux
+# driver optic_sim's switch topology needs (mk/mux.mk).
 set -eu
 
 PKGS="build-essential pkg-config kmod linux-headers-amd64 linux-source-6.1
