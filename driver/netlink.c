@@ -529,14 +529,14 @@ static const struct nla_policy optic_record_clear_policy[OPTIC_A_MODULE_NAME + 1
 /*
  * The attributes of record @r (record.c). An event (@event_seq) carries
  * what it always did and the record's sequence number; a RECORD_GET reply
- * (@full) adds the times and the snapshot.
+ * (@full) adds the times and the snapshot @s (when r->has_snap).
  */
 static int optic_nl_put_record(struct sk_buff *skb,
-			       const struct optic_record *r, u64 event_seq,
+			       const struct optic_record *r,
+			       const struct optic_snapshot *s, u64 event_seq,
 			       bool full)
 {
-	const struct optic_snapshot *s = &r->snap;
-	size_t lanes = s->lanes * sizeof(u16);
+	size_t lanes = r->has_snap ? s->lanes * sizeof(u16) : 0;
 	bool lane = r->lane >= 0;
 
 	if (nla_put_u8(skb, OPTIC_A_EVENT_TYPE, r->type) ||
@@ -669,16 +669,20 @@ static int optic_nl_record_dumpit(struct sk_buff *skb,
 {
 	struct optic_nl_record_ctx *ctx = optic_nl_record_ctx(cb);
 	struct optic_module *mod = ctx->mod;
+	struct optic_snapshot *snap;
 	struct optic_record *r;
 	u64 overflow;
 	void *hdr;
 	int ret = 0;
 
-	/* a record is too large for the stack of a dump */
+	/* a record and its snapshot are too large for the stack of a dump */
 	r = kmalloc(sizeof(*r), GFP_KERNEL);
-	if (!r)
-		return -ENOMEM;
-	while (optic_record_get(mod, ctx->since, r, &overflow)) {
+	snap = kmalloc(sizeof(*snap), GFP_KERNEL);
+	if (!r || !snap) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	while (optic_record_get(mod, ctx->since, r, snap, &overflow)) {
 		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
 				  cb->nlh->nlmsg_seq, &optic_family,
 				  NLM_F_MULTI, OPTIC_CMD_RECORD_GET);
@@ -690,7 +694,7 @@ static int optic_nl_record_dumpit(struct sk_buff *skb,
 		if (nla_put_u32(skb, OPTIC_A_MODULE_INDEX, mod->index) ||
 		    nla_put_u64_64bit(skb, OPTIC_A_RECORD_OVERFLOW, overflow,
 				      OPTIC_A_PAD) ||
-		    optic_nl_put_record(skb, r, 0, true)) {
+		    optic_nl_put_record(skb, r, snap, 0, true)) {
 			genlmsg_cancel(skb, hdr);
 			ret = -EMSGSIZE;
 			break;
@@ -698,6 +702,8 @@ static int optic_nl_record_dumpit(struct sk_buff *skb,
 		genlmsg_end(skb, hdr);
 		ctx->since = r->seq + 1;
 	}
+out:
+	kfree(snap);
 	kfree(r);
 	if (ret == -EMSGSIZE && skb->len)
 		return skb->len;
@@ -1084,7 +1090,7 @@ void optic_nl_event(struct optic_module *mod, const struct optic_record *r)
 	if (WARN_ON_ONCE(!hdr ||
 			 nla_put_u32(skb, OPTIC_A_MODULE_INDEX, mod->index) ||
 			 nla_put_string(skb, OPTIC_A_MODULE_NAME, mod->name) ||
-			 optic_nl_put_record(skb, r, seq, false))) {
+			 optic_nl_put_record(skb, r, NULL, seq, false))) {
 		nlmsg_free(skb);
 		return;
 	}

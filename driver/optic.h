@@ -159,16 +159,26 @@ struct optic_record {
 	u32 value, mask;		/* LPMODE: value; TX_DISABLE */
 	u16 cdb_cmd;			/* FIRMWARE */
 	u8 cdb_status;			/* FIRMWARE: 0 for the write */
-	bool has_snap;
+	bool has_snap;			/* a snapshot goes with it */
+	u16 snap_slot;			/* where the ring keeps it */
 	/* INSERTED */
 	u8 id, spec, lanes;
 	char vendor_name[OPTIC_STR_LEN];
 	char vendor_pn[OPTIC_STR_LEN];
 	char vendor_sn[OPTIC_STR_LEN];
+};
+
+/* A snapshot in the ring, with the record it belongs to. */
+struct optic_record_snap {
+	u64 seq;
 	struct optic_snapshot snap;
 };
 
-/* The records of one cage, oldest overwritten first. */
+/*
+ * The records of one cage, oldest overwritten first. Snapshots (a few
+ * hundred bytes each, only link-affecting records have one) are kept in a
+ * smaller ring of their own.
+ */
 struct optic_recorder {
 	spinlock_t lock;		/* the fields below */
 	struct optic_record *ring;
@@ -176,6 +186,9 @@ struct optic_recorder {
 	unsigned int head;		/* next entry written */
 	unsigned int count;		/* valid entries */
 	u64 overflow;			/* records overwritten */
+	struct optic_record_snap *snaps;
+	unsigned int snaps_size;
+	unsigned int snaps_head;	/* next snapshot written */
 };
 
 /* What one class of traffic did on a root bus. */
@@ -433,7 +446,8 @@ int optic_record_init(struct optic_module *mod);
 void optic_record_free(struct optic_module *mod);
 void optic_record_clear(struct optic_module *mod);
 bool optic_record_get(struct optic_module *mod, u64 since,
-		      struct optic_record *r, u64 *overflow);
+		      struct optic_record *r, struct optic_snapshot *snap,
+		      u64 *overflow);
 void optic_event_presence(struct optic_module *mod, bool inserted);
 void optic_event_state(struct optic_module *mod, u8 type, int lane, u8 old,
 		       u8 new);

@@ -30,6 +30,11 @@ module_param(record_entries, uint, 0644);
 MODULE_PARM_DESC(record_entries,
 		 "Flight recorder records kept per cage, read at probe (0: off; default 512)");
 
+static unsigned int record_snapshots = 64;
+module_param(record_snapshots, uint, 0644);
+MODULE_PARM_DESC(record_snapshots,
+		 "Monitor snapshots kept per cage, the newest records' (read at probe; default 64)");
+
 /* A sequence number for every record of every cage, from 1. */
 static atomic64_t optic_record_seq = ATOMIC64_INIT(0);
 
@@ -38,21 +43,30 @@ int optic_record_init(struct optic_module *mod)
 	struct optic_recorder *rec = &mod->rec;
 	unsigned int n = min_t(unsigned int, READ_ONCE(record_entries), 65536);
 
+	unsigned int s = clamp_t(unsigned int, READ_ONCE(record_snapshots), 1,
+				 n ?: 1);
+
 	spin_lock_init(&rec->lock);
 	if (!n)
 		return 0;
 	rec->ring = kvcalloc(n, sizeof(*rec->ring), GFP_KERNEL);
-	if (!rec->ring)
+	rec->snaps = kvcalloc(s, sizeof(*rec->snaps), GFP_KERNEL);
+	if (!rec->ring || !rec->snaps) {
+		optic_record_free(mod);
 		return -ENOMEM;
+	}
 	rec->size = n;
+	rec->snaps_size = s;
 	return 0;
 }
 
-/* From the module's release: no user is left. */
+/* From the module's release (or a failed init): no user is left. */
 void optic_record_free(struct optic_module *mod)
 {
 	kvfree(mod->rec.ring);
+	kvfree(mod->rec.snaps);
 	mod->rec.ring = NULL;
+	mod->rec.snaps = NULL;
 }
 
 void optic_record_clear(struct optic_module *mod)
@@ -66,8 +80,12 @@ void optic_record_clear(struct optic_module *mod)
 	spin_unlock(&rec->lock);
 }
 
-/* Stamp @r with its sequence number and put it in the ring. */
-static void optic_record_add(struct optic_module *mod, struct optic_record *r)
+/*
+ * Stamp @r with its sequence number and put it in the ring, @snap (if
+ * any) in the snapshot ring.
+ */
+static void optic_record_add(struct optic_module *mod, struct optic_record *r,
+			     const struct optic_snapshot *snap)
 {
 	struct optic_recorder *rec = &mod->rec;
 
@@ -77,6 +95,13 @@ static void optic_record_add(struct optic_module *mod, struct optic_record *r)
 	spin_lock(&rec->lock);
 	/* under rec.lock: a cage's records are in sequence order */
 	r->seq = atomic64_inc_return(&optic_record_seq);
+	r->has_snap = snap;
+	if (snap) {
+		r->snap_slot = rec->snaps_head;
+		rec->snaps[r->snap_slot].seq = r->seq;
+		rec->snaps[r->snap_slot].snap = *snap;
+		rec->snaps_head = (rec->snaps_head + 1) % rec->snaps_size;
+	}
 	rec->ring[rec->head] = *r;
 	rec->head = (rec->head + 1) % rec->size;
 	if (rec->count < rec->size)
@@ -91,12 +116,15 @@ static void optic_record_add(struct optic_module *mod, struct optic_record *r)
  * @mod: the cage; its lock need not be held
  * @since: first sequence number wanted
  * @r: the record, copied
+ * @snap: its snapshot, copied when r->has_snap (false when the snapshot
+ *	ring has moved on)
  * @overflow: records overwritten so far
  *
  * Return: false when there is none.
  */
 bool optic_record_get(struct optic_module *mod, u64 since,
-		      struct optic_record *r, u64 *overflow)
+		      struct optic_record *r, struct optic_snapshot *snap,
+		      u64 *overflow)
 {
 	struct optic_recorder *rec = &mod->rec;
 	unsigned int i, at;
@@ -111,6 +139,13 @@ bool optic_record_get(struct optic_module *mod, u64 since,
 			found = true;
 			break;
 		}
+	}
+	if (found && r->has_snap) {
+		const struct optic_record_snap *s = &rec->snaps[r->snap_slot];
+
+		r->has_snap = s->seq == r->seq;
+		if (r->has_snap)
+			*snap = s->snap;
 	}
 	spin_unlock(&rec->lock);
 	return found;
@@ -136,21 +171,36 @@ static void optic_record_start(struct optic_module *mod,
 	r->lane = lane;
 }
 
-/*
- * Read the monitors into @r. None of their bytes is a latched flag, so the
- * reads raise no flag record of their own (a failed read: a BUS_ERROR).
- */
-static void optic_record_snapshot(struct optic_module *mod,
-				  struct optic_record *r)
+static void optic_record_emit_snap(struct optic_module *mod,
+				   struct optic_record *r,
+				   const struct optic_snapshot *snap)
 {
-	r->has_snap = !optic_read_snapshot(mod, &r->snap);
+	optic_record_add(mod, r, snap);
+	if (r->type <= OPTIC_EVENT_FLAG)
+		optic_nl_event(mod, r);
 }
 
 static void optic_record_emit(struct optic_module *mod, struct optic_record *r)
 {
-	optic_record_add(mod, r);
-	if (r->type <= OPTIC_EVENT_FLAG)
-		optic_nl_event(mod, r);
+	optic_record_emit_snap(mod, r, NULL);
+}
+
+/*
+ * Record @r with the monitors read now. None of their bytes is a latched
+ * flag, so the reads raise no flag record of their own (a failed read: a
+ * BUS_ERROR, and @r goes without a snapshot).
+ */
+static void optic_record_emit_monitors(struct optic_module *mod,
+				       struct optic_record *r)
+{
+	struct optic_snapshot *snap = kzalloc(sizeof(*snap), GFP_KERNEL);
+
+	if (snap && optic_read_snapshot(mod, snap)) {
+		kfree(snap);
+		snap = NULL;
+	}
+	optic_record_emit_snap(mod, r, snap);
+	kfree(snap);
 }
 
 void optic_event_presence(struct optic_module *mod, bool inserted)
@@ -187,8 +237,9 @@ void optic_event_state(struct optic_module *mod, u8 type, int lane, u8 old,
 	if ((type == OPTIC_EVENT_DATAPATH_STATE && old == OPTIC_DP_ACTIVATED &&
 	     new != OPTIC_DP_ACTIVATED) ||
 	    (type == OPTIC_EVENT_MODULE_STATE && new == OPTIC_STATE_FAULT))
-		optic_record_snapshot(mod, &r);
-	optic_record_emit(mod, &r);
+		optic_record_emit_monitors(mod, &r);
+	else
+		optic_record_emit(mod, &r);
 }
 
 /*
@@ -240,8 +291,9 @@ void optic_event_flag(struct optic_module *mod, u8 page, u8 offset, u8 bits,
 	r.offset = offset;
 	r.bits = bits;
 	if (set && optic_link_flag(mod, page, offset, bits))
-		optic_record_snapshot(mod, &r);
-	optic_record_emit(mod, &r);
+		optic_record_emit_monitors(mod, &r);
+	else
+		optic_record_emit(mod, &r);
 }
 
 /*
