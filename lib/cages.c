@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cages.h"
 #include "util.h"
@@ -125,30 +126,32 @@ static const unsigned int *cline_at(const void *obj, const struct key *k)
 	return (const unsigned int *)((const char *)obj + k->line_off);
 }
 
+/* Decimal, or hexadecimal after 0x (never octal: "070" is 70). */
+static int parse_number(const char *s, unsigned long max, unsigned long *out)
+{
+	int base = 10;
+	char *end;
+
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		s += 2;
+	}
+	if (!isxdigit((unsigned char)*s))
+		return -EINVAL;
+	errno = 0;
+	*out = strtoul(s, &end, base);
+	return errno || *end || *out > max ? -EINVAL : 0;
+}
+
 /* "0x70" or "112": a 7-bit address a mux chip may have. */
 static int parse_address(const char *s, uint8_t *out)
 {
 	unsigned long v;
-	char *end;
 
-	errno = 0;
-	v = strtoul(s, &end, 0);
-	if (errno || end == s || *end || v < 0x08 || v > 0x77 || v == 0x50 ||
-	    v == 0x51)
+	if (parse_number(s, 0x77, &v) < 0 || v < 0x08 || v == 0x50 || v == 0x51)
 		return -EINVAL;
 	*out = v;
 	return 0;
-}
-
-static int parse_number(const char *s, unsigned long max, unsigned long *out)
-{
-	char *end;
-
-	if (!isdigit((unsigned char)*s))
-		return -EINVAL;
-	errno = 0;
-	*out = strtoul(s, &end, 0);
-	return errno || *end || *out > max ? -EINVAL : 0;
 }
 
 static int parse_string(struct parser *p, const struct key *k, void *obj,
@@ -187,7 +190,8 @@ static int parse_khz(struct parser *p, const struct key *k, void *obj,
 
 	while (*unit == ' ' || *unit == '\t')
 		unit++;
-	if (len == 0 || len >= sizeof(num) || (*unit && !streq(unit, "kHz")))
+	if (len == 0 || len >= sizeof(num) ||
+	    (*unit && strcasecmp(unit, "kHz") != 0))
 		return fail(p, p->line,
 			    "%s: '%s' is not a clock in kHz (100, 400 kHz)",
 			    k->key, v);

@@ -401,11 +401,18 @@ static int check_permissions(struct pf *pf)
 		}
 	for (i = 0; i < pf->cf->n_buses; i++)
 		for (j = 0; j < pf->cf->buses[i].n_muxes; j++) {
-			if (pf->buses[i].muxes[j].act == KEEP)
+			const struct plan_mux *pm = &pf->buses[i].muxes[j];
+
+			if (pm->act == KEEP)
 				continue;
-			snprintf(path, sizeof(path),
-				 I2C_DEVICES "/i2c-%d/new_device",
-				 pf->buses[i].nr);
+			/* a chip to create, or one whose idle_state to set */
+			if (pm->act == CREATE)
+				snprintf(path, sizeof(path),
+					 I2C_DEVICES "/i2c-%d/new_device",
+					 pf->buses[i].nr);
+			else
+				client_path(path, sizeof(path), pf->buses[i].nr,
+					    pm->m->addr, "idle_state");
 			if (faccessat(AT_FDCWD, path, W_OK, AT_EACCESS) < 0) {
 				fprintf(stderr,
 					"opticctl: platform apply: %s: %s (run it as root)\n",

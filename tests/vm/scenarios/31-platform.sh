@@ -72,17 +72,11 @@ check_eq "apply exits 0" 0 "$?"
 sed 's/^/#   /' /tmp/apply.out | tail -n 4
 check_match "apply says what it created" ': 36 created, 0 updated, 0 kept$' \
 	"$(cat /tmp/apply.out)"
-drv() { basename "$(readlink "$1/driver" 2>/dev/null)"; }
-chips=""
-idle=""
-for r in $R0 $R1; do
-	for a in 0070 0071; do
-		chips="$chips $(drv "$DEV/$r-$a")"
-		idle="$idle $(cat "$DEV/$r-$a/idle_state" 2>/dev/null)"
-	done
-done
-check_eq "pca954x bound to the 4 chips" " pca954x pca954x pca954x pca954x" "$chips"
-check_eq "idle_state -2 (disconnect) on every chip" " -2 -2 -2 -2" "$idle"
+chips=$(for d in "$DEV/$R0"-007[01] "$DEV/$R1"-007[01]; do
+	printf '%s %s,' "$(basename "$(readlink "$d/driver")")" "$(cat "$d/idle_state")"
+done)
+check_eq "pca954x bound to the 4 chips, each with idle_state -2 (disconnect)" \
+	"pca954x -2,pca954x -2,pca954x -2,pca954x -2," "$chips"
 
 opticctl -j list >/tmp/list.json
 check_eq "32 ports, named as the file says" \
