@@ -6,12 +6,17 @@
  *   bench-decode DUMP N
  *
  * Loads a module image (the text dump format), sets a port up as opticd
- * does at insertion, then N times does what daemon/poll.c does after its
- * netlink reads: store the byte ranges a health poll reads (poll_ranges())
- * into the image (bench_store), decode the image (bench_decode), then map
- * the model to a sample, flags, state and run the policies, as
- * port_poll_model() does for a poll (bench_policy). The three functions are
- * kept out of line so callgrind reports their inclusive cost.
+ * does at insertion (the whole image decoded, port_plan()), then N times
+ * does what daemon/poll.c does after its netlink reads: store the byte
+ * ranges a health poll reads (poll_ranges()) into the image, noting what
+ * changed (poll_store(): bench_store), decode again the values whose bytes
+ * changed (poll_update(): bench_decode), then the flags, state and
+ * policies from the poll's values (port_poll_values(): bench_policy). The
+ * polls alternate between the image's bytes and the same with the last
+ * byte of every monitor toggled (one LSB), so that every monitor changes
+ * at every poll, as a real module's LSBs do; flags and states stay. The
+ * three functions are kept out of line so callgrind reports their
+ * inclusive cost.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -33,30 +38,46 @@ static const struct manager_ops mock_ops = { .module_set = mock_set };
 
 static struct poll_range ranges[POLL_RANGES_MAX];
 static size_t n_ranges;
-static uint8_t bytes[POLL_RANGES_MAX][128]; /* what each range reads */
+/* what each range reads: [0] the image's bytes, [1] monitors moved */
+static uint8_t bytes[2][POLL_RANGES_MAX][128];
+static struct poll_changes changes;
 
-__attribute__((noinline)) void bench_store(struct port *p);
-__attribute__((noinline)) int bench_decode(struct port *p);
+__attribute__((noinline)) void bench_store(struct port *p, unsigned int set);
+__attribute__((noinline)) void bench_decode(struct port *p);
 __attribute__((noinline)) void bench_policy(struct manager *m, struct port *p,
 					    uint64_t now);
 
-void bench_store(struct port *p)
+void bench_store(struct port *p, unsigned int set)
 {
 	for (size_t i = 0; i < n_ranges; i++)
-		optic_image_set(&p->img, ranges[i].addr, ranges[i].page,
-				ranges[i].bank, ranges[i].off, bytes[i],
-				ranges[i].len);
+		poll_store(p, &ranges[i], i, bytes[set][i], ranges[i].len,
+			   &changes);
 }
 
-int bench_decode(struct port *p)
+void bench_decode(struct port *p)
 {
-	optic_model_free(&p->model);
-	return optic_decode(&p->img, &p->model);
+	poll_update(p, &changes);
 }
 
 void bench_policy(struct manager *m, struct port *p, uint64_t now)
 {
-	port_poll_model(m, p, &p->model, now);
+	port_poll_values(m, p, &p->pv, now);
+}
+
+/* The second set of bytes: every monitor's last byte toggled. */
+static void move_monitors(const struct port *p)
+{
+	memcpy(bytes[1], bytes[0], sizeof(bytes[0]));
+	for (size_t i = 0; i < p->nslots; i++) {
+		const struct poll_slot *sl = &p->slots[i];
+
+		/* the highest byte of the slot's mask: its value's LSB */
+		unsigned int w = sl->mask[1] ? 1 : 0;
+
+		if (sl->role == ROLE_MONITOR)
+			bytes[1][sl->range]
+			     [64 * w + 63 - __builtin_clzll(sl->mask[w])] ^= 1;
+	}
 }
 
 static char *slurp(const char *path, size_t *len)
@@ -121,7 +142,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	/* Insertion, as port_inserted() and port_refresh_statics() do. */
-	if (bench_decode(p) < 0)
+	if (optic_decode(&p->img, &p->model) < 0)
 		return 1;
 	p->known = p->present = true;
 	p->info.present = true;
@@ -130,7 +151,7 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < n_ranges; i++)
 		if (i >= ARRAY_SIZE(bytes) ||
 		    optic_image_get(&p->img, ranges[i].addr, ranges[i].page,
-				    ranges[i].bank, ranges[i].off, bytes[i],
+				    ranges[i].bank, ranges[i].off, bytes[0][i],
 				    ranges[i].len) < 0) {
 			fprintf(stderr,
 				"bench-decode: the image lacks what a poll reads\n");
@@ -143,11 +164,13 @@ int main(int argc, char **argv)
 	if (p->lanes > OPTICD_MAX_LANES)
 		p->lanes = OPTICD_MAX_LANES;
 	manager_port_configure(m, p);
+	if (port_plan(p) < 0)
+		return 1;
+	move_monitors(p);
 
 	for (unsigned long i = 0; i < n; i++) {
-		bench_store(p);
-		if (bench_decode(p) < 0)
-			return 1;
+		bench_store(p, (i + 1) & 1);
+		bench_decode(p);
 		bench_policy(m, p, 1000000 + i);
 	}
 	printf("polls %lu values %zu lanes %u\n", n, p->model.n, p->lanes);

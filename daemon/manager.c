@@ -90,6 +90,7 @@ static void port_free(struct port *p)
 	history_free(p->hist);
 	optic_image_clear(&p->img);
 	optic_model_free(&p->model);
+	free(p->slots);
 	free(p);
 }
 
@@ -532,9 +533,9 @@ void manager_port_flags(struct manager *m, struct port *p, enum flap_kind k,
 	uint32_t rising = lanes & ~p->flags_prev[k];
 
 	p->flags_prev[k] = lanes;
-	for (unsigned int l = 0; l < OPTICD_MAX_LANES; l++) {
-		if (!(rising & (1u << l)))
-			continue;
+	for (; rising; rising &= rising - 1) {
+		unsigned int l = __builtin_ctz(rising);
+
 		p->flags_total[k][l]++;
 		flap_record(&p->flap[k][l], now, 1);
 	}

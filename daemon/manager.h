@@ -58,6 +58,38 @@ enum predict_mon {
 	_PRED_MAX,
 };
 
+/* What a poll derives from the model's values, kept from poll to poll. */
+struct poll_values {
+	struct sample s; /* monitors, base units (t unused) */
+	uint32_t dp_active; /* lanes whose data path is DPActivated */
+	bool dp_seen; /* the module reports data-path states */
+	uint32_t flags[_FLAP_KIND_MAX]; /* latched lane flags, by lane */
+	struct mon_flags mf; /* latched alarm/warning flags */
+};
+
+enum poll_role {
+	ROLE_NONE, /* read by a poll, feeds nothing (the model stays true) */
+	ROLE_MONITOR, /* what: enum monitor */
+	ROLE_DATAPATH,
+	ROLE_FLAP, /* what: enum flap_kind */
+	ROLE_MON_FLAG, /* what: enum monitor, bit: MONFLAG_* */
+};
+
+/*
+ * A value of the port's model a poll reads: where its bytes are in the
+ * poll's ranges, and what it feeds in struct poll_values. Made once per
+ * insertion (port_refresh_statics); a poll decodes again only the values
+ * whose bytes changed.
+ */
+struct poll_slot {
+	uint64_t mask[2]; /* its bytes in the range (struct poll_changes) */
+	uint16_t vi; /* index in port.model.v */
+	uint8_t range; /* index in poll_ranges() */
+	uint8_t off; /* its first byte in the range */
+	uint8_t role; /* enum poll_role */
+	uint8_t what, bit, lane; /* lane: 0-based, 0 for the module */
+};
+
 struct port {
 	char name[OPTIC_PORT_NAME_LEN];
 	struct optic_module_info info;
@@ -79,6 +111,9 @@ struct port {
 
 	struct optic_image img;
 	struct optic_model model;
+	struct poll_slot *slots; /* the model's values a poll reads */
+	size_t nslots;
+	struct poll_values pv; /* from the model, updated by each poll */
 	struct port_settings set;
 
 	/* Static data, read at insertion. */
@@ -294,20 +329,40 @@ void manager_poll_port(struct manager *m, struct port *p);
 /* The sample, flags, state and policies of a poll from a decoded model. */
 void port_poll_model(struct manager *m, struct port *p,
 		     const struct optic_model *model, uint64_t now);
+/* The same from the values a poll derived. */
+void port_poll_values(struct manager *m, struct port *p,
+		      const struct poll_values *pv, uint64_t now);
 /* The byte ranges a health poll of @p reads, into @out; returns how many. */
 size_t poll_ranges(const struct port *p,
 		   struct poll_range out[POLL_RANGES_MAX]);
 /* Read the whole image of @p and derive its static data. */
 int port_refresh_statics(struct manager *m, struct port *p);
-/* Monitors and flags from a decoded model into @s (base units). */
-void sample_from_model(const struct optic_model *model, struct sample *s);
+/*
+ * The values of @p's model a poll reads (struct poll_slot) and p->pv from
+ * the whole model: after each decode of the image.
+ */
+int port_plan(struct port *p);
+
+/* Bytes of each poll range a poll found changed (bit i: byte i). */
+struct poll_changes {
+	uint64_t b[POLL_RANGES_MAX][2];
+	const uint8_t *data[POLL_RANGES_MAX]; /* the range's bytes, stored */
+};
+
+/*
+ * What a poll read for range @i (@rg) of poll_ranges(), @len bytes, into
+ * the image; the bytes that differ from it marked in @ch.
+ */
+int poll_store(struct port *p, const struct poll_range *rg, size_t i,
+	       const uint8_t *buf, size_t len, struct poll_changes *ch);
+/* After the stores: the values whose bytes changed decoded into p->pv. */
+void poll_update(struct port *p, const struct poll_changes *ch);
+
+/* Monitors (base units), data-path states and latched flags of a model. */
+void poll_values_from_model(const struct optic_model *model,
+			    struct poll_values *pv);
 /* Lanes whose CMIS data path is activated (all if not CMIS). */
-uint32_t active_lanes_from_model(const struct optic_model *model);
-/* Latched monitor alarm/warning flags of the model. */
-void mon_flags_from_model(const struct optic_model *model, struct mon_flags *f);
-/* Latched lane flags of the model, as lane bitmaps per kind. */
-void flags_from_model(const struct optic_model *model,
-		      uint32_t lanes[_FLAP_KIND_MAX]);
+uint32_t poll_values_active(const struct poll_values *pv);
 /* Module thresholds from the model (NaN when not advertised). */
 void thresholds_from_model(const struct optic_model *model,
 			   struct thresholds thr[_MON_MAX]);

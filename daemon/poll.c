@@ -43,66 +43,8 @@ static const struct {
 	{ "tx_cdr_lol", FLAP_TX_LOL },
 };
 
-void sample_from_model(const struct optic_model *model, struct sample *s)
-{
-	for (size_t i = 0; i < model->n; i++) {
-		const struct optic_value *v = &model->v[i];
-
-		if (!v->f->json_key || v->f->json_sub || v->kind != OPTIC_V_NUM)
-			continue;
-		if (v->f->sect != OPTIC_S_MONITOR && v->f->sect != OPTIC_S_LANE)
-			continue;
-		for (size_t k = 0; k < ARRAY_SIZE(mon_keys); k++) {
-			enum monitor mon = mon_keys[k].mon;
-
-			if (!streq(v->f->json_key, mon_keys[k].key))
-				continue;
-			if (monitor_per_lane(mon) &&
-			    v->index >= OPTICD_MAX_LANES)
-				break;
-			*sample_val(s, mon, v->index) =
-				v->num * mon_keys[k].to_base;
-			break;
-		}
-	}
-}
-
 /* CMIS 5.2 Table 8-72: DPActivated. */
 #define DP_ACTIVATED 4
-
-uint32_t active_lanes_from_model(const struct optic_model *model)
-{
-	uint32_t all = ~0u, active = 0;
-	bool seen = false;
-
-	for (size_t i = 0; i < model->n; i++) {
-		const struct optic_value *v = &model->v[i];
-
-		if (!v->f->json_key ||
-		    !streq(v->f->json_key, "datapath_state") || v->index >= 32)
-			continue;
-		seen = true;
-		if (v->raw == DP_ACTIVATED)
-			active |= 1u << v->index;
-	}
-	return seen ? active : all;
-}
-
-void flags_from_model(const struct optic_model *model,
-		      uint32_t lanes[_FLAP_KIND_MAX])
-{
-	memset(lanes, 0, sizeof(uint32_t) * _FLAP_KIND_MAX);
-	for (size_t i = 0; i < model->n; i++) {
-		const struct optic_value *v = &model->v[i];
-
-		if (v->kind != OPTIC_V_BOOL || !v->raw || !v->f->json_key ||
-		    v->f->sect != OPTIC_S_LANE_FLAG || v->index >= 32)
-			continue;
-		for (size_t k = 0; k < ARRAY_SIZE(flag_keys); k++)
-			if (streq(v->f->json_key, flag_keys[k].key))
-				lanes[flag_keys[k].kind] |= 1u << v->index;
-	}
-}
 
 /* liboptic's flag keys are PREFIX_high_alarm ... PREFIX_low_warning. */
 static const struct {
@@ -124,32 +66,122 @@ static const struct {
 	{ "_low_warning", MONFLAG_LOW_WARNING },
 };
 
-void mon_flags_from_model(const struct optic_model *model, struct mon_flags *f)
+static bool role_monitor(const struct optic_value *v, struct poll_slot *sl)
 {
-	memset(f, 0, sizeof(*f));
-	for (size_t i = 0; i < model->n; i++) {
-		const struct optic_value *v = &model->v[i];
-		const char *key = v->f->json_key;
-
-		if (v->kind != OPTIC_V_BOOL || !v->raw || !key ||
-		    (v->f->sect != OPTIC_S_FLAG &&
-		     v->f->sect != OPTIC_S_LANE_FLAG) ||
-		    v->index >= OPTICD_MAX_LANES)
+	if (v->f->json_sub || v->kind != OPTIC_V_NUM ||
+	    (v->f->sect != OPTIC_S_MONITOR && v->f->sect != OPTIC_S_LANE))
+		return false;
+	for (size_t k = 0; k < ARRAY_SIZE(mon_keys); k++) {
+		if (!streq(v->f->json_key, mon_keys[k].key))
 			continue;
-		for (size_t k = 0; k < ARRAY_SIZE(monflag_keys); k++) {
-			size_t n = strlen(monflag_keys[k].prefix);
-			enum monitor mon = monflag_keys[k].mon;
-
-			if (strncmp(key, monflag_keys[k].prefix, n))
-				continue;
-			for (size_t j = 0; j < ARRAY_SIZE(monflag_subs); j++)
-				if (streq(key + n, monflag_subs[j].suffix))
-					f->f[mon][monitor_per_lane(mon) ?
-							  v->index :
-							  0] |=
-						monflag_subs[j].bit;
-		}
+		if (monitor_per_lane(mon_keys[k].mon) &&
+		    v->index >= OPTICD_MAX_LANES)
+			return false;
+		*sl = (struct poll_slot){ .role = ROLE_MONITOR,
+					  .what = mon_keys[k].mon,
+					  .lane = v->index };
+		return true;
 	}
+	return false;
+}
+
+static bool role_flag(const struct optic_value *v, struct poll_slot *sl)
+{
+	const char *key = v->f->json_key;
+
+	if (v->kind != OPTIC_V_BOOL || v->index >= OPTICD_MAX_LANES ||
+	    (v->f->sect != OPTIC_S_FLAG && v->f->sect != OPTIC_S_LANE_FLAG))
+		return false;
+	for (size_t k = 0;
+	     v->f->sect == OPTIC_S_LANE_FLAG && k < ARRAY_SIZE(flag_keys); k++)
+		if (streq(key, flag_keys[k].key)) {
+			*sl = (struct poll_slot){ .role = ROLE_FLAP,
+						  .what = flag_keys[k].kind,
+						  .lane = v->index };
+			return true;
+		}
+	for (size_t k = 0; k < ARRAY_SIZE(monflag_keys); k++) {
+		size_t n = strlen(monflag_keys[k].prefix);
+		enum monitor mon = monflag_keys[k].mon;
+
+		if (strncmp(key, monflag_keys[k].prefix, n))
+			continue;
+		for (size_t j = 0; j < ARRAY_SIZE(monflag_subs); j++)
+			if (streq(key + n, monflag_subs[j].suffix)) {
+				*sl = (struct poll_slot){
+					.role = ROLE_MON_FLAG,
+					.what = mon,
+					.bit = monflag_subs[j].bit,
+					.lane = monitor_per_lane(mon) ?
+							v->index :
+							0,
+				};
+				return true;
+			}
+	}
+	return false;
+}
+
+/* What value @v of a model feeds in a poll's values, into @sl. */
+static bool value_role(const struct optic_value *v, struct poll_slot *sl)
+{
+	if (!v->f->json_key)
+		return false;
+	if (streq(v->f->json_key, "datapath_state") && v->index < 32) {
+		*sl = (struct poll_slot){ .role = ROLE_DATAPATH,
+					  .lane = v->index };
+		return true;
+	}
+	return role_monitor(v, sl) || role_flag(v, sl);
+}
+
+static void set_bit32(uint32_t *w, unsigned int bit, bool on)
+{
+	*w = on ? *w | 1u << bit : *w & ~(1u << bit);
+}
+
+/* Value @v into @pv, as slot @sl says. */
+static void slot_apply(const struct poll_slot *sl, const struct optic_value *v,
+		       struct poll_values *pv)
+{
+	uint8_t *mf;
+
+	switch (sl->role) {
+	case ROLE_MONITOR:
+		*sample_val(&pv->s, sl->what, sl->lane) =
+			v->num * (monitor_per_lane(sl->what) ? 1e-3 : 1);
+		break;
+	case ROLE_DATAPATH:
+		pv->dp_seen = true;
+		set_bit32(&pv->dp_active, sl->lane, v->raw == DP_ACTIVATED);
+		break;
+	case ROLE_FLAP:
+		set_bit32(&pv->flags[sl->what], sl->lane, v->raw);
+		break;
+	case ROLE_MON_FLAG:
+		mf = &pv->mf.f[sl->what][sl->lane];
+		*mf = v->raw ? *mf | sl->bit : *mf & ~sl->bit;
+		break;
+	default:
+		break;
+	}
+}
+
+void poll_values_from_model(const struct optic_model *model,
+			    struct poll_values *pv)
+{
+	struct poll_slot sl;
+
+	memset(pv, 0, sizeof(*pv));
+	sample_init(&pv->s, 0);
+	for (size_t i = 0; i < model->n; i++)
+		if (value_role(&model->v[i], &sl))
+			slot_apply(&sl, &model->v[i], pv);
+}
+
+uint32_t poll_values_active(const struct poll_values *pv)
+{
+	return pv->dp_seen ? pv->dp_active : ~0u;
 }
 
 void thresholds_from_model(const struct optic_model *model,
@@ -246,8 +278,10 @@ int port_refresh_statics(struct manager *m, struct port *p)
 	if (r < 0)
 		return r;
 	r = decode(p);
-	if (r < 0)
+	if (r < 0) {
+		p->nslots = 0; /* they would index what the decode left */
 		return r;
+	}
 	p->fresh = false;
 	thresholds_from_model(&p->model, p->mod_thr);
 	p->max_power = max_power_from_model(&p->model);
@@ -257,7 +291,7 @@ int port_refresh_statics(struct manager *m, struct port *p)
 	p->lanes = MIN(p->model.lanes ? p->model.lanes : p->info.lane_count,
 		       OPTICD_MAX_LANES);
 	manager_port_configure(m, p);
-	return 0;
+	return port_plan(p);
 }
 
 /*
@@ -337,10 +371,119 @@ size_t poll_ranges(const struct port *p, struct poll_range out[POLL_RANGES_MAX])
 	}
 }
 
-/* Re-read what changes between two polls into the image, and decode. */
+/* The poll range of @rg holding @loc, or -1. */
+static int range_of(const struct poll_range *rg, size_t n,
+		    const struct optic_loc *loc)
+{
+	for (size_t i = 0; i < n; i++)
+		if (rg[i].addr == loc->addr &&
+		    (loc->off < 128 ||
+		     (rg[i].page == loc->page && rg[i].bank == loc->bank)) &&
+		    loc->off >= rg[i].off &&
+		    loc->off + loc->len <= rg[i].off + rg[i].len)
+			return (int)i;
+	return -1;
+}
+
+int port_plan(struct port *p)
+{
+	struct poll_range rg[POLL_RANGES_MAX];
+	size_t n = poll_ranges(p, rg), k = 0;
+	struct poll_slot *slots;
+
+	poll_values_from_model(&p->model, &p->pv);
+	slots = reallocarray(NULL, MAX(p->model.n, 1u), sizeof(*slots));
+	if (!slots)
+		return -ENOMEM;
+	for (size_t i = 0; i < p->model.n && i <= UINT16_MAX; i++) {
+		struct poll_slot sl = { .role = ROLE_NONE };
+		struct optic_loc loc;
+		int r;
+
+		if (!optic_value_loc(&p->model.v[i], &loc))
+			continue;
+		r = range_of(rg, n, &loc);
+		if (r < 0)
+			continue;
+		value_role(&p->model.v[i], &sl);
+		sl.vi = i;
+		sl.range = r;
+		sl.off = loc.off - rg[r].off;
+		/* its bytes in the range's bitmap of changes */
+		for (unsigned int b = sl.off; b < sl.off + loc.len; b++)
+			sl.mask[b / 64] |= 1ull << (b % 64);
+		slots[k++] = sl;
+	}
+	free(p->slots);
+	p->slots = slots;
+	p->nslots = k;
+	return 0;
+}
+
+int poll_store(struct port *p, const struct poll_range *rg, size_t i,
+	       const uint8_t *buf, size_t len, struct poll_changes *ch)
+{
+	struct optic_image *img = &p->img;
+	const struct optic_half *h = optic_image_half(img, rg->addr, rg->page,
+						      rg->bank, rg->off >= 128);
+	unsigned int o = rg->off & 127;
+	uint64_t *changed = ch->b[i];
+	struct optic_half *w;
+	int r;
+
+	changed[0] = changed[1] = 0;
+	if (o + len > 128)
+		return -EINVAL; /* a range stays in one half */
+	if (!h) {
+		r = optic_image_set(img, rg->addr, rg->page, rg->bank, rg->off,
+				    buf, len);
+		if (r < 0)
+			return r;
+		changed[0] = changed[1] = ~0ull;
+		h = optic_image_half(img, rg->addr, rg->page, rg->bank,
+				     rg->off >= 128);
+	}
+	/* The image is ours: write its half in place, byte by byte. */
+	w = &img->h[h - img->h];
+	ch->data[i] = w->data + o;
+	for (size_t k = 0; k < len; k++, o++) {
+		bool valid = w->valid[o / 8] & (1u << (o % 8));
+
+		if (valid && w->data[o] == buf[k])
+			continue;
+		w->data[o] = buf[k];
+		w->valid[o / 8] |= 1u << (o % 8);
+		changed[k / 64] |= 1ull << (k % 64);
+	}
+	return 0;
+}
+
+static bool slot_changed(const struct poll_slot *sl,
+			 const struct poll_changes *ch)
+{
+	const uint64_t *b = ch->b[sl->range];
+
+	return (b[0] & sl->mask[0]) | (b[1] & sl->mask[1]);
+}
+
+void poll_update(struct port *p, const struct poll_changes *ch)
+{
+	for (size_t i = 0; i < p->nslots; i++) {
+		const struct poll_slot *sl = &p->slots[i];
+		struct optic_value *v = &p->model.v[sl->vi];
+
+		if (slot_changed(sl, ch) &&
+		    optic_value_update(&p->model, v,
+				       ch->data[sl->range] + sl->off) > 0)
+			slot_apply(sl, v, &p->pv);
+	}
+}
+
+/* Re-read what changes between two polls into the image and the values. */
 static int read_dynamic(struct manager *m, struct port *p)
 {
 	struct poll_range rg[POLL_RANGES_MAX];
+	struct poll_changes ch;
 	size_t n;
 	uint8_t buf[128];
 	int r;
@@ -353,12 +496,12 @@ static int read_dynamic(struct manager *m, struct port *p)
 					 rg[i].bank, rg[i].off, rg[i].len, buf);
 		if (r < 0)
 			return r;
-		r = optic_image_set(&p->img, rg[i].addr, rg[i].page, rg[i].bank,
-				    rg[i].off, buf, r);
+		r = poll_store(p, &rg[i], i, buf, r, &ch);
 		if (r < 0)
 			return r;
 	}
-	return decode(p);
+	poll_update(p, &ch);
+	return 0;
 }
 
 /* Log the insertion an INSERTED event announced, from the event alone. */
@@ -520,37 +663,33 @@ static bool driver_gone(int r)
 	       r == -ENOTCONN;
 }
 
-void port_poll_model(struct manager *m, struct port *p,
-		     const struct optic_model *model, uint64_t now)
+void port_poll_values(struct manager *m, struct port *p,
+		      const struct poll_values *pv, uint64_t now)
 {
-	uint32_t flags[_FLAP_KIND_MAX], active;
-	struct mon_flags mf;
-	struct sample s;
+	uint32_t active;
+	struct mon_flags mf = pv->mf;
+	struct sample s = pv->s;
 
-	sample_init(&s, (uint32_t)now);
-	sample_from_model(model, &s);
+	s.t = (uint32_t)now;
 	/*
 	 * Lane monitors mean something only on a live data path: a module
 	 * in low power or a lane being set up reads zero, which is no alarm
 	 * and no trend. Those values are left out (NaN).
 	 */
-	active = p->info.state == OPTIC_STATE_READY ?
-			 active_lanes_from_model(model) :
-			 0;
+	active = p->info.state == OPTIC_STATE_READY ? poll_values_active(pv) :
+						      0;
 	for (unsigned int l = 0; l < OPTICD_MAX_LANES; l++) {
 		if (active & (1u << l))
 			continue;
 		s.tx_power[l] = s.rx_power[l] = s.tx_bias[l] = NAN;
 	}
-	flags_from_model(model, flags);
 	for (int k = 0; k < _FLAP_KIND_MAX; k++)
-		manager_port_flags(m, p, k, flags[k], now);
+		manager_port_flags(m, p, k, pv->flags[k], now);
 	/*
 	 * Latched alarm/warning flags report what happened since the last
 	 * poll, however short. Lane ones count on a lane live then and now:
 	 * a lane coming up or going down latches its low flags on the way.
 	 */
-	mon_flags_from_model(model, &mf);
 	for (unsigned int l = 0; l < OPTICD_MAX_LANES; l++) {
 		if (active & p->flag_lanes & (1u << l))
 			continue;
@@ -561,6 +700,15 @@ void port_poll_model(struct manager *m, struct port *p,
 	manager_port_mon_flags(m, p, &mf);
 	manager_port_state(m, p, p->info.state, now);
 	manager_port_sample(m, p, &s, now);
+}
+
+void port_poll_model(struct manager *m, struct port *p,
+		     const struct optic_model *model, uint64_t now)
+{
+	struct poll_values pv;
+
+	poll_values_from_model(model, &pv);
+	port_poll_values(m, p, &pv, now);
 }
 
 static void poll_port(struct manager *m, struct port *p, uint64_t now)
@@ -586,7 +734,7 @@ static void poll_port(struct manager *m, struct port *p, uint64_t now)
 		log_event(LOG_NOTICE, 0, p->name, -1, NULL, MSGID_MODULE,
 			  "reading the module's monitors works again");
 	p->read_failing = false;
-	port_poll_model(m, p, &p->model, now);
+	port_poll_values(m, p, &p->pv, now);
 }
 
 /* Follow what MODULE_GET says of @p, then poll its monitors. */
@@ -632,7 +780,7 @@ static void port_update(struct manager *m, struct port *p,
 		 * read that would find them cleared.
 		 */
 		p->info = *info;
-		port_poll_model(m, p, &p->model, now);
+		port_poll_values(m, p, &p->pv, now);
 		return;
 	} else if (info->state != p->info.state) {
 		/* Also without events (no monitor group): re-read the rest. */

@@ -135,33 +135,52 @@ static bool is_lane_sect(uint8_t sect)
 	return sect == OPTIC_S_LANE || sect == OPTIC_S_LANE_FLAG;
 }
 
-static int decode_one(const struct optic_image *img, struct optic_model *m,
-		      const struct optic_field *f, unsigned int idx)
+/* The instance of @v within its row's bytes (its bank's lane, its app). */
+static unsigned int value_instance(const struct optic_value *v)
 {
-	const struct optic_codes *codes = f->codes;
-	unsigned int li = idx, off, bank = 0, shift;
-	struct optic_value *v;
-	uint8_t buf[32];
-	double scale = f->scale ?: 1.0, x;
-	uint32_t raw;
-	int bit;
+	const struct optic_field *f = v->f;
 
 	/* CMIS 8.4.1: banked pages (10h-2Fh) hold eight lanes per bank */
-	if (f->page >= 0x10 && is_lane_sect(f->sect)) {
-		bank = idx / 8;
-		li = idx % 8;
-	}
+	if (f->page >= 0x10 && is_lane_sect(f->sect))
+		return v->index % 8;
 	if (f->sect == OPTIC_S_APP)
-		li = idx - f->first;
+		return v->index - f->first;
+	return v->index;
+}
+
+bool optic_value_loc(const struct optic_value *v, struct optic_loc *loc)
+{
+	const struct optic_field *f = v->f;
+	unsigned int li = value_instance(v), off;
+
+	loc->bank = f->page >= 0x10 && is_lane_sect(f->sect) ? v->index / 8 : 0;
 	off = f->offset;
 	if (f->ff & OPTIC_FF_NIBBLE)
 		off += li / 2;
 	else if (f->type != OPTIC_F_FLAG || !f->bit_step)
 		off += li * f->stride;
-	if (!f->len || f->len > sizeof(buf) || off + f->len > 256)
-		return 0;
-	if (optic_image_get(img, f->addr, f->page, bank, off, buf, f->len) < 0)
-		return 0;
+	if (!f->len || f->len > OPTIC_VALUE_BYTES || off + f->len > 256)
+		return false;
+	loc->addr = f->addr ?: OPTIC_ADDR_A0;
+	loc->page = f->page;
+	loc->off = off;
+	loc->len = f->len;
+	return true;
+}
+
+/*
+ * Decode @v (its row and index set) from @buf, the bytes optic_value_loc()
+ * names: 1 when it has a value, 0 when the row gives none for them.
+ */
+static int value_from(const struct optic_model *m, struct optic_value *v,
+		      const uint8_t *buf)
+{
+	const struct optic_field *f = v->f;
+	const struct optic_codes *codes = f->codes;
+	unsigned int li = value_instance(v), shift;
+	double scale = f->scale ?: 1.0, x;
+	uint32_t raw;
+	int bit;
 
 	raw = be_uint(buf, f->len);
 	if (f->ff & OPTIC_FF_NIBBLE)
@@ -173,11 +192,6 @@ static int decode_one(const struct optic_image *img, struct optic_model *m,
 	if ((f->ff & OPTIC_FF_NONZERO) && !raw)
 		return 0;
 
-	v = add_value(m);
-	if (!v)
-		return -ENOMEM;
-	v->f = f;
-	v->index = idx;
 	v->raw = raw;
 	v->kind = OPTIC_V_NUM;
 
@@ -185,16 +199,14 @@ static int decode_one(const struct optic_image *img, struct optic_model *m,
 	case OPTIC_F_ASCII:
 		v->kind = OPTIC_V_STR;
 		ascii(v->str, sizeof(v->str), buf, f->len);
-		if ((f->ff & OPTIC_FF_NONZERO) && !v->str[0])
-			m->n--;
-		break;
+		return !(f->ff & OPTIC_FF_NONZERO) || v->str[0];
 	case OPTIC_F_UINT:
 		v->num = calibrate(m, f->cal, raw) * scale + f->add;
-		break;
+		return 1;
 	case OPTIC_F_SINT:
 		x = f->len == 1 ? (int8_t)raw : (int16_t)raw;
 		v->num = calibrate(m, f->cal, x) * scale + f->add;
-		break;
+		return 1;
 	case OPTIC_F_CODE:
 		v->kind = OPTIC_V_CODE;
 		if (f->ff & OPTIC_FF_MEDIA)
@@ -205,12 +217,12 @@ static int decode_one(const struct optic_image *img, struct optic_model *m,
 		else
 			snprintf(v->str, sizeof(v->str), "unknown (0x%02x)",
 				 raw);
-		break;
+		return 1;
 	case OPTIC_F_OUI:
 		v->kind = OPTIC_V_STR;
 		snprintf(v->str, sizeof(v->str), "%02x:%02x:%02x", buf[0],
 			 buf[1], buf[2]);
-		break;
+		return 1;
 	case OPTIC_F_DATE:
 		v->kind = OPTIC_V_STR;
 		ascii(v->str, sizeof(v->str), buf, f->len);
@@ -218,55 +230,46 @@ static int decode_one(const struct optic_image *img, struct optic_model *m,
 			snprintf(v->str, sizeof(v->str), "20%.2s-%.2s-%.2s",
 				 (const char *)buf, (const char *)buf + 2,
 				 (const char *)buf + 4);
-		break;
+		return 1;
 	case OPTIC_F_VERSION:
 		v->kind = OPTIC_V_STR;
 		snprintf(v->str, sizeof(v->str), "%u.%u", buf[0],
 			 f->len > 1 ? buf[1] : 0);
-		break;
+		return 1;
 	case OPTIC_F_NIBVER:
 		v->kind = OPTIC_V_STR;
 		snprintf(v->str, sizeof(v->str), "%u.%u", buf[0] >> 4,
 			 buf[0] & 0x0f);
-		break;
+		return 1;
 	case OPTIC_F_FLAG:
 		v->kind = OPTIC_V_BOOL;
 		bit = f->bit + (int)li * f->bit_step;
-		if (bit < 0 || bit >= 8 * f->len) {
-			m->n--;
+		if (bit < 0 || bit >= 8 * f->len)
 			return 0;
-		}
 		v->raw = (be_uint(buf, f->len) >> bit) & 1;
 		v->num = v->raw;
-		if (v->raw && f->sev > m->worst_sev) {
-			m->worst_sev = f->sev;
-			m->worst_pos = v - m->v;
-		}
-		break;
+		return 1;
 	case OPTIC_F_POWER:
 		v->num = calibrate(m, f->cal, raw) * 0.0001;
-		v->dbm = v->num > 0 ? 10.0 * log10(v->num) : -INFINITY;
-		break;
+		return 1;
 	case OPTIC_F_HEX:
 		v->kind = OPTIC_V_STR;
 		for (size_t i = 0; i < f->len && 3 * i + 3 < sizeof(v->str);
 		     i++)
 			snprintf(v->str + 3 * i - !!i, 4, i ? ":%02x" : "%02x",
 				 buf[i]);
-		break;
+		return 1;
 	case OPTIC_F_FLOAT:
 		v->num = be_float(buf);
-		break;
+		return 1;
 	case OPTIC_F_BITS:
 		v->kind = OPTIC_V_BITS;
 		v->num = raw;
-		break;
+		return 1;
 	case OPTIC_F_CABLELEN:
 		/* bits 7-6: multiplier 0.1, 1, 10, 100 m; bits 5-0: value */
 		v->num = (raw & 0x3f) * pow(10.0, (raw >> 6) - 1.0);
-		if (!v->num && (f->ff & OPTIC_FF_NONZERO))
-			m->n--;
-		break;
+		return v->num || !(f->ff & OPTIC_FF_NONZERO);
 	case OPTIC_F_PWRCLASS8636:
 		/*
 		 * SFF-8636 Table 6-16: bits 7-6 classes 1-4; bits 1-0, when
@@ -278,12 +281,63 @@ static int decode_one(const struct optic_image *img, struct optic_model *m,
 			v->num = 4 + (raw & 0x03);
 		else
 			v->num = (raw >> 6) + 1;
-		break;
+		return 1;
 	default:
+		return 0;
+	}
+}
+
+/* Decode @v from the image: as value_from(), -ENODATA without its bytes. */
+static int value_fill(const struct optic_image *img,
+		      const struct optic_model *m, struct optic_value *v)
+{
+	uint8_t buf[OPTIC_VALUE_BYTES];
+	struct optic_loc loc;
+
+	if (!optic_value_loc(v, &loc) ||
+	    optic_image_get(img, loc.addr, loc.page, loc.bank, loc.off, buf,
+			    loc.len) < 0)
+		return -ENODATA;
+	return value_from(m, v, buf);
+}
+
+static int decode_one(const struct optic_image *img, struct optic_model *m,
+		      const struct optic_field *f, unsigned int idx)
+{
+	struct optic_value *v = add_value(m);
+
+	if (!v)
+		return -ENOMEM;
+	v->f = f;
+	v->index = idx;
+	if (value_fill(img, m, v) <= 0) {
 		m->n--;
-		break;
+		return 0;
+	}
+	if (v->kind == OPTIC_V_BOOL && v->raw && f->sev > m->worst_sev) {
+		m->worst_sev = f->sev;
+		m->worst_pos = v - m->v;
 	}
 	return 0;
+}
+
+int optic_value_update(const struct optic_model *m, struct optic_value *v,
+		       const uint8_t *buf)
+{
+	struct optic_value old = *v;
+
+	if (!value_from(m, v, buf)) {
+		/* no value in these bytes now: the old one stands */
+		*v = old;
+		return 0;
+	}
+	return v->raw != old.raw || v->kind != old.kind ||
+	       (v->kind == OPTIC_V_STR && strcmp(v->str, old.str));
+}
+
+double optic_value_dbm(const struct optic_value *v)
+{
+	return v->num > 0 ? 10.0 * log10(v->num) : -INFINITY;
 }
 
 static unsigned int instances(const struct optic_model *m,

@@ -158,8 +158,7 @@ struct optic_value {
 	uint8_t index; /* lane or application, 0-based */
 	uint8_t kind; /* enum optic_vkind */
 	uint32_t raw;
-	double num; /* NUM; POWER: mW */
-	double dbm; /* POWER: may be -inf */
+	double num; /* NUM; POWER: mW (dBm: optic_value_dbm()) */
 	const struct optic_code *code; /* CODE: NULL when unknown */
 	char str[64]; /* STR; CODE: name or "unknown (0xNN)" */
 };
@@ -240,6 +239,30 @@ struct optic_model {
 int optic_spec_from_id(uint8_t id);
 
 int optic_decode(const struct optic_image *img, struct optic_model *m);
+
+/* Where a value's bytes are in the module's memory. */
+struct optic_loc {
+	uint8_t addr; /* OPTIC_ADDR_A0 or OPTIC_ADDR_A2 */
+	uint8_t page, bank, off, len;
+};
+
+/* Bytes a value is decoded from, at most. */
+#define OPTIC_VALUE_BYTES 32
+
+/* The bytes value @v of a model was decoded from; false for none. */
+bool optic_value_loc(const struct optic_value *v, struct optic_loc *loc);
+/*
+ * Decode value @v of model @m again, in place, from @buf, its bytes as
+ * they are now (optic_value_loc()): 1 when its raw value changed, 0 when
+ * not (or when the bytes now give no value: the old one stands). The
+ * model's statics (lanes, applications, what is advertised, calibration)
+ * and m->worst stay as optic_decode() left them: a poll updates the values
+ * of what it read, an insertion decodes anew.
+ */
+int optic_value_update(const struct optic_model *m, struct optic_value *v,
+		       const uint8_t *buf);
+/* A POWER value in dBm: -inf for 0 mW. */
+double optic_value_dbm(const struct optic_value *v);
 void optic_model_free(struct optic_model *m);
 /* Value by JSON key (and sub-key for thresholds) and index, or NULL. */
 const struct optic_value *optic_model_get(const struct optic_model *m,

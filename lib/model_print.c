@@ -43,12 +43,12 @@ static void value_text(const struct optic_value *v, char *buf, size_t size)
 		break;
 	default:
 		if (f->type == OPTIC_F_POWER) {
-			if (isinf(v->dbm))
+			if (isinf(optic_value_dbm(v)))
 				snprintf(buf, size, "%.4f mW / -inf dBm",
 					 v->num);
 			else
 				snprintf(buf, size, "%.4f mW / %.2f dBm",
-					 v->num, v->dbm);
+					 v->num, optic_value_dbm(v));
 		} else if (f->type == OPTIC_F_FLOAT) {
 			snprintf(buf, size, "%g", v->num);
 		} else {
@@ -89,7 +89,7 @@ static void print_json_value(struct optic_print *p, const struct optic_value *v,
 			snprintf(k, sizeof(k), "%s_mw", key);
 			op_float(p, k, NULL, v->num, 4);
 			snprintf(k, sizeof(k), "%s_dbm", key);
-			op_float(p, k, NULL, v->dbm, 2);
+			op_float(p, k, NULL, optic_value_dbm(v), 2);
 		} else if (f->type == OPTIC_F_FLOAT) {
 			op_float(p, key, NULL, v->num, -7);
 		} else if (f->prec == 0 && v->num == floor(v->num) &&
@@ -284,7 +284,7 @@ static void print_thresholds(struct optic_print *p, const struct optic_model *m)
 						 t->num, 4);
 				else
 					op_float(p, t->f->json_sub, NULL,
-						 t->dbm, 2);
+						 optic_value_dbm(t), 2);
 			}
 			op_close_object(p);
 		}

@@ -107,14 +107,14 @@ static void test_lanes(void **state)
 			    "activated");
 	v = get(state, "tx_power", 0);
 	assert_float_equal(v->num, 0.5012, 1e-9);
-	assert_float_equal(v->dbm, 10 * log10(0.5012), 1e-9);
+	assert_float_equal(optic_value_dbm(v), 10 * log10(0.5012), 1e-9);
 	/* dBm of 0 mW is -inf (JSON null) */
 	v = get(state, "tx_power", 1);
 	assert_float_equal(v->num, 0, 0);
-	assert_true(isinf(v->dbm) && v->dbm < 0);
+	assert_true(isinf(optic_value_dbm(v)) && optic_value_dbm(v) < 0);
 	v = get(state, "rx_power", 0);
 	assert_float_equal(v->num, 1.0, 1e-9);
-	assert_float_equal(v->dbm, 0.0, 1e-9);
+	assert_float_equal(optic_value_dbm(v), 0.0, 1e-9);
 	/* page 01h byte 160 bits 4-3 = 1: bias * 2 */
 	assert_float_equal(get(state, "tx_bias_ma", 0)->num, 40.0, 1e-9);
 	assert_int_equal(get(state, "tx_disable", 2)->raw, 1);

@@ -34,21 +34,20 @@ static void test_model_mapping(void **state)
 	struct optic_image img;
 	struct optic_model m = { 0 };
 	struct thresholds thr[_MON_MAX];
-	uint32_t flags[_FLAP_KIND_MAX];
-	struct sample s;
+	struct poll_values pv;
+	const struct sample *s = &pv.s;
 
 	optic_image_init(&img);
 	cmis_400g_dr4(&img);
 	assert_int_equal(optic_decode(&img, &m), 0);
 
-	sample_init(&s, 100);
-	sample_from_model(&m, &s);
-	assert_near(s.temp, 25.5, 1e-6);
-	assert_near(s.vcc, 3.3, 1e-6);
-	assert_near(s.tx_power[0], 0.5012e-3, 1e-9);
-	assert_near(s.tx_power[1], 0, 0);
-	assert_near(s.tx_bias[0], 0.040, 1e-9);
-	assert_near(s.rx_power[0], 1e-3, 1e-9);
+	poll_values_from_model(&m, &pv);
+	assert_near(s->temp, 25.5, 1e-6);
+	assert_near(s->vcc, 3.3, 1e-6);
+	assert_near(s->tx_power[0], 0.5012e-3, 1e-9);
+	assert_near(s->tx_power[1], 0, 0);
+	assert_near(s->tx_bias[0], 0.040, 1e-9);
+	assert_near(s->rx_power[0], 1e-3, 1e-9);
 
 	thresholds_from_model(&m, thr);
 	assert_near(thr[MON_TEMP].high_alarm, 75, 1e-9);
@@ -57,12 +56,11 @@ static void test_model_mapping(void **state)
 	assert_near(thr[MON_TX_POWER].high_alarm, 2e-3, 1e-9);
 	assert_near(thr[MON_TX_POWER].low_warning, 0.2e-3, 1e-9);
 
-	flags_from_model(&m, flags);
-	assert_int_equal(flags[FLAP_RX_LOS], 0x02);
-	assert_int_equal(flags[FLAP_TX_FAULT], 0);
+	assert_int_equal(pv.flags[FLAP_RX_LOS], 0x02);
+	assert_int_equal(pv.flags[FLAP_TX_FAULT], 0);
 
 	/* Lane 2 (index 1) is DPInitialized, the others DPActivated. */
-	assert_int_equal(active_lanes_from_model(&m), 0xfd);
+	assert_int_equal(poll_values_active(&pv), 0xfd);
 	assert_true(fabs(max_power_from_model(&m) - 12.0) < 1e-9);
 
 	optic_model_free(&m);
@@ -73,12 +71,11 @@ static void test_model_mapping(void **state)
 	sff8636_cwdm4(&img);
 	assert_int_equal(optic_decode(&img, &m), 0);
 	assert_true(fabs(max_power_from_model(&m) - 4.0) < 1e-9);
-	sample_init(&s, 100);
-	sample_from_model(&m, &s);
-	assert_near(s.temp, -10.5, 1e-6);
+	poll_values_from_model(&m, &pv);
+	assert_near(s->temp, -10.5, 1e-6);
 	thresholds_from_model(&m, thr);
 	assert_near(thr[MON_TEMP].high_alarm, 75, 1e-9);
-	assert_int_equal(active_lanes_from_model(&m), 0xffffffff);
+	assert_int_equal(poll_values_active(&pv), 0xffffffff);
 	optic_model_free(&m);
 	optic_image_clear(&img);
 }
@@ -902,7 +899,8 @@ static void test_latched_from_model(void **state)
 	struct port *p = manager_port(m, "port0", true);
 	struct optic_image img;
 	struct optic_model model = { 0 };
-	struct mon_flags f;
+	struct poll_values pv;
+	const struct mon_flags *f = &pv.mf;
 
 	optic_image_init(&img);
 	cmis_400g_dr4(&img); /* temperature high warning latched */
@@ -910,11 +908,11 @@ static void test_latched_from_model(void **state)
 	put16(&img, 0x50, 0x11, 186 + 6, 10000); /* lane 4 RX 1 mW */
 	assert_int_equal(optic_decode(&img, &model), 0);
 
-	mon_flags_from_model(&model, &f);
-	assert_int_equal(f.f[MON_TEMP][0], MONFLAG_HIGH_WARNING);
-	assert_int_equal(f.f[MON_RX_POWER][3], MONFLAG_LOW_ALARM);
-	assert_int_equal(f.f[MON_RX_POWER][0], 0);
-	assert_int_equal(f.f[MON_VCC][0], 0);
+	poll_values_from_model(&model, &pv);
+	assert_int_equal(f->f[MON_TEMP][0], MONFLAG_HIGH_WARNING);
+	assert_int_equal(f->f[MON_RX_POWER][3], MONFLAG_LOW_ALARM);
+	assert_int_equal(f->f[MON_RX_POWER][0], 0);
+	assert_int_equal(f->f[MON_VCC][0], 0);
 
 	p->known = p->present = true;
 	p->lanes = 8;

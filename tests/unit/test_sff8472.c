@@ -44,7 +44,7 @@ static void test_internal(void **state)
 	assert_float_equal(get(&m, "tx_power", NULL, 0)->num, 0.5577, 1e-9);
 	/* 0 mW: dBm is -inf */
 	assert_float_equal(get(&m, "rx_power", NULL, 0)->num, 0, 0);
-	assert_true(isinf(get(&m, "rx_power", NULL, 0)->dbm));
+	assert_true(isinf(optic_value_dbm(get(&m, "rx_power", NULL, 0))));
 	assert_int_equal(get(&m, "rx_los", NULL, 0)->raw, 1);
 	assert_int_equal(get(&m, "tx_fault", NULL, 0)->raw, 0);
 	assert_int_equal(get(&m, "temperature_low_alarm", NULL, -1)->raw, 1);

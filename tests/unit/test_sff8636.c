@@ -102,8 +102,8 @@ static void test_monitors(void **state)
 	assert_float_equal(get("supply_voltage_v", -1)->num, 3.25, 1e-9);
 	v = get("rx_power", 0);
 	assert_float_equal(v->num, 1.2345, 1e-9);
-	assert_float_equal(v->dbm, 10 * log10(1.2345), 1e-9);
-	assert_true(isinf(get("rx_power", 1)->dbm));
+	assert_float_equal(optic_value_dbm(v), 10 * log10(1.2345), 1e-9);
+	assert_true(isinf(optic_value_dbm(get("rx_power", 1))));
 	assert_float_equal(get("tx_power", 0)->num, 0.8, 1e-9);
 	assert_float_equal(get("tx_bias_ma", 0)->num, 20.0, 1e-9);
 	assert_int_equal(get("tx_disable", 0)->raw, 1);
@@ -172,7 +172,7 @@ static void test_thresholds(void **state)
 	v = optic_model_get(&m, "rx_power", "high_alarm", -1);
 	assert_float_equal(v->num, 2.0, 1e-9);
 	v = optic_model_get(&m, "rx_power", "low_alarm", -1);
-	assert_float_equal(v->dbm, 10 * log10(0.05), 1e-9);
+	assert_float_equal(optic_value_dbm(v), 10 * log10(0.05), 1e-9);
 	v = optic_model_get(&m, "tx_bias_ma", "high_alarm", -1);
 	assert_float_equal(v->num, 100, 1e-9);
 	v = optic_model_get(&m, "tx_power", "high_alarm", -1);
