@@ -15,6 +15,9 @@
 #include "util.h"
 #include "webconfig.h"
 
+/* Rows of conf_keys[] (below), at most. */
+#define KEYS_MAX 96
+
 struct parser {
 	struct config *c;
 	const char *name;
@@ -24,7 +27,7 @@ struct parser {
 	/* Current section. */
 	char section[128];
 	bool in_section;
-	unsigned int backoff_line;
+	unsigned int key_line[KEYS_MAX]; /* of each row's last value */
 	int policy; /* section [policy X], else -1 */
 	struct override *ov; /* section [port|vendor|pn X] */
 	struct power_group *grp;
@@ -35,13 +38,6 @@ const char *action_name(enum action a)
 {
 	return a == ACTION_ACT ? "act" : "log";
 }
-
-static const char *const level_keys[4] = {
-	"high_alarm",
-	"high_warning",
-	"low_warning",
-	"low_alarm",
-};
 
 static double *thr_slot(struct thresholds *t, int i)
 {
@@ -212,17 +208,141 @@ static int parse_duration(const char *v, double *out)
 	return -EINVAL;
 }
 
-static int dur_sec(struct parser *p, const char *key, const char *v,
-		   unsigned int *out)
+/*
+ * Every key of opticd.conf is one row of conf_keys[] below (in the manner
+ * of systemd's gperf tables): its section, its type, where its value lives
+ * and its bounds. The parser, the validation and config_dump() all read
+ * that table; a type's parse and dump functions are in key_types[].
+ */
+enum key_sect {
+	KS_DAEMON,
+	KS_HISTORY,
+	KS_POLICY, /* every [policy NAME]: struct policy_common */
+	KS_POLICY_0, /* [policy NAME] of policy KS_POLICY_0 + enum policy_id */
+	KS_GROUP = KS_POLICY_0 + _POLICY_MAX, /* struct power_group */
+	KS_OVERRIDE, /* [vendor|pn|port GLOB]: struct override */
+};
+
+enum key_type {
+	KT_BOOL, /* bool */
+	KT_UINT, /* unsigned int in [min, max] */
+	KT_INT, /* int in [min, max] */
+	KT_DOUBLE, /* double in [min, max], stored times scale */
+	KT_DURATION, /* unsigned int s in [min, max] s */
+	KT_DURATION_DBL, /* double s in [min, max] s */
+	KT_DURATION_MS, /* unsigned int ms in [min, max] s */
+	KT_ENUM, /* int: its index in names */
+	KT_PATH, /* char *: absolute, or empty (NULL when nullable) */
+	KT_LISTEN, /* char *: ADDRESS:PORT, or "no" stored as "" */
+	KT_WEB_CONFIG, /* struct web_config *, from the file named */
+	KT_GROUP, /* char *: a [group NAME] (checked after the file) */
+	KT_THRESHOLD, /* double in base units, NaN unset; unit: THR_* */
+};
+
+enum { THR_AS_IS, THR_DBM, THR_MA };
+
+struct conf_key {
+	uint8_t sect; /* enum key_sect */
+	uint8_t type; /* enum key_type */
+	bool nullable; /* KT_PATH: empty is NULL */
+	uint8_t unit; /* KT_THRESHOLD */
+	const char *name;
+	size_t off; /* of the value in its section's struct */
+	size_t has; /* overrides: of the bool set with it; 0 none */
+	double min, max, scale;
+	const char *const *names; /* KT_ENUM, NULL-terminated */
+	const char *what; /* "'VALUE' is not <what>" */
+};
+
+struct key_type_ops {
+	/* 1 parsed into @dst, or fail()'s 0 */
+	int (*parse)(struct parser *p, const struct conf_key *k, const char *v,
+		     void *dst);
+	void (*dump)(FILE *f, const struct conf_key *k, const void *src);
+};
+
+static int bad(struct parser *p, const struct conf_key *k, const char *v)
+{
+	return fail(p, "%s: '%s' is not %s", k->name, v, k->what);
+}
+
+static bool in_range(const struct conf_key *k, double d)
+{
+	return d >= k->min && d <= k->max;
+}
+
+static int key_bool(struct parser *p, const struct conf_key *k, const char *v,
+		    void *dst)
+{
+	return parse_bool(v, dst) < 0 ? bad(p, k, v) : 1;
+}
+
+static int key_uint(struct parser *p, const struct conf_key *k, const char *v,
+		    void *dst)
+{
+	unsigned int n;
+
+	if (parse_uint(v, UINT32_MAX, &n) < 0 || !in_range(k, n))
+		return bad(p, k, v);
+	*(unsigned int *)dst = n;
+	return 1;
+}
+
+static int key_int(struct parser *p, const struct conf_key *k, const char *v,
+		   void *dst)
+{
+	char *end;
+	long n;
+
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno || end == v || *end || !in_range(k, n))
+		return bad(p, k, v);
+	*(int *)dst = (int)n;
+	return 1;
+}
+
+static int key_double(struct parser *p, const struct conf_key *k, const char *v,
+		      void *dst)
 {
 	double d;
 
-	if (parse_duration(v, &d) < 0 || d > 365 * 86400.0)
-		return fail(p,
-			    "%s: invalid duration '%s' (e.g. 30s, 5m, 1h, 7d)",
-			    key, v);
-	*out = (unsigned int)llround(d);
+	if (parse_double(v, &d) < 0 || !in_range(k, d))
+		return bad(p, k, v);
+	*(double *)dst = d * (k->scale ?: 1);
 	return 1;
+}
+
+static int key_duration(struct parser *p, const struct conf_key *k,
+			const char *v, void *dst)
+{
+	double d;
+
+	if (parse_duration(v, &d) < 0 || !in_range(k, d))
+		return bad(p, k, v);
+	switch (k->type) {
+	case KT_DURATION_DBL:
+		*(double *)dst = llround(d);
+		break;
+	case KT_DURATION_MS:
+		*(unsigned int *)dst = (unsigned int)llround(d * 1000);
+		break;
+	default:
+		*(unsigned int *)dst = (unsigned int)llround(d);
+		break;
+	}
+	return 1;
+}
+
+static int key_enum(struct parser *p, const struct conf_key *k, const char *v,
+		    void *dst)
+{
+	for (int i = 0; k->names[i]; i++)
+		if (streq(v, k->names[i])) {
+			*(int *)dst = i;
+			return 1;
+		}
+	return bad(p, k, v);
 }
 
 static int set_str(struct parser *p, char **dst, const char *v)
@@ -236,407 +356,502 @@ static int set_str(struct parser *p, char **dst, const char *v)
 	return 1;
 }
 
-static int handle_daemon(struct parser *p, const char *k, const char *v)
+static int key_path(struct parser *p, const struct conf_key *k, const char *v,
+		    void *dst)
 {
-	struct config *c = p->c;
+	char **s = dst;
+
+	if (*v && *v != '/')
+		return bad(p, k, v);
+	if (!*v && k->nullable) {
+		free(*s);
+		*s = NULL;
+		return 1;
+	}
+	return set_str(p, s, v);
+}
+
+static int key_listen(struct parser *p, const struct conf_key *k, const char *v,
+		      void *dst)
+{
+	const char *colon = strrchr(v, ':');
+	unsigned int port;
+
+	if (streq(v, "no"))
+		return set_str(p, dst, "");
+	if (*v && (!colon || parse_uint(colon + 1, 65535, &port) < 0 || !port))
+		return bad(p, k, v);
+	return set_str(p, dst, v);
+}
+
+static int key_web_config(struct parser *p, const struct conf_key *k,
+			  const char *v, void *dst)
+{
+	_cleanup_free_ char *err = NULL;
+	struct web_config **wc = dst, *n = NULL;
+
+	if (*v && *v != '/')
+		return bad(p, k, v);
+	if (*v && web_config_load(v, &n, &err) < 0)
+		return fail(p, "%s: %s", k->name, err ? err : "out of memory");
+	web_config_free(*wc);
+	*wc = n;
+	return 1;
+}
+
+static int key_group(struct parser *p, const struct conf_key *k, const char *v,
+		     void *dst)
+{
+	if (!*v)
+		return bad(p, k, v);
+	p->group_lines[p->ov - p->c->overrides] = p->line;
+	return set_str(p, dst, v);
+}
+
+static int key_threshold(struct parser *p, const struct conf_key *k,
+			 const char *v, void *dst)
+{
 	double d;
 
-	if (streq(k, "poll_interval")) {
-		if (parse_duration(v, &d) < 0 || d < 0.1 || d > 3600)
-			return fail(
-				p,
-				"poll_interval: '%s' is not a duration between 100ms and 1h",
-				v);
-		c->poll_interval_ms = (unsigned int)llround(d * 1000);
-		return 1;
-	}
-	if (streq(k, "metrics_listen")) {
-		const char *colon = strrchr(v, ':');
-		unsigned int port;
-
-		if (*v && !streq(v, "no") &&
-		    (!colon || parse_uint(colon + 1, 65535, &port) < 0 ||
-		     !port))
-			return fail(
-				p,
-				"metrics_listen: '%s' is not ADDRESS:PORT or 'no'",
-				v);
-		return set_str(p, &c->metrics_listen, streq(v, "no") ? "" : v);
-	}
-	if (streq(k, "metrics_web_config")) {
-		_cleanup_free_ char *err = NULL;
-		struct web_config *wc = NULL;
-
-		if (*v && *v != '/')
-			return fail(
-				p,
-				"metrics_web_config: '%s' is not an absolute path",
-				v);
-		if (*v && web_config_load(v, &wc, &err) < 0)
-			return fail(p, "metrics_web_config: %s",
-				    err ? err : "out of memory");
-		web_config_free(c->web);
-		c->web = wc;
-		return 1;
-	}
-	if (streq(k, "status_socket")) {
-		if (*v && *v != '/')
-			return fail(
-				p,
-				"status_socket: '%s' is not an absolute path",
-				v);
-		return set_str(p, &c->status_socket, v);
-	}
-	if (streq(k, "textfile")) {
-		if (*v && *v != '/')
-			return fail(p, "textfile: '%s' is not an absolute path",
-				    v);
-		if (!*v) {
-			free(c->textfile);
-			c->textfile = NULL;
-			return 1;
-		}
-		return set_str(p, &c->textfile, v);
-	}
-	if (streq(k, "textfile_interval"))
-		return dur_sec(p, k, v, &c->textfile_interval);
-	if (streq(k, "load_driver")) {
-		if (parse_bool(v, &c->load_driver) < 0)
-			return fail(p, "load_driver: '%s' is not a boolean", v);
-		return 1;
-	}
-	if (streq(k, "driver_retry")) {
-		dur_sec(p, k, v, &c->driver_retry);
-		if (!p->err && !c->driver_retry)
-			return fail(p, "driver_retry: must be at least 1s");
-		return !p->err;
-	}
-	return fail(p, "unknown key '%s' in [daemon]", k);
+	if (parse_double(v, &d) < 0)
+		return bad(p, k, v);
+	if (k->unit == THR_DBM)
+		d = pow(10, d / 10) / 1000; /* dBm → W */
+	else if (k->unit == THR_MA)
+		d /= 1000; /* mA → A */
+	*(double *)dst = d;
+	return 1;
 }
 
-static int handle_history(struct parser *p, const char *k, const char *v)
+static void dump_dur(FILE *f, const char *key, double s)
 {
-	static const char *const keys[] = {
-		"fine_length",	 "medium_period", "medium_length",
-		"coarse_period", "coarse_length",
-	};
-	struct history_spec *h = &p->c->history;
-	unsigned int n = 0;
+	if (s >= 86400 && fmod(s, 86400) == 0)
+		fprintf(f, "%s = %.0fd\n", key, s / 86400);
+	else if (s >= 3600 && fmod(s, 3600) == 0)
+		fprintf(f, "%s = %.0fh\n", key, s / 3600);
+	else if (s >= 60 && fmod(s, 60) == 0)
+		fprintf(f, "%s = %.0fm\n", key, s / 60);
+	else if (fmod(s, 1) == 0)
+		fprintf(f, "%s = %.0fs\n", key, s);
+	else
+		fprintf(f, "%s = %.0fms\n", key, s * 1000);
+}
 
-	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
-		if (!streq(k, keys[i]))
+static void out_bool(FILE *f, const struct conf_key *k, const void *v)
+{
+	fprintf(f, "%s = %s\n", k->name, *(const bool *)v ? "yes" : "no");
+}
+
+static void out_uint(FILE *f, const struct conf_key *k, const void *v)
+{
+	fprintf(f, "%s = %u\n", k->name, *(const unsigned int *)v);
+}
+
+static void out_int(FILE *f, const struct conf_key *k, const void *v)
+{
+	fprintf(f, "%s = %d\n", k->name, *(const int *)v);
+}
+
+static void out_double(FILE *f, const struct conf_key *k, const void *v)
+{
+	fprintf(f, "%s = %g\n", k->name, *(const double *)v / (k->scale ?: 1));
+}
+
+static void out_duration(FILE *f, const struct conf_key *k, const void *v)
+{
+	switch (k->type) {
+	case KT_DURATION_DBL:
+		dump_dur(f, k->name, *(const double *)v);
+		break;
+	case KT_DURATION_MS:
+		dump_dur(f, k->name, *(const unsigned int *)v / 1000.0);
+		break;
+	default:
+		dump_dur(f, k->name, *(const unsigned int *)v);
+		break;
+	}
+}
+
+static void out_enum(FILE *f, const struct conf_key *k, const void *v)
+{
+	fprintf(f, "%s = %s\n", k->name, k->names[*(const int *)v]);
+}
+
+static void out_string(FILE *f, const struct conf_key *k, const void *v)
+{
+	const char *s = *(char *const *)v;
+
+	fprintf(f, "%s = %s\n", k->name,
+		k->type == KT_LISTEN && s && !*s ? "no" :
+		s				 ? s :
+						   "");
+}
+
+static void out_web_config(FILE *f, const struct conf_key *k, const void *v)
+{
+	const struct web_config *wc = *(struct web_config *const *)v;
+
+	fprintf(f, "%s = %s\n", k->name, wc ? wc->path : "");
+}
+
+static void out_threshold(FILE *f, const struct conf_key *k, const void *v)
+{
+	double d = *(const double *)v;
+
+	if (isnan(d))
+		return;
+	if (k->unit == THR_DBM)
+		fprintf(f, "%s = %.2f\n", k->name, 10 * log10(d * 1000));
+	else if (k->unit == THR_MA)
+		fprintf(f, "%s = %g\n", k->name, d * 1000);
+	else
+		fprintf(f, "%s = %g\n", k->name, d);
+}
+
+static const struct key_type_ops key_types[] = {
+	[KT_BOOL] = { key_bool, out_bool },
+	[KT_UINT] = { key_uint, out_uint },
+	[KT_INT] = { key_int, out_int },
+	[KT_DOUBLE] = { key_double, out_double },
+	[KT_DURATION] = { key_duration, out_duration },
+	[KT_DURATION_DBL] = { key_duration, out_duration },
+	[KT_DURATION_MS] = { key_duration, out_duration },
+	[KT_ENUM] = { key_enum, out_enum },
+	[KT_PATH] = { key_path, out_string },
+	[KT_LISTEN] = { key_listen, out_string },
+	[KT_WEB_CONFIG] = { key_web_config, out_web_config },
+	[KT_GROUP] = { key_group, out_string },
+	[KT_THRESHOLD] = { key_threshold, out_threshold },
+};
+
+static const char *const action_names[] = { "log", "act", NULL };
+static const char *const thermal_modes[] = { "lpmode", "tx-disable", NULL };
+
+/* clang-format off: macros and rows read best one key a row */
+#define YEAR (365 * 86400.0)
+#define C(f) offsetof(struct config, f)
+#define O(f) offsetof(struct override, f)
+#define DUR(sect_, name_, field, lo)                               \
+	{                                                          \
+		.sect = sect_, .type = KT_DURATION, .name = name_, \
+		.off = C(field), .min = lo, .max = YEAR,           \
+		.what = "a duration of at least " #lo              \
+			"s (e.g. 30s, 5m, 1h, 7d)"                 \
+	}
+#define POLICY_KEY(pol) (KS_POLICY_0 + (pol))
+/* [vendor|pn|port] PREFIX{high_alarm,...,low_warning}SUFFIX = threshold */
+#define THR4(prefix, suffix, mon, unit_)                                      \
+	THR1(prefix "high_alarm" suffix, mon, high_alarm, unit_),             \
+		THR1(prefix "high_warning" suffix, mon, high_warning, unit_), \
+		THR1(prefix "low_warning" suffix, mon, low_warning, unit_),   \
+		THR1(prefix "low_alarm" suffix, mon, low_alarm, unit_)
+#define THR1(name_, mon, level, unit_)                                        \
+	{                                                                     \
+		.sect = KS_OVERRIDE, .type = KT_THRESHOLD, .unit = unit_,     \
+		.name = name_, .off = O(thr.t[mon].level), .what = "a number" \
+	}
+/* [vendor|pn|port] POLICY = yes|no */
+#define ENABLE(pol, name_)                                           \
+	{                                                            \
+		.sect = KS_OVERRIDE, .type = KT_BOOL, .name = name_, \
+		.off = O(enabled[pol]), .has = O(has_enabled[pol]),  \
+		.what = "a boolean"                                  \
+	}
+
+static const struct conf_key conf_keys[] = {
+	{ .sect = KS_DAEMON,
+	  .type = KT_DURATION_MS,
+	  .name = "poll_interval",
+	  .off = C(poll_interval_ms),
+	  .min = 0.1,
+	  .max = 3600,
+	  .what = "a duration between 100ms and 1h" },
+	{ .sect = KS_DAEMON,
+	  .type = KT_LISTEN,
+	  .name = "metrics_listen",
+	  .off = C(metrics_listen),
+	  .what = "ADDRESS:PORT or 'no'" },
+	{ .sect = KS_DAEMON,
+	  .type = KT_WEB_CONFIG,
+	  .name = "metrics_web_config",
+	  .off = C(web),
+	  .what = "an absolute path" },
+	{ .sect = KS_DAEMON,
+	  .type = KT_PATH,
+	  .name = "status_socket",
+	  .off = C(status_socket),
+	  .what = "an absolute path" },
+	{ .sect = KS_DAEMON,
+	  .type = KT_PATH,
+	  .nullable = true,
+	  .name = "textfile",
+	  .off = C(textfile),
+	  .what = "an absolute path" },
+	DUR(KS_DAEMON, "textfile_interval", textfile_interval, 0),
+	{ .sect = KS_DAEMON,
+	  .type = KT_BOOL,
+	  .name = "load_driver",
+	  .off = C(load_driver),
+	  .what = "a boolean" },
+	DUR(KS_DAEMON, "driver_retry", driver_retry, 1),
+
+	{ .sect = KS_HISTORY,
+	  .type = KT_UINT,
+	  .name = "fine_length",
+	  .off = C(history.length[0]),
+	  .min = 1,
+	  .max = 1000000,
+	  .what = "a count between 1 and 1000000" },
+	DUR(KS_HISTORY, "medium_period", history.period[1], 1),
+	{ .sect = KS_HISTORY,
+	  .type = KT_UINT,
+	  .name = "medium_length",
+	  .off = C(history.length[1]),
+	  .min = 1,
+	  .max = 1000000,
+	  .what = "a count between 1 and 1000000" },
+	DUR(KS_HISTORY, "coarse_period", history.period[2], 1),
+	{ .sect = KS_HISTORY,
+	  .type = KT_UINT,
+	  .name = "coarse_length",
+	  .off = C(history.length[2]),
+	  .min = 1,
+	  .max = 1000000,
+	  .what = "a count between 1 and 1000000" },
+
+	{ .sect = KS_POLICY,
+	  .type = KT_BOOL,
+	  .name = "enabled",
+	  .off = offsetof(struct policy_common, enabled),
+	  .what = "a boolean" },
+	{ .sect = KS_POLICY,
+	  .type = KT_ENUM,
+	  .name = "action",
+	  .off = offsetof(struct policy_common, action),
+	  .names = action_names,
+	  .what = "'log' or 'act'" },
+
+	{ .sect = POLICY_KEY(POLICY_THRESHOLD),
+	  .type = KT_DOUBLE,
+	  .name = "temperature_hysteresis",
+	  .off = C(thr_hyst_temp.abs),
+	  .min = 0,
+	  .max = 50,
+	  .what = "a number of °C (0-50)" },
+	{ .sect = POLICY_KEY(POLICY_THRESHOLD),
+	  .type = KT_DOUBLE,
+	  .name = "hysteresis_percent",
+	  .off = C(thr_hyst.rel),
+	  .min = 0,
+	  .max = 50,
+	  .scale = 0.01,
+	  .what = "a percentage (0-50)" },
+
+	{ .sect = POLICY_KEY(POLICY_THERMAL),
+	  .type = KT_DOUBLE,
+	  .name = "limit_celsius",
+	  .off = C(thermal.limit),
+	  .min = -40,
+	  .max = 150,
+	  .what = "a temperature in °C (-40 to 150)" },
+	{ .sect = POLICY_KEY(POLICY_THERMAL),
+	  .type = KT_DOUBLE,
+	  .name = "hysteresis_celsius",
+	  .off = C(thermal.hysteresis),
+	  .min = 0,
+	  .max = 150,
+	  .what = "a temperature difference in °C (0 to 150)" },
+	{ .sect = POLICY_KEY(POLICY_THERMAL),
+	  .type = KT_UINT,
+	  .name = "samples",
+	  .off = C(thermal.samples),
+	  .min = 1,
+	  .max = 3600,
+	  .what = "a count between 1 and 3600" },
+	DUR(POLICY_KEY(POLICY_THERMAL), "min_interval", thermal.min_interval,
+	    0),
+	{ .sect = POLICY_KEY(POLICY_THERMAL),
+	  .type = KT_ENUM,
+	  .name = "mode",
+	  .off = C(thermal_mode),
+	  .names = thermal_modes,
+	  .what = "'lpmode' or 'tx-disable'" },
+
+	{ .sect = POLICY_KEY(POLICY_RECOVERY),
+	  .type = KT_UINT,
+	  .name = "max_attempts",
+	  .off = C(recovery.max_attempts),
+	  .min = 0,
+	  .max = 100,
+	  .what = "a count between 0 and 100" },
+	DUR(POLICY_KEY(POLICY_RECOVERY), "backoff_initial",
+	    recovery.backoff_initial, 0),
+	DUR(POLICY_KEY(POLICY_RECOVERY), "backoff_max", recovery.backoff_max,
+	    0),
+	DUR(POLICY_KEY(POLICY_RECOVERY), "ready_timeout",
+	    recovery.ready_timeout, 0),
+	DUR(POLICY_KEY(POLICY_RECOVERY), "stable", recovery.stable, 0),
+
+	{ .sect = POLICY_KEY(POLICY_POWER),
+	  .type = KT_DOUBLE,
+	  .name = "budget_watts",
+	  .off = C(power_budget),
+	  .min = 0,
+	  .max = 100000,
+	  .what = "a power in W (0 = unlimited)" },
+
+	{ .sect = POLICY_KEY(POLICY_PREDICT),
+	  .type = KT_DURATION_DBL,
+	  .name = "horizon",
+	  .off = C(predict.horizon),
+	  .min = 0,
+	  .max = YEAR,
+	  .what = "a duration (e.g. 30s, 5m, 1h, 7d)" },
+	DUR(POLICY_KEY(POLICY_PREDICT), "window", predict_window, 2),
+	DUR(POLICY_KEY(POLICY_PREDICT), "interval", predict_interval, 1),
+	{ .sect = POLICY_KEY(POLICY_PREDICT),
+	  .type = KT_UINT,
+	  .name = "min_points",
+	  .off = C(predict.min_points),
+	  .min = 2,
+	  .max = 1000,
+	  .what = "a count between 2 and 1000" },
+	{ .sect = POLICY_KEY(POLICY_PREDICT),
+	  .type = KT_DURATION_DBL,
+	  .name = "min_span",
+	  .off = C(predict.min_span),
+	  .min = 0,
+	  .max = YEAR,
+	  .what = "a duration (e.g. 30s, 5m, 1h, 7d)" },
+
+	DUR(POLICY_KEY(POLICY_FLAP), "window", flap.window, 1),
+	{ .sect = POLICY_KEY(POLICY_FLAP),
+	  .type = KT_UINT,
+	  .name = "max_events",
+	  .off = C(flap.max_events),
+	  .min = 1,
+	  .max = FLAP_RING,
+	  .what = "a count between 1 and 64" },
+
+	{ .sect = KS_GROUP,
+	  .type = KT_DOUBLE,
+	  .name = "budget_watts",
+	  .off = offsetof(struct power_group, budget),
+	  .min = 0,
+	  .max = 100000,
+	  .what = "a power in W (0 = unlimited)" },
+
+	{ .sect = KS_OVERRIDE,
+	  .type = KT_INT,
+	  .name = "priority",
+	  .off = O(priority),
+	  .has = O(has_priority),
+	  .min = -1000000,
+	  .max = 1000000,
+	  .what = "an integer" },
+	{ .sect = KS_OVERRIDE,
+	  .type = KT_GROUP,
+	  .name = "group",
+	  .off = O(group),
+	  .has = O(has_group),
+	  .what = "a group's name" },
+	{ .sect = KS_OVERRIDE,
+	  .type = KT_BOOL,
+	  .name = "ignore",
+	  .off = O(ignore),
+	  .has = O(has_ignore),
+	  .what = "a boolean" },
+	{ .sect = KS_OVERRIDE,
+	  .type = KT_DOUBLE,
+	  .name = "thermal_limit_celsius",
+	  .off = O(thermal_limit),
+	  .has = O(has_thermal_limit),
+	  .min = -40,
+	  .max = 150,
+	  .what = "a temperature in °C (-40 to 150)" },
+	ENABLE(POLICY_THRESHOLD, "thresholds"),
+	ENABLE(POLICY_THERMAL, "thermal"),
+	ENABLE(POLICY_RECOVERY, "recovery"),
+	ENABLE(POLICY_POWER, "power"),
+	ENABLE(POLICY_PREDICT, "prediction"),
+	ENABLE(POLICY_FLAP, "flap"),
+	THR4("temperature_", "", MON_TEMP, THR_AS_IS),
+	THR4("vcc_", "", MON_VCC, THR_AS_IS),
+	THR4("tx_power_", "_dbm", MON_TX_POWER, THR_DBM),
+	THR4("rx_power_", "_dbm", MON_RX_POWER, THR_DBM),
+	THR4("tx_bias_", "_ma", MON_TX_BIAS, THR_MA),
+};
+/* clang-format on */
+_Static_assert(ARRAY_SIZE(conf_keys) <= KEYS_MAX, "KEYS_MAX");
+_Static_assert(FLAP_RING == 64, "max_events' message");
+
+/* The struct a row of section @sect in the current section lives in. */
+static void *key_base(struct parser *p, uint8_t sect)
+{
+	switch (sect) {
+	case KS_POLICY:
+		return &p->c->policy[p->policy];
+	case KS_GROUP:
+		return p->grp;
+	case KS_OVERRIDE:
+		return p->ov;
+	default:
+		return p->c;
+	}
+}
+
+/* The sections of the current one: [policy X] has two. */
+static bool key_in(const struct parser *p, uint8_t sect)
+{
+	if (p->policy >= 0)
+		return sect == KS_POLICY || sect == KS_POLICY_0 + p->policy;
+	if (p->ov)
+		return sect == KS_OVERRIDE;
+	if (p->grp)
+		return sect == KS_GROUP;
+	return sect == (streq(p->section, "daemon") ? KS_DAEMON : KS_HISTORY);
+}
+
+static int handle_key(struct parser *p, const char *k, const char *v)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(conf_keys); i++) {
+		const struct conf_key *ck = &conf_keys[i];
+		char *base;
+
+		if (!key_in(p, ck->sect) || !streq(k, ck->name))
 			continue;
-		if (strstr(k, "period")) {
-			if (!dur_sec(p, k, v, &n))
-				return 0;
-			if (!n)
-				return fail(p, "%s: must be at least 1s", k);
-			h->period[(i + 1) / 2] = n;
-		} else {
-			if (parse_uint(v, 1000000, &n) < 0 || !n)
-				return fail(
-					p,
-					"%s: '%s' is not a count between 1 and 1000000",
-					k, v);
-			h->length[(i + 1) / 2] = n;
-		}
-		return 1;
-	}
-	return fail(p, "unknown key '%s' in [history]", k);
-}
-
-static int handle_policy(struct parser *p, const char *k, const char *v)
-{
-	struct config *c = p->c;
-	struct policy_common *pc = &c->policy[p->policy];
-	double d;
-	unsigned int n = 0;
-
-	if (streq(k, "enabled")) {
-		if (parse_bool(v, &pc->enabled) < 0)
-			return fail(p, "enabled: '%s' is not a boolean", v);
-		return 1;
-	}
-	if (streq(k, "action")) {
-		if (streq(v, "log"))
-			pc->action = ACTION_LOG;
-		else if (streq(v, "act"))
-			pc->action = ACTION_ACT;
-		else
-			return fail(p, "action: '%s' is not 'log' or 'act'", v);
-		return 1;
-	}
-
-	switch (p->policy) {
-	case POLICY_THRESHOLD:
-		if (streq(k, "temperature_hysteresis")) {
-			if (parse_double(v, &d) < 0 || d < 0 || d > 50)
-				return fail(
-					p,
-					"%s: '%s' is not a number of °C (0-50)",
-					k, v);
-			c->thr_hyst_temp.abs = d;
-			return 1;
-		}
-		if (streq(k, "hysteresis_percent")) {
-			if (parse_double(v, &d) < 0 || d < 0 || d > 50)
-				return fail(
-					p,
-					"%s: '%s' is not a percentage (0-50)",
-					k, v);
-			c->thr_hyst.rel = d / 100;
-			return 1;
-		}
-		break;
-	case POLICY_THERMAL:
-		if (streq(k, "limit_celsius") ||
-		    streq(k, "hysteresis_celsius")) {
-			if (parse_double(v, &d) < 0 || d < -40 || d > 150)
-				return fail(
-					p,
-					"%s: '%s' is not a temperature in °C",
-					k, v);
-			if (k[0] == 'l')
-				c->thermal.limit = d;
-			else if (d < 0)
-				return fail(p, "%s: must not be negative", k);
-			else
-				c->thermal.hysteresis = d;
-			return 1;
-		}
-		if (streq(k, "samples")) {
-			if (parse_uint(v, 3600, &n) < 0 || !n)
-				return fail(
-					p,
-					"samples: '%s' is not a count between 1 and 3600",
-					v);
-			c->thermal.samples = n;
-			return 1;
-		}
-		if (streq(k, "min_interval"))
-			return dur_sec(p, k, v, &c->thermal.min_interval);
-		if (streq(k, "mode")) {
-			if (streq(v, "lpmode"))
-				c->thermal_mode = THERMAL_MODE_LPMODE;
-			else if (streq(v, "tx-disable"))
-				c->thermal_mode = THERMAL_MODE_TX_DISABLE;
-			else
-				return fail(
-					p,
-					"mode: '%s' is not 'lpmode' or 'tx-disable'",
-					v);
-			return 1;
-		}
-		break;
-	case POLICY_RECOVERY:
-		if (streq(k, "max_attempts")) {
-			if (parse_uint(v, 100, &n) < 0)
-				return fail(
-					p,
-					"max_attempts: '%s' is not a count between 0 and 100",
-					v);
-			c->recovery.max_attempts = n;
-			return 1;
-		}
-		if (streq(k, "backoff_initial") || streq(k, "backoff_max")) {
-			p->backoff_line = p->line;
-			return dur_sec(p, k, v,
-				       k[8] == 'i' ?
-					       &c->recovery.backoff_initial :
-					       &c->recovery.backoff_max);
-		}
-		if (streq(k, "ready_timeout"))
-			return dur_sec(p, k, v, &c->recovery.ready_timeout);
-		if (streq(k, "stable"))
-			return dur_sec(p, k, v, &c->recovery.stable);
-		break;
-	case POLICY_POWER:
-		if (streq(k, "budget_watts")) {
-			if (parse_double(v, &d) < 0 || d < 0 || d > 100000)
-				return fail(
-					p,
-					"budget_watts: '%s' is not a power in W (0 = unlimited)",
-					v);
-			c->power_budget = d;
-			c->groups[0].budget = d;
-			return 1;
-		}
-		break;
-	case POLICY_PREDICT: {
-		unsigned int s = 0;
-
-		if (streq(k, "horizon")) {
-			if (!dur_sec(p, k, v, &s))
-				return 0;
-			c->predict.horizon = s;
-			return 1;
-		}
-		if (streq(k, "min_span")) {
-			if (!dur_sec(p, k, v, &s))
-				return 0;
-			c->predict.min_span = s;
-			return 1;
-		}
-		if (streq(k, "window")) {
-			if (!dur_sec(p, k, v, &s))
-				return 0;
-			if (s < 2)
-				return fail(p, "window: must be at least 2s");
-			c->predict_window = s;
-			return 1;
-		}
-		if (streq(k, "interval")) {
-			if (!dur_sec(p, k, v, &s))
-				return 0;
-			if (!s)
-				return fail(p, "interval: must be at least 1s");
-			c->predict_interval = s;
-			return 1;
-		}
-		if (streq(k, "min_points")) {
-			if (parse_uint(v, 1000, &n) < 0 || n < 2)
-				return fail(
-					p,
-					"min_points: '%s' is not a count between 2 and 1000",
-					v);
-			c->predict.min_points = n;
-			return 1;
-		}
-		break;
-	}
-	case POLICY_FLAP:
-		if (streq(k, "window")) {
-			if (!dur_sec(p, k, v, &n))
-				return 0;
-			if (!n)
-				return fail(p, "window: must be at least 1s");
-			c->flap.window = n;
-			return 1;
-		}
-		if (streq(k, "max_events")) {
-			if (parse_uint(v, FLAP_RING, &n) < 0 || !n)
-				return fail(
-					p,
-					"max_events: '%s' is not a count between 1 and %d",
-					v, FLAP_RING);
-			c->flap.max_events = n;
-			return 1;
-		}
-		break;
-	}
-	return fail(p, "unknown key '%s' in [policy %s]", k,
-		    policy_name(p->policy));
-}
-
-/* "rx_power_low_alarm_dbm" → monitor, level slot and value in base units. */
-static int parse_thr_key(const char *k, const char *v, int *mon, int *slot,
-			 double *val)
-{
-	static const struct {
-		const char *prefix, *suffix;
-		enum monitor m;
-	} mons[] = {
-		{ "temperature_", "", MON_TEMP },
-		{ "vcc_", "", MON_VCC },
-		{ "tx_power_", "_dbm", MON_TX_POWER },
-		{ "rx_power_", "_dbm", MON_RX_POWER },
-		{ "tx_bias_", "_ma", MON_TX_BIAS },
-	};
-
-	for (size_t i = 0; i < ARRAY_SIZE(mons); i++) {
-		size_t pl = strlen(mons[i].prefix);
-
-		if (strncmp(k, mons[i].prefix, pl))
-			continue;
-		for (int j = 0; j < 4; j++) {
-			size_t ll = strlen(level_keys[j]);
-
-			if (strncmp(k + pl, level_keys[j], ll) ||
-			    !streq(k + pl + ll, mons[i].suffix))
-				continue;
-			if (parse_double(v, val) < 0)
-				return -EINVAL;
-			if (mons[i].m == MON_TX_POWER ||
-			    mons[i].m == MON_RX_POWER)
-				*val = pow(10, *val / 10) / 1000; /* dBm → W */
-			else if (mons[i].m == MON_TX_BIAS)
-				*val /= 1000; /* mA → A */
-			*mon = mons[i].m;
-			*slot = j;
+		base = key_base(p, ck->sect);
+		p->key_line[i] = p->line;
+		if (!key_types[ck->type].parse(p, ck, v, base + ck->off))
 			return 0;
-		}
-	}
-	return -ENOENT;
-}
-
-static int handle_override(struct parser *p, const char *k, const char *v)
-{
-	struct override *o = p->ov;
-	int mon, slot, r, pol;
-	double d;
-
-	if (streq(k, "priority")) {
-		char *end;
-		long n;
-
-		errno = 0;
-		n = strtol(v, &end, 10);
-		if (errno || end == v || *end || n < -1000000 || n > 1000000)
-			return fail(p, "priority: '%s' is not an integer", v);
-		o->priority = (int)n;
-		o->has_priority = true;
-		return 1;
-	}
-	if (streq(k, "group")) {
-		if (!*v)
-			return fail(p, "group: empty name");
-		o->has_group = true;
-		p->group_lines[o - p->c->overrides] = p->line;
-		return set_str(p, &o->group, v);
-	}
-	if (streq(k, "ignore")) {
-		if (parse_bool(v, &o->ignore) < 0)
-			return fail(p, "ignore: '%s' is not a boolean", v);
-		o->has_ignore = true;
-		return 1;
-	}
-	if (streq(k, "thermal_limit_celsius")) {
-		if (parse_double(v, &d) < 0 || d < -40 || d > 150)
-			return fail(p, "%s: '%s' is not a temperature in °C", k,
-				    v);
-		o->thermal_limit = d;
-		o->has_thermal_limit = true;
-		return 1;
-	}
-	pol = policy_from_name(k);
-	if (pol >= 0) {
-		if (parse_bool(v, &o->enabled[pol]) < 0)
-			return fail(p, "%s: '%s' is not a boolean", k, v);
-		o->has_enabled[pol] = true;
-		return 1;
-	}
-	r = parse_thr_key(k, v, &mon, &slot, &d);
-	if (r == -EINVAL)
-		return fail(p, "%s: '%s' is not a number", k, v);
-	if (r == 0) {
-		*thr_slot(&o->thr.t[mon], slot) = d;
+		if (ck->has)
+			*(bool *)(base + ck->has) = true;
 		return 1;
 	}
 	return fail(p, "unknown key '%s' in [%s]", k, p->section);
 }
 
-static int handle_group(struct parser *p, const char *k, const char *v)
+/* The rows of section @sect whose value is set, from @base, in file syntax. */
+static void dump_keys(FILE *f, uint8_t sect, const void *base)
 {
-	double d;
+	const char *b = base;
 
-	if (streq(k, "budget_watts")) {
-		if (parse_double(v, &d) < 0 || d < 0 || d > 100000)
-			return fail(p, "budget_watts: '%s' is not a power in W",
-				    v);
-		p->grp->budget = d;
-		return 1;
+	for (size_t i = 0; i < ARRAY_SIZE(conf_keys); i++) {
+		const struct conf_key *k = &conf_keys[i];
+
+		if (k->sect == sect && (!k->has || *(const bool *)(b + k->has)))
+			key_types[k->type].dump(f, k, b + k->off);
 	}
-	return fail(p, "unknown key '%s' in [%s]", k, p->section);
+}
+
+/* The line of the last value of key @name of section @sect, or 0. */
+static unsigned int key_line(const struct parser *p, uint8_t sect,
+			     const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(conf_keys); i++)
+		if (conf_keys[i].sect == sect && streq(conf_keys[i].name, name))
+			return p->key_line[i];
+	return 0;
 }
 
 /* Split "kind NAME" or "kind \"NAME\"" into its kind and name. */
@@ -762,17 +977,7 @@ static int handler(void *user, const char *section, const char *key,
 		if (!new_section(p, section))
 			return 0;
 	}
-	if (p->policy >= 0)
-		return handle_policy(p, key, value);
-	if (p->ov)
-		return handle_override(p, key, value);
-	if (p->grp)
-		return handle_group(p, key, value);
-	if (streq(p->section, "daemon"))
-		return handle_daemon(p, key, value);
-	if (streq(p->section, "history"))
-		return handle_history(p, key, value);
-	return fail(p, "unknown section [%s]", section);
+	return handle_key(p, key, value);
 }
 
 /* inih reader counting lines, so handler errors can name theirs. */
@@ -833,7 +1038,10 @@ static int check_semantics(struct parser *p)
 		}
 	}
 	if (c->recovery.backoff_max < c->recovery.backoff_initial) {
-		p->line = p->backoff_line;
+		p->line = MAX(key_line(p, POLICY_KEY(POLICY_RECOVERY),
+				       "backoff_initial"),
+			      key_line(p, POLICY_KEY(POLICY_RECOVERY),
+				       "backoff_max"));
 		return fail(
 			p,
 			"[policy recovery] backoff_max is below backoff_initial");
@@ -958,44 +1166,6 @@ void config_port_settings(const struct config *c, const char *port,
 	}
 }
 
-static void dump_dur(FILE *f, const char *key, double s)
-{
-	if (s >= 86400 && fmod(s, 86400) == 0)
-		fprintf(f, "%s = %.0fd\n", key, s / 86400);
-	else if (s >= 3600 && fmod(s, 3600) == 0)
-		fprintf(f, "%s = %.0fh\n", key, s / 3600);
-	else if (s >= 60 && fmod(s, 60) == 0)
-		fprintf(f, "%s = %.0fm\n", key, s / 60);
-	else if (fmod(s, 1) == 0)
-		fprintf(f, "%s = %.0fs\n", key, s);
-	else
-		fprintf(f, "%s = %.0fms\n", key, s * 1000);
-}
-
-static void dump_thr(FILE *f, const struct thr_override *t)
-{
-	static const char *const mnames[_MON_MAX] = {
-		"temperature_", "vcc_", "tx_power_", "rx_power_", "tx_bias_",
-	};
-
-	for (int m = 0; m < _MON_MAX; m++)
-		for (int j = 0; j < 4; j++) {
-			double v = *thr_slot((struct thresholds *)&t->t[m], j);
-
-			if (isnan(v))
-				continue;
-			if (m == MON_TX_POWER || m == MON_RX_POWER)
-				fprintf(f, "%s%s_dbm = %.2f\n", mnames[m],
-					level_keys[j], 10 * log10(v * 1000));
-			else if (m == MON_TX_BIAS)
-				fprintf(f, "%s%s_ma = %g\n", mnames[m],
-					level_keys[j], v * 1000);
-			else
-				fprintf(f, "%s%s = %g\n", mnames[m],
-					level_keys[j], v);
-		}
-}
-
 void config_dump(const struct config *c, FILE *f)
 {
 	static const char *const kinds[] = { "vendor", "pn", "port" };
@@ -1003,91 +1173,23 @@ void config_dump(const struct config *c, FILE *f)
 	fprintf(f, "# effective configuration from %s\n",
 		c->path ? c->path : "(defaults)");
 	fprintf(f, "[daemon]\n");
-	dump_dur(f, "poll_interval", c->poll_interval_ms / 1000.0);
-	fprintf(f, "metrics_listen = %s\n",
-		*c->metrics_listen ? c->metrics_listen : "no");
-	fprintf(f, "metrics_web_config = %s\n", c->web ? c->web->path : "");
-	fprintf(f, "status_socket = %s\n", c->status_socket);
-	fprintf(f, "textfile = %s\n", c->textfile ? c->textfile : "");
-	dump_dur(f, "textfile_interval", c->textfile_interval);
-	fprintf(f, "load_driver = %s\n", c->load_driver ? "yes" : "no");
-	dump_dur(f, "driver_retry", c->driver_retry);
-
+	dump_keys(f, KS_DAEMON, c);
 	fprintf(f, "\n[history]\n# %zu bytes per 8-lane module\n",
 		history_memory(&c->history, 8));
-	fprintf(f, "fine_length = %u\n", c->history.length[0]);
-	dump_dur(f, "medium_period", c->history.period[1]);
-	fprintf(f, "medium_length = %u\n", c->history.length[1]);
-	dump_dur(f, "coarse_period", c->history.period[2]);
-	fprintf(f, "coarse_length = %u\n", c->history.length[2]);
-
+	dump_keys(f, KS_HISTORY, c);
 	for (int i = 0; i < _POLICY_MAX; i++) {
-		fprintf(f, "\n[policy %s]\nenabled = %s\naction = %s\n",
-			policy_name(i), c->policy[i].enabled ? "yes" : "no",
-			action_name(c->policy[i].action));
-		switch (i) {
-		case POLICY_THRESHOLD:
-			fprintf(f, "temperature_hysteresis = %g\n",
-				c->thr_hyst_temp.abs);
-			fprintf(f, "hysteresis_percent = %g\n",
-				c->thr_hyst.rel * 100);
-			break;
-		case POLICY_THERMAL:
-			fprintf(f, "limit_celsius = %g\n", c->thermal.limit);
-			fprintf(f, "hysteresis_celsius = %g\n",
-				c->thermal.hysteresis);
-			fprintf(f, "samples = %u\n", c->thermal.samples);
-			dump_dur(f, "min_interval", c->thermal.min_interval);
-			fprintf(f, "mode = %s\n",
-				c->thermal_mode == THERMAL_MODE_LPMODE ?
-					"lpmode" :
-					"tx-disable");
-			break;
-		case POLICY_RECOVERY:
-			fprintf(f, "max_attempts = %u\n",
-				c->recovery.max_attempts);
-			dump_dur(f, "backoff_initial",
-				 c->recovery.backoff_initial);
-			dump_dur(f, "backoff_max", c->recovery.backoff_max);
-			dump_dur(f, "ready_timeout", c->recovery.ready_timeout);
-			dump_dur(f, "stable", c->recovery.stable);
-			break;
-		case POLICY_POWER:
-			fprintf(f, "budget_watts = %g\n", c->power_budget);
-			break;
-		case POLICY_PREDICT:
-			dump_dur(f, "horizon", c->predict.horizon);
-			dump_dur(f, "window", c->predict_window);
-			dump_dur(f, "interval", c->predict_interval);
-			fprintf(f, "min_points = %zu\n", c->predict.min_points);
-			dump_dur(f, "min_span", c->predict.min_span);
-			break;
-		case POLICY_FLAP:
-			dump_dur(f, "window", c->flap.window);
-			fprintf(f, "max_events = %u\n", c->flap.max_events);
-			break;
-		}
+		fprintf(f, "\n[policy %s]\n", policy_name(i));
+		dump_keys(f, KS_POLICY, &c->policy[i]);
+		dump_keys(f, KS_POLICY_0 + i, c);
 	}
-	for (size_t g = 1; g < c->n_groups; g++)
-		fprintf(f, "\n[group %s]\nbudget_watts = %g\n",
-			c->groups[g].name, c->groups[g].budget);
+	for (size_t g = 1; g < c->n_groups; g++) {
+		fprintf(f, "\n[group %s]\n", c->groups[g].name);
+		dump_keys(f, KS_GROUP, &c->groups[g]);
+	}
 	for (size_t i = 0; i < c->n_overrides; i++) {
 		const struct override *o = &c->overrides[i];
 
 		fprintf(f, "\n[%s \"%s\"]\n", kinds[o->kind], o->glob);
-		if (o->has_priority)
-			fprintf(f, "priority = %d\n", o->priority);
-		if (o->has_group)
-			fprintf(f, "group = %s\n", o->group);
-		if (o->has_ignore)
-			fprintf(f, "ignore = %s\n", o->ignore ? "yes" : "no");
-		if (o->has_thermal_limit)
-			fprintf(f, "thermal_limit_celsius = %g\n",
-				o->thermal_limit);
-		for (int p = 0; p < _POLICY_MAX; p++)
-			if (o->has_enabled[p])
-				fprintf(f, "%s = %s\n", policy_name(p),
-					o->enabled[p] ? "yes" : "no");
-		dump_thr(f, &o->thr);
+		dump_keys(f, KS_OVERRIDE, o);
 	}
 }

@@ -159,7 +159,7 @@ int theil_sen(const double *x, const double *y, size_t n, double *slope,
 
 struct predict_cfg {
 	double horizon; /* s: warn when time to threshold is below */
-	size_t min_points;
+	unsigned int min_points;
 	double min_span; /* s between first and last point */
 };
 
