@@ -147,6 +147,8 @@ static void link_note(struct port *p, const struct optic_nl_record *r,
 	struct link_state *s = &p->link;
 	unsigned int lanes = MIN(MAX(p->lanes, 1u), OPTICD_MAX_LANES);
 
+	port_touch(p);
+
 	if (e->lane >= 0 && e->lane < OPTICD_MAX_LANES)
 		s->lane_ns[e->lane] = r->realtime_ns;
 	/* A module fault takes every lane's link. */

@@ -91,11 +91,13 @@ static void port_free(struct port *p)
 	optic_image_clear(&p->img);
 	optic_model_free(&p->model);
 	free(p->slots);
+	metrics_port_free(p->metrics);
 	free(p);
 }
 
 void port_reset_policies(struct port *p)
 {
+	port_touch(p);
 	memset(p->level, 0, sizeof(p->level));
 	memset(&p->thermal, 0, sizeof(p->thermal));
 	memset(&p->recovery, 0, sizeof(p->recovery));
@@ -125,6 +127,11 @@ struct port *manager_port(struct manager *m, const char *name, bool create)
 	p = calloc(1, sizeof(*p));
 	if (!p)
 		return NULL;
+	p->metrics = metrics_port_new();
+	if (!p->metrics) {
+		free(p);
+		return NULL;
+	}
 	/* One lane until a module's insertion sizes it (poll.c). */
 	if (history_new(&p->hist, &m->cfg->history, 1) < 0) {
 		free(p);
@@ -152,6 +159,7 @@ struct port *manager_port(struct manager *m, const char *name, bool create)
 
 void manager_port_configure(struct manager *m, struct port *p)
 {
+	port_touch(p);
 	config_port_settings(m->cfg, p->name,
 			     p->present ? p->info.vendor_name : NULL,
 			     p->present ? p->info.vendor_pn : NULL, &p->set);
@@ -180,6 +188,8 @@ void manager_action(struct manager *m, struct port *p, int lane,
 	struct action_record *r = &m->log[m->log_head];
 	va_list ap;
 
+	if (p)
+		port_touch(p);
 	va_start(ap, fmt);
 	vsnprintf(r->text, sizeof(r->text), fmt, ap);
 	va_end(ap);
@@ -231,8 +241,10 @@ static void apply_lpmode(struct manager *m, struct port *p)
 
 	if (want == p->lpmode_ours || !p->present)
 		return;
-	if (module_set(m, p, &set, want ? "set LPMode" : "clear LPMode") >= 0)
+	if (module_set(m, p, &set, want ? "set LPMode" : "clear LPMode") >= 0) {
 		p->lpmode_ours = want;
+		port_touch(p);
+	}
 }
 
 static void apply_txdisable(struct manager *m, struct port *p)
@@ -469,12 +481,23 @@ static void track_active(struct port *p, const struct sample *s)
 void manager_port_sample(struct manager *m, struct port *p,
 			 const struct sample *s, uint64_t now)
 {
+	/* What the metrics show: the values (not their time), the levels. */
+	enum level level[_MON_MAX][OPTICD_MAX_LANES];
+	size_t vals = offsetof(struct sample, temp);
+
+	memcpy(level, p->level, sizeof(level));
+	if (!p->have_sample ||
+	    memcmp((const char *)&p->last + vals, (const char *)s + vals,
+		   sizeof(*s) - vals))
+		port_touch(p);
 	track_active(p, s);
 	history_add(p->hist, s);
 	p->last = *s;
 	p->have_sample = true;
 	if (!p->set.ignore && p->set.enabled[POLICY_THRESHOLD])
 		run_thresholds(m, p, s);
+	if (memcmp(level, p->level, sizeof(level)))
+		port_touch(p);
 	/* Latched flags belong to the poll they were read by. */
 	memset(&p->mon_flags, 0, sizeof(p->mon_flags));
 	if (p->set.ignore)
@@ -533,6 +556,8 @@ void manager_port_flags(struct manager *m, struct port *p, enum flap_kind k,
 	uint32_t rising = lanes & ~p->flags_prev[k];
 
 	p->flags_prev[k] = lanes;
+	if (rising)
+		port_touch(p);
 	for (; rising; rising &= rising - 1) {
 		unsigned int l = __builtin_ctz(rising);
 
@@ -569,6 +594,7 @@ void manager_port_predict(struct manager *m, struct port *p, uint64_t now)
 
 	if (!p->present || p->set.ignore || !p->set.enabled[POLICY_PREDICT])
 		return;
+	port_touch(p);
 	for (int k = 0; k < _PRED_MAX; k++) {
 		enum monitor mon = pred_mon[k];
 		bool falling = k != PRED_TX_BIAS;
@@ -663,6 +689,7 @@ void manager_power(struct manager *m, uint64_t now)
 		    !m->cfg->policy[POLICY_POWER].enabled) {
 			if (p->power_held) {
 				p->power_held = false;
+				port_touch(p);
 				apply_lpmode(m, p);
 			}
 			continue;
@@ -794,6 +821,7 @@ void manager_disconnect(struct manager *m, int err)
 	for (size_t i = 0; i < m->n_ports; i++) {
 		struct port *p = m->ports[i];
 
+		port_touch(p);
 		p->known = false;
 		p->present = false;
 		p->lpmode_ours = false;
@@ -1095,6 +1123,7 @@ void manager_event(struct manager *m, const struct optic_nl_event *ev)
 	p = manager_port(m, ev->name, ev->type == OPTIC_EVENT_INSERTED);
 	if (!p)
 		return;
+	port_touch(p);
 	port_link_event(m, p, ev);
 	/* Each polls the port at once, so IntL cuts the alert latency. */
 	switch (ev->type) {

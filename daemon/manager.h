@@ -94,6 +94,7 @@ struct port {
 	char name[OPTIC_PORT_NAME_LEN];
 	struct optic_module_info info;
 	bool known; /* in the driver's last dump */
+	bool dumped; /* in the dump of the cycle starting (poll.c) */
 	bool present; /* module plugged in and identified */
 	bool fresh; /* statics must be (re)read: a state changed */
 	bool kicked; /* an event asks for a poll of this port */
@@ -154,7 +155,24 @@ struct port {
 
 	/* The flight recorder's link-affecting records (linkrec.h). */
 	struct link_state link;
+
+	/* Its metrics, rendered at generation gen (metrics.c). */
+	struct port_metrics *metrics;
+	uint64_t gen; /* moved by port_touch() */
 };
+
+/* Something of @p its metrics show changed: render them again. */
+static inline void port_touch(struct port *p)
+{
+	p->gen++;
+}
+
+static inline void port_set_known(struct port *p, bool known)
+{
+	if (p->known != known)
+		port_touch(p);
+	p->known = known;
+}
 
 struct action_record {
 	uint64_t time; /* CLOCK_REALTIME s */

@@ -61,21 +61,26 @@ static void val(FILE *f, double v)
 		fprintf(f, " %.7g\n", v);
 }
 
-static void port_metric(FILE *f, const char *name, const struct port *p,
-			double v)
+static void port_label(FILE *f, const char *name, const struct port *p)
 {
 	fprintf(f, "%s{port=\"", name);
 	esc(f, p->name);
-	fputs("\"}", f);
+	fputc('"', f);
+}
+
+static void port_metric(FILE *f, const char *name, const struct port *p,
+			double v)
+{
+	port_label(f, name, p);
+	fputc('}', f);
 	val(f, v);
 }
 
 static void lane_metric(FILE *f, const char *name, const struct port *p,
 			unsigned int lane, double v)
 {
-	fprintf(f, "%s{port=\"", name);
-	esc(f, p->name);
-	fprintf(f, "\",lane=\"%u\"}", lane + 1);
+	port_label(f, name, p);
+	fprintf(f, ",lane=\"%u\"}", lane + 1);
 	val(f, v);
 }
 
@@ -98,289 +103,437 @@ static const enum monitor pred_mon[_PRED_MAX] = {
 	[PRED_TX_BIAS] = MON_TX_BIAS,
 };
 
-static void render_ports(const struct manager *m, FILE *f)
+/*
+ * A per-port metric family: its name, type and help, and how one port's
+ * samples are written. Simple families name a getter (a port gauge, a
+ * lane gauge's field of the sample, a port counter); the others write
+ * their samples themselves.
+ */
+struct port_family {
+	const char *name, *type, *help;
+	void (*samples)(FILE *f, const struct port_family *fam,
+			const struct port *p);
+	double (*gauge)(const struct port *p); /* NaN: no sample */
+	size_t lane_field; /* offsetof(struct sample, ARRAY) */
+	uint64_t (*counter)(const struct port *p);
+};
+
+/* A gauge of a present module; NaN: none. */
+static void port_gauge(FILE *f, const struct port_family *fam,
+		       const struct port *p)
+{
+	double v = p->present ? fam->gauge(p) : NAN;
+
+	if (!isnan(v))
+		port_metric(f, fam->name, p, v);
+}
+
+/* A lane monitor of the last sample (live lanes only: NaN otherwise). */
+static void lane_gauge(FILE *f, const struct port_family *fam,
+		       const struct port *p)
+{
+	const float *v =
+		(const float *)((const char *)&p->last + fam->lane_field);
+
+	if (!p->present || !p->have_sample)
+		return;
+	for (unsigned int l = 0; l < p->lanes; l++)
+		if (!isnan(v[l]))
+			lane_metric(f, fam->name, p, l, v[l]);
+}
+
+/* A counter of every port opticd has seen, present or not. */
+static void port_counter(FILE *f, const struct port_family *fam,
+			 const struct port *p)
+{
+	port_label(f, fam->name, p);
+	fprintf(f, "} %llu\n", (unsigned long long)fam->counter(p));
+}
+
+static void present_samples(FILE *f, const struct port_family *fam,
+			    const struct port *p)
+{
+	if (p->known)
+		port_metric(f, fam->name, p, p->present);
+}
+
+static void info_samples(FILE *f, const struct port_family *fam,
+			 const struct port *p)
+{
+	if (!p->present)
+		return;
+	port_label(f, fam->name, p);
+	fputs(",vendor=\"", f);
+	esc(f, p->info.vendor_name);
+	fputs("\",pn=\"", f);
+	esc(f, p->info.vendor_pn);
+	fputs("\",sn=\"", f);
+	esc(f, p->info.vendor_sn);
+	fputs("\",rev=\"", f);
+	esc(f, p->info.vendor_rev);
+	fputs("\",fw=\"", f);
+	esc(f, p->firmware);
+	fprintf(f, "\",spec=\"%s\"} 1\n", optic_spec_name(p->info.spec));
+}
+
+static void state_samples(FILE *f, const struct port_family *fam,
+			  const struct port *p)
+{
+	for (size_t s = 0; p->present && s < ARRAY_SIZE(state_names); s++) {
+		port_label(f, fam->name, p);
+		fprintf(f, ",state=\"%s\"} %d\n", state_names[s],
+			p->info.state == s);
+	}
+}
+
+static void threshold_samples(FILE *f, const struct port_family *fam,
+			      const struct port *p)
 {
 	static const char *const lvl[] = { "high_alarm", "high_warning",
 					   "low_warning", "low_alarm" };
 
-	head(f, "optic_module_present", "gauge",
-	     "1 when a module is plugged into the port's cage.");
-	for (size_t i = 0; i < m->n_ports; i++)
-		if (m->ports[i]->known)
-			port_metric(f, "optic_module_present", m->ports[i],
-				    m->ports[i]->present);
+	for (int mon = 0; p->present && mon < _MON_MAX; mon++) {
+		const double t[4] = { p->thr[mon].high_alarm,
+				      p->thr[mon].high_warning,
+				      p->thr[mon].low_warning,
+				      p->thr[mon].low_alarm };
 
-	head(f, "optic_module_info", "gauge",
-	     "Identity of the module in the port (always 1).");
-	for (size_t i = 0; i < m->n_ports; i++) {
-		const struct port *p = m->ports[i];
-
-		if (!p->present)
-			continue;
-		fputs("optic_module_info{port=\"", f);
-		esc(f, p->name);
-		fputs("\",vendor=\"", f);
-		esc(f, p->info.vendor_name);
-		fputs("\",pn=\"", f);
-		esc(f, p->info.vendor_pn);
-		fputs("\",sn=\"", f);
-		esc(f, p->info.vendor_sn);
-		fputs("\",rev=\"", f);
-		esc(f, p->info.vendor_rev);
-		fputs("\",fw=\"", f);
-		esc(f, p->firmware);
-		fprintf(f, "\",spec=\"%s\"} 1\n",
-			optic_spec_name(p->info.spec));
-	}
-
-	head(f, "optic_module_state", "gauge",
-	     "Module state (CMIS Table 8-6 names): 1 for the current one.");
-	for (size_t i = 0; i < m->n_ports; i++) {
-		const struct port *p = m->ports[i];
-
-		if (!p->present)
-			continue;
-		for (size_t s = 0; s < ARRAY_SIZE(state_names); s++) {
-			fputs("optic_module_state{port=\"", f);
-			esc(f, p->name);
-			fprintf(f, "\",state=\"%s\"} %d\n", state_names[s],
-				p->info.state == s);
-		}
-	}
-
-#define PORT_GAUGE(name, help, expr)                         \
-	do {                                                 \
-		head(f, name, "gauge", help);                \
-		for (size_t i = 0; i < m->n_ports; i++) {    \
-			const struct port *p = m->ports[i];  \
-			double v_ = (expr);                  \
-			if (p->present && !isnan(v_))        \
-				port_metric(f, name, p, v_); \
-		}                                            \
-	} while (0)
-
-	PORT_GAUGE("optic_module_temperature_celsius",
-		   "Module case temperature.",
-		   p->have_sample ? p->last.temp : NAN);
-	PORT_GAUGE("optic_module_supply_voltage_volts",
-		   "Module supply voltage (Vcc).",
-		   p->have_sample ? p->last.vcc : NAN);
-	PORT_GAUGE("optic_module_max_power_watts",
-		   "Maximum power the module advertises.", p->max_power);
-	PORT_GAUGE("optic_module_lanes", "Lanes monitored.", (double)p->lanes);
-
-#define LANE_GAUGE(name, help, field)                                  \
-	do {                                                           \
-		head(f, name, "gauge", help);                          \
-		for (size_t i = 0; i < m->n_ports; i++) {              \
-			const struct port *p = m->ports[i];            \
-			if (!p->present || !p->have_sample)            \
-				continue;                              \
-			for (unsigned int l = 0; l < p->lanes; l++)    \
-				if (!isnan(p->last.field[l]))          \
-					lane_metric(f, name, p, l,     \
-						    p->last.field[l]); \
-		}                                                      \
-	} while (0)
-
-	LANE_GAUGE("optic_lane_tx_power_watts", "Transmitted optical power.",
-		   tx_power);
-	LANE_GAUGE("optic_lane_rx_power_watts", "Received optical power.",
-		   rx_power);
-	LANE_GAUGE("optic_lane_tx_bias_amperes", "Laser bias current.",
-		   tx_bias);
-
-	head(f, "optic_monitor_threshold", "gauge",
-	     "Effective threshold (module-advertised, or the operator's override), base units.");
-	for (size_t i = 0; i < m->n_ports; i++) {
-		const struct port *p = m->ports[i];
-
-		if (!p->present)
-			continue;
-		for (int mon = 0; mon < _MON_MAX; mon++) {
-			const double t[4] = { p->thr[mon].high_alarm,
-					      p->thr[mon].high_warning,
-					      p->thr[mon].low_warning,
-					      p->thr[mon].low_alarm };
-
-			for (int j = 0; j < 4; j++) {
-				if (isnan(t[j]))
-					continue;
-				fputs("optic_monitor_threshold{port=\"", f);
-				esc(f, p->name);
-				fprintf(f, "\",monitor=\"%s\",level=\"%s\"}",
-					mon_label[mon], lvl[j]);
-				val(f, t[j]);
-			}
-		}
-	}
-
-	head(f, "optic_monitor_level", "gauge",
-	     "Thresholds policy state per monitor: 0 ok, 1 warning, 2 alarm.");
-	for (size_t i = 0; i < m->n_ports; i++) {
-		const struct port *p = m->ports[i];
-
-		if (!p->present || !p->have_sample)
-			continue;
-		for (int mon = 0; mon < _MON_MAX; mon++) {
-			unsigned int nl = monitor_per_lane(mon) ? p->lanes : 1;
-
-			for (unsigned int l = 0; l < nl; l++) {
-				if (isnan(sample_get(&p->last, mon, l)))
-					continue;
-				fputs("optic_monitor_level{port=\"", f);
-				esc(f, p->name);
-				if (monitor_per_lane(mon))
-					fprintf(f, "\",lane=\"%u", l + 1);
-				fprintf(f, "\",monitor=\"%s\"} %d\n",
-					mon_label[mon], p->level[mon][l]);
-			}
-		}
-	}
-
-	PORT_GAUGE(
-		"optic_thermal_engaged",
-		"1 while the thermal policy holds the module (LPMode or TX disable).",
-		(double)p->thermal.engaged);
-	PORT_GAUGE(
-		"optic_recovery_attempts",
-		"Resets done by the recovery policy since the module was last stable.",
-		(double)p->recovery.attempts);
-	PORT_GAUGE("optic_recovery_failed",
-		   "1 when the recovery policy gave up on the module.",
-		   (double)p->recovery.failed);
-	PORT_GAUGE(
-		"optic_power_held",
-		"1 while the power budget policy holds the module in LPMode.",
-		(double)p->power_held);
-	PORT_GAUGE("optic_module_lpmode_forced",
-		   "1 while opticd itself asserts LPMode on the module.",
-		   (double)p->lpmode_ours);
-
-	head(f, "optic_lane_seconds_to_alarm", "gauge",
-	     "Predicted time until the lane's monitor reaches its alarm threshold (+Inf: not trending there).");
-	for (size_t i = 0; i < m->n_ports; i++) {
-		const struct port *p = m->ports[i];
-
-		if (!p->present)
-			continue;
-		for (int k = 0; k < _PRED_MAX; k++)
-			for (unsigned int l = 0; l < p->lanes; l++) {
-				if (!p->pred[k][l].valid)
-					continue;
-				fputs("optic_lane_seconds_to_alarm{port=\"", f);
-				esc(f, p->name);
-				fprintf(f, "\",lane=\"%u\",monitor=\"%s\"}", l + 1,
-					mon_label[pred_mon[k]]);
-				val(f, p->pred[k][l].tta);
-			}
-	}
-	head(f, "optic_lane_prediction_warning", "gauge",
-	     "1 when the predicted time to alarm is under the configured horizon.");
-	for (size_t i = 0; i < m->n_ports; i++) {
-		const struct port *p = m->ports[i];
-
-		if (!p->present)
-			continue;
-		for (int k = 0; k < _PRED_MAX; k++)
-			for (unsigned int l = 0; l < p->lanes; l++) {
-				if (!p->pred[k][l].valid)
-					continue;
-				fputs("optic_lane_prediction_warning{port=\"",
-				      f);
-				esc(f, p->name);
-				fprintf(f,
-					"\",lane=\"%u\",monitor=\"%s\"} %d\n",
-					l + 1, mon_label[pred_mon[k]],
-					p->pred[k][l].warn);
-			}
-	}
-
-	head(f, "optic_lane_flags_total", "counter",
-	     "Latched LOS/LOL/TX-fault flags seen per lane.");
-	for (size_t i = 0; i < m->n_ports; i++) {
-		const struct port *p = m->ports[i];
-
-		for (int k = 0; k < _FLAP_KIND_MAX; k++)
-			for (unsigned int l = 0; l < OPTICD_MAX_LANES; l++) {
-				if (!p->flags_total[k][l] && l >= p->lanes)
-					continue;
-				fputs("optic_lane_flags_total{port=\"", f);
-				esc(f, p->name);
-				fprintf(f, "\",lane=\"%u\",flag=\"%s\"} %llu\n",
-					l + 1, flap_kind_name(k),
-					(unsigned long long)
-						p->flags_total[k][l]);
-			}
-	}
-	head(f, "optic_lane_flap_alert", "gauge",
-	     "1 while the flap policy alerts on the lane's flag rate.");
-	for (size_t i = 0; i < m->n_ports; i++) {
-		const struct port *p = m->ports[i];
-
-		for (int k = 0; k < _FLAP_KIND_MAX; k++)
-			for (unsigned int l = 0; l < OPTICD_MAX_LANES; l++) {
-				if (!p->flap[k][l].alerting)
-					continue;
-				fputs("optic_lane_flap_alert{port=\"", f);
-				esc(f, p->name);
-				fprintf(f, "\",lane=\"%u\",flag=\"%s\"} 1\n", l + 1,
-					flap_kind_name(k));
-			}
-	}
-
-	head(f, "optic_lane_last_link_event_timestamp_seconds", "gauge",
-	     "When the driver last recorded a link-affecting event on the lane (LOS, CDR LOL, TX fault, data path down, module fault), Unix seconds.");
-	for (size_t i = 0; i < m->n_ports; i++) {
-		const struct port *p = m->ports[i];
-
-		for (unsigned int l = 0; l < OPTICD_MAX_LANES; l++) {
-			uint64_t ns = p->link.lane_ns[l];
-
-			if (!ns)
+		for (int j = 0; j < 4; j++) {
+			if (isnan(t[j]))
 				continue;
-			fputs("optic_lane_last_link_event_timestamp_seconds{port=\"",
-			      f);
-			esc(f, p->name);
-			fprintf(f, "\",lane=\"%u\"} %" PRIu64 ".%03u\n", l + 1,
-				ns / 1000000000u,
-				(unsigned int)(ns % 1000000000u / 1000000u));
+			port_label(f, fam->name, p);
+			fprintf(f, ",monitor=\"%s\",level=\"%s\"}",
+				mon_label[mon], lvl[j]);
+			val(f, t[j]);
 		}
 	}
+}
 
-	head(f, "optic_policy_actions_total", "counter",
-	     "Policy decisions by port and policy; action=\"act\" when carried out, \"log\" when only logged.");
-	for (size_t i = 0; i < m->n_ports; i++) {
-		const struct port *p = m->ports[i];
+static void level_samples(FILE *f, const struct port_family *fam,
+			  const struct port *p)
+{
+	if (!p->present || !p->have_sample)
+		return;
+	for (int mon = 0; mon < _MON_MAX; mon++) {
+		unsigned int nl = monitor_per_lane(mon) ? p->lanes : 1;
 
-		for (int pol = 0; pol < _POLICY_MAX; pol++)
-			for (int a = 0; a < 2; a++) {
-				if (!p->actions[pol][a])
-					continue;
-				fputs("optic_policy_actions_total{port=\"", f);
-				esc(f, p->name);
-				fprintf(f,
-					"\",policy=\"%s\",action=\"%s\"} %llu\n",
-					policy_name(pol), action_name(a),
-					(unsigned long long)p->actions[pol][a]);
-			}
+		for (unsigned int l = 0; l < nl; l++) {
+			if (isnan(sample_get(&p->last, mon, l)))
+				continue;
+			port_label(f, fam->name, p);
+			if (monitor_per_lane(mon))
+				fprintf(f, ",lane=\"%u\"", l + 1);
+			fprintf(f, ",monitor=\"%s\"} %d\n", mon_label[mon],
+				p->level[mon][l]);
+		}
+	}
+}
+
+/* The predictions of a present module: seconds to alarm, or the warning. */
+static void predictions(FILE *f, const struct port_family *fam,
+			const struct port *p, bool tta)
+{
+	for (int k = 0; p->present && k < _PRED_MAX; k++)
+		for (unsigned int l = 0; l < p->lanes; l++) {
+			const struct prediction *pr = &p->pred[k][l];
+
+			if (!pr->valid)
+				continue;
+			port_label(f, fam->name, p);
+			fprintf(f, ",lane=\"%u\",monitor=\"%s\"}", l + 1,
+				mon_label[pred_mon[k]]);
+			if (tta)
+				val(f, pr->tta);
+			else
+				fprintf(f, " %d\n", pr->warn);
+		}
+}
+
+static void tta_samples(FILE *f, const struct port_family *fam,
+			const struct port *p)
+{
+	predictions(f, fam, p, true);
+}
+
+static void warn_samples(FILE *f, const struct port_family *fam,
+			 const struct port *p)
+{
+	predictions(f, fam, p, false);
+}
+
+static void flags_samples(FILE *f, const struct port_family *fam,
+			  const struct port *p)
+{
+	for (int k = 0; k < _FLAP_KIND_MAX; k++)
+		for (unsigned int l = 0; l < OPTICD_MAX_LANES; l++) {
+			if (!p->flags_total[k][l] && l >= p->lanes)
+				continue;
+			port_label(f, fam->name, p);
+			fprintf(f, ",lane=\"%u\",flag=\"%s\"} %llu\n", l + 1,
+				flap_kind_name(k),
+				(unsigned long long)p->flags_total[k][l]);
+		}
+}
+
+static void flap_samples(FILE *f, const struct port_family *fam,
+			 const struct port *p)
+{
+	for (int k = 0; k < _FLAP_KIND_MAX; k++)
+		for (unsigned int l = 0; l < OPTICD_MAX_LANES; l++) {
+			if (!p->flap[k][l].alerting)
+				continue;
+			port_label(f, fam->name, p);
+			fprintf(f, ",lane=\"%u\",flag=\"%s\"} 1\n", l + 1,
+				flap_kind_name(k));
+		}
+}
+
+static void link_samples(FILE *f, const struct port_family *fam,
+			 const struct port *p)
+{
+	for (unsigned int l = 0; l < OPTICD_MAX_LANES; l++) {
+		uint64_t ns = p->link.lane_ns[l];
+
+		if (!ns)
+			continue;
+		port_label(f, fam->name, p);
+		fprintf(f, ",lane=\"%u\"} %" PRIu64 ".%03u\n", l + 1,
+			ns / 1000000000u,
+			(unsigned int)(ns % 1000000000u / 1000000u));
+	}
+}
+
+static void action_samples(FILE *f, const struct port_family *fam,
+			   const struct port *p)
+{
+	for (int pol = 0; pol < _POLICY_MAX; pol++)
+		for (int a = 0; a < 2; a++) {
+			if (!p->actions[pol][a])
+				continue;
+			port_label(f, fam->name, p);
+			fprintf(f, ",policy=\"%s\",action=\"%s\"} %llu\n",
+				policy_name(pol), action_name(a),
+				(unsigned long long)p->actions[pol][a]);
+		}
+}
+
+static double get_temp(const struct port *p)
+{
+	return p->have_sample ? p->last.temp : NAN;
+}
+
+static double get_vcc(const struct port *p)
+{
+	return p->have_sample ? p->last.vcc : NAN;
+}
+
+static double get_max_power(const struct port *p)
+{
+	return p->max_power;
+}
+
+static double get_lanes(const struct port *p)
+{
+	return p->lanes;
+}
+
+static double get_thermal(const struct port *p)
+{
+	return p->thermal.engaged;
+}
+
+static double get_attempts(const struct port *p)
+{
+	return p->recovery.attempts;
+}
+
+static double get_failed(const struct port *p)
+{
+	return p->recovery.failed;
+}
+
+static double get_held(const struct port *p)
+{
+	return p->power_held;
+}
+
+static double get_lpmode(const struct port *p)
+{
+	return p->lpmode_ours;
+}
+
+static uint64_t get_poll_errors(const struct port *p)
+{
+	return p->poll_errors;
+}
+
+static uint64_t get_insertions(const struct port *p)
+{
+	return p->insertions;
+}
+
+/* clang-format off: macros and rows, one family a row, in exposition order */
+#define GAUGE(n, h, g)                                \
+	{                                             \
+		n, "gauge", h, port_gauge, .gauge = g \
+	}
+#define LANE(n, h, field)                                            \
+	{                                                            \
+		n, "gauge", h, lane_gauge,                           \
+			.lane_field = offsetof(struct sample, field) \
+	}
+#define COUNTER(n, h, g)                                    \
+	{                                                   \
+		n, "counter", h, port_counter, .counter = g \
 	}
 
-	head(f, "optic_poll_errors_total", "counter",
-	     "Failed monitor reads per port.");
-	for (size_t i = 0; i < m->n_ports; i++) {
-		fputs("optic_poll_errors_total{port=\"", f);
-		esc(f, m->ports[i]->name);
-		fprintf(f, "\"} %llu\n",
-			(unsigned long long)m->ports[i]->poll_errors);
+static const struct port_family port_families[] = {
+	{ .name = "optic_module_present",
+	  .type = "gauge",
+	  .help = "1 when a module is plugged into the port's cage.",
+	  .samples = present_samples },
+	{ .name = "optic_module_info",
+	  .type = "gauge",
+	  .help = "Identity of the module in the port (always 1).",
+	  .samples = info_samples },
+	{ .name = "optic_module_state",
+	  .type = "gauge",
+	  .help = "Module state (CMIS Table 8-6 names): 1 for the current one.",
+	  .samples = state_samples },
+	GAUGE("optic_module_temperature_celsius", "Module case temperature.",
+	      get_temp),
+	GAUGE("optic_module_supply_voltage_volts",
+	      "Module supply voltage (Vcc).", get_vcc),
+	GAUGE("optic_module_max_power_watts",
+	      "Maximum power the module advertises.", get_max_power),
+	GAUGE("optic_module_lanes", "Lanes monitored.", get_lanes),
+	LANE("optic_lane_tx_power_watts", "Transmitted optical power.",
+	     tx_power),
+	LANE("optic_lane_rx_power_watts", "Received optical power.", rx_power),
+	LANE("optic_lane_tx_bias_amperes", "Laser bias current.", tx_bias),
+	{ .name = "optic_monitor_threshold",
+	  .type = "gauge",
+	  .help = "Effective threshold (module-advertised, or the operator's override), base units.",
+	  .samples = threshold_samples },
+	{ .name = "optic_monitor_level",
+	  .type = "gauge",
+	  .help = "Thresholds policy state per monitor: 0 ok, 1 warning, 2 alarm.",
+	  .samples = level_samples },
+	GAUGE("optic_thermal_engaged",
+	      "1 while the thermal policy holds the module (LPMode or TX disable).",
+	      get_thermal),
+	GAUGE("optic_recovery_attempts",
+	      "Resets done by the recovery policy since the module was last stable.",
+	      get_attempts),
+	GAUGE("optic_recovery_failed",
+	      "1 when the recovery policy gave up on the module.", get_failed),
+	GAUGE("optic_power_held",
+	      "1 while the power budget policy holds the module in LPMode.",
+	      get_held),
+	GAUGE("optic_module_lpmode_forced",
+	      "1 while opticd itself asserts LPMode on the module.",
+	      get_lpmode),
+	{ .name = "optic_lane_seconds_to_alarm",
+	  .type = "gauge",
+	  .help = "Predicted time until the lane's monitor reaches its alarm threshold (+Inf: not trending there).",
+	  .samples = tta_samples },
+	{ .name = "optic_lane_prediction_warning",
+	  .type = "gauge",
+	  .help = "1 when the predicted time to alarm is under the configured horizon.",
+	  .samples = warn_samples },
+	{ .name = "optic_lane_flags_total",
+	  .type = "counter",
+	  .help = "Latched LOS/LOL/TX-fault flags seen per lane.",
+	  .samples = flags_samples },
+	{ .name = "optic_lane_flap_alert",
+	  .type = "gauge",
+	  .help = "1 while the flap policy alerts on the lane's flag rate.",
+	  .samples = flap_samples },
+	{ .name = "optic_lane_last_link_event_timestamp_seconds",
+	  .type = "gauge",
+	  .help = "When the driver last recorded a link-affecting event on the lane (LOS, CDR LOL, TX fault, data path down, module fault), Unix seconds.",
+	  .samples = link_samples },
+	{ .name = "optic_policy_actions_total",
+	  .type = "counter",
+	  .help = "Policy decisions by port and policy; action=\"act\" when carried out, \"log\" when only logged.",
+	  .samples = action_samples },
+	COUNTER("optic_poll_errors_total", "Failed monitor reads per port.",
+		get_poll_errors),
+	COUNTER("optic_module_insertions_total",
+		"Modules identified in the port since opticd started.",
+		get_insertions),
+};
+/* clang-format on */
+
+#define N_FAMILIES ARRAY_SIZE(port_families)
+
+/* A port's samples of every family, rendered at its generation. */
+struct port_metrics {
+	char *buf;
+	size_t off[N_FAMILIES + 1]; /* family i: buf[off[i]..off[i + 1]) */
+	uint64_t gen;
+	bool valid;
+};
+
+struct port_metrics *metrics_port_new(void)
+{
+	return calloc(1, sizeof(struct port_metrics));
+}
+
+void metrics_port_free(struct port_metrics *pm)
+{
+	if (!pm)
+		return;
+	free(pm->buf);
+	free(pm);
+}
+
+/* Render @p's block again if it changed since (port_touch()). */
+static const struct port_metrics *port_block(const struct port *p)
+{
+	struct port_metrics *pm = p->metrics;
+	size_t len;
+	FILE *f;
+
+	if (!pm || (pm->valid && pm->gen == p->gen))
+		return pm;
+	free(pm->buf);
+	pm->buf = NULL;
+	pm->valid = false;
+	f = open_memstream(&pm->buf, &len);
+	if (!f)
+		return NULL;
+	for (size_t i = 0; i < N_FAMILIES; i++) {
+		pm->off[i] = ftell(f);
+		port_families[i].samples(f, &port_families[i], p);
 	}
-	head(f, "optic_module_insertions_total", "counter",
-	     "Modules identified in the port since opticd started.");
-	for (size_t i = 0; i < m->n_ports; i++) {
-		fputs("optic_module_insertions_total{port=\"", f);
-		esc(f, m->ports[i]->name);
-		fprintf(f, "\"} %llu\n",
-			(unsigned long long)m->ports[i]->insertions);
+	pm->off[N_FAMILIES] = ftell(f);
+	if (fclose(f) != 0)
+		return NULL;
+	pm->gen = p->gen;
+	pm->valid = true;
+	return pm;
+}
+
+/* Every family, each with every port's cached samples of it. */
+static void render_ports(const struct manager *m, FILE *f)
+{
+	for (size_t i = 0; i < m->n_ports; i++)
+		port_block(m->ports[i]);
+	for (size_t k = 0; k < N_FAMILIES; k++) {
+		const struct port_family *fam = &port_families[k];
+
+		head(f, fam->name, fam->type, fam->help);
+		for (size_t i = 0; i < m->n_ports; i++) {
+			const struct port *p = m->ports[i];
+			const struct port_metrics *pm = p->metrics;
+
+			if (pm && pm->valid)
+				fwrite(pm->buf + pm->off[k], 1,
+				       pm->off[k + 1] - pm->off[k], f);
+			else
+				fam->samples(f, fam, p);
+		}
 	}
 }
 

@@ -15,6 +15,14 @@
 struct manager;
 struct config;
 
+/*
+ * A port's rendered samples, kept between scrapes: a port's block is
+ * rendered again only when its generation moved (port_touch()).
+ */
+struct port_metrics;
+struct port_metrics *metrics_port_new(void);
+void metrics_port_free(struct port_metrics *pm);
+
 /* Write every metric to @f. */
 void metrics_render(const struct manager *m, FILE *f);
 /* Render into a malloc'ed string; returns its length or -errno. */

@@ -290,7 +290,7 @@ int port_refresh_statics(struct manager *m, struct port *p)
 	firmware_from_model(p);
 	p->lanes = MIN(p->model.lanes ? p->model.lanes : p->info.lane_count,
 		       OPTICD_MAX_LANES);
-	manager_port_configure(m, p);
+	manager_port_configure(m, p); /* and its metrics */
 	return port_plan(p);
 }
 
@@ -505,6 +505,14 @@ static int read_dynamic(struct manager *m, struct port *p)
 }
 
 /* Log the insertion an INSERTED event announced, from the event alone. */
+/* The driver's view of @p's module; its metrics show it. */
+static void port_set_info(struct port *p, const struct optic_module_info *info)
+{
+	if (memcmp(&p->info, info, sizeof(*info)))
+		port_touch(p);
+	p->info = *info;
+}
+
 static void insertion_from_event(struct manager *m, struct port *p)
 {
 	const struct optic_nl_event *ev = &p->ins_ev;
@@ -516,6 +524,7 @@ static void insertion_from_event(struct manager *m, struct port *p)
 	p->ins_pending = false;
 	p->ins_logged = true;
 	p->insertions++;
+	port_touch(p);
 	if (!same) {
 		/* Its history and policy states start afresh when it is read. */
 		p->ins_reset = true;
@@ -545,6 +554,7 @@ void port_removed(struct manager *m, struct port *p)
 	p->flag_lanes = 0;
 	if (!was)
 		return;
+	port_touch(p);
 	p->present = false;
 	p->lpmode_ours = false;
 	p->txdis_ours = 0;
@@ -615,7 +625,7 @@ static void port_inserted(struct manager *m, struct port *p,
 		       streq(p->info.vendor_pn, info->vendor_pn) &&
 		       p->insertions;
 	}
-	p->info = *info;
+	port_set_info(p, info);
 	p->present = true;
 	r = port_refresh_statics(m, p);
 	if (r < 0) {
@@ -629,6 +639,7 @@ static void port_inserted(struct manager *m, struct port *p,
 				  "failed to read the module's static data");
 		p->read_failing = true;
 		p->poll_errors++;
+		port_touch(p);
 		return;
 	}
 	p->read_failing = false;
@@ -723,6 +734,7 @@ static void poll_port(struct manager *m, struct port *p, uint64_t now)
 	}
 	if (r < 0) {
 		p->poll_errors++;
+		port_touch(p);
 		if (!p->read_failing)
 			log_event(LOG_WARNING, r, p->name, -1, NULL,
 				  MSGID_MODULE,
@@ -779,14 +791,14 @@ static void port_update(struct manager *m, struct port *p,
 		 * read cleared them): this poll is that image, not another
 		 * read that would find them cleared.
 		 */
-		p->info = *info;
+		port_set_info(p, info);
 		port_poll_values(m, p, &p->pv, now);
 		return;
 	} else if (info->state != p->info.state) {
 		/* Also without events (no monitor group): re-read the rest. */
 		p->fresh = true;
 	}
-	p->info = *info;
+	port_set_info(p, info);
 	poll_port(m, p, now);
 }
 
@@ -823,7 +835,7 @@ int manager_poll_start(struct manager *m)
 		return r;
 	}
 	for (size_t i = 0; i < m->n_ports; i++)
-		m->ports[i]->known = false;
+		m->ports[i]->dumped = false;
 	for (size_t i = 0; i < n; i++) {
 		struct port *p = manager_port(m, mods[i].name, true);
 
@@ -831,11 +843,15 @@ int manager_poll_start(struct manager *m)
 			free(mods);
 			return log_errno(-ENOMEM, "out of memory");
 		}
-		p->known = true;
+		p->dumped = true;
 	}
-	for (size_t i = 0; i < m->n_ports; i++)
-		if (!m->ports[i]->known)
-			port_removed(m, m->ports[i]);
+	for (size_t i = 0; i < m->n_ports; i++) {
+		struct port *p = m->ports[i];
+
+		port_set_known(p, p->dumped);
+		if (!p->known)
+			port_removed(m, p);
+	}
 	m->cycle = mods;
 	m->cycle_n = n;
 	m->cycle_next = 0;
@@ -887,12 +903,12 @@ void manager_poll_port(struct manager *m, struct port *p)
 	r = optic_nl_module_get(m->nl, p->name, &info);
 	if (r == -ENODEV) {
 		/* The port itself is gone (the driver unbound it). */
-		p->known = false;
+		port_set_known(p, false);
 		port_removed(m, p);
 	} else if (r < 0) {
 		m->netlink_errors++;
 	} else {
-		p->known = true;
+		port_set_known(p, true);
 		port_update(m, p, &info, false);
 	}
 	if (p->present != was)

@@ -514,6 +514,66 @@ static void test_exposition(void **state)
 	free(file);
 }
 
+/*
+ * The exposition keeps each port's rendered block: a scrape renders again
+ * only a port whose metrics changed (port_touch()), with the same bytes.
+ */
+static void test_metrics_cache(void **state)
+{
+	_cleanup_(manager_freep) struct manager *m = mk_manager("");
+	struct port *p = mk_port(m, "port0", 12);
+	struct port *q = mk_port(m, "port1", 12);
+	struct sample s = mk_sample(10, 40, 1e-3);
+	char *a = NULL, *b = NULL;
+	uint64_t gen;
+
+	manager_port_sample(m, p, &s, 10);
+	manager_port_sample(m, q, &s, 10);
+	assert_true(metrics_render_string(m, &a) > 0);
+	assert_non_null(strstr(
+		a, "optic_module_temperature_celsius{port=\"port0\"} 40\n"));
+
+	/* The same values a second later: nothing to render again. */
+	gen = p->gen;
+	s.t = 11;
+	manager_port_sample(m, p, &s, 11);
+	assert_int_equal(p->gen, gen);
+	p->last.temp = 99; /* behind the cache's back: not shown */
+	assert_true(metrics_render_string(m, &b) > 0);
+	assert_string_equal(a, b);
+	free(b);
+
+	/* A value that moved: that port's block, rendered again. */
+	s = mk_sample(12, 41, 1e-3);
+	manager_port_sample(m, p, &s, 12);
+	assert_int_not_equal(p->gen, gen);
+	assert_true(metrics_render_string(m, &b) > 0);
+	assert_non_null(strstr(
+		b, "optic_module_temperature_celsius{port=\"port0\"} 41\n"));
+	assert_non_null(strstr(
+		b, "optic_module_temperature_celsius{port=\"port1\"} 40\n"));
+	free(b);
+
+	/* A removal, a flag, an action: each renders the port again. */
+	gen = q->gen;
+	port_removed(m, q);
+	assert_int_not_equal(q->gen, gen);
+	gen = q->gen;
+	manager_port_flags(m, q, FLAP_RX_LOS, 0x1, 13);
+	assert_int_not_equal(q->gen, gen);
+	gen = q->gen;
+	manager_action(m, q, -1, POLICY_POWER, NULL, LOG_INFO, "test");
+	assert_int_not_equal(q->gen, gen);
+	assert_true(metrics_render_string(m, &b) > 0);
+	assert_null(
+		strstr(b, "optic_module_temperature_celsius{port=\"port1\"}"));
+	assert_non_null(strstr(
+		b,
+		"optic_lane_flags_total{port=\"port1\",lane=\"1\",flag=\"rx_los\"} 1\n"));
+	free(b);
+	free(a);
+}
+
 /* Read @fd to EOF while running the manager's event loop. */
 static size_t pump_read(struct manager *m, int fd, char *buf, size_t len)
 {
@@ -1182,6 +1242,7 @@ int main(void)
 		cmocka_unit_test(test_no_action_during_flash),
 		cmocka_unit_test(test_label_escaping),
 		cmocka_unit_test(test_exposition),
+		cmocka_unit_test(test_metrics_cache),
 		cmocka_unit_test(test_status_socket),
 		cmocka_unit_test(test_openmetrics),
 		cmocka_unit_test(test_metrics_http),
