@@ -512,12 +512,18 @@ void manager_port_state(struct manager *m, struct port *p, int state,
 			uint64_t now)
 {
 	const struct recovery_cfg *rc = &m->cfg->recovery;
+	struct recovery_state before;
 	enum recovery_verdict v;
 	struct optic_set set = { .lpmode = -1, .reset = true };
 
 	if (p->set.ignore || !p->set.enabled[POLICY_RECOVERY] || !p->present)
 		return;
+	before = p->recovery;
 	v = recovery_step(rc, &p->recovery, state, p->ready_time, now);
+	/* attempts and failed are exported, and clear without an action */
+	if (before.attempts != p->recovery.attempts ||
+	    before.failed != p->recovery.failed)
+		port_touch(p);
 	if (v == RECOVERY_RESET) {
 		manager_action(
 			m, p, -1, POLICY_RECOVERY, MSGID_RECOVERY, LOG_ERR,
