@@ -61,6 +61,11 @@ struct plan_cage {
 	uint32_t index; /* the module, once there */
 };
 
+struct contradiction {
+	unsigned int line;
+	char *msg; /* NULL: no memory for it */
+};
+
 struct pf {
 	struct oc *c;
 	bool apply;
@@ -69,26 +74,59 @@ struct pf {
 	size_t n_mods;
 	struct plan_bus *buses;
 	struct plan_cage *cages;
+	struct contradiction *contra; /* said after the comparison, by line */
 	unsigned int contradictions;
+	bool oom; /* a contradiction could not be kept: nothing may change */
 	unsigned int created, kept, updated;
 };
 
 static int contradict(struct pf *pf, unsigned int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* A line of the file that the live tree contradicts. */
+/* A line of the file that the live tree contradicts: kept to be said. */
 static int contradict(struct pf *pf, unsigned int line, const char *fmt, ...)
 {
+	struct contradiction *c;
 	va_list ap;
 
-	pf->contradictions++;
-	fflush(stdout);
-	fprintf(stderr, "opticctl: %s:%u: ", pf->cf->path, line);
+	c = reallocarray(pf->contra, pf->contradictions + 1, sizeof(*c));
+	if (!c) {
+		pf->oom = true;
+		return -ENOMEM;
+	}
+	pf->contra = c;
+	c = &c[pf->contradictions++];
+	c->line = line;
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	if (vasprintf(&c->msg, fmt, ap) < 0)
+		c->msg = NULL;
 	va_end(ap);
-	fputc('\n', stderr);
 	return -EINVAL;
+}
+
+static int by_line(const void *a, const void *b)
+{
+	const struct contradiction *x = a, *y = b;
+
+	return (x->line > y->line) - (x->line < y->line);
+}
+
+/* Every contradiction, in the file's order; the file is refused. */
+static int refuse(struct pf *pf)
+{
+	unsigned int i;
+
+	qsort(pf->contra, pf->contradictions, sizeof(*pf->contra), by_line);
+	fflush(stdout);
+	for (i = 0; i < pf->contradictions; i++)
+		fprintf(stderr, "opticctl: %s:%u: %s\n", pf->cf->path,
+			pf->contra[i].line,
+			pf->contra[i].msg ?: strerror(ENOMEM));
+	fprintf(stderr,
+		"opticctl: %s contradicts the running system (%u %s); nothing was changed\n",
+		pf->cf->path, pf->contradictions,
+		pf->contradictions == 1 ? "line" : "lines");
+	return OC_USAGE;
 }
 
 /* A sysfs attribute's first line; -errno when it cannot be read. */
@@ -361,20 +399,14 @@ static int plan(struct pf *pf)
 	pf->cages = calloc(pf->cf->n_cages, sizeof(*pf->cages));
 	if (!pf->buses || !pf->cages)
 		return oc_fail(NULL, -ENOMEM, "platform");
-	for (i = 0; i < pf->cf->n_buses; i++) {
-		r = plan_bus(pf, i);
-		if (r == -ENOMEM)
-			return oc_fail(NULL, r, "platform");
-	}
+	for (i = 0; i < pf->cf->n_buses; i++)
+		if (plan_bus(pf, i) == -ENOMEM)
+			pf->oom = true;
 	for (i = 0; i < pf->cf->n_cages; i++)
 		plan_cage(pf, i);
-	if (!pf->contradictions)
-		return OC_OK;
-	fprintf(stderr,
-		"opticctl: %s contradicts the running system (%u %s); nothing was changed\n",
-		pf->cf->path, pf->contradictions,
-		pf->contradictions == 1 ? "line" : "lines");
-	return OC_USAGE;
+	if (pf->oom)
+		return oc_fail(NULL, -ENOMEM, "comparing %s", pf->cf->path);
+	return pf->contradictions ? refuse(pf) : OC_OK;
 }
 
 static bool has_cap_net_admin(void)
@@ -644,6 +676,9 @@ static void pf_free(struct pf *pf)
 {
 	size_t i;
 
+	for (i = 0; i < pf->contradictions; i++)
+		free(pf->contra[i].msg);
+	free(pf->contra);
 	for (i = 0; pf->buses && i < pf->cf->n_buses; i++)
 		free(pf->buses[i].muxes);
 	free(pf->buses);
