@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The opticd manager: owns the event loop, the configuration, the netlink
- * connections and one struct port per port the driver ever reported. Ports
- * are never freed while the daemon runs (so counters stay monotonic across
- * removal and driver reloads); their history is bounded (history.h).
+ * connections, the timers and the ports (port.h). Ports are never freed
+ * while the daemon runs (so counters stay monotonic across removal and
+ * driver reloads); their history is bounded (history.h). The files run one
+ * way: manager.c -> poll.c (reading) -> engine.c (policies) -> port.c.
  */
 #ifndef OPTICD_MANAGER_H
 #define OPTICD_MANAGER_H
@@ -14,165 +15,9 @@
 #include <systemd/sd-event.h>
 
 #include "config.h"
-#include "decode.h"
-#include "history.h"
-#include "image.h"
-#include "linkrec.h"
+#include "engine.h"
 #include "netlink.h"
-#include "policy.h"
-#include "sample.h"
-
-/* Latched per-lane flags counted by the flap policy. */
-enum flap_kind {
-	FLAP_RX_LOS,
-	FLAP_RX_LOL,
-	FLAP_TX_FAULT,
-	FLAP_TX_LOS,
-	FLAP_TX_LOL,
-	_FLAP_KIND_MAX,
-};
-
-const char *flap_kind_name(enum flap_kind k);
-
-/*
- * Latched alarm/warning flags of a monitor (the module's own threshold
- * comparison, CMIS lower page byte 9 and page 11h 139-152, SFF-8636 bytes
- * 6-7 and 9-14, SFF-8472 A2h 112-117), one byte per monitor and lane.
- */
-enum {
-	MONFLAG_HIGH_ALARM = 1 << 0,
-	MONFLAG_LOW_ALARM = 1 << 1,
-	MONFLAG_HIGH_WARNING = 1 << 2,
-	MONFLAG_LOW_WARNING = 1 << 3,
-};
-
-struct mon_flags {
-	uint8_t f[_MON_MAX][OPTICD_MAX_LANES]; /* module monitors: lane 0 */
-};
-
-/* Monitors the prediction policy fits, per lane. */
-enum predict_mon {
-	PRED_TX_POWER,
-	PRED_RX_POWER,
-	PRED_TX_BIAS,
-	_PRED_MAX,
-};
-
-/* What a poll derives from the model's values, kept from poll to poll. */
-struct poll_values {
-	struct sample s; /* monitors, base units (t unused) */
-	uint32_t dp_active; /* lanes whose data path is DPActivated */
-	bool dp_seen; /* the module reports data-path states */
-	uint32_t flags[_FLAP_KIND_MAX]; /* latched lane flags, by lane */
-	struct mon_flags mf; /* latched alarm/warning flags */
-};
-
-enum poll_role {
-	ROLE_NONE, /* read by a poll, feeds nothing (the model stays true) */
-	ROLE_MONITOR, /* what: enum monitor */
-	ROLE_DATAPATH,
-	ROLE_FLAP, /* what: enum flap_kind */
-	ROLE_MON_FLAG, /* what: enum monitor, bit: MONFLAG_* */
-};
-
-/*
- * A value of the port's model a poll reads: where its bytes are in the
- * poll's ranges, and what it feeds in struct poll_values. Made once per
- * insertion (port_refresh_statics); a poll decodes again only the values
- * whose bytes changed.
- */
-struct poll_slot {
-	uint64_t mask[2]; /* its bytes in the range (struct poll_changes) */
-	uint16_t vi; /* index in port.model.v */
-	uint8_t range; /* index in poll_ranges() */
-	uint8_t off; /* its first byte in the range */
-	uint8_t role; /* enum poll_role */
-	uint8_t what, bit, lane; /* lane: 0-based, 0 for the module */
-};
-
-struct port {
-	char name[OPTIC_PORT_NAME_LEN];
-	struct optic_module_info info;
-	bool known; /* in the driver's last dump */
-	bool dumped; /* in the dump of the cycle starting (poll.c) */
-	bool present; /* module plugged in and identified */
-	bool fresh; /* statics must be (re)read: a state changed */
-	bool kicked; /* an event asks for a poll of this port */
-	uint64_t flag_kick_cycle; /* the cycle a flag event last kicked it in */
-	/*
-	 * An INSERTED event's module, not yet read (ins_pending), or already
-	 * logged from the event alone (ins_logged: it was pulled, or its
-	 * static data could not be read, before a poll got to it).
-	 */
-	bool ins_pending, ins_logged;
-	bool ins_reset; /* a logged insertion was another module */
-	struct optic_nl_event ins_ev;
-	uint64_t polled; /* CLOCK_MONOTONIC µs of its last poll */
-	unsigned int lanes;
-
-	struct optic_image img;
-	struct optic_model model;
-	struct poll_slot *slots; /* the model's values a poll reads */
-	size_t nslots;
-	struct poll_values pv; /* from the model, updated by each poll */
-	struct port_settings set;
-
-	/* Static data, read at insertion. */
-	double max_power; /* W, NaN unknown */
-	unsigned int ready_time; /* s, MaxDurationModulePwrUp; 0 unknown */
-	struct thresholds mod_thr[_MON_MAX]; /* as the module advertises */
-	struct thresholds thr[_MON_MAX]; /* module's, then overrides */
-	char firmware[64];
-
-	struct history *hist;
-	size_t hist_bytes;
-	struct sample last;
-	bool have_sample;
-
-	/* Policy states. */
-	enum level level[_MON_MAX][OPTICD_MAX_LANES];
-	struct thermal_state thermal;
-	struct recovery_state recovery;
-	bool power_held;
-	struct prediction pred[_PRED_MAX][OPTICD_MAX_LANES];
-	uint32_t active_since[OPTICD_MAX_LANES]; /* lane live since (s) */
-	struct flap_state flap[_FLAP_KIND_MAX][OPTICD_MAX_LANES];
-	/* Latched monitor flags of this poll, judged with its sample. */
-	struct mon_flags mon_flags;
-	uint32_t flag_lanes; /* lanes live at the previous poll */
-
-	/* What opticd itself asked of the module. */
-	bool lpmode_ours;
-	uint32_t txdis_ours;
-
-	/* Counters (monotonic for the daemon's life). */
-	uint64_t actions[_POLICY_MAX][2]; /* [policy][ACTION_LOG/ACT] */
-	uint64_t flags_total[_FLAP_KIND_MAX][OPTICD_MAX_LANES];
-	uint32_t flags_prev[_FLAP_KIND_MAX]; /* lanes raised at the last poll */
-	uint64_t poll_errors;
-	uint64_t insertions;
-	bool read_failing;
-
-	/* The flight recorder's link-affecting records (linkrec.h). */
-	struct link_state link;
-
-	/* Its metrics, rendered at generation gen (metrics.c). */
-	struct port_metrics *metrics;
-	uint64_t gen; /* moved by port_touch() */
-};
-
-/* Something of @p its metrics show changed: render them again. */
-static inline void port_touch(struct port *p)
-{
-	p->gen++;
-}
-
-static inline void port_set_known(struct port *p, bool known)
-{
-	if (p->known != known)
-		port_touch(p);
-	p->known = known;
-}
+#include "port.h"
 
 struct action_record {
 	uint64_t time; /* CLOCK_REALTIME s */
@@ -198,14 +43,6 @@ struct status_server;
 struct nlmon;
 
 #define POLL_BUCKETS 13
-
-/* A byte range a health poll reads (poll.c). */
-struct poll_range {
-	uint8_t addr, page, bank, off, len;
-};
-
-/* The lower page's ranges, then page 11h of each of at most 4 banks. */
-#define POLL_RANGES_MAX 8
 
 struct manager {
 	sd_event *event;
@@ -277,11 +114,6 @@ static inline void manager_freep(struct manager **m)
 
 /* Forget the driver's sockets after it went away; retry later. */
 void manager_disconnect(struct manager *m, int err);
-/* Per-port policy state back to its initial values (a new module). */
-void port_reset_policies(struct port *p);
-
-/* STATUS= for systemd: modules monitored, or waiting for the driver. */
-void manager_notify_status(struct manager *m);
 
 /* Start connections, servers and timers; tolerates the driver absent. */
 int manager_start(struct manager *m);
@@ -289,42 +121,8 @@ int manager_run(struct manager *m);
 /* Re-read the configuration; on error the old one stays. */
 int manager_reload(struct manager *m);
 
-/* Ports ---------------------------------------------------------------- */
-
-struct port *manager_port(struct manager *m, const char *name, bool create);
-/* Apply the configuration to a port (settings, thresholds). */
-void manager_port_configure(struct manager *m, struct port *p);
-/* Feed one sample through the per-port policies (tests call it too). */
-void manager_port_sample(struct manager *m, struct port *p,
-			 const struct sample *s, uint64_t now);
-/* Assert again what opticd holds (LPMode, TX disable) on a module back. */
-void manager_port_reassert(struct manager *m, struct port *p);
-/* Handle a module state (recovery policy). */
-void manager_port_state(struct manager *m, struct port *p, int state,
-			uint64_t now);
-/*
- * Latched alarm/warning flags seen by a poll, judged by the threshold
- * policy with the next manager_port_sample() (which consumes them).
- */
-void manager_port_mon_flags(struct manager *m, struct port *p,
-			    const struct mon_flags *f);
-/* Latched flags of kind @k seen by a poll, one bit per lane. */
-void manager_port_flags(struct manager *m, struct port *p, enum flap_kind k,
-			uint32_t lanes, uint64_t now);
-/* Run the prediction policy on one port. */
-void manager_port_predict(struct manager *m, struct port *p, uint64_t now);
-/* Recompute the power plan over all ports. */
-void manager_power(struct manager *m, uint64_t now);
-
 /* A driver event from the monitor group (nlmon, tests). */
 void manager_event(struct manager *m, const struct optic_nl_event *ev);
-/* Handle the driver events already queued (before acting on a poll). */
-void manager_drain_events(struct manager *m);
-
-/* Record an action (log line, counter, status ring). */
-void manager_action(struct manager *m, struct port *p, int lane,
-		    enum policy_id pol, const char *msgid, int prio,
-		    const char *fmt, ...) __attribute__((format(printf, 7, 8)));
 
 /* poll.c --------------------------------------------------------------- */
 
@@ -350,46 +148,9 @@ void port_poll_model(struct manager *m, struct port *p,
 /* The same from the values a poll derived. */
 void port_poll_values(struct manager *m, struct port *p,
 		      const struct poll_values *pv, uint64_t now);
-/* The byte ranges a health poll of @p reads, into @out; returns how many. */
-size_t poll_ranges(const struct port *p,
-		   struct poll_range out[POLL_RANGES_MAX]);
 /* Read the whole image of @p and derive its static data. */
 int port_refresh_statics(struct manager *m, struct port *p);
-/*
- * The values of @p's model a poll reads (struct poll_slot) and p->pv from
- * the whole model: after each decode of the image.
- */
-int port_plan(struct port *p);
-
-/* Bytes of each poll range a poll found changed (bit i: byte i). */
-struct poll_changes {
-	uint64_t b[POLL_RANGES_MAX][2];
-	const uint8_t *data[POLL_RANGES_MAX]; /* the range's bytes, stored */
-};
-
-/*
- * What a poll read for range @i (@rg) of poll_ranges(), @len bytes, into
- * the image; the bytes that differ from it marked in @ch.
- */
-int poll_store(struct port *p, const struct poll_range *rg, size_t i,
-	       const uint8_t *buf, size_t len, struct poll_changes *ch);
-/* After the stores: the values whose bytes changed decoded into p->pv. */
-void poll_update(struct port *p, const struct poll_changes *ch);
-
-/* Monitors (base units), data-path states and latched flags of a model. */
-void poll_values_from_model(const struct optic_model *model,
-			    struct poll_values *pv);
-/* Lanes whose CMIS data path is activated (all if not CMIS). */
-uint32_t poll_values_active(const struct poll_values *pv);
-/* Module thresholds from the model (NaN when not advertised). */
-void thresholds_from_model(const struct optic_model *model,
-			   struct thresholds thr[_MON_MAX]);
-double max_power_from_model(const struct optic_model *model);
-
-uint64_t now_realtime(void);
-/* CLOCK_REALTIME in ns. */
-uint64_t now_realtime_ns(void);
-/* CLOCK_MONOTONIC in µs. */
-uint64_t now_monotonic(void);
+/* An error of MODULE_GET and friends that means the driver is gone. */
+bool poll_driver_gone(int r);
 
 #endif /* OPTICD_MANAGER_H */
