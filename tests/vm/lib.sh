@@ -140,6 +140,21 @@ sim_cage_bus() {
 	echo "${chan##*/i2c-}"
 }
 
+# i2c_drv DEVDIR: the driver bound to an i2c device (sysfs dir), or nothing.
+i2c_drv() { basename "$(readlink "$1/driver" 2>/dev/null)"; }
+
+# sim_mux_chips BUSNR...: one line per mux chip (0x70-0x77) on those root
+# buses: "BUS-ADDR DRIVER IDLE_STATE".
+sim_mux_chips() {
+	local r d
+	for r in "$@"; do
+		for d in /sys/bus/i2c/devices/"$r"-007[0-7]; do
+			[ -e "$d" ] || continue
+			echo "${d##*/} $(i2c_drv "$d") $(cat "$d/idle_state" 2>/dev/null)"
+		done
+	done
+}
+
 # Interrupts delivered on line HWIRQ of the optic_sim gpio chip (port N's
 # ModPrsL is 4N, IntL 4N + 3), summed over both CPUs.
 sim_irqs() {

@@ -64,15 +64,8 @@ check_match "root adapters 'optic_sim bus 0' and 'optic_sim bus 1'" \
 	'^[0-9]+ [0-9]+$' "$R0 $R1"
 check_eq "no per-port adapters" "" "$(sim_bus 0)"
 
-drv() { basename "$(readlink "$1/driver" 2>/dev/null)"; }
-chips=""
-idle=""
-for r in $R0 $R1; do
-	for a in 0070 0071; do
-		chips="$chips $(drv "$DEV/$r-$a")"
-		idle="$idle $(cat "$DEV/$r-$a/idle_state" 2>/dev/null)"
-	done
-done
+chips=$(sim_mux_chips "$R0" "$R1" | awk '{ printf " %s", $2 }')
+idle=$(sim_mux_chips "$R0" "$R1" | awk '{ printf " %s", $3 }')
 check_eq "pca954x bound to the 2 chips of each bus" \
 	" pca954x pca954x pca954x pca954x" "$chips"
 check_eq "idle_state -2 (idle disconnect) on every chip" " -2 -2 -2 -2" "$idle"
@@ -84,7 +77,7 @@ optic_bound() {
 	local b c n=0
 	for b in 0 1; do
 		for c in $(seq 0 15); do
-			[ "$(drv "$DEV/$(sim_cage_bus $b $c)-0050")" = optic ] &&
+			[ "$(i2c_drv "$DEV/$(sim_cage_bus $b $c)-0050")" = optic ] &&
 				n=$((n + 1))
 		done
 	done
@@ -233,7 +226,8 @@ check_eq "only the root adapter: no client on it" "" \
 	"$(ls -d "$DEV/$R0"-* 2>/dev/null)"
 ok "echo pca9548 0x70 > new_device" \
 	sh -c "echo pca9548 0x70 >$DEV/i2c-$R0/new_device"
-check_eq "pca954x binds it" pca954x "$(drv "$DEV/$R0-0070")"
+check_eq "pca954x binds it, idle_state -1 (as is) without the property" \
+	"$R0-0070 pca954x -1" "$(sim_mux_chips "$R0")"
 ok "idle_state set to -2" sh -c "echo -2 >$DEV/$R0-0070/idle_state"
 C3=$(sim_cage_bus 0 3)
 ok "echo optic 0x50 > channel 3's new_device" \
