@@ -72,11 +72,9 @@ check_eq "apply exits 0" 0 "$?"
 sed 's/^/#   /' /tmp/apply.out | tail -n 4
 check_match "apply says what it created" ': 36 created, 0 updated, 0 kept$' \
 	"$(cat /tmp/apply.out)"
-chips=$(for d in "$DEV/$R0"-007[01] "$DEV/$R1"-007[01]; do
-	printf '%s %s,' "$(basename "$(readlink "$d/driver")")" "$(cat "$d/idle_state")"
-done)
 check_eq "pca954x bound to the 4 chips, each with idle_state -2 (disconnect)" \
-	"pca954x -2,pca954x -2,pca954x -2,pca954x -2," "$chips"
+	"$R0-0070 pca954x -2,$R0-0071 pca954x -2,$R1-0070 pca954x -2,$R1-0071 pca954x -2," \
+	"$(sim_mux_chips "$R0" "$R1" | tr '\n' ',')"
 
 opticctl -j list >/tmp/list.json
 check_eq "32 ports, named as the file says" \
