@@ -35,8 +35,10 @@ module_param(bus_cdb_share, uint, 0644);
 MODULE_PARM_DESC(bus_cdb_share,
 		 "Most of a contended root bus's time CDB and firmware traffic takes (percent, default 50)");
 
-/* The CDB share is measured over about this long, decaying. */
-#define OPTIC_BUS_WINDOW_NS	(100 * NSEC_PER_MSEC)
+static bool bus_sched = true;
+module_param(bus_sched, bool, 0644);
+MODULE_PARM_DESC(bus_sched,
+		 "Schedule each root bus's transfers by class (N: first come first served, as the i2c core does; default Y)");
 
 static LIST_HEAD(optic_buses);
 static DEFINE_MUTEX(optic_buses_lock);	/* optic_buses, optic_bus.users */
@@ -59,7 +61,6 @@ static struct optic_bus *optic_bus_new(struct i2c_adapter *root)
 	bus->nr = root->nr;
 	strscpy(bus->name, root->name, sizeof(bus->name));
 	bus->born_ns = ktime_get_ns();
-	bus->win_start = bus->born_ns;
 	spin_lock_init(&bus->lock);
 	init_waitqueue_head(&bus->wq);
 	return bus;
@@ -148,10 +149,10 @@ u8 optic_bus_class_set(struct optic_module *mod, u8 class)
 	return old;
 }
 
-/* Transfers waiting for a turn in @class; bus->lock held. */
+/* Transfers of @class waiting for a turn; bus->lock held. */
 static u32 optic_bus_waiting(const struct optic_bus *bus, u8 class)
 {
-	return bus->next[class] - bus->serving[class];
+	return bus->waiting[class];
 }
 
 /* Transfers waiting in any class; bus->lock held. */
@@ -180,17 +181,19 @@ void optic_bus_info(struct optic_bus *bus, struct optic_bus_info *info)
 }
 
 /*
- * CDB has used more than bus_cdb_share of the window while a lower class
- * waits: it steps back for one turn of that class.
+ * CDB has moved more than bus_cdb_share of the window's bytes while bulk
+ * waits: it steps back for a turn of bulk. (Bytes, not time: a byte costs
+ * the same bus time in every class, and the counters show the share.)
  */
 static bool optic_bus_cdb_held(const struct optic_bus *bus)
 {
-	u64 limit = div_u64(bus->win_busy * READ_ONCE(bus_cdb_share), 100);
+	u64 limit = div_u64(bus->win_bytes * READ_ONCE(bus_cdb_share), 100);
 
 	return bus->win_cdb > limit &&
 	       optic_bus_waiting(bus, OPTIC_BUS_CLASS_BULK);
 }
 
+/* Whether waiting transfers of @class may be served; bus->lock held. */
 static bool optic_bus_wants(const struct optic_bus *bus, u8 class)
 {
 	if (!optic_bus_waiting(bus, class))
@@ -198,49 +201,84 @@ static bool optic_bus_wants(const struct optic_bus *bus, u8 class)
 	return class != OPTIC_BUS_CLASS_CDB || !optic_bus_cdb_held(bus);
 }
 
-/* Whether ticket @ticket of @class may take the free bus; bus->lock held. */
-static bool optic_bus_may_go(const struct optic_bus *bus, u8 class,
-			     u32 ticket)
+/*
+ * Whether ticket @ticket of queue @q may take the free bus; bus->lock
+ * held. With the scheduler on, queue q is class q, and every class above
+ * it that wants the bus goes first; off, every transfer is in queue 0,
+ * first come first served, as the i2c core's adapter lock serves them.
+ */
+static bool optic_bus_may_go(const struct optic_bus *bus, u8 q, u32 ticket)
 {
 	u8 c;
 
-	if (bus->busy || ticket != bus->serving[class] ||
-	    !optic_bus_wants(bus, class))
+	if (bus->busy || ticket != bus->serving[q])
 		return false;
-	for (c = 0; c < class; c++)
+	if (q == OPTIC_BUS_CLASS_CDB && optic_bus_cdb_held(bus))
+		return false;
+	for (c = 0; c < q; c++)
 		if (optic_bus_wants(bus, c))
 			return false;
 	return true;
+}
+
+/* Count how the turn given to @class ranks among the others waiting. */
+static void optic_bus_order(struct optic_bus *bus, u8 class)
+{
+	struct optic_bus_stats *st = &bus->cls[class];
+	u8 c;
+
+	for (c = 0; c < class; c++)
+		if (optic_bus_wants(bus, c)) {
+			st->inversions++;
+			break;
+		}
+	for (c = class + 1; c < OPTIC_BUS_CLASSES; c++)
+		if (optic_bus_waiting(bus, c)) {
+			st->ahead++;
+			break;
+		}
 }
 
 /* Wait for a turn on the root bus in the module's class. */
 static void optic_bus_turn(struct optic_module *mod)
 {
 	struct optic_bus *bus = mod->root;
-	struct optic_bus_stats *st = &bus->cls[mod->bus_class];
-	u64 asked = ktime_get_ns();
 	u8 class = mod->bus_class;
+	struct optic_bus_stats *st = &bus->cls[class];
+	u8 q = READ_ONCE(bus_sched) ? class : 0;
+	u64 asked = ktime_get_ns();
 	u32 ticket;
 
 	spin_lock(&bus->lock);
-	ticket = bus->next[class]++;
+	ticket = bus->next[q]++;
+	bus->waiting[class]++;
 	bus->queue_max = max(bus->queue_max, optic_bus_queue(bus));
-	wait_event_cmd(bus->wq, optic_bus_may_go(bus, class, ticket),
+	wait_event_cmd(bus->wq, optic_bus_may_go(bus, q, ticket),
 		       spin_unlock(&bus->lock), spin_lock(&bus->lock));
-	bus->serving[class]++;
+	bus->serving[q]++;
+	bus->waiting[class]--;
+	optic_bus_order(bus, class);
 	bus->busy = true;
 	bus->turn_start = ktime_get_ns();
 	st->wait_max_ns = max(st->wait_max_ns, bus->turn_start - asked);
 	spin_unlock(&bus->lock);
 }
 
-/* Halve the window's figures once it is full: a decaying average. */
-static void optic_bus_window(struct optic_bus *bus, u64 now)
+/*
+ * The CDB share's window: the last few KiB of the bus's traffic, halved
+ * whenever it fills (a decaying sum). A transfer costs its bytes and the
+ * two address bytes of its START and repeated START.
+ */
+#define OPTIC_BUS_WINDOW_BYTES	4096
+
+static void optic_bus_window(struct optic_bus *bus, u8 class, size_t bytes)
 {
-	if (now - bus->win_start < OPTIC_BUS_WINDOW_NS)
+	bus->win_bytes += bytes + 2;
+	if (class == OPTIC_BUS_CLASS_CDB)
+		bus->win_cdb += bytes + 2;
+	if (bus->win_bytes < OPTIC_BUS_WINDOW_BYTES)
 		return;
-	bus->win_start = now;
-	bus->win_busy /= 2;
+	bus->win_bytes /= 2;
 	bus->win_cdb /= 2;
 }
 
@@ -249,19 +287,16 @@ static void optic_bus_done(struct optic_module *mod, size_t bytes)
 {
 	struct optic_bus *bus = mod->root;
 	struct optic_bus_stats *st = &bus->cls[mod->bus_class];
-	u64 now = ktime_get_ns(), held;
+	u64 held;
 
 	spin_lock(&bus->lock);
-	held = now - bus->turn_start;
+	held = ktime_get_ns() - bus->turn_start;
 	bus->busy = false;
 	bus->busy_ns += held;
 	st->xfers++;
 	st->bytes += bytes;
 	st->busy_ns += held;
-	optic_bus_window(bus, now);
-	bus->win_busy += held;
-	if (mod->bus_class == OPTIC_BUS_CLASS_CDB)
-		bus->win_cdb += held;
+	optic_bus_window(bus, mod->bus_class, bytes);
 	spin_unlock(&bus->lock);
 	wake_up_all(&bus->wq);
 }

@@ -893,7 +893,11 @@ static int optic_nl_put_bus_class(struct sk_buff *skb, u8 class,
 	    nla_put_u64_64bit(skb, OPTIC_A_BUS_CLASS_BUSY_NS, st->busy_ns,
 			      OPTIC_A_PAD) ||
 	    nla_put_u64_64bit(skb, OPTIC_A_BUS_CLASS_WAIT_MAX_NS,
-			      st->wait_max_ns, OPTIC_A_PAD))
+			      st->wait_max_ns, OPTIC_A_PAD) ||
+	    nla_put_u64_64bit(skb, OPTIC_A_BUS_CLASS_AHEAD, st->ahead,
+			      OPTIC_A_PAD) ||
+	    nla_put_u64_64bit(skb, OPTIC_A_BUS_CLASS_INVERSIONS,
+			      st->inversions, OPTIC_A_PAD))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;

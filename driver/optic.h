@@ -197,12 +197,14 @@ struct optic_bus_stats {
 	u64 bytes;			/* bytes moved, offset bytes included */
 	u64 busy_ns;			/* time the class held the bus */
 	u64 wait_max_ns;		/* longest wait for a turn */
+	u64 ahead;			/* turns taken before a lower class */
+	u64 inversions;			/* turns taken while a higher waited */
 };
 
 /*
  * A root I2C adapter shared by cages (bus.c): the scheduler's turns and
- * counters. Each class hands out tickets (next) and serves them in order
- * (serving).
+ * counters. Each queue (a class, or queue 0 alone with bus_sched off)
+ * hands out tickets (next) and serves them in order (serving).
  */
 struct optic_bus {
 	struct list_head node;		/* on optic_buses, its lock */
@@ -217,9 +219,10 @@ struct optic_bus {
 	u64 turn_start;
 	u32 next[OPTIC_BUS_CLASSES];
 	u32 serving[OPTIC_BUS_CLASSES];
+	u32 waiting[OPTIC_BUS_CLASSES];	/* by class */
 	u32 queue_max;
 	u64 busy_ns;
-	u64 win_start, win_busy, win_cdb;	/* CDB share window */
+	u64 win_bytes, win_cdb;		/* CDB share window */
 	struct optic_bus_stats cls[OPTIC_BUS_CLASSES];
 };
 

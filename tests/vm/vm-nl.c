@@ -60,6 +60,7 @@ static const char *const names[] = {
 	[OPTIC_A_BUS_CLASS_ID] = "id", [OPTIC_A_BUS_CLASS_XFERS] = "xfers",
 	[OPTIC_A_BUS_CLASS_BYTES] = "bytes", [OPTIC_A_BUS_CLASS_BUSY_NS] = "class_busy_ns",
 	[OPTIC_A_BUS_CLASS_WAIT_MAX_NS] = "wait_max_ns", [OPTIC_A_EEPROM_CLASS] = "eeprom_class",
+	[OPTIC_A_BUS_CLASS_AHEAD] = "ahead", [OPTIC_A_BUS_CLASS_INVERSIONS] = "inversions",
 };
 static const int strattr[] = { OPTIC_A_MODULE_NAME, OPTIC_A_VENDOR_NAME,
 	OPTIC_A_VENDOR_PN, OPTIC_A_VENDOR_SN, OPTIC_A_VENDOR_REV, OPTIC_A_DATE_CODE,

@@ -163,6 +163,11 @@ enum optic_cmd {
  * @OPTIC_A_BUS_CLASS_WAIT_MAX_NS: u64, longest wait for a turn
  * @OPTIC_A_EEPROM_CLASS: u8, EEPROM_READ: enum optic_bus_class the read
  *	is scheduled in (default OPTIC_BUS_CLASS_POLL; CDB pages: CDB)
+ * @OPTIC_A_BUS_CLASS_AHEAD: u64, turns the class took while a lower class
+ *	was waiting
+ * @OPTIC_A_BUS_CLASS_INVERSIONS: u64, turns the class took while a higher
+ *	class was waiting (and not held back by its share): 0 unless the
+ *	scheduler is off (module parameter bus_sched)
  */
 enum optic_attr {
 	OPTIC_A_UNSPEC,
@@ -241,6 +246,8 @@ enum optic_attr {
 	OPTIC_A_BUS_CLASS_BUSY_NS,
 	OPTIC_A_BUS_CLASS_WAIT_MAX_NS,
 	OPTIC_A_EEPROM_CLASS,
+	OPTIC_A_BUS_CLASS_AHEAD,
+	OPTIC_A_BUS_CLASS_INVERSIONS,
 
 	__OPTIC_A_MAX,
 	OPTIC_A_MAX = __OPTIC_A_MAX - 1

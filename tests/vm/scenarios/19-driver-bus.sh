@@ -1,0 +1,165 @@
+# SPDX-License-Identifier: GPL-2.0
+# optic.ko's root-bus scheduler (issue 18) on optic_sim's switch topology
+# (2 root buses x 8 cages behind PCA9548s driven by i2c-mux-pca954x): every
+# cage is attached to its root bus (MODULE_GET's bus_root, BUS_GET's ports);
+# transfers count in the class they went in (a read: poll, or the class
+# asked for; a control: control; a CDB page: cdb); on a busy bus a poll
+# waits for the transfer on the wire, not for the bulk readers queued
+# before it; CDB takes at most bus_cdb_share of a bus others wait for.
+# timeout: 300
+
+D=$SIM_DEBUGFS
+
+ok "optic_sim loads: 2 buses x 8 cages" load_sim buses=2 ports_per_bus=8
+ok "optic.ko loads, no poll" load_optic poll_ms=0
+ok "16 ports" wait_for 20 sh -c "test \$(ls $OPTIC_CLASS | wc -l) -eq 16"
+root0=$(sim_root_bus 0)
+root1=$(sim_root_bus 1)
+
+# bus ROOT: that root bus's BUS_GET message, one name=value a line
+bus() { vm-nl bus | awk -v r="$1" '/^bus_root=/ { on = $0 == "bus_root=" r } on'; }
+# cls ROOT CLASS FIELD: a class's counter (class ids: control 0, poll 1,
+# cdb 2, bulk 3)
+cls() {
+	bus "$1" | awk -F= -v c="$2" -v f="class.$3" '
+		$1 == "class.id" { on = $2 == c } on && $1 == f { print $2; exit }'
+}
+
+check_eq "BUS_GET: two root buses" "$root0 $root1" \
+	"$(vm-nl bus | sed -n 's/^bus_root=//p' | sort -n | tr '\n' ' ' | sed 's/ $//')"
+check_eq "bus 0 carries ports 0-7" "0 1 2 3 4 5 6 7" \
+	"$(bus "$root0" | sed -n 's/^bus_ports=//p')"
+check_eq "bus 1 carries ports 8-15" "8 9 10 11 12 13 14 15" \
+	"$(bus "$root1" | sed -n 's/^bus_ports=//p')"
+check_eq "bus 0 has the root adapter's name" "bus_name=optic_sim bus 0" \
+	"$(bus "$root0" | grep '^bus_name=')"
+check_eq "port 3 sits on a channel of bus 0, its root" "$(sim_cage_bus 0 3) $root0" \
+	"$(vm-nl get name=str:port3 | awk -F= '$1 == "bus" { b = $2 } $1 == "bus_root" { print b, $2 }')"
+
+# Each kind of request in its class: counters move in that class only.
+p0=$(cls "$root0" 1 xfers)
+b0=$(cls "$root0" 3 xfers)
+vm-nl read name=str:port1 page=u8:0x11 offset=u16:128 length=u16:4 >/dev/null
+p1=$(cls "$root0" 1 xfers)
+ok "a read goes in the poll class" test "$p1" -gt "$p0"
+check_eq "... and not in bulk" "$b0" "$(cls "$root0" 3 xfers)"
+vm-nl read name=str:port1 page=u8:0x11 offset=u16:128 length=u16:4 eeprom_class=u8:3 >/dev/null
+ok "a read asking for bulk goes in bulk" test "$(cls "$root0" 3 xfers)" -gt "$b0"
+check_eq "... and not in poll" "$p1" "$(cls "$root0" 1 xfers)"
+c0=$(cls "$root0" 0 xfers)
+vm-nl set name=str:port1 lpmode=u8:1 >/dev/null
+ok "a control goes in the control class" test "$(cls "$root0" 0 xfers)" -gt "$c0"
+d0=$(cls "$root0" 2 xfers)
+vm-nl read name=str:port1 page=u8:0x9f offset=u16:128 length=u16:8 >/dev/null
+ok "a read of the CDB page goes in cdb" test "$(cls "$root0" 2 xfers)" -gt "$d0"
+check_eq "bus 1 saw none of it (its ports were not asked)" 0 \
+	"$(cls "$root1" 3 xfers)"
+check_eq "out of range: a class the driver lacks is refused" \
+	"error 34:" "$(vm-nl read name=str:port1 offset=u16:0 length=u16:1 eeprom_class=u8:4 | cut -c1-9)"
+
+# A faulty module behind a mux keeps its neighbours on the bus: one that
+# NACKs everything, then one that holds the bus 100 ms a transfer and
+# times out; the cages beside it keep answering between its transfers.
+ref=$(vm-nl read name=str:port3 offset=u16:128 length=u16:32)
+echo 1 >"$D/port2/fault_dead"
+check_match "a dead module: its reads fail" "^error (6|121):" \
+	"$(vm-nl read name=str:port2 offset=u16:0 length=u16:1)"
+check_eq "its neighbour reads as before" "$ref" \
+	"$(vm-nl read name=str:port3 offset=u16:128 length=u16:32)"
+echo 0 >"$D/port2/fault_dead"
+echo 100 >"$D/port2/fault_timeout"
+( for i in 1 2 3 4 5; do vm-nl read name=str:port2 offset=u16:0 length=u16:1; done ) >/tmp/hold &
+good=0
+for i in 1 2 3 4 5; do
+	[ "$(vm-nl read name=str:port3 offset=u16:128 length=u16:32)" = "$ref" ] &&
+		good=$((good + 1))
+done
+wait
+echo 0 >"$D/port2/fault_timeout"
+check_eq "a module holding the bus: its neighbour's 5 reads all right" 5 "$good"
+check_match "... while its own time out" "^error 110:" "$(head -n1 /tmp/hold)"
+ok "the held module answers again once it lets go" \
+	sh -c "vm-nl read name=str:port2 offset=u16:0 length=u16:1 | grep -q '^data='"
+
+# Bus 0 at 100 kHz in modelled time (a 128-byte read holds it ~12 ms),
+# four bulk readers keeping it busy, polls of another cage among them:
+# every poll goes before the bulk transfers waiting (ahead), and no turn
+# is ever given while a higher class waits (inversions). With the
+# scheduler off (bus_sched=0: first come first served, the i2c core's
+# order) the same load gives bulk turns while polls wait.
+echo 100000 >"$D/bus0/clock_hz"
+echo 1 >"$D/bus0/realtime"
+bulk_loop() { # PORT: bulk reads until /tmp/bulk.run goes
+	while [ -e /tmp/bulk.run ]; do
+		vm-nl read name=str:port$1 page=u8:0 offset=u16:0 length=u16:256 \
+			eeprom_class=u8:3 >/dev/null
+	done
+}
+inversions() { # ROOT: inversions of every class, summed
+	vm-nl bus | awk -F= -v r="$1" '/^bus_root=/ { on = $2 == r }
+		on && $1 == "class.inversions" { n += $2 } END { print n + 0 }'
+}
+contend() { # ROOT PORT...: polls of the first port among bulk readers
+	local poll=$2 p
+	shift 2
+	touch /tmp/bulk.run
+	for p in "$@"; do bulk_loop "$p" & done
+	wait_for 10 sh -c "vm-nl bus | awk -F= '\$1 == \"queue\" && \$2 >= 2 { f = 1 } END { exit !f }'"
+	for p in $(seq 20); do
+		vm-nl read name=str:port$poll offset=u16:0 length=u16:2 >/dev/null
+	done
+	rm /tmp/bulk.run
+	wait
+}
+a0=$(cls "$root0" 1 ahead)
+contend "$root0" 0 4 5 6 7
+a1=$(cls "$root0" 1 ahead)
+diag "polls ahead of bulk: $((a1 - a0)); bulk xfers $(cls "$root0" 3 xfers)"
+ok "polls went ahead of waiting bulk transfers" test "$a1" -gt "$a0"
+check_eq "no turn given while a higher class waited" 0 "$(inversions "$root0")"
+echo N >/sys/module/optic/parameters/bus_sched
+contend "$root0" 0 4 5 6 7
+echo Y >/sys/module/optic/parameters/bus_sched
+diag "with the scheduler off: $(inversions "$root0") inversions"
+ok "the scheduler off: bulk turns while polls wait" test "$(inversions "$root0")" -gt 0
+
+# CDB bounded on bus 1: a firmware download (EPL blocks of 128 bytes)
+# beside three bulk readers: its share of the bytes moved follows
+# bus_cdb_share. Unbounded (100 %) a download takes about a quarter of the
+# bus here (it waits for the module between blocks); bounded to 5 % it
+# takes about that, a little more where no bulk reader was waiting.
+echo 100000 >"$D/bus1/clock_hz"
+echo 1 >"$D/bus1/realtime"
+mkimage /tmp/fw.bin 4 2 8192
+share() { # PERCENT: CDB's share of bus 1's bytes, in percent, during a download
+	local cb bb
+	echo "$1" >/sys/module/optic/parameters/bus_cdb_share
+	cb=$(cls "$root1" 2 bytes)
+	bb=$(cls "$root1" 3 bytes)
+	touch /tmp/bulk.run
+	for p in 9 10 11; do bulk_loop $p & done
+	opticctl fw flash port8 /tmp/fw.bin >/dev/null 2>&1 || echo "flash failed" >&2
+	rm /tmp/bulk.run
+	wait
+	cb=$(( $(cls "$root1" 2 bytes) - cb ))
+	bb=$(( $(cls "$root1" 3 bytes) - bb ))
+	echo $((cb * 100 / (cb + bb)))
+}
+s5=$(share 5)
+s100=$(share 100)
+echo 50 >/sys/module/optic/parameters/bus_cdb_share
+diag "CDB's share of bus 1 during a download: $s5 % at bus_cdb_share=5, $s100 % at 100"
+ok "at 5 %, CDB took at most about its share" test "$s5" -le 12
+ok "unbounded, CDB took clearly more" test "$s100" -ge $((s5 + 6))
+
+# The mux driver unloaded under load: the channels go, and with them the
+# cages behind them; the readers get errors, the kernel stays clean.
+touch /tmp/bulk.run
+for p in 9 10; do bulk_loop $p 2>/dev/null & done
+ok "rmmod i2c-mux-pca954x under load" rmmod i2c_mux_pca954x
+rm /tmp/bulk.run
+wait
+check_eq "no cage left behind a mux" 0 "$(ls $OPTIC_CLASS | wc -l)"
+check_eq "no root bus left in BUS_GET" "" "$(vm-nl bus)"
+ok "rmmod optic" rmmod optic
+ok "rmmod optic_sim" rmmod optic_sim
