@@ -91,28 +91,28 @@ int port_refresh_statics(struct manager *m, struct port *p)
 static int read_dynamic(struct manager *m, struct port *p)
 {
 	struct poll_range rg[POLL_RANGES_MAX];
-	struct poll_changes ch;
-	size_t n;
+	struct poll_changes ch = { 0 };
 	uint8_t buf[128];
-	int r;
+	size_t n;
+	int r = 0;
 
 	if (p->fresh)
 		return port_refresh_statics(m, p);
 	n = poll_ranges(p, rg);
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n && r >= 0; i++) {
 		r = optic_nl_eeprom_read(m->nl, p->name, rg[i].addr, rg[i].page,
 					 rg[i].bank, rg[i].off, rg[i].len, buf);
-		if (r < 0)
-			return r;
-		r = poll_store(p, &rg[i], i, buf, r, &ch);
-		if (r < 0)
-			return r;
+		if (r >= 0)
+			r = poll_store(p, &rg[i], i, buf, r, &ch);
 	}
+	/*
+	 * What was stored is decoded even when a later range failed: the
+	 * next poll compares with the image, it would not see it change.
+	 */
 	poll_update(p, &ch);
-	return 0;
+	return r < 0 ? r : 0;
 }
 
-/* Log the insertion an INSERTED event announced, from the event alone. */
 /* The driver's view of @p's module; its metrics show it. */
 static void port_set_info(struct port *p, const struct optic_module_info *info)
 {
@@ -121,6 +121,7 @@ static void port_set_info(struct port *p, const struct optic_module_info *info)
 	p->info = *info;
 }
 
+/* Log the insertion an INSERTED event announced, from the event alone. */
 static void insertion_from_event(struct manager *m, struct port *p)
 {
 	const struct optic_nl_event *ev = &p->ins_ev;
