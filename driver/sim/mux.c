@@ -432,7 +432,12 @@ static void osim_chip_attach(struct osim_root *root, struct i2c_client *chip)
 	}
 }
 
-/* Caller holds the chip's device lock: it is unbinding. */
+/*
+ * Caller holds the chip's device lock: it is unbinding. pca954x deletes
+ * its channel adapters next, and i2c_del_adapter() unregisters the clients
+ * on them; unregistering them here, inside the bus notifier chain, would
+ * take the chain's rwsem again (device_del notifies). Forget them.
+ */
 static void osim_chip_detach(struct osim_root *root, struct i2c_client *chip)
 {
 	unsigned int first = (chip->addr - OSIM_MUX_ADDR) * OSIM_MUX_CHANS;
@@ -441,9 +446,8 @@ static void osim_chip_detach(struct osim_root *root, struct i2c_client *chip)
 
 	for (ch = 0; ch < OSIM_MUX_CHANS && first + ch < root->ncages; ch++) {
 		port = root->cage[first + ch];
-		if (!port || !port->client)
+		if (!port)
 			continue;
-		i2c_unregister_device(port->client);
 		port->client = NULL;
 		osim_gpio_lookup_del(port);
 	}
@@ -480,8 +484,8 @@ static void osim_attach_work_fn(struct work_struct *work)
 /*
  * pca954x binding a chip of ours (at any time: loaded before or after us)
  * registers its channel adapters: the optic clients follow from a work
- * item. Unbinding (rmmod, unbind, the root bus going) removes them first,
- * under the chip's device lock, before pca954x deletes the channels.
+ * item. Unbinding (rmmod, unbind, the root bus going) drops our hold on
+ * them; pca954x deleting its channels removes them.
  */
 static int osim_bus_notify(struct notifier_block *nb, unsigned long action,
 			   void *data)
