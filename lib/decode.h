@@ -206,6 +206,8 @@ struct optic_vdm {
 
 /* The CMIS F16 value m * 10^(s - 24). */
 double optic_vdm_f16(uint16_t raw);
+/* A raw sample or threshold decoded by @t's encoding (NULL: the raw value). */
+double optic_vdm_value(const struct optic_vdm_type *t, uint16_t raw);
 /* The VDM type table row for @type_id, or NULL. */
 const struct optic_vdm_type *optic_vdm_type_find(uint8_t type_id);
 struct optic_model;

@@ -114,6 +114,8 @@ static struct nla_policy optic_policy[OPTIC_A_MAX + 1] = {
 	[OPTIC_A_BUS_CLASS_BUSY_NS] = { .type = NLA_U64 },
 	[OPTIC_A_BUS_CLASS_WAIT_MAX_NS] = { .type = NLA_U64 },
 	[OPTIC_A_EEPROM_CLASS] = { .type = NLA_U8 },
+	[OPTIC_A_BUS_CLASS_AHEAD] = { .type = NLA_U64 },
+	[OPTIC_A_BUS_CLASS_INVERSIONS] = { .type = NLA_U64 },
 };
 
 /* The nested attributes of a cage's line, in the order of optic_line_id. */
@@ -720,6 +722,18 @@ static unsigned int get_lanes(uint16_t *dst, unsigned int max, struct nlattr *a)
 	return n;
 }
 
+/* The snapshot's VDM values: whole entries only, at most @max. */
+static unsigned int get_vdm(struct optic_snap_vdm *dst, unsigned int max,
+			    struct nlattr *a)
+{
+	unsigned int n = a ? MIN((unsigned int)nla_len(a) / sizeof(*dst), max) :
+			     0;
+
+	if (n)
+		memcpy(dst, nla_data(a), n * sizeof(*dst));
+	return n;
+}
+
 struct record_req {
 	const char *name;
 	optic_record_cb cb;
@@ -740,6 +754,8 @@ static void parse_record(struct nlattr **tb, struct optic_nl_record *r)
 	r->lpmode = get_u8(tb[OPTIC_A_LPMODE]);
 	r->tx_disable = get_u32(tb[OPTIC_A_TX_DISABLE]);
 	r->tx_disable_mask = get_u32(tb[OPTIC_A_TX_DISABLE_MASK]);
+	r->cdb_cmd = tb[OPTIC_A_CDB_CMD] ? nla_get_u16(tb[OPTIC_A_CDB_CMD]) : 0;
+	r->cdb_status = get_u8(tb[OPTIC_A_CDB_STATUS]);
 	r->has_snap = tb[OPTIC_A_SNAP_TEMP] != NULL;
 	r->temp = tb[OPTIC_A_SNAP_TEMP] ? nla_get_u16(tb[OPTIC_A_SNAP_TEMP]) :
 					  0;
@@ -749,6 +765,7 @@ static void parse_record(struct nlattr **tb, struct optic_nl_record *r)
 			     tb[OPTIC_A_SNAP_TX_POWER]);
 	get_lanes(r->bias, r->lanes, tb[OPTIC_A_SNAP_BIAS]);
 	get_lanes(r->rx_power, r->lanes, tb[OPTIC_A_SNAP_RX_POWER]);
+	r->nvdm = get_vdm(r->vdm, ARRAY_SIZE(r->vdm), tb[OPTIC_A_SNAP_VDM]);
 }
 
 static int record_parse(struct nlmsghdr *nlh, struct nlattr **tb, void *arg)
@@ -867,6 +884,9 @@ static int parse_bus_class(struct nlattr *a, struct optic_bus_info *b)
 	c->bytes = get_u64(tb[OPTIC_A_BUS_CLASS_BYTES]);
 	c->busy_ns = get_u64(tb[OPTIC_A_BUS_CLASS_BUSY_NS]);
 	c->wait_max_ns = get_u64(tb[OPTIC_A_BUS_CLASS_WAIT_MAX_NS]);
+	c->has_order = tb[OPTIC_A_BUS_CLASS_AHEAD] != NULL;
+	c->ahead = get_u64(tb[OPTIC_A_BUS_CLASS_AHEAD]);
+	c->inversions = get_u64(tb[OPTIC_A_BUS_CLASS_INVERSIONS]);
 	return 0;
 }
 
@@ -1101,6 +1121,7 @@ const char *optic_event_name(uint8_t type)
 		[OPTIC_EVENT_TX_DISABLE] = "tx_disable",
 		[OPTIC_EVENT_RESET] = "reset",
 		[OPTIC_EVENT_BUS_ERROR] = "bus_error",
+		[OPTIC_EVENT_FIRMWARE] = "firmware",
 	};
 
 	return type < ARRAY_SIZE(names) && names[type] ? names[type] : NULL;

@@ -80,6 +80,9 @@ struct optic_bus_class_stats {
 	uint64_t bytes;
 	uint64_t busy_ns;
 	uint64_t wait_max_ns;
+	bool has_order; /* the driver counts ahead and inversions */
+	uint64_t ahead; /* turns taken while a lower class waited */
+	uint64_t inversions; /* turns taken while a higher class waited */
 };
 
 /* A root I2C adapter of OPTIC_CMD_BUS_GET. */
@@ -149,6 +152,12 @@ struct optic_nl_record {
 	uint16_t tx_power[32]; /* 0.1 uW */
 	uint16_t bias[32]; /* 2 uA << bias_shift */
 	uint16_t rx_power[32]; /* 0.1 uW */
+	/* OPTIC_EVENT_FIRMWARE: the CDB command and its CdbStatus1 (0: write) */
+	uint16_t cdb_cmd;
+	uint8_t cdb_status;
+	/* the snapshot's VDM values (raw: lib/vdm.c's types decode them) */
+	unsigned int nvdm;
+	struct optic_snap_vdm vdm[64];
 };
 
 /* -ENOENT: the "optic" family is not registered (driver not loaded). */

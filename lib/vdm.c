@@ -108,7 +108,7 @@ double optic_vdm_f16(uint16_t raw)
 	return (raw & 0x7ff) * pow(10.0, (int)(raw >> 11) - 24);
 }
 
-static double vdm_value(const struct optic_vdm_type *t, uint16_t raw)
+double optic_vdm_value(const struct optic_vdm_type *t, uint16_t raw)
 {
 	if (!t)
 		return raw;
@@ -172,7 +172,7 @@ static int vdm_instance(const struct optic_image *img, struct optic_model *m,
 			    sample, sizeof(sample)) == 0) {
 		v->has_value = true;
 		v->raw = be16(sample);
-		v->value = vdm_value(v->type, v->raw);
+		v->value = optic_vdm_value(v->type, v->raw);
 	}
 	/* an unknown type's thresholds have no known encoding */
 	if (v->type &&
@@ -180,7 +180,7 @@ static int vdm_instance(const struct optic_image *img, struct optic_model *m,
 			    128 + 8 * v->thr_set, thr, sizeof(thr)) == 0) {
 		v->has_thr = true;
 		for (k = 0; k < 4; k++)
-			v->thr[k] = vdm_value(v->type, be16(thr + 2 * k));
+			v->thr[k] = optic_vdm_value(v->type, be16(thr + 2 * k));
 	}
 	return 0;
 }

@@ -94,6 +94,8 @@ static void put_class(struct nl_msg *msg, uint8_t id, uint64_t base)
 	nla_put_u64(msg, OPTIC_A_BUS_CLASS_BYTES, base + 2);
 	nla_put_u64(msg, OPTIC_A_BUS_CLASS_BUSY_NS, base + 3);
 	nla_put_u64(msg, OPTIC_A_BUS_CLASS_WAIT_MAX_NS, base + 4);
+	nla_put_u64(msg, OPTIC_A_BUS_CLASS_AHEAD, base + 5);
+	nla_put_u64(msg, OPTIC_A_BUS_CLASS_INVERSIONS, base + 6);
 	nla_nest_end(msg, n);
 }
 
@@ -129,6 +131,9 @@ static void test_bus(void **state)
 		assert_int_equal(b.cls[i].bytes, 10 * i + 2);
 		assert_int_equal(b.cls[i].busy_ns, 10 * i + 3);
 		assert_int_equal(b.cls[i].wait_max_ns, 10 * i + 4);
+		assert_true(b.cls[i].has_order);
+		assert_int_equal(b.cls[i].ahead, 10 * i + 5);
+		assert_int_equal(b.cls[i].inversions, 10 * i + 6);
 	}
 	optic_bus_info_clear(&b);
 	nlmsg_free(msg);
@@ -156,6 +161,108 @@ static void test_bus_malformed(void **state)
 	nlmsg_free(msg);
 }
 
+/* A driver before the order counters: none reported, none made up. */
+static void test_bus_no_order(void **state)
+{
+	struct nl_msg *msg = reply(OPTIC_CMD_BUS_GET);
+	struct optic_bus_info b;
+	struct nlattr *n;
+
+	nla_put_u32(msg, OPTIC_A_BUS_ROOT, 0);
+	n = nla_nest_start(msg, OPTIC_A_BUS_CLASS);
+	nla_put_u8(msg, OPTIC_A_BUS_CLASS_ID, OPTIC_BUS_CLASS_POLL);
+	nla_put_u64(msg, OPTIC_A_BUS_CLASS_XFERS, 9);
+	nla_nest_end(msg, n);
+	assert_int_equal(optic_nl_bus_parse(nlmsg_hdr(msg), &b), 0);
+	assert_true(b.cls[OPTIC_BUS_CLASS_POLL].set);
+	assert_false(b.cls[OPTIC_BUS_CLASS_POLL].has_order);
+	assert_int_equal(b.cls[OPTIC_BUS_CLASS_POLL].ahead, 0);
+	optic_bus_info_clear(&b);
+	nlmsg_free(msg);
+}
+
+/* A firmware step's record: the command, its status, who sent it. */
+static void test_record_firmware(void **state)
+{
+	struct nl_msg *msg = reply(OPTIC_CMD_RECORD_GET);
+	struct optic_nl_record r;
+
+	nla_put_u64(msg, OPTIC_A_RECORD_SEQ, 41);
+	nla_put_u8(msg, OPTIC_A_EVENT_TYPE, OPTIC_EVENT_FIRMWARE);
+	nla_put_u16(msg, OPTIC_A_CDB_CMD, 0x0101);
+	nla_put_u8(msg, OPTIC_A_CDB_STATUS, 0x41);
+	nla_put_u8(msg, OPTIC_A_RECORD_WHO, OPTIC_WHO_NETLINK);
+	nla_put_u32(msg, OPTIC_A_RECORD_PID, 123);
+	assert_int_equal(optic_nl_record_parse(nlmsg_hdr(msg), &r), 0);
+	assert_int_equal(r.ev.type, OPTIC_EVENT_FIRMWARE);
+	assert_int_equal(r.ev.record_seq, 41);
+	assert_int_equal(r.cdb_cmd, 0x0101);
+	assert_int_equal(r.cdb_status, 0x41);
+	assert_true(r.ev.attrs & OPTIC_ATTR(OPTIC_A_CDB_STATUS));
+	assert_int_equal(r.who, OPTIC_WHO_NETLINK);
+	assert_int_equal(r.pid, 123);
+	assert_false(r.has_snap);
+	assert_int_equal(r.nvdm, 0);
+	assert_string_equal(optic_event_name(r.ev.type), "firmware");
+	nlmsg_free(msg);
+}
+
+/* A snapshot's VDM values: whole entries kept, a torn last one dropped. */
+static void test_record_vdm(void **state)
+{
+	static const struct optic_snap_vdm vdm[] = {
+		{ .type = 5, .lane = 1, .raw = 0x1a80 },
+		{ .type = 15, .lane = 1, .raw = 0x84d2 },
+	};
+	uint8_t buf[sizeof(vdm) + 2];
+	struct nl_msg *msg = reply(OPTIC_CMD_RECORD_GET);
+	struct optic_nl_record r;
+	uint16_t tx[2] = { 10000, 20000 };
+
+	nla_put_u8(msg, OPTIC_A_EVENT_TYPE, OPTIC_EVENT_FLAG);
+	nla_put_u16(msg, OPTIC_A_SNAP_TEMP, 0x1a00);
+	nla_put(msg, OPTIC_A_SNAP_TX_POWER, sizeof(tx), tx);
+	nla_put(msg, OPTIC_A_SNAP_VDM, sizeof(vdm), vdm);
+	assert_int_equal(optic_nl_record_parse(nlmsg_hdr(msg), &r), 0);
+	assert_true(r.has_snap);
+	assert_int_equal(r.lanes, 2);
+	assert_int_equal(r.nvdm, 2);
+	assert_memory_equal(r.vdm, vdm, sizeof(vdm));
+	nlmsg_free(msg);
+
+	memcpy(buf, vdm, sizeof(vdm));
+	buf[sizeof(vdm)] = 7;
+	buf[sizeof(vdm) + 1] = 0;
+	msg = reply(OPTIC_CMD_RECORD_GET);
+	nla_put_u16(msg, OPTIC_A_SNAP_TEMP, 0);
+	nla_put(msg, OPTIC_A_SNAP_VDM, sizeof(buf), buf);
+	assert_int_equal(optic_nl_record_parse(nlmsg_hdr(msg), &r), 0);
+	assert_int_equal(r.nvdm, 2);
+	nlmsg_free(msg);
+}
+
+/* More values than a record holds: the first ARRAY_SIZE(r.vdm). */
+static void test_record_vdm_many(void **state)
+{
+	struct optic_snap_vdm vdm[100];
+	struct nl_msg *msg = nlmsg_alloc_size(4096);
+	struct optic_nl_record r;
+	unsigned int i;
+
+	assert_non_null(genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, 0x20, 0, 0,
+				    OPTIC_CMD_RECORD_GET, OPTIC_GENL_VERSION));
+	for (i = 0; i < ARRAY_SIZE(vdm); i++)
+		vdm[i] = (struct optic_snap_vdm){ .type = 15,
+						  .lane = i,
+						  .raw = i };
+	assert_int_equal(nla_put(msg, OPTIC_A_SNAP_VDM, sizeof(vdm), vdm), 0);
+	assert_int_equal(optic_nl_record_parse(nlmsg_hdr(msg), &r), 0);
+	assert_int_equal(r.nvdm, ARRAY_SIZE(r.vdm));
+	assert_int_equal(r.vdm[ARRAY_SIZE(r.vdm) - 1].lane,
+			 ARRAY_SIZE(r.vdm) - 1);
+	nlmsg_free(msg);
+}
+
 static void test_names(void **state)
 {
 	assert_string_equal(optic_line_name(OPTIC_LINE_INTL), "intl");
@@ -171,6 +278,10 @@ int main(void)
 		cmocka_unit_test(test_module_bad_line),
 		cmocka_unit_test(test_bus),
 		cmocka_unit_test(test_bus_malformed),
+		cmocka_unit_test(test_bus_no_order),
+		cmocka_unit_test(test_record_firmware),
+		cmocka_unit_test(test_record_vdm),
+		cmocka_unit_test(test_record_vdm_many),
 		cmocka_unit_test(test_names),
 	};
 

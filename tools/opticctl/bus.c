@@ -4,8 +4,10 @@
  * cages sit on (OPTIC_CMD_BUS_GET), with its ports, utilisation (time
  * optic held the bus over the time the driver has known it), queue depth,
  * and transfers, bytes, bus time and the longest wait of each scheduler
- * class. With --interval the counters are read twice and the rates and
- * utilisation over the interval are shown too.
+ * class, and the scheduler's order counters: turns a class took ahead of a
+ * lower class that waited, and while a higher one waited (inversions: 0
+ * unless bus_sched=N). With --interval the counters are read twice and the
+ * rates, utilisation and order counters over the interval are shown too.
  */
 #include <getopt.h>
 #include <math.h>
@@ -93,11 +95,23 @@ static void print_class(struct optic_print *p, uint8_t id,
 	op_text(p, " %12.3f", s->busy_ns / 1e9);
 	op_uint(p, "wait_max_ns", NULL, s->wait_max_ns);
 	op_text(p, " %11.3f", s->wait_max_ns / 1e6);
+	if (s->has_order) {
+		op_uint(p, "ahead", " %10" PRIu64, s->ahead);
+		op_uint(p, "inversions", " %10" PRIu64, s->inversions);
+	} else {
+		op_text(p, " %10s %10s", "-", "-");
+	}
 	if (prev) {
 		op_float(p, "xfers_per_s", " %10.1f",
 			 (s->xfers - prev->xfers) / secs, 1);
 		op_float(p, "bytes_per_s", " %12.1f",
 			 (s->bytes - prev->bytes) / secs, 1);
+	}
+	if (prev && s->has_order && prev->has_order) {
+		op_uint(p, "interval_ahead", " %10" PRIu64,
+			s->ahead - prev->ahead);
+		op_uint(p, "interval_inversions", " %10" PRIu64,
+			s->inversions - prev->inversions);
 	}
 	op_text(p, "\n");
 	op_close_object(p);
@@ -125,9 +139,9 @@ static void print_bus(struct optic_print *p, const struct optic_bus_info *b,
 	op_uint(p, "queue", ", queue %" PRIu64, b->queue);
 	op_uint(p, "queue_max", " (max %" PRIu64 ")\n", b->queue_max);
 	print_ports(p, b, mods, n);
-	op_text(p, "  %-8s %12s %14s %12s %10s%s\n", "class", "xfers", "bytes",
-		"busy s", "wait max ms",
-		prev ? "    xfers/s      bytes/s" : "");
+	op_text(p, "  %-8s %12s %14s %12s %10s %10s %10s%s\n", "class", "xfers",
+		"bytes", "busy s", "wait max ms", "ahead", "inversions",
+		prev ? "    xfers/s      bytes/s      ahead inversions" : "");
 	op_open_array(p, "classes");
 	for (i = 0; i < OPTIC_BUS_CLASSES; i++)
 		if (b->cls[i].set)

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cdb.h"
 #include "opticctl.h"
 
 #define EVENTS_USAGE                                                               \
@@ -46,6 +47,92 @@ static const char *const who_names[] = {
 	[OPTIC_WHO_NETLINK] = "netlink",
 	[OPTIC_WHO_SYSFS] = "sysfs",
 };
+
+/* CMIS 5.2 chapter 9: the firmware commands the recorder keeps, by name. */
+static const struct {
+	uint16_t id;
+	const char *text;
+	const char *key;
+} cdb_cmds[] = {
+	{ CDB_CMD_FW_FEATURES, "firmware features", "features" },
+	{ CDB_CMD_FW_INFO, "firmware info", "info" },
+	{ CDB_CMD_FW_START, "start download", "start_download" },
+	{ CDB_CMD_FW_ABORT, "abort download", "abort_download" },
+	{ CDB_CMD_FW_WRITE_LPL, "write LPL", "write_lpl" },
+	{ CDB_CMD_FW_WRITE_EPL, "write EPL", "write_epl" },
+	{ CDB_CMD_FW_COMPLETE, "complete download", "complete_download" },
+	{ CDB_CMD_FW_RUN, "run image", "run_image" },
+	{ CDB_CMD_FW_COMMIT, "commit image", "commit_image" },
+};
+
+/* CdbStatus1 (CMIS 5.2 Table 8-13) as a stable enum; NULL for the write. */
+static const char *cdb_result(uint8_t status)
+{
+	if (!status)
+		return NULL;
+	if (status & CDB_STATUS_BUSY)
+		return "busy";
+	return status & CDB_STATUS_FAILED ? "failed" : "success";
+}
+
+static const char *who_name(uint8_t who)
+{
+	return who < ARRAY_SIZE(who_names) && who_names[who] ? who_names[who] :
+							       "unknown";
+}
+
+static void print_who(struct optic_print *p, const struct optic_nl_record *r)
+{
+	if (!(r->ev.attrs & OPTIC_ATTR(OPTIC_A_RECORD_WHO)))
+		return;
+	op_string(p, "who", " by %s", who_name(r->who));
+	if (r->pid)
+		op_uint(p, "pid", " pid %" PRIu64, r->pid);
+}
+
+/*
+ * A firmware step: "0101h start download written by pid 123 (netlink)",
+ * or its completion "0101h start download: success".
+ */
+static void print_firmware(struct optic_print *p,
+			   const struct optic_nl_record *r)
+{
+	const char *key = NULL, *text = NULL, *result;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cdb_cmds); i++)
+		if (cdb_cmds[i].id == r->cdb_cmd) {
+			key = cdb_cmds[i].key;
+			text = cdb_cmds[i].text;
+		}
+	if (text)
+		op_uint(p, "cdb_command", ": %04" PRIX64 "h", r->cdb_cmd);
+	else
+		op_uint(p, "cdb_command", ": command %04" PRIX64 "h",
+			r->cdb_cmd);
+	if (key)
+		op_string(p, "cdb_command_name", " %s", text);
+	else
+		op_null(p, "cdb_command_name", NULL);
+	op_uint(p, "cdb_status", NULL, r->cdb_status);
+	/* text: the write names who sent it, the completion its status */
+	result = cdb_result(r->cdb_status);
+	if (result)
+		op_string(p, "cdb_result", NULL, result);
+	else
+		op_null(p, "cdb_result", " written");
+	if (r->pid)
+		op_uint(p, "pid", result ? NULL : " by pid %" PRIu64, r->pid);
+	if (r->ev.attrs & OPTIC_ATTR(OPTIC_A_RECORD_WHO))
+		op_string(p, "who",
+			  result ? NULL :
+			  r->pid ? " (%s)" :
+				   " by %s",
+			  who_name(r->who));
+	if (result)
+		op_string(p, "cdb_status_text", ": %s",
+			  optic_cdb_status_str(r->cdb_status));
+}
 
 static void print_time(struct optic_print *p, const struct optic_nl_record *r)
 {
@@ -87,17 +174,15 @@ static void print_record_part(struct optic_print *p,
 		op_uint(p, "tx_disable_mask", " mask 0x%" PRIx64,
 			r->tx_disable_mask);
 		break;
+	case OPTIC_EVENT_FIRMWARE:
+		/* who sent it belongs to the write's own words */
+		print_firmware(p, r);
+		break;
 	default:
 		break;
 	}
-	if (r->ev.attrs & OPTIC_ATTR(OPTIC_A_RECORD_WHO)) {
-		op_string(p, "who", " by %s",
-			  r->who < ARRAY_SIZE(who_names) && who_names[r->who] ?
-				  who_names[r->who] :
-				  "unknown");
-		if (r->pid)
-			op_uint(p, "pid", " pid %" PRIu64, r->pid);
-	}
+	if (r->ev.type != OPTIC_EVENT_FIRMWARE)
+		print_who(p, r);
 	if (r->err) {
 		op_uint(p, "errno", NULL, r->err);
 		op_string(p, "error", ": %s", strerror((int)r->err));
@@ -105,30 +190,81 @@ static void print_record_part(struct optic_print *p,
 	op_uint(p, "overflow", NULL, r->overflow);
 }
 
-/* The monitors read with the record, scaled as `opticctl dom` scales them. */
-static void print_snapshot(struct optic_print *p,
-			   const struct optic_nl_record *r)
+/*
+ * One VDM value of a snapshot, decoded by lib/vdm.c's type table: F16
+ * (BER, FERC) with 4 significant digits, the others with the type's
+ * decimals; an unknown type's raw value.
+ */
+static void print_vdm(struct optic_print *p, const struct optic_snap_vdm *v)
 {
-	unsigned int l;
+	const struct optic_vdm_type *t = optic_vdm_type_find(v->type);
+	int prec = !t ? 0 : t->encoding == OPTIC_VDM_F16 ? -4 : t->prec;
+	double x = optic_vdm_value(t, v->raw);
 
-	if (!r->has_snap)
-		return;
-	op_open_object(p, "snapshot");
-	op_text(p, "\n    snapshot");
-	op_float(p, "temperature_c", " %.2f °C", (int16_t)r->temp / 256.0, 2);
-	op_float(p, "vcc_v", " %.4f V", r->vcc * 0.0001, 4);
-	op_open_array(p, "lanes");
-	for (l = 0; l < r->lanes; l++) {
-		op_open_object(p, NULL);
-		op_uint(p, "lane", "\n    lane %" PRIu64 ":", l + 1);
+	op_open_object(p, NULL);
+	op_uint(p, "type_id", NULL, v->type);
+	if (t) {
+		op_string(p, "key", NULL, t->json_key);
+		op_text(p, ", %s", t->name);
+	} else {
+		op_null(p, "key", NULL);
+		op_text(p, ", VDM type %u", v->type);
+	}
+	op_float(p, "value", NULL, x, prec);
+	op_text(p, prec < 0 ? " %.*g" : " %.*f", prec < 0 ? -prec : prec, x);
+	if (t && t->unit)
+		op_string(p, "unit", " %s", t->unit);
+	else
+		op_null(p, "unit", NULL);
+	op_close_object(p);
+}
+
+/* Lane @l's monitors; lanes past them may still have VDM values. */
+static void print_lane(struct optic_print *p, const struct optic_nl_record *r,
+		       unsigned int l)
+{
+	unsigned int i;
+
+	op_open_object(p, NULL);
+	op_uint(p, "lane", "\n    lane %" PRIu64 ":", l + 1);
+	if (l < r->lanes) {
 		op_float(p, "tx_power_mw", " tx %.4f mW",
 			 r->tx_power[l] * 0.0001, 4);
 		op_float(p, "tx_bias_ma", " bias %.3f mA",
 			 r->bias[l] * 0.002 * (1u << r->bias_shift), 3);
 		op_float(p, "rx_power_mw", " rx %.4f mW",
 			 r->rx_power[l] * 0.0001, 4);
-		op_close_object(p);
 	}
+	if (r->nvdm) {
+		op_open_array(p, "vdm");
+		for (i = 0; i < r->nvdm; i++)
+			if (r->vdm[i].lane == l)
+				print_vdm(p, &r->vdm[i]);
+		op_close_array(p);
+	}
+	op_close_object(p);
+}
+
+/*
+ * The monitors read with the record, scaled as `opticctl dom` scales them,
+ * and the module's VDM values (eSNR, LTP, pre-FEC BER, FERC) beside them.
+ */
+static void print_snapshot(struct optic_print *p,
+			   const struct optic_nl_record *r)
+{
+	unsigned int i, l, lanes = r->lanes;
+
+	if (!r->has_snap)
+		return;
+	for (i = 0; i < r->nvdm; i++)
+		lanes = MAX(lanes, r->vdm[i].lane + 1u);
+	op_open_object(p, "snapshot");
+	op_text(p, "\n    snapshot");
+	op_float(p, "temperature_c", " %.2f °C", (int16_t)r->temp / 256.0, 2);
+	op_float(p, "vcc_v", " %.4f V", r->vcc * 0.0001, 4);
+	op_open_array(p, "lanes");
+	for (l = 0; l < lanes; l++)
+		print_lane(p, r, l);
 	op_close_array(p);
 	op_close_object(p);
 }
