@@ -884,7 +884,8 @@ static int parse_bus_class(struct nlattr *a, struct optic_bus_info *b)
 	c->bytes = get_u64(tb[OPTIC_A_BUS_CLASS_BYTES]);
 	c->busy_ns = get_u64(tb[OPTIC_A_BUS_CLASS_BUSY_NS]);
 	c->wait_max_ns = get_u64(tb[OPTIC_A_BUS_CLASS_WAIT_MAX_NS]);
-	c->has_order = tb[OPTIC_A_BUS_CLASS_AHEAD] != NULL;
+	c->has_order = tb[OPTIC_A_BUS_CLASS_AHEAD] ||
+		       tb[OPTIC_A_BUS_CLASS_INVERSIONS];
 	c->ahead = get_u64(tb[OPTIC_A_BUS_CLASS_AHEAD]);
 	c->inversions = get_u64(tb[OPTIC_A_BUS_CLASS_INVERSIONS]);
 	return 0;

@@ -4,7 +4,8 @@
  * the first byte picks the parser (MODULE_GET and CAGE_ADD, RECORD_GET,
  * BUS_GET, EEPROM_READ), the rest is the attribute stream of one reply
  * behind a valid nlmsghdr and genlmsghdr. Any attribute type, length or
- * nesting (the lines, the bus classes, the ports array) must parse or be
+ * nesting (the lines, the bus classes and their order counters, the ports
+ * array, a snapshot's VDM array) must parse or be
  * refused cleanly, and what parses holds together.
  *
  *   make fuzz-build && build/fuzz/fuzz_nl_reply -max_total_time=60
@@ -46,12 +47,17 @@ static void module(struct nlmsghdr *nlh)
 static void record(struct nlmsghdr *nlh)
 {
 	struct optic_nl_record r;
+	unsigned int i, acc = 0;
 
 	if (optic_nl_record_parse(nlh, &r) < 0)
 		return;
 	check_str(r.ev.name, sizeof(r.ev.name));
-	if (r.lanes > 32)
+	if (r.lanes > 32 || r.nvdm > sizeof(r.vdm) / sizeof(r.vdm[0]))
 		abort();
+	/* every VDM value is whole and readable */
+	for (i = 0; i < r.nvdm; i++)
+		acc |= r.vdm[i].lane | r.vdm[i].type | r.vdm[i].raw;
+	(void)acc;
 }
 
 static void bus(struct nlmsghdr *nlh)
@@ -67,6 +73,11 @@ static void bus(struct nlmsghdr *nlh)
 			sum += b.ports[i];
 		if (b.n_ports && !b.ports)
 			abort();
+		/* a class without the order counters reports none */
+		for (i = 0; i < OPTIC_BUS_CLASSES; i++)
+			if (!b.cls[i].has_order &&
+			    (b.cls[i].ahead || b.cls[i].inversions))
+				abort();
 	}
 	optic_bus_info_clear(&b);
 	(void)sum;
