@@ -171,6 +171,23 @@ vm-nl records name=str:port1 >/tmp/r3
 check_eq "the LOS snapshot: pre-FEC BER and eSNR of lane 2, raw (type, lane, value)" \
 	"snap_vdm=0f01d2840501801a" \
 	"$(awk '/^event=5$/ { f = 1 } f && /^snap_vdm=/ { print; exit }' /tmp/r3)"
+# opticctl events decodes them beside lane 2's monitors: pre-FEC BER
+# 84D2h = 1234e-8, eSNR 1A80h / 256 = 26.5 dB.
+opticctl -j events port1 >/tmp/r3.json
+check_eq "events --json: the LOS snapshot's lane 2 VDM, decoded" \
+	"15 prefec_ber_cur_media 1.234e-05 null|5 esnr_media_db 26.5 dB" \
+	"$(jq -rs 'map(select(.event == "flag" and .snapshot.lanes[1].vdm != null)) | .[-1] |
+		.snapshot.lanes[] | select(.lane == 2) | .vdm |
+		map("\(.type_id) \(.key) \(.value) \(.unit)") | join("|")' /tmp/r3.json)"
+check_eq "events --json: the other lanes have no VDM value of the link" "[]" \
+	"$(jq -cs 'map(select(.event == "flag" and .snapshot.lanes[1].vdm != null)) | .[-1] |
+		[.snapshot.lanes[] | select(.lane != 2) | .vdm[]]' /tmp/r3.json)"
+check_match "events --json: the BER as 4 significant digits" \
+	'"vdm":\[\{"type_id":15,"key":"prefec_ber_cur_media","value":1.234e-05,"unit":null\},\{"type_id":5,"key":"esnr_media_db","value":26.50?,"unit":"dB"\}\]' \
+	"$(cat /tmp/r3.json)"
+check_match "events text: lane 2's VDM beside its monitors" \
+	"lane 2: tx [0-9.]+ mW bias [0-9.]+ mA rx [0-9.]+ mW, Pre-FEC BER current media input 1\.234e-05, eSNR media input 26\.50 dB" \
+	"$(opticctl events port1)"
 
 ok "rmmod optic" rmmod optic
 ok "rmmod optic_sim" rmmod optic_sim

@@ -89,6 +89,33 @@ check_eq "records: each step by a netlink caller with its pid" true \
 	"$(awk -F= '/^cdb_cmd=/ { c = 1 } c && /^who=/ { w = $2 } c && /^pid=/ { if (w != 1 || $2 < 1) bad = 1; c = 0 }
 		END { print bad ? "false" : "true" }' /tmp/fw.rec)"
 
+# opticctl events says the same steps by name, with their results.
+opticctl -j events port0 >/tmp/fw.json
+named=$(jq -r 'select(.event == "firmware") |
+	"\(.cdb_command_name):\(.cdb_result // "written")"' /tmp/fw.json |
+	sort -u | tr '\n' ' ')
+diag "events: $named"
+check_match "events --json: start, complete, run and commit named, written and succeeded" \
+	"^commit_image:success commit_image:written complete_download:success complete_download:written .*run_image:written .*start_download:success start_download:written $" \
+	"$named"
+check_eq "events --json: no EPL or LPL block" "" \
+	"$(jq -r 'select(.event == "firmware" and (.cdb_command == 259 or .cdb_command == 260)) | .seq' /tmp/fw.json)"
+check_eq "events --json: the start's write by netlink with its pid, its completion with status and result" \
+	"257 start_download 0 null netlink true|257 start_download 1 success" \
+	"$(jq -rs 'map(select(.event == "firmware" and .cdb_command == 257)) |
+		(map(select(.cdb_status == 0)) | .[0] |
+			"\(.cdb_command) \(.cdb_command_name) \(.cdb_status) \(.cdb_result) \(.who) \(.pid > 0)") + "|" +
+		(map(select(.cdb_status != 0)) | .[0] |
+			"\(.cdb_command) \(.cdb_command_name) \(.cdb_status) \(.cdb_result)")' /tmp/fw.json)"
+opticctl events port0 >/tmp/fw.txt
+check_match "events text: the start written by the flasher's pid" \
+	"port0: firmware: 0101h start download written by pid [1-9][0-9]* \(netlink\)" "$(cat /tmp/fw.txt)"
+check_match "events text: the start's completion" \
+	"port0: firmware: 0101h start download: success" "$(cat /tmp/fw.txt)"
+check_match "events text: complete, run and commit named" \
+	"0107h complete download: success.*0109h run image written.*010Ah commit image: success" \
+	"$(tr '\n' ' ' </tmp/fw.txt)"
+
 mkimage /tmp/fw51.bin 5 1 1000
 out=$(opticctl fw flash --lpl port0 /tmp/fw51.bin 2>&1)
 check_eq "flash 1000 bytes through the LPL exits 0" 0 "$?"
