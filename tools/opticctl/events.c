@@ -49,11 +49,13 @@ static const char *const who_names[] = {
 };
 
 /* CMIS 5.2 chapter 9: the firmware commands the recorder keeps, by name. */
-static const struct {
+struct cdb_cmd {
 	uint16_t id;
 	const char *text;
 	const char *key;
-} cdb_cmds[] = {
+};
+
+static const struct cdb_cmd cdb_cmds[] = {
 	{ CDB_CMD_FW_FEATURES, "firmware features", "features" },
 	{ CDB_CMD_FW_INFO, "firmware info", "info" },
 	{ CDB_CMD_FW_START, "start download", "start_download" },
@@ -64,6 +66,16 @@ static const struct {
 	{ CDB_CMD_FW_RUN, "run image", "run_image" },
 	{ CDB_CMD_FW_COMMIT, "commit image", "commit_image" },
 };
+
+static const struct cdb_cmd *cdb_cmd_find(uint16_t id)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cdb_cmds); i++)
+		if (cdb_cmds[i].id == id)
+			return &cdb_cmds[i];
+	return NULL;
+}
 
 /* CdbStatus1 (CMIS 5.2 Table 8-13) as a stable enum; NULL for the write. */
 static const char *cdb_result(uint8_t status)
@@ -97,23 +109,18 @@ static void print_who(struct optic_print *p, const struct optic_nl_record *r)
 static void print_firmware(struct optic_print *p,
 			   const struct optic_nl_record *r)
 {
-	const char *key = NULL, *text = NULL, *result;
-	size_t i;
+	const struct cdb_cmd *c = cdb_cmd_find(r->cdb_cmd);
+	const char *result;
 
-	for (i = 0; i < ARRAY_SIZE(cdb_cmds); i++)
-		if (cdb_cmds[i].id == r->cdb_cmd) {
-			key = cdb_cmds[i].key;
-			text = cdb_cmds[i].text;
-		}
-	if (text)
-		op_uint(p, "cdb_command", ": %04" PRIX64 "h", r->cdb_cmd);
-	else
-		op_uint(p, "cdb_command", ": command %04" PRIX64 "h",
-			r->cdb_cmd);
-	if (key)
-		op_string(p, "cdb_command_name", " %s", text);
-	else
+	op_uint(p, "cdb_command",
+		c ? ": %04" PRIX64 "h" : ": command %04" PRIX64 "h",
+		r->cdb_cmd);
+	if (c) {
+		op_string(p, "cdb_command_name", NULL, c->key);
+		op_text(p, " %s", c->text);
+	} else {
 		op_null(p, "cdb_command_name", NULL);
+	}
 	op_uint(p, "cdb_status", NULL, r->cdb_status);
 	/* text: the write names who sent it, the completion its status */
 	result = cdb_result(r->cdb_status);
