@@ -202,7 +202,8 @@ static void print_record_part(struct optic_print *p,
  * (BER, FERC) with 4 significant digits, the others with the type's
  * decimals; an unknown type's raw value.
  */
-static void print_vdm(struct optic_print *p, const struct optic_snap_vdm *v)
+static void print_vdm(struct optic_print *p, const struct optic_snap_vdm *v,
+		      const char *sep)
 {
 	const struct optic_vdm_type *t = optic_vdm_type_find(v->type);
 	int prec = !t ? 0 : t->encoding == OPTIC_VDM_F16 ? -4 : t->prec;
@@ -212,10 +213,10 @@ static void print_vdm(struct optic_print *p, const struct optic_snap_vdm *v)
 	op_uint(p, "type_id", NULL, v->type);
 	if (t) {
 		op_string(p, "key", NULL, t->json_key);
-		op_text(p, ", %s", t->name);
+		op_text(p, "%s%s", sep, t->name);
 	} else {
 		op_null(p, "key", NULL);
-		op_text(p, ", VDM type %u", v->type);
+		op_text(p, "%sVDM type %u", sep, v->type);
 	}
 	op_float(p, "value", NULL, x, prec);
 	op_text(p, prec < 0 ? " %.*g" : " %.*f", prec < 0 ? -prec : prec, x);
@@ -226,10 +227,11 @@ static void print_vdm(struct optic_print *p, const struct optic_snap_vdm *v)
 	op_close_object(p);
 }
 
-/* Lane @l's monitors; lanes past them may still have VDM values. */
+/* Lane @l's monitors and VDM values (a lane past the monitors may have some). */
 static void print_lane(struct optic_print *p, const struct optic_nl_record *r,
 		       unsigned int l)
 {
+	const char *sep = l < r->lanes ? ", " : " ";
 	unsigned int i;
 
 	op_open_object(p, NULL);
@@ -245,8 +247,10 @@ static void print_lane(struct optic_print *p, const struct optic_nl_record *r,
 	if (r->nvdm) {
 		op_open_array(p, "vdm");
 		for (i = 0; i < r->nvdm; i++)
-			if (r->vdm[i].lane == l)
-				print_vdm(p, &r->vdm[i]);
+			if (r->vdm[i].lane == l) {
+				print_vdm(p, &r->vdm[i], sep);
+				sep = ", ";
+			}
 		op_close_array(p);
 	}
 	op_close_object(p);
@@ -256,22 +260,31 @@ static void print_lane(struct optic_print *p, const struct optic_nl_record *r,
  * The monitors read with the record, scaled as `opticctl dom` scales them,
  * and the module's VDM values (eSNR, LTP, pre-FEC BER, FERC) beside them.
  */
+static bool lane_has_vdm(const struct optic_nl_record *r, unsigned int l)
+{
+	unsigned int i;
+
+	for (i = 0; i < r->nvdm; i++)
+		if (r->vdm[i].lane == l)
+			return true;
+	return false;
+}
+
 static void print_snapshot(struct optic_print *p,
 			   const struct optic_nl_record *r)
 {
-	unsigned int i, l, lanes = r->lanes;
+	unsigned int l;
 
 	if (!r->has_snap)
 		return;
-	for (i = 0; i < r->nvdm; i++)
-		lanes = MAX(lanes, r->vdm[i].lane + 1u);
 	op_open_object(p, "snapshot");
 	op_text(p, "\n    snapshot");
 	op_float(p, "temperature_c", " %.2f °C", (int16_t)r->temp / 256.0, 2);
 	op_float(p, "vcc_v", " %.4f V", r->vcc * 0.0001, 4);
 	op_open_array(p, "lanes");
-	for (l = 0; l < lanes; l++)
-		print_lane(p, r, l);
+	for (l = 0; l <= UINT8_MAX; l++)
+		if (l < r->lanes || lane_has_vdm(r, l))
+			print_lane(p, r, l);
 	op_close_array(p);
 	op_close_object(p);
 }
