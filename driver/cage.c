@@ -72,11 +72,10 @@ static int optic_cage_lookup(struct optic_cage *cage,
 		if (!l->chip)
 			continue;
 		strscpy(cage->chip[i], l->chip, sizeof(cage->chip[i]));
-		t->table[n++] = (struct gpiod_lookup)
-			GPIO_LOOKUP(cage->chip[i], l->offset,
-				    optic_cage_con_id[i],
-				    l->active_low ? GPIO_ACTIVE_LOW :
-						    GPIO_ACTIVE_HIGH);
+		t->table[n++] = GPIO_LOOKUP(cage->chip[i], l->offset,
+					    optic_cage_con_id[i],
+					    l->active_low ? GPIO_ACTIVE_LOW :
+							    GPIO_ACTIVE_HIGH);
 	}
 	cage->lookup = t;
 	gpiod_add_lookup_table(t);

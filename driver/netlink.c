@@ -536,8 +536,8 @@ static int optic_nl_put_record(struct sk_buff *skb,
 			       const struct optic_snapshot *s, u64 event_seq,
 			       bool full)
 {
-	size_t lanes = r->has_snap ? s->lanes * sizeof(u16) : 0;
 	bool lane = r->lane >= 0;
+	size_t lanes;
 
 	if (nla_put_u8(skb, OPTIC_A_EVENT_TYPE, r->type) ||
 	    (event_seq && nla_put_u64_64bit(skb, OPTIC_A_EVENT_SEQ, event_seq,
@@ -601,17 +601,19 @@ static int optic_nl_put_record(struct sk_buff *skb,
 	    nla_put_u64_64bit(skb, OPTIC_A_RECORD_BOOTTIME, r->boottime_ns,
 			      OPTIC_A_PAD))
 		return -EMSGSIZE;
-	if (r->has_snap &&
-	    (nla_put_u16(skb, OPTIC_A_SNAP_TEMP, s->temp) ||
-	     nla_put_u16(skb, OPTIC_A_SNAP_VCC, s->vcc) ||
-	     nla_put_u8(skb, OPTIC_A_SNAP_BIAS_SHIFT, s->bias_shift) ||
-	     (lanes &&
-	      (nla_put(skb, OPTIC_A_SNAP_TX_POWER, lanes, s->tx_power) ||
-	       nla_put(skb, OPTIC_A_SNAP_BIAS, lanes, s->bias) ||
-	       nla_put(skb, OPTIC_A_SNAP_RX_POWER, lanes, s->rx_power))) ||
-	     (s->vdm_n &&
-	      nla_put(skb, OPTIC_A_SNAP_VDM, s->vdm_n * sizeof(s->vdm[0]),
-		      s->vdm))))
+	if (!r->has_snap)
+		return 0;
+	lanes = s->lanes * sizeof(u16);
+	if (nla_put_u16(skb, OPTIC_A_SNAP_TEMP, s->temp) ||
+	    nla_put_u16(skb, OPTIC_A_SNAP_VCC, s->vcc) ||
+	    nla_put_u8(skb, OPTIC_A_SNAP_BIAS_SHIFT, s->bias_shift) ||
+	    (lanes &&
+	     (nla_put(skb, OPTIC_A_SNAP_TX_POWER, lanes, s->tx_power) ||
+	      nla_put(skb, OPTIC_A_SNAP_BIAS, lanes, s->bias) ||
+	      nla_put(skb, OPTIC_A_SNAP_RX_POWER, lanes, s->rx_power))) ||
+	    (s->vdm_n &&
+	     nla_put(skb, OPTIC_A_SNAP_VDM, s->vdm_n * sizeof(s->vdm[0]),
+		     s->vdm)))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -725,7 +727,10 @@ static int optic_nl_record_clear_doit(struct sk_buff *skb,
 
 static const struct nla_policy optic_line_policy[OPTIC_A_LINE_ACTIVE_LOW + 1] = {
 	[OPTIC_A_LINE_CHIP] = { .type = NLA_NUL_STRING, .len = 31 },
-	[OPTIC_A_LINE_OFFSET] = NLA_POLICY_MAX(NLA_U32, U16_MAX),
+	/* a u16 line number, checked in optic_nl_cage_line() (6.1's policy
+	 * maximum is an s16)
+	 */
+	[OPTIC_A_LINE_OFFSET] = { .type = NLA_U32 },
 	[OPTIC_A_LINE_ACTIVE_LOW] = NLA_POLICY_MAX(NLA_U8, 1),
 };
 
@@ -770,6 +775,11 @@ static int optic_nl_cage_line(struct genl_info *info, int i,
 	}
 	line->chip = nla_data(tb[OPTIC_A_LINE_CHIP]);
 	line->offset = nla_get_u32(tb[OPTIC_A_LINE_OFFSET]);
+	if (line->offset > U16_MAX) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[OPTIC_A_LINE_OFFSET],
+				    "line offset out of range (0-65535)");
+		return -ERANGE;
+	}
 	line->active_low = tb[OPTIC_A_LINE_ACTIVE_LOW] ?
 			   nla_get_u8(tb[OPTIC_A_LINE_ACTIVE_LOW]) :
 			   optic_nl_lines[i].active_low;

@@ -36,6 +36,19 @@ check_eq "bus 0 has the root adapter's name" "bus_name=optic_sim bus 0" \
 check_eq "port 3 sits on a channel of bus 0, its root" "$(sim_cage_bus 0 3) $root0" \
 	"$(vm-nl get name=str:port3 | awk -F= '$1 == "bus" { b = $2 } $1 == "bus_root" { print b, $2 }')"
 
+# CAGE_ADD and CAGE_DEL, their refusals (31 builds a switch with them; the
+# ones that need a free address are at the end).
+nl_err() { vm-nl "$@" | sed -n 's/^error \([0-9]*\):.*/\1/p'; }
+check_eq "cage-add: no such adapter" 19 "$(nl_err cage-add bus=u32:9999 name=str:x)"
+check_eq "cage-add: a device at 0x50 already" 16 \
+	"$(nl_err cage-add bus=u32:$(sim_cage_bus 0 3) name=str:x)"
+check_eq "cage-add: a port name in use" 17 "$(nl_err cage-add bus=u32:$root0 name=str:port3)"
+check_eq "cage-add: a line offset out of range" 34 \
+	"$(nl_err cage-add bus=u32:$root0 name=str:x line_intl=nest:chip=str:c,offset_line=u32:65536)"
+check_eq "cage-add: refused to a non-admin" 1 \
+	"$(as_nobody vm-nl cage-add bus=u32:$root0 name=str:x | sed -n 's/^error \([0-9]*\):.*/\1/p')"
+check_eq "cage-del of a cage optic_sim made is refused" 1 "$(nl_err cage-del name=str:port3)"
+
 # Each kind of request in its class: counters move in that class only.
 p0=$(cls "$root0" 1 xfers)
 b0=$(cls "$root0" 3 xfers)
@@ -161,5 +174,14 @@ rm /tmp/bulk.run
 wait
 check_eq "no cage left behind a mux" 0 "$(ls $OPTIC_CLASS | wc -l)"
 check_eq "no root bus left in BUS_GET" "" "$(vm-nl bus)"
+# With the channels gone the root adapters have no device at 0x50 (the
+# core counts a mux's children as the parent's): cages made there.
+check_eq "cage-add: a line on a chip that does not exist: not bound, nothing left" "2 " \
+	"$(nl_err cage-add bus=u32:$root0 name=str:x line_presence=nest:chip=str:nochip,offset_line=u32:0) $(ls /sys/bus/i2c/devices/ | grep "^$root0-0050")"
+check_eq "cage-add on bus 0's root adapter: a new cage, made by CAGE_ADD" "rootcage 1" \
+	"$(vm-nl cage-add bus=u32:$root0 name=str:rootcage | awk -F= '$1 == "name" { n = $2 } $1 == "cage_added" { print n, $2 }')"
+ok "cage-del of the new cage" vm-nl cage-del name=str:rootcage
+ok "... and it is gone" sh -c "! test -e $OPTIC_CLASS/rootcage && ! test -e /sys/bus/i2c/devices/$root0-0050"
+
 ok "rmmod optic" rmmod optic
 ok "rmmod optic_sim" rmmod optic_sim
