@@ -36,7 +36,7 @@ check_eq "bus 0 has the root adapter's name" "bus_name=optic_sim bus 0" \
 check_eq "port 3 sits on a channel of bus 0, its root" "$(sim_cage_bus 0 3) $root0" \
 	"$(vm-nl get name=str:port3 | awk -F= '$1 == "bus" { b = $2 } $1 == "bus_root" { print b, $2 }')"
 
-# CAGE_ADD and CAGE_DEL, their refusals (31 builds a switch with them; the
+# CAGE_ADD and CAGE_DEL, their refusals (71 builds a switch with them; the
 # ones that need a free address are at the end).
 nl_err() { vm-nl "$@" | sed -n 's/^error \([0-9]*\):.*/\1/p'; }
 check_eq "cage-add: no such adapter" 19 "$(nl_err cage-add bus=u32:9999 name=str:x)"
