@@ -800,6 +800,7 @@ static int check(struct parser *p)
 	for (i = 0; i < c->n_buses; i++)
 		for (j = 0; j < i; j++)
 			if (!p->bus_broken[i] && !p->bus_broken[j] &&
+			    c->buses[i].adapter && c->buses[j].adapter &&
 			    streq(c->buses[i].adapter, c->buses[j].adapter))
 				fail(p, c->buses[i].adapter_line,
 				     "adapter: '%s' is already [bus %s]'s (line %u)",
