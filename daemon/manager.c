@@ -607,6 +607,7 @@ void manager_free(struct manager *m)
 	sd_event_source_unref(m->poll_slice);
 	sd_event_source_unref(m->kick_timer);
 	manager_poll_end(m);
+	optic_bus_list_free(m->buses, m->n_buses);
 	sd_event_source_unref(m->retry_timer);
 	sd_event_source_unref(m->predict_timer);
 	sd_event_source_unref(m->textfile_timer);

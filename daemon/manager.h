@@ -69,6 +69,10 @@ struct manager {
 	struct port **ports;
 	size_t n_ports;
 
+	/* The root buses and their scheduler's counters, as of the last cycle. */
+	struct optic_bus_info *buses;
+	size_t n_buses;
+
 	/* The poll cycle in progress: the dump, the next port of it. */
 	struct optic_module_info *cycle;
 	size_t cycle_n, cycle_next;

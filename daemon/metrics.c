@@ -568,6 +568,133 @@ static void render_power(const struct manager *m, FILE *f)
 	}
 }
 
+/*
+ * The root I2C buses (BUS_GET, read once a poll cycle): per bus, and per
+ * class of the driver's scheduler (enum optic_bus_class).
+ */
+static const char *const bus_class_names[OPTIC_BUS_CLASSES] = {
+	[OPTIC_BUS_CLASS_CONTROL] = "control",
+	[OPTIC_BUS_CLASS_POLL] = "poll",
+	[OPTIC_BUS_CLASS_CDB] = "cdb",
+	[OPTIC_BUS_CLASS_BULK] = "bulk",
+};
+
+struct bus_family {
+	const char *name, *type, *help;
+	/* one of: a value per bus, or per class of a bus */
+	double (*bus)(const struct optic_bus_info *b);
+	double (*cls)(const struct optic_bus_class_stats *s);
+};
+
+static double bus_ports(const struct optic_bus_info *b)
+{
+	return b->n_ports;
+}
+
+static double bus_queue(const struct optic_bus_info *b)
+{
+	return b->queue;
+}
+
+static double bus_queue_max(const struct optic_bus_info *b)
+{
+	return b->queue_max;
+}
+
+static double bus_busy(const struct optic_bus_info *b)
+{
+	return b->busy_ns / 1e9;
+}
+
+static double cls_xfers(const struct optic_bus_class_stats *s)
+{
+	return s->xfers;
+}
+
+static double cls_bytes(const struct optic_bus_class_stats *s)
+{
+	return s->bytes;
+}
+
+static double cls_busy(const struct optic_bus_class_stats *s)
+{
+	return s->busy_ns / 1e9;
+}
+
+static double cls_wait(const struct optic_bus_class_stats *s)
+{
+	return s->wait_max_ns / 1e9;
+}
+
+static double cls_inversions(const struct optic_bus_class_stats *s)
+{
+	return s->inversions;
+}
+
+/* clang-format off: one family a row */
+static const struct bus_family bus_families[] = {
+	{ "optic_bus_ports", "gauge", "Cages on the root I2C bus.", bus_ports, NULL },
+	{ "optic_bus_queue_depth", "gauge", "Transfers waiting for the bus when opticd last looked.", bus_queue, NULL },
+	{ "optic_bus_queue_depth_max", "gauge", "Most transfers ever waiting for the bus at once.", bus_queue_max, NULL },
+	{ "optic_bus_busy_seconds_total", "counter", "Time the driver's transfers held the bus (its rate is the utilisation).", bus_busy, NULL },
+	{ "optic_bus_transfers_total", "counter", "Turns on the bus, by scheduler class.", NULL, cls_xfers },
+	{ "optic_bus_bytes_total", "counter", "Bytes moved on the bus, by scheduler class.", NULL, cls_bytes },
+	{ "optic_bus_class_busy_seconds_total", "counter", "Time a scheduler class held the bus.", NULL, cls_busy },
+	{ "optic_bus_wait_max_seconds", "gauge", "Longest wait of a scheduler class for a turn on the bus.", NULL, cls_wait },
+	{ "optic_bus_inversions_total", "counter", "Turns a class took while a higher class waited (0 unless the scheduler is off).", NULL, cls_inversions },
+};
+/* clang-format on */
+
+static void bus_label(FILE *f, const char *name, const struct optic_bus_info *b)
+{
+	fprintf(f, "%s{bus=\"%u\"", name, b->root);
+}
+
+/* Counters to the unit: they grow past what 7 digits tell apart. */
+static void bus_val(FILE *f, const struct bus_family *fam, double v)
+{
+	if (streq(fam->type, "counter"))
+		fprintf(f, " %.17g\n", v);
+	else
+		val(f, v);
+}
+
+static void bus_samples(FILE *f, const struct bus_family *fam,
+			const struct optic_bus_info *b)
+{
+	if (fam->bus) {
+		bus_label(f, fam->name, b);
+		fputc('}', f);
+		bus_val(f, fam, fam->bus(b));
+		return;
+	}
+	for (size_t c = 0; c < OPTIC_BUS_CLASSES; c++) {
+		if (!b->cls[c].set)
+			continue;
+		bus_label(f, fam->name, b);
+		fprintf(f, ",class=\"%s\"}", bus_class_names[c]);
+		bus_val(f, fam, fam->cls(&b->cls[c]));
+	}
+}
+
+static void render_buses(const struct manager *m, FILE *f)
+{
+	head(f, "optic_bus_info", "gauge",
+	     "A root I2C bus the cages share (always 1), with its adapter's name.");
+	for (size_t i = 0; i < m->n_buses; i++) {
+		bus_label(f, "optic_bus_info", &m->buses[i]);
+		fputs(",adapter=\"", f);
+		esc(f, m->buses[i].name);
+		fputs("\"} 1\n", f);
+	}
+	for (size_t k = 0; k < ARRAY_SIZE(bus_families); k++) {
+		head(f, bus_families[k].name, bus_families[k].type,
+		     bus_families[k].help);
+		for (size_t i = 0; i < m->n_buses; i++)
+			bus_samples(f, &bus_families[k], &m->buses[i]);
+	}
+}
+
 static void render_daemon(const struct manager *m, FILE *f)
 {
 	static const char *const ev_names[] = {
@@ -640,6 +767,7 @@ void metrics_render(const struct manager *m, FILE *f)
 	render_daemon(m, f);
 	render_ports(m, f);
 	render_power(m, f);
+	render_buses(m, f);
 }
 
 int metrics_render_string(const struct manager *m, char **out)

@@ -434,6 +434,27 @@ static void poll_done(struct manager *m)
 		manager_notify_status(m);
 }
 
+/*
+ * The root buses with their counters, once a cycle (one BUS_GET dump). A
+ * driver without BUS_GET (before the scheduler) leaves the list empty.
+ */
+static void poll_buses(struct manager *m)
+{
+	struct optic_bus_info *buses = NULL;
+	size_t n = 0;
+	int r;
+
+	r = optic_nl_bus_list(m->nl, &buses, &n);
+	if (r < 0) {
+		if (r != -EOPNOTSUPP && r != -EINVAL)
+			m->netlink_errors++;
+		return;
+	}
+	optic_bus_list_free(m->buses, m->n_buses);
+	m->buses = buses;
+	m->n_buses = n;
+}
+
 int manager_poll_start(struct manager *m)
 {
 	struct optic_module_info *mods = NULL;
@@ -474,6 +495,7 @@ int manager_poll_start(struct manager *m)
 	m->cycle = mods;
 	m->cycle_n = n;
 	m->cycle_next = 0;
+	poll_buses(m);
 	return 1;
 }
 

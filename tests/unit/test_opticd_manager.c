@@ -477,6 +477,17 @@ static void test_exposition(void **state)
 	p->actions[POLICY_THERMAL][ACTION_ACT] = 1;
 	p->poll_errors = p->insertions = 1;
 	p->link.lane_ns[2] = 1765000000123456789ull;
+	m->buses = calloc(1, sizeof(*m->buses));
+	assert_non_null(m->buses);
+	m->n_buses = 1;
+	*m->buses = (struct optic_bus_info){
+		.root = 3, .name = "SMBus I801 adapter", .n_ports = 0,
+		.queue = 2, .queue_max = 9, .busy_ns = 1234567890123ull,
+		.cls[OPTIC_BUS_CLASS_POLL] = { .set = true, .xfers = 123456789,
+					       .bytes = 9876543210ull,
+					       .busy_ns = 1500000000,
+					       .wait_max_ns = 12000000 },
+	};
 
 	assert_non_null(mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/opticd.prom", dir);
@@ -489,6 +500,11 @@ static void test_exposition(void **state)
 	assert_non_null(strstr(
 		file,
 		"\noptic_lane_last_link_event_timestamp_seconds{port=\"port0\",lane=\"3\"} 1765000000.123\n"));
+	assert_non_null(strstr(
+		file, "\noptic_bus_bytes_total{bus=\"3\",class=\"poll\"} 9876543210\n"));
+	assert_non_null(strstr(
+		file, "\noptic_bus_info{bus=\"3\",adapter=\"SMBus I801 adapter\"} 1\n"));
+	assert_null(strstr(file, "class=\"bulk\""));
 
 	doc = fopen("docs/metrics.md", "re");
 	assert_non_null(doc);
