@@ -136,6 +136,24 @@ echo Y >/sys/module/optic/parameters/bus_sched
 diag "with the scheduler off: $(inversions "$root0") inversions"
 ok "the scheduler off: bulk turns while polls wait" test "$(inversions "$root0")" -gt 0
 
+# opticctl bus shows the same order counters: JSON, text, and over an
+# interval of an idle bus none (deltas, not the totals).
+want="$(cls "$root0" 1 ahead) $(cls "$root0" 3 inversions) $(inversions "$root0")"
+diag "BUS_GET: poll ahead, bulk inversions, all inversions: $want"
+check_eq "bus --json: poll's turns ahead, bulk's and every class's inversions as BUS_GET counts them" \
+	"$want" \
+	"$(opticctl -j bus | jq -r --argjson r "$root0" '.[] | select(.i2c_bus == $r) |
+		"\(.classes[] | select(.class == "poll") | .ahead) \(.classes[] | select(.class == "bulk") | .inversions) \([.classes[].inversions] | add)"')"
+check_eq "bus text: the ahead and inversions columns, poll's and bulk's counts" \
+	"ahead inversions|$(cls "$root0" 1 ahead) $(cls "$root0" 1 inversions)|$(cls "$root0" 3 ahead) $(cls "$root0" 3 inversions)" \
+	"$(opticctl bus | awk -v r="i2c-$root0" '$1 == r { on = 1; next } /^i2c-/ { on = 0 }
+		on && $1 == "class" { h = $(NF - 1) " " $NF } on && $1 == "poll" { p = $6 " " $7 }
+		on && $1 == "bulk" { b = $6 " " $7 } END { print h "|" p "|" b }')"
+check_eq "bus --interval --json: an idle bus's classes took no turn ahead nor inverted over it" \
+	"0 0 4" \
+	"$(opticctl -j bus --interval 0.5 2>/dev/null | jq -r --argjson r "$root0" '.[] | select(.i2c_bus == $r) |
+		"\([.classes[].interval_ahead] | add) \([.classes[].interval_inversions] | add) \([.classes[] | select(.interval_ahead != null)] | length)"')"
+
 # CDB bounded on bus 1: a firmware download (EPL blocks of 128 bytes)
 # beside three bulk readers: its share of the bytes moved follows
 # bus_cdb_share. Unbounded (100 %) a download takes about a quarter of the
