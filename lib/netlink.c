@@ -116,6 +116,14 @@ static struct nla_policy optic_policy[OPTIC_A_MAX + 1] = {
 	[OPTIC_A_EEPROM_CLASS] = { .type = NLA_U8 },
 	[OPTIC_A_BUS_CLASS_AHEAD] = { .type = NLA_U64 },
 	[OPTIC_A_BUS_CLASS_INVERSIONS] = { .type = NLA_U64 },
+	[OPTIC_A_DP_LANES] = { .type = NLA_U32 },
+	[OPTIC_A_DP_APPSEL] = { .type = NLA_U8 },
+	[OPTIC_A_DP_IMMEDIATE] = { .type = NLA_FLAG },
+	[OPTIC_A_DP_ACTIVATE] = { .type = NLA_U8 },
+	[OPTIC_A_DP_CONFIG_STATUS] = { .type = NLA_UNSPEC },
+	[OPTIC_A_DP_STATE] = { .type = NLA_UNSPEC },
+	[OPTIC_A_DP_APP] = { .type = NLA_UNSPEC },
+	[OPTIC_A_DP_ID] = { .type = NLA_UNSPEC },
 };
 
 /* The nested attributes of a cage's line, in the order of optic_line_id. */
@@ -863,6 +871,86 @@ int optic_nl_cage_add(struct optic_nl *nl, const struct optic_cage *cage,
 int optic_nl_cage_del(struct optic_nl *nl, const char *name)
 {
 	return by_name(nl, OPTIC_CMD_CAGE_DEL, name);
+}
+
+/* A per-lane u8 array; the lane count is the shortest array's. */
+static void get_lane_bytes(uint8_t *dst, unsigned int *lanes, struct nlattr *a)
+{
+	unsigned int n = 0;
+
+	if (a) {
+		n = nla_len(a);
+		if (n > OPTIC_DP_MAX_LANES)
+			n = OPTIC_DP_MAX_LANES;
+		memcpy(dst, nla_data(a), n);
+	}
+	if (n < *lanes)
+		*lanes = n;
+}
+
+static int datapath_parse(struct nlmsghdr *nlh, struct nlattr **tb, void *arg)
+{
+	struct optic_datapath *dp = arg;
+
+	(void)nlh;
+	memset(dp, 0, sizeof(*dp));
+	dp->lanes = OPTIC_DP_MAX_LANES;
+	get_lane_bytes(dp->config_status, &dp->lanes,
+		       tb[OPTIC_A_DP_CONFIG_STATUS]);
+	get_lane_bytes(dp->state, &dp->lanes, tb[OPTIC_A_DP_STATE]);
+	get_lane_bytes(dp->app, &dp->lanes, tb[OPTIC_A_DP_APP]);
+	get_lane_bytes(dp->dpid, &dp->lanes, tb[OPTIC_A_DP_ID]);
+	dp->got = true;
+	return 0;
+}
+
+static int datapath_request(struct optic_nl *nl, struct nl_msg *msg,
+			    struct optic_datapath *out)
+{
+	struct optic_datapath dummy;
+	struct optic_datapath *dp = out ?: &dummy;
+	int r;
+
+	dp->got = false;
+	r = optic_nl_request(nl, msg, datapath_parse, dp);
+	if (r < 0)
+		return r;
+	return dp->got ? 0 : -ENODATA;
+}
+
+int optic_nl_datapath_get(struct optic_nl *nl, const char *name,
+			  struct optic_datapath *out)
+{
+	_cleanup_nlmsg_ struct nl_msg *msg = NULL;
+
+	msg = optic_msg(nl, OPTIC_CMD_DATAPATH_GET, 0);
+	if (!msg)
+		return -ENOMEM;
+	if (nla_put_string(msg, OPTIC_A_MODULE_NAME, name) < 0)
+		return -EMSGSIZE;
+	return datapath_request(nl, msg, out);
+}
+
+int optic_nl_datapath_set(struct optic_nl *nl, const char *name,
+			  const struct optic_dp_request *req,
+			  struct optic_datapath *out)
+{
+	_cleanup_nlmsg_ struct nl_msg *msg = NULL;
+
+	msg = optic_msg(nl, OPTIC_CMD_DATAPATH_SET, 0);
+	if (!msg)
+		return -ENOMEM;
+	if (nla_put_string(msg, OPTIC_A_MODULE_NAME, name) < 0 ||
+	    nla_put_u32(msg, OPTIC_A_DP_LANES, req->lanes) < 0)
+		return -EMSGSIZE;
+	if (req->appsel && nla_put_u8(msg, OPTIC_A_DP_APPSEL, req->appsel) < 0)
+		return -EMSGSIZE;
+	if (req->immediate && nla_put_flag(msg, OPTIC_A_DP_IMMEDIATE) < 0)
+		return -EMSGSIZE;
+	if (req->activate >= 0 &&
+	    nla_put_u8(msg, OPTIC_A_DP_ACTIVATE, !!req->activate) < 0)
+		return -EMSGSIZE;
+	return datapath_request(nl, msg, out);
 }
 
 /* One OPTIC_A_BUS_CLASS; -EBADMSG when malformed or of no known class. */

@@ -106,6 +106,26 @@ struct optic_set {
 	bool reset;
 };
 
+/* OPTIC_CMD_DATAPATH_SET: see include/uapi/linux/optic.h. */
+struct optic_dp_request {
+	uint32_t lanes; /* host lanes, bit N = lane N (0-based) */
+	uint8_t appsel; /* 1-15: stage and apply it; 0: no application change */
+	bool immediate; /* ApplyImmediate instead of ApplyDPInit */
+	int activate; /* -1: default (active after an application change), 0, 1 */
+};
+
+#define OPTIC_DP_MAX_LANES 32
+
+/* A module's data paths, per host lane (OPTIC_CMD_DATAPATH_GET/SET). */
+struct optic_datapath {
+	unsigned int lanes; /* entries below */
+	uint8_t config_status[OPTIC_DP_MAX_LANES]; /* enum optic_config_status */
+	uint8_t state[OPTIC_DP_MAX_LANES]; /* DPState, CMIS 5.2 Table 8-72 */
+	uint8_t app[OPTIC_DP_MAX_LANES]; /* active AppSel, 0: lane unused */
+	uint8_t dpid[OPTIC_DP_MAX_LANES]; /* active DataPathID (bank lane) */
+	bool got;
+};
+
 struct optic_nl_event {
 	uint8_t type; /* enum optic_event */
 	uint64_t seq;
@@ -216,6 +236,18 @@ int optic_nl_record_get(struct optic_nl *nl, const char *name, uint64_t since,
 			optic_record_cb cb, void *arg);
 /* Drop the port's records (CAP_NET_ADMIN). */
 int optic_nl_record_clear(struct optic_nl *nl, const char *name);
+
+/* The data paths of port @name, read now. */
+int optic_nl_datapath_get(struct optic_nl *nl, const char *name,
+			  struct optic_datapath *out);
+/*
+ * Application and data-path control (CAP_NET_ADMIN); @out (may be NULL)
+ * gets the lanes afterwards. A module's own rejection is not an error:
+ * @out->config_status names it.
+ */
+int optic_nl_datapath_set(struct optic_nl *nl, const char *name,
+			  const struct optic_dp_request *req,
+			  struct optic_datapath *out);
 
 /* Create a cage (CAP_NET_ADMIN); @info gets the new module (may be NULL). */
 int optic_nl_cage_add(struct optic_nl *nl, const struct optic_cage *cage,

@@ -52,6 +52,18 @@
  *	OPTIC_A_MODULE_INDEX or OPTIC_A_MODULE_NAME.
  * @OPTIC_CMD_BUS_GET: dump: one message per root I2C adapter optic's
  *	cages sit on (OPTIC_A_BUS_*), with the scheduler's counters.
+ * @OPTIC_CMD_DATAPATH_SET: CMIS application and data-path control (admin
+ *	only, CMIS 5.2 6.3.3) of the data paths on host lanes OPTIC_A_DP_LANES.
+ *	With OPTIC_A_DP_APPSEL: deactivate them, stage the application on
+ *	every instance the lanes hold (DataPathID = the instance's first
+ *	lane), apply it (ApplyDPInit, or ApplyImmediate with
+ *	OPTIC_A_DP_IMMEDIATE), wait for the module's ConfigStatus and, unless
+ *	OPTIC_A_DP_ACTIVATE is 0, activate them again. Without it,
+ *	OPTIC_A_DP_ACTIVATE 0 or 1 deactivates or activates them
+ *	(DPDeinit). Lanes must cover whole data paths. Waits through the
+ *	durations page 01h advertises. Reply: OPTIC_A_DP_CONFIG_STATUS,
+ *	OPTIC_A_DP_STATE, OPTIC_A_DP_APP and OPTIC_A_DP_ID of every lane.
+ * @OPTIC_CMD_DATAPATH_GET: doit: the reply of DATAPATH_SET, read now.
  */
 enum optic_cmd {
 	OPTIC_CMD_UNSPEC,
@@ -65,6 +77,8 @@ enum optic_cmd {
 	OPTIC_CMD_CAGE_ADD,
 	OPTIC_CMD_CAGE_DEL,
 	OPTIC_CMD_BUS_GET,
+	OPTIC_CMD_DATAPATH_SET,
+	OPTIC_CMD_DATAPATH_GET,
 
 	__OPTIC_CMD_MAX,
 	OPTIC_CMD_MAX = __OPTIC_CMD_MAX - 1
@@ -168,6 +182,18 @@ enum optic_cmd {
  * @OPTIC_A_BUS_CLASS_INVERSIONS: u64, turns the class took while a higher
  *	class was waiting (and not held back by its share): 0 unless the
  *	scheduler is off (module parameter bus_sched)
+ * @OPTIC_A_DP_LANES: u32, host lanes (bit N = lane N, 0-based)
+ * @OPTIC_A_DP_APPSEL: u8, 1-15: the application (AppSel) to stage
+ * @OPTIC_A_DP_IMMEDIATE: flag, apply with ApplyImmediate (the module must
+ *	advertise it) instead of ApplyDPInit
+ * @OPTIC_A_DP_ACTIVATE: u8, 1 = data paths active (DPDeinit clear)
+ * @OPTIC_A_DP_CONFIG_STATUS: binary, u8 per lane: CMIS 5.2 Table 8-90
+ *	ConfigStatus (enum optic_config_status)
+ * @OPTIC_A_DP_STATE: binary, u8 per lane: DPState (CMIS 5.2 Table 8-72)
+ * @OPTIC_A_DP_APP: binary, u8 per lane: AppSel of the active control set
+ *	(0: lane unused)
+ * @OPTIC_A_DP_ID: binary, u8 per lane: DataPathID of the active set
+ *	(the first lane of the data path, within the lane's bank)
  */
 enum optic_attr {
 	OPTIC_A_UNSPEC,
@@ -248,6 +274,14 @@ enum optic_attr {
 	OPTIC_A_EEPROM_CLASS,
 	OPTIC_A_BUS_CLASS_AHEAD,
 	OPTIC_A_BUS_CLASS_INVERSIONS,
+	OPTIC_A_DP_LANES,
+	OPTIC_A_DP_APPSEL,
+	OPTIC_A_DP_IMMEDIATE,
+	OPTIC_A_DP_ACTIVATE,
+	OPTIC_A_DP_CONFIG_STATUS,
+	OPTIC_A_DP_STATE,
+	OPTIC_A_DP_APP,
+	OPTIC_A_DP_ID,
 
 	__OPTIC_A_MAX,
 	OPTIC_A_MAX = __OPTIC_A_MAX - 1
@@ -342,6 +376,23 @@ enum optic_bus_class {
 	OPTIC_BUS_CLASS_CDB,
 	OPTIC_BUS_CLASS_BULK,
 	OPTIC_BUS_CLASSES,
+};
+
+/**
+ * enum optic_config_status - OPTIC_A_DP_CONFIG_STATUS, CMIS 5.2 Table 8-90
+ * (page 11h bytes 202-205, four bits per lane). 2h-Bh and Dh-Fh are all
+ * rejections; the named ones are below.
+ */
+enum optic_config_status {
+	OPTIC_CONFIG_UNDEFINED = 0x0,
+	OPTIC_CONFIG_SUCCESS = 0x1,
+	OPTIC_CONFIG_REJECTED = 0x2,
+	OPTIC_CONFIG_REJECTED_INVALID_APPSEL = 0x3,
+	OPTIC_CONFIG_REJECTED_INVALID_DATAPATH = 0x4,
+	OPTIC_CONFIG_REJECTED_INVALID_SI = 0x5,
+	OPTIC_CONFIG_REJECTED_LANES_IN_USE = 0x6,
+	OPTIC_CONFIG_REJECTED_PARTIAL_DATAPATH = 0x7,
+	OPTIC_CONFIG_IN_PROGRESS = 0xc,
 };
 
 /**
