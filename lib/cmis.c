@@ -70,6 +70,22 @@ static const struct optic_code dp_state[] = {
 	{ 7, "DPInitialized", "initialized" },
 };
 
+/*
+ * CMIS 5.2 Table 8-90 (page 11h 202-205): ConfigStatus. 8h-Bh are custom
+ * rejections, Dh-Fh reserved: a rejection too, unnamed.
+ */
+static const struct optic_code config_status[] = {
+	{ 0x0, "ConfigUndefined", "undefined" },
+	{ 0x1, "ConfigSuccess", "success" },
+	{ 0x2, "ConfigRejected", "rejected" },
+	{ 0x3, "ConfigRejectedInvalidAppSel", "rejected_invalid_appsel" },
+	{ 0x4, "ConfigRejectedInvalidDataPath", "rejected_invalid_datapath" },
+	{ 0x5, "ConfigRejectedInvalidSI", "rejected_invalid_si" },
+	{ 0x6, "ConfigRejectedLanesInUse", "rejected_lanes_in_use" },
+	{ 0x7, "ConfigRejectedPartialDataPath", "rejected_partial_datapath" },
+	{ 0xc, "ConfigInProgress", "in_progress" },
+};
+
 /* RX power measurement type: CMIS Table 8-41, SFF-8636 6-20, SFF-8472 8-5 */
 static const struct optic_code rx_power_type[] = {
 	{ 0, "OMA", "oma" },
@@ -88,8 +104,10 @@ static const struct optic_codes media_type_t =
 	OPTIC_CODES("CMIS 5.2 Table 8-22", media_type);
 const struct optic_codes optic_media_tech =
 	OPTIC_CODES("CMIS 5.2 Table 8-33", media_tech);
-static const struct optic_codes dp_state_t =
+const struct optic_codes optic_cmis_dp_state =
 	OPTIC_CODES("CMIS 5.2 Table 8-72", dp_state);
+const struct optic_codes optic_cmis_config_status =
+	OPTIC_CODES("CMIS 5.2 Table 8-90", config_status);
 
 #define ID OPTIC_S_IDENTITY
 #define ST OPTIC_S_STATUS
@@ -287,8 +305,12 @@ const struct optic_field optic_cmis_fields[] = {
 	/* Lanes: page 11h Table 8-72 (state), 8-78 (monitors), 10h 8-56 */
 	{ .page = 0x11, .offset = 128, .len = 1, .type = OPTIC_F_CODE,
 	  .count = 8, .sect = LANE, .ff = OPTIC_FF_NIBBLE,
-	  .codes = &dp_state_t, .name = "Data path state",
+	  .codes = &optic_cmis_dp_state, .name = "Data path state",
 	  .json_key = "datapath_state" },
+	/* Table 8-89: active control set, AppSel in bits 7-4 */
+	{ .page = 0x11, .offset = 206, .len = 1, .mask = 0xf0,
+	  .type = OPTIC_F_APPSEL, .count = 8, .stride = 1, .sect = LANE,
+	  .name = "Active application", .json_key = "application" },
 	FLAG(0, 0x10, 130, 1, 0, 1, 8, LANE, 0, "TX disabled", "tx_disable"),
 	{ .page = 0x11, .offset = 154, .len = 2, .type = OPTIC_F_POWER,
 	  .count = 8, .stride = 2, .sect = LANE, .adv_page = 0x01,
@@ -356,9 +378,8 @@ const struct optic_field optic_cmis_fields[] = {
 
 const size_t optic_cmis_nfields = ARRAY_SIZE(optic_cmis_fields);
 
-/* Byte @b (0-3) of application descriptor @app (0-14), or -ENODATA. */
-static int app_byte(const struct optic_image *img, unsigned int app,
-		    unsigned int b)
+int optic_cmis_app_byte(const struct optic_image *img, unsigned int app,
+			unsigned int b)
 {
 	/* Table 8-23: lower page 86-117 (AppSel 1-8); 8-51: 01h 223-250 */
 	if (app < 8)
@@ -373,7 +394,7 @@ unsigned int optic_cmis_count_apps(const struct optic_image *img)
 
 	/* the list ends at host interface ID 0xff (or an unused 0x00) */
 	for (i = 0; i < 15; i++) {
-		b = app_byte(img, i, 0);
+		b = optic_cmis_app_byte(img, i, 0);
 		if (b < 0 || b == 0xff || b == 0x00)
 			break;
 	}
@@ -400,8 +421,8 @@ static uint32_t app_lanes(const struct optic_image *img, unsigned int napps)
 	int cnt, host, media;
 
 	for (i = 0; i < napps; i++) {
-		cnt = app_byte(img, i, 2);
-		host = app_byte(img, i, 3);
+		cnt = optic_cmis_app_byte(img, i, 2);
+		host = optic_cmis_app_byte(img, i, 3);
 		/* page 01h 176-190: media lane assignment options */
 		media = optic_image_byte(img, 0, 1, 0, 176 + i);
 		if (cnt < 0)
@@ -461,7 +482,7 @@ unsigned int optic_cmis_lanes(const struct optic_image *img,
 
 const char *optic_datapath_state_name(uint8_t state)
 {
-	const struct optic_code *c = optic_code_find(&dp_state_t, state);
+	const struct optic_code *c = optic_code_find(&optic_cmis_dp_state, state);
 
 	return c ? c->json : NULL;
 }

@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "app.h"
 #include "decode.h"
 #include "util.h"
 
@@ -168,6 +169,22 @@ bool optic_value_loc(const struct optic_value *v, struct optic_loc *loc)
 	return true;
 }
 
+/* "800GBASE-DR8, 800GAUI-8 S C2M": application @appsel as @m decoded it. */
+static void app_names(const struct optic_model *m, unsigned int appsel,
+		      char *buf, size_t size)
+{
+	const struct optic_value *host, *media;
+
+	host = optic_model_get(m, "host_interface", NULL, (int)appsel - 1);
+	media = optic_model_get(m, "media_interface", NULL, (int)appsel - 1);
+	if (!appsel || !host || !media)
+		snprintf(buf, size, "%s", appsel ? "not advertised" : "unused");
+	else
+		optic_app_label(&(struct optic_app){ .host_name = host->str,
+						     .media_name = media->str },
+				buf, size);
+}
+
 /*
  * Decode @v (its row and index set) from @buf, the bytes optic_value_loc()
  * names: 1 when it has a value, 0 when the row gives none for them.
@@ -261,6 +278,11 @@ static int value_from(const struct optic_model *m, struct optic_value *v,
 		return 1;
 	case OPTIC_F_FLOAT:
 		v->num = be_float(buf);
+		return 1;
+	case OPTIC_F_APPSEL:
+		v->kind = OPTIC_V_CODE;
+		v->num = raw;
+		app_names(m, raw, v->str, sizeof(v->str));
 		return 1;
 	case OPTIC_F_BITS:
 		v->kind = OPTIC_V_BITS;

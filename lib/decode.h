@@ -56,6 +56,7 @@ enum optic_ftype {
 	OPTIC_F_CABLELEN, /* CMIS 8.3.x: bits 7-6 multiplier, 5-0 length */
 	OPTIC_F_PWRCLASS8636, /* SFF-8636 Table 6-16 byte 129 power class */
 	OPTIC_F_BITS, /* set bits of the BE word (1-4 bytes), named by codes */
+	OPTIC_F_APPSEL, /* CMIS AppSel: CODE, named by its application */
 };
 
 /*
@@ -324,6 +325,13 @@ unsigned int optic_cmis_count_apps(const struct optic_image *img);
  */
 unsigned int optic_cmis_lanes(const struct optic_image *img,
 			      unsigned int napps);
+
+/* CMIS: byte @b (0-3) of application descriptor @app (0-14), or -ENODATA. */
+int optic_cmis_app_byte(const struct optic_image *img, unsigned int app,
+			unsigned int b);
+/* CMIS DPState (Table 8-72) and ConfigStatus (Table 8-90) names. */
+extern const struct optic_codes optic_cmis_dp_state;
+extern const struct optic_codes optic_cmis_config_status;
 
 /* CMIS data-path state name (Table 8-72), e.g. "activated", or NULL. */
 const char *optic_datapath_state_name(uint8_t state);

@@ -36,7 +36,9 @@ static void value_text(const struct optic_value *v, char *buf, size_t size)
 		snprintf(buf, size, "%s", v->raw ? "On" : "Off");
 		break;
 	case OPTIC_V_CODE:
-		if ((f->ff & OPTIC_FF_HEXRAW) && v->code)
+		if (f->type == OPTIC_F_APPSEL)
+			snprintf(buf, size, "%u (%s)", v->raw, v->str);
+		else if ((f->ff & OPTIC_FF_HEXRAW) && v->code)
 			snprintf(buf, size, "0x%02x (%s)", v->raw, v->str);
 		else
 			snprintf(buf, size, "%s", v->str);

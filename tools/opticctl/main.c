@@ -19,7 +19,8 @@ static const struct oc_cmd commands[] = {
 	{ "dump", cmd_dump, true,
 	  "dump PORT [--page P [--bank B]] [--i2c-addr 0x51]" },
 	{ "set", cmd_set, true,
-	  "set PORT lpmode on|off | tx-disable LANES on|off | reset" },
+	  "set PORT lpmode on|off | tx-disable LANES on|off | reset\n"
+	  "  set PORT application APPSEL|NAME [--lanes L] [--immediate] | datapath LANES on|off" },
 	{ "monitor", cmd_monitor, true,
 	  "monitor [--count N] [--timeout SECONDS]" },
 	{ "events", cmd_events, true,

@@ -71,6 +71,9 @@ int oc_json(struct oc *c);
 int oc_parse_lanes(const char *s, uint32_t *mask);
 int oc_parse_u8(const char *s, int base, uint8_t *out);
 
+/* opticctl set PORT application|datapath ... (datapath.c). */
+int oc_set_datapath(struct oc *c, int argc, char **argv);
+
 int cmd_list(struct oc *c, int argc, char **argv);
 int cmd_show(struct oc *c, int argc, char **argv);
 int cmd_dom(struct oc *c, int argc, char **argv);

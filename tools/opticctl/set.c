@@ -13,8 +13,10 @@ static int on_off(const char *s, bool *v)
 	return 0;
 }
 
-#define SET_USAGE \
-	"usage: opticctl set PORT lpmode on|off | tx-disable LANES on|off | reset"
+#define SET_USAGE                                                                      \
+	"usage: opticctl set PORT lpmode on|off | tx-disable LANES on|off | reset\n"   \
+	"       opticctl set PORT application APPSEL|NAME [--lanes L] [--immediate]\n" \
+	"       opticctl set PORT datapath LANES on|off"
 
 int cmd_set(struct oc *c, int argc, char **argv)
 {
@@ -25,6 +27,8 @@ int cmd_set(struct oc *c, int argc, char **argv)
 
 	if (argc < 3)
 		return oc_usage(SET_USAGE);
+	if (streq(argv[2], "application") || streq(argv[2], "datapath"))
+		return oc_set_datapath(c, argc, argv);
 	for (i = 2; i < argc; i++) {
 		if (streq(argv[i], "lpmode") && i + 1 < argc) {
 			if (on_off(argv[++i], &v) < 0)
