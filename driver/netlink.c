@@ -513,6 +513,125 @@ static int optic_nl_module_set_doit(struct sk_buff *skb,
 	return ret;
 }
 
+static const struct nla_policy optic_datapath_set_policy[OPTIC_A_DP_ACTIVATE + 1] = {
+	[OPTIC_A_MODULE_INDEX] = { .type = NLA_U32 },
+	[OPTIC_A_MODULE_NAME] = { .type = NLA_NUL_STRING,
+				  .len = OPTIC_PORT_NAME_LEN - 1 },
+	[OPTIC_A_DP_LANES] = { .type = NLA_U32 },
+	[OPTIC_A_DP_APPSEL] = NLA_POLICY_RANGE(NLA_U8, 1, 15),
+	[OPTIC_A_DP_IMMEDIATE] = { .type = NLA_FLAG },
+	[OPTIC_A_DP_ACTIVATE] = NLA_POLICY_MAX(NLA_U8, 1),
+};
+
+static int optic_nl_put_dp(struct sk_buff *skb,
+			   const struct optic_dp_status *st)
+{
+	if (nla_put(skb, OPTIC_A_DP_CONFIG_STATUS, st->lanes,
+		    st->config_status) ||
+	    nla_put(skb, OPTIC_A_DP_STATE, st->lanes, st->state) ||
+	    nla_put(skb, OPTIC_A_DP_APP, st->lanes, st->app) ||
+	    nla_put(skb, OPTIC_A_DP_ID, st->lanes, st->dpid))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/* Reply with the lanes of @mod as @st has them. */
+static int optic_nl_dp_reply(struct genl_info *info, struct optic_module *mod,
+			     const struct optic_dp_status *st)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &optic_family, 0, info->genlhdr->cmd);
+	if (!hdr || nla_put_u32(msg, OPTIC_A_MODULE_INDEX, mod->index) ||
+	    nla_put_string(msg, OPTIC_A_MODULE_NAME, mod->name) ||
+	    optic_nl_put_dp(msg, st)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+static int optic_nl_dp_err(struct genl_info *info, int err, const char *why)
+{
+	if (why) {
+		/* static strings of datapath.c; NL_SET_ERR_MSG() takes literals */
+		if (info->extack)
+			info->extack->_msg = why;
+	} else if (err == -EOPNOTSUPP) {
+		NL_SET_ERR_MSG(info->extack,
+			       "not a paged CMIS module: no data-path control");
+	} else {
+		optic_nl_access_err(info, err);
+	}
+	return err == -ERANGE ? -EINVAL : err;
+}
+
+static int optic_nl_datapath_get_doit(struct sk_buff *skb,
+				      struct genl_info *info)
+{
+	struct optic_dp_status st;
+	struct optic_module *mod;
+	int ret;
+
+	mod = optic_nl_module(info);
+	if (IS_ERR(mod))
+		return PTR_ERR(mod);
+	mutex_lock(&mod->lock);
+	ret = mod->gone ? -ENODEV : optic_datapath_get(mod, &st);
+	mutex_unlock(&mod->lock);
+	ret = ret ? optic_nl_dp_err(info, ret, NULL) :
+		    optic_nl_dp_reply(info, mod, &st);
+	optic_module_put(mod);
+	return ret;
+}
+
+static int optic_nl_datapath_set_doit(struct sk_buff *skb,
+				      struct genl_info *info)
+{
+	struct optic_dp_req req = { .activate = -1 };
+	struct nlattr **tb = info->attrs;
+	struct optic_dp_status st;
+	struct optic_module *mod;
+	const char *why = NULL;
+	int ret;
+
+	if (!tb[OPTIC_A_DP_LANES]) {
+		NL_SET_ERR_MSG(info->extack, "OPTIC_A_DP_LANES required");
+		NL_SET_ERR_ATTR_MISS(info->extack, NULL, OPTIC_A_DP_LANES);
+		return -EINVAL;
+	}
+	if (!tb[OPTIC_A_DP_APPSEL] && !tb[OPTIC_A_DP_ACTIVATE]) {
+		NL_SET_ERR_MSG(info->extack,
+			       "nothing to do: OPTIC_A_DP_APPSEL or OPTIC_A_DP_ACTIVATE required");
+		return -EINVAL;
+	}
+	if (tb[OPTIC_A_DP_IMMEDIATE] && !tb[OPTIC_A_DP_APPSEL]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[OPTIC_A_DP_IMMEDIATE],
+				    "OPTIC_A_DP_IMMEDIATE without OPTIC_A_DP_APPSEL");
+		return -EINVAL;
+	}
+	req.lanes = nla_get_u32(tb[OPTIC_A_DP_LANES]);
+	if (tb[OPTIC_A_DP_APPSEL])
+		req.appsel = nla_get_u8(tb[OPTIC_A_DP_APPSEL]);
+	req.immediate = nla_get_flag(tb[OPTIC_A_DP_IMMEDIATE]);
+	if (tb[OPTIC_A_DP_ACTIVATE])
+		req.activate = nla_get_u8(tb[OPTIC_A_DP_ACTIVATE]);
+
+	mod = optic_nl_module(info);
+	if (IS_ERR(mod))
+		return PTR_ERR(mod);
+	ret = optic_datapath_set(mod, &req, &st, &why);
+	ret = ret ? optic_nl_dp_err(info, ret, why) :
+		    optic_nl_dp_reply(info, mod, &st);
+	optic_module_put(mod);
+	return ret;
+}
+
 static const struct nla_policy optic_record_get_policy[OPTIC_A_RECORD_SINCE + 1] = {
 	[OPTIC_A_MODULE_INDEX] = { .type = NLA_U32 },
 	[OPTIC_A_MODULE_NAME] = { .type = NLA_NUL_STRING,
@@ -1049,6 +1168,19 @@ static const struct genl_ops optic_ops[] = {
 	{
 		.cmd = OPTIC_CMD_BUS_GET,
 		.dumpit = optic_nl_bus_get_dumpit,
+	},
+	{
+		.cmd = OPTIC_CMD_DATAPATH_SET,
+		.doit = optic_nl_datapath_set_doit,
+		.policy = optic_datapath_set_policy,
+		.maxattr = ARRAY_SIZE(optic_datapath_set_policy) - 1,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = OPTIC_CMD_DATAPATH_GET,
+		.doit = optic_nl_datapath_get_doit,
+		.policy = optic_module_get_policy,
+		.maxattr = ARRAY_SIZE(optic_module_get_policy) - 1,
 	},
 };
 

@@ -403,6 +403,27 @@ int optic_read_snapshot(struct optic_module *mod, struct optic_snapshot *s);
 void optic_vdm_scan(struct optic_module *mod);
 int optic_firmware_version(struct optic_module *mod, u8 ver[2]);
 
+/* datapath.c: CMIS application and data-path control */
+struct optic_dp_req {
+	u32 lanes;		/* bit N = host lane N */
+	u8 appsel;		/* 1-15; 0: no application change */
+	bool immediate;		/* ApplyImmediate instead of ApplyDPInit */
+	int activate;		/* 0 or 1; -1: active after the change */
+};
+
+struct optic_dp_status {
+	u8 lanes;
+	u8 config_status[OPTIC_MAX_LANES];	/* enum optic_config_status */
+	u8 state[OPTIC_MAX_LANES];		/* DPState */
+	u8 app[OPTIC_MAX_LANES];		/* active AppSel */
+	u8 dpid[OPTIC_MAX_LANES];		/* active DataPathID */
+};
+
+int optic_datapath_get(struct optic_module *mod, struct optic_dp_status *st);
+int optic_datapath_set(struct optic_module *mod,
+		       const struct optic_dp_req *req,
+		       struct optic_dp_status *st, const char **why);
+
 /* cage.c: cages made on request (OPTIC_CMD_CAGE_ADD) */
 enum optic_cage_line_id {
 	OPTIC_CAGE_PRESENCE,

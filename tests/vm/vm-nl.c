@@ -2,7 +2,8 @@
 /*
  * vm-nl: raw generic netlink client for optic VM tests (no libnl).
  *   vm-nl CMD [NAME=TYPE:VALUE]...   CMD: get dump read write set records
- *                                    clear cage-add cage-del bus
+ *                                    clear cage-add cage-del bus dp-set
+ *                                    dp-get
  *   vm-nl monitor COUNT SECONDS      print COUNT events (or until timeout)
  * VM_NL_BUF=N in the environment receives with an N-byte buffer.
  * TYPE: u8 u16 u32 u64 flag str hex, or nest with NAME=TYPE:VALUE,... as
@@ -61,13 +62,18 @@ static const char *const names[] = {
 	[OPTIC_A_BUS_CLASS_BYTES] = "bytes", [OPTIC_A_BUS_CLASS_BUSY_NS] = "class_busy_ns",
 	[OPTIC_A_BUS_CLASS_WAIT_MAX_NS] = "wait_max_ns", [OPTIC_A_EEPROM_CLASS] = "eeprom_class",
 	[OPTIC_A_BUS_CLASS_AHEAD] = "ahead", [OPTIC_A_BUS_CLASS_INVERSIONS] = "inversions",
+	[OPTIC_A_DP_LANES] = "dp_lanes", [OPTIC_A_DP_APPSEL] = "appsel",
+	[OPTIC_A_DP_IMMEDIATE] = "immediate", [OPTIC_A_DP_ACTIVATE] = "activate",
+	[OPTIC_A_DP_CONFIG_STATUS] = "config_status", [OPTIC_A_DP_STATE] = "dp_state",
+	[OPTIC_A_DP_APP] = "dp_app", [OPTIC_A_DP_ID] = "dp_id",
 };
 static const int strattr[] = { OPTIC_A_MODULE_NAME, OPTIC_A_VENDOR_NAME,
 	OPTIC_A_VENDOR_PN, OPTIC_A_VENDOR_SN, OPTIC_A_VENDOR_REV, OPTIC_A_DATE_CODE,
 	OPTIC_A_BUS_NAME, OPTIC_A_LINE_CHIP };
 /* Binary attributes, printed in hex whatever their length. */
 static const int hexattr[] = { OPTIC_A_EEPROM_DATA, OPTIC_A_SNAP_TX_POWER,
-	OPTIC_A_SNAP_BIAS, OPTIC_A_SNAP_RX_POWER, OPTIC_A_SNAP_VDM };
+	OPTIC_A_SNAP_BIAS, OPTIC_A_SNAP_RX_POWER, OPTIC_A_SNAP_VDM,
+	OPTIC_A_DP_CONFIG_STATUS, OPTIC_A_DP_STATE, OPTIC_A_DP_APP, OPTIC_A_DP_ID };
 
 static int in(const int *set, int n, int t)
 {
@@ -331,6 +337,8 @@ int main(int argc, char **argv)
 	else if (!strcmp(argv[1], "cage-add")) cmd = OPTIC_CMD_CAGE_ADD;
 	else if (!strcmp(argv[1], "cage-del")) cmd = OPTIC_CMD_CAGE_DEL;
 	else if (!strcmp(argv[1], "bus")) { cmd = OPTIC_CMD_BUS_GET; flags = NLM_F_DUMP; }
+	else if (!strcmp(argv[1], "dp-set")) cmd = OPTIC_CMD_DATAPATH_SET;
+	else if (!strcmp(argv[1], "dp-get")) cmd = OPTIC_CMD_DATAPATH_GET;
 	else cmd = atoi(argv[1]);
 	n = msg(fam, cmd, flags);
 	for (i = 2; i < argc; i++)
