@@ -11,6 +11,7 @@
 
 #include <ini.h>
 
+#include "app.h"
 #include "config.h"
 #include "util.h"
 #include "webconfig.h"
@@ -237,6 +238,7 @@ enum key_type {
 	KT_WEB_CONFIG, /* struct web_config *, from the file named */
 	KT_GROUP, /* char *: a [group NAME] (checked after the file) */
 	KT_THRESHOLD, /* double in base units, NaN unset; unit: THR_* */
+	KT_APPLICATION, /* char[APP_SETTING_LEN]: AppSel, name or "module" */
 };
 
 enum { THR_AS_IS, THR_DBM, THR_MA };
@@ -423,6 +425,16 @@ static int key_threshold(struct parser *p, const struct conf_key *k,
 	return 1;
 }
 
+static int key_application(struct parser *p, const struct conf_key *k,
+			   const char *v, void *dst)
+{
+	if (strlen(v) >= APP_SETTING_LEN ||
+	    (!streq(v, APP_SETTING_MODULE) && !optic_app_name_valid(v)))
+		return bad(p, k, v);
+	snprintf(dst, APP_SETTING_LEN, "%s", v);
+	return 1;
+}
+
 static void dump_dur(FILE *f, const char *key, double s)
 {
 	if (s >= 86400 && fmod(s, 86400) == 0)
@@ -487,6 +499,11 @@ static void out_string(FILE *f, const struct conf_key *k, const void *v)
 						   "");
 }
 
+static void out_application(FILE *f, const struct conf_key *k, const void *v)
+{
+	fprintf(f, "%s = %s\n", k->name, (const char *)v);
+}
+
 static void out_web_config(FILE *f, const struct conf_key *k, const void *v)
 {
 	const struct web_config *wc = *(struct web_config *const *)v;
@@ -522,6 +539,7 @@ static const struct key_type_ops key_types[] = {
 	[KT_WEB_CONFIG] = { key_web_config, out_web_config },
 	[KT_GROUP] = { key_group, out_string },
 	[KT_THRESHOLD] = { key_threshold, out_threshold },
+	[KT_APPLICATION] = { key_application, out_application },
 };
 
 static const char *const action_names[] = { "log", "act", NULL };
@@ -769,6 +787,12 @@ static const struct conf_key conf_keys[] = {
 	  .min = -40,
 	  .max = 150,
 	  .what = "a temperature in °C (-40 to 150)" },
+	{ .sect = KS_OVERRIDE,
+	  .type = KT_APPLICATION,
+	  .name = "application",
+	  .off = O(application),
+	  .has = O(has_application),
+	  .what = "an AppSel (1-15), an interface name such as 400GBASE-DR4, or 'module'" },
 	ENABLE(POLICY_THRESHOLD, "thresholds"),
 	ENABLE(POLICY_THERMAL, "thermal"),
 	ENABLE(POLICY_RECOVERY, "recovery"),
@@ -1123,6 +1147,11 @@ static void merge(struct port_settings *s, const struct config *c,
 		s->ignore = o->ignore;
 	if (o->has_thermal_limit)
 		s->thermal_limit = o->thermal_limit;
+	if (o->has_application)
+		snprintf(s->application, sizeof(s->application), "%s",
+			 streq(o->application, APP_SETTING_MODULE) ?
+				 "" :
+				 o->application);
 	if (o->has_group)
 		for (size_t g = 0; g < c->n_groups; g++)
 			if (streq(c->groups[g].name, o->group))

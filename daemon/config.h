@@ -51,12 +51,21 @@ enum match_kind {
 
 struct web_config;
 
+/*
+ * application = (opticd.conf(5)): a CMIS application by AppSel "1"-"15" or
+ * interface name ("400GBASE-DR4"), or "module": the module's own choice.
+ */
+#define APP_SETTING_LEN 48
+#define APP_SETTING_MODULE "module"
+
 struct override {
 	enum match_kind kind;
 	char *glob;
 	unsigned int line;
 	/* Each field is "unset" unless its has_ flag is true. */
 	bool has_priority, has_group, has_ignore, has_thermal_limit;
+	bool has_application;
+	char application[APP_SETTING_LEN];
 	int priority;
 	char *group;
 	bool ignore;
@@ -113,6 +122,7 @@ struct port_settings {
 	bool enabled[_POLICY_MAX];
 	double thermal_limit;
 	struct thr_override thr;
+	char application[APP_SETTING_LEN]; /* "": the module's own choice */
 };
 
 /* A config with every default. */

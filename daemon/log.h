@@ -22,6 +22,7 @@
 #define MSGID_CONFIG "a94d71a7cf374b2390ecdaece5840ec3"
 #define MSGID_DRIVER "c188823d3e9c4f2981214c08557140e8"
 #define MSGID_LINK "4d3c8a52e0f94b7c9a6e1f2b83d5c071"
+#define MSGID_APPLICATION "1ad6cd0752e44aa293b61abd3469b4a2"
 
 enum log_target {
 	LOG_TARGET_AUTO, /* journal when its socket exists, else stderr */

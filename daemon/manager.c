@@ -18,6 +18,7 @@
 #include <systemd/sd-daemon.h>
 
 #include "optic.h"
+#include "application.h"
 #include "fw.h"
 #include "log.h"
 #include "manager.h"
@@ -44,8 +45,18 @@ static int nl_module_set(struct manager *m, struct port *p,
 	return optic_nl_module_set(m->nl, p->name, set);
 }
 
+static int nl_datapath_set(struct manager *m, struct port *p,
+			   const struct optic_dp_request *req,
+			   struct optic_datapath *out)
+{
+	if (!m->nl)
+		return -ENOTCONN;
+	return optic_nl_datapath_set(m->nl, p->name, req, out);
+}
+
 static const struct manager_ops default_ops = {
 	.module_set = nl_module_set,
+	.datapath_set = nl_datapath_set,
 };
 
 /* Driver connection ---------------------------------------------------- */
@@ -443,6 +454,8 @@ void manager_event(struct manager *m, const struct optic_nl_event *ev)
 			p->info.present = false;
 		break;
 	case OPTIC_EVENT_MODULE_STATE:
+		/* After a reset or a recovery: the module's own default again? */
+		port_app_due(p, false);
 		p->info.state = ev->new_state;
 		manager_port_state(m, p, ev->new_state, now_realtime());
 		/* fall through */
@@ -543,8 +556,10 @@ int manager_reload(struct manager *m)
 		goto out;
 	}
 	config_free(old);
-	for (size_t i = 0; i < m->n_ports; i++)
+	for (size_t i = 0; i < m->n_ports; i++) {
 		manager_port_configure(m, m->ports[i]);
+		port_app_due(m->ports[i], true);
+	}
 	m->reloads_ok++;
 	log_event(LOG_NOTICE, 0, NULL, -1, NULL, MSGID_CONFIG,
 		  "configuration reloaded from %s", m->config_path);

@@ -36,6 +36,9 @@ struct manager;
 struct manager_ops {
 	int (*module_set)(struct manager *m, struct port *p,
 			  const struct optic_set *set);
+	int (*datapath_set)(struct manager *m, struct port *p,
+			    const struct optic_dp_request *req,
+			    struct optic_datapath *out);
 };
 
 struct metrics_server;

@@ -116,6 +116,7 @@ struct port_family {
 	double (*gauge)(const struct port *p); /* NaN: no sample */
 	size_t lane_field; /* offsetof(struct sample, ARRAY) */
 	uint64_t (*counter)(const struct port *p);
+	const char *model_key; /* a per-lane code of the decoded model */
 };
 
 /* A gauge of a present module; NaN: none. */
@@ -140,6 +141,19 @@ static void lane_gauge(FILE *f, const struct port_family *fam,
 	for (unsigned int l = 0; l < p->lanes; l++)
 		if (!isnan(v[l]))
 			lane_metric(f, fam->name, p, l, v[l]);
+}
+
+/* A lane code of the module's model (CMIS): its raw value per host lane. */
+static void model_lane_samples(FILE *f, const struct port_family *fam,
+			       const struct port *p)
+{
+	for (unsigned int l = 0; p->present && l < p->lanes; l++) {
+		const struct optic_value *v =
+			optic_model_get(&p->model, fam->model_key, NULL, l);
+
+		if (v)
+			lane_metric(f, fam->name, p, l, v->raw);
+	}
 }
 
 /* A counter of every port opticd has seen, present or not. */
@@ -382,6 +396,10 @@ static uint64_t get_insertions(const struct port *p)
 		n, "gauge", h, lane_gauge,                           \
 			.lane_field = offsetof(struct sample, field) \
 	}
+#define MODEL_LANE(n, h, key)                                       \
+	{                                                           \
+		n, "gauge", h, model_lane_samples, .model_key = key \
+	}
 #define COUNTER(n, h, g)                                    \
 	{                                                   \
 		n, "counter", h, port_counter, .counter = g \
@@ -411,6 +429,14 @@ static const struct port_family port_families[] = {
 	     tx_power),
 	LANE("optic_lane_rx_power_watts", "Received optical power.", rx_power),
 	LANE("optic_lane_tx_bias_amperes", "Laser bias current.", tx_bias),
+	MODEL_LANE(
+		"optic_lane_application",
+		"Active application of the host lane (CMIS AppSel; 0: in no data path).",
+		"application"),
+	MODEL_LANE(
+		"optic_lane_datapath_state",
+		"Data-path state of the host lane (CMIS 5.2 Table 8-72 code: 1 deactivated, 2 init, 3 deinit, 4 activated, 5 tx_turn_on, 6 tx_turn_off, 7 initialized).",
+		"datapath_state"),
 	{ .name = "optic_monitor_threshold",
 	  .type = "gauge",
 	  .help = "Effective threshold (module-advertised, or the operator's override), base units.",

@@ -12,6 +12,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "application.h"
 #include "log.h"
 #include "manager.h"
 #include "nlmon.h"
@@ -262,6 +263,7 @@ static void port_inserted(struct manager *m, struct port *p,
 		port_reset_policies(p);
 	}
 	p->ins_reset = false;
+	port_app_due(p, true);
 	manager_port_reassert(m, p);
 	if (announced && p->ins_logged) {
 		p->ins_logged = false;
@@ -320,6 +322,7 @@ void port_poll_values(struct manager *m, struct port *p,
 	manager_port_mon_flags(m, p, &mf);
 	manager_port_state(m, p, p->info.state, now);
 	manager_port_sample(m, p, &s, now);
+	manager_port_application(m, p);
 }
 
 void port_poll_model(struct manager *m, struct port *p,
@@ -418,6 +421,7 @@ static void port_update(struct manager *m, struct port *p,
 	} else if (info->state != p->info.state) {
 		/* Also without events (no monitor group): re-read the rest. */
 		p->fresh = true;
+		port_app_due(p, false);
 	}
 	port_set_info(p, info);
 	poll_port(m, p, now);

@@ -147,6 +147,9 @@ struct port {
 	/* What opticd itself asked of the module. */
 	bool lpmode_ours;
 	uint32_t txdis_ours;
+	/* The application = setting (application.h). */
+	bool app_due; /* to be looked at once the module is ready */
+	bool app_refused; /* refused since the insertion: logged, left alone */
 
 	/* Counters (monotonic for the daemon's life). */
 	uint64_t actions[_POLICY_MAX][2]; /* [policy][ACTION_LOG/ACT] */

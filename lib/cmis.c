@@ -480,6 +480,13 @@ unsigned int optic_cmis_lanes(const struct optic_image *img,
 	return 32 - __builtin_clz(all);
 }
 
+bool optic_config_rejected(uint8_t status)
+{
+	return status != OPTIC_CONFIG_UNDEFINED &&
+	       status != OPTIC_CONFIG_SUCCESS &&
+	       status != OPTIC_CONFIG_IN_PROGRESS;
+}
+
 const char *optic_datapath_state_name(uint8_t state)
 {
 	const struct optic_code *c = optic_code_find(&optic_cmis_dp_state, state);

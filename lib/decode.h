@@ -332,6 +332,8 @@ int optic_cmis_app_byte(const struct optic_image *img, unsigned int app,
 /* CMIS DPState (Table 8-72) and ConfigStatus (Table 8-90) names. */
 extern const struct optic_codes optic_cmis_dp_state;
 extern const struct optic_codes optic_cmis_config_status;
+/* A ConfigStatus that rejects the staged set (Table 8-90: 2h-Bh, Dh-Fh). */
+bool optic_config_rejected(uint8_t status);
 
 /* CMIS data-path state name (Table 8-72), e.g. "activated", or NULL. */
 const char *optic_datapath_state_name(uint8_t state);

@@ -5,27 +5,7 @@
  * the decoded model and the ConfigStatus names.
  */
 #include "app.h"
-#include "vectors.h"
-
-/*
- * An 800G OSFP like the simulator's osfp-800g-2xdr4, with a fifth
- * application sharing its host interface with the second (ambiguous).
- */
-static void img_800g(struct optic_image *img)
-{
-	static const uint8_t apps[][4] = {
-		{ 0x51, 0x56, 0x88, 0x01 }, /* 800GAUI-8 S, 800GBASE-DR8 */
-		{ 0x4f, 0x1c, 0x44, 0x11 }, /* 400GAUI-4-S, 400GBASE-DR4 */
-		{ 0x4d, 0x17, 0x22, 0x55 }, /* 200GAUI-2-S, 200GBASE-DR4 */
-		{ 0x4b, 0x14, 0x11, 0xff }, /* 100GAUI-1-S, 100GBASE-DR */
-		{ 0x4f, 0x1d, 0x44, 0x11 }, /* 400GAUI-4-S, 400GBASE-FR4 */
-	};
-
-	cmis_400g_dr4(img);
-	for (size_t i = 0; i < ARRAY_SIZE(apps); i++)
-		put(img, OPTIC_ADDR_A0, 0, 86 + 4 * i, apps[i], 4);
-	put8(img, 0, 86 + 4 * ARRAY_SIZE(apps), 0xff);
-}
+#include "vectors_app.h"
 
 static void test_name_matches(void **state)
 {
@@ -106,7 +86,7 @@ static void test_find(void **state)
 	struct optic_app a;
 
 	optic_image_init(&img);
-	img_800g(&img);
+	img_800g(&img, 1);
 	for (size_t i = 0; i < ARRAY_SIZE(t); i++) {
 		uint16_t cands = 0;
 		int r = optic_app_find(&img, t[i].name, &a, &cands);
@@ -219,7 +199,7 @@ static void test_active_app(void **state)
 	struct optic_model m;
 
 	optic_image_init(&img);
-	img_800g(&img);
+	img_800g(&img, 1);
 	for (size_t i = 0; i < ARRAY_SIZE(t); i++)
 		put8(&img, 0x11, 206 + i, t[i].acs);
 	assert_int_equal(optic_decode(&img, &m), 0);

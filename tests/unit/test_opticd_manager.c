@@ -466,6 +466,9 @@ static void test_exposition(void **state)
 	for (int i = 0; i < POLL_BUCKETS; i++)
 		m->poll_buckets[i] = poll_bucket_le[i] >= 0.2;
 	p->info.spec = OPTIC_SPEC_CMIS;
+	/* lanes' application and data-path state come from the model */
+	cmis_400g_dr4(&p->img);
+	assert_int_equal(optic_decode(&p->img, &p->model), 0);
 	snprintf(p->firmware, sizeof(p->firmware), "1.2");
 	p->pred[PRED_RX_POWER][0] =
 		(struct prediction){ .valid = true, .tta = 3600, .warn = true };
@@ -505,6 +508,12 @@ static void test_exposition(void **state)
 	assert_non_null(strstr(
 		file, "\noptic_bus_info{bus=\"3\",adapter=\"SMBus I801 adapter\"} 1\n"));
 	assert_null(strstr(file, "class=\"bulk\""));
+	/* lane 2 DPInitialized (7), the others DPActivated (4) */
+	assert_non_null(strstr(
+		file,
+		"\noptic_lane_datapath_state{port=\"port0\",lane=\"2\"} 7\n"));
+	assert_non_null(strstr(
+		file, "\noptic_lane_application{port=\"port0\",lane=\"1\"} 0\n"));
 
 	doc = fopen("docs/metrics.md", "re");
 	assert_non_null(doc);

@@ -167,13 +167,6 @@ static int check_cover(const struct dp_job *j)
 		bad & (bad - 1) ? "" : "es", media, j->app.host_lanes, starts);
 }
 
-static bool rejected(uint8_t status)
-{
-	return status != OPTIC_CONFIG_UNDEFINED &&
-	       status != OPTIC_CONFIG_SUCCESS &&
-	       status != OPTIC_CONFIG_IN_PROGRESS;
-}
-
 static void code_text(const struct optic_codes *t, uint8_t code, bool json,
 		      char *buf, size_t size)
 {
@@ -244,7 +237,7 @@ static int report(struct oc *c, const struct dp_job *j)
 		char st[40];
 
 		if (!(j->req.lanes & (1u << l)) ||
-		    !rejected(j->after.config_status[l]))
+		    !optic_config_rejected(j->after.config_status[l]))
 			continue;
 		code_text(&optic_cmis_config_status, j->after.config_status[l],
 			  false, st, sizeof(st));
