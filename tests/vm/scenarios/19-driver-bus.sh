@@ -5,7 +5,8 @@
 # transfers count in the class they went in (a read: poll, or the class
 # asked for; a control: control; a CDB page: cdb); on a busy bus a poll
 # waits for the transfer on the wire, not for the bulk readers queued
-# before it; CDB takes at most bus_cdb_share of a bus others wait for.
+# before it; CDB takes at most bus_cdb_share of a bus others wait for;
+# optic and then the mux driver unloaded under load.
 # timeout: 300
 
 D=$SIM_DEBUGFS
@@ -207,6 +208,24 @@ else
 	ok "at 5 %, CDB took at most about its share" test "$s5" -le 12
 	ok "unbounded, CDB took clearly more" test "$s100" -ge $((s5 + 6))
 fi
+
+# optic itself unloaded under load behind the muxes, dumps in flight on
+# both buses: the readers get errors, the cages stay (the simulator made
+# them), and optic loaded again binds them all.
+touch /tmp/bulk.run
+for p in 1 3 9 12; do bulk_loop $p 2>/dev/null & done
+sleep 1
+ok "rmmod optic under load on the mux topology" rmmod optic
+rm /tmp/bulk.run
+wait
+check_eq "no port left in /sys/class/optic" 0 "$(ls $OPTIC_CLASS 2>/dev/null | wc -l)"
+check_eq "the 16 cages are still on the mux channels" 16 \
+	"$(ls /sys/bus/i2c/devices/ | grep -c -- '-0050$')"
+ok "optic loads again" load_optic poll_ms=0
+ok "... and binds all 16 cages" wait_for 20 sh -c "test \$(ls $OPTIC_CLASS | wc -l) -eq 16"
+check_eq "... on the same two root buses" "$root0 $root1" \
+	"$(vm-nl bus | sed -n 's/^bus_root=//p' | sort -n | tr '\n' ' ' | sed 's/ $//')"
+ok "... and reads a module behind a mux" opticctl show port12
 
 # The mux driver unloaded under load: the channels go, and with them the
 # cages behind them; the readers get errors, the kernel stays clean.

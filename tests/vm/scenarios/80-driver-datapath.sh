@@ -53,14 +53,20 @@ check_eq "DPDeinit bits on page 10h" 0f \
 out=$(dpset port0 dp_lanes=u32:0x0f activate=u8:1)
 check_eq "lanes 1-4 on again" 0404040404040404 "$(field "$out" dp_state)"
 
+# Lanes 1-4 as single-lane data paths, for an instance check below.
+out=$(dpset port0 dp_lanes=u32:0x0f appsel=u8:4)
+check_eq "lanes 1-4 as four 100G data paths" 0404040404040404 "$(field "$out" dp_state)"
+check_eq "... DataPathIDs 0-3" 0001020304040404 "$(field "$out" dp_id)"
+out=$(dpset port0 dp_lanes=u32:0x07 appsel=u8:2)
+check_eq "3 lanes of a 4-lane application: EINVAL" 22 "$(err "$out")"
+check_match "... names the lane assignment" "whole instances" "$(msg "$out")"
+dpset port0 dp_lanes=u32:0x0f appsel=u8:2 >/dev/null
+
 # Refusals, each before a byte is written.
 before=$(vm-nl read name=str:port0 page=u8:0x10 offset=u16:128 length=u16:32 | sed -n 's/^data=//p')
 out=$(dpset port0 dp_lanes=u32:0xff appsel=u8:9)
 check_eq "AppSel 9 (four advertised): EINVAL" 22 "$(err "$out")"
 check_match "... says so" "AppSel is not advertised" "$(msg "$out")"
-out=$(dpset port0 dp_lanes=u32:0x07 appsel=u8:2)
-check_eq "3 lanes of a 4-lane application: EINVAL" 22 "$(err "$out")"
-check_match "... names the lane assignment" "whole instances" "$(msg "$out")"
 out=$(dpset port0 dp_lanes=u32:0xf0 appsel=u8:1)
 check_eq "lanes 5-8 for an 8-lane application: EINVAL" 22 "$(err "$out")"
 check_match "... names the lane assignment" "whole instances" "$(msg "$out")"
