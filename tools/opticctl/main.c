@@ -30,6 +30,9 @@ static const struct oc_cmd commands[] = {
 	{ "bus", cmd_bus, true, "bus [--interval SECONDS] [--json]" },
 	{ "fw", cmd_fw, true,
 	  "fw info PORT | flash [--lpl] [--resume] PORT FILE | run [--hitless] PORT | commit PORT | abort PORT" },
+	{ "diag", cmd_diag, true,
+	  "diag PORT | loopback host-input|host-output|media-input|media-output on|off [--lanes L]\n"
+	  "  diag PORT prbs --pattern P --side host|media --seconds N [--lanes L]" },
 	{ "status", cmd_status, false, "status [--socket PATH]" },
 	{ "decode", cmd_decode, false, "decode [--dom|--dump] FILE|-" },
 	{ "version", cmd_version, false, "version" },

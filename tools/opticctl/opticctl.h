@@ -87,5 +87,6 @@ int cmd_fw(struct oc *c, int argc, char **argv);
 int cmd_version(struct oc *c, int argc, char **argv);
 int cmd_platform(struct oc *c, int argc, char **argv);
 int cmd_bus(struct oc *c, int argc, char **argv);
+int cmd_diag(struct oc *c, int argc, char **argv);
 
 #endif /* OPTICCTL_H */
