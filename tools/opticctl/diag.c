@@ -463,8 +463,9 @@ static int diag_loopback(struct diag_job *j, int argc, char **argv)
 	now.lb[l] = on ? now.lb[l] | o.lanes : now.lb[l] & ~o.lanes;
 	op_open_object(j->c->p, NULL);
 	op_string(j->c->p, "port", "%s: ", j->info.name);
-	op_string(j->c->p, "loopback", "loopback %s on lanes ",
-		  optic_diag_loopback_name(l)->name);
+	op_string(j->c->p, "loopback", NULL, optic_diag_loopback_name(l)->key);
+	op_text(j->c->p, "loopback %s on lanes ",
+		optic_diag_loopback_name(l)->name);
 	print_lanes(j->c->p, "enabled", now.lb[l]);
 	op_close_object(j->c->p);
 	return OC_OK;
