@@ -41,12 +41,16 @@ static void optic_state_seen(struct optic_module *mod, int state, bool report)
  * optic_track_state - follow module and data-path states
  * @mod: the module, its lock held
  * @report: raise events for changes (false right after insertion)
+ * @skip_recent: take data-path states some read brought in recently
+ *	(optic_seen()) instead of reading them
  */
-void optic_track_state(struct optic_module *mod, bool report)
+void optic_track_state(struct optic_module *mod, bool report,
+		       bool skip_recent)
 {
 	struct optic_loc loc = { .i2c_addr = OPTIC_ADDR_A0, .page = 0x11 };
 	u8 dp[OPTIC_LANES_PER_BANK / 2], v;
 	int state, lane, lanes, n, i;
+	const u8 *seen;
 
 	lockdep_assert_held(&mod->lock);
 	if (!mod->identified)
@@ -65,7 +69,11 @@ void optic_track_state(struct optic_module *mod, bool report)
 	for (lane = 0; lane < lanes; lane += OPTIC_LANES_PER_BANK) {
 		n = min_t(int, lanes - lane, OPTIC_LANES_PER_BANK);
 		loc.bank = lane / OPTIC_LANES_PER_BANK;
-		if (optic_read(mod, &loc, 128, dp, DIV_ROUND_UP(n, 2)))
+		seen = skip_recent ? optic_seen(mod, OPTIC_SEEN_DP + loc.bank) :
+				     NULL;
+		if (seen)
+			memcpy(dp, seen, sizeof(dp));
+		else if (optic_read(mod, &loc, 128, dp, DIV_ROUND_UP(n, 2)))
 			return;
 		for (i = 0; i < n; i++) {
 			v = (dp[i / 2] >> (4 * (i % 2))) & 0xf;
@@ -387,6 +395,67 @@ int optic_reset(struct optic_module *mod, enum optic_who who)
 	optic_bus_class_set(mod, class);
 	optic_event_control(mod, OPTIC_EVENT_RESET, who, 0, 0, ret);
 	return ret;
+}
+
+/*
+ * Where the module keeps its temperature when it advertises the monitor
+ * (CMIS 5.2 page 01h byte 159 bit 0, Table 8-10 bytes 14-15; SFF-8636
+ * Table 6-8 bytes 22-23; SFF-8472 A2h 96-97, internally calibrated
+ * only, Table 8-5 byte 92 bits 6-5: an external calibration would need
+ * its constants). The three share the format: s16, 1/256 degC.
+ */
+static int optic_temp_loc(struct optic_module *mod, struct optic_loc *loc,
+			  u8 *offset)
+{
+	u8 v;
+	int ret;
+
+	memset(loc, 0, sizeof(*loc));
+	loc->i2c_addr = OPTIC_ADDR_A0;
+	switch (mod->ident.spec) {
+	case OPTIC_SPEC_CMIS:
+		if (mod->ident.flat)
+			return -EOPNOTSUPP;
+		loc->page = 0x01;
+		ret = optic_read(mod, loc, 159, &v, 1);
+		loc->page = 0;
+		*offset = 14;
+		return ret ?: (v & BIT(0) ? 0 : -EOPNOTSUPP);
+	case OPTIC_SPEC_SFF8636:
+		*offset = 22;
+		return 0;
+	case OPTIC_SPEC_SFF8472:
+		if (!mod->ident.has_a2)
+			return -EOPNOTSUPP;
+		ret = optic_read(mod, loc, 92, &v, 1);
+		loc->i2c_addr = OPTIC_ADDR_A2;
+		*offset = 96;
+		return ret ?: ((v & 0x60) == 0x60 ? 0 : -EOPNOTSUPP);
+	default:
+		return -EOPNOTSUPP;
+	}
+}
+
+/**
+ * optic_read_temp - read the module temperature, for MODULE_GET
+ * @mod: the module, its lock held
+ * @skip_recent: not when some read brought it in recently
+ *
+ * The read itself leaves the value in mod->seen[OPTIC_SEEN_TEMP] (page.c).
+ */
+int optic_read_temp(struct optic_module *mod, bool skip_recent)
+{
+	struct optic_loc loc;
+	u8 offset, t[2];
+	int ret;
+
+	if (!mod->identified ||
+	    (skip_recent && optic_seen(mod, OPTIC_SEEN_TEMP)))
+		return 0;
+	ret = optic_temp_loc(mod, &loc, &offset);
+	if (ret)
+		return ret == -EOPNOTSUPP ? 0 : ret;
+	return optic_read(mod, &loc, offset, t, sizeof(t));
 }
 
 static u16 optic_get_be16(const u8 *p)

@@ -252,6 +252,8 @@ void optic_forget(struct optic_module *mod)
 	memset(mod->cache, 0, sizeof(mod->cache));
 	memset(mod->latched, 0, sizeof(mod->latched));
 	memset(mod->flags_last, 0, sizeof(mod->flags_last));
+	memset(mod->flags_at, 0, sizeof(mod->flags_at));
+	memset(mod->seen, 0, sizeof(mod->seen));
 	memset(mod->last_dp, 0, sizeof(mod->last_dp));
 	mod->vdm_n = 0;
 	mod->cdb_pending = false;
@@ -424,7 +426,7 @@ static int optic_arrived(struct optic_module *mod)
 	ret = optic_identify(mod);
 	if (ret)
 		return ret;
-	optic_track_state(mod, false);
+	optic_track_state(mod, false, false);
 	optic_vdm_scan(mod);
 	optic_event_presence(mod, true);
 	return 0;

@@ -124,11 +124,29 @@ void optic_service(struct optic_module *mod)
 	mutex_lock(&mod->lock);
 	present = optic_update_presence(mod);
 	if (present > 0 && mod->identified) {
-		optic_track_state(mod, true);
-		optic_read_flags(mod);
+		/* what a consumer read since the last service is not read */
+		optic_track_state(mod, true, true);
+		optic_read_flags(mod, true);
+		optic_read_temp(mod, true);
 	}
 	mutex_unlock(&mod->lock);
 	optic_hwmon_update(mod);
+}
+
+/**
+ * optic_read_recently - whether bytes read at @at spare the service a read
+ * @at: get_jiffies_64() of the read, 0 if never
+ *
+ * Within one and a half poll periods: a consumer polling at the driver's
+ * own rate keeps the bytes it reads out of the service poll.
+ */
+bool optic_read_recently(u64 at)
+{
+	unsigned int ms = READ_ONCE(poll_ms);
+
+	return at && ms &&
+	       time_before_eq64(get_jiffies_64(),
+				at + msecs_to_jiffies(ms + ms / 2));
 }
 
 static void optic_poll_work(struct work_struct *work)
@@ -171,8 +189,8 @@ static void optic_int_service(struct optic_module *mod)
 
 		/* what the service finds happened by the IntL time */
 		mod->int_servicing = true;
-		optic_track_state(mod, true);
-		optic_read_flags(mod);
+		optic_track_state(mod, true, false);
+		optic_read_flags(mod, false);
 		mod->int_servicing = false;
 		optic_bus_class_set(mod, class);
 	}

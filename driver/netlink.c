@@ -122,6 +122,20 @@ static int optic_nl_put_str(struct sk_buff *skb, int type, const char *s)
 	return nla_put_string(skb, type, s);
 }
 
+/* What the poll and the readers keep fresh: temperature, latched flags. */
+static int optic_nl_put_tracked(struct sk_buff *skb, struct optic_module *mod)
+{
+	const struct optic_seen *t = &mod->seen[OPTIC_SEEN_TEMP];
+	unsigned int nflags = optic_flags_tracked(mod);
+
+	if (optic_tracked_fresh(t->at) &&
+	    nla_put_u16(skb, OPTIC_A_TEMPERATURE, t->data[0] << 8 | t->data[1]))
+		return -EMSGSIZE;
+	if (nflags && nla_put(skb, OPTIC_A_FLAGS, nflags, mod->flags_last))
+		return -EMSGSIZE;
+	return 0;
+}
+
 /*
  * Fill the module attributes; takes mod->lock. A doit checks the cage on
  * the spot (a new module is identified at once, a pulled one reported
@@ -186,6 +200,8 @@ static int optic_nl_fill_module(struct sk_buff *skb, struct optic_module *mod,
 	     nla_put_u8(skb, OPTIC_A_CHECKSUM_OK, id->csum_ok)))
 		goto nla_fail;
 	if (err && nla_put_u32(skb, OPTIC_A_ACCESS_ERROR, err))
+		goto nla_fail;
+	if (present > 0 && optic_nl_put_tracked(skb, mod))
 		goto nla_fail;
 	mutex_unlock(&mod->lock);
 	genlmsg_end(skb, hdr);

@@ -59,6 +59,25 @@
  */
 #define OPTIC_FLAG_BYTES	(4 + OPTIC_MAX_BANKS * OPTIC_LANE_FLAG_BYTES)
 
+/* Latched flag registers tracked per module (page.c optic_flag_regions). */
+#define OPTIC_FLAG_REGIONS	6
+
+/*
+ * Status bytes the driver keeps from any read that covers them (page.c),
+ * so that its service poll need not read them again and MODULE_GET can
+ * report them: the module temperature, the CMIS DPState of each bank.
+ */
+enum optic_seen_id {
+	OPTIC_SEEN_TEMP,
+	OPTIC_SEEN_DP,		/* + bank */
+	OPTIC_SEEN_NR = OPTIC_SEEN_DP + OPTIC_MAX_BANKS,
+};
+
+struct optic_seen {
+	u64 at;			/* get_jiffies_64() of the read, 0: never */
+	u8 data[4];
+};
+
 /*
  * Readers of latched (clear-on-read) flags. The module clears a flag when
  * anyone reads it; the driver accumulates every bit it reads and delivers
@@ -288,6 +307,8 @@ struct optic_module {
 	u8 last_dp[OPTIC_MAX_LANES];	/* CMIS data-path states reported */
 	u8 latched[OPTIC_CONS_NR][OPTIC_FLAG_BYTES];
 	u8 flags_last[OPTIC_FLAG_BYTES];	/* flag bytes the last read found */
+	u64 flags_at[OPTIC_FLAG_REGIONS];	/* jiffies of a region's last read */
+	struct optic_seen seen[OPTIC_SEEN_NR];
 	u64 xfer_errors;
 	u64 page_selects;
 	u64 select_errors;		/* selects that did not read back */
@@ -321,6 +342,7 @@ struct optic_module *optic_module_get_by_name(const char *name);
 void optic_module_put(struct optic_module *mod);
 void optic_service(struct optic_module *mod);
 bool optic_tracked_fresh(u64 at);
+bool optic_read_recently(u64 at);
 int optic_rename(struct optic_module *mod, const char *name);
 bool optic_name_valid(const char *name);
 
@@ -374,7 +396,9 @@ int optic_write(struct optic_module *mod, const struct optic_loc *loc,
 		unsigned int offset, const u8 *buf, size_t len);
 unsigned int optic_write_max(struct optic_module *mod,
 			     const struct optic_loc *loc, unsigned int offset);
-int optic_read_flags(struct optic_module *mod);
+int optic_read_flags(struct optic_module *mod, bool skip_recent);
+const u8 *optic_seen(struct optic_module *mod, enum optic_seen_id id);
+unsigned int optic_flags_tracked(struct optic_module *mod);
 int optic_read_flag_bit(struct optic_module *mod, const struct optic_loc *loc,
 			u8 offset, u8 bit, enum optic_consumer cons);
 
@@ -391,7 +415,8 @@ int optic_tracked_presence(struct optic_module *mod);
 /* control.c: states and controls */
 int optic_module_state(struct optic_module *mod);
 int optic_tracked_state(struct optic_module *mod);
-void optic_track_state(struct optic_module *mod, bool report);
+void optic_track_state(struct optic_module *mod, bool report,
+		       bool skip_recent);
 int optic_get_lpmode(struct optic_module *mod);
 int optic_set_lpmode(struct optic_module *mod, bool lpmode,
 		     enum optic_who who);
@@ -399,6 +424,7 @@ int optic_get_tx_disable(struct optic_module *mod, u32 *mask);
 int optic_set_tx_disable(struct optic_module *mod, u32 mask, u32 value,
 			 enum optic_who who);
 int optic_reset(struct optic_module *mod, enum optic_who who);
+int optic_read_temp(struct optic_module *mod, bool skip_recent);
 int optic_read_snapshot(struct optic_module *mod, struct optic_snapshot *s);
 void optic_vdm_scan(struct optic_module *mod);
 int optic_firmware_version(struct optic_module *mod, u8 ver[2]);

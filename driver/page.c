@@ -240,6 +240,7 @@ static void optic_flags_observe(struct optic_module *mod,
 	unsigned int i, from, to, idx;
 	int c;
 
+	BUILD_BUG_ON(ARRAY_SIZE(optic_flag_regions) != OPTIC_FLAG_REGIONS);
 	if (loc->i2c_addr != OPTIC_ADDR_A0 || mod->ident.flat)
 		return;
 	for (r = optic_flag_regions;
@@ -248,6 +249,9 @@ static void optic_flags_observe(struct optic_module *mod,
 			continue;
 		from = max_t(unsigned int, offset, r->start);
 		to = min_t(unsigned int, offset + len, r->start + r->len);
+		if (from == r->start && to == r->start + r->len)
+			mod->flags_at[r - optic_flag_regions] =
+				get_jiffies_64() ?: 1;
 		for (i = from; i < to; i++) {
 			u8 *v = &buf[i - offset];
 			u8 news, gone;
@@ -268,6 +272,60 @@ static void optic_flags_observe(struct optic_module *mod,
 			}
 		}
 	}
+}
+
+/* Status bytes kept from any read (enum optic_seen_id). */
+struct optic_seen_span {
+	enum optic_spec spec;
+	u8 i2c_addr;
+	u8 page;		/* of an upper-page span */
+	u8 start;
+	u8 len;
+	u8 id;			/* enum optic_seen_id; DP: + bank */
+};
+
+static const struct optic_seen_span optic_seen_spans[] = {
+	/* CMIS 5.2 Table 8-10: module temperature, bytes 14-15 */
+	{ OPTIC_SPEC_CMIS, OPTIC_ADDR_A0, 0x00, 14, 2, OPTIC_SEEN_TEMP },
+	/* SFF-8636 Table 6-8: temperature, bytes 22-23 */
+	{ OPTIC_SPEC_SFF8636, OPTIC_ADDR_A0, 0x00, 22, 2, OPTIC_SEEN_TEMP },
+	/* SFF-8472 Table 9-11: A2h temperature, bytes 96-97 */
+	{ OPTIC_SPEC_SFF8472, OPTIC_ADDR_A2, 0x00, 96, 2, OPTIC_SEEN_TEMP },
+	/* CMIS 5.2 Table 8-72: DPState, page 11h bytes 128-131 of a bank */
+	{ OPTIC_SPEC_CMIS, OPTIC_ADDR_A0, 0x11, 128, 4, OPTIC_SEEN_DP },
+};
+
+static void optic_seen_observe(struct optic_module *mod,
+			       const struct optic_loc *loc,
+			       unsigned int offset, const u8 *buf, size_t len)
+{
+	const struct optic_seen_span *sp;
+	struct optic_seen *seen;
+
+	for (sp = optic_seen_spans;
+	     sp < optic_seen_spans + ARRAY_SIZE(optic_seen_spans); sp++) {
+		if (sp->spec != mod->ident.spec || sp->i2c_addr != loc->i2c_addr ||
+		    offset > sp->start || offset + len < sp->start + sp->len)
+			continue;
+		if (sp->start >= OPTIC_PAGE_LEN &&
+		    (loc->page != sp->page || loc->bank >= mod->ident.banks))
+			continue;
+		seen = &mod->seen[sp->id + (sp->id == OPTIC_SEEN_DP ?
+					    loc->bank : 0)];
+		memcpy(seen->data, &buf[sp->start - offset], sp->len);
+		seen->at = get_jiffies_64() ?: 1;
+	}
+}
+
+/**
+ * optic_seen - status bytes some read brought in recently, or NULL
+ * @mod: the module, its lock held
+ * @id: which (optic_read_recently() decides what is recent)
+ */
+const u8 *optic_seen(struct optic_module *mod, enum optic_seen_id id)
+{
+	return optic_read_recently(mod->seen[id].at) ? mod->seen[id].data :
+						       NULL;
 }
 
 /* Read within one half (lower or upper) of the map. */
@@ -294,8 +352,10 @@ static int optic_read_half(struct optic_module *mod,
 		optic_invalidate_select(mod);
 		return ret;
 	}
-	if (mod->identified)
+	if (mod->identified) {
+		optic_seen_observe(mod, loc, offset, buf, len);
 		optic_flags_observe(mod, loc, offset, buf, len, cons);
+	}
 	return 0;
 }
 
@@ -486,10 +546,12 @@ void optic_cache_refresh(struct optic_module *mod)
 /**
  * optic_read_flags - read every latched flag register of the module
  * @mod: the module, its lock held
+ * @skip_recent: leave out the registers some read brought in recently
+ *	(optic_read_recently(): the service poll while a consumer polls)
  *
  * New bits raise flag events and are kept for the consumers.
  */
-int optic_read_flags(struct optic_module *mod)
+int optic_read_flags(struct optic_module *mod, bool skip_recent)
 {
 	const struct optic_flag_region *r;
 	u8 buf[OPTIC_FLAG_BYTES];
@@ -504,10 +566,43 @@ int optic_read_flags(struct optic_module *mod)
 		struct optic_loc loc = { .i2c_addr = OPTIC_ADDR_A0,
 					 .bank = r->bank, .page = r->page };
 
+		if (skip_recent &&
+		    optic_read_recently(mod->flags_at[r - optic_flag_regions]))
+			continue;
 		if (optic_region_at(mod, r, &loc))
 			ret = optic_read(mod, &loc, r->start, buf, r->len);
 	}
 	return ret;
+}
+
+/**
+ * optic_flags_tracked - bytes of mod->flags_last when all are fresh
+ * @mod: the module, its lock held
+ *
+ * Return: how many leading bytes of flags_last hold the module's latched
+ * flag registers as their last reads found them, every one read within two
+ * poll periods (optic_tracked_fresh()); 0 when one is older, or the module
+ * has no latched flags the driver tracks.
+ */
+unsigned int optic_flags_tracked(struct optic_module *mod)
+{
+	const struct optic_flag_region *r;
+	struct optic_loc loc = { .i2c_addr = OPTIC_ADDR_A0 };
+	unsigned int n = 0;
+
+	if (!mod->identified || mod->ident.flat)
+		return 0;
+	for (r = optic_flag_regions;
+	     r < optic_flag_regions + ARRAY_SIZE(optic_flag_regions); r++) {
+		loc.page = r->page;
+		loc.bank = r->bank;
+		if (!optic_region_at(mod, r, &loc))
+			continue;
+		if (!optic_tracked_fresh(mod->flags_at[r - optic_flag_regions]))
+			return 0;
+		n = max_t(unsigned int, n, r->base + r->len);
+	}
+	return n;
 }
 
 /**

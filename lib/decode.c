@@ -593,3 +593,70 @@ const struct optic_field *optic_flag_lookup(uint8_t spec, uint8_t page,
 	}
 	return NULL;
 }
+
+/* Page, offset and first lane of byte @i of OPTIC_A_FLAGS for @spec. */
+static bool flags_byte_at(uint8_t spec, size_t i, uint8_t *page,
+			  uint8_t *offset, unsigned int *lane0)
+{
+	*lane0 = 0;
+	switch (spec) {
+	case OPTIC_SPEC_CMIS:
+		if (i < 4) {
+			*page = 0;
+			*offset = 8 + i;
+			return true;
+		}
+		i -= 4;
+		if (i >= 4 * 20)
+			return false;
+		*page = 0x11;
+		*offset = 134 + i % 20;
+		*lane0 = 8 * (i / 20);
+		return true;
+	case OPTIC_SPEC_SFF8636:
+		*page = 0;
+		*offset = 3 + i;
+		return i < 12;
+	default:
+		return false;
+	}
+}
+
+int optic_flags_worst(uint8_t spec, unsigned int lanes, const uint8_t *flags,
+		      size_t n, struct optic_flag_hit *hit)
+{
+	unsigned int lane0, bit;
+	uint8_t page, offset;
+	int sev = 0, lane;
+
+	hit->f = NULL;
+	hit->lane = -1;
+	if (spec != OPTIC_SPEC_CMIS && spec != OPTIC_SPEC_SFF8636)
+		return -EINVAL;
+	for (size_t i = 0; i < n; i++) {
+		if (!flags[i] ||
+		    !flags_byte_at(spec, i, &page, &offset, &lane0))
+			continue;
+		for (bit = 0; bit < 8; bit++) {
+			const struct optic_field *f;
+
+			if (!(flags[i] & (1u << bit)))
+				continue;
+			f = optic_flag_lookup(spec, page, offset, bit, &lane);
+			if (!f || !f->sev ||
+			    (lane >= 0 && lane0 + (unsigned int)lane >= lanes))
+				continue;
+			if (lane >= 0)
+				lane += lane0;
+			/* as optic_decode(): the first of equals in row order */
+			if (f->sev < sev ||
+			    (f->sev == sev &&
+			     (f > hit->f || (f == hit->f && lane > hit->lane))))
+				continue;
+			sev = f->sev;
+			hit->f = f;
+			hit->lane = lane;
+		}
+	}
+	return sev;
+}

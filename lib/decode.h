@@ -345,4 +345,19 @@ const struct optic_field *optic_flag_lookup(uint8_t spec, uint8_t page,
 					    uint8_t offset, unsigned int bit,
 					    int *lane);
 
+/* The worst raised flag of a module's latched flag registers. */
+struct optic_flag_hit {
+	const struct optic_field *f; /* NULL: none raised */
+	int lane; /* 0-based, -1 for a module flag */
+};
+/*
+ * The raised flag of highest severity (the first of equals) in @flags, the
+ * registers as MODULE_GET's OPTIC_A_FLAGS lays them out for @spec (CMIS:
+ * lower page 8-11, then page 11h 134-153 of each bank; SFF-8636: 3-14);
+ * lanes beyond @lanes are left out. Returns the severity (0: none), or
+ * -EINVAL for a spec without such registers.
+ */
+int optic_flags_worst(uint8_t spec, unsigned int lanes, const uint8_t *flags,
+		      size_t n, struct optic_flag_hit *hit);
+
 #endif /* OPTIC_DECODE_H */

@@ -124,6 +124,8 @@ static struct nla_policy optic_policy[OPTIC_A_MAX + 1] = {
 	[OPTIC_A_DP_STATE] = { .type = NLA_UNSPEC },
 	[OPTIC_A_DP_APP] = { .type = NLA_UNSPEC },
 	[OPTIC_A_DP_ID] = { .type = NLA_UNSPEC },
+	[OPTIC_A_TEMPERATURE] = { .type = NLA_U16 },
+	[OPTIC_A_FLAGS] = { .type = NLA_UNSPEC },
 };
 
 /* The nested attributes of a cage's line, in the order of optic_line_id. */
@@ -449,6 +451,15 @@ static int parse_module(struct nlattr **tb, struct optic_module_info *m)
 		m->access_error = nla_get_u32(tb[OPTIC_A_ACCESS_ERROR]);
 	if (tb[OPTIC_A_CHECKSUM_OK])
 		m->checksum_ok = nla_get_u8(tb[OPTIC_A_CHECKSUM_OK]);
+	if (tb[OPTIC_A_TEMPERATURE]) {
+		m->temperature = (int16_t)nla_get_u16(tb[OPTIC_A_TEMPERATURE]);
+		m->has_temperature = true;
+	}
+	if (tb[OPTIC_A_FLAGS]) {
+		m->nflags = MIN((size_t)nla_len(tb[OPTIC_A_FLAGS]),
+				sizeof(m->flags));
+		memcpy(m->flags, nla_data(tb[OPTIC_A_FLAGS]), m->nflags);
+	}
 	return r;
 }
 

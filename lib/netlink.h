@@ -62,6 +62,11 @@ struct optic_module_info {
 	bool checksum_ok; /* identity checksums match (when identified) */
 	uint32_t bus_root; /* the root adapter the cage's traffic goes through */
 	bool cage_added; /* made by OPTIC_CMD_CAGE_ADD */
+	/* what the driver's poll and readers keep fresh (when attrs say so) */
+	int16_t temperature; /* OPTIC_A_TEMPERATURE: 1/256 degC */
+	bool has_temperature;
+	uint8_t flags[84]; /* OPTIC_A_FLAGS, nflags bytes */
+	size_t nflags;
 	struct optic_line lines[OPTIC_LINES]; /* when the driver reports them */
 	uint64_t attrs; /* bit n: OPTIC_ATTR(n) was present */
 };

@@ -194,6 +194,13 @@ enum optic_cmd {
  *	(0: lane unused)
  * @OPTIC_A_DP_ID: binary, u8 per lane: DataPathID of the active set
  *	(the first lane of the data path, within the lane's bank)
+ * @OPTIC_A_TEMPERATURE: u16, MODULE_GET: the module temperature (s16,
+ *	1/256 degC) as the driver's poll or a reader last read it, while
+ *	that is fresh; modules that advertise the monitor
+ * @OPTIC_A_FLAGS: binary, MODULE_GET: the latched flag registers as their
+ *	last read found them, while every one is fresh: CMIS lower page
+ *	bytes 8-11 then page 11h bytes 134-153 of each bank; SFF-8636 bytes
+ *	3-14
  */
 enum optic_attr {
 	OPTIC_A_UNSPEC,
@@ -282,6 +289,8 @@ enum optic_attr {
 	OPTIC_A_DP_STATE,
 	OPTIC_A_DP_APP,
 	OPTIC_A_DP_ID,
+	OPTIC_A_TEMPERATURE,
+	OPTIC_A_FLAGS,
 
 	__OPTIC_A_MAX,
 	OPTIC_A_MAX = __OPTIC_A_MAX - 1
