@@ -50,6 +50,29 @@ check_eq "-p pretty-prints" true "$( [ "$(opticctl -p list | wc -l)" -gt 10 ] &&
 check_eq "vendor SN of port0 as sysfs has it" "$(cat $OPTIC_CLASS/port0/vendor_sn)" \
 	"$(opticctl -j show port0 | jq -r .vendor_sn)"
 
+# Issue 20: with the driver's poll keeping flags and temperature fresh, a
+# list row comes from the MODULE_GET dump alone: no module is read for it
+# (the poll itself reads at most 2 x 40 bytes in the window); with the poll
+# off the rows come from the modules' bytes, the same row either way.
+rows() { opticctl -j list | jq -c '[.[] | del(.temperature_c)]'; }
+bytes() { awk '$1 == "bytes_read" { print $2 }' $D/port0/counters; }
+ok "port0's flags tracked by the driver" wait_for 10 sh -c \
+	"vm-nl dump | grep -q '^flags='"
+fresh=$(rows)
+t_show=$(opticctl -j show port0 | jq .temperature_c)
+t_list=$(opticctl -j list | jq '.[0].temperature_c')
+check_eq "temperature from the dump, as the module has it (within noise)" true \
+	"$(awk -v a="$t_show" -v b="$t_list" 'BEGIN { d = a - b; print (d < 2 && d > -2) ? "true" : "false" }')"
+echo 0 >$D/port0/counters
+opticctl list >/dev/null
+check_eq "list reads nothing of port0 beyond the driver's poll" true \
+	"$( [ "$(bytes)" -le 80 ] && echo true)"
+echo 0 >/sys/module/optic/parameters/poll_ms
+sleep 3
+echo 0 >$D/port0/counters
+check_eq "poll off: the rows read from the modules are the same" "$fresh" "$(rows)"
+check_eq "... and port0 was read for it" true "$( [ "$(bytes)" -ge 100 ] && echo true)"
+
 out=$(opticctl frobnicate 2>&1)
 check_eq "unknown command: exit status 1" 1 "$?"
 check_match "unknown command: usage" "Usage: opticctl" "$out"
