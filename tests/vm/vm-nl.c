@@ -66,6 +66,7 @@ static const char *const names[] = {
 	[OPTIC_A_DP_IMMEDIATE] = "immediate", [OPTIC_A_DP_ACTIVATE] = "activate",
 	[OPTIC_A_DP_CONFIG_STATUS] = "config_status", [OPTIC_A_DP_STATE] = "dp_state",
 	[OPTIC_A_DP_APP] = "dp_app", [OPTIC_A_DP_ID] = "dp_id",
+	[OPTIC_A_TEMPERATURE] = "temperature", [OPTIC_A_FLAGS] = "flags",
 };
 static const int strattr[] = { OPTIC_A_MODULE_NAME, OPTIC_A_VENDOR_NAME,
 	OPTIC_A_VENDOR_PN, OPTIC_A_VENDOR_SN, OPTIC_A_VENDOR_REV, OPTIC_A_DATE_CODE,
@@ -73,7 +74,8 @@ static const int strattr[] = { OPTIC_A_MODULE_NAME, OPTIC_A_VENDOR_NAME,
 /* Binary attributes, printed in hex whatever their length. */
 static const int hexattr[] = { OPTIC_A_EEPROM_DATA, OPTIC_A_SNAP_TX_POWER,
 	OPTIC_A_SNAP_BIAS, OPTIC_A_SNAP_RX_POWER, OPTIC_A_SNAP_VDM,
-	OPTIC_A_DP_CONFIG_STATUS, OPTIC_A_DP_STATE, OPTIC_A_DP_APP, OPTIC_A_DP_ID };
+	OPTIC_A_DP_CONFIG_STATUS, OPTIC_A_DP_STATE, OPTIC_A_DP_APP, OPTIC_A_DP_ID,
+	OPTIC_A_FLAGS };
 
 static int in(const int *set, int n, int t)
 {
