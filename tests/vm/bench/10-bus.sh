@@ -69,5 +69,29 @@ awk -v n="$polls" '{ printf "BENCH bus.opticd.%s %.2f\n", $1, $2 / n }' /tmp/cou
 echo "BENCH bus.opticd.polls $polls"
 kill -TERM $PID
 wait $PID
+
+# (e) The driver's own poll (1 s) while opticd polls at the same rate: it
+# leaves out what opticd's reads brought in (issue 20). Per second, the
+# bus's counters less opticd's polls at their cost in (a).
+rmmod optic
+ok "load optic (poll_ms=1000)" load_optic
+ok "port0 bound" wait_for 10 test -e $OPTIC_CLASS/port0
+sed -i 's/^poll_interval = .*/poll_interval = 1s/' /tmp/opticd.conf
+opticd -c /tmp/opticd.conf --log-target=console >/tmp/opticd.e.log 2>&1 &
+PID=$!
+ok "opticd polls port0 at 1 Hz" wait_for 30 sh -c "[ \"\$(wget -qO- $URL | awk '\$1 == \"optic_poll_duration_seconds_count\" { print \$2 }')\" -ge 3 ]"
+SECS=20
+c0=$(metric optic_poll_duration_seconds_count)
+zero
+sleep $SECS
+c1=$(metric optic_poll_duration_seconds_count)
+cp $P/counters /tmp/counters.e
+awk -v na="$polls" -v n=$((c1 - c0)) -v s=$SECS '
+	NR == FNR { per[$1] = $2 / na; next }
+	{ printf "BENCH bus.driver_poll_with_opticd_per_s.%s %.2f\n", $1, ($2 - n * per[$1]) / s }' \
+	/tmp/counters.a /tmp/counters.e
+echo "BENCH bus.driver_poll_with_opticd_per_s.opticd_polls $((c1 - c0))"
+kill -TERM $PID
+wait $PID
 rmmod optic
 rmmod optic_sim
