@@ -478,7 +478,7 @@ struct prbs_run {
 	int pattern;
 	uint32_t lanes;
 	long seconds;
-	double elapsed;
+	double t0, elapsed; /* counting since t0: until the results are read */
 	struct optic_diag_saved saved;
 	struct optic_diag_lane res[OPTIC_DIAG_MAX_LANES];
 	int n;
@@ -516,10 +516,9 @@ static int prbs_wait(struct diag_job *j, struct prbs_run *run)
 {
 	bool tty = isatty(STDERR_FILENO) && !optic_print_is_json(j->c->p);
 	struct timespec poll = { 0, DIAG_POLL_MS * 1000000L };
-	double start = now_s();
 	int r = 0;
 
-	while ((run->elapsed = now_s() - start) < run->seconds) {
+	while ((run->elapsed = now_s() - run->t0) < run->seconds) {
 		if (tty)
 			progress(j, run, run->elapsed);
 		if (diag_stop) {
@@ -584,6 +583,7 @@ static int prbs_measure(struct diag_job *j, struct prbs_run *run)
 				  run->lanes);
 	if (r < 0)
 		return diag_fail(j, r, "diag prbs");
+	run->t0 = now_s();
 	r = prbs_wait(j, run);
 	if (r == -EINTR) {
 		fflush(stdout);
@@ -597,6 +597,7 @@ static int prbs_measure(struct diag_job *j, struct prbs_run *run)
 					    ARRAY_SIZE(run->res));
 	if (r < 0)
 		return diag_fail(j, r, "the PRBS run");
+	run->elapsed = now_s() - run->t0;
 	run->n = r;
 	return OC_OK;
 }
