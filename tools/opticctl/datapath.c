@@ -112,8 +112,8 @@ static void list_apps(const struct optic_image *img, uint16_t only)
 		    optic_app_get(img, i, &a) < 0)
 			continue;
 		optic_app_label(&a, label, sizeof(label));
-		fprintf(stderr, "\t%u: %s (%u host lanes)\n", i, label,
-			a.host_lanes);
+		fprintf(stderr, "\t%u: %s (%u host lane%s)\n", i, label,
+			a.host_lanes, a.host_lanes == 1 ? "" : "s");
 	}
 }
 
@@ -250,6 +250,25 @@ static int report(struct oc *c, const struct dp_job *j)
 	return ret;
 }
 
+/* The driver's refusal: why, with its extack text, in the caller's terms. */
+static int apply_failed(struct oc *c, const struct dp_job *j, int r)
+{
+	char ext[256];
+	const char *why = "";
+
+	/* read before another request replaces it */
+	snprintf(ext, sizeof(ext), "%s", optic_nl_errmsg(c->nl) ?: "");
+	if (r == -EPERM || r == -EACCES)
+		why = " (needs CAP_NET_ADMIN: run as root)";
+	else if (optic_nl_cage_empty(c->nl, j->info.name))
+		why = ": the module was removed while it was being configured";
+	fflush(stdout);
+	fprintf(stderr, "opticctl: %s: set %s%s: %s%s%s%s\n", j->info.name,
+		j->what, why, strerror(-r), *ext ? " (" : "", ext,
+		*ext ? ")" : "");
+	return oc_exit_code(r);
+}
+
 static int apply(struct oc *c, struct dp_job *j)
 {
 	int r;
@@ -257,18 +276,7 @@ static int apply(struct oc *c, struct dp_job *j)
 	ticker(true);
 	r = optic_nl_datapath_set(c->nl, j->info.name, &j->req, &j->after);
 	ticker(false);
-	if (r == 0)
-		return report(c, j);
-	if (r == -EPERM || r == -EACCES)
-		return oc_fail(c, r,
-			       "%s: set %s (needs CAP_NET_ADMIN: run as root)",
-			       j->info.name, j->what);
-	if (optic_nl_cage_empty(c->nl, j->info.name))
-		return oc_fail(
-			c, r,
-			"%s: set %s: the module was removed while it was being configured",
-			j->info.name, j->what);
-	return oc_fail(c, r, "%s: set %s", j->info.name, j->what);
+	return r < 0 ? apply_failed(c, j, r) : report(c, j);
 }
 
 /* Options after the setting: --lanes L, --immediate, --json. */
@@ -341,7 +349,7 @@ static int load(struct oc *c, struct dp_job *j, const char *port)
 	if (r < 0)
 		return oc_fail(c, r, "%s: reading the data paths",
 			       j->info.name);
-	return check_whole_dps(j);
+	return OC_OK;
 }
 
 static int set_application(struct oc *c, struct dp_job *j, int argc,
@@ -358,6 +366,8 @@ static int set_application(struct oc *c, struct dp_job *j, int argc,
 		r = find_app(j, argv[3]);
 	if (!r)
 		r = check_cover(j);
+	if (!r)
+		r = check_whole_dps(j);
 	if (r)
 		return r;
 	j->req.appsel = j->app.appsel;
@@ -382,6 +392,8 @@ static int set_datapath(struct oc *c, struct dp_job *j, int argc, char **argv)
 	r = parse_opts(c, j, argc - 4, argv + 4);
 	if (!r)
 		r = load(c, j, argv[1]);
+	if (!r)
+		r = check_whole_dps(j);
 	return r ? r : apply(c, j);
 }
 
