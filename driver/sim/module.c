@@ -221,13 +221,245 @@ static void cmis_set_dp(struct osim_module *mod, unsigned int lane, u8 st,
 	p11[134] |= lane_bit(lane);	/* DPStateChangedFlag */
 }
 
+/* CMIS 5.2 Table 8-83: ConfigStatus codes (page 11h bytes 202-205) */
+enum osim_cfg_status {
+	OSIM_CFG_UNDEFINED,
+	OSIM_CFG_SUCCESS,
+	OSIM_CFG_REJECTED,
+	OSIM_CFG_BAD_APPSEL,
+	OSIM_CFG_BAD_DATAPATH,
+	OSIM_CFG_BAD_SI,
+	OSIM_CFG_LANES_IN_USE,
+	OSIM_CFG_PARTIAL,
+	OSIM_CFG_IN_PROGRESS = 0x0c,
+};
+
+/* Lanes of bank @bank the module has. */
+static unsigned int bank_lanes(struct osim_module *mod, unsigned int bank)
+{
+	return min_t(unsigned int, OSIM_LANES_PER_BANK,
+		     mod->lanes - bank * OSIM_LANES_PER_BANK);
+}
+
+/*
+ * The data path of lane @l (within its bank) in the DPConfigLane bytes @set
+ * (staged 10h:145 or active 11h:206) of @n lanes: the lanes with the same
+ * AppSel and DataPathID (bits 7-1). A lane with AppSel 0 is in no data path
+ * (CMIS 5.2 Table 8-65: NULL AppSel) and stands alone.
+ */
+static u8 dp_lanes(const u8 *set, unsigned int n, unsigned int l)
+{
+	unsigned int j;
+	u8 m = 0;
+
+	if (!(set[l] >> 4))
+		return BIT(l);
+	for (j = 0; j < n; j++)
+		if ((set[j] >> 1) == (set[l] >> 1))
+			m |= BIT(j);
+	return m;
+}
+
+/* The active data path of module lane @lane, as a mask of its bank's lanes. */
+static u8 cmis_dp_of(struct osim_module *mod, unsigned int lane)
+{
+	u8 *p11 = cmis_p11(mod, lane);
+
+	if (!p11)
+		return 0;
+	return dp_lanes(&p11[206], bank_lanes(mod, lane / OSIM_LANES_PER_BANK),
+			lane % OSIM_LANES_PER_BANK);
+}
+
+/* The lower page descriptor of application @appsel (1-8), NULL if none. */
+static const u8 *cmis_app(struct osim_module *mod, u8 appsel)
+{
+	const u8 *lo = osim_a0(mod)->lower.data;
+	unsigned int i;
+
+	if (!appsel || appsel > 8)
+		return NULL;
+	/* CMIS 5.2 8.3.8: the list ends at the first host interface ID FFh */
+	for (i = 0; i < appsel; i++)
+		if (lo[86 + 4 * i] == 0xff || !lo[86 + 4 * i])
+			return NULL;
+	return &lo[86 + 4 * (appsel - 1)];
+}
+
+/*
+ * Validate the staged data path of lane @l in the staged set @set of @n
+ * lanes for a command on the lanes of @mask.
+ */
+static u8 cmis_check_dp(struct osim_module *mod, const u8 *set,
+			unsigned int n, unsigned int l, u8 mask)
+{
+	u8 appsel = set[l] >> 4, first = (set[l] >> 1) & 7;
+	u8 dp = dp_lanes(set, n, l);
+	const u8 *app;
+	unsigned int cnt;
+
+	if (!appsel)
+		return OSIM_CFG_SUCCESS;	/* unused lane */
+	app = cmis_app(mod, appsel);
+	if (!app)
+		return OSIM_CFG_BAD_APPSEL;
+	/*
+	 * CMIS 5.2 Table 8-24: host lane count in byte 2 bits 7-4; byte 3 bit
+	 * k: an instance may start on host lane k + 1. The data path is one
+	 * instance: the DataPathID lane and the next count - 1 lanes.
+	 */
+	cnt = app[2] >> 4;
+	if (!cnt || first + cnt > n || !(app[3] & BIT(first)) ||
+	    dp != GENMASK(first + cnt - 1, first))
+		return OSIM_CFG_BAD_DATAPATH;
+	/* ExplicitControl: the profiles advertise no staged SI controls */
+	if (set[l] & BIT(0))
+		return OSIM_CFG_BAD_SI;
+	if ((dp & mask) != dp)
+		return OSIM_CFG_PARTIAL;
+	return OSIM_CFG_SUCCESS;
+}
+
+static void cfg_status_put(u8 *p11, unsigned int li, u8 st)
+{
+	u8 *b = &p11[202 + li / 2];
+
+	if (li & 1)
+		*b = (*b & 0x0f) | (st << 4);
+	else
+		*b = (*b & 0xf0) | st;
+}
+
+/*
+ * End of the configuration command of bank @bank: publish its ConfigStatus
+ * and, if every lane passed, make the staged set active (CMIS 5.2 6.2.4).
+ */
+static void cmis_config_done(struct osim_module *mod, unsigned int bank)
+{
+	unsigned int base = bank * OSIM_LANES_PER_BANK, li, lane;
+	u8 *p11 = cmis_p11(mod, base);
+	u8 mask = mod->cfg_mask[bank];
+
+	mod->cfg_mask[bank] = 0;
+	mod->cfg_deadline[bank] = 0;
+	for (li = 0; li < OSIM_LANES_PER_BANK; li++) {
+		lane = base + li;
+		if (!(mask & BIT(li)))
+			continue;
+		cfg_status_put(p11, li, mod->cfg_status[lane]);
+		if (mod->cfg_status[lane] != OSIM_CFG_SUCCESS)
+			continue;
+		p11[206 + li] = mod->cfg_set[lane];
+		if (!mod->cfg_immediate[bank])
+			p11[235] |= BIT(li);	/* DPInitPending */
+		else if (mod->dp_state[lane] != OSIM_DP_DEACTIVATED)
+			mod->dp_reinit[lane] = true;
+	}
+}
+
+/* Move every lane of the data path @unit of bank base @base to @st. */
+static void cmis_set_dp_unit(struct osim_module *mod, unsigned int base,
+			     u8 unit, u8 st, ktime_t deadline)
+{
+	unsigned int li;
+
+	for (li = 0; li < OSIM_LANES_PER_BANK; li++)
+		if (unit & BIT(li))
+			cmis_set_dp(mod, base + li, st, deadline);
+}
+
+/*
+ * One step of the state machine of the data path @unit (lanes of the bank
+ * starting at module lane @base). CMIS 5.2 6.3.3: a data path's lanes move
+ * together; DPDeinitS is true while the module is not Ready or the host
+ * sets DPDeinit on any lane of the data path (10h:128, ORed over its
+ * lanes); DPReDeinitS adds DPReinitT, an ApplyImmediate that reconfigured
+ * an initialised data path (SteppedConfigOnly = 0). A lane in no data path
+ * (AppSel 0) stays DPDeactivated, and so does a data path while a
+ * configuration command on its lanes is in progress.
+ */
+static bool cmis_dp_step(struct osim_port *port, unsigned int base, u8 unit,
+			 ktime_t t)
+{
+	struct osim_module *mod = port->mod;
+	unsigned int first = base + __ffs(unit), li;
+	u8 *p10 = cmis_p10(mod, base), *p11 = cmis_p11(mod, base);
+	u8 ds = mod->dp_state[first];
+	ktime_t dl = mod->dp_deadline[first];
+	bool deinit, redeinit = false, mixed = false;
+
+	deinit = mod->mstate != OSIM_MS_READY || !(p11[206 + __ffs(unit)] >> 4) ||
+		 (p10[128] & unit);
+	for (li = 0; li < OSIM_LANES_PER_BANK; li++) {
+		if (!(unit & BIT(li)))
+			continue;
+		redeinit |= mod->dp_reinit[base + li];
+		mixed |= mod->dp_state[base + li] != ds;
+	}
+	redeinit |= deinit;
+	/* lanes of different data paths joined by an ApplyImmediate */
+	if (mixed) {
+		cmis_set_dp_unit(mod, base, unit, OSIM_DP_DEINIT,
+				 t + osim_dur(port, mod->dpdeinit_ms));
+		return true;
+	}
+	switch (ds) {
+	case OSIM_DP_DEACTIVATED:
+		for (li = 0; li < OSIM_LANES_PER_BANK; li++)
+			if (unit & BIT(li))
+				mod->dp_reinit[base + li] = false;
+		if (deinit || (mod->cfg_mask[base / OSIM_LANES_PER_BANK] & unit))
+			return false;
+		p11[235] &= ~unit;	/* DPInitPending ends in DPInit */
+		cmis_set_dp_unit(mod, base, unit, OSIM_DP_INIT,
+				 t + osim_dur(port, mod->dpinit_ms));
+		return true;
+	case OSIM_DP_INIT:
+		if (redeinit)
+			cmis_set_dp_unit(mod, base, unit, OSIM_DP_DEINIT,
+					 t + osim_dur(port, mod->dpdeinit_ms));
+		else if (t >= dl)
+			cmis_set_dp_unit(mod, base, unit, OSIM_DP_INITIALIZED, 0);
+		break;
+	case OSIM_DP_INITIALIZED:
+		if (redeinit)
+			cmis_set_dp_unit(mod, base, unit, OSIM_DP_DEINIT,
+					 t + osim_dur(port, mod->dpdeinit_ms));
+		else
+			cmis_set_dp_unit(mod, base, unit, OSIM_DP_TXTURNON,
+					 t + osim_dur(port, mod->txon_ms));
+		break;
+	case OSIM_DP_TXTURNON:
+		if (t >= dl)
+			cmis_set_dp_unit(mod, base, unit, OSIM_DP_ACTIVATED, 0);
+		break;
+	case OSIM_DP_ACTIVATED:
+		if (redeinit)
+			cmis_set_dp_unit(mod, base, unit, OSIM_DP_TXTURNOFF,
+					 t + osim_dur(port, mod->txoff_ms));
+		break;
+	case OSIM_DP_TXTURNOFF:
+		if (t >= dl)
+			cmis_set_dp_unit(mod, base, unit, OSIM_DP_INITIALIZED, 0);
+		break;
+	case OSIM_DP_DEINIT:
+		if (t >= dl)
+			cmis_set_dp_unit(mod, base, unit, OSIM_DP_DEACTIVATED, 0);
+		break;
+	default:
+		cmis_set_dp_unit(mod, base, unit, OSIM_DP_DEACTIVATED, 0);
+		break;
+	}
+	return mod->dp_state[first] != ds;
+}
+
 /* One step of every state machine at time @t; returns true if one moved. */
 static bool cmis_step(struct osim_port *port, ktime_t t)
 {
 	struct osim_module *mod = port->mod;
 	bool lowpwr = cmis_lowpwr_request(port);
 	bool moved = false;
-	unsigned int lane;
+	unsigned int lane, b;
 	u8 *p10 = cmis_p10(mod, 0);
 	u8 st = mod->mstate;
 
@@ -274,71 +506,37 @@ static bool cmis_step(struct osim_port *port, ktime_t t)
 	if (!p10 || mod->flat)
 		return moved;
 
-	for (lane = 0; lane < mod->lanes; lane++) {
-		/* DPDeactivate of the lane's bank (CMIS 5.2 8.4.1) */
-		u8 *bp10 = cmis_p10(mod, lane);
-		/* CMIS 5.2 6.3.3: DPDeactivateS when the host asks or the module is not Ready */
-		bool deact = (bp10 && (bp10[128] & lane_bit(lane))) ||
-			     mod->mstate != OSIM_MS_READY;
-		ktime_t dl = mod->dp_deadline[lane];
-		u8 ds = mod->dp_state[lane];
-
-		switch (ds) {
-		case OSIM_DP_DEACTIVATED:
-			if (!deact)
-				cmis_set_dp(mod, lane, OSIM_DP_INIT,
-					    t + osim_dur(port, mod->dpinit_ms));
-			break;
-		case OSIM_DP_INIT:
-			if (t >= dl)
-				cmis_set_dp(mod, lane, OSIM_DP_INITIALIZED, 0);
-			break;
-		case OSIM_DP_INITIALIZED:
-			if (deact)
-				cmis_set_dp(mod, lane, OSIM_DP_DEINIT,
-					    t + osim_dur(port, mod->dpdeinit_ms));
-			else
-				cmis_set_dp(mod, lane, OSIM_DP_TXTURNON,
-					    t + osim_dur(port, mod->txon_ms));
-			break;
-		case OSIM_DP_TXTURNON:
-			if (t >= dl)
-				cmis_set_dp(mod, lane, OSIM_DP_ACTIVATED, 0);
-			break;
-		case OSIM_DP_ACTIVATED:
-			if (deact)
-				cmis_set_dp(mod, lane, OSIM_DP_TXTURNOFF,
-					    t + osim_dur(port, mod->txoff_ms));
-			break;
-		case OSIM_DP_TXTURNOFF:
-			if (t >= dl)
-				cmis_set_dp(mod, lane, OSIM_DP_INITIALIZED, 0);
-			break;
-		case OSIM_DP_DEINIT:
-			if (t >= dl)
-				cmis_set_dp(mod, lane, OSIM_DP_DEACTIVATED, 0);
-			break;
-		default:
-			cmis_set_dp(mod, lane, OSIM_DP_DEACTIVATED, 0);
-			break;
-		}
-		if (mod->dp_state[lane] != ds)
+	for (b = 0; b * OSIM_LANES_PER_BANK < mod->lanes; b++)
+		if (mod->cfg_mask[b] && t >= mod->cfg_deadline[b]) {
+			cmis_config_done(mod, b);
 			moved = true;
+		}
+	/* one step per data path, taken by its first lane */
+	for (lane = 0; lane < mod->lanes; lane++) {
+		u8 unit = cmis_dp_of(mod, lane);
+
+		if (unit && lane % OSIM_LANES_PER_BANK == __ffs(unit))
+			moved |= cmis_dp_step(port, lane - lane % OSIM_LANES_PER_BANK,
+					      unit, t);
 	}
 	return moved;
+}
+
+static ktime_t earliest(ktime_t next, ktime_t dl)
+{
+	return dl && (!next || dl < next) ? dl : next;
 }
 
 static ktime_t cmis_next_deadline(struct osim_module *mod)
 {
 	ktime_t next = mod->mdeadline;
-	unsigned int lane;
+	unsigned int lane, b;
 
-	for (lane = 0; lane < mod->lanes; lane++) {
-		ktime_t dl = mod->dp_deadline[lane];
-
-		if (dl && (!next || dl < next))
-			next = dl;
-	}
+	for (lane = 0; lane < mod->lanes; lane++)
+		next = earliest(next, mod->dp_deadline[lane]);
+	for (b = 0; b < OSIM_MAX_BANKS; b++)
+		if (mod->cfg_mask[b])
+			next = earliest(next, mod->cfg_deadline[b]);
 	return next;
 }
 
@@ -928,9 +1126,11 @@ void osim_module_start(struct osim_port *port, bool cold)
 		goto out;
 	mod->mstate = OSIM_MS_LOWPWR;
 	mod->mdeadline = 0;
+	memset(mod->cfg_mask, 0, sizeof(mod->cfg_mask));
 	for (l = 0; l < OSIM_MAX_LANES; l++) {
 		mod->dp_state[l] = 0;
 		mod->dp_deadline[l] = 0;
+		mod->dp_reinit[l] = false;
 		if (l < mod->lanes)
 			cmis_set_dp(mod, l, OSIM_DP_DEACTIVATED, 0);
 	}
@@ -1015,27 +1215,60 @@ u8 osim_module_read(struct osim_port *port, struct osim_target *t, u8 off)
 	return val;
 }
 
-/* Apply the staged set of bank @bank's lanes in @lanes_mask (bit = lane). */
-static void cmis_apply(struct osim_module *mod, unsigned int bank, u8 *p10,
-		       u8 lanes_mask)
+/*
+ * ApplyDPInit (@imm false) or ApplyImmediate of staged control set 0 on the
+ * lanes @mask of bank @bank (CMIS 5.2 6.2.4, Table 8-63): validate it now,
+ * report ConfigInProgress for config_ms, then the result (cmis_config_done).
+ * A command is applied whole or not at all: when a data path fails, its
+ * lanes report why and the other lanes of the command ConfigRejected.
+ */
+static void cmis_apply(struct osim_port *port, unsigned int bank, u8 *p10,
+		       u8 mask, bool imm)
 {
-	u8 *p11 = cmis_p11(mod, bank * OSIM_LANES_PER_BANK);
-	unsigned int l;
+	struct osim_module *mod = port->mod;
+	unsigned int base = bank * OSIM_LANES_PER_BANK, n, li;
+	u8 *p11 = cmis_p11(mod, base);
+	/* CMIS 5.2 Table 8-5 byte 2 bit 6: no intervention-free reconfiguration */
+	bool stepped = osim_a0(mod)->lower.data[2] & BIT(6);
+	bool failed = false;
+	u8 st;
 
-	if (!p11)
+	if (!p11 || mod->image || base >= mod->lanes)
 		return;
-	for (l = 0; l < OSIM_LANES_PER_BANK &&
-	     bank * OSIM_LANES_PER_BANK + l < mod->lanes; l++) {
-		if (!(lanes_mask & BIT(l)))
+	n = bank_lanes(mod, bank);
+	mask &= GENMASK(n - 1, 0);
+	/* Table 8-83: a command is ignored by lanes still ConfigInProgress */
+	if (!mask || mod->cfg_mask[bank])
+		return;
+	for (li = 0; li < n; li++) {
+		if (!(mask & BIT(li)))
 			continue;
-		/* Staged Control Set 0 DPConfigLane (145-152) -> active (206-213) */
-		p11[206 + l] = p10[145 + l];
-		/* ConfigStatus: ConfigSuccess (CMIS 5.2 Table 8-90) */
-		if (l & 1)
-			p11[202 + l / 2] = (p11[202 + l / 2] & 0x0f) | 0x10;
+		if (imm && stepped)
+			st = OSIM_CFG_REJECTED;
 		else
-			p11[202 + l / 2] = (p11[202 + l / 2] & 0xf0) | 0x01;
+			st = cmis_check_dp(mod, &p10[145], n, li, mask);
+		/* the data path the lane leaves goes whole too */
+		if (st == OSIM_CFG_SUCCESS &&
+		    (dp_lanes(&p11[206], n, li) & mask) !=
+		    dp_lanes(&p11[206], n, li))
+			st = OSIM_CFG_PARTIAL;
+		/* Table 8-83 code 6: ApplyDPInit needs DPDeactivated lanes */
+		if (st == OSIM_CFG_SUCCESS && !imm &&
+		    mod->dp_state[base + li] != OSIM_DP_DEACTIVATED)
+			st = OSIM_CFG_LANES_IN_USE;
+		failed |= st != OSIM_CFG_SUCCESS;
+		mod->cfg_status[base + li] = st;
+		mod->cfg_set[base + li] = p10[145 + li];
+		cfg_status_put(p11, li, OSIM_CFG_IN_PROGRESS);
 	}
+	for (li = 0; failed && li < n; li++)
+		if ((mask & BIT(li)) &&
+		    mod->cfg_status[base + li] == OSIM_CFG_SUCCESS)
+			mod->cfg_status[base + li] = OSIM_CFG_REJECTED;
+	mod->cfg_mask[bank] = mask;
+	mod->cfg_immediate[bank] = imm;
+	mod->cfg_deadline[bank] = ktime_add(osim_clock(port),
+					    osim_dur(port, mod->config_ms));
 }
 
 void osim_module_write(struct osim_port *port, struct osim_target *t, u8 off,
@@ -1073,7 +1306,7 @@ void osim_module_write(struct osim_port *port, struct osim_target *t, u8 off,
 	} else if ((off == 143 || off == 144) && t->lower.data[127] == 0x10 &&
 		   pg == osim_page_get(t, t->lower.data[126], 0x10)) {
 		/* ApplyDPInit / ApplyImmediate: self-clearing triggers */
-		cmis_apply(mod, t->lower.data[126], pg->data, val);
+		cmis_apply(port, t->lower.data[126], pg->data, val, off == 144);
 		pg->data[idx] = 0;
 	} else if (pg == osim_page_get(t, 0, 0x9f) && off == 129) {
 		mod->cdb_pending = true;

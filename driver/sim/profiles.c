@@ -62,7 +62,7 @@ struct osim_cmis_desc {
 	u16 wavelength;		/* page 01h 138: 0.05 nm units */
 	const struct osim_app *apps;
 	unsigned int napps;
-	u8 dpid_step;		/* lanes per data path in the default config */
+	bool stepped_only;	/* SteppedConfigOnly: no ApplyImmediate */
 	unsigned int pwrup_ms, pwrdn_ms, dpinit_ms, dpdeinit_ms;
 	unsigned int txon_ms, txoff_ms;
 	bool cdb;
@@ -157,8 +157,10 @@ static int osim_build_cmis(struct osim_module *mod, const struct osim_profile *p
 			   unsigned int port)
 {
 	const struct osim_cmis_desc *d = p->data;
+	/* lanes of one instance of the default application */
+	unsigned int cnt = max(d->apps[0].lane_counts >> 4, 1);
+	struct osim_page *pg, *pg11;
 	struct osim_target *t;
-	struct osim_page *pg;
 	char sn[17];
 	unsigned int i, l, b, nbanks;
 	u8 *lo, *u;
@@ -176,6 +178,7 @@ static int osim_build_cmis(struct osim_module *mod, const struct osim_profile *p
 	mod->dpdeinit_ms = d->dpdeinit_ms;
 	mod->txon_ms = d->txon_ms;
 	mod->txoff_ms = d->txoff_ms;
+	mod->config_ms = OSIM_CONFIG_MS;
 	t = osim_target_add(mod, OSIM_ADDR_A0, true, !d->flat);
 	if (!t)
 		return -ENOMEM;
@@ -184,7 +187,8 @@ static int osim_build_cmis(struct osim_module *mod, const struct osim_profile *p
 	/* lower page, CMIS 5.2 Table 8-4 */
 	lo[0] = d->id;
 	lo[1] = d->rev;
-	lo[2] = d->flat ? BIT(7) : 0;
+	/* byte 2: bit 7 flat memory, bit 6 SteppedConfigOnly (Table 8-5) */
+	lo[2] = (d->flat ? BIT(7) : 0) | (d->stepped_only ? BIT(6) : 0);
 	lo[3] = (OSIM_MS_READY << 1) | BIT(0);
 	lo[85] = d->media_type;
 	for (i = 0; i < 8; i++) {
@@ -279,26 +283,21 @@ static int osim_build_cmis(struct osim_module *mod, const struct osim_profile *p
 		unsigned int n = min_t(unsigned int, OSIM_LANES_PER_BANK,
 				       mod->lanes - b * OSIM_LANES_PER_BANK);
 
-		/* page 10h controls: staged control set 0 selects application 1 */
+		/*
+		 * Page 10h staged control set 0 and page 11h active set:
+		 * application 1 on every instance its host lane count makes
+		 * (DataPathID: the instance's first lane), already applied.
+		 */
 		pg = osim_page_add(t, b, 0x10);
-		if (!pg)
+		pg11 = osim_page_add(t, b, 0x11);
+		if (!pg || !pg11)
 			return -ENOMEM;
-		u = pg->data;
 		for (l = 0; l < n; l++) {
-			u8 dpid = d->dpid_step ? l - l % d->dpid_step : 0;
+			u8 cfg = 1 << 4 | (l - l % cnt) << 1;
 
-			u[145 + l] = 1 << 4 | dpid << 1;
-		}
-
-		/* page 11h lane status: configuration already applied */
-		pg = osim_page_add(t, b, 0x11);
-		if (!pg)
-			return -ENOMEM;
-		u = pg->data;
-		for (l = 0; l < n; l++) {
-			u[202 + l / 2] |= (l & 1) ? 0x10 : 0x01;
-			u[206 + l] = 1 << 4 |
-				     (d->dpid_step ? l - l % d->dpid_step : 0) << 1;
+			pg->data[145 + l] = cfg;
+			pg11->data[206 + l] = cfg;
+			pg11->data[202 + l / 2] |= (l & 1) ? 0x10 : 0x01;
 		}
 	}
 
@@ -326,7 +325,6 @@ static const struct osim_cmis_desc osim_osfp_800g_2xdr4 = {
 	.power_class = 8, .max_power_qw = 64, .media_tech = 0x06,
 	.smf_len = 0x05, .wavelength = 26200,
 	.apps = osim_apps_800g_2xdr4, .napps = ARRAY_SIZE(osim_apps_800g_2xdr4),
-	.dpid_step = 4,
 	.pwrup_ms = 3000, .pwrdn_ms = 80, .dpinit_ms = 3000, .dpdeinit_ms = 40,
 	.txon_ms = 8, .txoff_ms = 4, .cdb = true, .thr = &osim_thr_dr4,
 	.temp_mc = 47500, .vcc_uv = 3295000, .bias_ua = 62000,
@@ -343,7 +341,6 @@ static const struct osim_cmis_desc osim_osfpxd_1600g_2xdr8 = {
 	.smf_len = 0x05, .wavelength = 26200,
 	.apps = osim_apps_1600g_2xdr8,
 	.napps = ARRAY_SIZE(osim_apps_1600g_2xdr8),
-	.dpid_step = 8,
 	.pwrup_ms = 3000, .pwrdn_ms = 80, .dpinit_ms = 3000, .dpdeinit_ms = 40,
 	.txon_ms = 8, .txoff_ms = 4, .cdb = true, .thr = &osim_thr_dr4,
 	.temp_mc = 49000, .vcc_uv = 3290000, .bias_ua = 60000,
@@ -359,7 +356,6 @@ static const struct osim_cmis_desc osim_qsfpdd_400g_dr4 = {
 	.power_class = 6, .max_power_qw = 48, .media_tech = 0x06,
 	.smf_len = 0x05, .wavelength = 26200,
 	.apps = osim_apps_400g_dr4, .napps = ARRAY_SIZE(osim_apps_400g_dr4),
-	.dpid_step = 8,
 	.pwrup_ms = 1000, .pwrdn_ms = 50, .dpinit_ms = 2000, .dpdeinit_ms = 30,
 	.txon_ms = 4, .txoff_ms = 4, .cdb = true, .thr = &osim_thr_dr4,
 	.temp_mc = 42000, .vcc_uv = 3300000, .bias_ua = 55000,
@@ -375,7 +371,7 @@ static const struct osim_cmis_desc osim_qsfpdd_400g_fr4 = {
 	.power_class = 6, .max_power_qw = 46, .media_tech = 0x04,
 	.smf_len = 0x14, .wavelength = 26140,
 	.apps = osim_apps_400g_fr4, .napps = ARRAY_SIZE(osim_apps_400g_fr4),
-	.dpid_step = 8,
+	.stepped_only = true,
 	.pwrup_ms = 2000, .pwrdn_ms = 50, .dpinit_ms = 4000, .dpdeinit_ms = 50,
 	.txon_ms = 4, .txoff_ms = 4, .cdb = true, .thr = &osim_thr_lr,
 	.temp_mc = 45000, .vcc_uv = 3310000, .bias_ua = 70000,
@@ -391,7 +387,6 @@ static const struct osim_cmis_desc osim_qsfp112_400g = {
 	.power_class = 6, .max_power_qw = 40, .media_tech = 0x06,
 	.smf_len = 0x05, .wavelength = 26200,
 	.apps = osim_apps_qsfp112, .napps = ARRAY_SIZE(osim_apps_qsfp112),
-	.dpid_step = 4,
 	.pwrup_ms = 1000, .pwrdn_ms = 50, .dpinit_ms = 1500, .dpdeinit_ms = 30,
 	.txon_ms = 4, .txoff_ms = 4, .cdb = true, .thr = &osim_thr_dr4,
 	.temp_mc = 44000, .vcc_uv = 3290000, .bias_ua = 60000,

@@ -32,6 +32,8 @@
 /* CMIS 8.2.2 / SFF-8636 5.2 / SFF-8472 4.1: at most 8 bytes per write. */
 #define OSIM_WRITE_MAX		8
 #define OSIM_GPIOS_PER_PORT	4
+/* ConfigInProgress lasts this long (scaled by time_scale) */
+#define OSIM_CONFIG_MS		20
 
 /*
  * The switch topology (buses=N): PCA9548A I2C switches, datasheet (NXP
@@ -179,6 +181,19 @@ struct osim_module {
 	ktime_t dp_deadline[OSIM_MAX_LANES];
 	unsigned int pwrup_ms, pwrdn_ms, dpinit_ms, dpdeinit_ms;
 	unsigned int txon_ms, txoff_ms;
+	bool dp_reinit[OSIM_MAX_LANES];	/* ApplyImmediate: DPReinitT */
+
+	/*
+	 * A configuration command (ApplyDPInit/ApplyImmediate) in progress per
+	 * bank: its lanes, the staged DPConfigLane bytes it copies and the
+	 * ConfigStatus it reports when it ends at cfg_deadline.
+	 */
+	u8 cfg_mask[OSIM_MAX_BANKS];	/* 0: none in progress */
+	bool cfg_immediate[OSIM_MAX_BANKS];
+	ktime_t cfg_deadline[OSIM_MAX_BANKS];
+	u8 cfg_set[OSIM_MAX_LANES];
+	u8 cfg_status[OSIM_MAX_LANES];
+	unsigned int config_ms;
 
 	/* monitors */
 	struct osim_mon mon[OSIM_MON_NR][OSIM_MAX_LANES];
