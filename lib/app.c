@@ -185,7 +185,7 @@ void optic_lanes_format(uint32_t lanes, char *buf, size_t size)
 	unsigned int l = 0, e;
 
 	buf[0] = '\0';
-	while (lanes >> l && l < 32) {
+	while (l < 32 && lanes >> l) {
 		if (!(lanes & (1u << l))) {
 			l++;
 			continue;
@@ -209,7 +209,7 @@ void optic_app_starts(const struct optic_app *app, unsigned int nlanes,
 	buf[0] = '\0';
 	if (!m)
 		snprintf(buf, size, "no lane");
-	for (l = 0; m >> l && l < 32; l++) {
+	for (l = 0; l < 32 && m >> l; l++) {
 		if (!(m & (1u << l)))
 			continue;
 		left--;
