@@ -130,6 +130,7 @@ static void test_model_json(void **state)
 
 	optic_image_init(&img);
 	cmis_400g_dr4(&img);
+	put8(&img, 0x11, 206, 0x10); /* lane 1 runs AppSel 1 (Table 8-89) */
 	assert_int_equal(optic_decode(&img, &m), 0);
 	s = render(OPTIC_PRINT_JSON, model, &m, &err);
 	assert_int_equal(err, 0);
@@ -182,6 +183,16 @@ static void test_model_json(void **state)
 	assert_false(
 		json_object_get_boolean(jget(root, "lanes.0.flags.rx_los")));
 	assert_true(json_object_get_boolean(jget(root, "lanes.2.tx_disable")));
+	assert_int_equal(json_object_get_int(jget(root, "lanes.0.application")),
+			 1);
+	assert_string_equal(json_object_get_string(jget(
+				    root, "lanes.0.application_description")),
+			    "400GBASE-DR4, 400GAUI-8 C2M");
+	assert_int_equal(json_object_get_int(jget(root, "lanes.1.application")),
+			 0);
+	assert_string_equal(json_object_get_string(jget(
+				    root, "lanes.1.application_description")),
+			    "unused");
 
 	assert_float_equal(
 		json_object_get_double(
@@ -220,6 +231,11 @@ static void test_model_json(void **state)
 		"TX power                                : 0.0000 mW / -inf dBm"));
 	assert_non_null(strstr(
 		s, "Media interface                         : unknown (0xee)"));
+	assert_non_null(strstr(
+		s,
+		"Active application                      : 1 (400GBASE-DR4, 400GAUI-8 C2M)\n"));
+	assert_non_null(strstr(
+		s, "Active application                      : 0 (unused)\n"));
 	assert_non_null(strstr(
 		s, "Flags                                   : RX LOS\n"));
 	assert_non_null(strstr(
