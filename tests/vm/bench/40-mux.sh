@@ -28,7 +28,7 @@ echo "BENCH mux.muxes 8"
 echo "BENCH mux.clock_hz 400000"
 
 up() { cut -d' ' -f1 /proc/uptime; }
-metric() { wget -T 30 -qO- "$URL" | awk -v k="$1" '$1 == k { print $2; exit }'; }
+metric() { timeout 30 wget -qO- "$URL" | awk -v k="$1" '$1 == k { print $2; exit }'; }
 counter() { awk -v k="$2" '$1 == k { print $2 }' "$1"; }
 cat >/tmp/opticd.conf <<'CONF'
 [daemon]
@@ -74,7 +74,7 @@ fresh_watch() {
 		done
 		echo "$k $(up)" >>/tmp/ticks.$tag
 		sleep 1
-		wget -T 30 -qO- "$URL" >/tmp/m.$tag 2>/dev/null
+		timeout 30 wget -qO- "$URL" >/tmp/m.$tag 2>/dev/null
 		t=$(up)
 		awk '$1 == "optic_poll_duration_seconds_count" { c = $2 }
 			$1 == "optic_poll_duration_seconds_sum" { s = $2 }
@@ -114,7 +114,7 @@ fresh_report() {
 	echo "BENCH $1.ports_missed $(sort -u /tmp/missports.$2 | grep -c .)"
 }
 # poll cycles from optic_poll_duration_seconds _count/_sum before and after
-cycles() { wget -T 30 -qO- "$URL" | awk '$1 == "optic_poll_duration_seconds_count" { c = $2 }
+cycles() { timeout 30 wget -qO- "$URL" | awk '$1 == "optic_poll_duration_seconds_count" { c = $2 }
 	$1 == "optic_poll_duration_seconds_sum" { s = $2 } END { print c, s }'; }
 
 start_stack() { # BUS_SCHED
@@ -125,7 +125,10 @@ start_stack() { # BUS_SCHED
 	fresh_setup $PORTS
 	opticd -c /tmp/opticd.conf --log-target=console >/tmp/opticd.$1.log 2>&1 &
 	PID=$!
-	ok "opticd sees all $PORTS modules" wait_for 300 sh -c "[ \$(wget -T 30 -qO- $URL | grep -c '^optic_module_present{.*} 1\$') -ge $PORTS ]"
+	if ! ok "opticd sees all $PORTS modules" wait_for 300 sh -c "[ \$(timeout 30 wget -qO- $URL | grep -c '^optic_module_present{.*} 1\$') -ge $PORTS ]"; then
+		diag "opticd's log:"
+		sed 's/^/# /' /tmp/opticd.$1.log | tail -20
+	fi
 }
 stop_stack() {
 	ok "opticd alive" kill -0 $PID

@@ -21,7 +21,7 @@ echo "BENCH mux512.ports $PORTS"
 echo "BENCH mux512.buses $BUSES"
 
 up() { cut -d' ' -f1 /proc/uptime; }
-metric() { wget -T 30 -qO- "$URL" | awk -v k="$1" '$1 == k { print $2; exit }'; }
+metric() { timeout 30 wget -qO- "$URL" | awk -v k="$1" '$1 == k { print $2; exit }'; }
 counter() { awk -v k="$2" '$1 == k { print $2 }' "$1"; }
 cat >/tmp/opticd.conf <<'CONF'
 [daemon]
@@ -67,7 +67,7 @@ fresh_watch() {
 		done
 		echo "$k $(up)" >>/tmp/ticks.$tag
 		sleep 1
-		wget -T 30 -qO- "$URL" >/tmp/m.$tag 2>/dev/null
+		timeout 30 wget -qO- "$URL" >/tmp/m.$tag 2>/dev/null
 		t=$(up)
 		awk '$1 == "optic_poll_duration_seconds_count" { c = $2 }
 			$1 == "optic_poll_duration_seconds_sum" { s = $2 }
@@ -107,7 +107,7 @@ fresh_report() {
 	echo "BENCH $1.ports_missed $(sort -u /tmp/missports.$2 | grep -c .)"
 }
 # poll cycles from optic_poll_duration_seconds _count/_sum before and after
-cycles() { wget -T 30 -qO- "$URL" | awk '$1 == "optic_poll_duration_seconds_count" { c = $2 }
+cycles() { timeout 30 wget -qO- "$URL" | awk '$1 == "optic_poll_duration_seconds_count" { c = $2 }
 	$1 == "optic_poll_duration_seconds_sum" { s = $2 } END { print c, s }'; }
 
 # nearest-rank percentile of the numbers in FILE
@@ -120,7 +120,7 @@ ok "all $PORTS ports bound" wait_for 600 sh -c "[ \$(ls $OPTIC_CLASS | wc -l) -g
 fresh_setup $PORTS
 opticd -c /tmp/opticd.conf --log-target=console >/tmp/opticd.log 2>&1 &
 PID=$!
-ok "opticd sees all $PORTS modules" wait_for 900 sh -c "[ \$(wget -T 30 -qO- $URL | grep -c '^optic_module_present{.*} 1\$') -ge $PORTS ]"
+ok "opticd sees all $PORTS modules" wait_for 900 sh -c "[ \$(timeout 30 wget -qO- $URL | grep -c '^optic_module_present{.*} 1\$') -ge $PORTS ]"
 sleep 5
 b=0
 while [ $b -lt $BUSES ]; do echo 0 >$SIM_DEBUGFS/bus$b/counters; b=$((b + 1)); done
