@@ -17,6 +17,12 @@ ok "load optic.ko" load_optic
 ok "four ports in /sys/class/optic" wait_for 10 test -e "$OPTIC_CLASS/port3/vendor_sn"
 ok "every module reaches Ready" wait_for 20 sh -c \
 	'opticctl -j list | jq -e "all(.module_state == \"ready\")"'
+# CMIS data paths initialise after ModuleReady (DPInit: seconds): wait for
+# every lane to carry its application before showing anything.
+ok "every CMIS lane's data path is activated" wait_for 30 sh -c \
+	'for p in port0 port1; do
+		opticctl -j show $p | jq -e "all(.lanes[]; .datapath_state == \"activated\")" >/dev/null || exit 1
+	done'
 
 mkdir -p /etc/optic
 printf '[daemon]\npoll_interval = 1s\n' >/etc/optic/opticd.conf
@@ -33,6 +39,15 @@ lanes() {
 		lanes: [.lanes[] | {lane, rx_power_dbm, tx_bias_ma}]}'
 }
 show lanes
+apps() {
+	opticctl --json show port1 | jq -cM '.lanes[] | {lane, application,
+		application_description, datapath_state}'
+}
+show apps
+# The port needs two 400G links instead of one 800G link: the 2 x 400GBASE-DR4
+# breakout, staged, applied and brought up by the driver.
+show opticctl set port1 application 400GBASE-DR4
+show apps
 show opticctl status
 metrics() {
 	wget -qO- http://127.0.0.1:9732/metrics |
