@@ -326,8 +326,16 @@ static int optic_dp_plan(struct optic_module *mod,
 	return 0;
 }
 
-/* Set (@deinit) or clear DPDeinit of @lanes, bank by bank. */
-static int optic_dp_deinit(struct optic_module *mod, u32 lanes, bool deinit)
+/* How optic_dp_lane_reg() writes a bank's lane bits. */
+enum optic_dp_how {
+	OPTIC_DP_SET,		/* set them, keep the others */
+	OPTIC_DP_CLEAR,		/* clear them, keep the others */
+	OPTIC_DP_TRIGGER,	/* write them alone (self-clearing triggers) */
+};
+
+/* Lane register @reg of page 10h, in every bank with lanes in @lanes. */
+static int optic_dp_lane_reg(struct optic_module *mod, u32 lanes, u8 reg,
+			     enum optic_dp_how how)
 {
 	unsigned long banks = optic_dp_banks(lanes);
 	unsigned int b;
@@ -335,17 +343,26 @@ static int optic_dp_deinit(struct optic_module *mod, u32 lanes, bool deinit)
 
 	for_each_set_bit(b, &banks, OPTIC_MAX_BANKS) {
 		struct optic_loc loc = optic_dp_loc(0x10, b);
-		u8 m = optic_bank_bits(lanes, b), v;
+		u8 m = optic_bank_bits(lanes, b), v = m;
 
-		ret = optic_read(mod, &loc, CMIS_DP_DEINIT, &v, 1);
-		if (ret)
-			return ret;
-		v = deinit ? v | m : v & ~m;
-		ret = optic_write(mod, &loc, CMIS_DP_DEINIT, &v, 1);
+		if (how != OPTIC_DP_TRIGGER) {
+			ret = optic_read(mod, &loc, reg, &v, 1);
+			if (ret)
+				return ret;
+			v = how == OPTIC_DP_SET ? v | m : v & ~m;
+		}
+		ret = optic_write(mod, &loc, reg, &v, 1);
 		if (ret)
 			return ret;
 	}
 	return 0;
+}
+
+/* Set (@deinit) or clear DPDeinit of @lanes. */
+static int optic_dp_deinit(struct optic_module *mod, u32 lanes, bool deinit)
+{
+	return optic_dp_lane_reg(mod, lanes, CMIS_DP_DEINIT,
+				 deinit ? OPTIC_DP_SET : OPTIC_DP_CLEAR);
 }
 
 /* Whether every lane of @lanes is in DPState @state (0: any but @state). */
@@ -440,20 +457,8 @@ static int optic_dp_stage(struct optic_module *mod, u8 appsel,
 
 static int optic_dp_apply(struct optic_module *mod, u32 lanes, bool immediate)
 {
-	unsigned long banks = optic_dp_banks(lanes);
-	unsigned int b;
-	int ret;
-
-	for_each_set_bit(b, &banks, OPTIC_MAX_BANKS) {
-		struct optic_loc loc = optic_dp_loc(0x10, b);
-		u8 m = optic_bank_bits(lanes, b);
-
-		ret = optic_write(mod, &loc, immediate ? CMIS_APPLY_IMMEDIATE :
-				  CMIS_APPLY_DPINIT, &m, 1);
-		if (ret)
-			return ret;
-	}
-	return 0;
+	return optic_dp_lane_reg(mod, lanes, immediate ? CMIS_APPLY_IMMEDIATE :
+				 CMIS_APPLY_DPINIT, OPTIC_DP_TRIGGER);
 }
 
 /* Poll ConfigStatus of @lanes until the module has decided. */
