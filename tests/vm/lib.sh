@@ -193,3 +193,94 @@ running() {
 	opticctl -j fw info port0 |
 		jq -r '.images[] | select(.running) | "\(.image) \(.version)"'
 }
+
+# ---- make bench (tests/vm/bench/40-mux.sh, 50-mux512.sh): freshness of
+# opticd's samples, every module ticked once a second ----
+up() { cut -d' ' -f1 /proc/uptime; }
+counter() { awk -v k="$2" '$1 == k { print $2 }' "$1"; }
+cat >/tmp/opticd.conf <<'CONF'
+[daemon]
+poll_interval = 1s
+driver_retry = 1s
+CONF
+
+# Freshness of opticd's samples, exact to the second without opticd's help:
+# every second ("tick" k) each module's temperature is set to 20 + k mod 40
+# degrees (noise and self-heating off); opticd's optic_module_temperature_celsius
+# then names the last tick its sample was read in. A sample showing tick j < k
+# was read before tick j + 1 was written, so it is older than now - time(j + 1);
+# older than 2 s is a miss. A module with no sample counts as a miss too.
+# fresh_setup N
+fresh_setup() {
+	i=0
+	while [ $i -lt "$1" ]; do
+		echo "noise temp 0 0" >$SIM_DEBUGFS/port$i/monitor
+		echo 0 >$SIM_DEBUGFS/port$i/temp_load_mc
+		i=$((i + 1))
+	done
+}
+# fresh_watch TAG N SECS [FLASH_LIST]: ticks and checks for SECS; writes
+# /tmp/miss.TAG ("t misses misses_among_FLASH_LIST" per check), /tmp/cyc.TAG
+# (opticd's poll-cycle _count and _sum per check) and
+# /tmp/missports.TAG (ports that ever missed). Stops early when /tmp/stop.TAG exists.
+fresh_watch() {
+	tag=$1 n=$2 secs=$3 fl=" ${4:-} "
+	: >/tmp/ticks.$tag
+	: >/tmp/miss.$tag
+	: >/tmp/missports.$tag
+	: >/tmp/cyc.$tag
+	k=0
+	u0=$(up)
+	while awk -v a="$u0" -v b="$(up)" -v s="$secs" 'BEGIN { exit !(b - a < s) }' &&
+		[ ! -e /tmp/stop.$tag ]; do
+		k=$((k + 1))
+		v=$((20000 + (k % 40) * 1000))
+		i=0
+		while [ $i -lt "$n" ]; do
+			echo "set temp 0 $v" >$SIM_DEBUGFS/port$i/monitor
+			i=$((i + 1))
+		done
+		echo "$k $(up)" >>/tmp/ticks.$tag
+		sleep 1
+		timeout 30 wget -qO- "$OPTICD_URL" >/tmp/m.$tag 2>/dev/null
+		t=$(up)
+		awk '$1 == "optic_poll_duration_seconds_count" { c = $2 }
+			$1 == "optic_poll_duration_seconds_sum" { s = $2 }
+			END { if (c != "") print c, s }' /tmp/m.$tag >>/tmp/cyc.$tag
+		[ $k -lt 3 ] && continue	# the first ticks have no history
+		awk -v k=$k -v t="$t" -v n="$n" -v fl="$fl" -v mp=/tmp/missports.$tag '
+			FILENAME ~ /ticks/ { w[$1] = $2; next }
+			$1 ~ /^optic_module_temperature_celsius\{/ {
+				p = $1; sub(/.*port="port/, "", p); sub(/".*/, "", p)
+				temp[p] = $2
+			}
+			END {
+				m = 0; mf = 0
+				for (i = 0; i < n; i++) {
+					stale = 0
+					if (!(i in temp)) stale = 1
+					else {
+						j = int(temp[i] - 20 + 0.5) % 40
+						tick = k - ((k - j) % 40 + 40) % 40
+						if (tick < k && t - w[tick + 1] > 2) stale = 1
+					}
+					if (stale) {
+						m++
+						if (index(fl, " port" i " ")) mf++
+						print i >>mp
+					}
+				}
+				print t, m, mf
+			}' /tmp/ticks.$tag /tmp/m.$tag >>/tmp/miss.$tag
+	done
+}
+# fresh_report KEY TAG: BENCH lines of a fresh_watch run
+fresh_report() {
+	awk -v key="$1" '{ c++; m += $2; mf += $3; if ($2) cm++ }
+		END { printf "BENCH %s.checks %d\nBENCH %s.misses %d\nBENCH %s.checks_with_miss %d\n", key, c, key, m, key, cm
+		      printf "BENCH %s.misses_flashing %d\n", key, mf }' /tmp/miss.$2
+	echo "BENCH $1.ports_missed $(sort -u /tmp/missports.$2 | grep -c .)"
+}
+# poll cycles from optic_poll_duration_seconds _count/_sum before and after
+cycles() { timeout 30 wget -qO- "$OPTICD_URL" | awk '$1 == "optic_poll_duration_seconds_count" { c = $2 }
+	$1 == "optic_poll_duration_seconds_sum" { s = $2 } END { print c, s }'; }
