@@ -50,6 +50,33 @@ static ssize_t osim_port_cmd(struct osim_port *port, const char __user *ubuf,
 	return ret ? ret : count;
 }
 
+/*
+ * A port knob: reading shows @show's seq_file, a write runs @cmd on the
+ * written line under the port lock (osim_port_cmd).
+ */
+#define OSIM_KNOB_FOPS(name, show, cmd)					\
+static int name##_open(struct inode *inode, struct file *file)		\
+{									\
+	return single_open(file, show, inode->i_private);		\
+}									\
+									\
+static ssize_t name##_write(struct file *file, const char __user *ubuf,	\
+			    size_t count, loff_t *ppos)			\
+{									\
+	struct seq_file *sf = file->private_data;			\
+									\
+	return osim_port_cmd(sf->private, ubuf, count, cmd);		\
+}									\
+									\
+static const struct file_operations name##_fops = {			\
+	.owner = THIS_MODULE,						\
+	.open = name##_open,						\
+	.read = seq_read,						\
+	.write = name##_write,						\
+	.llseek = seq_lseek,						\
+	.release = single_release,					\
+}
+
 /* ---- top level: new_port, del_port, profiles ---- */
 
 static ssize_t osim_new_port_write(struct file *file, const char __user *ubuf,
@@ -567,11 +594,6 @@ out:
 	return 0;
 }
 
-static int osim_monitor_open(struct inode *inode, struct file *file)
-{
-	return single_open(file, osim_monitor_show, inode->i_private);
-}
-
 /* "set|step|drift|drift_ppm|drift_mdb|noise|offset MONITOR LANE|all VALUE" */
 static int osim_monitor_cmd(struct osim_port *port, char *cmd)
 {
@@ -629,22 +651,21 @@ static int osim_monitor_cmd(struct osim_port *port, char *cmd)
 	return 0;
 }
 
-static ssize_t osim_monitor_write(struct file *file, const char __user *ubuf,
-				  size_t count, loff_t *ppos)
-{
-	struct seq_file *sf = file->private_data;
+OSIM_KNOB_FOPS(osim_monitor, osim_monitor_show, osim_monitor_cmd);
 
-	return osim_port_cmd(sf->private, ubuf, count, osim_monitor_cmd);
+/* ---- per port: bit error ratio of the lanes' links (diag.c) ---- */
+
+static int osim_ber_open_show(struct seq_file *s, void *unused)
+{
+	struct osim_port *port = s->private;
+
+	mutex_lock(&port->lock);
+	osim_ber_show(s, port);
+	mutex_unlock(&port->lock);
+	return 0;
 }
 
-static const struct file_operations osim_monitor_fops = {
-	.owner = THIS_MODULE,
-	.open = osim_monitor_open,
-	.read = seq_read,
-	.write = osim_monitor_write,
-	.llseek = seq_lseek,
-	.release = single_release,
-};
+OSIM_KNOB_FOPS(osim_ber, osim_ber_open_show, osim_ber_cmd);
 
 /* ---- xfer: real transfers through the i2c core for tests ---- */
 
@@ -842,6 +863,7 @@ void osim_debugfs_port_add(struct osim_port *port)
 	debugfs_create_file("image", 0600, d, port, &osim_image_fops);
 	debugfs_create_file("state", 0400, d, port, &osim_state_fops);
 	debugfs_create_file("monitor", 0600, d, port, &osim_monitor_fops);
+	debugfs_create_file("ber", 0600, d, port, &osim_ber_fops);
 	debugfs_create_file("counters", 0600, d, port, &osim_counters_fops);
 	osim_xfer_slot_add(d, &port->xfer, port, NULL);
 	debugfs_create_file("lpmode", 0600, d, port, &osim_lpmode_fops);

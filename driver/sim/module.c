@@ -272,7 +272,7 @@ static u8 cmis_dp_of(struct osim_module *mod, unsigned int lane)
 }
 
 /* The lower page descriptor of application @appsel (1-8), NULL if none. */
-static const u8 *cmis_app(struct osim_module *mod, u8 appsel)
+const u8 *osim_cmis_app(struct osim_module *mod, u8 appsel)
 {
 	const u8 *lo = osim_a0(mod)->lower.data;
 	unsigned int i;
@@ -300,7 +300,7 @@ static u8 cmis_check_dp(struct osim_module *mod, const u8 *set,
 
 	if (!appsel)
 		return OSIM_CFG_SUCCESS;	/* unused lane */
-	app = cmis_app(mod, appsel);
+	app = osim_cmis_app(mod, appsel);
 	if (!app)
 		return OSIM_CFG_BAD_APPSEL;
 	/*
@@ -770,6 +770,11 @@ static bool lane_tx_on(struct osim_module *mod, unsigned int lane)
 	p10 = cmis_p10(mod, lane);
 	if (p10 && (p10[130] & lane_bit(lane)))	/* OutputDisableTx */
 		return false;
+	/* media input loopback: it sends what it receives, nothing on LOS */
+	if ((osim_diag_loopbacks(mod, lane) &
+	     (OSIM_LB_MEDIA_IN | OSIM_LB_MEDIA_OUT)) == OSIM_LB_MEDIA_IN &&
+	    (mod->cond[OSIM_MON_RXPWR][lane] & OSIM_COND_LOS))
+		return false;
 	return mod->dp_state[lane] == OSIM_DP_ACTIVATED;
 }
 
@@ -808,7 +813,10 @@ static void cmis_monitors(struct osim_port *port, ktime_t now)
 		bool on = lane_tx_on(mod, l);
 		u16 txp = on ? mon_raw(port, now, OSIM_MON_TXPWR, l, 100) : 0;
 		u16 bias = on ? mon_raw(port, now, OSIM_MON_BIAS, l, 2) : 0;
-		u16 rxp = mon_raw(port, now, OSIM_MON_RXPWR, l, 100);
+		u8 loops = osim_diag_loopbacks(mod, l);
+		/* media output loopback: the receiver sees its own transmitter */
+		u16 rxp = loops & OSIM_LB_MEDIA_OUT ? txp :
+			  mon_raw(port, now, OSIM_MON_RXPWR, l, 100);
 		int i;
 
 		p11 = cmis_p11(mod, l);
@@ -822,7 +830,9 @@ static void cmis_monitors(struct osim_port *port, ktime_t now)
 			p11[133] |= lb;
 		else
 			p11[133] &= ~lb;
-		if (mod->dp_state[l] == OSIM_DP_ACTIVATED)
+		/* host output loopback: the Rx output goes back into the module */
+		if (mod->dp_state[l] == OSIM_DP_ACTIVATED &&
+		    !(loops & OSIM_LB_HOST_OUT))
 			p11[132] |= lb;
 		else
 			p11[132] &= ~lb;
@@ -1064,6 +1074,8 @@ void osim_module_update(struct osim_port *port)
 		switch (mod->spec) {
 		case OSIM_SPEC_CMIS:
 			cmis_monitors(port, now);
+			if (!mod->flat)
+				osim_diag_update(port, now);
 			break;
 		case OSIM_SPEC_SFF8636:
 			sff8636_monitors(port, now);
@@ -1515,6 +1527,7 @@ void osim_apply_rules(struct osim_module *mod)
 			if (pg)
 				osim_rw_range(pg, 128, 255);
 		}
+		osim_diag_rules(mod);
 		for (b = 0xa0; b <= 0xaf; b++) {
 			pg = osim_page_get(t, 0, b);
 			if (pg)

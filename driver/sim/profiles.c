@@ -31,7 +31,13 @@ struct osim_app {
 	u8 lane_counts;		/* host lanes << 4 | media lanes */
 	u8 host_assign;		/* bit N: may start at host lane N + 1 */
 	u8 media_assign;
+	u32 rate_kbps[OSIM_SIDES];	/* per lane: host, media (IEEE 802.3) */
 };
+
+/* Lane signalling rates: 106.25 Gb/s (100G PAM4), 53.125, 26.5625 */
+#define R106	106250000
+#define R53	53125000
+#define R26	26562500
 
 struct osim_thresholds {
 	s16 temp[4];		/* °C: high alarm, low alarm, high warn, low warn */
@@ -63,6 +69,7 @@ struct osim_cmis_desc {
 	const struct osim_app *apps;
 	unsigned int napps;
 	bool stepped_only;	/* SteppedConfigOnly: no ApplyImmediate */
+	bool diag;		/* diagnostics pages 13h-14h */
 	unsigned int pwrup_ms, pwrdn_ms, dpinit_ms, dpdeinit_ms;
 	unsigned int txon_ms, txoff_ms;
 	bool cdb;
@@ -97,10 +104,14 @@ static const struct osim_thresholds osim_thr_sr = {
 /* ---- CMIS ---- */
 
 static const struct osim_app osim_apps_800g_2xdr4[] = {
-	{ 0x51, 0x56, 0x88, 0x01, 0x01 },	/* 800GAUI-8 S C2M, 800GBASE-DR8 */
-	{ 0x4f, 0x1c, 0x44, 0x11, 0x11 },	/* 400GAUI-4-S C2M, 400GBASE-DR4 */
-	{ 0x4d, 0x17, 0x22, 0x55, 0x55 },	/* 200GAUI-2-S C2M, 200GBASE-DR4 */
-	{ 0x4b, 0x14, 0x11, 0xff, 0xff },	/* 100GAUI-1-S C2M, 100GBASE-DR */
+	/* 800GAUI-8 S C2M, 800GBASE-DR8 */
+	{ 0x51, 0x56, 0x88, 0x01, 0x01, { R106, R106 } },
+	/* 400GAUI-4-S C2M, 400GBASE-DR4 */
+	{ 0x4f, 0x1c, 0x44, 0x11, 0x11, { R106, R106 } },
+	/* 200GAUI-2-S C2M, 200GBASE-DR4 */
+	{ 0x4d, 0x17, 0x22, 0x55, 0x55, { R106, R106 } },
+	/* 100GAUI-1-S C2M, 100GBASE-DR */
+	{ 0x4b, 0x14, 0x11, 0xff, 0xff, { R106, R106 } },
 };
 
 /*
@@ -111,30 +122,42 @@ static const struct osim_app osim_apps_800g_2xdr4[] = {
  * instance on lanes 1-8 (bank 0) and one on lanes 9-16 (bank 1).
  */
 static const struct osim_app osim_apps_1600g_2xdr8[] = {
-	{ 0x51, 0x56, 0x88, 0x01, 0x01 },	/* 800GAUI-8 S C2M, 800GBASE-DR8 */
-	{ 0x4f, 0x1c, 0x44, 0x11, 0x11 },	/* 400GAUI-4-S C2M, 400GBASE-DR4 */
-	{ 0x4b, 0x14, 0x11, 0xff, 0xff },	/* 100GAUI-1-S C2M, 100GBASE-DR */
+	/* 800GAUI-8 S C2M, 800GBASE-DR8 */
+	{ 0x51, 0x56, 0x88, 0x01, 0x01, { R106, R106 } },
+	/* 400GAUI-4-S C2M, 400GBASE-DR4 */
+	{ 0x4f, 0x1c, 0x44, 0x11, 0x11, { R106, R106 } },
+	/* 100GAUI-1-S C2M, 100GBASE-DR */
+	{ 0x4b, 0x14, 0x11, 0xff, 0xff, { R106, R106 } },
 };
 
 static const struct osim_app osim_apps_400g_dr4[] = {
-	{ 0x11, 0x1c, 0x84, 0x01, 0x01 },	/* 400GAUI-8 C2M, 400GBASE-DR4 */
-	{ 0x0d, 0x14, 0x21, 0x55, 0x0f },	/* 100GAUI-2 C2M, 100GBASE-DR */
+	/* 400GAUI-8 C2M, 400GBASE-DR4 */
+	{ 0x11, 0x1c, 0x84, 0x01, 0x01, { R53, R106 } },
+	/* 100GAUI-2 C2M, 100GBASE-DR */
+	{ 0x0d, 0x14, 0x21, 0x55, 0x0f, { R53, R106 } },
 };
 
 static const struct osim_app osim_apps_400g_fr4[] = {
-	{ 0x11, 0x1d, 0x84, 0x01, 0x01 },	/* 400GAUI-8 C2M, 400GBASE-FR4 */
-	{ 0x0e, 0x18, 0x84, 0x01, 0x01 },	/* 200GAUI-8 C2M, 200GBASE-FR4 */
+	/* 400GAUI-8 C2M, 400GBASE-FR4 */
+	{ 0x11, 0x1d, 0x84, 0x01, 0x01, { R53, R106 } },
+	/* 200GAUI-8 C2M, 200GBASE-FR4 */
+	{ 0x0e, 0x18, 0x84, 0x01, 0x01, { R26, R53 } },
 };
 
 static const struct osim_app osim_apps_qsfp112[] = {
-	{ 0x4f, 0x1c, 0x44, 0x01, 0x01 },	/* 400GAUI-4-S C2M, 400GBASE-DR4 */
-	{ 0x4b, 0x14, 0x11, 0x0f, 0x0f },	/* 100GAUI-1-S C2M, 100GBASE-DR */
+	/* 400GAUI-4-S C2M, 400GBASE-DR4 */
+	{ 0x4f, 0x1c, 0x44, 0x01, 0x01, { R106, R106 } },
+	/* 100GAUI-1-S C2M, 100GBASE-DR */
+	{ 0x4b, 0x14, 0x11, 0x0f, 0x0f, { R106, R106 } },
 };
 
 static const struct osim_app osim_apps_copper[] = {
-	{ 0x48, 0x01, 0x44, 0x01, 0x01 },	/* 400GBASE-CR4, copper cable */
-	{ 0x47, 0x01, 0x22, 0x05, 0x05 },	/* 200GBASE-CR2 */
-	{ 0x46, 0x01, 0x11, 0x0f, 0x0f },	/* 100GBASE-CR1 */
+	/* 400GBASE-CR4, copper cable */
+	{ 0x48, 0x01, 0x44, 0x01, 0x01, { R106, R106 } },
+	/* 200GBASE-CR2 */
+	{ 0x47, 0x01, 0x22, 0x05, 0x05, { R106, R106 } },
+	/* 100GBASE-CR1 */
+	{ 0x46, 0x01, 0x11, 0x0f, 0x0f, { R106, R106 } },
 };
 
 static void osim_put_thr(u8 *p, const struct osim_thresholds *thr, bool cmis)
@@ -164,6 +187,7 @@ static int osim_build_cmis(struct osim_module *mod, const struct osim_profile *p
 	char sn[17];
 	unsigned int i, l, b, nbanks;
 	u8 *lo, *u;
+	int ret;
 
 	/* CMIS 5.2 8.4.1: one bank per 8 lanes; banks 0, 0-1 or 0-3 */
 	nbanks = DIV_ROUND_UP(d->host_lanes, OSIM_LANES_PER_BANK);
@@ -243,6 +267,8 @@ static int osim_build_cmis(struct osim_module *mod, const struct osim_profile *p
 	osim_put_be16(&u[140], 2000);	/* ±10 nm tolerance */
 	/* page 03h; Table 8-40 bits 1-0: 0 bank 0, 1 banks 0-1, 2 banks 0-3 */
 	u[142] = BIT(2) | (nbanks == 1 ? 0 : nbanks == 2 ? 1 : 2);
+	if (d->diag)
+		u[142] |= BIT(5);	/* pages 13h-14h (CMIS 5.2 8.4.5) */
 	u[144] = osim_duration_code(d->dpdeinit_ms) << 4 |
 		 osim_duration_code(d->dpinit_ms);
 	u[151] = BIT(4);		/* Rx power is average power */
@@ -301,6 +327,11 @@ static int osim_build_cmis(struct osim_module *mod, const struct osim_profile *p
 		}
 	}
 
+	if (d->diag) {
+		ret = osim_diag_build(mod, nbanks);
+		if (ret)
+			return ret;
+	}
 	if (d->cdb) {
 		if (!osim_page_add(t, 0, 0x9f))
 			return -ENOMEM;
@@ -326,7 +357,8 @@ static const struct osim_cmis_desc osim_osfp_800g_2xdr4 = {
 	.smf_len = 0x05, .wavelength = 26200,
 	.apps = osim_apps_800g_2xdr4, .napps = ARRAY_SIZE(osim_apps_800g_2xdr4),
 	.pwrup_ms = 3000, .pwrdn_ms = 80, .dpinit_ms = 3000, .dpdeinit_ms = 40,
-	.txon_ms = 8, .txoff_ms = 4, .cdb = true, .thr = &osim_thr_dr4,
+	.txon_ms = 8, .txoff_ms = 4, .cdb = true, .diag = true,
+	.thr = &osim_thr_dr4,
 	.temp_mc = 47500, .vcc_uv = 3295000, .bias_ua = 62000,
 	.txpwr_nw = 1800000, .rxpwr_nw = 1350000,
 };
@@ -342,7 +374,8 @@ static const struct osim_cmis_desc osim_osfpxd_1600g_2xdr8 = {
 	.apps = osim_apps_1600g_2xdr8,
 	.napps = ARRAY_SIZE(osim_apps_1600g_2xdr8),
 	.pwrup_ms = 3000, .pwrdn_ms = 80, .dpinit_ms = 3000, .dpdeinit_ms = 40,
-	.txon_ms = 8, .txoff_ms = 4, .cdb = true, .thr = &osim_thr_dr4,
+	.txon_ms = 8, .txoff_ms = 4, .cdb = true, .diag = true,
+	.thr = &osim_thr_dr4,
 	.temp_mc = 49000, .vcc_uv = 3290000, .bias_ua = 60000,
 	.txpwr_nw = 1800000, .rxpwr_nw = 1350000,
 };
@@ -357,7 +390,8 @@ static const struct osim_cmis_desc osim_qsfpdd_400g_dr4 = {
 	.smf_len = 0x05, .wavelength = 26200,
 	.apps = osim_apps_400g_dr4, .napps = ARRAY_SIZE(osim_apps_400g_dr4),
 	.pwrup_ms = 1000, .pwrdn_ms = 50, .dpinit_ms = 2000, .dpdeinit_ms = 30,
-	.txon_ms = 4, .txoff_ms = 4, .cdb = true, .thr = &osim_thr_dr4,
+	.txon_ms = 4, .txoff_ms = 4, .cdb = true, .diag = true,
+	.thr = &osim_thr_dr4,
 	.temp_mc = 42000, .vcc_uv = 3300000, .bias_ua = 55000,
 	.txpwr_nw = 1600000, .rxpwr_nw = 1200000,
 };
@@ -388,7 +422,8 @@ static const struct osim_cmis_desc osim_qsfp112_400g = {
 	.smf_len = 0x05, .wavelength = 26200,
 	.apps = osim_apps_qsfp112, .napps = ARRAY_SIZE(osim_apps_qsfp112),
 	.pwrup_ms = 1000, .pwrdn_ms = 50, .dpinit_ms = 1500, .dpdeinit_ms = 30,
-	.txon_ms = 4, .txoff_ms = 4, .cdb = true, .thr = &osim_thr_dr4,
+	.txon_ms = 4, .txoff_ms = 4, .cdb = true, .diag = true,
+	.thr = &osim_thr_dr4,
 	.temp_mc = 44000, .vcc_uv = 3290000, .bias_ua = 60000,
 	.txpwr_nw = 1700000, .rxpwr_nw = 1250000,
 };
@@ -582,6 +617,19 @@ const struct osim_profile *osim_profile_find(const char *name)
 		if (sysfs_streq(name, osim_profiles[i].name))
 			return &osim_profiles[i];
 	return NULL;
+}
+
+/* Lane rate on @side of application @appsel of @mod's profile, 0 if none. */
+u32 osim_app_rate_kbps(const struct osim_module *mod, u8 appsel,
+		       enum osim_side side)
+{
+	const struct osim_cmis_desc *d;
+
+	if (!mod->profile || mod->profile->build != osim_build_cmis)
+		return 0;
+	d = mod->profile->data;
+	return appsel && appsel <= d->napps ?
+	       d->apps[appsel - 1].rate_kbps[side] : 0;
 }
 
 const struct osim_profile *osim_profile_at(unsigned int i)

@@ -14,6 +14,7 @@
 #include <linux/ktime.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/seq_file.h>
 #include <linux/types.h>
 #include <linux/xarray.h>
 
@@ -138,6 +139,19 @@ enum osim_mod_state {
 	OSIM_MS_FAULT,
 };
 
+/* Sides of a lane: what faces the host and what faces the fibre. */
+enum osim_side {
+	OSIM_HOST,
+	OSIM_MEDIA,
+	OSIM_SIDES,
+};
+
+/* A PRBS pattern checker (CMIS 5.2 8.16, page 13h/14h; driver/sim/diag.c). */
+struct osim_checker {
+	u64 bits;		/* bits compared */
+	u64 errors;		/* bit errors counted */
+};
+
 struct osim_profile;
 struct osim_xfer_res;
 struct osim_port;
@@ -194,6 +208,12 @@ struct osim_module {
 	u8 cfg_set[OSIM_MAX_LANES];
 	u8 cfg_status[OSIM_MAX_LANES];
 	unsigned int config_ms;
+
+	/* diagnostics pages 13h/14h: checkers, counted up to diag_at */
+	struct osim_checker chk[OSIM_SIDES][OSIM_MAX_LANES];
+	u8 chk_en[OSIM_SIDES][OSIM_MAX_BANKS];	/* checker enables last seen */
+	ktime_t diag_at;
+	u64 diag_rng;		/* the checkers' random stream */
 
 	/* monitors */
 	struct osim_mon mon[OSIM_MON_NR][OSIM_MAX_LANES];
@@ -258,6 +278,8 @@ struct osim_port {
 	u32 mon_interval_ms;	/* a new noise sample this often */
 	s32 temp_load_mc;	/* heating while the module is powered up */
 	u32 init_ms;		/* MgmtInit: NACK this long after a reset */
+	/* bit error ratio of each lane's link, 1e-18 units (debugfs "ber") */
+	u64 ber[OSIM_SIDES][OSIM_MAX_LANES];
 	/* the module's clock (osim_clock()): stopped while held */
 	bool clock_held;
 	ktime_t clock_held_at;	/* real time it shows while held */
@@ -316,6 +338,8 @@ extern bool osim_realtime;
 /* profiles.c */
 const struct osim_profile *osim_profile_find(const char *name);
 const struct osim_profile *osim_profile_at(unsigned int i);
+u32 osim_app_rate_kbps(const struct osim_module *mod, u8 appsel,
+		       enum osim_side side);
 
 /* module.c */
 struct osim_module *osim_module_alloc(void);
@@ -349,6 +373,20 @@ void osim_mon_set_defaults(struct osim_module *mod, s64 temp, s64 vcc,
 			   s64 bias, s64 txpwr, s64 rxpwr);
 unsigned int osim_duration_code(unsigned int ms);
 void osim_mon_rebase(struct osim_port *port);
+const u8 *osim_cmis_app(struct osim_module *mod, u8 appsel);
+
+/* diag.c: CMIS pages 13h/14h (loopbacks, PRBS generators and checkers) */
+/* loopbacks of a lane, bits as in the capabilities (13h:128 bits 3-0) */
+#define OSIM_LB_MEDIA_OUT	BIT(0)
+#define OSIM_LB_MEDIA_IN	BIT(1)
+#define OSIM_LB_HOST_OUT	BIT(2)
+#define OSIM_LB_HOST_IN		BIT(3)
+int osim_diag_build(struct osim_module *mod, unsigned int nbanks);
+void osim_diag_rules(struct osim_module *mod);
+u8 osim_diag_loopbacks(struct osim_module *mod, unsigned int lane);
+void osim_diag_update(struct osim_port *port, ktime_t now);
+int osim_ber_cmd(struct osim_port *port, char *cmd);
+void osim_ber_show(struct seq_file *s, struct osim_port *port);
 
 /* bus.c */
 u64 osim_bus_bits(const struct i2c_msg *msgs, int num, int done);
