@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # opticctl show: every built-in sim profile decodes as itself, in text and in
-# JSON; unknown ports name the valid ones; show all covers every port.
+# JSON; unknown ports name the valid ones; show all covers every port, read
+# in parallel, printed in order.
 
 D=$SIM_DEBUGFS
 
@@ -106,6 +107,32 @@ for prof in $(awk '{print $1}' $D/profiles); do
 			"$(printf '%s' "$pj" | jq '.thresholds.rx_power_mw.high_alarm > 0')" ;;
 	esac
 done
+
+# show all reads the modules in parallel (issue 20: eight workers, more
+# ports than that here) and prints them in port order, each as show PORT
+# prints it; a module whose reads fail is reported, the others still print.
+ok "rmmod optic" rmmod optic
+ok "rmmod optic_sim" rmmod optic_sim
+ok "optic_sim loads with ports=12" load_sim ports=12
+for i in 3 7 10; do echo qsfp28-100g-cwdm4 >$D/port$i/profile; done
+for i in 5 11; do echo sfp-10g-sr >$D/port$i/profile; done
+echo osfp-800g-2xdr4 >$D/port8/profile
+ok "optic.ko loads" load_optic
+ok "12 ports" wait_for 10 test -e "$OPTIC_CLASS/port11"
+key='{port, vendor_sn, identifier, vendor_pn}'
+one=$(for i in $(seq 0 11); do opticctl -j show port$i | jq -c "$key"; done | jq -sc .)
+check_eq "show all: the twelve ports in order, each as show PORT has it" "$one" \
+	"$(opticctl -j show all | jq -c "[.[] | $key]")"
+check_eq "text: twelve port headers in order" "$(seq 0 11 | sed 's/^/port/; s/$/:/' | tr '\n' ' ')" \
+	"$(opticctl show all | grep '^port[0-9]*:$' | tr '\n' ' ')"
+echo 200 >$D/port6/fault_timeout
+j=$(opticctl -j show all 2>/tmp/show.err)
+check_eq "a port whose reads time out: exit status not 0" true "$([ $? -ne 0 ] && echo true)"
+check_match "... is named on stderr" "port6" "$(cat /tmp/show.err)"
+check_eq "... and every port still has its object" 12 "$(printf '%s' "$j" | jq length)"
+check_eq "... the next one decoded" "$(opticctl -j show port7 | jq -r .vendor_sn)" \
+	"$(printf '%s' "$j" | jq -r '.[7].vendor_sn')"
+echo 0 >$D/port6/fault_timeout
 
 ok "rmmod optic" rmmod optic
 ok "rmmod optic_sim" rmmod optic_sim
