@@ -5,7 +5,8 @@
  * not. It is looked at once per occasion (an insertion, the module back in
  * ModuleReady after a reset or recovery, a reload); a setting the module
  * cannot take is logged once per insertion and left alone, so nothing is
- * ever applied in a loop.
+ * ever applied in a loop. The driver answers an apply only once the module
+ * went through its durations (seconds): applies run off the event loop.
  */
 #ifndef OPTICD_APPLICATION_H
 #define OPTICD_APPLICATION_H
@@ -37,7 +38,18 @@ const char *app_plan_error(int err);
  * forgets a refusal logged before.
  */
 void port_app_due(struct port *p, bool retry);
-/* Apply @p's application if due and the module is ready (after a poll). */
+/*
+ * Start applying @p's application if due and the module is ready (after a
+ * poll): on a thread of its own, the outcome logged from the event loop
+ * once it is known. One per port at a time, a few ports at once.
+ */
 void manager_port_application(struct manager *m, struct port *p);
+/* Wait for the applies in flight and handle them (tests). */
+void manager_apps_wait(struct manager *m);
+/* Forget the applies in flight (their threads end on their own). */
+void manager_apps_free(struct manager *m);
+/* manager_ops.datapath_set over a netlink socket of its own. */
+int app_datapath_set(const char *port, const struct optic_dp_request *req,
+		     struct optic_datapath *out, char *ext, size_t ext_len);
 
 #endif /* OPTICD_APPLICATION_H */

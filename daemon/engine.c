@@ -467,6 +467,43 @@ void manager_port_flags(struct manager *m, struct port *p, enum flap_kind k,
 	}
 }
 
+/*
+ * Latched flags a FLAG event announced, before the poll it asks for reads
+ * them: counted, and judged by the threshold policy, at once. That poll
+ * finds the same bits (the driver keeps them latched for opticd until it
+ * reads them): counted already (flags_prev), at the level already.
+ */
+void manager_port_flag_news(struct manager *m, struct port *p,
+			    const struct flag_news *news, uint64_t now)
+{
+	for (int k = 0; k < _FLAP_KIND_MAX; k++)
+		if (news->flags[k])
+			manager_port_flags(m, p, k,
+					   p->flags_prev[k] | news->flags[k],
+					   now);
+	if (p->set.ignore)
+		return;
+	for (int mon = 0; p->set.enabled[POLICY_THRESHOLD] && mon < _MON_MAX;
+	     mon++)
+		for (unsigned int l = 0; l < OPTICD_MAX_LANES; l++) {
+			uint8_t f = news->mf.f[mon][l];
+			enum level old = p->level[mon][l], flagged;
+			bool high = false;
+
+			/* As at a poll: a lane's flags on a lane live. */
+			if (!f || (monitor_per_lane(mon) &&
+				   !(p->flag_lanes & (1u << l))))
+				continue;
+			flagged = flag_level(p, mon, f, &high);
+			if (flagged <= old)
+				continue;
+			log_latched(m, p, mon, l, flagged, old, high, NAN);
+			p->level[mon][l] = flagged;
+		}
+	if (p->set.enabled[POLICY_FLAP])
+		run_flap(m, p, now);
+}
+
 static const enum monitor pred_mon[_PRED_MAX] = {
 	[PRED_TX_POWER] = MON_TX_POWER,
 	[PRED_RX_POWER] = MON_RX_POWER,

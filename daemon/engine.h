@@ -40,6 +40,9 @@ void manager_port_mon_flags(struct manager *m, struct port *p,
 /* Latched flags of kind @k seen by a poll, one bit per lane. */
 void manager_port_flags(struct manager *m, struct port *p, enum flap_kind k,
 			uint32_t lanes, uint64_t now);
+/* Latched flags a FLAG event announced, taken at once (engine.c). */
+void manager_port_flag_news(struct manager *m, struct port *p,
+			    const struct flag_news *news, uint64_t now);
 /* Run the prediction policy on one port. */
 void manager_port_predict(struct manager *m, struct port *p, uint64_t now);
 /* Recompute the power plan over all ports. */

@@ -45,18 +45,9 @@ static int nl_module_set(struct manager *m, struct port *p,
 	return optic_nl_module_set(m->nl, p->name, set);
 }
 
-static int nl_datapath_set(struct manager *m, struct port *p,
-			   const struct optic_dp_request *req,
-			   struct optic_datapath *out)
-{
-	if (!m->nl)
-		return -ENOTCONN;
-	return optic_nl_datapath_set(m->nl, p->name, req, out);
-}
-
 static const struct manager_ops default_ops = {
 	.module_set = nl_module_set,
-	.datapath_set = nl_datapath_set,
+	.datapath_set = app_datapath_set,
 };
 
 /* Driver connection ---------------------------------------------------- */
@@ -334,14 +325,18 @@ static int on_textfile(sd_event_source *s, uint64_t usec, void *userdata)
  * The driver raises a FLAG event for a read that finds a bit newly set,
  * opticd's own reads included. Bits the port's image holds were delivered
  * by opticd's last read (the driver keeps latched bits per reader): an
- * echo, or a condition already seen. Only other bits are news.
+ * echo, or a condition already seen. Only other bits are news: counted and
+ * judged from the event at once, the poll it asks for reads the values.
  */
-static bool flag_news(const struct port *p, const struct optic_nl_event *ev)
+static bool flag_event(struct manager *m, struct port *p,
+		       const struct optic_nl_event *ev)
 {
-	int b = optic_image_byte(&p->img, OPTIC_ADDR_A0, ev->flag_page, 0,
-				 ev->flag_offset);
+	struct flag_news news;
 
-	return b < 0 || (ev->flag_bits & ~b);
+	if (!port_flag_news(p, ev, &news))
+		return false;
+	manager_port_flag_news(m, p, &news, now_realtime());
+	return true;
 }
 
 /*
@@ -460,18 +455,22 @@ void manager_event(struct manager *m, const struct optic_nl_event *ev)
 		manager_port_state(m, p, ev->new_state, now_realtime());
 		/* fall through */
 	case OPTIC_EVENT_DATAPATH_STATE:
+		/* A lane going down latches flags that are no news. */
+		if (ev->type == OPTIC_EVENT_DATAPATH_STATE && ev->lane >= 0 &&
+		    ev->lane < OPTICD_MAX_LANES &&
+		    ev->new_state != DP_ACTIVATED)
+			p->flag_lanes &= ~(1u << ev->lane);
 		/* What the module advertises and its lane setup may be new. */
 		p->fresh = true;
 		break;
 	case OPTIC_EVENT_FLAG:
 		/*
-		 * Counted by the poll: the driver keeps latched bits per
-		 * reader until read, so the poll sees every one of them once.
-		 * A flag polls the port at once once per cycle: a noisy
-		 * monitor latching at every read would otherwise poll its
-		 * port without end; the cycle polls it next.
+		 * Counted now, the values read by a poll. A flag polls the
+		 * port at once once per cycle: a noisy monitor latching at
+		 * every read would otherwise poll its port without end; the
+		 * cycle polls it next.
 		 */
-		if (!flag_news(p, ev) || p->flag_kick_cycle == m->cycles)
+		if (!flag_event(m, p, ev) || p->flag_kick_cycle == m->cycles)
 			return;
 		p->flag_kick_cycle = m->cycles;
 		break;
@@ -617,6 +616,7 @@ void manager_free(struct manager *m)
 		return;
 	metrics_stop(m);
 	status_stop(m);
+	manager_apps_free(m);
 	sd_event_source_unref(m->mon_source);
 	sd_event_source_unref(m->poll_timer);
 	sd_event_source_unref(m->poll_slice);

@@ -36,14 +36,20 @@ struct manager;
 struct manager_ops {
 	int (*module_set)(struct manager *m, struct port *p,
 			  const struct optic_set *set);
-	int (*datapath_set)(struct manager *m, struct port *p,
+	/*
+	 * On a thread of its own (application.c): touches nothing of
+	 * opticd's; the driver's extack, if any, into @ext.
+	 */
+	int (*datapath_set)(const char *port,
 			    const struct optic_dp_request *req,
-			    struct optic_datapath *out);
+			    struct optic_datapath *out, char *ext,
+			    size_t ext_len);
 };
 
 struct metrics_server;
 struct status_server;
 struct nlmon;
+struct app_queue;
 
 #define POLL_BUCKETS 13
 
@@ -63,6 +69,10 @@ struct manager {
 	sd_event_source *retry_timer;
 	sd_event_source *predict_timer;
 	sd_event_source *textfile_timer;
+	/* Applications being applied (application.c). */
+	struct app_queue *apps;
+	sd_event_source *app_source;
+	unsigned int apps_running;
 	bool driver_up;
 	bool driver_warned;
 	bool poll_again; /* start another cycle when this one ends */

@@ -173,19 +173,21 @@ static bool role_monitor(const struct optic_value *v, struct poll_slot *sl)
 	return false;
 }
 
-static bool role_flag(const struct optic_value *v, struct poll_slot *sl)
+/* What flag row @f feeds for lane (or index) @index, into @sl. */
+static bool role_flag_field(const struct optic_field *f, unsigned int index,
+			    struct poll_slot *sl)
 {
-	const char *key = v->f->json_key;
+	const char *key = f->json_key;
 
-	if (v->kind != OPTIC_V_BOOL || v->index >= OPTICD_MAX_LANES ||
-	    (v->f->sect != OPTIC_S_FLAG && v->f->sect != OPTIC_S_LANE_FLAG))
+	if (!key || index >= OPTICD_MAX_LANES ||
+	    (f->sect != OPTIC_S_FLAG && f->sect != OPTIC_S_LANE_FLAG))
 		return false;
 	for (size_t k = 0;
-	     v->f->sect == OPTIC_S_LANE_FLAG && k < ARRAY_SIZE(flag_keys); k++)
+	     f->sect == OPTIC_S_LANE_FLAG && k < ARRAY_SIZE(flag_keys); k++)
 		if (streq(key, flag_keys[k].key)) {
 			*sl = (struct poll_slot){ .role = ROLE_FLAP,
 						  .what = flag_keys[k].kind,
-						  .lane = v->index };
+						  .lane = index };
 			return true;
 		}
 	for (size_t k = 0; k < ARRAY_SIZE(monflag_keys); k++) {
@@ -200,14 +202,18 @@ static bool role_flag(const struct optic_value *v, struct poll_slot *sl)
 					.role = ROLE_MON_FLAG,
 					.what = mon,
 					.bit = monflag_subs[j].bit,
-					.lane = monitor_per_lane(mon) ?
-							v->index :
-							0,
+					.lane = monitor_per_lane(mon) ? index :
+									0,
 				};
 				return true;
 			}
 	}
 	return false;
+}
+
+static bool role_flag(const struct optic_value *v, struct poll_slot *sl)
+{
+	return v->kind == OPTIC_V_BOOL && role_flag_field(v->f, v->index, sl);
 }
 
 /* What value @v of a model feeds in a poll's values, into @sl. */
@@ -265,6 +271,40 @@ void poll_values_from_model(const struct optic_model *model,
 	for (size_t i = 0; i < model->n; i++)
 		if (value_role(&model->v[i], &sl))
 			slot_apply(&sl, &model->v[i], pv);
+}
+
+bool port_flag_news(const struct port *p, const struct optic_nl_event *ev,
+		    struct flag_news *news)
+{
+	/* Page 10h-FFh lane flags: the driver names the lane, bank * 8 + bit. */
+	uint8_t bank = ev->flag_offset >= 128 && ev->flag_page >= 0x10 &&
+				       ev->lane >= 0 ?
+			       ev->lane / 8 :
+			       0;
+	int b = optic_image_byte(&p->img, OPTIC_ADDR_A0, ev->flag_page, bank,
+				 ev->flag_offset);
+	uint8_t bits = b < 0 ? ev->flag_bits : ev->flag_bits & ~b;
+
+	memset(news, 0, sizeof(*news));
+	for (unsigned int bit = 0; p->present && bit < 8; bit++) {
+		const struct optic_field *f;
+		struct poll_slot sl;
+		int lane;
+
+		if (!(bits & (1u << bit)))
+			continue;
+		f = optic_flag_lookup(p->info.spec, ev->flag_page,
+				      ev->flag_offset, bit, &lane);
+		if (ev->lane >= 0)
+			lane = ev->lane;
+		if (!f || !role_flag_field(f, MAX(lane, 0), &sl))
+			continue;
+		if (sl.role == ROLE_FLAP)
+			news->flags[sl.what] |= 1u << sl.lane;
+		else
+			news->mf.f[sl.what][sl.lane] |= sl.bit;
+	}
+	return b < 0 || bits;
 }
 
 uint32_t poll_values_active(const struct poll_values *pv)

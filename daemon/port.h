@@ -150,6 +150,7 @@ struct port {
 	/* The application = setting (application.h). */
 	bool app_due; /* to be looked at once the module is ready */
 	bool app_refused; /* refused since the insertion: logged, left alone */
+	bool app_busy; /* an apply in flight */
 
 	/* Counters (monotonic for the daemon's life). */
 	uint64_t actions[_POLICY_MAX][2]; /* [policy][ACTION_LOG/ACT] */
@@ -226,6 +227,19 @@ void poll_update(struct port *p, const struct poll_changes *ch);
 /* Monitors (base units), data-path states and latched flags of a model. */
 void poll_values_from_model(const struct optic_model *model,
 			    struct poll_values *pv);
+/* Latched flags a FLAG event announced, as a poll's values hold them. */
+struct flag_news {
+	uint32_t flags[_FLAP_KIND_MAX]; /* by lane */
+	struct mon_flags mf;
+};
+
+/*
+ * Whether FLAG event @ev is news for @p: bits its image does not hold (an
+ * image holding them read them itself: an echo, or a condition already
+ * seen). What those bits feed, for a module read, into @news.
+ */
+bool port_flag_news(const struct port *p, const struct optic_nl_event *ev,
+		    struct flag_news *news);
 /* Lanes whose CMIS data path is activated (all if not CMIS). */
 uint32_t poll_values_active(const struct poll_values *pv);
 /* Module thresholds from the model (NaN when not advertised). */

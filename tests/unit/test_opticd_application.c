@@ -6,6 +6,8 @@
  */
 #include "vectors_app.h"
 
+#include <pthread.h>
+
 #include "application.h"
 #include "config.h"
 #include "log.h"
@@ -176,29 +178,61 @@ static void test_plan_not_cmis(void **state)
 	(void)state;
 }
 
-/* The driver, mocked: the requests, and the ConfigStatus it answers. */
+/*
+ * The driver, mocked: the requests, and the ConfigStatus it answers. It
+ * runs on the applies' threads; while @gate is closed it waits, as the
+ * driver does through the module's durations.
+ */
 static struct optic_dp_request reqs[8];
-static size_t nreqs;
+static size_t nreqs, inflight, inflight_max;
 static uint8_t answer = OPTIC_CONFIG_SUCCESS;
+static bool gate_closed;
+static pthread_mutex_t mock_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t gate = PTHREAD_COND_INITIALIZER;
 
-static int mock_dp_set(struct manager *m, struct port *p,
-		       const struct optic_dp_request *req,
-		       struct optic_datapath *out)
+static int mock_dp_set(const char *port, const struct optic_dp_request *req,
+		       struct optic_datapath *out, char *ext, size_t ext_len)
 {
+	pthread_mutex_lock(&mock_lock);
 	if (nreqs < ARRAY_SIZE(reqs))
 		reqs[nreqs] = *req;
 	nreqs++;
+	inflight++;
+	inflight_max = MAX(inflight_max, inflight);
+	pthread_cond_broadcast(&gate);
+	while (gate_closed)
+		pthread_cond_wait(&gate, &mock_lock);
+	inflight--;
+	pthread_mutex_unlock(&mock_lock);
 	out->lanes = 8;
 	memset(out->config_status, answer, sizeof(out->config_status));
+	ext[0] = '\0';
 	return 0;
+}
+
+static void gate_set(bool closed)
+{
+	pthread_mutex_lock(&mock_lock);
+	gate_closed = closed;
+	pthread_cond_broadcast(&gate);
+	pthread_mutex_unlock(&mock_lock);
+}
+
+/* Until @n requests are in the mock, waiting at the gate. */
+static void wait_inflight(size_t n)
+{
+	pthread_mutex_lock(&mock_lock);
+	while (inflight < n)
+		pthread_cond_wait(&gate, &mock_lock);
+	pthread_mutex_unlock(&mock_lock);
 }
 
 static const struct manager_ops mock_ops = { .datapath_set = mock_dp_set };
 
-/* A ready 800G module in port0 running application 1, as inserted. */
-static struct port *mk_port(struct manager *m)
+/* A ready 800G module in @name running application 1, as inserted. */
+static struct port *mk_port_named(struct manager *m, const char *name)
 {
-	struct port *p = manager_port(m, "port0", true);
+	struct port *p = manager_port(m, name, true);
 
 	assert_non_null(p);
 	p->known = p->present = true;
@@ -214,6 +248,11 @@ static struct port *mk_port(struct manager *m)
 	return p;
 }
 
+static struct port *mk_port(struct manager *m)
+{
+	return mk_port_named(m, "port0");
+}
+
 static struct manager *mk_manager(const char *conf)
 {
 	struct manager *m;
@@ -221,7 +260,7 @@ static struct manager *mk_manager(const char *conf)
 	assert_int_equal(manager_new(&m, "test.conf", load_ok(conf)), 0);
 	m->ops = &mock_ops;
 	m->no_notify = true;
-	nreqs = 0;
+	nreqs = inflight_max = 0;
 	answer = OPTIC_CONFIG_SUCCESS;
 	log_set_max_level(-1);
 	return m;
@@ -249,6 +288,7 @@ static void run(struct manager *m, struct port *p, enum step s)
 		break;
 	}
 	manager_port_application(m, p);
+	manager_apps_wait(m);
 	/* a poll re-reads a fresh module: still application 1 here */
 	p->fresh = false;
 	p->info.state = OPTIC_STATE_READY;
@@ -322,6 +362,64 @@ static void test_leave_alone(void **state)
 	(void)state;
 }
 
+/*
+ * Applies run off the loop: the caller goes on while the driver works, a
+ * port has one apply in flight at most, a few ports are applied at once
+ * and the others wait for a later poll; the outcome comes back through the
+ * loop's eventfd, then the port is re-read.
+ */
+static void test_off_the_loop(void **state)
+{
+	_cleanup_(manager_freep) struct manager *m =
+		mk_manager("[pn \"LXO-*\"]\napplication = 400GBASE-DR4\n");
+	struct port *p[6];
+	char name[16];
+
+	for (size_t i = 0; i < ARRAY_SIZE(p); i++) {
+		snprintf(name, sizeof(name), "port%zu", i);
+		p[i] = mk_port_named(m, name);
+	}
+	gate_set(true);
+	for (size_t i = 0; i < ARRAY_SIZE(p); i++)
+		manager_port_application(m, p[i]);
+	/* Returned while four wait in the driver; two left for later. */
+	wait_inflight(4);
+	assert_int_equal(m->apps_running, 4);
+	assert_true(p[0]->app_busy);
+	assert_false(p[0]->app_due);
+	assert_true(p[4]->app_due);
+	assert_false(p[4]->app_busy);
+	/* A reset meanwhile: the port's apply in flight is the only one. */
+	port_app_due(p[0], false);
+	manager_port_application(m, p[0]);
+	assert_int_equal(m->apps_running, 4);
+	gate_set(false);
+	manager_apps_wait(m);
+	assert_int_equal(nreqs, 4);
+	assert_int_equal(inflight_max, 4);
+	assert_false(p[0]->app_busy);
+	assert_true(p[0]->fresh);
+	assert_false(p[0]->app_refused);
+	/* The next polls: the two left, then port0's reset. */
+	for (size_t i = 0; i < ARRAY_SIZE(p); i++) {
+		p[i]->fresh = false;
+		manager_port_application(m, p[i]);
+	}
+	manager_apps_wait(m);
+	assert_int_equal(nreqs, 7);
+	assert_false(p[0]->app_due || p[4]->app_due || p[5]->app_due);
+	/* Freed with an apply in flight: its thread finishes on its own. */
+	gate_set(true);
+	port_app_due(p[1], false);
+	p[1]->fresh = false;
+	manager_port_application(m, p[1]);
+	wait_inflight(1);
+	manager_free(m);
+	m = NULL;
+	gate_set(false);
+	(void)state;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -331,6 +429,7 @@ int main(void)
 		cmocka_unit_test(test_plan_not_cmis),
 		cmocka_unit_test(test_occasions),
 		cmocka_unit_test(test_leave_alone),
+		cmocka_unit_test(test_off_the_loop),
 	};
 
 	return cmocka_run_group_tests_name("opticd_application", tests, NULL,

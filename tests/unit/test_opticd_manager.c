@@ -484,9 +484,14 @@ static void test_exposition(void **state)
 	assert_non_null(m->buses);
 	m->n_buses = 1;
 	*m->buses = (struct optic_bus_info){
-		.root = 3, .name = "SMBus I801 adapter", .n_ports = 0,
-		.queue = 2, .queue_max = 9, .busy_ns = 1234567890123ull,
-		.cls[OPTIC_BUS_CLASS_POLL] = { .set = true, .xfers = 123456789,
+		.root = 3,
+		.name = "SMBus I801 adapter",
+		.n_ports = 0,
+		.queue = 2,
+		.queue_max = 9,
+		.busy_ns = 1234567890123ull,
+		.cls[OPTIC_BUS_CLASS_POLL] = { .set = true,
+					       .xfers = 123456789,
 					       .bytes = 9876543210ull,
 					       .busy_ns = 1500000000,
 					       .wait_max_ns = 12000000 },
@@ -504,16 +509,19 @@ static void test_exposition(void **state)
 		file,
 		"\noptic_lane_last_link_event_timestamp_seconds{port=\"port0\",lane=\"3\"} 1765000000.123\n"));
 	assert_non_null(strstr(
-		file, "\noptic_bus_bytes_total{bus=\"3\",class=\"poll\"} 9876543210\n"));
+		file,
+		"\noptic_bus_bytes_total{bus=\"3\",class=\"poll\"} 9876543210\n"));
 	assert_non_null(strstr(
-		file, "\noptic_bus_info{bus=\"3\",adapter=\"SMBus I801 adapter\"} 1\n"));
+		file,
+		"\noptic_bus_info{bus=\"3\",adapter=\"SMBus I801 adapter\"} 1\n"));
 	assert_null(strstr(file, "class=\"bulk\""));
 	/* lane 2 DPInitialized (7), the others DPActivated (4) */
 	assert_non_null(strstr(
 		file,
 		"\noptic_lane_datapath_state{port=\"port0\",lane=\"2\"} 7\n"));
 	assert_non_null(strstr(
-		file, "\noptic_lane_application{port=\"port0\",lane=\"1\"} 0\n"));
+		file,
+		"\noptic_lane_application{port=\"port0\",lane=\"1\"} 0\n"));
 
 	doc = fopen("docs/metrics.md", "re");
 	assert_non_null(doc);
@@ -1252,6 +1260,86 @@ static void test_flag_kick_once_per_cycle(void **state)
 	assert_true(p->kicked);
 }
 
+static struct optic_nl_event flag_ev(uint64_t seq, uint8_t page, uint8_t offset,
+				     uint8_t bits, int lane)
+{
+	struct optic_nl_event ev =
+		mk_event(seq, "port1", OPTIC_EVENT_FLAG, NULL);
+
+	ev.flag_page = page;
+	ev.flag_offset = offset;
+	ev.flag_bits = bits;
+	ev.lane = lane;
+	return ev;
+}
+
+/*
+ * A FLAG event with news counts its lane flag and raises the level its
+ * alarm/warning flag claims at once; the poll it asks for reads the same
+ * latched bits and counts nothing twice.
+ */
+static void test_flag_event_at_once(void **state)
+{
+	_cleanup_(manager_freep) struct manager *m = mk_manager("");
+	struct port *p = mk_port(m, "port1", 12);
+	struct optic_nl_event ev;
+	char *txt = NULL;
+
+	cmis_400g_dr4(&p->img); /* RX LOS lane 2, temperature high warning */
+	p->info.spec = OPTIC_SPEC_CMIS;
+	p->flags_prev[FLAP_RX_LOS] = 0x02;
+	p->flag_lanes = 0x07; /* lanes 1-3 live at the last poll */
+
+	/* RX LOS on lane 4 (page 11h byte 147 bit 3). */
+	ev = flag_ev(1, 0x11, 147, 0x08, 3);
+	manager_event(m, &ev);
+	assert_int_equal(p->flags_total[FLAP_RX_LOS][3], 1);
+	assert_true(p->kicked);
+	assert_true(metrics_render_string(m, &txt) > 0);
+	assert_non_null(strstr(
+		txt,
+		"optic_lane_flags_total{port=\"port1\",lane=\"4\",flag=\"rx_los\"} 1\n"));
+	free(txt);
+	/* The poll reads it latched: no second count. */
+	manager_port_flags(m, p, FLAP_RX_LOS, 0x0a, 20);
+	assert_int_equal(p->flags_total[FLAP_RX_LOS][3], 1);
+	assert_int_equal(p->flags_total[FLAP_RX_LOS][1], 0);
+
+	/* An echo of opticd's own read (the image holds the bit): nothing. */
+	p->kicked = false;
+	m->cycles++;
+	ev = flag_ev(2, 0x11, 147, 0x02, 1);
+	manager_event(m, &ev);
+	assert_int_equal(p->flags_total[FLAP_RX_LOS][1], 0);
+	assert_false(p->kicked);
+
+	/* RX power low alarm on lane 3: the alarm from the event. */
+	ev = flag_ev(3, 0x11, 150, 0x04, 2);
+	manager_event(m, &ev);
+	assert_int_equal(p->level[MON_RX_POWER][2], LEVEL_ALARM);
+	assert_string_equal(action_with(m, "rx_power alarm:"),
+			    "rx_power alarm: low flag latched (threshold "
+			    "-10.00 dBm, was ok)");
+	assert_int_equal(p->actions[POLICY_THRESHOLD][ACTION_LOG], 1);
+	/* The poll finds it latched: the same episode, no new line. */
+	poll_with_flags(m, p, 21, 1e-3, MON_RX_POWER, 2, MONFLAG_LOW_ALARM);
+	assert_int_equal(p->level[MON_RX_POWER][2], LEVEL_ALARM);
+	assert_int_equal(p->actions[POLICY_THRESHOLD][ACTION_LOG], 1);
+
+	/* Lane 4 was not live at the last poll: as a poll, no alarm. */
+	ev = flag_ev(4, 0x11, 150, 0x08, 3);
+	manager_event(m, &ev);
+	assert_int_equal(p->level[MON_RX_POWER][3], LEVEL_OK);
+
+	/* Module flags: byte 9, temperature high alarm with its warning. */
+	ev = flag_ev(5, 0, 9, 0x05, -1);
+	manager_event(m, &ev);
+	assert_int_equal(p->level[MON_TEMP][0], LEVEL_ALARM);
+	assert_int_equal(p->actions[POLICY_THRESHOLD][ACTION_LOG], 2);
+	assert_non_null(action_with(m, "temperature alarm: high flag latched "
+				       "(threshold 75.00 °C, was ok)"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1277,6 +1365,7 @@ int main(void)
 		cmocka_unit_test(test_presence_events),
 		cmocka_unit_test(test_event_sequence),
 		cmocka_unit_test(test_flag_kick_once_per_cycle),
+		cmocka_unit_test(test_flag_event_at_once),
 	};
 
 	return cmocka_run_group_tests_name("opticd_manager", tests, NULL, NULL);
