@@ -7,8 +7,10 @@
 # time of the bytes a cycle needs (bench/run).
 # (7) the same bus while 8 of its modules (one per mux) flash firmware at once
 # and `opticctl --json show all` loops: health-poll misses (a module whose
-# opticd sample is older than 2 s) and the time to flash all 8, with the
-# scheduler on (bus_sched=Y) and off (bus_sched=N, first come first served).
+# opticd sample is older than 2 s), the time to flash all 8, and the latency
+# of flags raised meanwhile on a ninth module to opticd's flag counter (IntL
+# behind the mux), with the scheduler on (bus_sched=Y) and off (bus_sched=N,
+# first come first served).
 # Prints "BENCH key value" lines for bench/run. Durations are kernel command
 # line knobs (tests/vm/run --append): optic_bench_secs (the window of (6),
 # default 60), optic_bench_fw_bytes (the image, default 8192).
@@ -20,6 +22,7 @@ SECS=${SECS:-60}
 FW=$(arg optic_bench_fw_bytes)
 FW=${FW:-8192}
 PORTS=64
+EVENTS=${EVENTS:-30}
 URL=http://127.0.0.1:9732/metrics
 B=$SIM_DEBUGFS/bus0
 ip link set lo up 2>/dev/null || ifconfig lo 127.0.0.1 up
@@ -30,8 +33,8 @@ echo "BENCH mux.clock_hz 400000"
 # up, counter, fresh_setup, fresh_watch, fresh_report, cycles: lib.sh
 
 start_stack() { # BUS_SCHED
-	ok "load optic_sim buses=1 ports_per_bus=$PORTS bus_khz=400 realtime=1" \
-		load_sim buses=1 ports_per_bus=$PORTS bus_khz=400 realtime=1
+	ok "load optic_sim buses=1 ports_per_bus=$PORTS bus_khz=400 realtime=1 gpios=1" \
+		load_sim buses=1 ports_per_bus=$PORTS bus_khz=400 realtime=1 gpios=1
 	ok "load optic bus_sched=$1" load_optic bus_sched=$1
 	ok "all $PORTS ports bound" wait_for 120 sh -c "[ \$(ls $OPTIC_CLASS | wc -l) -ge $PORTS ]"
 	fresh_setup $PORTS
@@ -102,7 +105,15 @@ for s in Y N; do
 	for p in $FL; do
 		( opticctl -j fw flash $p /tmp/fw.bin >/tmp/flash.$m.$p 2>&1; echo "rc $? $(up)" >>/tmp/flash.$m.$p ) &
 	done
+	# meanwhile, flags raised on port4 (IntL behind its mux) until opticd's
+	# flag counter moves: the event latency under this load
+	normal=$(awk '$1 == "rx_power" && $2 == 0 { print $3 }' $SIM_DEBUGFS/port4/monitor)
+	( BENCH_BUDGET_S=60 vm-bench-poll events 4 "$EVENTS" "$normal" 1200 >/tmp/events.$m 2>&1 ) &
+	EV=$!
 	wait_for 1200 sh -c "[ \$(cat /tmp/flash.$m.port* 2>/dev/null | grep -c '^rc ') -ge 8 ]"
+	wait $EV
+	tail -n 1 /tmp/events.$m | sed 's/^/# events: /'
+	tail -n 1 /tmp/events.$m | awk -v m=$m '$1 == "n" { for (i = 1; i < NF; i += 2) printf "BENCH mux.flash.%s.intl.%s %s\n", m, $i, $(i + 1) }'
 	f1=$(awk '$1 == "rc" { if ($3 > m) m = $3 } END { print m }' /tmp/flash.$m.port*)
 	sleep 3
 	touch /tmp/stop.$m
