@@ -1,0 +1,156 @@
+# SPDX-License-Identifier: GPL-2.0
+# opticctl diag (docs/diag.md): what a module with pages 13h-14h supports,
+# loopbacks per lane as the registers show them, a PRBS run against the
+# simulator's per-lane BER (bits from the lane rate, errors within the
+# statistical bound, the BER consistent, the state put back), the refusals
+# (no pages 13h-14h, SFF-8636, unprivileged, bad lanes, pattern, side), and
+# a run ended by SIGINT (state restored) or by a pull (a clear error).
+# timeout: 300
+
+D=$SIM_DEBUGFS/port0
+# osfp-800g-2xdr4 runs 800GAUI-8 / 800GBASE-DR8: 106.25 Gb/s a lane (docs/sim.md)
+LANE_RATE=106.25e9
+
+ok "optic_sim loads" load_sim ports=3 profile=osfp-800g-2xdr4
+echo qsfpdd-400g-fr4 >"$SIM_DEBUGFS/port1/profile"
+echo qsfp28-100g-cwdm4 >"$SIM_DEBUGFS/port2/profile"
+ok "optic.ko loads" load_optic
+ok "port2 appears" wait_for 10 test -e "$OPTIC_CLASS/port2"
+ok "port0 reaches ModuleReady" wait_for 20 sh -c \
+	"opticctl -j show port0 | jq -e '.module_state == \"ready\"'"
+
+# REG PAGE OFFSET [BANK]: one byte of port0 as opticctl dump reads it
+reg() {
+	opticctl -j dump port0 --page "$1" --bank "${3:-0}" |
+		jq -r ".pages[] | select(.offset == 128) | .data[$((($2 - 128) * 2)):$((($2 - 128) * 2 + 2))]"
+}
+# a PRBS run on every host lane has its generators on (13h:144)
+generating() { [ "$(reg 13 144)" = ff ]; }
+# the bytes a PRBS run saves and puts back: 13h:144-183 and 14h:128
+diag_state() {
+	opticctl -j dump port0 --page 13 | jq -r '.pages[] | select(.offset == 128) | .data[32:112]'
+	reg 14 128
+}
+
+# ---- capabilities ----
+caps=$(opticctl -j diag port0)
+check_eq "JSON: 8 host lanes, 8 media lanes" "8 8" \
+	"$(echo "$caps" | jq -r '"\(.host_lanes) \(.media_lanes)"')"
+check_eq "JSON: every loopback" "true true true true" \
+	"$(echo "$caps" | jq -r '.loopback | "\(.host_input) \(.host_output) \(.media_input) \(.media_output)"')"
+check_eq "JSON: per-lane loopbacks" "true true" \
+	"$(echo "$caps" | jq -r '.loopback | "\(.per_lane_host) \(.per_lane_media)"')"
+check_eq "JSON: the host generator runs PRBS31Q" true \
+	"$(echo "$caps" | jq '.host.generator.patterns | index("PRBS31Q") != null')"
+check_eq "JSON: the media checker runs PRBS31Q" true \
+	"$(echo "$caps" | jq '.media.checker.patterns | index("PRBS31Q") != null')"
+check_eq "JSON: bits and errors counted, BER reported" "true true" \
+	"$(echo "$caps" | jq -r '.reporting | "\(.bits_and_errors) \(.ber)"')"
+check_eq "JSON: no loopback on" "[]" \
+	"$(echo "$caps" | jq -c '[.loopback.enabled[][]]')"
+check_eq "JSON: nothing running" "[]" \
+	"$(echo "$caps" | jq -c '[.host[].enabled[], .media[].enabled[]]')"
+text=$(opticctl diag port0)
+check_match "text: the loopbacks" "Loopback media-output +: yes" "$text"
+check_match "text: the patterns" "patterns +: PRBS31Q PRBS31" "$text"
+
+# ---- loopback ----
+out=$(opticctl -j diag port0 loopback media-output on --lanes 1-4)
+check_eq "media-output on lanes 1-4: exit 0" 0 "$?"
+check_eq "it reports lanes 1-4" '{"port":"port0","loopback":"media_output","enabled":[1,2,3,4]}' "$out"
+check_eq "13h:180 has lanes 1-4" 0f "$(reg 13 180)"
+ok "host-input on lanes 6,8" opticctl diag port0 loopback host-input on --lanes 6,8
+check_eq "13h:183 has lanes 6 and 8" a0 "$(reg 13 183)"
+out=$(opticctl diag port0 loopback media-output off --lanes 1,2)
+check_match "text: media-output off on 1,2 leaves 3-4" "port0: loopback media-output on lanes 3-4" "$out"
+check_eq "13h:180 has lanes 3-4" 0c "$(reg 13 180)"
+check_eq "diag shows them" '[[3,4],[6,8]]' \
+	"$(opticctl -j diag port0 | jq -c '[.loopback.enabled.media_output, .loopback.enabled.host_input]')"
+
+# ---- PRBS against the simulator's BER ----
+before=$(diag_state)
+echo "all 1e-9" >"$D/ber"
+out=$(opticctl -j diag port0 prbs --pattern PRBS31Q --side host --seconds 10)
+check_eq "prbs 10 s on the host side: exit 0" 0 "$?"
+diag "$(echo "$out" | jq -c '.results[0]')"
+check_eq "8 lanes of results" 8 "$(echo "$out" | jq '.results | length')"
+check_eq "no lane lost lock" false "$(echo "$out" | jq '[.results[].lock_lost] | any')"
+elapsed=$(echo "$out" | jq .elapsed_seconds)
+# bits within 1 % of rate x seconds; errors within 4 sigma of bits x 1e-9;
+# BER = errors / bits as printed (3 significant digits: within 0.5 %)
+check_eq "bits within 1 % of the lane rate x elapsed" true "$(echo "$out" |
+	jq --argjson t "$elapsed" --argjson r "$LANE_RATE" \
+		'[.results[] | (.bits - $r * $t) | fabs <= 0.01 * $r * $t] | all')"
+check_eq "errors within 4 sigma of bits x 1e-9" true "$(echo "$out" |
+	jq '[.results[] | (.bits * 1e-9) as $m | (.errors - $m) | fabs <= 4 * ($m | sqrt) + 1] | all')"
+check_eq "BER is errors / bits" true "$(echo "$out" |
+	jq '[.results[] | ((.ber - .errors / .bits) | fabs) <= 0.005 * .ber + 1e-15] | all')"
+check_eq "the state is put back" "$before" "$(diag_state)"
+text=$(opticctl diag port0 prbs --pattern prbs-31q --side media --seconds 2 --lanes 2)
+check_match "text: header" "port0: PRBS31Q on media lanes 2" "$text"
+check_match "text: lane 2 with its BER" "^[[:space:]]+2 +[0-9]+ +[0-9]+ +[0-9.]+e-[0-9]+ +ok" "$text"
+
+# ---- refusals ----
+out=$(opticctl diag port1 2>&1)
+check_eq "no pages 13h-14h: exit status 2" 2 "$?"
+check_match "no pages 13h-14h: says so" "port1: module does not advertise diagnostic pages 13h-14h \(CMIS page 01h byte 142 bit 5\)" "$out"
+out=$(opticctl diag port2 prbs --pattern PRBS31Q --side host --seconds 1 2>&1)
+check_eq "SFF-8636: exit status 2" 2 "$?"
+check_match "SFF-8636: says why" "port2: diagnostics need a paged CMIS module" "$out"
+before=$(diag_state)
+out=$(as_nobody opticctl diag port0 prbs --pattern PRBS31Q --side host --seconds 1 2>&1)
+check_eq "unprivileged prbs: exit status 4" 4 "$?"
+check_match "unprivileged prbs: run as root" "port0: diag prbs writes module registers \(needs CAP_NET_ADMIN: run as root\)" "$out"
+out=$(as_nobody opticctl diag port0 loopback host-output on 2>&1)
+check_eq "unprivileged loopback: exit status 4" 4 "$?"
+check_eq "unprivileged callers changed nothing" "$before" "$(diag_state)"
+check_eq "unprivileged read works" 8 "$(as_nobody opticctl -j diag port0 | jq .host_lanes)"
+out=$(opticctl diag port0 prbs --pattern PRBS31Q --side host --seconds 1 --lanes 7-9 2>&1)
+check_eq "lane 9 of 8: exit status 1" 1 "$?"
+check_match "lane 9 of 8: says so" "port0: lanes 9: the module has 8 host lanes" "$out"
+out=$(opticctl diag port0 loopback media-input on --lanes 0 2>&1)
+check_eq "lane 0: exit status 1" 1 "$?"
+out=$(opticctl diag port0 prbs --pattern PRBS99 --side host --seconds 1 2>&1)
+check_eq "unknown pattern: exit status 1" 1 "$?"
+check_match "unknown pattern: lists what the side runs" "unknown pattern 'PRBS99'; the host side of port0 runs: PRBS31Q" "$out"
+out=$(opticctl diag port0 prbs --pattern PRBS7 --side host --seconds 1 2>&1)
+check_eq "a pattern the host side lacks: exit status 1" 1 "$?"
+check_match "a pattern the host side lacks: says so" "port0: pattern not supported by both the generator and the checker of that side" "$out"
+check_match "a pattern the host side lacks: lists the side's" "the host side runs: PRBS31Q PRBS31 PRBS15Q PRBS13Q SSPRQ" "$out"
+out=$(opticctl diag port0 prbs --pattern PRBS31Q --side line --seconds 1 2>&1)
+check_eq "bad side: exit status 1" 1 "$?"
+check_match "bad side: says what is expected" "expected host or media, not 'line'" "$out"
+out=$(opticctl diag port0 prbs --pattern PRBS31Q --side host 2>&1)
+check_eq "no --seconds: exit status 1" 1 "$?"
+out=$(opticctl diag port0 prbs --pattern PRBS31Q --side host --seconds 0 2>&1)
+check_eq "0 seconds: exit status 1" 1 "$?"
+out=$(opticctl diag port0 loopback sideways on 2>&1)
+check_eq "bad loopback kind: exit status 1" 1 "$?"
+check_eq "refusals changed nothing" "$before" "$(diag_state)"
+
+# ---- Ctrl-C mid-run: the state is put back ----
+opticctl diag port0 prbs --pattern PRBS31Q --side host --seconds 60 \
+	>/tmp/int.out 2>/tmp/int.err &
+pid=$!
+ok "the run starts (13h:144 enabled)" wait_for 20 generating
+kill -INT $pid
+wait $pid
+check_eq "SIGINT: exit status 3" 3 "$?"
+check_match "SIGINT: says so" "port0: PRBS run interrupted" "$(cat /tmp/int.err)"
+check_eq "SIGINT: the state is put back" "$before" "$(diag_state)"
+
+# ---- a pull mid-run ----
+opticctl diag port0 prbs --pattern PRBS31Q --side host --seconds 60 \
+	>/tmp/pull.out 2>/tmp/pull.err &
+pid=$!
+ok "the run starts again" wait_for 20 generating
+echo 0 >"$D/present"
+ok "opticctl ends within 5 s of the pull" wait_for 5 sh -c "! kill -0 $pid 2>/dev/null"
+wait $pid
+check_eq "pulled: exit status 3" 3 "$?"
+check_match "pulled: names the port" "port0: module removed during the PRBS run" "$(cat /tmp/pull.err)"
+echo 1 >"$D/present"
+ok "the module is back" wait_for 20 sh -c "opticctl -j diag port0 >/dev/null"
+
+ok "rmmod optic" rmmod optic
+ok "rmmod optic_sim" rmmod optic_sim
