@@ -649,6 +649,26 @@ int optic_diag_prbs_start(const struct optic_diag_io *io,
 	return 0;
 }
 
+int optic_diag_prbs_running(const struct optic_diag_io *io,
+			    enum optic_diag_side s, uint32_t lanes)
+{
+	struct optic_diag_ctl ctl;
+	unsigned int b, k;
+	uint8_t bl;
+	int r;
+
+	for (b = 0; b < banks_of(lanes); b++) {
+		bl = bank_lanes(lanes, b);
+		r = bl ? optic_diag_read_ctl(io, b, &ctl) : 0;
+		if (r < 0)
+			return r;
+		for (k = 0; bl && k < OPTIC_DIAG_KINDS; k++)
+			if ((optic_diag_ctl_enabled(&ctl, s, k) & bl) != bl)
+				return 0;
+	}
+	return 1;
+}
+
 /* Select @sel on bank @b and read its 64-byte window after tDDCS. */
 static int read_window(const struct optic_diag_io *io, unsigned int b,
 		       uint8_t sel, uint8_t win[64])

@@ -229,6 +229,12 @@ int optic_diag_prbs_start(const struct optic_diag_io *io,
 			  enum optic_diag_side s, unsigned int pattern,
 			  uint32_t lanes);
 /*
+ * 1 when the generators and checkers of @lanes of @s still run, 0 when
+ * some stopped (the module was reset, or another host turned them off).
+ */
+int optic_diag_prbs_running(const struct optic_diag_io *io,
+			    enum optic_diag_side s, uint32_t lanes);
+/*
  * The results of @lanes of @s into @res (one entry per lane, in order;
  * @n entries at most): counts when @c advertises counting, else the
  * module's BER. Returns the entries filled.

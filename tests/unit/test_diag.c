@@ -719,7 +719,18 @@ static void test_prbs_sequence(void **state)
 	assert_true(res[2].lock_lost);
 	assert_true(isnan(res[2].ber)); /* no bit compared */
 
+	assert_int_equal(optic_diag_prbs_running(&io, OPTIC_DIAG_HOST, 0x32),
+			 1);
+	assert_int_equal(optic_diag_prbs_running(&io, OPTIC_DIAG_MEDIA, 0x32),
+			 0);
+	f.p13[0][160 - 128] = 0x30; /* a checker stopped behind our back */
+	assert_int_equal(optic_diag_prbs_running(&io, OPTIC_DIAG_HOST, 0x32),
+			 0);
+	f.p13[0][160 - 128] = 0x32;
+
 	assert_int_equal(optic_diag_restore(&io, &sv), 0);
+	assert_int_equal(optic_diag_prbs_running(&io, OPTIC_DIAG_HOST, 0x32),
+			 0);
 	assert_memory_equal(f.p13, before13, sizeof(before13));
 	assert_memory_equal(f.p14, before14, sizeof(before14));
 }
@@ -746,6 +757,10 @@ static void test_prbs_ber_only(void **state)
 	assert_int_equal(f.p13[1][152 - 128], 0x03);
 	assert_int_equal(f.p13[1][156 - 128], 0x22);
 	assert_int_equal(f.p13[0][152 - 128], 0x00);
+	assert_int_equal(optic_diag_prbs_running(&io, OPTIC_DIAG_MEDIA, 0x300),
+			 1);
+	assert_int_equal(optic_diag_prbs_running(&io, OPTIC_DIAG_MEDIA, 0x301),
+			 0);
 	assert_int_equal(optic_diag_prbs_results(&io, &c, OPTIC_DIAG_MEDIA,
 						 0x300, res, 8),
 			 2);

@@ -480,6 +480,7 @@ struct prbs_run {
 	long seconds;
 	double t0, elapsed; /* counting since t0: until the results are read */
 	struct optic_diag_saved saved;
+	bool reset; /* stopped by someone else: not restored */
 	struct optic_diag_lane res[OPTIC_DIAG_MAX_LANES];
 	int n;
 };
@@ -592,6 +593,14 @@ static int prbs_measure(struct diag_job *j, struct prbs_run *run)
 		return OC_IO;
 	}
 	if (r == 0)
+		r = optic_diag_prbs_running(&j->io, run->side, run->lanes);
+	if (r == 0) {
+		run->reset = true;
+		return refuse(
+			j, OC_IO,
+			"the module's generators or checkers stopped during the PRBS run (a reset?): no results, its diagnostics state left as it is");
+	}
+	if (r > 0)
 		r = optic_diag_prbs_results(&j->io, &j->caps, run->side,
 					    run->lanes, run->res,
 					    ARRAY_SIZE(run->res));
@@ -678,8 +687,9 @@ static int diag_prbs(struct diag_job *j, int argc, char **argv)
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
 	r = prbs_measure(j, &run);
-	/* a pulled module has nothing to restore */
-	rr = r == OC_IO && optic_nl_cage_empty(j->c->nl, j->info.name) ?
+	/* a pulled module has nothing to restore, a reset one its own state */
+	rr = run.reset || (r == OC_IO &&
+			   optic_nl_cage_empty(j->c->nl, j->info.name)) ?
 		     0 :
 		     optic_diag_restore(&j->io, &run.saved);
 	sigaction(SIGINT, &old_int, NULL);

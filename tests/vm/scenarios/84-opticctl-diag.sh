@@ -90,6 +90,19 @@ text=$(opticctl diag port0 prbs --pattern prbs-31q --side media --seconds 2 --la
 check_match "text: header" "port0: PRBS31Q on media lanes 2" "$text"
 check_match "text: lane 2 with its BER" "^[[:space:]]+2 +[0-9]+ +[0-9]+ +[0-9.]+e-[0-9]+ +ok" "$text"
 
+# a lane without light: its checker loses lock and compares nothing
+echo "offset rx_power 5 -100000000000" >"$D/monitor"
+out=$(opticctl -j diag port0 prbs --pattern PRBS31Q --side media --seconds 2 --lanes 5,6)
+check_eq "media lanes 5-6, no light on 6: exit 0" 0 "$?"
+check_eq "lane 6 lost lock, lane 5 did not" "false true" \
+	"$(echo "$out" | jq -r '[.results[].lock_lost] | map(tostring) | join(" ")')"
+check_eq "lane 6 compared no bits: BER null" "0 null" \
+	"$(echo "$out" | jq -r '.results[1] | "\(.bits) \(.ber)"')"
+check_eq "lane 5 counted" true "$(echo "$out" | jq '.results[0].bits > 0')"
+text=$(opticctl diag port0 prbs --pattern PRBS31Q --side media --seconds 1 --lanes 6)
+check_match "text: lane 6 lost" "^[[:space:]]+6 +0 +0 +- +lost" "$text"
+echo "offset rx_power 5 0" >"$D/monitor"
+
 # ---- refusals ----
 out=$(opticctl diag port1 2>&1)
 check_eq "no pages 13h-14h: exit status 2" 2 "$?"
@@ -151,6 +164,20 @@ check_eq "pulled: exit status 3" 3 "$?"
 check_match "pulled: names the port" "port0: module removed during the PRBS run" "$(cat /tmp/pull.err)"
 echo 1 >"$D/present"
 ok "the module is back" wait_for 20 sh -c "opticctl -j diag port0 >/dev/null"
+
+# ---- a reset mid-run: no results, the reset state left alone ----
+opticctl diag port0 prbs --pattern PRBS31Q --side host --seconds 5 \
+	>/tmp/reset.out 2>/tmp/reset.err &
+pid=$!
+ok "a run starts" wait_for 20 generating
+ok "reset the module" opticctl set port0 reset
+wait $pid
+check_eq "reset mid-run: exit status 3" 3 "$?"
+check_match "reset mid-run: says so" "port0: the module's generators or checkers stopped during the PRBS run" \
+	"$(cat /tmp/reset.err)"
+ok "port0 is Ready again" wait_for 30 sh -c \
+	"opticctl -j show port0 | jq -e '.module_state == \"ready\"'"
+check_eq "reset mid-run: the generators stay off" 00 "$(reg 13 144)"
 
 ok "rmmod optic" rmmod optic
 ok "rmmod optic_sim" rmmod optic_sim
