@@ -11,17 +11,18 @@ D=$SIM_DEBUGFS/port0
 # osfp-800g-2xdr4 runs 800GAUI-8 / 800GBASE-DR8: 106.25 Gb/s a lane (docs/sim.md)
 LANE_RATE=106.25e9
 
-ok "optic_sim loads" load_sim ports=3 profile=osfp-800g-2xdr4
+ok "optic_sim loads" load_sim ports=4 profile=osfp-800g-2xdr4
 echo qsfpdd-400g-fr4 >"$SIM_DEBUGFS/port1/profile"
 echo qsfp28-100g-cwdm4 >"$SIM_DEBUGFS/port2/profile"
+echo osfpxd-1600g-2xdr8 >"$SIM_DEBUGFS/port3/profile"
 ok "optic.ko loads" load_optic
-ok "port2 appears" wait_for 10 test -e "$OPTIC_CLASS/port2"
+ok "port3 appears" wait_for 10 test -e "$OPTIC_CLASS/port3"
 ok "port0 reaches ModuleReady" wait_for 20 sh -c \
 	"opticctl -j show port0 | jq -e '.module_state == \"ready\"'"
 
-# REG PAGE OFFSET [BANK]: one byte of port0 as opticctl dump reads it
+# reg PAGE OFFSET [BANK [PORT]]: one byte as opticctl dump reads it
 reg() {
-	opticctl -j dump port0 --page "$1" --bank "${3:-0}" |
+	opticctl -j dump "${4:-port0}" --page "$1" --bank "${3:-0}" |
 		jq -r ".pages[] | select(.offset == 128) | .data[$((($2 - 128) * 2)):$((($2 - 128) * 2 + 2))]"
 }
 # a PRBS run on every host lane has its generators on (13h:144)
@@ -102,6 +103,20 @@ check_eq "lane 5 counted" true "$(echo "$out" | jq '.results[0].bits > 0')"
 text=$(opticctl diag port0 prbs --pattern PRBS31Q --side media --seconds 1 --lanes 6)
 check_match "text: lane 6 lost" "^[[:space:]]+6 +0 +0 +- +lost" "$text"
 echo "offset rx_power 5 0" >"$D/monitor"
+
+# a 16-lane module: lanes 9-16 on bank 1 of pages 13h-14h
+ok "port3 reaches ModuleReady" wait_for 30 sh -c \
+	"opticctl -j show port3 | jq -e '.module_state == \"ready\"'"
+check_eq "16-lane module: 16 host and media lanes" "16 16" \
+	"$(opticctl -j diag port3 | jq -r '"\(.host_lanes) \(.media_lanes)"')"
+ok "16-lane module: host-input loopback on lane 12" opticctl diag port3 loopback host-input on --lanes 12
+check_eq "16-lane module: bank 1 13h:183 has lane 12" 08 "$(reg 13 183 1 port3)"
+check_eq "16-lane module: bank 0 13h:183 untouched" 00 "$(reg 13 183 0 port3)"
+out=$(opticctl -j diag port3 prbs --pattern PRBS31Q --side host --seconds 1 --lanes 8-9)
+check_eq "16-lane module: PRBS on lanes 8 and 9 (banks 0 and 1)" "8 9" \
+	"$(echo "$out" | jq -r '[.results[].lane] | map(tostring) | join(" ")')"
+check_eq "16-lane module: both lanes counted" true "$(echo "$out" | jq '[.results[].bits > 0] | all')"
+check_eq "16-lane module: generators off again in bank 1" 00 "$(reg 13 144 1 port3)"
 
 # ---- refusals ----
 out=$(opticctl diag port1 2>&1)
