@@ -130,7 +130,8 @@ static void run_sequences(struct fuzz_module *m)
 				      next(m) & 1);
 	if (optic_diag_save(&io, lanes, &sv) < 0)
 		return;
-	if (optic_diag_prbs_start(&io, &sv, s, next(m) % 13, lanes) == 0) {
+	if (optic_diag_prbs_start(&io, &sv, s, next(m) % 13, lanes) == 0 &&
+	    optic_diag_prbs_running(&io, s, lanes) >= 0) {
 		n = optic_diag_prbs_results(&io, &c, s, lanes, res,
 					    next(m) %
 						    (OPTIC_DIAG_MAX_LANES + 1));
