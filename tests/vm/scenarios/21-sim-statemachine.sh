@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # optic_sim CMIS behaviour: module state machine (LowPwr via byte 26, PwrUp,
-# PwrDn timing scaled by time_scale), latched flags and IntL, per-lane data
+# PwrDn timing scaled by time_scale), latched flags and IntL, the data
 # path state machine driven by page 10h, Tx disable, ApplyDPInit, software
 # reset. Durations of qsfpdd-400g-dr4: PwrUp 1 s, PwrDn 50 ms, DPInit 2 s,
 # DPDeinit 30 ms, TxTurnOn/Off 4 ms.
@@ -66,9 +66,6 @@ clock run
 check_eq "Tx output status all on (11h:133)" "ok ff" "$(xfer '50 85 r 1')"
 
 page 10
-ok "DPDeactivate lanes 1-4 (10h:128)" xfer '50 80 w 0f'
-ok "lanes 1-4 deactivated, 5-8 active" wait_for 10 dpstates_are "11 11 44 44"
-page 10
 ok "Tx disable lane 5 (10h:130)" xfer '50 82 w 10'
 sleep 0.2
 page 11
@@ -76,17 +73,28 @@ check_eq "lane 5 Tx power reads 0 (11h:162)" "ok 00 00" "$(xfer '50 a2 r 2')"
 check_eq "lane 5 Tx bias reads 0 (11h:178)" "ok 00 00" "$(xfer '50 b2 r 2')"
 check_match "lane 6 Tx power is live" '^ok [0-9a-f]{2} [0-9a-f]{2}$' \
 	"$(xfer '50 a4 r 2' | grep -v '^ok 00 00$')"
-check_eq "Tx output status lanes 6-8 (11h:133)" "ok e0" "$(xfer '50 85 r 1')"
+check_eq "Tx output status all lanes but 5 (11h:133)" "ok ef" \
+	"$(xfer '50 85 r 1')"
+
+# qsfpdd-400g-dr4 runs one 8-lane data path (400GAUI-8): DPDeactivate of
+# any of its lanes deactivates all 8 (CMIS 5.2 6.3.3, DPDeinitS).
+page 10
+ok "DPDeactivate lanes 1-4 (10h:128)" xfer '50 80 w 0f'
+ok "the whole 8-lane data path deactivated" wait_for 10 dpstates_are \
+	"11 11 11 11"
+page 11
+check_eq "Tx output status all off (11h:133)" "ok 00" "$(xfer '50 85 r 1')"
 
 page 10
-ok "stage AppSel 2 on lane 1 (10h:145)" xfer '50 91 w 20'
-ok "ApplyDPInit lane 1 (10h:143)" xfer '50 8f w 01'
+ok "stage AppSel 2 (100GAUI-2) on lanes 1-8, DPIDs 0 2 4 6 (10h:145)" \
+	xfer '50 91 w 20 20 24 24 28 28 2c 2c'
+ok "ApplyDPInit lanes 1-8 (10h:143)" xfer '50 8f w ff'
 check_eq "ApplyDPInit self-clears" "ok 00" "$(xfer '50 8f r 1')"
 page 11
-check_eq "active control set lane 1 = AppSel 2 (11h:206)" "ok 20" \
-	"$(xfer '50 ce r 1')"
-check_eq "ConfigStatus lane 1 ConfigSuccess (11h:202)" 1 \
-	$(($(byte ca) & 15))
+cfg_success() { [ "$(xfer '50 ca r 4')" = "ok 11 11 11 11" ]; }
+ok "ConfigStatus ConfigSuccess on lanes 1-8 (11h:202)" wait_for 5 cfg_success
+check_eq "active control set = the staged one (11h:206)" \
+	"ok 20 20 24 24 28 28 2c 2c" "$(xfer '50 ce r 8')"
 
 page 00
 echo 0 >"$D/time_scale"

@@ -37,8 +37,8 @@ check_eq "osfp: CDB advertised (01h:163)" "ok 65" "$(xfer 0 '50 a3 r 1')"
 xfer 0 '50 7f w 11' >/dev/null
 check_eq "osfp: 8 lanes active after the hot plug (time_scale 0)" \
 	"ok 44 44 44 44" "$(xfer 0 '50 80 r 4')"
-check_eq "osfp: two data paths of 4 lanes (11h:206)" \
-	"ok 10 10 10 10 18 18 18 18" "$(xfer 0 '50 ce r 8')"
+check_eq "osfp: one data path of 8 lanes, application 1 (11h:206)" \
+	"ok 10 10 10 10 10 10 10 10" "$(xfer 0 '50 ce r 8')"
 
 profile 0 qsfpdd-400g-fr4
 check_eq "fr4: CMIS 4.0, QSFP-DD" "ok 18 40" "$(xfer 0 '50 00 r 2')"

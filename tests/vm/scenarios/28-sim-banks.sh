@@ -4,7 +4,8 @@
 # byte 142 = banks 0-1) shows 16 lanes in netlink, hwmon and opticctl with
 # the simulator's values; a flag of lane 12 reaches netlink as lane 11 and
 # opticctl as lane 12; TX disable of lane 10 lands in bank 1 page 10h;
-# lane 14's data path is tracked; an 8-lane module beside it keeps 8.
+# lane 14's data path (lanes 9-16) is tracked; an 8-lane module beside it
+# keeps 8.
 # timeout: 240
 
 hw() { echo $OPTIC_CLASS/port$1/device/hwmon/hwmon*; }
@@ -31,7 +32,8 @@ echo 0 >"$SIM_DEBUGFS/port1/time_scale"
 echo qsfpdd-400g-dr4 >"$SIM_DEBUGFS/port1/profile"
 echo 0 >"$SIM_DEBUGFS/port0/time_scale"
 check_eq "sim: 16 lanes" "lanes: 16" "$(grep '^lanes:' $SIM_DEBUGFS/port0/state)"
-check_eq "sim: page 01h byte 142 advertises banks 0-1" 05 "$(simbyte 0 01 0 8e)"
+check_eq "sim: page 01h byte 142 advertises banks 0-1 (and pages 13h-14h)" 25 \
+	"$(simbyte 0 01 0 8e)"
 check_eq "sim: 16 data paths activated" "4 4 4 4 4 4 4 4 4 4 4 4 4 4 4 4" \
 	"$(sed -n 's/^dp_state: //p' $SIM_DEBUGFS/port0/state)"
 check_eq "sim: bank 1 page 11h lanes 9-16 activated" "44 44 44 44" \
@@ -156,7 +158,12 @@ dp_has() { dp | grep -q "$1"; }
 ok "DPDeactivate lane 14 (EEPROM_WRITE bank 1 page 10h byte 128)" \
 	vm-nl write index=u32:0 bank=u8:1 page=u8:16 offset=u16:128 data=hex:20
 check_eq "sim: lane 14 deactivated" 1 "$(dp_sim 0 14)"
-check_eq "sim: lane 13 still activated" 4 "$(dp_sim 0 13)"
+# osfpxd-1600g-2xdr8 runs one 8-lane data path per bank: DPDeactivate of
+# lane 14 deactivates lanes 9-16 (CMIS 5.2 6.3.3, DPDeinitS), not 1-8.
+check_eq "sim: lane 9, in lane 14's data path, deactivated too" 1 \
+	"$(dp_sim 0 9)"
+check_eq "sim: lane 8, in bank 0's data path, still activated" 4 \
+	"$(dp_sim 0 8)"
 wait_for 10 dp_has 'event=4 lane=13 old_state=4 new_state=1'
 check_eq "opticctl: lane 14 deactivated" deactivated \
 	"$(show 0 | jq -r '.lanes[13].datapath_state')"
@@ -169,8 +176,9 @@ check_match "netlink DATAPATH_STATE lane 13: activated -> deactivated" \
 	'name=port0 event=4 lane=13 old_state=4 new_state=1' "$(dp)"
 check_match "netlink DATAPATH_STATE lane 13: deactivated -> activated" \
 	'name=port0 event=4 lane=13 old_state=1 new_state=4' "$(dp)"
-check_eq "no data-path event of another lane" "" \
-	"$(dp | grep -oE 'event=4 lane=[0-9]+' | grep -v 'lane=13$' | sort -u | tr '\n' ' ')"
+check_eq "data-path events of lanes 9-16 (netlink 8-15) only" \
+	"8 9 10 11 12 13 14 15" \
+	"$(dp | grep -oE 'event=4 lane=[0-9]+' | sed 's/.*=//' | sort -nu | xargs)"
 check_eq "opticctl: lane 14 activated again" activated \
 	"$(show 0 | jq -r '.lanes[13].datapath_state')"
 

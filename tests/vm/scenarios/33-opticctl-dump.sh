@@ -14,13 +14,15 @@ ok "port0 reaches ModuleReady" wait_for 20 sh -c \
 
 ok "dump port0" sh -c "opticctl dump port0 >/tmp/d0"
 check_eq "first line names the port" "# opticctl dump port0" "$(head -n 1 /tmp/d0)"
-# the profiles advertise user page 03h (01h:142 bit 2), nothing else optional
-check_eq "sections: pages 00 01 02 03 10 11" "page 00,page 01,page 02,page 03,page 10,page 11," \
+# the profile advertises user page 03h (01h:142 bit 2) and the diagnostics
+# pages 13h-14h (bit 5), nothing else optional
+check_eq "sections: pages 00 01 02 03 10 11 13 14" \
+	"page 00,page 01,page 02,page 03,page 10,page 11,page 13,page 14," \
 	"$(grep '^page' /tmp/d0 | tr '\n' ,)"
 check_eq "every data line: offset and 16 bytes" 0 \
 	"$(grep -v '^#\|^page' /tmp/d0 | grep -cvE '^[0-9a-f]{2}:( [0-9a-f]{2}){16}$')"
 check_eq "page 00 has offsets 00-f0" 16 "$(sed -n '/^page 00/,/^page 01/p' /tmp/d0 | grep -c ':')"
-check_eq "upper pages have offsets 80-f0" 8 "$(sed -n '/^page 11/,$p' /tmp/d0 | grep -c ':')"
+check_eq "upper pages have offsets 80-f0" 8 "$(sed -n '/^page 11/,/^page 13/p' /tmp/d0 | grep -c ':')"
 check_match "byte 0 is the identifier" "^00: 18 " "$(grep '^00:' /tmp/d0)"
 
 p=$(opticctl dump port0 --page 11)
@@ -34,7 +36,7 @@ check_eq "bad page: exit status 1" 1 "$?"
 
 j=$(opticctl -j dump port0)
 check_eq "JSON: port" port0 "$(printf '%s' "$j" | jq -r .port)"
-check_eq "JSON: lower page + 6 upper pages" 7 "$(printf '%s' "$j" | jq '.pages | length')"
+check_eq "JSON: lower page + 8 upper pages" 9 "$(printf '%s' "$j" | jq '.pages | length')"
 check_eq "JSON: 128 bytes per half, in hex" true "$(printf '%s' "$j" | jq '[.pages[].data | length == 256] | all')"
 check_eq "JSON: first byte" 18 "$(printf '%s' "$j" | jq -r '.pages[0].data[0:2]')"
 
