@@ -235,12 +235,17 @@ static void osim_gpio_fire(struct work_struct *work)
 	}
 }
 
-/* Events happen between host accesses too: sample ports with irqs enabled. */
+/*
+ * Events happen between host accesses too: a port with irqs enabled is
+ * brought up to date when its module next changes by itself (a monitor
+ * sample, a state deadline), so IntL rises when the flag latches, not at
+ * some later look; at least every OSIM_GPIO_POLL_MS.
+ */
 static void osim_gpio_poll(struct work_struct *work)
 {
 	struct osim_gpio *g = container_of(to_delayed_work(work),
 					   struct osim_gpio, poll);
-	unsigned int i;
+	unsigned int i, next = OSIM_GPIO_POLL_MS;
 
 	mutex_lock(&g->lock);
 	for (i = 0; i < g->nports; i++) {
@@ -252,10 +257,11 @@ static void osim_gpio_poll(struct work_struct *work)
 			continue;
 		mutex_lock(&port->lock);
 		osim_module_update(port);
+		next = osim_module_next_change_ms(port, next);
 		mutex_unlock(&port->lock);
 	}
 	mutex_unlock(&g->lock);
-	schedule_delayed_work(&g->poll, msecs_to_jiffies(OSIM_GPIO_POLL_MS));
+	schedule_delayed_work(&g->poll, msecs_to_jiffies(next));
 }
 
 /* Recompute the input levels of @port's lines. Caller holds port->lock. */

@@ -1090,6 +1090,36 @@ void osim_module_update(struct osim_port *port)
 	osim_module_intl_update(port);
 }
 
+/**
+ * osim_module_next_change_ms - when the module next changes by itself
+ * @port: the port, its lock held
+ * @max_ms: the longest answer
+ *
+ * Its next monitor sample or state-machine deadline (a latched flag can
+ * come with either), in ms from now, at most @max_ms; @max_ms while the
+ * module's clock is held or nothing is due.
+ */
+unsigned int osim_module_next_change_ms(struct osim_port *port,
+					unsigned int max_ms)
+{
+	struct osim_module *mod = port->mod;
+	u32 iv = max_t(u32, port->mon_interval_ms, 1);
+	ktime_t now = osim_clock(port), next;
+	u64 ms;
+
+	if (!mod || port->clock_held)
+		return max_ms;
+	ms = mod->image ? max_ms : iv - div_u64(ktime_to_ms(now), iv) % iv;
+	if (mod->spec == OSIM_SPEC_CMIS) {
+		next = cmis_next_deadline(mod);
+		if (next && next > now)
+			ms = min_t(u64, ms,
+				   DIV_ROUND_UP_ULL(ktime_to_ns(next - now),
+						    NSEC_PER_MSEC));
+	}
+	return clamp_t(u64, ms, 1, max_ms);
+}
+
 /* Recompute the interrupt status bits and the IntL line, e.g. after a read
  * cleared latched flags: IntL deasserts as soon as the flags are read.
  */

@@ -356,6 +356,8 @@ void osim_put_be16(u8 *dst, u16 v);
 u8 osim_csum(const u8 *p, size_t len);
 void osim_module_start(struct osim_port *port, bool cold);
 void osim_module_update(struct osim_port *port);
+unsigned int osim_module_next_change_ms(struct osim_port *port,
+					unsigned int max_ms);
 ktime_t osim_clock(const struct osim_port *port);
 int osim_clock_set(struct osim_port *port, char *cmd);
 u8 osim_module_read(struct osim_port *port, struct osim_target *t, u8 off);
