@@ -884,6 +884,8 @@ void osim_debugfs_port_add(struct osim_port *port)
 	debugfs_create_u32("fault_nack_next", 0600, d, &port->faults.nack_next);
 	debugfs_create_bool("fault_dead", 0600, d, &port->faults.dead);
 	debugfs_create_u32("fault_timeout", 0600, d, &port->faults.timeout_ms);
+	debugfs_create_u32("fault_config_reject", 0600, d,
+			   &port->faults.config_reject);
 	debugfs_create_u32("fault_corrupt", 0600, d, &port->faults.corrupt);
 	debugfs_create_bool("fault_stuck_fault", 0600, d,
 			    &port->faults.stuck_fault);

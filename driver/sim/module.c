@@ -1287,6 +1287,8 @@ static void cmis_apply(struct osim_port *port, unsigned int bank, u8 *p10,
 			continue;
 		if (imm && stepped)
 			st = OSIM_CFG_REJECTED;
+		else if (port->faults.config_reject && !failed)
+			st = port->faults.config_reject & 0xf;
 		else
 			st = cmis_check_dp(mod, &p10[145], n, li, mask);
 		/* the data path the lane leaves goes whole too */
@@ -1303,6 +1305,7 @@ static void cmis_apply(struct osim_port *port, unsigned int bank, u8 *p10,
 		mod->cfg_set[base + li] = p10[145 + li];
 		cfg_status_put(p11, li, OSIM_CFG_IN_PROGRESS);
 	}
+	port->faults.config_reject = 0;
 	for (li = 0; failed && li < n; li++)
 		if ((mask & BIT(li)) &&
 		    mod->cfg_status[base + li] == OSIM_CFG_SUCCESS)

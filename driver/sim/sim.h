@@ -249,6 +249,7 @@ struct osim_faults {
 	u32 slow_pending;
 	u32 drop_page_select;	/* ignore the next N page-select writes */
 	bool fw_check;		/* Complete fails unless the image says OSFW */
+	u32 config_reject;	/* the next configuration command: this code */
 };
 
 struct osim_root;

@@ -3,8 +3,9 @@
 # staged on whole instances and applied (the 2 x 400G breakout of an 800G
 # OSFP and back, four instances across two banks of a 16-lane OSFP-XD),
 # DPDeactivate, each refusal before a byte is written (with its extack
-# message), a module rejecting a set (nothing lost: the old data path comes
-# back), and a module pulled or reset while its data paths come up.
+# message), a module rejecting a set (optic_sim's fault_config_reject:
+# nothing lost, the old data path comes back), and a module pulled or reset
+# while its data paths come up.
 # timeout: 300
 
 load_sim ports=4
@@ -113,6 +114,17 @@ check_eq "bank 1's staged set written" 2020202028282828 \
 out=$(dpset port3 dp_lanes=u32:0xff00 activate=u8:0)
 check_eq "bank 1 off, bank 0 untouched" 04040404040404040101010101010101 "$(field "$out" dp_state)"
 dpset port3 dp_lanes=u32:0xff00 activate=u8:1 >/dev/null
+
+# The module rejects a set (ConfigRejectedInvalidSI on lane 1, the rest of
+# the command ConfigRejected): not an error, the reply names the codes, the
+# active set stays and its data path comes back as it was.
+before=$(dp port0 dp_app)
+echo 5 >"$P/port0/fault_config_reject"
+out=$(dpset port0 dp_lanes=u32:0xff appsel=u8:1)
+check_eq "module rejection: a reply, not an error" "" "$(err "$out")"
+check_eq "... ConfigStatus names each lane's code" 0502020202020202 "$(field "$out" config_status)"
+check_eq "... the active set as it was" "$before" "$(field "$out" dp_app)"
+check_eq "... its data paths active again" 0404040404040404 "$(field "$out" dp_state)"
 
 # A module pulled, then one reset, while the data paths initialise (3 s).
 echo 100 >"$P/port0/time_scale"
