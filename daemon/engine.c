@@ -337,10 +337,10 @@ static void run_flap(struct manager *m, struct port *p, uint64_t now)
 	for (int k = 0; k < _FLAP_KIND_MAX; k++)
 		for (unsigned int l = 0; l < p->lanes && l < OPTICD_MAX_LANES;
 		     l++) {
-			struct flap_state *st = &p->flap[k][l];
+			struct flap_state *st = p->flap[k][l];
 			enum flap_verdict v;
 
-			if (!st->len)
+			if (!st || !st->len)
 				continue;
 			v = flap_eval(fc, st, now);
 			if (v == FLAP_ALERT)
@@ -373,6 +373,18 @@ static void track_active(struct port *p, const struct sample *s)
 	}
 }
 
+/* Whether @a and @b report the same values (NaN: a lane down, none). */
+static bool same_reported(const struct sample *a, const struct sample *b)
+{
+	const float *x = &a->temp, *y = &b->temp;
+	size_t n = (sizeof(*a) - offsetof(struct sample, temp)) / sizeof(*x);
+
+	for (size_t i = 0; i < n; i++)
+		if (isnan(x[i]) != isnan(y[i]))
+			return false;
+	return true;
+}
+
 void manager_port_sample(struct manager *m, struct port *p,
 			 const struct sample *s, uint64_t now)
 {
@@ -381,10 +393,12 @@ void manager_port_sample(struct manager *m, struct port *p,
 	size_t vals = offsetof(struct sample, temp);
 
 	memcpy(level, p->level, sizeof(level));
-	if (!p->have_sample ||
-	    memcmp((const char *)&p->last + vals, (const char *)s + vals,
-		   sizeof(*s) - vals))
+	/* Which lanes report is shown beyond the values (levels). */
+	if (!p->have_sample || !same_reported(&p->last, s))
 		port_touch(p);
+	else if (memcmp((const char *)&p->last + vals, (const char *)s + vals,
+			sizeof(*s) - vals))
+		port_touch_sample(p);
 	track_active(p, s);
 	history_add(p->hist, s);
 	p->last = *s;
@@ -461,9 +475,11 @@ void manager_port_flags(struct manager *m, struct port *p, enum flap_kind k,
 		port_touch(p);
 	for (; rising; rising &= rising - 1) {
 		unsigned int l = __builtin_ctz(rising);
+		struct flap_state *st = port_flap(p, k, l);
 
 		p->flags_total[k][l]++;
-		flap_record(&p->flap[k][l], now, 1);
+		if (st)
+			flap_record(st, now, 1);
 	}
 }
 
@@ -553,8 +569,8 @@ void manager_port_predict(struct manager *m, struct port *p, uint64_t now)
 				window = 0;
 			else if (now - from < window)
 				window = now - from;
-			n = history_series(p->hist, mon, l, now, window, t, v,
-					   PREDICT_POINTS);
+			n = history_series(p->hist, mon, l, HISTORY_MEAN, now,
+					   window, t, v, PREDICT_POINTS);
 			if (falling) {
 				/* Optical power degrades in dB: fit dBm. */
 				for (size_t i = 0; i < n; i++) {

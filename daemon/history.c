@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* Bounded, downsampled per-port monitor history in fixed point. */
+/*
+ * Bounded, downsampled per-port monitor history in fixed point: tier 0 the
+ * samples, tiers 1-2 the min, mean and max of each period.
+ */
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -32,27 +35,34 @@ static const struct {
 };
 
 const struct history_spec history_default_spec = {
-	.period = { 1, 60, 900 },
-	.length = { 3600, 1440, 2880 },
+	.period = { 1, 900, 4 * 3600 },
+	.length = { 60, 96, 42 },
 };
 
-struct acc {
-	uint64_t bucket; /* t / period of the samples summed */
-	uint32_t n; /* samples summed (0: empty) */
-	double t;
-	double sum[NFIELDS];
-	uint32_t cnt[NFIELDS];
+/* A field's accumulator over one period of a coarser tier, in codes. */
+struct acc_field {
+	uint64_t sum;
+	uint32_t cnt; /* samples not NaN */
+	uint16_t lo, hi;
 };
 
 struct tier {
 	uint32_t period;
+	unsigned int width; /* codes a field: 1 (tier 0), 3 (min, mean, max) */
 	size_t cap, head, len; /* head: next slot to write */
 	uint32_t *t; /* [cap] */
-	uint16_t *v; /* [cap][nf] */
-	struct acc acc;
+	uint16_t *v; /* [cap][nf][width] */
+	/* The period being summed (tiers 1-2). */
+	uint64_t bucket; /* t / period of the samples summed */
+	uint32_t n; /* samples summed (0: empty) */
+	uint64_t tsum;
+	struct acc_field *acc; /* [nf] */
 };
 
-/* One allocation: this header, then the tiers' times, then their codes. */
+/*
+ * One allocation: this header, then the tiers' accumulators, times and
+ * codes.
+ */
 struct history {
 	unsigned int lanes, nf; /* nf = 2 + 3 * lanes fields an entry */
 	struct tier tier[HISTORY_TIERS];
@@ -111,13 +121,23 @@ static double decode(enum monitor m, uint16_t c)
 	return c == CODE_NAN ? NAN : fixed[m].base + c * fixed[m].lsb;
 }
 
+static unsigned int tier_width(unsigned int tier)
+{
+	return tier ? 3 : 1;
+}
+
 size_t history_memory(const struct history_spec *spec, unsigned int lanes)
 {
 	size_t bytes = sizeof(struct history);
+	unsigned int nf = nfields(lanes);
 
-	for (int i = 0; i < HISTORY_TIERS; i++)
+	for (unsigned int i = 0; i < HISTORY_TIERS; i++) {
 		bytes += (size_t)spec->length[i] *
-			 (sizeof(uint32_t) + nfields(lanes) * sizeof(uint16_t));
+			 (sizeof(uint32_t) +
+			  nf * tier_width(i) * sizeof(uint16_t));
+		if (i)
+			bytes += nf * sizeof(struct acc_field);
+	}
 	return bytes;
 }
 
@@ -137,16 +157,23 @@ int history_new(struct history **out, const struct history_spec *spec,
 		return -ENOMEM;
 	h->lanes = lanes;
 	h->nf = nfields(lanes);
+	/* Largest alignment first: accumulators, times, then codes. */
 	p = (char *)(h + 1);
-	for (int i = 0; i < HISTORY_TIERS; i++) {
+	for (unsigned int i = 1; i < HISTORY_TIERS; i++) {
+		h->tier[i].acc = (struct acc_field *)p;
+		p += h->nf * sizeof(struct acc_field);
+	}
+	for (unsigned int i = 0; i < HISTORY_TIERS; i++) {
 		h->tier[i].period = spec->period[i];
+		h->tier[i].width = tier_width(i);
 		h->tier[i].cap = spec->length[i];
 		h->tier[i].t = (uint32_t *)p;
 		p += h->tier[i].cap * sizeof(uint32_t);
 	}
-	for (int i = 0; i < HISTORY_TIERS; i++) {
+	for (unsigned int i = 0; i < HISTORY_TIERS; i++) {
 		h->tier[i].v = (uint16_t *)p;
-		p += h->tier[i].cap * h->nf * sizeof(uint16_t);
+		p += h->tier[i].cap * h->nf * h->tier[i].width *
+		     sizeof(uint16_t);
 	}
 	*out = h;
 	return 0;
@@ -162,70 +189,88 @@ unsigned int history_lanes(const struct history *h)
 	return h->lanes;
 }
 
+static void acc_reset(const struct history *h, struct tier *tr)
+{
+	tr->n = 0;
+	tr->tsum = 0;
+	memset(tr->acc, 0, h->nf * sizeof(*tr->acc));
+}
+
 void history_clear(struct history *h)
 {
 	for (int i = 0; i < HISTORY_TIERS; i++) {
 		h->tier[i].head = h->tier[i].len = 0;
-		memset(&h->tier[i].acc, 0, sizeof(h->tier[i].acc));
+		if (h->tier[i].acc)
+			acc_reset(h, &h->tier[i]);
 	}
 }
 
-/* Store @t and the struct sample fields @f into the next slot of @tier. */
-static void tier_push(const struct history *h, struct tier *tr, uint32_t t,
-		      const double *f)
+/* The next slot of @tr, stamped @t: its codes, width a field. */
+static uint16_t *tier_next(struct tier *tr, unsigned int nf, uint32_t t)
 {
-	uint16_t *v = &tr->v[tr->head * h->nf];
+	uint16_t *v = &tr->v[tr->head * nf * tr->width];
 
 	tr->t[tr->head] = t;
-	for (unsigned int i = 0; i < h->nf; i++)
-		v[i] = encode(field_mon(h, i), f[field_sample(h, i)]);
 	tr->head = (tr->head + 1) % tr->cap;
 	if (tr->len < tr->cap)
 		tr->len++;
+	return v;
 }
 
+/* The period summed into @tr as an entry: min, mean, max a field. */
 static void acc_flush(const struct history *h, struct tier *tr)
 {
-	struct acc *a = &tr->acc;
-	double f[NFIELDS];
+	uint16_t *v;
 
-	if (!a->n)
+	if (!tr->n)
 		return;
-	for (int i = 0; i < NFIELDS; i++)
-		f[i] = a->cnt[i] ? a->sum[i] / a->cnt[i] : NAN;
-	tier_push(h, tr, (uint32_t)llround(a->t / a->n), f);
-	memset(a, 0, sizeof(*a));
+	v = tier_next(tr, h->nf, (uint32_t)((tr->tsum + tr->n / 2) / tr->n));
+	for (unsigned int i = 0; i < h->nf; i++, v += 3) {
+		const struct acc_field *a = &tr->acc[i];
+
+		if (!a->cnt) {
+			v[0] = v[1] = v[2] = CODE_NAN;
+			continue;
+		}
+		v[0] = a->lo;
+		v[1] = (uint16_t)((a->sum + a->cnt / 2) / a->cnt);
+		v[2] = a->hi;
+	}
+	acc_reset(h, tr);
 }
 
-static void acc_add(const struct history *h, struct tier *tr,
-		    const struct sample *s)
+static void acc_add(const struct history *h, struct tier *tr, const uint16_t *c,
+		    uint32_t t)
 {
-	struct acc *a = &tr->acc;
-	uint64_t bucket = s->t / tr->period;
-	const float *f = &s->temp;
+	uint64_t bucket = t / tr->period;
 
-	if (a->n && bucket != a->bucket)
+	if (tr->n && bucket != tr->bucket)
 		acc_flush(h, tr);
-	a->bucket = bucket;
-	a->n++;
-	a->t += s->t;
-	for (int i = 0; i < NFIELDS; i++) {
-		if (isnan(f[i]))
+	tr->bucket = bucket;
+	tr->n++;
+	tr->tsum += t;
+	for (unsigned int i = 0; i < h->nf; i++) {
+		struct acc_field *a = &tr->acc[i];
+
+		if (c[i] == CODE_NAN)
 			continue;
-		a->sum[i] += f[i];
-		a->cnt[i]++;
+		a->lo = a->cnt ? MIN(a->lo, c[i]) : c[i];
+		a->hi = a->cnt ? MAX(a->hi, c[i]) : c[i];
+		a->sum += c[i];
+		a->cnt++;
 	}
 }
 
 void history_add(struct history *h, const struct sample *s)
 {
-	double f[NFIELDS];
+	const float *f = &s->temp;
+	uint16_t *c = tier_next(&h->tier[0], h->nf, s->t);
 
-	for (int i = 0; i < NFIELDS; i++)
-		f[i] = (&s->temp)[i];
-	tier_push(h, &h->tier[0], s->t, f);
+	/* Tier 0 as sampled; the coarser ones sum its codes. */
+	for (unsigned int i = 0; i < h->nf; i++)
+		c[i] = encode(field_mon(h, i), f[field_sample(h, i)]);
 	for (int i = 1; i < HISTORY_TIERS; i++)
-		acc_add(h, &h->tier[i], s);
+		acc_add(h, &h->tier[i], c, s->t);
 }
 
 size_t history_len(const struct history *h, unsigned int tier)
@@ -248,11 +293,11 @@ bool history_at(const struct history *h, unsigned int tier, size_t i,
 	if (tier >= HISTORY_TIERS || i >= h->tier[tier].len)
 		return false;
 	tr = &h->tier[tier];
-	v = &tr->v[slot(tr, i) * h->nf];
+	v = &tr->v[slot(tr, i) * h->nf * tr->width];
 	sample_init(s, tr->t[slot(tr, i)]);
 	for (unsigned int f = 0; f < h->nf; f++)
-		(&s->temp)[field_sample(h, f)] =
-			(float)decode(field_mon(h, f), v[f]);
+		(&s->temp)[field_sample(h, f)] = (float)decode(
+			field_mon(h, f), v[f * tr->width + tr->width / 2]);
 	return true;
 }
 
@@ -285,9 +330,17 @@ static unsigned int pick_tier(const struct history *h, uint32_t since)
 	return best;
 }
 
+/* Code @stat of field @f in slot @k of @tr. */
+static uint16_t code_at(const struct history *h, const struct tier *tr,
+			size_t k, unsigned int f, enum history_stat stat)
+{
+	return tr->v[(k * h->nf + f) * tr->width +
+		     (tr->width == 1 ? 0 : (unsigned int)stat)];
+}
+
 size_t history_series(const struct history *h, enum monitor m, int lane,
-		      uint32_t now, uint32_t window, double *t, double *v,
-		      size_t max)
+		      enum history_stat stat, uint32_t now, uint32_t window,
+		      double *t, double *v, size_t max)
 {
 	uint32_t since = now > window ? now - window : 0;
 	const struct tier *tr = &h->tier[pick_tier(h, since)];
@@ -304,7 +357,7 @@ size_t history_series(const struct history *h, enum monitor m, int lane,
 		size_t k = slot(tr, i);
 
 		if (tr->t[k] < since || tr->t[k] > now ||
-		    tr->v[k * h->nf + f] == CODE_NAN)
+		    code_at(h, tr, k, f, stat) == CODE_NAN)
 			continue;
 		if (first == tr->len)
 			first = i;
@@ -312,7 +365,7 @@ size_t history_series(const struct history *h, enum monitor m, int lane,
 	}
 	for (size_t i = first, k = 0; i < tr->len && out < max; i++) {
 		size_t j = slot(tr, i);
-		uint16_t c = tr->v[j * h->nf + f];
+		uint16_t c = code_at(h, tr, j, f, stat);
 
 		if (tr->t[j] < since || tr->t[j] > now || c == CODE_NAN)
 			continue;

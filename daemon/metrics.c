@@ -117,6 +117,7 @@ struct port_family {
 	size_t lane_field; /* offsetof(struct sample, ARRAY) */
 	uint64_t (*counter)(const struct port *p);
 	const char *model_key; /* a per-lane code of the decoded model */
+	bool sample; /* shows the last sample's values only */
 };
 
 /* A gauge of a present module; NaN: none. */
@@ -294,7 +295,7 @@ static void flap_samples(FILE *f, const struct port_family *fam,
 {
 	for (int k = 0; k < _FLAP_KIND_MAX; k++)
 		for (unsigned int l = 0; l < OPTICD_MAX_LANES; l++) {
-			if (!p->flap[k][l].alerting)
+			if (!port_flap_alerting(p, k, l))
 				continue;
 			port_label(f, fam->name, p);
 			fprintf(f, ",lane=\"%u\",flag=\"%s\"} 1\n", l + 1,
@@ -391,10 +392,15 @@ static uint64_t get_insertions(const struct port *p)
 	{                                             \
 		n, "gauge", h, port_gauge, .gauge = g \
 	}
-#define LANE(n, h, field)                                            \
-	{                                                            \
-		n, "gauge", h, lane_gauge,                           \
-			.lane_field = offsetof(struct sample, field) \
+#define SAMPLE(n, h, g)                                               \
+	{                                                             \
+		n, "gauge", h, port_gauge, .gauge = g, .sample = true \
+	}
+#define LANE(n, h, field)                                             \
+	{                                                             \
+		n, "gauge", h, lane_gauge,                            \
+			.lane_field = offsetof(struct sample, field), \
+			.sample = true                                \
 	}
 #define MODEL_LANE(n, h, key)                                       \
 	{                                                           \
@@ -418,10 +424,10 @@ static const struct port_family port_families[] = {
 	  .type = "gauge",
 	  .help = "Module state (CMIS Table 8-6 names): 1 for the current one.",
 	  .samples = state_samples },
-	GAUGE("optic_module_temperature_celsius", "Module case temperature.",
-	      get_temp),
-	GAUGE("optic_module_supply_voltage_volts",
-	      "Module supply voltage (Vcc).", get_vcc),
+	SAMPLE("optic_module_temperature_celsius", "Module case temperature.",
+	       get_temp),
+	SAMPLE("optic_module_supply_voltage_volts",
+	       "Module supply voltage (Vcc).", get_vcc),
 	GAUGE("optic_module_max_power_watts",
 	      "Maximum power the module advertises.", get_max_power),
 	GAUGE("optic_module_lanes", "Lanes monitored.", get_lanes),
@@ -493,11 +499,11 @@ static const struct port_family port_families[] = {
 
 #define N_FAMILIES ARRAY_SIZE(port_families)
 
-/* A port's samples of every family, rendered at its generation. */
+/* A port's samples of every family, rendered at its generations. */
 struct port_metrics {
 	char *buf;
 	size_t off[N_FAMILIES + 1]; /* family i: buf[off[i]..off[i + 1]) */
-	uint64_t gen;
+	uint64_t gen, sample_gen;
 	bool valid;
 };
 
@@ -514,29 +520,43 @@ void metrics_port_free(struct port_metrics *pm)
 	free(pm);
 }
 
-/* Render @p's block again if it changed since (port_touch()). */
+/*
+ * Render @p's block again if it changed since (port_touch()); when only its
+ * sample's values did (port_touch_sample()), only the families showing
+ * them, the others copied from the block before.
+ */
 static const struct port_metrics *port_block(const struct port *p)
 {
 	struct port_metrics *pm = p->metrics;
-	size_t len;
+	_cleanup_free_ char *old = NULL;
+	size_t len, off[N_FAMILIES + 1];
+	bool all;
 	FILE *f;
 
-	if (!pm || (pm->valid && pm->gen == p->gen))
+	if (!pm ||
+	    (pm->valid && pm->gen == p->gen && pm->sample_gen == p->sample_gen))
 		return pm;
-	free(pm->buf);
-	pm->buf = NULL;
+	all = !pm->valid || pm->gen != p->gen;
+	old = TAKE_PTR(pm->buf);
+	memcpy(off, pm->off, sizeof(off));
 	pm->valid = false;
 	f = open_memstream(&pm->buf, &len);
 	if (!f)
 		return NULL;
 	for (size_t i = 0; i < N_FAMILIES; i++) {
 		pm->off[i] = ftell(f);
-		port_families[i].samples(f, &port_families[i], p);
+		if (all || port_families[i].sample)
+			port_families[i].samples(f, &port_families[i], p);
+		else
+			fwrite(old + off[i], 1, off[i + 1] - off[i], f);
 	}
 	pm->off[N_FAMILIES] = ftell(f);
 	if (fclose(f) != 0)
 		return NULL;
+	/* Kept until the port changes: without the stream's slack. */
+	pm->buf = realloc(pm->buf, len + 1) ?: pm->buf;
 	pm->gen = p->gen;
+	pm->sample_gen = p->sample_gen;
 	pm->valid = true;
 	return pm;
 }

@@ -51,10 +51,27 @@ const char *flap_kind_name(enum flap_kind k)
 
 /* Ports -------------------------------------------------------------- */
 
+static void port_flap_free(struct port *p)
+{
+	for (int k = 0; k < _FLAP_KIND_MAX; k++)
+		for (int l = 0; l < OPTICD_MAX_LANES; l++) {
+			free(p->flap[k][l]);
+			p->flap[k][l] = NULL;
+		}
+}
+
+struct flap_state *port_flap(struct port *p, enum flap_kind k, unsigned int l)
+{
+	if (!p->flap[k][l])
+		p->flap[k][l] = calloc(1, sizeof(struct flap_state));
+	return p->flap[k][l];
+}
+
 void port_free(struct port *p)
 {
 	if (!p)
 		return;
+	port_flap_free(p);
 	history_free(p->hist);
 	optic_image_clear(&p->img);
 	optic_model_free(&p->model);
@@ -95,7 +112,7 @@ void port_reset_policies(struct port *p)
 	memset(&p->recovery, 0, sizeof(p->recovery));
 	memset(p->pred, 0, sizeof(p->pred));
 	memset(p->active_since, 0, sizeof(p->active_since));
-	memset(p->flap, 0, sizeof(p->flap));
+	port_flap_free(p);
 	memset(p->flags_prev, 0, sizeof(p->flags_prev));
 	memset(&p->mon_flags, 0, sizeof(p->mon_flags));
 	p->flag_lanes = 0;
@@ -105,6 +122,25 @@ void port_reset_policies(struct port *p)
 	for (int i = 0; i < _PRED_MAX; i++)
 		for (int l = 0; l < OPTICD_MAX_LANES; l++)
 			p->pred[i][l].tta = INFINITY;
+}
+
+/*
+ * The decoder grows a model's values by doubling; kept for the module's
+ * life (a poll updates them), they are cut to size.
+ */
+static void port_model_fit(struct port *p)
+{
+	struct optic_model *md = &p->model;
+	struct optic_value *v;
+
+	if (!md->n || md->n == md->cap)
+		return;
+	v = reallocarray(md->v, md->n, sizeof(*v));
+	if (!v)
+		return;
+	md->v = v;
+	md->cap = md->n;
+	md->worst = md->worst_sev ? &v[md->worst_pos] : NULL;
 }
 
 /* liboptic's JSON keys of what opticd samples, and their base units. */
@@ -443,6 +479,42 @@ static int range_of(const struct poll_range *rg, size_t n,
 	return -1;
 }
 
+/* Values read after the insertion besides a poll's: app_plan(), metrics. */
+static const char *const model_kept[] = { "application", "datapath_state" };
+
+static bool model_kept_value(const struct optic_value *v)
+{
+	for (size_t i = 0; v->f->json_key && i < ARRAY_SIZE(model_kept); i++)
+		if (streq(v->f->json_key, model_kept[i]))
+			return true;
+	return false;
+}
+
+/*
+ * The model cut to the values a poll updates (@slots, in model order, are
+ * re-pointed) and those read later; the statics were taken from the whole
+ * one (port_refresh_statics). Its worst flag is not kept.
+ */
+static void model_keep(struct port *p, struct poll_slot *slots, size_t n)
+{
+	struct optic_model *md = &p->model;
+	size_t k = 0, s = 0;
+
+	for (size_t i = 0; i < md->n; i++) {
+		bool read = s < n && slots[s].vi == i;
+
+		if (!read && !model_kept_value(&md->v[i]))
+			continue;
+		if (read)
+			slots[s++].vi = k;
+		md->v[k++] = md->v[i];
+	}
+	md->n = k;
+	md->worst = NULL;
+	md->worst_sev = 0;
+	port_model_fit(p);
+}
+
 int port_plan(struct port *p)
 {
 	struct poll_range rg[POLL_RANGES_MAX];
@@ -473,8 +545,10 @@ int port_plan(struct port *p)
 		slots[k++] = sl;
 	}
 	free(p->slots);
-	p->slots = slots;
+	/* Kept for the module's life: cut to the values a poll reads. */
+	p->slots = reallocarray(slots, MAX(k, 1u), sizeof(*slots)) ?: slots;
 	p->nslots = k;
+	model_keep(p, p->slots, k);
 	return 0;
 }
 

@@ -139,7 +139,8 @@ struct port {
 	bool power_held;
 	struct prediction pred[_PRED_MAX][OPTICD_MAX_LANES];
 	uint32_t active_since[OPTICD_MAX_LANES]; /* lane live since (s) */
-	struct flap_state flap[_FLAP_KIND_MAX][OPTICD_MAX_LANES];
+	/* A lane's at its first flag of the kind (port_flap()): most have none. */
+	struct flap_state *flap[_FLAP_KIND_MAX][OPTICD_MAX_LANES];
 	/* Latched monitor flags of this poll, judged with its sample. */
 	struct mon_flags mon_flags;
 	uint32_t flag_lanes; /* lanes live at the previous poll */
@@ -166,12 +167,22 @@ struct port {
 	/* Its metrics, rendered at generation gen (metrics.c). */
 	struct port_metrics *metrics;
 	uint64_t gen; /* moved by port_touch() */
+	uint64_t sample_gen; /* moved by port_touch_sample() */
 };
 
 /* Something of @p its metrics show changed: render them again. */
 static inline void port_touch(struct port *p)
 {
 	p->gen++;
+}
+
+/*
+ * Only the values of @p's last sample changed (their LSBs move at every
+ * poll): render again the families that show them, not the port's others.
+ */
+static inline void port_touch_sample(struct port *p)
+{
+	p->sample_gen++;
 }
 
 static inline void port_set_known(struct port *p, bool known)
@@ -199,13 +210,22 @@ static inline void port_freep(struct port **p)
 }
 /* Per-port policy state back to its initial values (a new module). */
 void port_reset_policies(struct port *p);
+/* The flap state of kind @k on lane @l, allocated on first use (or NULL). */
+struct flap_state *port_flap(struct port *p, enum flap_kind k, unsigned int l);
+static inline bool port_flap_alerting(const struct port *p, enum flap_kind k,
+				      unsigned int l)
+{
+	return p->flap[k][l] && p->flap[k][l]->alerting;
+}
 
 /* The byte ranges a health poll of @p reads, into @out; returns how many. */
 size_t poll_ranges(const struct port *p,
 		   struct poll_range out[POLL_RANGES_MAX]);
 /*
  * The values of @p's model a poll reads (struct poll_slot) and p->pv from
- * the whole model: after each decode of the image.
+ * the whole model: after each decode of the image. The model keeps those
+ * and the lanes' application and data-path state only: read the statics
+ * before.
  */
 int port_plan(struct port *p);
 

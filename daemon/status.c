@@ -155,11 +155,14 @@ static json_object *port_json(const struct manager *m, const struct port *p)
 			add(x, "total",
 			    json_object_new_int64(p->flags_total[k][l]));
 			add(x, "in_window",
-			    json_object_new_int(flap_count(&m->cfg->flap,
-							   &p->flap[k][l],
-							   now_realtime())));
+			    json_object_new_int(
+				    p->flap[k][l] ? flap_count(&m->cfg->flap,
+							       p->flap[k][l],
+							       now_realtime()) :
+						    0));
 			add(x, "alerting",
-			    json_object_new_boolean(p->flap[k][l].alerting));
+			    json_object_new_boolean(
+				    port_flap_alerting(p, k, l)));
 			json_object_array_add(a, x);
 		}
 	add(o, "flags", a);

@@ -47,8 +47,8 @@ static void test_defaults(void **state)
 	assert_near(c->thermal.limit, 75, 0);
 	assert_int_equal(c->thermal.samples, 5);
 	assert_near(c->predict.horizon, 7 * 86400.0, 0);
-	assert_int_equal(c->history.length[0], 3600);
-	assert_int_equal(c->history.period[2], 900);
+	assert_int_equal(c->history.length[0], 60);
+	assert_int_equal(c->history.period[2], 4 * 3600);
 	assert_int_equal(c->n_groups, 1);
 
 	config_port_settings(c, "port0", "ACME", "X1", &s);

@@ -12,6 +12,7 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <math.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -321,7 +322,7 @@ static void test_flap_edges(void **state)
 		manager_port_sample(m, p, &s, 10 + i);
 	}
 	assert_int_equal(p->flags_total[FLAP_RX_LOS][0], 3);
-	assert_true(p->flap[FLAP_RX_LOS][0].alerting);
+	assert_true(port_flap_alerting(p, FLAP_RX_LOS, 0));
 	assert_int_equal(p->actions[POLICY_FLAP][ACTION_LOG], 1);
 	/* Quiet for the window: cleared. */
 	{
@@ -330,14 +331,15 @@ static void test_flap_edges(void **state)
 		manager_port_flags(m, p, FLAP_RX_LOS, 0, 100);
 		manager_port_sample(m, p, &s, 100);
 	}
-	assert_false(p->flap[FLAP_RX_LOS][0].alerting);
+	assert_false(port_flap_alerting(p, FLAP_RX_LOS, 0));
 }
 
 static void test_prediction_from_history(void **state)
 {
 	_cleanup_(manager_freep) struct manager *m =
 		mk_manager("[policy prediction]\nwindow = 1h\nmin_points = 10\n"
-			   "min_span = 1m\nhorizon = 7d\n");
+			   "min_span = 1m\nhorizon = 7d\n"
+			   "[history]\nfine_length = 3600\n");
 	struct port *p = mk_port(m, "port0", 12);
 	uint32_t t0 = 1700000000;
 	char *json = NULL;
@@ -472,7 +474,7 @@ static void test_exposition(void **state)
 	snprintf(p->firmware, sizeof(p->firmware), "1.2");
 	p->pred[PRED_RX_POWER][0] =
 		(struct prediction){ .valid = true, .tta = 3600, .warn = true };
-	p->flap[FLAP_RX_LOS][0].alerting = true;
+	port_flap(p, FLAP_RX_LOS, 0)->alerting = true;
 	p->flags_total[FLAP_RX_LOS][0] = 3;
 	p->thermal.engaged = p->recovery.failed = p->power_held = true;
 	p->lpmode_ours = true;
@@ -576,15 +578,35 @@ static void test_metrics_cache(void **state)
 	assert_string_equal(a, b);
 	free(b);
 
-	/* A value that moved: that port's block, rendered again. */
+	/*
+	 * A value that moved: that port's families showing its sample,
+	 * rendered again, its others not (they did not change).
+	 */
 	s = mk_sample(12, 41, 1e-3);
+	p->poll_errors = 7; /* behind the cache's back: not shown */
 	manager_port_sample(m, p, &s, 12);
-	assert_int_not_equal(p->gen, gen);
+	assert_int_equal(p->gen, gen);
 	assert_true(metrics_render_string(m, &b) > 0);
 	assert_non_null(strstr(
 		b, "optic_module_temperature_celsius{port=\"port0\"} 41\n"));
 	assert_non_null(strstr(
 		b, "optic_module_temperature_celsius{port=\"port1\"} 40\n"));
+	assert_non_null(
+		strstr(b, "optic_poll_errors_total{port=\"port0\"} 0\n"));
+	free(b);
+	/* A lane going down (its values NaN) changes its levels: all again. */
+	s.rx_power[2] = s.tx_power[2] = s.tx_bias[2] = NAN;
+	manager_port_sample(m, p, &s, 13);
+	assert_int_not_equal(p->gen, gen);
+	assert_true(metrics_render_string(m, &b) > 0);
+	assert_non_null(
+		strstr(b, "optic_poll_errors_total{port=\"port0\"} 7\n"));
+	assert_null(strstr(b, "optic_monitor_level{port=\"port0\",lane=\"3\""));
+	assert_non_null(strstr(
+		b,
+		"optic_lane_rx_power_watts{port=\"port0\",lane=\"2\"} 0.001\n"));
+	assert_null(strstr(
+		b, "optic_lane_rx_power_watts{port=\"port0\",lane=\"3\"}"));
 	free(b);
 
 	/* A removal, a flag, an action: each renders the port again. */
@@ -1340,6 +1362,59 @@ static void test_flag_event_at_once(void **state)
 				       "(threshold 75.00 °C, was ok)"));
 }
 
+/* Heap bytes in use (glibc). */
+static size_t heap_used(void)
+{
+	return mallinfo2().uordblks;
+}
+
+/*
+ * What opticd holds per 8-lane port, the default history included: at 512
+ * ports, with opticd's ~8 MiB of libraries and the rest, it must stay
+ * within 48 MiB (issue 20), so at most 80 KiB a port.
+ */
+static void test_port_memory(void **state)
+{
+	_cleanup_(manager_freep) struct manager *m = mk_manager("");
+	size_t at[7];
+	struct history *h;
+	struct port *p;
+	char *txt = NULL;
+
+	at[0] = heap_used();
+	p = mk_port(m, "port0", 12);
+	at[1] = heap_used();
+	cmis_400g_dr4(&p->img);
+	at[2] = heap_used();
+	assert_int_equal(optic_decode(&p->img, &p->model), 0);
+	at[3] = heap_used();
+	p->info.spec = OPTIC_SPEC_CMIS;
+	p->lanes = p->model.lanes;
+	assert_int_equal(p->lanes, 8);
+	/* The plan, and the model cut to what is read after it. */
+	assert_int_equal(port_plan(p), 0);
+	assert_int_equal(p->model.cap, p->model.n);
+	assert_non_null(optic_model_get(&p->model, "application", NULL, 7));
+	assert_null(optic_model_get(&p->model, "vendor_sn", NULL, -1));
+	at[4] = heap_used();
+	assert_int_equal(history_new(&h, &m->cfg->history, 8), 0);
+	history_free(p->hist);
+	p->hist = h;
+	at[5] = heap_used();
+	port_poll_values(m, p, &p->pv, 1000);
+	assert_true(metrics_render_string(m, &txt) > 0);
+	free(txt);
+	at[6] = heap_used();
+	print_message(
+		"per 8-lane port: port %zu (struct %zu), image %zu, "
+		"model %zu, plan and the model cut %+zd (%zu values), history %zu "
+		"(1-lane one freed), metrics %zu; total %zu bytes\n",
+		at[1] - at[0], sizeof(struct port), at[2] - at[1],
+		at[3] - at[2], (ssize_t)at[4] - (ssize_t)at[3], p->model.n,
+		at[5] - at[4], at[6] - at[5], at[6] - at[0]);
+	assert_true(at[6] - at[0] <= 80 * 1024);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1366,6 +1441,7 @@ int main(void)
 		cmocka_unit_test(test_event_sequence),
 		cmocka_unit_test(test_flag_kick_once_per_cycle),
 		cmocka_unit_test(test_flag_event_at_once),
+		cmocka_unit_test(test_port_memory),
 	};
 
 	return cmocka_run_group_tests_name("opticd_manager", tests, NULL, NULL);

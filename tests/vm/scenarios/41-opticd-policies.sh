@@ -27,6 +27,10 @@ write_conf() { # BUDGET [POLL_INTERVAL]
 poll_interval = ${2:-200ms}
 status_socket = /run/opticd/status.sock
 
+# The prediction's 30 s window at 200 ms polls (the default keeps 60).
+[history]
+fine_length = 200
+
 [policy thermal]
 action = act
 limit_celsius = 70
