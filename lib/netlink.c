@@ -1131,6 +1131,14 @@ int optic_nl_eeprom_parse(struct nlmsghdr *nlh, uint8_t *buf, size_t len)
 	return reply_attrs(nlh, tb) ?: eeprom_parse(nlh, tb, &e) ?: e.got;
 }
 
+int optic_nl_datapath_parse(struct nlmsghdr *nlh, struct optic_datapath *dp)
+{
+	struct nlattr *tb[OPTIC_A_MAX + 1];
+
+	memset(dp, 0, sizeof(*dp));
+	return reply_attrs(nlh, tb) ?: datapath_parse(nlh, tb, dp);
+}
+
 static int monitor_cb(struct nl_msg *msg, void *arg)
 {
 	struct monitor_state *ms = arg;

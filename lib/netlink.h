@@ -277,6 +277,7 @@ int optic_nl_record_parse(struct nlmsghdr *nlh, struct optic_nl_record *r);
 int optic_nl_bus_parse(struct nlmsghdr *nlh, struct optic_bus_info *b);
 /* EEPROM_READ: the data's length (at most @len bytes copied to @buf). */
 int optic_nl_eeprom_parse(struct nlmsghdr *nlh, uint8_t *buf, size_t len);
+int optic_nl_datapath_parse(struct nlmsghdr *nlh, struct optic_datapath *dp);
 
 const char *optic_line_name(unsigned int line); /* "presence", ... */
 const char *optic_bus_class_name(uint8_t cls); /* "control", ... */

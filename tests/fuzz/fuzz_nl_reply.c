@@ -18,6 +18,7 @@
 #include <linux/netlink.h>
 #include <linux/optic.h>
 
+#include "decode.h"
 #include "netlink.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -31,6 +32,7 @@ static void check_str(const char *s, size_t size)
 static void module(struct nlmsghdr *nlh)
 {
 	struct optic_module_info m;
+	struct optic_flag_hit hit;
 	unsigned int l;
 
 	if (optic_nl_module_parse(nlh, &m) < 0)
@@ -42,6 +44,12 @@ static void module(struct nlmsghdr *nlh)
 		if (m.lines[l].active_low < -1 || m.lines[l].active_low > 1)
 			abort();
 	}
+	/* opticctl list names the worst flag of whatever the driver sent */
+	if (m.nflags > sizeof(m.flags) ||
+	    (optic_flags_worst(m.spec, m.lane_count, m.flags, m.nflags, &hit) >
+		     0 &&
+	     !hit.f))
+		abort();
 }
 
 static void record(struct nlmsghdr *nlh)
@@ -92,10 +100,20 @@ static void eeprom(struct nlmsghdr *nlh)
 		abort();
 }
 
+static void datapath(struct nlmsghdr *nlh)
+{
+	struct optic_datapath dp;
+
+	/* the lane count never exceeds what the arrays hold */
+	if (optic_nl_datapath_parse(nlh, &dp) == 0 &&
+	    dp.lanes > OPTIC_DP_MAX_LANES)
+		abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static void (*const parsers[])(struct nlmsghdr *) = { module, record,
-							      bus, eeprom };
+	static void (*const parsers[])(
+		struct nlmsghdr *) = { module, record, bus, eeprom, datapath };
 	size_t hdr = NLMSG_HDRLEN + GENL_HDRLEN;
 	struct nlmsghdr *nlh;
 	struct genlmsghdr *gh;
