@@ -68,7 +68,7 @@ struct optic_dp_plan {
 	struct optic_app app;		/* of req->appsel */
 	u8 active[OPTIC_MAX_LANES];	/* DPConfigLane of the active set */
 	u32 deinit;			/* DPDeinit of every lane, before */
-	unsigned int deinit_ms, init_ms, txon_ms;
+	unsigned int deinit_ms, init_ms, txon_ms, txoff_ms;
 };
 
 static unsigned int optic_duration(u8 code)
@@ -323,6 +323,7 @@ static int optic_dp_plan(struct optic_module *mod,
 	if (ret)
 		return ret;
 	p->txon_ms = optic_duration(v & 0xf);
+	p->txoff_ms = optic_duration(v >> 4);
 	return 0;
 }
 
@@ -500,7 +501,8 @@ static int optic_dp_change(struct optic_module *mod,
 		if (!ret)
 			ret = optic_dp_wait_locked(mod, p->lanes,
 						   DP_DEACTIVATED,
-						   p->deinit_ms, st);
+						   p->txoff_ms + p->deinit_ms,
+						   st);
 		if (ret == -ETIMEDOUT)
 			*why = "data paths not DPDeactivated within the advertised DPDeinit time";
 		if (ret)
@@ -598,7 +600,8 @@ int optic_datapath_set(struct optic_module *mod,
 	if (ret)
 		return ret;
 
-	ms = activate ? p.init_ms + p.txon_ms : p.deinit_ms;
+	/* CMIS 5.2 6.3.3: TxTurnOn follows DPInit, TxTurnOff precedes DPDeinit */
+	ms = activate ? p.init_ms + p.txon_ms : p.txoff_ms + p.deinit_ms;
 	return optic_dp_wait(mod, p.lanes,
 			     activate ? DP_ACTIVATED : DP_DEACTIVATED,
 			     ms, generation, st, why);
