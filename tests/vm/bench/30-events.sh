@@ -31,6 +31,9 @@ for mode in polled intl; do
 	# At most 240 s per mode; events not seen within 5 s count as missed.
 	BENCH_BUDGET_S=240 vm-bench-poll events 0 "$N" "$normal" 1200 >/tmp/events.$mode 2>&1
 	tail -n 1 /tmp/events.$mode | sed 's/^/# /'
+	# the distribution, slowest last, for a look at the tail
+	awk '$1 == "event" { print $3 }' /tmp/events.$mode | sort -n | tr '\n' ' ' | sed 's/^/# '$mode' ms: /'
+	echo
 	check_match "$mode: events timed" "^n [1-9]" "$(tail -n 1 /tmp/events.$mode)"
 	tail -n 1 /tmp/events.$mode | awk -v m=$mode '$1 == "n" { for (i = 1; i < NF; i += 2) printf "BENCH events.%s.%s %s\n", m, $i, $(i + 1) }'
 	grep -o 'irq.*optic\|optic.*irq' /proc/interrupts 2>/dev/null | head -n 2 | sed 's/^/# /'
