@@ -421,6 +421,7 @@ void manager_event(struct manager *m, const struct optic_nl_event *ev)
 {
 	struct port *p;
 	uint64_t lost;
+	bool news;
 
 	if (ev->type <= OPTIC_EVENT_FLAG)
 		m->events[ev->type]++;
@@ -435,6 +436,8 @@ void manager_event(struct manager *m, const struct optic_nl_event *ev)
 	if (!p)
 		return;
 	port_touch(p);
+	/* A flag's news first: it does not wait for the record read. */
+	news = ev->type == OPTIC_EVENT_FLAG && flag_event(m, p, ev);
 	port_link_event(m, p, ev);
 	/* Each polls the port at once, so IntL cuts the alert latency. */
 	switch (ev->type) {
@@ -470,7 +473,7 @@ void manager_event(struct manager *m, const struct optic_nl_event *ev)
 		 * every read would otherwise poll its port without end; the
 		 * cycle polls it next.
 		 */
-		if (!flag_event(m, p, ev) || p->flag_kick_cycle == m->cycles)
+		if (!news || p->flag_kick_cycle == m->cycles)
 			return;
 		p->flag_kick_cycle = m->cycles;
 		break;
