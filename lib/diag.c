@@ -21,6 +21,7 @@
 #define P14_CHECKER_LOL 138 /* host; media at 139 */
 #define P14_WINDOW 192
 #define SEL_BER 0x01
+#define SEL_SNR 0x06
 #define CTL_GROUP 8 /* bytes a write may carry (CMIS 8.2.2) */
 
 /* clang-format off */
@@ -121,6 +122,18 @@ static const struct optic_diag_name side_names[OPTIC_DIAG_SIDES] = {
 
 static const struct optic_diag_name kind_names[OPTIC_DIAG_KINDS] = {
 	{ "generator", "generator" }, { "checker", "checker" },
+};
+
+/*
+ * Selector 06h: each side's input SNR, lane n at the byte + 2(n - 1), U16
+ * little-endian in 1/256 dB (fboss; docs/diag.md), advertised in 130.
+ */
+static const struct snr_row {
+	enum optic_diag_flag flag;
+	uint8_t at; /* page 14h byte of lane 1 */
+} snr_rows[OPTIC_DIAG_SIDES] = {
+	[OPTIC_DIAG_HOST] = { OPTIC_DIAG_SNR_HOST, 208 },
+	[OPTIC_DIAG_MEDIA] = { OPTIC_DIAG_SNR_MEDIA, 240 },
 };
 
 static const char *const lanes_why[OPTIC_DIAG_SIDES] = {
@@ -370,6 +383,15 @@ double optic_diag_window_ber(const uint8_t win[64], enum optic_diag_side s,
 			     unsigned int lane)
 {
 	return optic_vdm_f16(be16(&win[16 * s + 2 * lane]));
+}
+
+double optic_diag_window_snr(const uint8_t win[64], enum optic_diag_side s,
+			     unsigned int lane)
+{
+	const uint8_t *p = &win[snr_rows[s].at - P14_WINDOW + 2 * lane];
+	unsigned int v = p[0] | p[1] << 8;
+
+	return v ? v / 256.0 : NAN;
 }
 
 double optic_diag_ber(uint64_t errors, uint64_t bits)
@@ -704,11 +726,31 @@ static void fill_lanes(struct optic_diag_lane *res, unsigned int b,
 	}
 }
 
+/* The SNR of bank @b's lanes (all eight entries) when @c reports it. */
+static int bank_snr(const struct optic_diag_io *io,
+		    const struct optic_diag_caps *c, enum optic_diag_side s,
+		    unsigned int b, struct optic_diag_lane *res)
+{
+	bool snr = optic_diag_flag(c, snr_rows[s].flag);
+	uint8_t win[64];
+	unsigned int lane;
+	int r = snr ? read_window(io, b, SEL_SNR, win) : 0;
+
+	if (r < 0)
+		return r;
+	for (lane = 0; lane < 8; lane++)
+		res[lane].snr_db = snr ? optic_diag_window_snr(win, s, lane) :
+					 NAN;
+	return 0;
+}
+
 /* All eight entries of bank @b (only @lanes filled). */
-static int bank_results(const struct optic_diag_io *io, bool counting,
-			enum optic_diag_side s, unsigned int b, uint8_t lanes,
+static int bank_results(const struct optic_diag_io *io,
+			const struct optic_diag_caps *c, enum optic_diag_side s,
+			unsigned int b, uint8_t lanes,
 			struct optic_diag_lane *res)
 {
+	bool counting = optic_diag_flag(c, OPTIC_DIAG_COUNTING);
 	uint8_t win[64], lol;
 	unsigned int g;
 	int r;
@@ -732,7 +774,7 @@ static int bank_results(const struct optic_diag_io *io, bool counting,
 		return r;
 	for (g = 0; g < 8; g++)
 		res[g].lock_lost = lol >> g & 1;
-	return 0;
+	return bank_snr(io, c, s, b, res);
 }
 
 int optic_diag_prbs_results(const struct optic_diag_io *io,
@@ -740,7 +782,6 @@ int optic_diag_prbs_results(const struct optic_diag_io *io,
 			    enum optic_diag_side s, uint32_t lanes,
 			    struct optic_diag_lane *res, size_t n)
 {
-	bool counting = optic_diag_flag(c, OPTIC_DIAG_COUNTING);
 	struct optic_diag_lane bank[8];
 	unsigned int b, lane;
 	size_t got = 0;
@@ -752,7 +793,7 @@ int optic_diag_prbs_results(const struct optic_diag_io *io,
 		if (!bl)
 			continue;
 		memset(bank, 0, sizeof(bank));
-		r = bank_results(io, counting, s, b, bl, bank);
+		r = bank_results(io, c, s, b, bl, bank);
 		if (r < 0)
 			return r;
 		for (lane = 0; lane < 8 && got < n; lane++)

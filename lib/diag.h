@@ -95,6 +95,7 @@ struct optic_diag_lane {
 	bool counted; /* bits and errors are the module's counts */
 	uint64_t bits, errors;
 	double ber; /* errors / bits, or the module's BER; NaN: none */
+	double snr_db; /* the lane's input SNR (selector 06h); NaN: none */
 	bool lock_lost; /* the checker lost lock during the run (or never had it) */
 };
 
@@ -187,6 +188,12 @@ void optic_diag_counts(const uint8_t win[64], unsigned int lane,
 /* The module's BER of @lane (0-7) of @s from selector 01h's window. */
 double optic_diag_window_ber(const uint8_t win[64], enum optic_diag_side s,
 			     unsigned int lane);
+/*
+ * The input SNR in dB of @lane (0-7) of @s from selector 06h's window
+ * (U16 little-endian, 1/256 dB); NaN when the module reports 0 (none).
+ */
+double optic_diag_window_snr(const uint8_t win[64], enum optic_diag_side s,
+			     unsigned int lane);
 /* errors / bits; NaN when no bit was compared or errors > bits. */
 double optic_diag_ber(uint64_t errors, uint64_t bits);
 
@@ -237,7 +244,8 @@ int optic_diag_prbs_running(const struct optic_diag_io *io,
 /*
  * The results of @lanes of @s into @res (one entry per lane, in order;
  * @n entries at most): counts when @c advertises counting, else the
- * module's BER. Returns the entries filled.
+ * module's BER; and the SNR of each lane where @c advertises it for @s
+ * (13h:130 bits 4-5), else NaN. Returns the entries filled.
  */
 int optic_diag_prbs_results(const struct optic_diag_io *io,
 			    const struct optic_diag_caps *c,

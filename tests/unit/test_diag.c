@@ -33,6 +33,7 @@ struct fake {
 	struct {
 		uint64_t errors, bits;
 		uint16_t ber; /* F16 */
+		uint16_t snr; /* 1/256 dB */
 	} lane[OPTIC_DIAG_SIDES][32];
 	uint8_t lol[OPTIC_DIAG_SIDES][4]; /* latched 14h:138/139 */
 	struct fake_write log[FAKE_LOG];
@@ -63,6 +64,17 @@ static void fake_window(struct fake *f, unsigned int b, uint8_t *w)
 						    8;
 				w[16 * s + 2 * l + 1] =
 					f->lane[s][8 * b + l].ber;
+			}
+		return;
+	}
+	if (sel == 0x06) {
+		/* host lanes at 208, media at 240: U16 little-endian */
+		for (s = 0; s < OPTIC_DIAG_SIDES; s++)
+			for (l = 0; l < 8; l++) {
+				uint16_t v = f->lane[s][8 * b + l].snr;
+
+				w[16 + 32 * s + 2 * l] = v;
+				w[16 + 32 * s + 2 * l + 1] = v >> 8;
 			}
 		return;
 	}
@@ -503,6 +515,40 @@ static void test_windows(void **state)
 	assert_true(optic_diag_window_ber(w, OPTIC_DIAG_MEDIA, 0) == 0);
 
 	assert_true(isnan(optic_diag_ber(0, 0)));
+}
+
+static void test_snr_window(void **state)
+{
+	/* selector 06h: byte of the lane's U16 (little-endian, 1/256 dB) */
+	static const struct {
+		enum optic_diag_side s;
+		unsigned int lane, at;
+		uint8_t lo, hi;
+		double db; /* NaN: none */
+	} rows[] = {
+		{ OPTIC_DIAG_HOST, 0, 208, 0x01, 0x15, 5377 / 256.0 },
+		{ OPTIC_DIAG_HOST, 7, 222, 0x00, 0x1e, 30.0 },
+		{ OPTIC_DIAG_MEDIA, 0, 240, 0x80, 0x0c, 12.5 },
+		{ OPTIC_DIAG_MEDIA, 7, 254, 0xff, 0xff, 65535 / 256.0 },
+		{ OPTIC_DIAG_MEDIA, 3, 246, 0x01, 0x00, 1 / 256.0 },
+		{ OPTIC_DIAG_HOST, 2, 212, 0x00, 0x00, NAN },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(rows); i++) {
+		uint8_t w[64];
+		double v;
+
+		/* every other byte 0xaa: a read off by one shows */
+		memset(w, 0xaa, sizeof(w));
+		w[rows[i].at - 192] = rows[i].lo;
+		w[rows[i].at - 192 + 1] = rows[i].hi;
+		v = optic_diag_window_snr(w, rows[i].s, rows[i].lane);
+		if (isnan(rows[i].db))
+			assert_true(isnan(v));
+		else
+			assert_true(fabs(v - rows[i].db) < 1e-12);
+	}
 	assert_true(isnan(optic_diag_ber(10, 5)));
 	assert_true(optic_diag_ber(0, 100) == 0);
 	assert_true(fabs(optic_diag_ber(5, 1000) - 0.005) < 1e-12);
@@ -700,10 +746,10 @@ static void test_prbs_sequence(void **state)
 
 	/* the run: lane 6 loses lock, counts per lane */
 	f.lol[OPTIC_DIAG_HOST][0] = 0x20;
-	f.lane[OPTIC_DIAG_HOST][1] = (typeof(f.lane[0][0])){ 3, 1000000000, 0 };
-	f.lane[OPTIC_DIAG_HOST][4] = (typeof(f.lane[0][0])){ 0, 2000000000, 0 };
-	f.lane[OPTIC_DIAG_HOST][5] = (typeof(f.lane[0][0])){ 7, 0, 0 };
-	f.lane[OPTIC_DIAG_MEDIA][1] = (typeof(f.lane[0][0])){ 99, 99, 0 };
+	f.lane[OPTIC_DIAG_HOST][1] = (typeof(f.lane[0][0])){ 3, 1000000000, 0, 0 };
+	f.lane[OPTIC_DIAG_HOST][4] = (typeof(f.lane[0][0])){ 0, 2000000000, 0, 0 };
+	f.lane[OPTIC_DIAG_HOST][5] = (typeof(f.lane[0][0])){ 7, 0, 0, 0 };
+	f.lane[OPTIC_DIAG_MEDIA][1] = (typeof(f.lane[0][0])){ 99, 99, 0, 0 };
 	f.slept = 0;
 	n = optic_diag_prbs_results(&io, &c, OPTIC_DIAG_HOST, 0x32, res, 16);
 	assert_int_equal(n, 3);
@@ -718,6 +764,7 @@ static void test_prbs_sequence(void **state)
 	assert_int_equal(res[2].lane, 6);
 	assert_true(res[2].lock_lost);
 	assert_true(isnan(res[2].ber)); /* no bit compared */
+	assert_true(isnan(res[0].snr_db)); /* 130 bits 5-4 clear */
 
 	assert_int_equal(optic_diag_prbs_running(&io, OPTIC_DIAG_HOST, 0x32),
 			 1);
@@ -772,6 +819,54 @@ static void test_prbs_ber_only(void **state)
 	assert_true(res[1].ber == 0 && res[1].errors == 0);
 }
 
+/* SNR on the advertised side only (13h:130 bit 4 host, 5 media) */
+static void test_prbs_snr(void **state)
+{
+	static const struct {
+		uint8_t cap130;
+		enum optic_diag_side s;
+		uint32_t lanes;
+		unsigned int sleeps; /* tDDCS: a count selector, 06h, per bank */
+		double db[2]; /* the two lanes; NaN: none */
+	} rows[] = {
+		{ 0x13, OPTIC_DIAG_HOST, 0x201, 4, { 21.0, 30.0 } },
+		{ 0x13, OPTIC_DIAG_MEDIA, 0x201, 2, { NAN, NAN } },
+		{ 0x23, OPTIC_DIAG_MEDIA, 0x201, 4, { 12.5, NAN } },
+		{ 0x23, OPTIC_DIAG_HOST, 0x201, 2, { NAN, NAN } },
+		{ 0x33, OPTIC_DIAG_MEDIA, 0x3, 2, { 12.5, 25.0 } },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(rows); i++) {
+		struct optic_diag_lane res[8];
+		struct optic_diag_caps c;
+		struct optic_diag_io io;
+		struct fake f;
+		unsigned int k;
+
+		fake_full(&f);
+		io = fake_io(&f);
+		f.p13[0][130 - 128] = rows[i].cap130;
+		memcpy(c.raw, f.p13[0], sizeof(c.raw));
+		f.lane[OPTIC_DIAG_HOST][0].snr = 21 * 256;
+		f.lane[OPTIC_DIAG_HOST][9].snr = 30 * 256;
+		f.lane[OPTIC_DIAG_MEDIA][0].snr = 12 * 256 + 128;
+		f.lane[OPTIC_DIAG_MEDIA][1].snr = 25 * 256;
+		/* media lane 10 reports none (0) */
+		assert_int_equal(optic_diag_prbs_results(&io, &c, rows[i].s,
+							 rows[i].lanes, res, 8),
+				 2);
+		assert_int_equal(f.slept, rows[i].sleeps * OPTIC_DIAG_TDDCS_MS);
+		for (k = 0; k < 2; k++) {
+			if (isnan(rows[i].db[k]))
+				assert_true(isnan(res[k].snr_db));
+			else
+				assert_true(fabs(res[k].snr_db -
+						 rows[i].db[k]) < 1e-12);
+		}
+	}
+}
+
 /* A module pulled mid-run: every step fails at once, nothing hangs */
 static void test_pulled(void **state)
 {
@@ -813,11 +908,13 @@ int main(void)
 		cmocka_unit_test(test_ctl_counting),
 		cmocka_unit_test(test_selectors),
 		cmocka_unit_test(test_windows),
+		cmocka_unit_test(test_snr_window),
 		cmocka_unit_test(test_check_loopback),
 		cmocka_unit_test(test_check_prbs),
 		cmocka_unit_test(test_loopback_sequence),
 		cmocka_unit_test(test_prbs_sequence),
 		cmocka_unit_test(test_prbs_ber_only),
+		cmocka_unit_test(test_prbs_snr),
 		cmocka_unit_test(test_pulled),
 	};
 

@@ -6,7 +6,7 @@
  *   diag PORT loopback KIND on|off    a loopback, per lane where it can
  *   diag PORT prbs --pattern P --side host|media --seconds N [--lanes L]
  *                                     generator and checker for N seconds,
- *                                     per-lane bits, errors and BER
+ *                                     per-lane bits, errors, BER and SNR
  * A PRBS run puts the module's generators, checkers, loopbacks and
  * diagnostics selector back as they were: afterwards, after Ctrl-C
  * (SIGINT, SIGTERM) and after a failed step; a pulled module ends it at
@@ -623,6 +623,23 @@ static void print_count(struct optic_print *p, const char *key, int width,
 	}
 }
 
+/*
+ * @v in text @width wide, @prec decimals (when @prec < 0: -@prec
+ * significant digits, exponent form) or "-" when NaN; in JSON as op_float
+ * (null when NaN).
+ */
+static void print_float(struct optic_print *p, const char *key, int width,
+			double v, int prec)
+{
+	op_float(p, key, NULL, v, prec);
+	if (isnan(v))
+		op_text(p, " %*s", width, "-");
+	else if (prec < 0)
+		op_text(p, " %*.*e", width, -prec - 1, v);
+	else
+		op_text(p, " %*.*f", width, prec, v);
+}
+
 static void print_results(struct optic_print *p, const struct diag_job *j,
 			  const struct prbs_run *run)
 {
@@ -636,8 +653,8 @@ static void print_results(struct optic_print *p, const struct diag_job *j,
 	print_lanes(p, "lanes", run->lanes);
 	op_uint(p, "seconds", NULL, run->seconds);
 	op_float(p, "elapsed_seconds", NULL, run->elapsed, 3);
-	op_text(p, "\t%4s %20s %16s %10s  %s\n", "lane", "bits", "errors",
-		"BER", "lock");
+	op_text(p, "\t%4s %20s %16s %10s %7s  %s\n", "lane", "bits", "errors",
+		"BER", "SNR dB", "lock");
 	op_open_array(p, "results");
 	for (i = 0; i < run->n; i++) {
 		const struct optic_diag_lane *e = &run->res[i];
@@ -646,11 +663,8 @@ static void print_results(struct optic_print *p, const struct diag_job *j,
 		op_uint(p, "lane", "\t%4" PRIu64, e->lane);
 		print_count(p, "bits", 20, e, e->bits);
 		print_count(p, "errors", 16, e, e->errors);
-		op_float(p, "ber", NULL, e->ber, -3);
-		if (isnan(e->ber))
-			op_text(p, " %10s", "-");
-		else
-			op_text(p, " %10.2e", e->ber);
+		print_float(p, "ber", 10, e->ber, -3);
+		print_float(p, "snr_db", 7, e->snr_db, 3);
 		op_bool(p, "lock_lost", NULL, e->lock_lost);
 		op_text(p, "  %s\n", e->lock_lost ? "lost" : "ok");
 		op_close_object(p);
