@@ -3,7 +3,8 @@
  * optic_sim: CMIS module performance diagnostics, pages 13h (capabilities
  * and controls) and 14h (results), CMIS 5.2 8.16/8.17 as docs/diag.md lays
  * them out: loopbacks, a PRBS generator and checker per lane and side, bit
- * and error counters fed by the lane rate and a per-lane BER knob.
+ * and error counters fed by the lane rate and a per-lane BER knob, and the
+ * SNR of a locked lane derived from that knob.
  */
 #include <linux/ctype.h>
 #include <linux/kernel.h>
@@ -14,6 +15,7 @@
 
 #define MICRO		1000000ULL
 #define ONE_E18		1000000000000000000ULL
+#define SNR_MAX_Q8	(30 * 256)	/* 30 dB in 1/256 dB */
 
 /* Pattern IDs (CMIS 5.2 8.16, docs/diag.md) the engines support. */
 #define PAT(id)		BIT(id)
@@ -30,6 +32,38 @@ static const struct osim_engine_regs osim_engine[OSIM_SIDES] = {
 	[OSIM_HOST] = { 144, 148, 160, 164, 132, 136, 138 },
 	[OSIM_MEDIA] = { 152, 156, 168, 172, 134, 138, 139 },
 };
+
+/*
+ * Selector 06h (docs/diag.md): 13h:130 bit advertising a side's input SNR
+ * and its lane 1 in 14h (lane n at + 2(n - 1), U16 little-endian).
+ */
+static const struct {
+	u8 cap, at;
+} osim_snr_regs[OSIM_SIDES] = {
+	[OSIM_HOST] = { BIT(4), 208 },
+	[OSIM_MEDIA] = { BIT(5), 240 },
+};
+
+/* 13h:130 bits 5-4 of the profiles with pages 13h-14h (docs/sim.md) */
+static const struct {
+	const char *profile;
+	u8 snr;
+} osim_snr_caps[] = {
+	{ "osfp-800g-2xdr4", BIT(5) | BIT(4) },
+	{ "qsfp112-400g", BIT(5) | BIT(4) },
+	{ "osfpxd-1600g-2xdr8", BIT(5) },	/* media input only */
+	/* qsfpdd-400g-dr4: none */
+};
+
+static u8 snr_caps(const struct osim_module *mod)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(osim_snr_caps); i++)
+		if (!strcmp(mod->profile->name, osim_snr_caps[i].profile))
+			return osim_snr_caps[i].snr;
+	return 0;
+}
 
 static u8 *diag_page(struct osim_module *mod, unsigned int bank, u8 page)
 {
@@ -53,7 +87,8 @@ int osim_diag_build(struct osim_module *mod, unsigned int nbanks)
 		/* 128: simultaneous, per-lane media and host, all 4 loopbacks */
 		u[128] = 0x7f;
 		u[129] = 0;		/* no gating timer: ungated counting */
-		u[130] = BIT(1) | BIT(0);	/* bit/error counts, BER */
+		/* bit/error counts, BER, the profile's SNR */
+		u[130] = BIT(1) | BIT(0) | snr_caps(mod);
 		/* 131: generator and checker of each side, pre-FEC */
 		u[131] = BIT(7) | BIT(5) | BIT(3) | BIT(1);
 		/* 132-139: pattern bitmaps, little-endian (docs/diag.md) */
@@ -252,11 +287,29 @@ static u32 lane_signal_kbps(struct osim_module *mod, unsigned int b,
 }
 
 /*
+ * The rate of lane @li of bank @b on @side if its checker is locked, else
+ * 0: the generator of the same lane and side runs the same supported
+ * pattern and the lane has signal (the pattern comes back from outside: a
+ * loopback plug or fibre, or a module loopback).
+ */
+static u32 checker_locked_kbps(struct osim_module *mod, unsigned int b,
+			       unsigned int li, enum osim_side side)
+{
+	const struct osim_engine_regs *r = &osim_engine[side];
+	u8 *u = diag_page(mod, b, 0x13);
+	u8 bit = BIT(li), pat = nibble(u, r->chk_pat, li);
+	u16 caps = u[r->gen_caps] | u[r->gen_caps + 1] << 8;
+
+	if (!(u[r->gen_en] & bit) || nibble(u, r->gen_pat, li) != pat ||
+	    !(caps & BIT(pat)))
+		return 0;
+	return lane_signal_kbps(mod, b, li, side);
+}
+
+/*
  * Count lane @li of bank @b on @side for @dt_ns: a checker that is enabled
- * counts while it is locked, i.e. the generator of the same lane and side
- * runs the same supported pattern and the lane has signal (the pattern
- * comes back from outside: a loopback plug or fibre, or a module
- * loopback). Otherwise it latches PatternCheckerLOL (14h:138/139).
+ * counts while it is locked, else it latches PatternCheckerLOL
+ * (14h:138/139).
  */
 static void checker_count(struct osim_port *port, unsigned int b,
 			  unsigned int li, enum osim_side side, u64 dt_ns)
@@ -266,17 +319,14 @@ static void checker_count(struct osim_port *port, unsigned int b,
 	unsigned int lane = b * OSIM_LANES_PER_BANK + li;
 	struct osim_checker *c = &mod->chk[side][lane];
 	u8 *u = diag_page(mod, b, 0x13), *res = diag_page(mod, b, 0x14);
-	u8 bit = BIT(li), pat = nibble(u, r->chk_pat, li);
-	u16 caps = u[r->gen_caps] | u[r->gen_caps + 1] << 8;
 	u32 kbps;
 	u64 bits;
 
-	if (!(u[r->chk_en] & bit))
+	if (!(u[r->chk_en] & BIT(li)))
 		return;
-	kbps = lane_signal_kbps(mod, b, li, side);
-	if (!(u[r->gen_en] & bit) || nibble(u, r->gen_pat, li) != pat ||
-	    !(caps & BIT(pat)) || !kbps) {
-		res[r->lol] |= bit;
+	kbps = checker_locked_kbps(mod, b, li, side);
+	if (!kbps) {
+		res[r->lol] |= BIT(li);
 		return;
 	}
 	/* ResetErrorInformation (177 bit 5) holds the counters at zero */
@@ -320,9 +370,64 @@ static void put_le64(u8 *p, u64 v)
 		p[i] = v >> (8 * i);
 }
 
-/* 14h:192-255 as the diagnostics selector (14h:128) asks. */
-static void diag_window(struct osim_module *mod, unsigned int b)
+/* log2(@v) in 1/256, @v > 0: the integer part, then 8 bits by squaring */
+static u32 log2_q8(u64 v)
 {
+	unsigned int i = fls64(v) - 1, bit;
+	u64 m = i >= 32 ? v >> (i - 32) : v << (32 - i);	/* [1, 2) Q32 */
+	u32 r = i << 8;
+
+	for (bit = 128; bit; bit >>= 1) {
+		m = mul_u64_u64_shr(m, m, 32);
+		if (m >= 2ULL << 32) {
+			m >>= 1;
+			r += bit;
+		}
+	}
+	return r;
+}
+
+/*
+ * The SNR a locked lane reports for a bit error ratio of @ber (1e-18
+ * units), in 1/256 dB: 12 dB - log10(BER), i.e. 21 dB at 1e-9, 30 dB at
+ * 1e-18 and for an error-free lane.
+ */
+static u16 osim_snr(u64 ber)
+{
+	/* 12 - log10(ber x 1e-18) = 30 - log2(ber) x log10(2) */
+	return ber ? SNR_MAX_Q8 - div_u64((u64)log2_q8(ber) * 30103, 100000) :
+		     SNR_MAX_Q8;
+}
+
+static void put_le16(u8 *p, u16 v)
+{
+	p[0] = v;
+	p[1] = v >> 8;
+}
+
+/* Selector 06h: the SNR of bank @b's locked lanes on advertised sides. */
+static void snr_window(struct osim_port *port, unsigned int b, u8 *res)
+{
+	struct osim_module *mod = port->mod;
+	u8 *u = diag_page(mod, b, 0x13);
+	unsigned int base = b * OSIM_LANES_PER_BANK, side, li;
+
+	for (side = 0; side < OSIM_SIDES; side++) {
+		if (!(u[130] & osim_snr_regs[side].cap))
+			continue;
+		for (li = 0; li < OSIM_LANES_PER_BANK && base + li < mod->lanes;
+		     li++)
+			if ((u[osim_engine[side].chk_en] & BIT(li)) &&
+			    checker_locked_kbps(mod, b, li, side))
+				put_le16(&res[osim_snr_regs[side].at + 2 * li],
+					 osim_snr(port->ber[side][base + li]));
+	}
+}
+
+/* 14h:192-255 as the diagnostics selector (14h:128) asks. */
+static void diag_window(struct osim_port *port, unsigned int b)
+{
+	struct osim_module *mod = port->mod;
 	unsigned int base = b * OSIM_LANES_PER_BANK, i;
 	u8 *res = diag_page(mod, b, 0x14), sel = res[128];
 	struct osim_checker *c;
@@ -347,6 +452,8 @@ static void diag_window(struct osim_module *mod, unsigned int b)
 			put_le64(&res[192 + 16 * i], c->errors);
 			put_le64(&res[200 + 16 * i], c->bits);
 		}
+	} else if (sel == 0x06) {
+		snr_window(port, b, res);
 	}
 }
 
@@ -384,7 +491,7 @@ void osim_diag_update(struct osim_port *port, ktime_t now)
 			     base + li < mod->lanes; li++)
 				checker_count(port, b, li, side, dt);
 		}
-		diag_window(mod, b);
+		diag_window(port, b);
 	}
 }
 
@@ -479,15 +586,25 @@ static void seq_ber(struct seq_file *s, u64 v)
 	seq_printf(s, " %llu.%03ue%d", v, rem, e);
 }
 
+/* " 21.004": an SNR in 1/256 dB as dB, rounded to 3 decimals */
+static void seq_snr(struct seq_file *s, u16 q8)
+{
+	u32 milli = DIV_ROUND_CLOSEST(q8 * 1000U, 256);
+
+	seq_printf(s, " %u.%03u", milli / 1000, milli % 1000);
+}
+
 void osim_ber_show(struct seq_file *s, struct osim_port *port)
 {
 	unsigned int l, n = port->mod ? port->mod->lanes : OSIM_LANES_PER_BANK;
 
-	seq_puts(s, "# lane host media\n");
+	seq_puts(s, "# lane host media host_snr_db media_snr_db\n");
 	for (l = 0; l < max_t(unsigned int, n, 1); l++) {
 		seq_printf(s, "%u", l);
 		seq_ber(s, port->ber[OSIM_HOST][l]);
 		seq_ber(s, port->ber[OSIM_MEDIA][l]);
+		seq_snr(s, osim_snr(port->ber[OSIM_HOST][l]));
+		seq_snr(s, osim_snr(port->ber[OSIM_MEDIA][l]));
 		seq_putc(s, '\n');
 	}
 }

@@ -3,7 +3,8 @@
 # docs/diag.md), raw registers through portN/xfer: capabilities, loopbacks
 # and their effect on the monitors, PRBS generators and checkers counting
 # bits from the lane rate and errors from the debugfs ber knob, loss of
-# lock on a dark lane, and a module without the pages.
+# lock on a dark lane, the SNR of locked lanes (selector 06h) from that
+# knob, and a module without the pages.
 # timeout: 200
 
 P=$SIM_DEBUGFS/port0
@@ -40,8 +41,8 @@ within() { awk -v lo="$1" -v hi="$2" -v v="$3" 'BEGIN { exit !(v >= lo && v <= h
 ok "optic_sim loads" load_sim ports=2 attach=0 profile=osfp-800g-2xdr4
 
 check_eq "01h:142: pages 13h-14h advertised (bit 5)" 24 "$(rd 01 8e 1)"
-check_eq "13h:128-131: loopbacks, no gating, counts and BER, engines" \
-	"7f 00 03 aa" "$(rd 13 80 4)"
+check_eq "13h:128-131: loopbacks, no gating, counts, BER, SNR both sides, engines" \
+	"7f 00 33 aa" "$(rd 13 80 4)"
 check_eq "13h:132-139: host PRBS31Q 31 15Q 13Q SSPRQ, media 31Q-13 SSPRQ" \
 	"53 10 f3 10 53 10 f3 10" "$(rd 13 84 8)"
 check_eq "13h:142: per-lane enable and pattern" ff "$(rd 13 8e 1)"
@@ -85,7 +86,10 @@ clock run
 echo "all 1e-9" >"$P/ber"
 echo "host 1 0" >"$P/ber"
 echo "host 2 5e-11" >"$P/ber"
-check_match "ber knob reads back" '^1 0 1\.000e-9$' "$(sed -n 3p "$P/ber")"
+check_match "ber knob reads back, with the SNR it gives (12 dB - log10 BER)" \
+	'^1 0 1\.000e-9 30\.000 21\.004$' "$(sed -n 3p "$P/ber")"
+check_match "and 5e-11: 22.305 dB" '^2 5\.000e-11 1\.000e-9 22\.305 21\.004$' \
+	"$(sed -n 4p "$P/ber")"
 host_prbs31q
 check_eq "ResetErrorInformation holds the counters at 0" "0 0" \
 	"$(counters 02 1)"
@@ -112,6 +116,12 @@ set -- $ber
 ok "F16 mantissa 1000 within 4 sigma ($((0x$1$2 & 2047)))" \
 	within 870 1130 $((0x$1$2 & 2047))
 check_eq "no lane lost lock (14h:138)" 00 "$(rd 14 8a 1)"
+wr 14 80 06
+check_eq "selector 06h: host SNR lanes 1-3 (14h:208, U16 LE, 1/256 dB)" \
+	"01 15 00 1e 4e 16" "$(rd 14 d0 6)"
+check_eq "selector 06h: 192-207 reserved" "00 00 00 00" "$(rd 14 c0 4)"
+check_eq "selector 06h: no media SNR, its checkers are off (14h:240)" \
+	"00 00" "$(rd 14 f0 2)"
 clock "advance 1000"
 b1=$(counters 02 1 | cut -d' ' -f2)
 wr 13 a0 fe
@@ -140,6 +150,9 @@ check_eq "media LOL (14h:139): lane 5 dark, 4 PRBS13Q vs PRBS31Q, 7 no generator
 check_eq "dark lane 5 counts no bits" 0 "$(counters 05 1 | cut -d' ' -f2)"
 ok "media lane 1 counts 2 s at 106.25 Gb/s" \
 	within 210375000000 214625000000 "$(counters 04 1 | cut -d' ' -f2)"
+wr 14 80 06
+check_eq "media SNR (14h:240) on the locked lanes 1-3, 6, 8 only" \
+	"01 15 01 15 01 15 00 00 00 00 01 15 00 00 01 15" "$(rd 14 f0 16)"
 echo "offset rx_power 4 0" >"$P/monitor"
 
 # A data path that is not activated has no signal on the host side.
@@ -148,6 +161,8 @@ clock "advance 100"
 rd 14 8a 1 >/dev/null
 clock "advance 1000"
 check_eq "DPDeinit: every host checker lost lock" ff "$(rd 14 8a 1)"
+wr 14 80 06
+check_eq "and reports no SNR" "00 00 00 00" "$(rd 14 d0 4)"
 b1=$(counters 02 1 | cut -d' ' -f2)
 clock "advance 1000"
 check_eq "and counts nothing" "$b1" "$(counters 02 1 | cut -d' ' -f2)"
@@ -163,6 +178,10 @@ wr 13 b1 00
 clock "advance 1000"
 ok "400GAUI-8 host lane: 53.125 Gb/s" within 52593750000 53656250000 \
 	"$(counters 02 1 | cut -d' ' -f2)"
+check_eq "qsfpdd-400g-dr4: counts and BER, no SNR (13h:130)" 03 "$(rd 13 82 1)"
+wr 14 80 06
+check_eq "qsfpdd-400g-dr4: selector 06h empty on a locked lane" "00 00" \
+	"$(rd 14 d0 2)"
 clock run
 
 # A module without pages 13h-14h.
