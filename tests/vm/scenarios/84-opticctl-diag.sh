@@ -2,7 +2,8 @@
 # opticctl diag (docs/diag.md): what a module with pages 13h-14h supports,
 # loopbacks per lane as the registers show them, a PRBS run against the
 # simulator's per-lane BER (bits from the lane rate, errors within the
-# statistical bound, the BER consistent, the state put back), the refusals
+# statistical bound, the BER consistent, the SNR the module reports where
+# it reports one, the state put back), the refusals
 # (no pages 13h-14h, SFF-8636, unprivileged, bad lanes, pattern, side), and
 # a run ended by SIGINT (state restored) or by a pull (a clear error).
 # timeout: 300
@@ -33,6 +34,27 @@ diag_state() {
 	reg 14 128
 }
 
+# sim_snr host|media LANE [PORTDIR]: the SNR (dB) the simulator reports for
+# LANE (1-based) when its checker is locked, from portN/ber (docs/sim.md)
+sim_snr() {
+	awk -v l=$(($2 - 1)) -v c="$([ "$1" = host ] && echo 4 || echo 5)" \
+		'$1 == l { print $c }' "${3:-$D}/ber"
+}
+# same_snr A B: two SNRs within the 1/256 dB resolution (null is no SNR)
+same_snr() {
+	awk -v a="$1" -v b="$2" 'BEGIN { exit !(a ~ /^[0-9.]+$/ && b ~ /^[0-9.]+$/ &&
+		a - b <= 1 / 256 && b - a <= 1 / 256) }'
+}
+# snr_match JSON SIDE [PORTDIR]: every lane's snr_db is the simulator's
+snr_match() {
+	echo "$1" | jq -r '.results[] | "\(.lane) \(.snr_db)"' | while read -r l v; do
+		same_snr "$v" "$(sim_snr "$2" "$l" "$3")" || {
+			echo "lane $l: snr_db $v, simulator $(sim_snr "$2" "$l" "$3")"
+			return 1
+		}
+	done
+}
+
 # ---- capabilities ----
 caps=$(opticctl -j diag port0)
 check_eq "JSON: 8 host lanes, 8 media lanes" "8 8" \
@@ -47,6 +69,8 @@ check_eq "JSON: the media checker runs PRBS31Q" true \
 	"$(echo "$caps" | jq '.media.checker.patterns | index("PRBS31Q") != null')"
 check_eq "JSON: bits and errors counted, BER reported" "true true" \
 	"$(echo "$caps" | jq -r '.reporting | "\(.bits_and_errors) \(.ber)"')"
+check_eq "JSON: SNR reported on both sides (13h:130 bits 4-5)" "true true" \
+	"$(echo "$caps" | jq -r '.reporting | "\(.snr_host) \(.snr_media)"')"
 check_eq "JSON: no loopback on" "[]" \
 	"$(echo "$caps" | jq -c '[.loopback.enabled[][]]')"
 check_eq "JSON: nothing running" "[]" \
@@ -86,10 +110,18 @@ check_eq "errors within 4 sigma of bits x 1e-9" true "$(echo "$out" |
 	jq '[.results[] | (.bits * 1e-9) as $m | (.errors - $m) | fabs <= 4 * ($m | sqrt) + 1] | all')"
 check_eq "BER is errors / bits" true "$(echo "$out" |
 	jq '[.results[] | ((.ber - .errors / .bits) | fabs) <= 0.005 * .ber + 1e-15] | all')"
+ok "every lane's snr_db is the simulator's (21.004 dB at 1e-9)" snr_match "$out" host
 check_eq "the state is put back" "$before" "$(diag_state)"
+echo "media 1 2.5e-6" >"$D/ber"
 text=$(opticctl diag port0 prbs --pattern prbs-31q --side media --seconds 2 --lanes 2)
 check_match "text: header" "port0: PRBS31Q on media lanes 2" "$text"
-check_match "text: lane 2 with its BER" "^[[:space:]]+2 +[0-9]+ +[0-9]+ +[0-9.]+e-[0-9]+ +ok" "$text"
+check_match "text: the columns" "lane +bits +errors +BER +SNR dB +lock" "$text"
+check_match "text: lane 2 with its BER and SNR" \
+	"^[[:space:]]+2 +[0-9]+ +[0-9]+ +[0-9.]+e-[0-9]+ +[0-9]+\.[0-9]{3} +ok" "$text"
+snr=$(echo "$text" | awk '$1 == 2 { print $5 }')
+ok "text: lane 2's SNR $snr dB is the simulator's ($(sim_snr media 2))" \
+	same_snr "$snr" "$(sim_snr media 2)"
+echo "media 1 1e-9" >"$D/ber"
 
 # a lane without light: its checker loses lock and compares nothing
 echo "offset rx_power 5 -100000000000" >"$D/monitor"
@@ -97,11 +129,13 @@ out=$(opticctl -j diag port0 prbs --pattern PRBS31Q --side media --seconds 2 --l
 check_eq "media lanes 5-6, no light on 6: exit 0" 0 "$?"
 check_eq "lane 6 lost lock, lane 5 did not" "false true" \
 	"$(echo "$out" | jq -r '[.results[].lock_lost] | map(tostring) | join(" ")')"
-check_eq "lane 6 compared no bits: BER null" "0 null" \
-	"$(echo "$out" | jq -r '.results[1] | "\(.bits) \(.ber)"')"
+check_eq "lane 6 compared no bits: BER and SNR null" "0 null null" \
+	"$(echo "$out" | jq -r '.results[1] | "\(.bits) \(.ber) \(.snr_db)"')"
 check_eq "lane 5 counted" true "$(echo "$out" | jq '.results[0].bits > 0')"
+ok "lane 5's SNR is the simulator's" same_snr \
+	"$(echo "$out" | jq '.results[0].snr_db')" "$(sim_snr media 5)"
 text=$(opticctl diag port0 prbs --pattern PRBS31Q --side media --seconds 1 --lanes 6)
-check_match "text: lane 6 lost" "^[[:space:]]+6 +0 +0 +- +lost" "$text"
+check_match "text: lane 6 lost, no SNR" "^[[:space:]]+6 +0 +0 +- +- +lost" "$text"
 echo "offset rx_power 5 0" >"$D/monitor"
 
 # a 16-lane module: lanes 9-16 on bank 1 of pages 13h-14h
@@ -116,6 +150,20 @@ out=$(opticctl -j diag port3 prbs --pattern PRBS31Q --side host --seconds 1 --la
 check_eq "16-lane module: PRBS on lanes 8 and 9 (banks 0 and 1)" "8 9" \
 	"$(echo "$out" | jq -r '[.results[].lane] | map(tostring) | join(" ")')"
 check_eq "16-lane module: both lanes counted" true "$(echo "$out" | jq '[.results[].bits > 0] | all')"
+check_eq "16-lane module: media SNR only (13h:130 bits 4-5)" "false true" \
+	"$(opticctl -j diag port3 | jq -r '.reporting | "\(.snr_host) \(.snr_media)"')"
+check_eq "16-lane module: no host SNR, snr_db null" "null null" \
+	"$(echo "$out" | jq -r '[.results[].snr_db] | map(tostring) | join(" ")')"
+text=$(opticctl diag port3 prbs --pattern PRBS31Q --side host --seconds 1 --lanes 9)
+check_match "16-lane module: text shows no host SNR" "^[[:space:]]+9 +[0-9]+ +[0-9]+ +[-+0-9.e]+ +- +ok" "$text"
+echo "media 9 1e-6" >"$SIM_DEBUGFS/port3/ber"
+out=$(opticctl -j diag port3 prbs --pattern PRBS31Q --side media --seconds 1 --lanes 8-10)
+check_eq "16-lane module: media lanes 8-10 locked" "false false false" \
+	"$(echo "$out" | jq -r '[.results[].lock_lost] | map(tostring) | join(" ")')"
+ok "16-lane module: media SNR of banks 0 and 1 is the simulator's (lane 10 at 1e-6)" \
+	snr_match "$out" media "$SIM_DEBUGFS/port3"
+check_eq "16-lane module: lane 10 differs from lane 9 (30 dB error-free)" true \
+	"$(echo "$out" | jq '.results[1].snr_db == 30 and .results[2].snr_db < 18.1')"
 check_eq "16-lane module: generators off again in bank 1" 00 "$(reg 13 144 1 port3)"
 
 # ---- refusals ----
