@@ -108,6 +108,7 @@ for s in Y N; do
 	# meanwhile, flags raised on port4 (IntL behind its mux) until opticd's
 	# flag counter moves: the event latency under this load
 	normal=$(awk '$1 == "rx_power" && $2 == 0 { print $3 }' $SIM_DEBUGFS/port4/monitor)
+	echo "noise rx_power 0 0" >$SIM_DEBUGFS/port4/monitor	# as in 30-events
 	( BENCH_BUDGET_S=60 vm-bench-poll events 4 "$EVENTS" "$normal" 1200 >/tmp/events.$m 2>&1 ) &
 	EV=$!
 	wait_for 1200 sh -c "[ \$(cat /tmp/flash.$m.port* 2>/dev/null | grep -c '^rc ') -ge 8 ]"
