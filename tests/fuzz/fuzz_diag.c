@@ -99,6 +99,7 @@ static void decode_bytes(struct fuzz_module *m)
 		optic_diag_counts(win, i, &e, &b);
 		(void)optic_diag_ber(e, b);
 		(void)optic_diag_window_ber(win, i % 2, i);
+		(void)optic_diag_window_snr(win, i % 2, i);
 		if (optic_diag_ctl_pattern(&ctl, i % 2, i / 4, i) > 15)
 			__builtin_trap();
 	}
