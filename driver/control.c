@@ -410,8 +410,7 @@ static int optic_temp_loc(struct optic_module *mod, struct optic_loc *loc,
 	u8 v;
 	int ret;
 
-	memset(loc, 0, sizeof(*loc));
-	loc->i2c_addr = OPTIC_ADDR_A0;
+	*loc = (struct optic_loc){ .i2c_addr = OPTIC_ADDR_A0 };
 	switch (mod->ident.spec) {
 	case OPTIC_SPEC_CMIS:
 		if (mod->ident.flat)
