@@ -366,31 +366,42 @@ static int optic_dp_deinit(struct optic_module *mod, u32 lanes, bool deinit)
 				 deinit ? OPTIC_DP_SET : OPTIC_DP_CLEAR);
 }
 
-/* Whether every lane of @lanes is in DPState @state (0: any but @state). */
-static int optic_dp_in(struct optic_module *mod, u32 lanes, u8 state,
-		       struct optic_dp_status *st)
+/* Whether every lane of @lanes is in DPState @state. */
+static bool optic_dp_all_in(const struct optic_dp_status *st, u32 lanes,
+			    u8 state)
 {
 	unsigned int i;
-	int ret;
 
-	ret = optic_dp_read(mod, st);
-	if (ret)
-		return ret;
 	for (i = 0; i < st->lanes; i++)
 		if ((lanes & BIT(i)) && st->state[i] != state)
-			return 0;
-	return 1;
+			return false;
+	return true;
 }
 
-static bool optic_dp_config_busy(const struct optic_dp_status *st, u32 lanes)
+/* Whether the module decided on every lane of @lanes (@state unused). */
+static bool optic_dp_decided(const struct optic_dp_status *st, u32 lanes,
+			     u8 state)
 {
 	unsigned int i;
 
 	for (i = 0; i < st->lanes; i++)
 		if ((lanes & BIT(i)) &&
 		    st->config_status[i] == OPTIC_CONFIG_IN_PROGRESS)
-			return true;
-	return false;
+			return false;
+	return true;
+}
+
+typedef bool (*optic_dp_done_fn)(const struct optic_dp_status *st, u32 lanes,
+				 u8 state);
+
+/* Read the lanes into @st: 1 when @done holds for them, 0 if not, -errno. */
+static int optic_dp_look(struct optic_module *mod, u32 lanes,
+			 optic_dp_done_fn done, u8 state,
+			 struct optic_dp_status *st)
+{
+	int ret = optic_dp_read(mod, st);
+
+	return ret ?: done(st, lanes, state);
 }
 
 static bool optic_dp_rejected(const struct optic_dp_status *st, u32 lanes)
@@ -404,15 +415,16 @@ static bool optic_dp_rejected(const struct optic_dp_status *st, u32 lanes)
 	return false;
 }
 
-/* Under the lock: look until @lanes reach DPState @state, or @ms pass. */
-static int optic_dp_wait_locked(struct optic_module *mod, u32 lanes, u8 state,
+/* Under the lock: look until @done holds for @lanes, or @ms pass. */
+static int optic_dp_wait_locked(struct optic_module *mod, u32 lanes,
+				optic_dp_done_fn done, u8 state,
 				unsigned int ms, struct optic_dp_status *st)
 {
 	unsigned long end = jiffies + msecs_to_jiffies(ms) + 1;
 	int ret;
 
 	for (;;) {
-		ret = optic_dp_in(mod, lanes, state, st);
+		ret = optic_dp_look(mod, lanes, done, state, st);
 		if (ret)
 			return ret < 0 ? ret : 0;
 		if (time_after(jiffies, end))
@@ -462,25 +474,6 @@ static int optic_dp_apply(struct optic_module *mod, u32 lanes, bool immediate)
 				 CMIS_APPLY_DPINIT, OPTIC_DP_TRIGGER);
 }
 
-/* Poll ConfigStatus of @lanes until the module has decided. */
-static int optic_dp_config_wait(struct optic_module *mod, u32 lanes,
-				unsigned int ms, struct optic_dp_status *st)
-{
-	unsigned long end = jiffies + msecs_to_jiffies(ms) + 1;
-	int ret;
-
-	for (;;) {
-		ret = optic_dp_read(mod, st);
-		if (ret)
-			return ret;
-		if (!optic_dp_config_busy(st, lanes))
-			return 0;
-		if (time_after(jiffies, end))
-			return -ETIMEDOUT;
-		msleep(OPTIC_DP_POLL_MS);
-	}
-}
-
 /*
  * CMIS 5.2 6.3.3.1 (the step-by-step procedure): DPDeinit the lanes and
  * wait for DPDeactivated, write the staged set, ApplyDPInit, wait for
@@ -500,6 +493,7 @@ static int optic_dp_change(struct optic_module *mod,
 		ret = optic_dp_deinit(mod, p->lanes, true);
 		if (!ret)
 			ret = optic_dp_wait_locked(mod, p->lanes,
+						   optic_dp_all_in,
 						   DP_DEACTIVATED,
 						   p->txoff_ms + p->deinit_ms,
 						   st);
@@ -512,7 +506,8 @@ static int optic_dp_change(struct optic_module *mod,
 	if (!ret)
 		ret = optic_dp_apply(mod, p->lanes, req->immediate);
 	if (!ret)
-		ret = optic_dp_config_wait(mod, p->lanes, cfg_ms, st);
+		ret = optic_dp_wait_locked(mod, p->lanes, optic_dp_decided,
+					   0, cfg_ms, st);
 	if (ret == -ETIMEDOUT)
 		*why = "module left ConfigStatus in ConfigInProgress";
 	if (ret)
@@ -541,7 +536,9 @@ static int optic_dp_wait(struct optic_module *mod, u32 lanes, u8 state,
 			if (ret >= 0 && ret != OPTIC_STATE_READY)
 				ret = -ECANCELED;
 			else if (ret >= 0)
-				ret = optic_dp_in(mod, lanes, state, st);
+				ret = optic_dp_look(mod, lanes,
+						    optic_dp_all_in, state,
+						    st);
 		}
 		mutex_unlock(&mod->lock);
 		if (ret)
