@@ -28,7 +28,7 @@
 # real ones. Host logs: build/vm/44-opticd-prometheus.host and .d/.
 # vm: hostfwd 9732 8080
 # vm: host
-# timeout: 240
+# timeout: 420
 
 CONF=/tmp/opticd.conf
 LOG=/tmp/opticd.log
@@ -66,7 +66,9 @@ guest_main() {
 	fi
 	ip addr add 10.0.2.15/24 dev eth0
 	ip link set eth0 up
-	ok "load optic_sim with 3 ports" load_sim ports=3
+	# Presence lines, as on a switch: the NACK bursts below are failed reads,
+	# not an empty cage (without a line, a NACK of byte 0 is one).
+	ok "load optic_sim with 3 ports and their lines" load_sim ports=3 gpios=1
 	ok "load optic.ko" load_optic
 	ok "port2 bound" wait_for 10 test -e "$OPTIC_CLASS/port2"
 	for p in port0 port1 port2; do
@@ -126,7 +128,7 @@ CGI
 	ok "opticd serves HTTPS with basic auth" wait_for 20 grep -q \
 		'serving metrics on https://0.0.0.0:9732/metrics (basic auth)' "$LOG"
 	touch /tmp/ready
-	ok "the host side finished" wait_for 200 test -e /tmp/host.done
+	ok "the host side finished" wait_for 380 test -e /tmp/host.done
 	while IFS= read -r line; do
 		case $line in
 		"ok "*) pass "${line#ok }" ;;
@@ -167,7 +169,7 @@ OM_ACCEPT='application/openmetrics-text;version=1.0.0,application/openmetrics-te
 pids=""
 trap 'for p in $pids; do kill "$p" 2>/dev/null; done; wait' EXIT
 
-res() { echo "$*" >>results; echo "$*"; }
+res() { echo "$*" >>results; echo "[${SECONDS}s] $*"; }
 # check DESC CMD...: one TAP line; CMD's output as diagnostics on failure
 check() {
 	local d=$1
@@ -399,5 +401,8 @@ vm mon port0 "'set temp all 40000'"
 check "OpticModuleAlarm inactive once the temperature is back" until_ok 40 state_is OpticModuleAlarm inactive
 check "OpticLaneFlapping inactive once the flaps leave the window" until_ok 60 state_is OpticLaneFlapping inactive
 
+# For whoever reads a failure: opticd's log and last exposition.
+vm cat /tmp/opticd.log >opticd.log
+scrape >last.prom
 vm_put results /tmp/host.results
 vm touch /tmp/host.done
