@@ -85,6 +85,7 @@ int config_new_default(struct config **out)
 	if (!c)
 		return -ENOMEM;
 	c->poll_interval_ms = 1000;
+	c->poll_readers = 4;
 	c->metrics_listen = strdup(OPTICD_METRICS_DEFAULT);
 	c->status_socket = strdup(OPTICD_STATUS_SOCKET);
 	c->textfile_interval = 15;
@@ -584,6 +585,13 @@ static const struct conf_key conf_keys[] = {
 	  .min = 0.1,
 	  .max = 3600,
 	  .what = "a duration between 100ms and 1h" },
+	{ .sect = KS_DAEMON,
+	  .type = KT_UINT,
+	  .name = "poll_readers",
+	  .off = C(poll_readers),
+	  .min = 0,
+	  .max = 64,
+	  .what = "a count between 0 and 64" },
 	{ .sect = KS_DAEMON,
 	  .type = KT_LISTEN,
 	  .name = "metrics_listen",

@@ -85,6 +85,7 @@ struct config {
 
 	/* [daemon] */
 	unsigned int poll_interval_ms;
+	unsigned int poll_readers; /* threads reading polls; 0 = the loop */
 	char *metrics_listen; /* "" = off */
 	struct web_config *web; /* metrics_web_config; NULL: plain HTTP */
 	char *status_socket; /* "" = off */

@@ -24,6 +24,7 @@
 #include "manager.h"
 #include "metrics.h"
 #include "nlmon.h"
+#include "readers.h"
 #include "status.h"
 #include "util.h"
 
@@ -48,6 +49,7 @@ static int nl_module_set(struct manager *m, struct port *p,
 static const struct manager_ops default_ops = {
 	.module_set = nl_module_set,
 	.datapath_set = app_datapath_set,
+	.readers = &readers_netlink,
 };
 
 /* Driver connection ---------------------------------------------------- */
@@ -172,14 +174,16 @@ static int arm_timer(struct manager *m, sd_event_source **src, uint64_t usec,
  * of this one. Its duration, dump to last port, is the histogram's.
  */
 static int on_poll(sd_event_source *s, uint64_t usec, void *userdata);
+static void events_undefer(struct manager *m);
 
 static bool cycle_running(struct manager *m)
 {
 	int e = SD_EVENT_OFF;
 
-	return m->poll_slice &&
-	       sd_event_source_get_enabled(m->poll_slice, &e) >= 0 &&
-	       e != SD_EVENT_OFF;
+	return m->poll_waiting ||
+	       (m->poll_slice &&
+		sd_event_source_get_enabled(m->poll_slice, &e) >= 0 &&
+		e != SD_EVENT_OFF);
 }
 
 static void poll_record(struct manager *m, double d)
@@ -198,6 +202,7 @@ static void poll_finish(struct manager *m)
 	if (m->driver_up)
 		poll_record(m, (now_monotonic() - m->cycle_start) / 1e6);
 	manager_poll_end(m);
+	events_undefer(m);
 	arm_timer(m, &m->poll_timer,
 		  m->poll_again ? 0 : m->cfg->poll_interval_ms * 1000ULL,
 		  on_poll);
@@ -210,7 +215,63 @@ static int on_slice(sd_event_source *s, void *userdata)
 
 	if (!manager_poll_step(m))
 		poll_finish(m);
+	else if (m->poll_waiting)
+		sd_event_source_set_enabled(m->poll_slice, SD_EVENT_OFF);
 	return 0;
+}
+
+/* A read of the readers finished: the cycle goes on if it waited. */
+static int on_readers(sd_event_source *s, int fd, uint32_t revents,
+		      void *userdata)
+{
+	struct manager *m = userdata;
+
+	readers_ack(m->readers);
+	events_undefer(m);
+	if (m->poll_waiting) {
+		m->poll_waiting = false;
+		sd_event_source_set_enabled(m->poll_slice, SD_EVENT_ON);
+	}
+	return 0;
+}
+
+static void readers_stop(struct manager *m)
+{
+	m->readers_source = sd_event_source_unref(m->readers_source);
+	readers_free(m->readers);
+	m->readers = NULL;
+}
+
+/*
+ * The readers poll_readers asks for, between two cycles (no read is
+ * held then). Without them the loop reads, as with poll_readers = 0.
+ */
+static void readers_sync(struct manager *m)
+{
+	unsigned int want = m->ops->readers ? m->cfg->poll_readers : 0;
+	int r;
+
+	if (readers_threads(m->readers) == want)
+		return;
+	readers_stop(m);
+	if (!want)
+		return;
+	r = readers_new(&m->readers, want, m->ops->readers);
+	if (r >= 0)
+		r = sd_event_add_io(m->event, &m->readers_source,
+				    readers_fd(m->readers), EPOLLIN, on_readers,
+				    m);
+	if (r >= 0) {
+		m->readers_failed = false;
+		return;
+	}
+	readers_stop(m);
+	if (!m->readers_failed)
+		log_event(
+			LOG_WARNING, r, NULL, -1, NULL, NULL,
+			"starting %u poll readers failed: polling on the loop",
+			want);
+	m->readers_failed = true;
 }
 
 static int on_poll(sd_event_source *s, uint64_t usec, void *userdata)
@@ -220,6 +281,7 @@ static int on_poll(sd_event_source *s, uint64_t usec, void *userdata)
 
 	m->poll_again = false;
 	seq_settle(m);
+	readers_sync(m);
 	r = manager_poll_start(m);
 	if (r > 0 &&
 	    sd_event_source_set_enabled(m->poll_slice, SD_EVENT_ON) >= 0)
@@ -244,12 +306,18 @@ static void poll_soon(struct manager *m)
 /* Ports events asked to poll: one per dispatch, each KICK_SPACING apart. */
 static int on_kick(sd_event_source *s, uint64_t usec, void *userdata);
 
+/* Kicked, and not being read: the cycle takes a port being read. */
+static bool kick_due(struct manager *m, const struct port *p)
+{
+	return p->kicked && !manager_port_reading(m, p);
+}
+
 static void arm_kick(struct manager *m)
 {
 	uint64_t due = UINT64_MAX;
 
 	for (size_t i = 0; i < m->n_ports; i++)
-		if (m->ports[i]->kicked)
+		if (kick_due(m, m->ports[i]))
 			due = MIN(due, m->ports[i]->polled + KICK_SPACING_USEC);
 	if (due == UINT64_MAX) {
 		if (m->kick_timer)
@@ -275,7 +343,7 @@ static int on_kick(sd_event_source *s, uint64_t usec, void *userdata)
 	for (size_t i = 0; i < m->n_ports; i++) {
 		struct port *p = m->ports[i];
 
-		if (p->kicked && p->polled + KICK_SPACING_USEC <= now &&
+		if (kick_due(m, p) && p->polled + KICK_SPACING_USEC <= now &&
 		    (!next || p->polled < next->polled))
 			next = p;
 	}
@@ -331,9 +399,11 @@ static int on_textfile(sd_event_source *s, uint64_t usec, void *userdata)
 static bool flag_event(struct manager *m, struct port *p,
 		       const struct optic_nl_event *ev)
 {
+	/* The readers' read of @p, done (else it waited), not taken yet. */
+	const struct poll_read *pr = manager_port_reading(m, p) ? NULL : p->pr;
 	struct flag_news news;
 
-	if (!port_flag_news(p, ev, &news))
+	if (!port_flag_news(p, ev, pr, &news))
 		return false;
 	manager_port_flag_news(m, p, &news, now_realtime());
 	return true;
@@ -417,11 +487,62 @@ static void seq_settle(struct manager *m)
 	m->seq_seen = 0;
 }
 
+static void port_event(struct manager *m, struct port *p,
+		       const struct optic_nl_event *ev);
+
+/*
+ * A FLAG event for a port the readers are reading may be that read's echo:
+ * it waits for the read's bytes (port_flag_news() tells echo from news with
+ * them), a few milliseconds. A port holds a few at most; more are lost.
+ */
+#define DEFERRED_MAX 16
+
+static void event_defer(struct manager *m, struct port *p,
+			const struct optic_nl_event *ev)
+{
+	struct optic_nl_event *evs;
+
+	if (p->n_deferred == DEFERRED_MAX) {
+		events_lost(m, 1);
+		poll_soon(m);
+		return;
+	}
+	evs = reallocarray(p->deferred, p->n_deferred + 1, sizeof(*evs));
+	if (!evs) {
+		events_lost(m, 1);
+		poll_soon(m);
+		return;
+	}
+	p->deferred = evs;
+	p->deferred[p->n_deferred++] = *ev;
+	m->ports_deferring += p->n_deferred == 1;
+}
+
+void manager_port_events(struct manager *m, struct port *p)
+{
+	_cleanup_free_ struct optic_nl_event *evs = TAKE_PTR(p->deferred);
+	size_t n = p->n_deferred;
+
+	if (!n)
+		return;
+	p->n_deferred = 0;
+	m->ports_deferring--;
+	for (size_t i = 0; i < n; i++)
+		port_event(m, p, &evs[i]);
+}
+
+/* The events that waited for reads now done. */
+static void events_undefer(struct manager *m)
+{
+	for (size_t i = 0; m->ports_deferring && i < m->n_ports; i++)
+		if (!manager_port_reading(m, m->ports[i]))
+			manager_port_events(m, m->ports[i]);
+}
+
 void manager_event(struct manager *m, const struct optic_nl_event *ev)
 {
 	struct port *p;
 	uint64_t lost;
-	bool news;
 
 	if (ev->type <= OPTIC_EVENT_FLAG)
 		m->events[ev->type]++;
@@ -435,6 +556,20 @@ void manager_event(struct manager *m, const struct optic_nl_event *ev)
 	p = manager_port(m, ev->name, ev->type == OPTIC_EVENT_INSERTED);
 	if (!p)
 		return;
+	/* In order: behind the port's events already waiting. */
+	if (p->n_deferred ||
+	    (ev->type == OPTIC_EVENT_FLAG && manager_port_reading(m, p))) {
+		event_defer(m, p, ev);
+		return;
+	}
+	port_event(m, p, ev);
+}
+
+static void port_event(struct manager *m, struct port *p,
+		       const struct optic_nl_event *ev)
+{
+	bool news;
+
 	port_touch(p);
 	/* A flag's news first: it does not wait for the record read. */
 	news = ev->type == OPTIC_EVENT_FLAG && flag_event(m, p, ev);
@@ -625,6 +760,7 @@ void manager_free(struct manager *m)
 	sd_event_source_unref(m->poll_slice);
 	sd_event_source_unref(m->kick_timer);
 	manager_poll_end(m);
+	readers_stop(m);
 	optic_bus_list_free(m->buses, m->n_buses);
 	sd_event_source_unref(m->retry_timer);
 	sd_event_source_unref(m->predict_timer);

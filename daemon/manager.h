@@ -44,12 +44,15 @@ struct manager_ops {
 			    const struct optic_dp_request *req,
 			    struct optic_datapath *out, char *ext,
 			    size_t ext_len);
+	/* How the poll readers read (readers.h). */
+	const struct readers_ops *readers;
 };
 
 struct metrics_server;
 struct status_server;
 struct nlmon;
 struct app_queue;
+struct readers;
 
 #define POLL_BUCKETS 13
 
@@ -65,6 +68,12 @@ struct manager {
 	sd_event_source *mon_source;
 	sd_event_source *poll_timer;
 	sd_event_source *poll_slice; /* one port of the cycle per dispatch */
+	/* Threads reading the cycle's ports ahead of it (readers.h). */
+	struct readers *readers;
+	sd_event_source *readers_source;
+	bool readers_failed; /* logged once */
+	bool poll_waiting; /* the cycle waits for a port's read */
+	size_t ports_deferring; /* ports with events that wait for a read */
 	sd_event_source *kick_timer; /* ports an event asks to poll */
 	sd_event_source *retry_timer;
 	sd_event_source *predict_timer;
@@ -140,18 +149,25 @@ int manager_reload(struct manager *m);
 
 /* A driver event from the monitor group (nlmon, tests). */
 void manager_event(struct manager *m, const struct optic_nl_event *ev);
+/* Handle @p's events that waited for its read by the readers. */
+void manager_port_events(struct manager *m, struct port *p);
 
 /* poll.c --------------------------------------------------------------- */
 
 /*
  * A poll cycle: manager_poll_start() dumps the modules (1: ports to poll,
- * 0: the driver is away, or -errno), then each manager_poll_step() polls
- * one port (statics of a new module, monitors) and returns whether more
- * remain; manager_poll_end() drops what is left of it.
+ * 0: the driver is away, or -errno) and hands the poll ranges of the ports
+ * it can to the readers, then each manager_poll_step() polls one port
+ * (statics of a new module, monitors) and returns whether more remain;
+ * when the next port's read is not done yet it sets poll_waiting instead
+ * (the readers' eventfd ends the wait). manager_poll_end() drops what is
+ * left of it.
  */
 int manager_poll_start(struct manager *m);
 bool manager_poll_step(struct manager *m);
 void manager_poll_end(struct manager *m);
+/* @p's read by the readers is still running (a poll of it would wait). */
+bool manager_port_reading(struct manager *m, const struct port *p);
 /* The module in @p is gone: log it (once) and forget what opticd held. */
 void port_removed(struct manager *m, struct port *p);
 /* An INSERTED event for @p, before any poll of the new module. */

@@ -5,8 +5,10 @@
  * are served between ports; an event for a port polls it on its own, with
  * a MODULE_GET of that port. The whole image (liboptic's optic_image_fetch)
  * is read at insertion and again after a module or data-path state change;
- * a poll reads only the byte ranges of poll_ranges(). The liboptic decoder
- * turns the image into values; this file maps them to a struct sample.
+ * a poll reads only the byte ranges of poll_ranges(), through the readers
+ * (readers.h) when opticd runs them: the cycle's ports are read in parallel
+ * and taken in turn. The liboptic decoder turns the image into values; this
+ * file maps them to a struct sample.
  */
 #include <errno.h>
 #include <math.h>
@@ -16,6 +18,7 @@
 #include "log.h"
 #include "manager.h"
 #include "nlmon.h"
+#include "readers.h"
 #include "util.h"
 
 /*
@@ -88,24 +91,68 @@ int port_refresh_statics(struct manager *m, struct port *p)
 	return port_plan(p);
 }
 
+static void poll_read_drop(struct manager *m, struct port *p)
+{
+	if (!p || !p->pr)
+		return;
+	readers_drop(m->readers, p->pr);
+	p->pr = NULL;
+}
+
+bool manager_port_reading(struct manager *m, const struct port *p)
+{
+	return p->pr && !readers_done(m->readers, p->pr);
+}
+
+/* @p's read by the readers, done, of the ranges @rg; else NULL. */
+static const struct poll_read *poll_read_taken(struct manager *m,
+					       const struct port *p,
+					       const struct poll_range *rg,
+					       size_t n)
+{
+	const struct poll_read *pr = p->pr;
+
+	if (!pr || !readers_done(m->readers, pr) || pr->n != n ||
+	    memcmp(pr->rg, rg, n * sizeof(*rg)))
+		return NULL;
+	return pr;
+}
+
+/* Range @i of the poll: what the readers read, else a read now. */
+static int read_range(struct manager *m, struct port *p,
+		      const struct poll_read *pr, const struct poll_range *rg,
+		      size_t i, uint8_t *buf)
+{
+	if (!pr)
+		return optic_nl_eeprom_read(m->nl, p->name, rg->addr, rg->page,
+					    rg->bank, rg->off, rg->len, buf);
+	if (pr->len[i] > 0)
+		memcpy(buf, pr->buf[i], pr->len[i]);
+	return pr->len[i];
+}
+
 /* Re-read what changes between two polls into the image and the values. */
 static int read_dynamic(struct manager *m, struct port *p)
 {
 	struct poll_range rg[POLL_RANGES_MAX];
 	struct poll_changes ch = { 0 };
-	uint8_t buf[128];
+	const struct poll_read *pr;
+	uint8_t buf[POLL_RANGE_BYTES];
 	size_t n;
 	int r = 0;
 
-	if (p->fresh)
+	if (p->fresh) {
+		poll_read_drop(m, p);
 		return port_refresh_statics(m, p);
+	}
 	n = poll_ranges(p, rg);
+	pr = poll_read_taken(m, p, rg, n);
 	for (size_t i = 0; i < n && r >= 0; i++) {
-		r = optic_nl_eeprom_read(m->nl, p->name, rg[i].addr, rg[i].page,
-					 rg[i].bank, rg[i].off, rg[i].len, buf);
+		r = read_range(m, p, pr, &rg[i], i, buf);
 		if (r >= 0)
 			r = poll_store(p, &rg[i], i, buf, r, &ch);
 	}
+	poll_read_drop(m, p);
 	/*
 	 * What was stored is decoded even when a later range failed: the
 	 * next poll compares with the image, it would not see it change.
@@ -459,6 +506,36 @@ static void poll_buses(struct manager *m)
 	m->n_buses = n;
 }
 
+/*
+ * A port the dump shows as the same module in the same state, its statics
+ * read: its poll reads poll_ranges() alone, which the readers can do now.
+ */
+static bool can_read_ahead(const struct port *p,
+			   const struct optic_module_info *info)
+{
+	return p && !p->pr && p->present && !p->fresh && info->present &&
+	       info->state == p->info.state &&
+	       streq(p->info.vendor_sn, info->vendor_sn) &&
+	       streq(p->info.vendor_pn, info->vendor_pn);
+}
+
+/* Hand the cycle's ports to the readers, in the cycle's order. */
+static void read_ahead(struct manager *m)
+{
+	struct poll_range rg[POLL_RANGES_MAX];
+
+	if (!m->readers)
+		return;
+	for (size_t i = 0; i < m->cycle_n; i++) {
+		struct port *p = manager_port(m, m->cycle[i].name, false);
+
+		if (!can_read_ahead(p, &m->cycle[i]))
+			continue;
+		p->pr = readers_submit(m->readers, p->name, rg,
+				       poll_ranges(p, rg));
+	}
+}
+
 int manager_poll_start(struct manager *m)
 {
 	struct optic_module_info *mods = NULL;
@@ -500,6 +577,7 @@ int manager_poll_start(struct manager *m)
 	m->cycle_n = n;
 	m->cycle_next = 0;
 	poll_buses(m);
+	read_ahead(m);
 	return 1;
 }
 
@@ -511,8 +589,17 @@ bool manager_poll_step(struct manager *m)
 		struct port *p = manager_port(m, info->name, false);
 
 		/* Polled since the dump: its answer is newer. */
-		if (!p || p->polled >= m->cycle_start)
+		if (!p || p->polled >= m->cycle_start) {
+			poll_read_drop(m, p);
 			continue;
+		}
+		if (manager_port_reading(m, p)) {
+			m->cycle_next--;
+			m->poll_waiting = true;
+			return true;
+		}
+		/* Its events before its read is taken: they were first. */
+		manager_port_events(m, p);
 		if (p->kicked) {
 			/* An event since the dump: ask again, for both. */
 			p->kicked = false;
@@ -520,6 +607,8 @@ bool manager_poll_step(struct manager *m)
 		} else {
 			port_update(m, p, info, true);
 		}
+		/* Not taken (the module changed): the next cycle reads again. */
+		poll_read_drop(m, p);
 		if (m->cycle_next < m->cycle_n)
 			return true;
 	}
@@ -530,6 +619,9 @@ bool manager_poll_step(struct manager *m)
 
 void manager_poll_end(struct manager *m)
 {
+	for (size_t i = 0; i < m->n_ports; i++)
+		poll_read_drop(m, m->ports[i]);
+	m->poll_waiting = false;
 	free(m->cycle);
 	m->cycle = NULL;
 	m->cycle_n = m->cycle_next = 0;

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "port.h"
+#include "readers.h"
 #include "util.h"
 
 uint64_t now_realtime(void)
@@ -76,6 +77,7 @@ void port_free(struct port *p)
 	optic_image_clear(&p->img);
 	optic_model_free(&p->model);
 	free(p->slots);
+	free(p->deferred);
 	free(p);
 }
 
@@ -310,7 +312,7 @@ void poll_values_from_model(const struct optic_model *model,
 }
 
 bool port_flag_news(const struct port *p, const struct optic_nl_event *ev,
-		    struct flag_news *news)
+		    const struct poll_read *read, struct flag_news *news)
 {
 	/* Page 10h-FFh lane flags: the driver names the lane, bank * 8 + bit. */
 	uint8_t bank = ev->flag_offset >= 128 && ev->flag_page >= 0x10 &&
@@ -319,7 +321,11 @@ bool port_flag_news(const struct port *p, const struct optic_nl_event *ev,
 			       0;
 	int b = optic_image_byte(&p->img, OPTIC_ADDR_A0, ev->flag_page, bank,
 				 ev->flag_offset);
+	int r = poll_read_byte(read, ev->flag_page, bank, ev->flag_offset);
 	uint8_t bits = b < 0 ? ev->flag_bits : ev->flag_bits & ~b;
+
+	if (r >= 0)
+		bits &= ~r;
 
 	memset(news, 0, sizeof(*news));
 	for (unsigned int bit = 0; p->present && bit < 8; bit++) {
@@ -340,7 +346,7 @@ bool port_flag_news(const struct port *p, const struct optic_nl_event *ev,
 		else
 			news->mf.f[sl.what][sl.lane] |= sl.bit;
 	}
-	return b < 0 || bits;
+	return (b < 0 && r < 0) || bits;
 }
 
 uint32_t poll_values_active(const struct poll_values *pv)

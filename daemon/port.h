@@ -111,6 +111,10 @@ struct port {
 	bool ins_reset; /* a logged insertion was another module */
 	struct optic_nl_event ins_ev;
 	uint64_t polled; /* CLOCK_MONOTONIC µs of its last poll */
+	struct poll_read *pr; /* this cycle's read by the readers (readers.h) */
+	/* FLAG events that wait for pr's bytes (manager.c), and how many. */
+	struct optic_nl_event *deferred;
+	size_t n_deferred;
 	unsigned int lanes;
 
 	struct optic_image img;
@@ -253,13 +257,15 @@ struct flag_news {
 	struct mon_flags mf;
 };
 
+struct poll_read;
 /*
- * Whether FLAG event @ev is news for @p: bits its image does not hold (an
- * image holding them read them itself: an echo, or a condition already
- * seen). What those bits feed, for a module read, into @news.
+ * Whether FLAG event @ev is news for @p: bits neither its image nor @read
+ * (the readers' read, done, not taken yet; or NULL) holds (a read holding
+ * them got them itself: an echo, or a condition already seen). What those
+ * bits feed, for a module read, into @news.
  */
 bool port_flag_news(const struct port *p, const struct optic_nl_event *ev,
-		    struct flag_news *news);
+		    const struct poll_read *read, struct flag_news *news);
 /* Lanes whose CMIS data path is activated (all if not CMIS). */
 uint32_t poll_values_active(const struct poll_values *pv);
 /* Module thresholds from the model (NaN when not advertised). */

@@ -36,6 +36,7 @@ static void test_defaults(void **state)
 	struct port_settings s;
 
 	assert_int_equal(c->poll_interval_ms, 1000);
+	assert_int_equal(c->poll_readers, 4);
 	assert_string_equal(c->metrics_listen, "127.0.0.1:9732");
 	assert_string_equal(c->status_socket, "/run/opticd/status.sock");
 	assert_null(c->textfile);
@@ -63,6 +64,7 @@ static const char full[] =
 	"# opticd test config\n"
 	"[daemon]\n"
 	"poll_interval = 500ms\n"
+	"poll_readers = 0\n"
 	"metrics_listen = [::1]:9100\n"
 	"textfile = /var/lib/prometheus/node-exporter/optic.prom\n"
 	"load_driver = yes\n"
@@ -112,6 +114,7 @@ static void test_full_and_overrides(void **state)
 	struct port_settings s;
 
 	assert_int_equal(c->poll_interval_ms, 500);
+	assert_int_equal(c->poll_readers, 0);
 	assert_string_equal(c->metrics_listen, "[::1]:9100");
 	assert_true(c->load_driver);
 	assert_int_equal(c->history.length[0], 600);
@@ -163,6 +166,7 @@ static void test_dump_roundtrip(void **state)
 	assert_non_null(strstr(buf, "[port \"port1*\"]\n"));
 	assert_non_null(strstr(buf, "rx_power_low_alarm_dbm = -10.00\n"));
 	assert_non_null(strstr(buf, "poll_interval = 500ms\n"));
+	assert_non_null(strstr(buf, "poll_readers = 0\n"));
 	/* The dump parses back to the same dump. */
 	assert_int_equal(config_load_string("dump", buf, &c2, &err), 0);
 	f = open_memstream(&buf2, &len2);
@@ -213,6 +217,8 @@ static void test_errors_name_file_and_line(void **state)
 		  "bad.conf:2: driver_retry: '0' is not a duration of at least 1s" },
 		{ "[daemon]\npoll_interval = 2h\n",
 		  "bad.conf:2: poll_interval: '2h' is not a duration between 100ms and 1h" },
+		{ "[daemon]\npoll_readers = 65\n",
+		  "bad.conf:2: poll_readers: '65' is not a count between 0 and 64" },
 		{ "[daemon]\ntextfile = optic.prom\n",
 		  "bad.conf:2: textfile: 'optic.prom' is not an absolute path" },
 		{ "[history]\nfine_length = 0\n",

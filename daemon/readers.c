@@ -1,0 +1,272 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Poll readers (readers.h): a queue, a few threads, an eventfd. */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sys/eventfd.h>
+
+#include "netlink.h"
+#include "readers.h"
+#include "util.h"
+
+#define READERS_MAX 64
+
+struct readers {
+	const struct readers_ops *ops;
+	pthread_mutex_t lock;
+	pthread_cond_t queued;
+	struct poll_read *head, *tail;
+	bool stop;
+	int efd;
+	unsigned int n;
+	pthread_t thread[READERS_MAX];
+	void *ctx[READERS_MAX];
+};
+
+struct reader_arg {
+	struct readers *rd;
+	void *ctx;
+};
+
+static int nl_open(void **ctx)
+{
+	return optic_nl_open((struct optic_nl **)ctx);
+}
+
+static void nl_close(void *ctx)
+{
+	optic_nl_close(ctx);
+}
+
+static int nl_read(void *ctx, const char *port, const struct poll_range *rg,
+		   uint8_t *buf)
+{
+	return optic_nl_eeprom_read(ctx, port, rg->addr, rg->page, rg->bank,
+				    rg->off, MIN(rg->len, POLL_RANGE_BYTES),
+				    buf);
+}
+
+const struct readers_ops readers_netlink = {
+	.open = nl_open,
+	.close = nl_close,
+	.read = nl_read,
+};
+
+static void read_ranges(struct readers *rd, void *ctx, struct poll_read *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		r->len[i] = rd->ops->read(ctx, r->port, &r->rg[i], r->buf[i]);
+		if (r->len[i] < 0)
+			return;
+	}
+}
+
+static struct poll_read *next_read(struct readers *rd)
+{
+	struct poll_read *r;
+
+	pthread_mutex_lock(&rd->lock);
+	while (!rd->stop && !rd->head)
+		pthread_cond_wait(&rd->queued, &rd->lock);
+	r = rd->stop ? NULL : rd->head;
+	if (r) {
+		rd->head = r->next;
+		if (!rd->head)
+			rd->tail = NULL;
+	}
+	pthread_mutex_unlock(&rd->lock);
+	return r;
+}
+
+static void *reader_thread(void *arg)
+{
+	struct readers *rd = ((struct reader_arg *)arg)->rd;
+	void *ctx = ((struct reader_arg *)arg)->ctx;
+	struct poll_read *r;
+	uint64_t one = 1;
+
+	free(arg);
+	while ((r = next_read(rd))) {
+		bool dropped;
+
+		pthread_mutex_lock(&rd->lock);
+		dropped = r->dropped;
+		pthread_mutex_unlock(&rd->lock);
+		if (!dropped)
+			read_ranges(rd, ctx, r);
+		pthread_mutex_lock(&rd->lock);
+		dropped = r->dropped;
+		r->done = true;
+		pthread_mutex_unlock(&rd->lock);
+		if (dropped)
+			free(r);
+		else
+			(void)!write(rd->efd, &one, sizeof(one));
+	}
+	return NULL;
+}
+
+static int readers_start(struct readers *rd, unsigned int threads)
+{
+	for (rd->n = 0; rd->n < threads; rd->n++) {
+		struct reader_arg *a;
+		int r;
+
+		r = rd->ops->open(&rd->ctx[rd->n]);
+		if (r < 0)
+			return r;
+		a = malloc(sizeof(*a));
+		if (!a)
+			return -ENOMEM;
+		*a = (struct reader_arg){ rd, rd->ctx[rd->n] };
+		r = -pthread_create(&rd->thread[rd->n], NULL, reader_thread, a);
+		if (r < 0) {
+			free(a);
+			return r;
+		}
+	}
+	return 0;
+}
+
+int readers_new(struct readers **out, unsigned int threads,
+		const struct readers_ops *ops)
+{
+	struct readers *rd;
+	int r;
+
+	if (!threads || threads > READERS_MAX)
+		return -EINVAL;
+	rd = calloc(1, sizeof(*rd));
+	if (!rd)
+		return -ENOMEM;
+	rd->ops = ops;
+	pthread_mutex_init(&rd->lock, NULL);
+	pthread_cond_init(&rd->queued, NULL);
+	rd->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (rd->efd < 0) {
+		r = -errno;
+		readers_free(rd);
+		return r;
+	}
+	r = readers_start(rd, threads);
+	if (r < 0) {
+		/* The connection opened last has no thread yet. */
+		if (rd->ctx[rd->n])
+			ops->close(rd->ctx[rd->n]);
+		readers_free(rd);
+		return r;
+	}
+	*out = rd;
+	return 0;
+}
+
+void readers_free(struct readers *rd)
+{
+	if (!rd)
+		return;
+	pthread_mutex_lock(&rd->lock);
+	rd->stop = true;
+	pthread_cond_broadcast(&rd->queued);
+	pthread_mutex_unlock(&rd->lock);
+	for (unsigned int i = 0; i < rd->n; i++) {
+		pthread_join(rd->thread[i], NULL);
+		rd->ops->close(rd->ctx[i]);
+	}
+	while (rd->head) {
+		struct poll_read *r = rd->head;
+
+		rd->head = r->next;
+		free(r);
+	}
+	if (rd->efd >= 0)
+		close(rd->efd);
+	pthread_cond_destroy(&rd->queued);
+	pthread_mutex_destroy(&rd->lock);
+	free(rd);
+}
+
+unsigned int readers_threads(const struct readers *rd)
+{
+	return rd ? rd->n : 0;
+}
+
+int readers_fd(const struct readers *rd)
+{
+	return rd->efd;
+}
+
+void readers_ack(struct readers *rd)
+{
+	uint64_t n;
+
+	(void)!read(rd->efd, &n, sizeof(n));
+}
+
+struct poll_read *readers_submit(struct readers *rd, const char *port,
+				 const struct poll_range *rg, size_t n)
+{
+	struct poll_read *r = calloc(1, sizeof(*r));
+
+	if (!r)
+		return NULL;
+	snprintf(r->port, sizeof(r->port), "%s", port);
+	r->n = MIN(n, (size_t)POLL_RANGES_MAX);
+	memcpy(r->rg, rg, r->n * sizeof(*rg));
+	pthread_mutex_lock(&rd->lock);
+	if (rd->tail)
+		rd->tail->next = r;
+	else
+		rd->head = r;
+	rd->tail = r;
+	pthread_cond_signal(&rd->queued);
+	pthread_mutex_unlock(&rd->lock);
+	return r;
+}
+
+bool readers_done(struct readers *rd, const struct poll_read *r)
+{
+	bool done;
+
+	pthread_mutex_lock(&rd->lock);
+	done = r->done;
+	pthread_mutex_unlock(&rd->lock);
+	return done;
+}
+
+int poll_read_byte(const struct poll_read *r, uint8_t page, uint8_t bank,
+		   uint8_t off)
+{
+	if (!r)
+		return -1;
+	if (off < 128)
+		page = bank = 0;
+	for (size_t i = 0; i < r->n; i++) {
+		const struct poll_range *rg = &r->rg[i];
+
+		if (r->len[i] < 0)
+			return -1;
+		if (rg->addr == OPTIC_ADDR_A0 && rg->page == page &&
+		    rg->bank == bank && off >= rg->off &&
+		    off - rg->off < r->len[i])
+			return r->buf[i][off - rg->off];
+	}
+	return -1;
+}
+
+void readers_drop(struct readers *rd, struct poll_read *r)
+{
+	bool done;
+
+	if (!r)
+		return;
+	pthread_mutex_lock(&rd->lock);
+	done = r->done;
+	r->dropped = true;
+	pthread_mutex_unlock(&rd->lock);
+	if (done)
+		free(r);
+}

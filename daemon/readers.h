@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Poll readers: threads with a netlink socket each that read the poll
+ * ranges of many ports at once. The driver runs requests in parallel
+ * (modules on different root buses, and the bus waits of one), so a cycle
+ * of many ports no longer waits for each port's reads in turn. The event
+ * loop hands a port's ranges over at the start of a cycle and takes the
+ * bytes when the cycle reaches the port (poll.c); the threads touch
+ * nothing of opticd's but the requests.
+ */
+#ifndef OPTICD_READERS_H
+#define OPTICD_READERS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "port.h"
+
+#define POLL_RANGE_BYTES 128
+
+/* One port's poll: its ranges, then what each read gave. */
+struct poll_read {
+	struct poll_read *next; /* in the readers' queue */
+	char port[OPTIC_PORT_NAME_LEN];
+	struct poll_range rg[POLL_RANGES_MAX];
+	size_t n;
+	uint8_t buf[POLL_RANGES_MAX][POLL_RANGE_BYTES];
+	/* Bytes read per range; a -errno ends the read (later ones: 0). */
+	int len[POLL_RANGES_MAX];
+	bool done; /* under the readers' lock */
+	bool dropped; /* nobody takes it: the thread frees it */
+};
+
+/* How a thread reads: netlink (readers_netlink), or a test's. */
+struct readers_ops {
+	/* A connection of the thread's own into @ctx. */
+	int (*open)(void **ctx);
+	void (*close)(void *ctx);
+	/* Range @rg of @port into @buf: the bytes read, or -errno. */
+	int (*read)(void *ctx, const char *port, const struct poll_range *rg,
+		    uint8_t *buf);
+};
+
+extern const struct readers_ops readers_netlink;
+
+struct readers;
+
+/*
+ * @threads threads reading with @ops, each with a connection of its own,
+ * opened here: an error (no driver, no memory) starts none. The eventfd
+ * readers_fd() is readable whenever a read finished (readers_ack() reads
+ * it).
+ */
+int readers_new(struct readers **out, unsigned int threads,
+		const struct readers_ops *ops);
+/* Stop the threads once their current read ends; reads still queued go. */
+void readers_free(struct readers *rd);
+unsigned int readers_threads(const struct readers *rd);
+int readers_fd(const struct readers *rd);
+void readers_ack(struct readers *rd);
+
+/* Queue the read of @n ranges @rg of port @port; NULL without memory. */
+struct poll_read *readers_submit(struct readers *rd, const char *port,
+				 const struct poll_range *rg, size_t n);
+bool readers_done(struct readers *rd, const struct poll_read *r);
+/* Byte @off of @page/@bank (A0h) as done read @r read it; -1 not read. */
+int poll_read_byte(const struct poll_read *r, uint8_t page, uint8_t bank,
+		   uint8_t off);
+/* Give @r back: freed now if done, else by its thread when it is. */
+void readers_drop(struct readers *rd, struct poll_read *r);
+
+#endif /* OPTICD_READERS_H */

@@ -1,0 +1,326 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * opticd's poll readers (readers.h) over a fake connection: reads run in
+ * parallel, one connection per thread; each range's bytes or error land in
+ * the read; a read dropped while it runs is freed by its thread; a port's
+ * FLAG event waits for a running read of the port, then tells that read's
+ * echo from news.
+ */
+#include "vectors.h"
+
+#include <poll.h>
+#include <pthread.h>
+#include <time.h>
+
+#include "config.h"
+#include "log.h"
+#include "manager.h"
+#include "readers.h"
+
+/* The fake: reads block while the test holds the gate. */
+static struct {
+	pthread_mutex_t lock;
+	pthread_cond_t changed;
+	bool closed_gate;
+	unsigned int inside, most_inside, opened, closed, fail_open_at;
+	int fail_range; /* the range offset that fails with -EIO, -1 none */
+	uint8_t fill; /* bytes read are fill + their offset */
+} fake = { .lock = PTHREAD_MUTEX_INITIALIZER,
+	   .changed = PTHREAD_COND_INITIALIZER };
+
+static void fake_reset(void)
+{
+	pthread_mutex_lock(&fake.lock);
+	fake.closed_gate = false;
+	fake.inside = fake.most_inside = fake.opened = fake.closed = 0;
+	fake.fail_open_at = 0;
+	fake.fail_range = -1;
+	fake.fill = 0;
+	pthread_mutex_unlock(&fake.lock);
+}
+
+static int fake_open(void **ctx)
+{
+	int r = 0;
+
+	pthread_mutex_lock(&fake.lock);
+	if (fake.fail_open_at && fake.opened + 1 == fake.fail_open_at)
+		r = -ENOENT;
+	else
+		*ctx = (void *)(uintptr_t)++fake.opened;
+	pthread_mutex_unlock(&fake.lock);
+	return r;
+}
+
+static void fake_close(void *ctx)
+{
+	pthread_mutex_lock(&fake.lock);
+	fake.closed++;
+	pthread_mutex_unlock(&fake.lock);
+}
+
+static int fake_read(void *ctx, const char *port, const struct poll_range *rg,
+		     uint8_t *buf)
+{
+	int r = rg->len;
+
+	pthread_mutex_lock(&fake.lock);
+	fake.inside++;
+	fake.most_inside = MAX(fake.most_inside, fake.inside);
+	pthread_cond_broadcast(&fake.changed);
+	while (fake.closed_gate)
+		pthread_cond_wait(&fake.changed, &fake.lock);
+	fake.inside--;
+	if (rg->off == fake.fail_range)
+		r = -EIO;
+	for (int i = 0; r > 0 && i < r; i++)
+		buf[i] = fake.fill + rg->off + i;
+	pthread_mutex_unlock(&fake.lock);
+	return r;
+}
+
+static const struct readers_ops fake_ops = {
+	.open = fake_open,
+	.close = fake_close,
+	.read = fake_read,
+};
+
+static void gate(bool closed)
+{
+	pthread_mutex_lock(&fake.lock);
+	fake.closed_gate = closed;
+	pthread_cond_broadcast(&fake.changed);
+	pthread_mutex_unlock(&fake.lock);
+}
+
+/* Wait (at most 10 s: a hang is the failure) for @n reads inside. */
+static void wait_inside(unsigned int n)
+{
+	struct timespec until;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += 10;
+	pthread_mutex_lock(&fake.lock);
+	while (fake.inside < n)
+		if (pthread_cond_timedwait(&fake.changed, &fake.lock, &until)) {
+			pthread_mutex_unlock(&fake.lock);
+			fail_msg("%u reads inside, %u expected", fake.inside,
+				 n);
+		}
+	pthread_mutex_unlock(&fake.lock);
+}
+
+static void wait_done(struct readers *rd, const struct poll_read *r)
+{
+	for (int i = 0; i < 1000 && !readers_done(rd, r); i++) {
+		struct pollfd pfd = { .fd = readers_fd(rd), .events = POLLIN };
+
+		poll(&pfd, 1, 10);
+	}
+	assert_true(readers_done(rd, r));
+	readers_ack(rd);
+}
+
+static const struct poll_range lower = { OPTIC_ADDR_A0, 0, 0, 8, 10 };
+static const struct poll_range page11 = { OPTIC_ADDR_A0, 0x11, 0, 128, 74 };
+
+static void test_parallel(void **state)
+{
+	struct readers *rd;
+	struct poll_read *r[4];
+	char name[16];
+
+	fake_reset();
+	assert_int_equal(readers_new(&rd, 4, &fake_ops), 0);
+	assert_int_equal(readers_threads(rd), 4);
+	assert_int_equal(fake.opened, 4);
+	gate(true);
+	for (int i = 0; i < 4; i++) {
+		snprintf(name, sizeof(name), "port%d", i);
+		r[i] = readers_submit(rd, name, &lower, 1);
+		assert_non_null(r[i]);
+	}
+	/* Four reads at once, on four connections. */
+	wait_inside(4);
+	for (int i = 0; i < 4; i++)
+		assert_false(readers_done(rd, r[i]));
+	gate(false);
+	for (int i = 0; i < 4; i++) {
+		wait_done(rd, r[i]);
+		assert_int_equal(r[i]->len[0], 10);
+		readers_drop(rd, r[i]);
+	}
+	assert_int_equal(fake.most_inside, 4);
+	readers_free(rd);
+	assert_int_equal(fake.closed, 4);
+}
+
+static void test_bytes_and_errors(void **state)
+{
+	const struct poll_range rg[3] = {
+		lower,
+		{ OPTIC_ADDR_A0, 0x11, 1, 128, 74 },
+		{ OPTIC_ADDR_A0, 0x11, 1, 220, 8 },
+	};
+	struct readers *rd;
+	struct poll_read *r;
+
+	fake_reset();
+	assert_int_equal(readers_new(&rd, 2, &fake_ops), 0);
+	fake.fill = 0x40;
+	r = readers_submit(rd, "port0", rg, 3);
+	wait_done(rd, r);
+	assert_string_equal(r->port, "port0");
+	assert_int_equal(r->n, 3);
+	assert_int_equal(r->len[0], 10);
+	assert_int_equal(r->len[1], 74);
+	assert_int_equal(r->len[2], 8);
+	/* Byte 9 of the lower page, whatever page is asked; 11h bank 1. */
+	assert_int_equal(poll_read_byte(r, 0x11, 1, 9), 0x40 + 9);
+	assert_int_equal(poll_read_byte(r, 0x11, 1, 147), 0x40 + 147);
+	assert_int_equal(poll_read_byte(r, 0x11, 0, 147), -1);
+	assert_int_equal(poll_read_byte(r, 0x11, 1, 202), -1);
+	assert_int_equal(poll_read_byte(NULL, 0, 0, 9), -1);
+	readers_drop(rd, r);
+
+	/* The second range fails: the third is not read. */
+	fake.fail_range = 128;
+	r = readers_submit(rd, "port1", rg, 3);
+	wait_done(rd, r);
+	assert_int_equal(r->len[0], 10);
+	assert_int_equal(r->len[1], -EIO);
+	assert_int_equal(r->len[2], 0);
+	assert_int_equal(poll_read_byte(r, 0x11, 1, 147), -1);
+	readers_drop(rd, r);
+	readers_free(rd);
+}
+
+/* Dropped queued or running: freed by the threads (ASan: no leak). */
+static void test_drop(void **state)
+{
+	struct readers *rd;
+	struct poll_read *running, *queued;
+
+	fake_reset();
+	assert_int_equal(readers_new(&rd, 1, &fake_ops), 0);
+	gate(true);
+	running = readers_submit(rd, "port0", &lower, 1);
+	queued = readers_submit(rd, "port1", &lower, 1);
+	wait_inside(1);
+	readers_drop(rd, running);
+	readers_drop(rd, queued);
+	gate(false);
+	/* A last read behind them: once done, the two went. */
+	running = readers_submit(rd, "port2", &lower, 1);
+	wait_done(rd, running);
+	readers_drop(rd, running);
+	assert_int_equal(fake.most_inside, 1);
+	/* Reads still queued when the readers stop go with them. */
+	gate(true);
+	readers_submit(rd, "port3", &lower, 1);
+	wait_inside(1);
+	readers_submit(rd, "port4", &lower, 1);
+	readers_submit(rd, "port5", &lower, 1);
+	gate(false);
+	readers_free(rd);
+}
+
+static void test_open_fails(void **state)
+{
+	struct readers *rd = NULL;
+
+	fake_reset();
+	fake.fail_open_at = 3;
+	assert_int_equal(readers_new(&rd, 4, &fake_ops), -ENOENT);
+	assert_null(rd);
+	/* The two opened were closed, their threads stopped. */
+	assert_int_equal(fake.closed, 2);
+	assert_int_equal(readers_new(&rd, 0, &fake_ops), -EINVAL);
+	assert_int_equal(readers_new(&rd, 65, &fake_ops), -EINVAL);
+}
+
+/*
+ * A FLAG event for a port being read waits for the read; then the bits the
+ * read holds are its echo, other bits news.
+ */
+static void test_flag_waits_for_read(void **state)
+{
+	struct config *c;
+	struct manager *m;
+	struct port *p;
+	struct optic_nl_event ev = { .type = OPTIC_EVENT_FLAG,
+				     .name = "port1",
+				     .flag_page = 0x11,
+				     .flag_offset = 147,
+				     .flag_bits = 0x08,
+				     .lane = 3 };
+	char *err = NULL;
+
+	fake_reset();
+	log_set_max_level(-1);
+	assert_int_equal(config_load_string("t.conf", "", &c, &err), 0);
+	assert_int_equal(manager_new(&m, "t.conf", c), 0);
+	m->no_notify = true;
+	assert_int_equal(readers_new(&m->readers, 1, &fake_ops), 0);
+	p = manager_port(m, "port1", true);
+	p->known = p->present = true;
+	p->info.spec = OPTIC_SPEC_CMIS;
+	p->info.state = OPTIC_STATE_READY;
+	p->lanes = 8;
+	cmis_400g_dr4(&p->img);
+
+	/* Byte 147 as the read gets it: fill + 147 = 0x08 (lane 4's LOS). */
+	fake.fill = (uint8_t)(0x08 - 147);
+	gate(true);
+	p->pr = readers_submit(m->readers, p->name, &page11, 1);
+	wait_inside(1);
+	ev.seq = 1;
+	manager_event(m, &ev);
+	assert_int_equal(p->n_deferred, 1);
+	assert_int_equal(p->flags_total[FLAP_RX_LOS][3], 0);
+	assert_true(manager_port_reading(m, p));
+	gate(false);
+	wait_done(m->readers, p->pr);
+	manager_port_events(m, p);
+	assert_int_equal(p->n_deferred, 0);
+	/* The read holds the bit: its echo, not counted. */
+	assert_int_equal(p->flags_total[FLAP_RX_LOS][3], 0);
+	readers_drop(m->readers, p->pr);
+
+	/* A read without the bit: the event is news, counted. */
+	fake.fill = 0;
+	gate(true);
+	p->pr = readers_submit(m->readers, p->name, &page11, 1);
+	wait_inside(1);
+	ev.seq = 2;
+	manager_event(m, &ev);
+	assert_int_equal(p->n_deferred, 1);
+	gate(false);
+	wait_done(m->readers, p->pr);
+	manager_port_events(m, p);
+	assert_int_equal(p->flags_total[FLAP_RX_LOS][3], 1);
+	readers_drop(m->readers, p->pr);
+	p->pr = NULL;
+
+	/* Nothing being read: at once. */
+	ev.flag_bits = 0x10;
+	ev.lane = 4;
+	ev.seq = 3;
+	manager_event(m, &ev);
+	assert_int_equal(p->n_deferred, 0);
+	assert_int_equal(p->flags_total[FLAP_RX_LOS][4], 1);
+	manager_free(m);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_parallel),
+		cmocka_unit_test(test_bytes_and_errors),
+		cmocka_unit_test(test_drop),
+		cmocka_unit_test(test_open_fails),
+		cmocka_unit_test(test_flag_waits_for_read),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
