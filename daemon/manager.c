@@ -34,9 +34,19 @@
 /* Timers fire this close to due (sd-event's default would be 250 ms). */
 #define KICK_ACCURACY_USEC 1000ULL
 
-const double poll_bucket_le[POLL_BUCKETS] = {
-	0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 2.5, 5, 10, 30,
+const double histogram_le[HISTOGRAM_BUCKETS] = {
+	0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1,
+	0.25,  0.5,    1,     2.5,  5,    10,   30,
 };
+
+void histogram_add(struct histogram *h, double v)
+{
+	h->count++;
+	h->sum += v;
+	for (int i = 0; i < HISTOGRAM_BUCKETS; i++)
+		if (v <= histogram_le[i])
+			h->buckets[i]++;
+}
 
 static int nl_module_set(struct manager *m, struct port *p,
 			 const struct optic_set *set)
@@ -186,21 +196,12 @@ static bool cycle_running(struct manager *m)
 		e != SD_EVENT_OFF);
 }
 
-static void poll_record(struct manager *m, double d)
-{
-	m->polls++;
-	m->poll_sum += d;
-	m->poll_last = d;
-	for (int i = 0; i < POLL_BUCKETS; i++)
-		if (d <= poll_bucket_le[i])
-			m->poll_buckets[i]++;
-}
-
 static void poll_finish(struct manager *m)
 {
 	sd_event_source_set_enabled(m->poll_slice, SD_EVENT_OFF);
 	if (m->driver_up)
-		poll_record(m, (now_monotonic() - m->cycle_start) / 1e6);
+		histogram_add(&m->polls,
+			      (now_monotonic() - m->cycle_start) / 1e6);
 	manager_poll_end(m);
 	events_undefer(m);
 	arm_timer(m, &m->poll_timer,
@@ -565,11 +566,25 @@ void manager_event(struct manager *m, const struct optic_nl_event *ev)
 	port_event(m, p, ev);
 }
 
+/* CLOCK_BOOTTIME, ns: the clock of the driver's event times. */
+static uint64_t now_boottime_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
 static void port_event(struct manager *m, struct port *p,
 		       const struct optic_nl_event *ev)
 {
+	uint64_t now = now_boottime_ns();
 	bool news;
 
+	/* A driver that predates the time, or a clock gone back: none. */
+	if (ev->type == OPTIC_EVENT_FLAG && ev->boottime_ns &&
+	    ev->boottime_ns <= now)
+		histogram_add(&m->flag_delay, (now - ev->boottime_ns) / 1e9);
 	port_touch(p);
 	/* A flag's news first: it does not wait for the record read. */
 	news = ev->type == OPTIC_EVENT_FLAG && flag_event(m, p, ev);

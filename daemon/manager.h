@@ -54,7 +54,17 @@ struct nlmon;
 struct app_queue;
 struct readers;
 
-#define POLL_BUCKETS 13
+/* A histogram of seconds over fixed bounds (histogram_le), as exported. */
+#define HISTOGRAM_BUCKETS 14
+
+struct histogram {
+	uint64_t count;
+	uint64_t buckets[HISTOGRAM_BUCKETS]; /* cumulative per le */
+	double sum;
+};
+
+extern const double histogram_le[HISTOGRAM_BUCKETS];
+void histogram_add(struct histogram *h, double v);
 
 struct manager {
 	sd_event *event;
@@ -108,10 +118,9 @@ struct manager {
 	struct status_server *status;
 
 	/* Counters. */
-	uint64_t polls;
-	uint64_t poll_buckets[POLL_BUCKETS]; /* cumulative per le */
-	double poll_sum;
-	double poll_last;
+	struct histogram polls; /* a cycle's duration */
+	/* From a flag the driver found (IntL asserted) to opticd counting it. */
+	struct histogram flag_delay;
 	uint64_t events[OPTIC_EVENT_FLAG + 1];
 	/*
 	 * Event sequence numbers (OPTIC_A_EVENT_SEQ): all below seq_next were
@@ -126,8 +135,6 @@ struct manager {
 	uint64_t start_time;
 	uint64_t start_ns; /* CLOCK_REALTIME ns: older records are not logged */
 };
-
-extern const double poll_bucket_le[POLL_BUCKETS];
 
 int manager_new(struct manager **out, const char *config_path,
 		struct config *cfg);

@@ -741,6 +741,19 @@ static void render_buses(const struct manager *m, FILE *f)
 	}
 }
 
+static void histogram(FILE *f, const char *name, const char *help,
+		      const struct histogram *h)
+{
+	head(f, name, "histogram", help);
+	for (int i = 0; i < HISTOGRAM_BUCKETS; i++)
+		fprintf(f, "%s_bucket{le=\"%g\"} %llu\n", name, histogram_le[i],
+			(unsigned long long)h->buckets[i]);
+	fprintf(f, "%s_bucket{le=\"+Inf\"} %llu\n", name,
+		(unsigned long long)h->count);
+	fprintf(f, "%s_sum %.9g\n", name, h->sum);
+	fprintf(f, "%s_count %llu\n", name, (unsigned long long)h->count);
+}
+
 static void render_daemon(const struct manager *m, FILE *f)
 {
 	static const char *const ev_names[] = {
@@ -752,7 +765,6 @@ static void render_daemon(const struct manager *m, FILE *f)
 		[OPTIC_EVENT_FLAG] = "flag",
 	};
 	size_t hist = 0;
-	uint64_t cum = 0;
 
 	head(f, "optic_up", "gauge",
 	     "1 when opticd is connected to the optic driver.");
@@ -764,19 +776,11 @@ static void render_daemon(const struct manager *m, FILE *f)
 	fprintf(f, "optic_daemon_start_time_seconds %llu\n",
 		(unsigned long long)m->start_time);
 
-	head(f, "optic_poll_duration_seconds", "histogram",
-	     "Time one poll of every module took.");
-	for (int i = 0; i < POLL_BUCKETS; i++) {
-		cum = m->poll_buckets[i];
-		fprintf(f,
-			"optic_poll_duration_seconds_bucket{le=\"%g\"} %llu\n",
-			poll_bucket_le[i], (unsigned long long)cum);
-	}
-	fprintf(f, "optic_poll_duration_seconds_bucket{le=\"+Inf\"} %llu\n",
-		(unsigned long long)m->polls);
-	fprintf(f, "optic_poll_duration_seconds_sum %.9g\n", m->poll_sum);
-	fprintf(f, "optic_poll_duration_seconds_count %llu\n",
-		(unsigned long long)m->polls);
+	histogram(f, "optic_poll_duration_seconds",
+		  "Time one poll of every module took.", &m->polls);
+	histogram(f, "optic_flag_event_delay_seconds",
+		  "From a latched flag the driver found (by an IntL service: IntL asserted) to opticd counting it.",
+		  &m->flag_delay);
 
 	head(f, "optic_events_total", "counter",
 	     "Driver notifications received on the monitor group, by type.");

@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "application.h"
@@ -519,17 +520,28 @@ static bool can_read_ahead(const struct port *p,
 	       streq(p->info.vendor_pn, info->vendor_pn);
 }
 
-/* Hand the cycle's ports to the readers, in the cycle's order. */
+/* Hand the cycle's ports to the readers, in turns across root buses. */
 static void read_ahead(struct manager *m)
 {
+	_cleanup_free_ uint32_t *roots = NULL;
+	_cleanup_free_ size_t *order = NULL;
 	struct poll_range rg[POLL_RANGES_MAX];
 
-	if (!m->readers)
+	if (!m->readers || !m->cycle_n)
 		return;
-	for (size_t i = 0; i < m->cycle_n; i++) {
-		struct port *p = manager_port(m, m->cycle[i].name, false);
+	roots = calloc(m->cycle_n, sizeof(*roots));
+	order = calloc(m->cycle_n, sizeof(*order));
+	if (!roots || !order)
+		return; /* the loop reads them */
+	for (size_t i = 0; i < m->cycle_n; i++)
+		roots[i] = m->cycle[i].bus_root;
+	if (readers_bus_turns(roots, m->cycle_n, order) < 0)
+		return;
+	for (size_t k = 0; k < m->cycle_n; k++) {
+		const struct optic_module_info *info = &m->cycle[order[k]];
+		struct port *p = manager_port(m, info->name, false);
 
-		if (!can_read_ahead(p, &m->cycle[i]))
+		if (!can_read_ahead(p, info))
 			continue;
 		p->pr = readers_submit(m->readers, p->name, rg,
 				       poll_ranges(p, rg));

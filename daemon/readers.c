@@ -270,3 +270,42 @@ void readers_drop(struct readers *rd, struct poll_read *r)
 	if (done)
 		free(r);
 }
+
+struct turn {
+	size_t round; /* the port's place among its bus's ports */
+	size_t bus; /* its bus's place among the buses */
+	size_t i;
+};
+
+static int turn_cmp(const void *a, const void *b)
+{
+	const struct turn *x = a, *y = b;
+
+	if (x->round != y->round)
+		return x->round < y->round ? -1 : 1;
+	return x->bus < y->bus ? -1 : x->bus > y->bus;
+}
+
+int readers_bus_turns(const uint32_t *roots, size_t n, size_t *order)
+{
+	_cleanup_free_ uint32_t *bus = calloc(n ?: 1, sizeof(*bus));
+	_cleanup_free_ size_t *seen = calloc(n ?: 1, sizeof(*seen));
+	_cleanup_free_ struct turn *t = calloc(n ?: 1, sizeof(*t));
+	size_t n_bus = 0;
+
+	if (!bus || !seen || !t)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		size_t b = 0;
+
+		while (b < n_bus && bus[b] != roots[i])
+			b++;
+		if (b == n_bus)
+			bus[n_bus++] = roots[i];
+		t[i] = (struct turn){ .round = seen[b]++, .bus = b, .i = i };
+	}
+	qsort(t, n, sizeof(*t), turn_cmp);
+	for (size_t k = 0; k < n; k++)
+		order[k] = t[k].i;
+	return 0;
+}

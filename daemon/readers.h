@@ -67,6 +67,14 @@ bool readers_done(struct readers *rd, const struct poll_read *r);
 /* Byte @off of @page/@bank (A0h) as done read @r read it; -1 not read. */
 int poll_read_byte(const struct poll_read *r, uint8_t page, uint8_t bank,
 		   uint8_t off);
+/*
+ * The order to hand out @n ports whose root buses are @roots: in turns
+ * across the buses (the first of each, then the second, ...; buses and
+ * ports as they come). The driver serves one transfer at a time on a root
+ * bus, so the readers then keep as many buses busy as they are. Fills
+ * @order with indexes into @roots; -ENOMEM.
+ */
+int readers_bus_turns(const uint32_t *roots, size_t n, size_t *order);
 /* Give @r back: freed now if done, else by its thread when it is. */
 void readers_drop(struct readers *rd, struct poll_read *r);
 

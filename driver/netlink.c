@@ -724,16 +724,17 @@ static int optic_nl_put_record(struct sk_buff *skb,
 	default:	/* REMOVED, BUS_ERROR: nothing of their own */
 		break;
 	}
+	/* events carry the boot time too: a listener's delay since the change */
 	if ((lane && nla_put_u8(skb, OPTIC_A_LANE, r->lane)) ||
 	    (r->seq && nla_put_u64_64bit(skb, OPTIC_A_RECORD_SEQ, r->seq,
 					 OPTIC_A_PAD)) ||
-	    (r->err && nla_put_u32(skb, OPTIC_A_RECORD_ERRNO, r->err)))
+	    (r->err && nla_put_u32(skb, OPTIC_A_RECORD_ERRNO, r->err)) ||
+	    nla_put_u64_64bit(skb, OPTIC_A_RECORD_BOOTTIME, r->boottime_ns,
+			      OPTIC_A_PAD))
 		return -EMSGSIZE;
 	if (!full)
 		return 0;
 	if (nla_put_u64_64bit(skb, OPTIC_A_RECORD_REALTIME, r->realtime_ns,
-			      OPTIC_A_PAD) ||
-	    nla_put_u64_64bit(skb, OPTIC_A_RECORD_BOOTTIME, r->boottime_ns,
 			      OPTIC_A_PAD))
 		return -EMSGSIZE;
 	if (!r->has_snap)
@@ -1231,7 +1232,7 @@ static size_t optic_event_size(void)
 	return nla_total_size(sizeof(u32)) +
 	       nla_total_size(OPTIC_PORT_NAME_LEN) +
 	       2 * nla_total_size(sizeof(u8)) +
-	       2 * nla_total_size_64bit(sizeof(u64)) +
+	       3 * nla_total_size_64bit(sizeof(u64)) +
 	       3 * nla_total_size(OPTIC_STR_LEN) +
 	       3 * nla_total_size(sizeof(u8));
 }

@@ -714,6 +714,7 @@ static void parse_event(struct nlattr **tb, struct optic_nl_event *ev)
 	get_str(ev->vendor_sn, sizeof(ev->vendor_sn), tb[OPTIC_A_VENDOR_SN]);
 	if (tb[OPTIC_A_RECORD_SEQ])
 		ev->record_seq = nla_get_u64(tb[OPTIC_A_RECORD_SEQ]);
+	ev->boottime_ns = get_u64(tb[OPTIC_A_RECORD_BOOTTIME]);
 }
 
 int optic_nl_event_parse(struct nlmsghdr *nlh, struct optic_nl_event *ev)
@@ -766,7 +767,6 @@ static void parse_record(struct nlattr **tb, struct optic_nl_record *r)
 	parse_event(tb, &r->ev);
 	r->overflow = get_u64(tb[OPTIC_A_RECORD_OVERFLOW]);
 	r->realtime_ns = get_u64(tb[OPTIC_A_RECORD_REALTIME]);
-	r->boottime_ns = get_u64(tb[OPTIC_A_RECORD_BOOTTIME]);
 	r->who = get_u8(tb[OPTIC_A_RECORD_WHO]);
 	r->pid = get_u32(tb[OPTIC_A_RECORD_PID]);
 	r->err = get_u32(tb[OPTIC_A_RECORD_ERRNO]);

@@ -150,6 +150,8 @@ struct optic_nl_event {
 	char vendor_pn[17];
 	char vendor_sn[17];
 	uint64_t record_seq; /* the flight recorder's record, 0: none */
+	/* CLOCK_BOOTTIME of the change (IntL's when serviced), 0: unknown */
+	uint64_t boottime_ns;
 	uint64_t attrs; /* bit n: OPTIC_ATTR(n) was present */
 };
 
@@ -162,7 +164,6 @@ struct optic_nl_record {
 	struct optic_nl_event ev;
 	uint64_t overflow; /* records of the port overwritten so far */
 	uint64_t realtime_ns;
-	uint64_t boottime_ns;
 	uint8_t who; /* enum optic_who */
 	uint32_t pid;
 	uint32_t err; /* positive errno */

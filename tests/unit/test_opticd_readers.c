@@ -312,6 +312,39 @@ static void test_flag_waits_for_read(void **state)
 	manager_free(m);
 }
 
+/* Ports in turns across their root buses, buses as they first come. */
+static void test_bus_turns(void **state)
+{
+	static const struct {
+		uint32_t roots[8];
+		size_t n;
+		size_t order[8];
+	} cases[] = {
+		/* 2 buses of 3, the dump bus by bus: alternate */
+		{ { 5, 5, 5, 9, 9, 9 }, 6, { 0, 3, 1, 4, 2, 5 } },
+		/* uneven: the longer bus ends the order */
+		{ { 1, 1, 1, 1, 2 }, 5, { 0, 4, 1, 2, 3 } },
+		/* one bus, or already in turns: unchanged */
+		{ { 7, 7, 7 }, 3, { 0, 1, 2 } },
+		{ { 1, 2, 3, 1, 2, 3 }, 6, { 0, 1, 2, 3, 4, 5 } },
+		/* a bus first seen later comes later in each turn */
+		{ { 3, 3, 1, 2, 1 }, 5, { 0, 2, 3, 1, 4 } },
+		{ { 0 }, 0, { 0 } },
+	};
+
+	for (size_t c = 0; c < ARRAY_SIZE(cases); c++) {
+		size_t order[8] = { 0 };
+
+		assert_int_equal(readers_bus_turns(cases[c].roots, cases[c].n,
+						   order),
+				 0);
+		for (size_t k = 0; k < cases[c].n; k++)
+			if (order[k] != cases[c].order[k])
+				fail_msg("case %zu: order[%zu] = %zu, want %zu",
+					 c, k, order[k], cases[c].order[k]);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -320,6 +353,7 @@ int main(void)
 		cmocka_unit_test(test_drop),
 		cmocka_unit_test(test_open_fails),
 		cmocka_unit_test(test_flag_waits_for_read),
+		cmocka_unit_test(test_bus_turns),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -281,6 +281,21 @@ fresh_report() {
 		      printf "BENCH %s.misses_flashing %d\n", key, mf }' /tmp/miss.$2
 	echo "BENCH $1.ports_missed $(sort -u /tmp/missports.$2 | grep -c .)"
 }
+# opticd's optic_flag_event_delay_seconds buckets now, "LE COUNT" a line
+flag_delays() {
+	timeout 30 wget -qO- "${OPTICD_URL:-http://127.0.0.1:9732/metrics}" |
+		sed -n 's/^optic_flag_event_delay_seconds_bucket{le="\([^"]*\)"} \([0-9]*\)$/\1 \2/p'
+}
+# flag_delay_report KEY BEFORE AFTER: the FLAG events counted between two
+# flag_delays files, and the bucket bounds (ms) their p50 and p99 are within
+flag_delay_report() {
+	paste -d' ' "$2" "$3" | awk -v k="$1" '{ le[NR] = $1; n[NR] = $4 - $2 }
+		END { t = n[NR]; printf "BENCH %s.delay_events %d\n", k, t
+		      for (i = 1; t && i <= NR; i++) {
+			      if (a == "" && n[i] >= 0.5 * t) a = le[i] * 1000
+			      if (b == "" && n[i] >= 0.99 * t) b = le[i] * 1000 }
+		      if (t) printf "BENCH %s.delay_p50_le_ms %s\nBENCH %s.delay_p99_le_ms %s\n", k, a, k, b }'
+}
 # poll cycles from optic_poll_duration_seconds _count/_sum before and after
 cycles() { timeout 30 wget -qO- "$OPTICD_URL" | awk '$1 == "optic_poll_duration_seconds_count" { c = $2 }
 	$1 == "optic_poll_duration_seconds_sum" { s = $2 } END { print c, s }'; }

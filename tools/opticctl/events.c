@@ -161,11 +161,11 @@ static void print_time(struct optic_print *p, const struct optic_nl_record *r)
 	} else {
 		op_text(p, "%s.%06u boot %" PRIu64 ".%06u ", buf,
 			(unsigned int)(r->realtime_ns % 1000000000u / 1000),
-			r->boottime_ns / 1000000000u,
-			(unsigned int)(r->boottime_ns % 1000000000u / 1000));
+			r->ev.boottime_ns / 1000000000u,
+			(unsigned int)(r->ev.boottime_ns % 1000000000u / 1000));
 	}
 	op_uint(p, "realtime_ns", NULL, r->realtime_ns);
-	op_uint(p, "boottime_ns", NULL, r->boottime_ns);
+	op_uint(p, "boottime_ns", NULL, r->ev.boottime_ns);
 }
 
 /* What only records carry: who made a control change, its value, errors. */

@@ -131,7 +131,8 @@ enum optic_cmd {
  * @OPTIC_A_RECORD_OVERFLOW: u64, records of the module overwritten (or
  *	dropped) because the ring was full, since load or the last clear
  * @OPTIC_A_RECORD_REALTIME: u64, CLOCK_REALTIME of the record, ns
- * @OPTIC_A_RECORD_BOOTTIME: u64, CLOCK_BOOTTIME of the record, ns
+ * @OPTIC_A_RECORD_BOOTTIME: u64, CLOCK_BOOTTIME of the record, ns (events
+ *	carry it too)
  * @OPTIC_A_RECORD_WHO: u8, enum optic_who: who made a control change
  * @OPTIC_A_RECORD_PID: u32, the process (thread group id, initial pid
  *	namespace) that made a control change through netlink or sysfs

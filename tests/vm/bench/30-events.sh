@@ -32,8 +32,12 @@ for mode in polled intl; do
 	PID=$!
 	ok "$mode: opticd polls port0" wait_for 30 sh -c "wget -qO- $URL | grep -q '^optic_module_present{port=\"port0\"} 1'"
 	sleep 2
+	flag_delays >/tmp/delays0.$mode
 	# At most 240 s per mode; events not seen within 5 s count as missed.
 	BENCH_BUDGET_S=240 vm-bench-poll events 0 "$N" "$normal" 1200 >/tmp/events.$mode 2>&1
+	flag_delays >/tmp/delays1.$mode
+	# inside the guest, without the scrape loop: IntL -> counted (opticd)
+	[ $mode = polled ] || flag_delay_report events.$mode /tmp/delays0.$mode /tmp/delays1.$mode
 	tail -n 1 /tmp/events.$mode | sed 's/^/# /'
 	# the distribution, slowest last, for a look at the tail
 	awk '$1 == "event" { print $3 }' /tmp/events.$mode | sort -n | tr '\n' ' ' | sed 's/^/# '$mode' ms: /'

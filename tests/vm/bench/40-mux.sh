@@ -109,10 +109,13 @@ for s in Y N; do
 	# flag counter moves: the event latency under this load
 	normal=$(awk '$1 == "rx_power" && $2 == 0 { print $3 }' $SIM_DEBUGFS/port4/monitor)
 	echo "noise rx_power 0 0" >$SIM_DEBUGFS/port4/monitor	# as in 30-events
+	flag_delays >/tmp/delays0.$m
 	( BENCH_BUDGET_S=60 vm-bench-poll events 4 "$EVENTS" "$normal" 1200 >/tmp/events.$m 2>&1 ) &
 	EV=$!
 	wait_for 1200 sh -c "[ \$(cat /tmp/flash.$m.port* 2>/dev/null | grep -c '^rc ') -ge 8 ]"
 	wait $EV
+	flag_delays >/tmp/delays1.$m
+	flag_delay_report mux.flash.$m.intl /tmp/delays0.$m /tmp/delays1.$m
 	tail -n 1 /tmp/events.$m | sed 's/^/# events: /'
 	tail -n 1 /tmp/events.$m | awk -v m=$m '$1 == "n" { for (i = 1; i < NF; i += 2) printf "BENCH mux.flash.%s.intl.%s %s\n", m, $i, $(i + 1) }'
 	f1=$(awk '$1 == "rc" { if ($3 > m) m = $3 } END { print m }' /tmp/flash.$m.port*)

@@ -341,6 +341,8 @@ for i in 1 2 3; do
 	sleep 1
 done
 check "opticd counts the failed reads" until_ok 20 metric_ge 'optic_poll_errors_total{port="port2"}' 1
+# The LOS flags came with IntL: each FLAG event's delay, from the driver's time.
+check "the flag events' delay is measured" metric_ge optic_flag_event_delay_seconds_count 2
 check "OpticModuleAlarm fires" until_ok 40 state_is OpticModuleAlarm firing
 check "OpticLaneFlapping fires" until_ok 40 state_is OpticLaneFlapping firing
 curl -sf "$SITE/api/v1/alerts" >alerts.json
