@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,6 +64,11 @@ int main(int argc, char **argv)
 	bool check = false, is_default = true;
 	int c, r;
 
+	/*
+	 * One malloc arena: the poll readers and the apply threads allocate
+	 * little and briefly, and an arena each would keep its pages (RSS).
+	 */
+	mallopt(M_ARENA_MAX, 1);
 	while ((c = getopt_long(argc, argv, "c:vVh", opts, NULL)) >= 0) {
 		switch (c) {
 		case 'c':
