@@ -36,7 +36,7 @@
 
 const double histogram_le[HISTOGRAM_BUCKETS] = {
 	0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1,
-	0.25,  0.5,    1,     2.5,  5,    10,   30,
+	0.25,  0.5,    1,     2.5,  5,	  10,	30,
 };
 
 void histogram_add(struct histogram *h, double v)
@@ -180,8 +180,9 @@ static int arm_timer(struct manager *m, sd_event_source **src, uint64_t usec,
 /*
  * The poll cycle: on_poll dumps the modules, then on_slice polls one port
  * per dispatch, so that the loop serves scrapes, the status socket and
- * events between ports. The next cycle starts poll_interval after the end
- * of this one. Its duration, dump to last port, is the histogram's.
+ * events between ports. The next cycle starts poll_interval after the
+ * start of this one (at once if it took longer): each port is read at that
+ * rate. Its duration, dump to last port, is the histogram's.
  */
 static int on_poll(sd_event_source *s, uint64_t usec, void *userdata);
 static void events_undefer(struct manager *m);
@@ -196,16 +197,25 @@ static bool cycle_running(struct manager *m)
 		e != SD_EVENT_OFF);
 }
 
+uint64_t poll_wait_usec(uint64_t took, uint64_t every)
+{
+	return took >= every ? 0 : every - took;
+}
+
 static void poll_finish(struct manager *m)
 {
+	uint64_t took = now_monotonic() - m->cycle_start;
+
 	sd_event_source_set_enabled(m->poll_slice, SD_EVENT_OFF);
 	if (m->driver_up)
-		histogram_add(&m->polls,
-			      (now_monotonic() - m->cycle_start) / 1e6);
+		histogram_add(&m->polls, took / 1e6);
 	manager_poll_end(m);
 	events_undefer(m);
 	arm_timer(m, &m->poll_timer,
-		  m->poll_again ? 0 : m->cfg->poll_interval_ms * 1000ULL,
+		  m->poll_again ?
+			  0 :
+			  poll_wait_usec(took,
+					 m->cfg->poll_interval_ms * 1000ULL),
 		  on_poll);
 	m->poll_again = false;
 }

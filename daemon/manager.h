@@ -170,6 +170,11 @@ void manager_port_events(struct manager *m, struct port *p);
  * (the readers' eventfd ends the wait). manager_poll_end() drops what is
  * left of it.
  */
+/*
+ * From the end of a cycle that took @took µs to the next one's start, with
+ * one every @every µs: cycles start at that rate, back to back when longer.
+ */
+uint64_t poll_wait_usec(uint64_t took, uint64_t every);
 int manager_poll_start(struct manager *m);
 bool manager_poll_step(struct manager *m);
 void manager_poll_end(struct manager *m);

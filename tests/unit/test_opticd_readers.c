@@ -4,7 +4,8 @@
  * parallel, one connection per thread; each range's bytes or error land in
  * the read; a read dropped while it runs is freed by its thread; a port's
  * FLAG event waits for a running read of the port, then tells that read's
- * echo from news.
+ * echo from news; the cycle hands ports out in turns across root buses, and
+ * cycles start at poll_interval's rate.
  */
 #include "vectors.h"
 
@@ -345,6 +346,22 @@ static void test_bus_turns(void **state)
 	}
 }
 
+/* Cycles start every poll_interval, counted from the last one's start. */
+static void test_poll_rate(void **state)
+{
+	static const struct {
+		uint64_t took, every, wait;
+	} cases[] = {
+		{ 200000, 1000000, 800000 }, { 0, 1000000, 1000000 },
+		{ 1000000, 1000000, 0 },     { 1500000, 1000000, 0 },
+		{ 99999, 100000, 1 },
+	};
+
+	for (size_t c = 0; c < ARRAY_SIZE(cases); c++)
+		assert_int_equal(poll_wait_usec(cases[c].took, cases[c].every),
+				 cases[c].wait);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -354,6 +371,7 @@ int main(void)
 		cmocka_unit_test(test_open_fails),
 		cmocka_unit_test(test_flag_waits_for_read),
 		cmocka_unit_test(test_bus_turns),
+		cmocka_unit_test(test_poll_rate),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
