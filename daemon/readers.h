@@ -54,7 +54,10 @@ struct readers;
  */
 int readers_new(struct readers **out, unsigned int threads,
 		const struct readers_ops *ops);
-/* Stop the threads once their current read ends; reads still queued go. */
+/*
+ * Stop the threads once their current read ends; reads still queued go.
+ * Drop the reads you hold first (readers_drop()).
+ */
 void readers_free(struct readers *rd);
 unsigned int readers_threads(const struct readers *rd);
 int readers_fd(const struct readers *rd);

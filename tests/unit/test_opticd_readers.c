@@ -216,12 +216,16 @@ static void test_drop(void **state)
 	wait_done(rd, running);
 	readers_drop(rd, running);
 	assert_int_equal(fake.most_inside, 1);
-	/* Reads still queued when the readers stop go with them. */
+	/*
+	 * Reads dropped and still queued when the readers stop go with them;
+	 * the running one, dropped, with its thread.
+	 */
 	gate(true);
-	readers_submit(rd, "port3", &lower, 1);
+	running = readers_submit(rd, "port3", &lower, 1);
 	wait_inside(1);
-	readers_submit(rd, "port4", &lower, 1);
-	readers_submit(rd, "port5", &lower, 1);
+	readers_drop(rd, readers_submit(rd, "port4", &lower, 1));
+	readers_drop(rd, readers_submit(rd, "port5", &lower, 1));
+	readers_drop(rd, running);
 	gate(false);
 	readers_free(rd);
 }
