@@ -101,13 +101,14 @@ diag "$(echo "$out" | jq -c '.results[0]')"
 check_eq "8 lanes of results" 8 "$(echo "$out" | jq '.results | length')"
 check_eq "no lane lost lock" false "$(echo "$out" | jq '[.results[].lock_lost] | any')"
 elapsed=$(echo "$out" | jq .elapsed_seconds)
-# bits within 1 % of rate x seconds; errors within 4 sigma of bits x 1e-9;
+# bits within 1 % of rate x seconds; errors within 5 sigma of bits x 1e-9
+# (8 lanes: at 4 sigma a false failure would come once in ~2 000 runs);
 # BER = errors / bits as printed (3 significant digits: within 0.5 %)
 check_eq "bits within 1 % of the lane rate x elapsed" true "$(echo "$out" |
 	jq --argjson t "$elapsed" --argjson r "$LANE_RATE" \
 		'[.results[] | (.bits - $r * $t) | fabs <= 0.01 * $r * $t] | all')"
-check_eq "errors within 4 sigma of bits x 1e-9" true "$(echo "$out" |
-	jq '[.results[] | (.bits * 1e-9) as $m | (.errors - $m) | fabs <= 4 * ($m | sqrt) + 1] | all')"
+check_eq "errors within 5 sigma of bits x 1e-9" true "$(echo "$out" |
+	jq '[.results[] | (.bits * 1e-9) as $m | (.errors - $m) | fabs <= 5 * ($m | sqrt) + 1] | all')"
 check_eq "BER is errors / bits" true "$(echo "$out" |
 	jq '[.results[] | ((.ber - .errors / .bits) | fabs) <= 0.005 * .ber + 1e-15] | all')"
 ok "every lane's snr_db is the simulator's (21.004 dB at 1e-9)" snr_match "$out" host
