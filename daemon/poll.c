@@ -543,7 +543,7 @@ static void read_ahead(struct manager *m)
 
 		if (!can_read_ahead(p, info))
 			continue;
-		p->pr = readers_submit(m->readers, p->name, rg,
+		p->pr = readers_submit(m->readers, p->name, info->bus_root, rg,
 				       poll_ranges(p, rg));
 	}
 }

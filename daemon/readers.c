@@ -25,11 +25,14 @@ struct readers {
 	unsigned int n;
 	pthread_t thread[READERS_MAX];
 	void *ctx[READERS_MAX];
+	/* The root bus each thread is reading on, under lock. */
+	bool busy[READERS_MAX];
+	uint32_t bus[READERS_MAX];
 };
 
 struct reader_arg {
 	struct readers *rd;
-	void *ctx;
+	unsigned int i;
 };
 
 static int nl_open(void **ctx)
@@ -65,18 +68,44 @@ static void read_ranges(struct readers *rd, void *ctx, struct poll_read *r)
 	}
 }
 
-static struct poll_read *next_read(struct readers *rd)
+static bool bus_busy(const struct readers *rd, uint32_t bus)
 {
-	struct poll_read *r;
+	for (unsigned int i = 0; i < rd->n; i++)
+		if (rd->busy[i] && rd->bus[i] == bus)
+			return true;
+	return false;
+}
+
+/* The first queued read whose bus no thread reads on, unlinked; or NULL. */
+static struct poll_read *take_read(struct readers *rd)
+{
+	struct poll_read **pp, *r, *prev = NULL;
+
+	for (pp = &rd->head; (r = *pp); prev = r, pp = &r->next) {
+		if (bus_busy(rd, r->bus))
+			continue;
+		*pp = r->next;
+		if (rd->tail == r)
+			rd->tail = prev;
+		return r;
+	}
+	return NULL;
+}
+
+/* Thread @i's next read, its bus marked busy; NULL when stopping. */
+static struct poll_read *next_read(struct readers *rd, unsigned int i)
+{
+	struct poll_read *r = NULL;
 
 	pthread_mutex_lock(&rd->lock);
-	while (!rd->stop && !rd->head)
+	rd->busy[i] = false;
+	/* A bus is free again: a thread waiting for it may go. */
+	pthread_cond_broadcast(&rd->queued);
+	while (!rd->stop && !(r = take_read(rd)))
 		pthread_cond_wait(&rd->queued, &rd->lock);
-	r = rd->stop ? NULL : rd->head;
 	if (r) {
-		rd->head = r->next;
-		if (!rd->head)
-			rd->tail = NULL;
+		rd->busy[i] = true;
+		rd->bus[i] = r->bus;
 	}
 	pthread_mutex_unlock(&rd->lock);
 	return r;
@@ -85,19 +114,19 @@ static struct poll_read *next_read(struct readers *rd)
 static void *reader_thread(void *arg)
 {
 	struct readers *rd = ((struct reader_arg *)arg)->rd;
-	void *ctx = ((struct reader_arg *)arg)->ctx;
+	unsigned int i = ((struct reader_arg *)arg)->i;
 	struct poll_read *r;
 	uint64_t one = 1;
 
 	free(arg);
-	while ((r = next_read(rd))) {
+	while ((r = next_read(rd, i))) {
 		bool dropped;
 
 		pthread_mutex_lock(&rd->lock);
 		dropped = r->dropped;
 		pthread_mutex_unlock(&rd->lock);
 		if (!dropped)
-			read_ranges(rd, ctx, r);
+			read_ranges(rd, rd->ctx[i], r);
 		pthread_mutex_lock(&rd->lock);
 		dropped = r->dropped;
 		r->done = true;
@@ -122,7 +151,7 @@ static int readers_start(struct readers *rd, unsigned int threads)
 		a = malloc(sizeof(*a));
 		if (!a)
 			return -ENOMEM;
-		*a = (struct reader_arg){ rd, rd->ctx[rd->n] };
+		*a = (struct reader_arg){ rd, rd->n };
 		r = -pthread_create(&rd->thread[rd->n], NULL, reader_thread, a);
 		if (r < 0) {
 			free(a);
@@ -207,13 +236,15 @@ void readers_ack(struct readers *rd)
 }
 
 struct poll_read *readers_submit(struct readers *rd, const char *port,
-				 const struct poll_range *rg, size_t n)
+				 uint32_t bus, const struct poll_range *rg,
+				 size_t n)
 {
 	struct poll_read *r = calloc(1, sizeof(*r));
 
 	if (!r)
 		return NULL;
 	snprintf(r->port, sizeof(r->port), "%s", port);
+	r->bus = bus;
 	r->n = MIN(n, (size_t)POLL_RANGES_MAX);
 	memcpy(r->rg, rg, r->n * sizeof(*rg));
 	pthread_mutex_lock(&rd->lock);

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Poll readers: threads with a netlink socket each that read the poll
- * ranges of many ports at once. The driver runs requests in parallel
- * (modules on different root buses, and the bus waits of one), so a cycle
- * of many ports no longer waits for each port's reads in turn. The event
+ * ranges of many ports at once, one per root bus. The driver runs requests
+ * on different root buses in parallel, so a cycle of many ports no longer
+ * waits for each port's reads in turn. The event
  * loop hands a port's ranges over at the start of a cycle and takes the
  * bytes when the cycle reaches the port (poll.c); the threads touch
  * nothing of opticd's but the requests.
@@ -23,6 +23,7 @@
 struct poll_read {
 	struct poll_read *next; /* in the readers' queue */
 	char port[OPTIC_PORT_NAME_LEN];
+	uint32_t bus; /* its root bus: one read of the readers per bus at once */
 	struct poll_range rg[POLL_RANGES_MAX];
 	size_t n;
 	uint8_t buf[POLL_RANGES_MAX][POLL_RANGE_BYTES];
@@ -63,9 +64,15 @@ unsigned int readers_threads(const struct readers *rd);
 int readers_fd(const struct readers *rd);
 void readers_ack(struct readers *rd);
 
-/* Queue the read of @n ranges @rg of port @port; NULL without memory. */
+/*
+ * Queue the read of @n ranges @rg of port @port, whose root bus is @bus;
+ * NULL without memory. The readers run one read per root bus at a time:
+ * more would only queue at the driver's bus scheduler, ahead of the event
+ * loop's own reads and of other readers.
+ */
 struct poll_read *readers_submit(struct readers *rd, const char *port,
-				 const struct poll_range *rg, size_t n);
+				 uint32_t bus, const struct poll_range *rg,
+				 size_t n);
 bool readers_done(struct readers *rd, const struct poll_read *r);
 /* Byte @off of @page/@bank (A0h) as done read @r read it; -1 not read. */
 int poll_read_byte(const struct poll_read *r, uint8_t page, uint8_t bank,

@@ -12,6 +12,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "log.h"
@@ -138,7 +139,7 @@ static void test_parallel(void **state)
 	gate(true);
 	for (int i = 0; i < 4; i++) {
 		snprintf(name, sizeof(name), "port%d", i);
-		r[i] = readers_submit(rd, name, &lower, 1);
+		r[i] = readers_submit(rd, name, i, &lower, 1);
 		assert_non_null(r[i]);
 	}
 	/* Four reads at once, on four connections. */
@@ -156,6 +157,31 @@ static void test_parallel(void **state)
 	assert_int_equal(fake.closed, 4);
 }
 
+/* One read per root bus at a time, whatever the threads. */
+static void test_one_per_bus(void **state)
+{
+	struct readers *rd;
+	struct poll_read *r[5];
+
+	fake_reset();
+	assert_int_equal(readers_new(&rd, 4, &fake_ops), 0);
+	gate(true);
+	for (int i = 0; i < 4; i++)
+		r[i] = readers_submit(rd, "port0", 7, &lower, 1);
+	r[4] = readers_submit(rd, "port1", 8, &lower, 1);
+	/* Bus 8's read goes past bus 7's waiting three. */
+	wait_inside(2);
+	usleep(50000); /* a thread let onto bus 7 again would be inside now */
+	assert_int_equal(fake.most_inside, 2);
+	gate(false);
+	for (int i = 0; i < 5; i++) {
+		wait_done(rd, r[i]);
+		readers_drop(rd, r[i]);
+	}
+	assert_int_equal(fake.most_inside, 2);
+	readers_free(rd);
+}
+
 static void test_bytes_and_errors(void **state)
 {
 	const struct poll_range rg[3] = {
@@ -169,7 +195,7 @@ static void test_bytes_and_errors(void **state)
 	fake_reset();
 	assert_int_equal(readers_new(&rd, 2, &fake_ops), 0);
 	fake.fill = 0x40;
-	r = readers_submit(rd, "port0", rg, 3);
+	r = readers_submit(rd, "port0", 0, rg, 3);
 	wait_done(rd, r);
 	assert_string_equal(r->port, "port0");
 	assert_int_equal(r->n, 3);
@@ -186,7 +212,7 @@ static void test_bytes_and_errors(void **state)
 
 	/* The second range fails: the third is not read. */
 	fake.fail_range = 128;
-	r = readers_submit(rd, "port1", rg, 3);
+	r = readers_submit(rd, "port1", 0, rg, 3);
 	wait_done(rd, r);
 	assert_int_equal(r->len[0], 10);
 	assert_int_equal(r->len[1], -EIO);
@@ -205,14 +231,14 @@ static void test_drop(void **state)
 	fake_reset();
 	assert_int_equal(readers_new(&rd, 1, &fake_ops), 0);
 	gate(true);
-	running = readers_submit(rd, "port0", &lower, 1);
-	queued = readers_submit(rd, "port1", &lower, 1);
+	running = readers_submit(rd, "port0", 0, &lower, 1);
+	queued = readers_submit(rd, "port1", 1, &lower, 1);
 	wait_inside(1);
 	readers_drop(rd, running);
 	readers_drop(rd, queued);
 	gate(false);
 	/* A last read behind them: once done, the two went. */
-	running = readers_submit(rd, "port2", &lower, 1);
+	running = readers_submit(rd, "port2", 2, &lower, 1);
 	wait_done(rd, running);
 	readers_drop(rd, running);
 	assert_int_equal(fake.most_inside, 1);
@@ -221,10 +247,10 @@ static void test_drop(void **state)
 	 * the running one, dropped, with its thread.
 	 */
 	gate(true);
-	running = readers_submit(rd, "port3", &lower, 1);
+	running = readers_submit(rd, "port3", 3, &lower, 1);
 	wait_inside(1);
-	readers_drop(rd, readers_submit(rd, "port4", &lower, 1));
-	readers_drop(rd, readers_submit(rd, "port5", &lower, 1));
+	readers_drop(rd, readers_submit(rd, "port4", 4, &lower, 1));
+	readers_drop(rd, readers_submit(rd, "port5", 5, &lower, 1));
 	readers_drop(rd, running);
 	gate(false);
 	readers_free(rd);
@@ -277,7 +303,7 @@ static void test_flag_waits_for_read(void **state)
 	/* Byte 147 as the read gets it: fill + 147 = 0x08 (lane 4's LOS). */
 	fake.fill = (uint8_t)(0x08 - 147);
 	gate(true);
-	p->pr = readers_submit(m->readers, p->name, &page11, 1);
+	p->pr = readers_submit(m->readers, p->name, 0, &page11, 1);
 	wait_inside(1);
 	ev.seq = 1;
 	manager_event(m, &ev);
@@ -295,7 +321,7 @@ static void test_flag_waits_for_read(void **state)
 	/* A read without the bit: the event is news, counted. */
 	fake.fill = 0;
 	gate(true);
-	p->pr = readers_submit(m->readers, p->name, &page11, 1);
+	p->pr = readers_submit(m->readers, p->name, 0, &page11, 1);
 	wait_inside(1);
 	ev.seq = 2;
 	manager_event(m, &ev);
@@ -370,6 +396,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parallel),
+		cmocka_unit_test(test_one_per_bus),
 		cmocka_unit_test(test_bytes_and_errors),
 		cmocka_unit_test(test_drop),
 		cmocka_unit_test(test_open_fails),
