@@ -511,14 +511,12 @@ static void port_event(struct manager *m, struct port *p,
 static void event_defer(struct manager *m, struct port *p,
 			const struct optic_nl_event *ev)
 {
-	struct optic_nl_event *evs;
+	struct optic_nl_event *evs = NULL;
 
-	if (p->n_deferred == DEFERRED_MAX) {
-		events_lost(m, 1);
-		poll_soon(m);
-		return;
-	}
-	evs = reallocarray(p->deferred, p->n_deferred + 1, sizeof(*evs));
+	/* Full, or no memory: lost, and the next cycle rescans. */
+	if (p->n_deferred < DEFERRED_MAX)
+		evs = reallocarray(p->deferred, p->n_deferred + 1,
+				   sizeof(*evs));
 	if (!evs) {
 		events_lost(m, 1);
 		poll_soon(m);
@@ -574,15 +572,6 @@ void manager_event(struct manager *m, const struct optic_nl_event *ev)
 		return;
 	}
 	port_event(m, p, ev);
-}
-
-/* CLOCK_BOOTTIME, ns: the clock of the driver's event times. */
-static uint64_t now_boottime_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_BOOTTIME, &ts);
-	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
 static void port_event(struct manager *m, struct port *p,

@@ -276,6 +276,8 @@ double max_power_from_model(const struct optic_model *model);
 uint64_t now_realtime(void);
 /* CLOCK_REALTIME in ns. */
 uint64_t now_realtime_ns(void);
+/* CLOCK_BOOTTIME in ns: the clock of the driver's event times. */
+uint64_t now_boottime_ns(void);
 /* CLOCK_MONOTONIC in µs. */
 uint64_t now_monotonic(void);
 
