@@ -410,7 +410,7 @@ static int on_textfile(sd_event_source *s, uint64_t usec, void *userdata)
 static bool flag_event(struct manager *m, struct port *p,
 		       const struct optic_nl_event *ev)
 {
-	/* The readers' read of @p, done (else it waited), not taken yet. */
+	/* The readers' read of @p, done, not taken yet; else NULL. */
 	const struct poll_read *pr = manager_port_reading(m, p) ? NULL : p->pr;
 	struct flag_news news;
 
@@ -502,9 +502,11 @@ static void port_event(struct manager *m, struct port *p,
 		       const struct optic_nl_event *ev);
 
 /*
- * A FLAG event for a port the readers are reading may be that read's echo:
+ * A FLAG event for a port a reader is reading now may be that read's echo:
  * it waits for the read's bytes (port_flag_news() tells echo from news with
- * them), a few milliseconds. A port holds a few at most; more are lost.
+ * them), a few milliseconds. A read still queued cannot have caused it, so
+ * its port's events go at once. A port holds a few at most; more are lost,
+ * and its next poll reads what they said.
  */
 #define DEFERRED_MAX 16
 
@@ -513,13 +515,14 @@ static void event_defer(struct manager *m, struct port *p,
 {
 	struct optic_nl_event *evs = NULL;
 
-	/* Full, or no memory: lost, and the next cycle rescans. */
+	/* Full, or no memory: lost, and the port is polled again. */
 	if (p->n_deferred < DEFERRED_MAX)
 		evs = reallocarray(p->deferred, p->n_deferred + 1,
 				   sizeof(*evs));
 	if (!evs) {
-		events_lost(m, 1);
-		poll_soon(m);
+		m->events_lost++;
+		p->link.stale = true;
+		kick_port(m, p);
 		return;
 	}
 	p->deferred = evs;
@@ -544,7 +547,7 @@ void manager_port_events(struct manager *m, struct port *p)
 static void events_undefer(struct manager *m)
 {
 	for (size_t i = 0; m->ports_deferring && i < m->n_ports; i++)
-		if (!manager_port_reading(m, m->ports[i]))
+		if (!manager_port_read_running(m, m->ports[i]))
 			manager_port_events(m, m->ports[i]);
 }
 
@@ -567,7 +570,7 @@ void manager_event(struct manager *m, const struct optic_nl_event *ev)
 		return;
 	/* In order: behind the port's events already waiting. */
 	if (p->n_deferred ||
-	    (ev->type == OPTIC_EVENT_FLAG && manager_port_reading(m, p))) {
+	    (ev->type == OPTIC_EVENT_FLAG && manager_port_read_running(m, p))) {
 		event_defer(m, p, ev);
 		return;
 	}

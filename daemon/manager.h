@@ -178,8 +178,10 @@ uint64_t poll_wait_usec(uint64_t took, uint64_t every);
 int manager_poll_start(struct manager *m);
 bool manager_poll_step(struct manager *m);
 void manager_poll_end(struct manager *m);
-/* @p's read by the readers is still running (a poll of it would wait). */
+/* @p's read by the readers is queued or running (a poll of it would wait). */
 bool manager_port_reading(struct manager *m, const struct port *p);
+/* A thread reads @p now (not queued, not done): its FLAG events wait. */
+bool manager_port_read_running(struct manager *m, const struct port *p);
 /* The module in @p is gone: log it (once) and forget what opticd held. */
 void port_removed(struct manager *m, struct port *p);
 /* An INSERTED event for @p, before any poll of the new module. */

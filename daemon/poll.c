@@ -105,6 +105,11 @@ bool manager_port_reading(struct manager *m, const struct port *p)
 	return p->pr && !readers_done(m->readers, p->pr);
 }
 
+bool manager_port_read_running(struct manager *m, const struct port *p)
+{
+	return p->pr && readers_running(m->readers, p->pr);
+}
+
 /* @p's read by the readers, done, of the ranges @rg; else NULL. */
 static const struct poll_read *poll_read_taken(struct manager *m,
 					       const struct port *p,

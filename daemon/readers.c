@@ -104,6 +104,7 @@ static struct poll_read *next_read(struct readers *rd, unsigned int i)
 	while (!rd->stop && !(r = take_read(rd)))
 		pthread_cond_wait(&rd->queued, &rd->lock);
 	if (r) {
+		r->started = true;
 		rd->busy[i] = true;
 		rd->bus[i] = r->bus;
 	}
@@ -266,6 +267,16 @@ bool readers_done(struct readers *rd, const struct poll_read *r)
 	done = r->done;
 	pthread_mutex_unlock(&rd->lock);
 	return done;
+}
+
+bool readers_running(struct readers *rd, const struct poll_read *r)
+{
+	bool running;
+
+	pthread_mutex_lock(&rd->lock);
+	running = r->started && !r->done;
+	pthread_mutex_unlock(&rd->lock);
+	return running;
 }
 
 int poll_read_byte(const struct poll_read *r, uint8_t page, uint8_t bank,

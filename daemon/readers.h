@@ -29,6 +29,7 @@ struct poll_read {
 	uint8_t buf[POLL_RANGES_MAX][POLL_RANGE_BYTES];
 	/* Bytes read per range; a -errno ends the read (later ones: 0). */
 	int len[POLL_RANGES_MAX];
+	bool started; /* a thread took it; under the readers' lock */
 	bool done; /* under the readers' lock */
 	bool dropped; /* nobody takes it: the thread frees it */
 };
@@ -74,6 +75,11 @@ struct poll_read *readers_submit(struct readers *rd, const char *port,
 				 uint32_t bus, const struct poll_range *rg,
 				 size_t n);
 bool readers_done(struct readers *rd, const struct poll_read *r);
+/*
+ * Taken by a thread and not done: a FLAG event of its port may be its echo.
+ * A read still queued cannot have caused one.
+ */
+bool readers_running(struct readers *rd, const struct poll_read *r);
 /* Byte @off of @page/@bank (A0h) as done read @r read it; -1 not read. */
 int poll_read_byte(const struct poll_read *r, uint8_t page, uint8_t bank,
 		   uint8_t off);

@@ -3,8 +3,8 @@
  * opticd's poll readers (readers.h) over a fake connection: reads run in
  * parallel, one connection per thread; each range's bytes or error land in
  * the read; a read dropped while it runs is freed by its thread; a port's
- * FLAG event waits for a running read of the port, then tells that read's
- * echo from news; the cycle hands ports out in turns across root buses, and
+ * FLAG event waits for a running read of the port (not a queued one), then
+ * tells that read's echo from news; the cycle hands ports out in turns across root buses, and
  * cycles start at poll_interval's rate.
  */
 #include "vectors.h"
@@ -112,15 +112,19 @@ static void wait_inside(unsigned int n)
 	pthread_mutex_unlock(&fake.lock);
 }
 
+/*
+ * Wait (at most 10 s) for @r to be done. The eventfd counts every read
+ * done: emptied at each wake, it makes poll() wait for the next one.
+ */
 static void wait_done(struct readers *rd, const struct poll_read *r)
 {
 	for (int i = 0; i < 1000 && !readers_done(rd, r); i++) {
 		struct pollfd pfd = { .fd = readers_fd(rd), .events = POLLIN };
 
-		poll(&pfd, 1, 10);
+		if (poll(&pfd, 1, 10) > 0)
+			readers_ack(rd);
 	}
 	assert_true(readers_done(rd, r));
-	readers_ack(rd);
 }
 
 static const struct poll_range lower = { OPTIC_ADDR_A0, 0, 0, 8, 10 };
@@ -343,6 +347,82 @@ static void test_flag_waits_for_read(void **state)
 	manager_free(m);
 }
 
+/*
+ * A read still queued behind another cannot have caused an event: its
+ * port's FLAG events go at once. While a read runs, a port holds at most
+ * DEFERRED_MAX of them; one more is lost, and that port alone is polled
+ * again (the others' records stay as read).
+ */
+static void test_flag_queued_read(void **state)
+{
+	struct optic_nl_event ev = { .type = OPTIC_EVENT_FLAG,
+				     .name = "port1",
+				     .flag_page = 0x11,
+				     .flag_offset = 147,
+				     .flag_bits = 0x08,
+				     .lane = 3 };
+	struct poll_read *blocker;
+	struct config *c;
+	struct manager *m;
+	struct port *p, *q;
+	char *err = NULL;
+
+	fake_reset();
+	log_set_max_level(-1);
+	assert_int_equal(config_load_string("t.conf", "", &c, &err), 0);
+	assert_int_equal(manager_new(&m, "t.conf", c), 0);
+	m->no_notify = true;
+	assert_int_equal(readers_new(&m->readers, 1, &fake_ops), 0);
+	q = manager_port(m, "port2", true);
+	p = manager_port(m, "port1", true);
+	p->known = p->present = true;
+	p->info.spec = OPTIC_SPEC_CMIS;
+	p->info.state = OPTIC_STATE_READY;
+	p->lanes = 8;
+	cmis_400g_dr4(&p->img);
+
+	/* The one thread reads another port: port1's read waits its turn. */
+	gate(true);
+	blocker = readers_submit(m->readers, "port2", 1, &page11, 1);
+	wait_inside(1);
+	p->pr = readers_submit(m->readers, p->name, 0, &page11, 1);
+	assert_true(manager_port_reading(m, p));
+	assert_false(manager_port_read_running(m, p));
+	ev.seq = 1;
+	manager_event(m, &ev);
+	assert_int_equal(p->n_deferred, 0);
+	assert_int_equal(p->flags_total[FLAP_RX_LOS][3], 1);
+
+	gate(false);
+	wait_done(m->readers, blocker);
+	readers_drop(m->readers, blocker);
+	wait_done(m->readers, p->pr);
+	readers_drop(m->readers, p->pr);
+
+	/* port1's read runs: its events wait, DEFERRED_MAX of them. */
+	gate(true);
+	p->pr = readers_submit(m->readers, p->name, 0, &page11, 1);
+	wait_inside(1);
+	assert_true(manager_port_read_running(m, p));
+	q->link.stale = false;
+	for (uint64_t s = 2; s < 2 + 17; s++) {
+		ev.seq = s;
+		manager_event(m, &ev);
+	}
+	assert_int_equal(p->n_deferred, 16);
+	assert_int_equal(m->events_lost, 1);
+	assert_true(p->link.stale);
+	assert_true(p->kicked);
+	assert_false(q->link.stale);
+	gate(false);
+	wait_done(m->readers, p->pr);
+	manager_port_events(m, p);
+	assert_int_equal(p->n_deferred, 0);
+	readers_drop(m->readers, p->pr);
+	p->pr = NULL;
+	manager_free(m);
+}
+
 /* Ports in turns across their root buses, buses as they first come. */
 static void test_bus_turns(void **state)
 {
@@ -401,6 +481,7 @@ int main(void)
 		cmocka_unit_test(test_drop),
 		cmocka_unit_test(test_open_fails),
 		cmocka_unit_test(test_flag_waits_for_read),
+		cmocka_unit_test(test_flag_queued_read),
 		cmocka_unit_test(test_bus_turns),
 		cmocka_unit_test(test_poll_rate),
 	};
