@@ -29,14 +29,58 @@ void manager_port_free(struct port *p)
 	port_free(p);
 }
 
+/* FNV-1a */
+static size_t name_hash(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	while (*s)
+		h = (h ^ (uint8_t)*s++) * 16777619u;
+	return h;
+}
+
+/* The slot of port @name, or the empty slot where it would go. */
+static uint32_t *port_slot(const struct manager *m, const char *name)
+{
+	size_t mask = m->n_port_slots - 1;
+	size_t i = name_hash(name) & mask;
+
+	while (m->port_slots[i] &&
+	       !streq(m->ports[m->port_slots[i] - 1]->name, name))
+		i = (i + 1) & mask;
+	return &m->port_slots[i];
+}
+
+/* Room for one more port in the slots (twice as many as ports). */
+static int port_slots_reserve(struct manager *m)
+{
+	size_t n = m->n_port_slots ?: 64;
+	uint32_t *old = m->port_slots;
+
+	if (2 * (m->n_ports + 1) <= m->n_port_slots)
+		return 0;
+	while (2 * (m->n_ports + 1) > n)
+		n *= 2;
+	m->port_slots = calloc(n, sizeof(*m->port_slots));
+	if (!m->port_slots) {
+		m->port_slots = old;
+		return -ENOMEM;
+	}
+	m->n_port_slots = n;
+	for (size_t i = 0; i < m->n_ports; i++)
+		*port_slot(m, m->ports[i]->name) = i + 1;
+	free(old);
+	return 0;
+}
+
 struct port *manager_port(struct manager *m, const char *name, bool create)
 {
 	struct port *p, **ports;
+	uint32_t *slot;
 
-	for (size_t i = 0; i < m->n_ports; i++)
-		if (streq(m->ports[i]->name, name))
-			return m->ports[i];
-	if (!create)
+	if (m->n_ports && (slot = port_slot(m, name)) && *slot)
+		return m->ports[*slot - 1];
+	if (!create || port_slots_reserve(m) < 0)
 		return NULL;
 	if (port_new(&p, name, &m->cfg->history) < 0)
 		return NULL;
@@ -48,6 +92,7 @@ struct port *manager_port(struct manager *m, const char *name, bool create)
 	}
 	m->ports = ports;
 	m->ports[m->n_ports++] = p;
+	*port_slot(m, name) = m->n_ports;
 	manager_port_configure(m, p);
 	return p;
 }
@@ -361,7 +406,7 @@ static void run_flap(struct manager *m, struct port *p, uint64_t now)
 /* Lane monitors are NaN while the lane is down (poll.c). */
 static void track_active(struct port *p, const struct sample *s)
 {
-	for (int l = 0; l < OPTICD_MAX_LANES; l++) {
+	for (unsigned int l = 0; l < p->lanes && l < OPTICD_MAX_LANES; l++) {
 		bool live = !isnan(s->tx_power[l]) || !isnan(s->rx_power[l]) ||
 			    !isnan(s->tx_bias[l]);
 		bool was = p->have_sample && (!isnan(p->last.tx_power[l]) ||

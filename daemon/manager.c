@@ -787,6 +787,7 @@ void manager_free(struct manager *m)
 	for (size_t i = 0; i < m->n_ports; i++)
 		manager_port_free(m->ports[i]);
 	free(m->ports);
+	free(m->port_slots);
 	config_free(m->cfg);
 	free(m->config_path);
 	sd_event_unref(m->event);

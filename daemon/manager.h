@@ -100,6 +100,9 @@ struct manager {
 
 	struct port **ports;
 	size_t n_ports;
+	/* Ports by name (engine.c): slot i holds an index of ports + 1, or 0. */
+	uint32_t *port_slots;
+	size_t n_port_slots; /* a power of 2, at least twice n_ports */
 
 	/* The root buses and their scheduler's counters, as of the last cycle. */
 	struct optic_bus_info *buses;

@@ -6,6 +6,7 @@
 #include <math.h>
 #include <netinet/in.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -33,6 +34,19 @@ struct metrics_server {
 };
 
 /* Label values: backslash, double quote and newline are escaped. */
+/*
+ * A memory stream only this thread writes: without stdio's per-call lock
+ * (opticd has reader threads, so each fputc() would take it).
+ */
+static FILE *stream_open(char **buf, size_t *len)
+{
+	FILE *f = open_memstream(buf, len);
+
+	if (f)
+		__fsetlocking(f, FSETLOCKING_BYCALLER);
+	return f;
+}
+
 static void esc(FILE *f, const char *s)
 {
 	for (; *s; s++) {
@@ -540,7 +554,7 @@ static const struct port_metrics *port_block(const struct port *p)
 	old = TAKE_PTR(pm->buf);
 	memcpy(off, pm->off, sizeof(off));
 	pm->valid = false;
-	f = open_memstream(&pm->buf, &len);
+	f = stream_open(&pm->buf, &len);
 	if (!f)
 		return NULL;
 	for (size_t i = 0; i < N_FAMILIES; i++) {
@@ -824,7 +838,7 @@ int metrics_render_string(const struct manager *m, char **out)
 {
 	char *buf = NULL;
 	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
+	FILE *f = stream_open(&buf, &len);
 
 	if (!f)
 		return -errno;
@@ -1060,7 +1074,7 @@ static enum MHD_Result serve_metrics(struct metrics_server *s,
 	if (!wants_openmetrics(MHD_lookup_connection_value(
 		    c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT)))
 		return reply(c, MHD_HTTP_OK, TAKE_PTR(text), len, CONTENT_TYPE);
-	f = open_memstream(&body, &size);
+	f = stream_open(&body, &size);
 	if (!f)
 		return MHD_NO;
 	metrics_openmetrics(text, s->m->start_time, f);

@@ -42,13 +42,22 @@ u64 osim_bits_ns(u64 bits, u32 clock_hz)
 	return div_u64(bits * NSEC_PER_SEC, clock_hz ? clock_hz : 1);
 }
 
-/* Wait out a held bus, or (realtime) the modelled time of a transfer. */
+/*
+ * Wait out a held bus, or (realtime) the modelled time of a transfer. A
+ * controller's completion interrupt ends a transfer at its last bit, so the
+ * wait is a tight range: fsleep() allows up to twice the time
+ * (usleep_range(t, 2 * t)), and a quiet machine wakes at the range's end.
+ */
 void osim_wire_wait(u32 hold_ms, u64 ns)
 {
+	unsigned long us = div_u64(ns, NSEC_PER_USEC);
+
 	if (hold_ms)
 		msleep(hold_ms);
-	else if (ns >= NSEC_PER_USEC)
-		fsleep(div_u64(ns, NSEC_PER_USEC));
+	else if (us > 10)
+		usleep_range(us, us + us / 64 + 1);
+	else if (us)
+		udelay(us);
 }
 
 static bool osim_nack_now(struct osim_port *port)

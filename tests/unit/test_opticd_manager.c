@@ -1413,6 +1413,35 @@ static void test_port_memory(void **state)
 	assert_true(at[6] - at[0] <= 80 * 1024);
 }
 
+/*
+ * Ports by name: every port found again as it was made, whatever the order
+ * and however often the slots grew; unknown names are not made up.
+ */
+static void test_port_lookup(void **state)
+{
+	_cleanup_(manager_freep) struct manager *m = mk_manager("");
+	struct port *made[600];
+	char name[32];
+
+	for (size_t i = 0; i < ARRAY_SIZE(made); i++) {
+		snprintf(name, sizeof(name), "Ethernet%zu", i * 8);
+		made[i] = manager_port(m, name, true);
+		assert_non_null(made[i]);
+		assert_ptr_equal(manager_port(m, name, true), made[i]);
+	}
+	assert_int_equal(m->n_ports, ARRAY_SIZE(made));
+	assert_true(m->n_port_slots >= 2 * m->n_ports);
+	assert_int_equal(m->n_port_slots & (m->n_port_slots - 1), 0);
+	for (size_t i = ARRAY_SIZE(made); i-- > 0;) {
+		snprintf(name, sizeof(name), "Ethernet%zu", i * 8);
+		assert_ptr_equal(manager_port(m, name, false), made[i]);
+		assert_string_equal(made[i]->name, name);
+	}
+	assert_null(manager_port(m, "Ethernet4", false));
+	assert_null(manager_port(m, "", false));
+	assert_int_equal(m->n_ports, ARRAY_SIZE(made));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1440,6 +1469,7 @@ int main(void)
 		cmocka_unit_test(test_flag_kick_once_per_cycle),
 		cmocka_unit_test(test_flag_event_at_once),
 		cmocka_unit_test(test_port_memory),
+		cmocka_unit_test(test_port_lookup),
 	};
 
 	return cmocka_run_group_tests_name("opticd_manager", tests, NULL, NULL);
