@@ -180,6 +180,13 @@ void manager_port_events(struct manager *m, struct port *p);
 uint64_t poll_wait_usec(uint64_t took, uint64_t every);
 int manager_poll_start(struct manager *m);
 bool manager_poll_step(struct manager *m);
+/*
+ * Bring to the cycle's next place the first port (within a look-ahead)
+ * whose read by the readers is done, or that has none: a module that holds
+ * its read (a firmware download) does not hold up the ports read after it.
+ * False when all of them wait for their reads.
+ */
+bool manager_cycle_pick(struct manager *m);
 void manager_poll_end(struct manager *m);
 /* @p's read by the readers is queued or running (a poll of it would wait). */
 bool manager_port_reading(struct manager *m, const struct port *p);

@@ -7,7 +7,7 @@
  * is read at insertion and again after a module or data-path state change;
  * a poll reads only the byte ranges of poll_ranges(), through the readers
  * (readers.h) when opticd runs them: the cycle's ports are read in parallel
- * and taken in turn. The liboptic decoder turns the image into values; this
+ * and taken as their reads are done. The liboptic decoder turns the image into values; this
  * file maps them to a struct sample.
  */
 #include <errno.h>
@@ -598,22 +598,43 @@ int manager_poll_start(struct manager *m)
 	return 1;
 }
 
+/* How far past the next port the cycle looks for a read done. */
+#define CYCLE_LOOK_AHEAD 64
+
+bool manager_cycle_pick(struct manager *m)
+{
+	size_t end = MIN(m->cycle_n, m->cycle_next + CYCLE_LOOK_AHEAD);
+
+	for (size_t j = m->cycle_next; j < end; j++) {
+		struct optic_module_info t;
+		struct port *p = manager_port(m, m->cycle[j].name, false);
+
+		if (p && manager_port_reading(m, p))
+			continue;
+		t = m->cycle[j];
+		m->cycle[j] = m->cycle[m->cycle_next];
+		m->cycle[m->cycle_next] = t;
+		return true;
+	}
+	return false;
+}
+
 bool manager_poll_step(struct manager *m)
 {
 	while (m->driver_up && m->cycle_next < m->cycle_n) {
-		const struct optic_module_info *info =
-			&m->cycle[m->cycle_next++];
-		struct port *p = manager_port(m, info->name, false);
+		const struct optic_module_info *info;
+		struct port *p;
 
+		if (!manager_cycle_pick(m)) {
+			m->poll_waiting = true;
+			return true;
+		}
+		info = &m->cycle[m->cycle_next++];
+		p = manager_port(m, info->name, false);
 		/* Polled since the dump: its answer is newer. */
 		if (!p || p->polled >= m->cycle_start) {
 			poll_read_drop(m, p);
 			continue;
-		}
-		if (manager_port_reading(m, p)) {
-			m->cycle_next--;
-			m->poll_waiting = true;
-			return true;
 		}
 		/* Its events before its read is taken: they were first. */
 		manager_port_events(m, p);

@@ -8,12 +8,20 @@
 #include <unistd.h>
 
 #include <sys/eventfd.h>
+#include <time.h>
 
 #include "netlink.h"
 #include "readers.h"
 #include "util.h"
 
 #define READERS_MAX 64
+/*
+ * A read running this long waits for its module, not for the bus: a
+ * firmware download's CDB command holds the module (its writes wait for
+ * their share of a busy bus), or the module stretches the clock. Its root
+ * bus's next read may go meanwhile.
+ */
+#define READ_STALL_NS (50 * 1000000ull)
 
 struct readers {
 	const struct readers_ops *ops;
@@ -25,9 +33,11 @@ struct readers {
 	unsigned int n;
 	pthread_t thread[READERS_MAX];
 	void *ctx[READERS_MAX];
-	/* The root bus each thread is reading on, under lock. */
+	/* The root bus each thread is reading on, since when; under lock. */
 	bool busy[READERS_MAX];
 	uint32_t bus[READERS_MAX];
+	uint64_t since[READERS_MAX];
+	uint64_t stall_ns;
 };
 
 struct reader_arg {
@@ -68,21 +78,45 @@ static void read_ranges(struct readers *rd, void *ctx, struct poll_read *r)
 	}
 }
 
-static bool bus_busy(const struct readers *rd, uint32_t bus)
+static uint64_t monotonic_ns(void)
 {
-	for (unsigned int i = 0; i < rd->n; i++)
-		if (rd->busy[i] && rd->bus[i] == bus)
-			return true;
-	return false;
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-/* The first queued read whose bus no thread reads on, unlinked; or NULL. */
-static struct poll_read *take_read(struct readers *rd)
+/*
+ * Whether a read on @bus, started by a thread less than stall_ns before
+ * @now, holds the bus; @free_at: the earliest time one of them stops
+ * holding it (lowered only).
+ */
+static bool bus_busy(const struct readers *rd, uint32_t bus, uint64_t now,
+		     uint64_t *free_at)
+{
+	bool busy = false;
+
+	for (unsigned int i = 0; i < rd->n; i++)
+		if (rd->busy[i] && rd->bus[i] == bus &&
+		    now - rd->since[i] < rd->stall_ns) {
+			*free_at = MIN(*free_at, rd->since[i] + rd->stall_ns);
+			busy = true;
+		}
+	return busy;
+}
+
+/*
+ * The first queued read whose bus no read holds, unlinked; or NULL, and
+ * @free_at the time to look again (UINT64_MAX: at the next change).
+ */
+static struct poll_read *take_read(struct readers *rd, uint64_t *free_at)
 {
 	struct poll_read **pp, *r, *prev = NULL;
+	uint64_t now = monotonic_ns();
 
+	*free_at = UINT64_MAX;
 	for (pp = &rd->head; (r = *pp); prev = r, pp = &r->next) {
-		if (bus_busy(rd, r->bus))
+		if (bus_busy(rd, r->bus, now, free_at))
 			continue;
 		*pp = r->next;
 		if (rd->tail == r)
@@ -92,21 +126,34 @@ static struct poll_read *take_read(struct readers *rd)
 	return NULL;
 }
 
+static void wait_until(struct readers *rd, uint64_t at)
+{
+	struct timespec ts = { .tv_sec = at / 1000000000ull,
+			       .tv_nsec = at % 1000000000ull };
+
+	if (at == UINT64_MAX)
+		pthread_cond_wait(&rd->queued, &rd->lock);
+	else
+		pthread_cond_timedwait(&rd->queued, &rd->lock, &ts);
+}
+
 /* Thread @i's next read, its bus marked busy; NULL when stopping. */
 static struct poll_read *next_read(struct readers *rd, unsigned int i)
 {
 	struct poll_read *r = NULL;
+	uint64_t free_at;
 
 	pthread_mutex_lock(&rd->lock);
 	rd->busy[i] = false;
 	/* A bus is free again: a thread waiting for it may go. */
 	pthread_cond_broadcast(&rd->queued);
-	while (!rd->stop && !(r = take_read(rd)))
-		pthread_cond_wait(&rd->queued, &rd->lock);
+	while (!rd->stop && !(r = take_read(rd, &free_at)))
+		wait_until(rd, free_at);
 	if (r) {
 		r->started = true;
 		rd->busy[i] = true;
 		rd->bus[i] = r->bus;
+		rd->since[i] = monotonic_ns();
 	}
 	pthread_mutex_unlock(&rd->lock);
 	return r;
@@ -165,6 +212,7 @@ static int readers_start(struct readers *rd, unsigned int threads)
 int readers_new(struct readers **out, unsigned int threads,
 		const struct readers_ops *ops)
 {
+	pthread_condattr_t attr;
 	struct readers *rd;
 	int r;
 
@@ -174,8 +222,12 @@ int readers_new(struct readers **out, unsigned int threads,
 	if (!rd)
 		return -ENOMEM;
 	rd->ops = ops;
+	rd->stall_ns = READ_STALL_NS;
 	pthread_mutex_init(&rd->lock, NULL);
-	pthread_cond_init(&rd->queued, NULL);
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(&rd->queued, &attr);
+	pthread_condattr_destroy(&attr);
 	rd->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (rd->efd < 0) {
 		r = -errno;
@@ -217,6 +269,14 @@ void readers_free(struct readers *rd)
 	pthread_cond_destroy(&rd->queued);
 	pthread_mutex_destroy(&rd->lock);
 	free(rd);
+}
+
+void readers_set_stall(struct readers *rd, uint64_t ns)
+{
+	pthread_mutex_lock(&rd->lock);
+	rd->stall_ns = ns;
+	pthread_cond_broadcast(&rd->queued);
+	pthread_mutex_unlock(&rd->lock);
 }
 
 unsigned int readers_threads(const struct readers *rd)

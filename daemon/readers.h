@@ -62,6 +62,8 @@ int readers_new(struct readers **out, unsigned int threads,
  */
 void readers_free(struct readers *rd);
 unsigned int readers_threads(const struct readers *rd);
+/* After how long a running read stops holding its bus (tests). */
+void readers_set_stall(struct readers *rd, uint64_t ns);
 int readers_fd(const struct readers *rd);
 void readers_ack(struct readers *rd);
 
@@ -69,7 +71,9 @@ void readers_ack(struct readers *rd);
  * Queue the read of @n ranges @rg of port @port, whose root bus is @bus;
  * NULL without memory. The readers run one read per root bus at a time:
  * more would only queue at the driver's bus scheduler, ahead of the event
- * loop's own reads and of other readers.
+ * loop's own reads and of other readers. A read running for longer than
+ * 50 ms waits for its module, not the bus (a CDB command holds the module):
+ * the bus's next read goes then.
  */
 struct poll_read *readers_submit(struct readers *rd, const char *port,
 				 uint32_t bus, const struct poll_range *rg,

@@ -27,6 +27,7 @@ static struct {
 	unsigned int inside, most_inside, opened, closed, fail_open_at;
 	int fail_range; /* the range offset that fails with -EIO, -1 none */
 	uint8_t fill; /* bytes read are fill + their offset */
+	char gate_port[16]; /* the gate holds only this port's reads; "" all */
 } fake = { .lock = PTHREAD_MUTEX_INITIALIZER,
 	   .changed = PTHREAD_COND_INITIALIZER };
 
@@ -38,6 +39,7 @@ static void fake_reset(void)
 	fake.fail_open_at = 0;
 	fake.fail_range = -1;
 	fake.fill = 0;
+	fake.gate_port[0] = '\0';
 	pthread_mutex_unlock(&fake.lock);
 }
 
@@ -70,7 +72,8 @@ static int fake_read(void *ctx, const char *port, const struct poll_range *rg,
 	fake.inside++;
 	fake.most_inside = MAX(fake.most_inside, fake.inside);
 	pthread_cond_broadcast(&fake.changed);
-	while (fake.closed_gate)
+	while (fake.closed_gate &&
+	       (!fake.gate_port[0] || streq(fake.gate_port, port)))
 		pthread_cond_wait(&fake.changed, &fake.lock);
 	fake.inside--;
 	if (rg->off == fake.fail_range)
@@ -169,6 +172,7 @@ static void test_one_per_bus(void **state)
 
 	fake_reset();
 	assert_int_equal(readers_new(&rd, 4, &fake_ops), 0);
+	readers_set_stall(rd, 60ull * 1000000000);
 	gate(true);
 	for (int i = 0; i < 4; i++)
 		r[i] = readers_submit(rd, "port0", 7, &lower, 1);
@@ -183,6 +187,32 @@ static void test_one_per_bus(void **state)
 		readers_drop(rd, r[i]);
 	}
 	assert_int_equal(fake.most_inside, 2);
+	readers_free(rd);
+}
+
+/*
+ * A read that outlasts the stall time waits for its module, not the bus:
+ * the next read of its bus goes, and the one after that once the second
+ * stalls too.
+ */
+static void test_stalled_read(void **state)
+{
+	struct readers *rd;
+	struct poll_read *r[3];
+
+	fake_reset();
+	assert_int_equal(readers_new(&rd, 3, &fake_ops), 0);
+	readers_set_stall(rd, 20 * 1000000);
+	gate(true);
+	for (int i = 0; i < 3; i++)
+		r[i] = readers_submit(rd, "port0", 7, &lower, 1);
+	wait_inside(3);
+	gate(false);
+	for (int i = 0; i < 3; i++) {
+		wait_done(rd, r[i]);
+		readers_drop(rd, r[i]);
+	}
+	assert_int_equal(fake.most_inside, 3);
 	readers_free(rd);
 }
 
@@ -423,6 +453,60 @@ static void test_flag_queued_read(void **state)
 	manager_free(m);
 }
 
+/*
+ * The cycle takes the ports whose reads are done first: one whose read
+ * waits (a module busy with a firmware download) holds up no other.
+ */
+static void test_cycle_pick(void **state)
+{
+	static const char *const names[] = { "port0", "port1", "port2",
+					     "port3" };
+	struct config *c;
+	struct manager *m;
+	struct port *p[4];
+	char *err = NULL;
+
+	fake_reset();
+	log_set_max_level(-1);
+	assert_int_equal(config_load_string("t.conf", "", &c, &err), 0);
+	assert_int_equal(manager_new(&m, "t.conf", c), 0);
+	m->no_notify = true;
+	assert_int_equal(readers_new(&m->readers, 2, &fake_ops), 0);
+	readers_set_stall(m->readers, 1000000);
+	m->cycle = calloc(4, sizeof(*m->cycle));
+	m->cycle_n = 4;
+	for (int i = 0; i < 4; i++) {
+		p[i] = manager_port(m, names[i], true);
+		snprintf(m->cycle[i].name, sizeof(m->cycle[i].name), "%s",
+			 names[i]);
+	}
+	/* port0's and port2's reads held, port1's done; port3 has none. */
+	snprintf(fake.gate_port, sizeof(fake.gate_port), "port0");
+	gate(true);
+	p[0]->pr = readers_submit(m->readers, "port0", 0, &lower, 1);
+	wait_inside(1);
+	p[1]->pr = readers_submit(m->readers, "port1", 0, &lower, 1);
+	wait_done(m->readers, p[1]->pr);
+	snprintf(fake.gate_port, sizeof(fake.gate_port), "port2");
+	p[2]->pr = readers_submit(m->readers, "port2", 0, &lower, 1);
+	wait_inside(2);
+
+	assert_true(manager_cycle_pick(m));
+	assert_string_equal(m->cycle[0].name, "port1");
+	m->cycle_next++;
+	assert_true(manager_cycle_pick(m));
+	assert_string_equal(m->cycle[1].name, "port3");
+	m->cycle_next++;
+	/* Both left wait for their reads. */
+	assert_false(manager_cycle_pick(m));
+	gate(false);
+	wait_done(m->readers, p[0]->pr);
+	wait_done(m->readers, p[2]->pr);
+	assert_true(manager_cycle_pick(m));
+	assert_int_equal(m->cycle_next, 2);
+	manager_free(m);
+}
+
 /* Ports in turns across their root buses, buses as they first come. */
 static void test_bus_turns(void **state)
 {
@@ -477,11 +561,13 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parallel),
 		cmocka_unit_test(test_one_per_bus),
+		cmocka_unit_test(test_stalled_read),
 		cmocka_unit_test(test_bytes_and_errors),
 		cmocka_unit_test(test_drop),
 		cmocka_unit_test(test_open_fails),
 		cmocka_unit_test(test_flag_waits_for_read),
 		cmocka_unit_test(test_flag_queued_read),
+		cmocka_unit_test(test_cycle_pick),
 		cmocka_unit_test(test_bus_turns),
 		cmocka_unit_test(test_poll_rate),
 	};
