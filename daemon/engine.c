@@ -537,11 +537,14 @@ void manager_port_flags(struct manager *m, struct port *p, enum flap_kind k,
 void manager_port_flag_news(struct manager *m, struct port *p,
 			    const struct flag_news *news, uint64_t now)
 {
+	/* Each lane of the news latched anew, raised at the last poll or not. */
 	for (int k = 0; k < _FLAP_KIND_MAX; k++)
-		if (news->flags[k])
-			manager_port_flags(m, p, k,
-					   p->flags_prev[k] | news->flags[k],
-					   now);
+		if (news->flags[k]) {
+			uint32_t lanes = p->flags_prev[k] | news->flags[k];
+
+			p->flags_prev[k] &= ~news->flags[k];
+			manager_port_flags(m, p, k, lanes, now);
+		}
 	if (p->set.ignore)
 		return;
 	for (int mon = 0; p->set.enabled[POLICY_THRESHOLD] && mon < _MON_MAX;

@@ -124,16 +124,25 @@ static const struct poll_read *poll_read_taken(struct manager *m,
 	return pr;
 }
 
-/* Range @i of the poll: what the readers read, else a read now. */
+/*
+ * Range @i of the poll: what the readers read, else a read now; the
+ * driver's event number as it was read into p->seq[@i].
+ */
 static int read_range(struct manager *m, struct port *p,
 		      const struct poll_read *pr, const struct poll_range *rg,
 		      size_t i, uint8_t *buf)
 {
-	if (!pr)
-		return optic_nl_eeprom_read(m->nl, p->name, rg->addr, rg->page,
-					    rg->bank, rg->off, rg->len, buf);
+	int r;
+
+	if (!pr) {
+		r = optic_nl_eeprom_read(m->nl, p->name, rg->addr, rg->page,
+					 rg->bank, rg->off, rg->len, buf);
+		p->seq[i] = optic_nl_read_seq(m->nl);
+		return r;
+	}
 	if (pr->len[i] > 0)
 		memcpy(buf, pr->buf[i], pr->len[i]);
+	p->seq[i] = pr->seq[i];
 	return pr->len[i];
 }
 
@@ -147,6 +156,8 @@ static int read_dynamic(struct manager *m, struct port *p)
 	size_t n;
 	int r = 0;
 
+	/* The ranges stored, with the event numbers they were read at. */
+	p->n_seq = 0;
 	if (p->fresh) {
 		poll_read_drop(m, p);
 		return port_refresh_statics(m, p);
@@ -157,6 +168,8 @@ static int read_dynamic(struct manager *m, struct port *p)
 		r = read_range(m, p, pr, &rg[i], i, buf);
 		if (r >= 0)
 			r = poll_store(p, &rg[i], i, buf, r, &ch);
+		if (r >= 0)
+			p->seq_rg[p->n_seq++] = rg[i];
 	}
 	poll_read_drop(m, p);
 	/*

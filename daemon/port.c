@@ -319,6 +319,28 @@ void poll_values_from_model(const struct optic_model *model,
 			slot_apply(&sl, &model->v[i], pv);
 }
 
+/* The poll range of @rg holding @loc, or -1. */
+static int range_of(const struct poll_range *rg, size_t n,
+		    const struct optic_loc *loc)
+{
+	for (size_t i = 0; i < n; i++)
+		if (rg[i].addr == loc->addr &&
+		    (loc->off < 128 ||
+		     (rg[i].page == loc->page && rg[i].bank == loc->bank)) &&
+		    loc->off >= rg[i].off &&
+		    loc->off + loc->len <= rg[i].off + rg[i].len)
+			return (int)i;
+	return -1;
+}
+
+/* The event number as the last poll read @loc's range; 0 unknown. */
+static uint64_t port_read_seq(const struct port *p, const struct optic_loc *loc)
+{
+	int i = range_of(p->seq_rg, p->n_seq, loc);
+
+	return i < 0 ? 0 : p->seq[i];
+}
+
 bool port_flag_news(const struct port *p, const struct optic_nl_event *ev,
 		    const struct poll_read *read, struct flag_news *news)
 {
@@ -327,14 +349,28 @@ bool port_flag_news(const struct port *p, const struct optic_nl_event *ev,
 				       ev->lane >= 0 ?
 			       ev->lane / 8 :
 			       0;
+	const struct optic_loc loc = { OPTIC_ADDR_A0, ev->flag_page, bank,
+				       ev->flag_offset, 1 };
+	uint64_t seq = read ? poll_read_seq(read, loc.page, bank, loc.off) :
+			      port_read_seq(p, &loc);
 	int b = optic_image_byte(&p->img, OPTIC_ADDR_A0, ev->flag_page, bank,
 				 ev->flag_offset);
 	int r = poll_read_byte(read, ev->flag_page, bank, ev->flag_offset);
-	uint8_t bits = b < 0 ? ev->flag_bits : ev->flag_bits & ~b;
+	bool numbered = ev->seq && seq;
+	uint8_t bits;
 
-	if (r >= 0)
-		bits &= ~r;
-
+	if (numbered) {
+		/*
+		 * Raised after that read: the flag latched again, even where
+		 * the read found it set (it cleared in between); else the
+		 * read holds it.
+		 */
+		bits = ev->seq > seq ? ev->flag_bits : 0;
+	} else {
+		bits = b < 0 ? ev->flag_bits : ev->flag_bits & ~b;
+		if (r >= 0)
+			bits &= ~r;
+	}
 	memset(news, 0, sizeof(*news));
 	for (unsigned int bit = 0; p->present && bit < 8; bit++) {
 		const struct optic_field *f;
@@ -354,7 +390,7 @@ bool port_flag_news(const struct port *p, const struct optic_nl_event *ev,
 		else
 			news->mf.f[sl.what][sl.lane] |= sl.bit;
 	}
-	return (b < 0 && r < 0) || bits;
+	return (!numbered && b < 0 && r < 0) || bits;
 }
 
 uint32_t poll_values_active(const struct poll_values *pv)
@@ -479,19 +515,6 @@ size_t poll_ranges(const struct port *p, struct poll_range out[POLL_RANGES_MAX])
 	}
 }
 
-/* The poll range of @rg holding @loc, or -1. */
-static int range_of(const struct poll_range *rg, size_t n,
-		    const struct optic_loc *loc)
-{
-	for (size_t i = 0; i < n; i++)
-		if (rg[i].addr == loc->addr &&
-		    (loc->off < 128 ||
-		     (rg[i].page == loc->page && rg[i].bank == loc->bank)) &&
-		    loc->off >= rg[i].off &&
-		    loc->off + loc->len <= rg[i].off + rg[i].len)
-			return (int)i;
-	return -1;
-}
 
 /* Values read after the insertion besides a poll's: app_plan(), metrics. */
 static const char *const model_kept[] = { "application", "datapath_state" };

@@ -93,6 +93,13 @@ struct poll_slot {
 	uint8_t what, bit, lane; /* lane: 0-based, 0 for the module */
 };
 
+struct poll_range {
+	uint8_t addr, page, bank, off, len;
+};
+
+/* The lower page's ranges, then page 11h of each of at most 4 banks. */
+#define POLL_RANGES_MAX 8
+
 struct port {
 	char name[OPTIC_PORT_NAME_LEN];
 	struct optic_module_info info;
@@ -112,6 +119,13 @@ struct port {
 	struct optic_nl_event ins_ev;
 	uint64_t polled; /* CLOCK_MONOTONIC µs of its last poll */
 	struct poll_read *pr; /* this cycle's read by the readers (readers.h) */
+	/*
+	 * The ranges the last poll stored, and the driver's event number as
+	 * each was read (0 unknown): a FLAG event numbered above is news.
+	 */
+	struct poll_range seq_rg[POLL_RANGES_MAX];
+	uint64_t seq[POLL_RANGES_MAX];
+	size_t n_seq;
 	/* FLAG events that wait for pr's bytes (manager.c), and how many. */
 	struct optic_nl_event *deferred;
 	size_t n_deferred;
@@ -197,13 +211,6 @@ static inline void port_set_known(struct port *p, bool known)
 }
 
 /* A byte range a health poll reads (poll.c). */
-struct poll_range {
-	uint8_t addr, page, bank, off, len;
-};
-
-/* The lower page's ranges, then page 11h of each of at most 4 banks. */
-#define POLL_RANGES_MAX 8
-
 /* A port named @name, empty, with a one-lane history of @spec. */
 int port_new(struct port **out, const char *name,
 	     const struct history_spec *spec);
@@ -259,10 +266,13 @@ struct flag_news {
 
 struct poll_read;
 /*
- * Whether FLAG event @ev is news for @p: bits neither its image nor @read
- * (the readers' read, done, not taken yet; or NULL) holds (a read holding
- * them got them itself: an echo, or a condition already seen). What those
- * bits feed, for a module read, into @news.
+ * Whether FLAG event @ev is news for @p: raised after the read of its flag
+ * byte that @read (the readers' read, done, not taken yet) or else the
+ * last poll stored (their event numbers, docs/netlink.md), a read that
+ * holds its bits then. With a driver that gives no numbers: bits neither
+ * the image nor @read holds (a read holding them got them itself: an echo,
+ * or a condition already seen). What those bits feed, for a module read,
+ * into @news.
  */
 bool port_flag_news(const struct port *p, const struct optic_nl_event *ev,
 		    const struct poll_read *read, struct flag_news *news);

@@ -56,11 +56,14 @@ static void nl_close(void *ctx)
 }
 
 static int nl_read(void *ctx, const char *port, const struct poll_range *rg,
-		   uint8_t *buf)
+		   uint8_t *buf, uint64_t *seq)
 {
-	return optic_nl_eeprom_read(ctx, port, rg->addr, rg->page, rg->bank,
-				    rg->off, MIN(rg->len, POLL_RANGE_BYTES),
-				    buf);
+	int r = optic_nl_eeprom_read(ctx, port, rg->addr, rg->page, rg->bank,
+				     rg->off, MIN(rg->len, POLL_RANGE_BYTES),
+				     buf);
+
+	*seq = optic_nl_read_seq(ctx);
+	return r;
 }
 
 const struct readers_ops readers_netlink = {
@@ -72,7 +75,8 @@ const struct readers_ops readers_netlink = {
 static void read_ranges(struct readers *rd, void *ctx, struct poll_read *r)
 {
 	for (size_t i = 0; i < r->n; i++) {
-		r->len[i] = rd->ops->read(ctx, r->port, &r->rg[i], r->buf[i]);
+		r->len[i] = rd->ops->read(ctx, r->port, &r->rg[i], r->buf[i],
+					  &r->seq[i]);
 		if (r->len[i] < 0)
 			return;
 	}
@@ -339,8 +343,9 @@ bool readers_running(struct readers *rd, const struct poll_read *r)
 	return running;
 }
 
-int poll_read_byte(const struct poll_read *r, uint8_t page, uint8_t bank,
-		   uint8_t off)
+/* The range of done read @r that read byte @off of @page/@bank; -1. */
+static int read_range_of(const struct poll_read *r, uint8_t page,
+			 uint8_t bank, uint8_t off)
 {
 	if (!r)
 		return -1;
@@ -354,9 +359,25 @@ int poll_read_byte(const struct poll_read *r, uint8_t page, uint8_t bank,
 		if (rg->addr == OPTIC_ADDR_A0 && rg->page == page &&
 		    rg->bank == bank && off >= rg->off &&
 		    off - rg->off < r->len[i])
-			return r->buf[i][off - rg->off];
+			return (int)i;
 	}
 	return -1;
+}
+
+int poll_read_byte(const struct poll_read *r, uint8_t page, uint8_t bank,
+		   uint8_t off)
+{
+	int i = read_range_of(r, page, bank, off);
+
+	return i < 0 ? -1 : r->buf[i][off - r->rg[i].off];
+}
+
+uint64_t poll_read_seq(const struct poll_read *r, uint8_t page, uint8_t bank,
+		       uint8_t off)
+{
+	int i = read_range_of(r, page, bank, off);
+
+	return i < 0 ? 0 : r->seq[i];
 }
 
 void readers_drop(struct readers *rd, struct poll_read *r)

@@ -29,6 +29,8 @@ struct poll_read {
 	uint8_t buf[POLL_RANGES_MAX][POLL_RANGE_BYTES];
 	/* Bytes read per range; a -errno ends the read (later ones: 0). */
 	int len[POLL_RANGES_MAX];
+	/* The driver's event number as each range's read ended (0 unknown). */
+	uint64_t seq[POLL_RANGES_MAX];
 	bool started; /* a thread took it; under the readers' lock */
 	bool done; /* under the readers' lock */
 	bool dropped; /* nobody takes it: the thread frees it */
@@ -39,9 +41,12 @@ struct readers_ops {
 	/* A connection of the thread's own into @ctx. */
 	int (*open)(void **ctx);
 	void (*close)(void *ctx);
-	/* Range @rg of @port into @buf: the bytes read, or -errno. */
+	/*
+	 * Range @rg of @port into @buf: the bytes read, or -errno; @seq the
+	 * driver's event number as the read ended (optic_nl_read_seq()).
+	 */
 	int (*read)(void *ctx, const char *port, const struct poll_range *rg,
-		    uint8_t *buf);
+		    uint8_t *buf, uint64_t *seq);
 };
 
 extern const struct readers_ops readers_netlink;
@@ -87,6 +92,9 @@ bool readers_running(struct readers *rd, const struct poll_read *r);
 /* Byte @off of @page/@bank (A0h) as done read @r read it; -1 not read. */
 int poll_read_byte(const struct poll_read *r, uint8_t page, uint8_t bank,
 		   uint8_t off);
+/* The event number as @r's range holding that byte was read; 0 unknown. */
+uint64_t poll_read_seq(const struct poll_read *r, uint8_t page, uint8_t bank,
+		       uint8_t off);
 /*
  * The order to hand out @n ports whose root buses are @roots: in turns
  * across the buses (the first of each, then the second, ...; buses and

@@ -97,15 +97,21 @@ found:
 	return 0;
 }
 
-void optic_bus_detach(struct optic_module *mod)
+/* Drop a user of @bus; optic_buses_lock held. */
+static void optic_bus_put_locked(struct optic_bus *bus)
 {
-	struct optic_bus *bus = mod->root;
-
-	mutex_lock(&optic_buses_lock);
 	if (!--bus->users) {
 		list_del(&bus->node);
 		kfree(bus);
 	}
+}
+
+/* At unbind, after the last transfer (mod->gone). */
+void optic_bus_detach(struct optic_module *mod)
+{
+	mutex_lock(&optic_buses_lock);
+	optic_bus_put_locked(mod->root);
+	mod->root = NULL;
 	mutex_unlock(&optic_buses_lock);
 }
 
@@ -202,6 +208,23 @@ static bool optic_bus_wants(const struct optic_bus *bus, u8 class)
 }
 
 /*
+ * Whether @class would be served now but for the turns of its own class:
+ * no higher class wants the bus, and CDB is not over its share. bus->lock
+ * held.
+ */
+static bool optic_bus_admits(const struct optic_bus *bus, u8 class)
+{
+	u8 c;
+
+	if (class == OPTIC_BUS_CLASS_CDB && optic_bus_cdb_held(bus))
+		return false;
+	for (c = 0; c < class; c++)
+		if (optic_bus_wants(bus, c))
+			return false;
+	return true;
+}
+
+/*
  * Whether ticket @ticket of queue @q may take the free bus; bus->lock
  * held. With the scheduler on, queue q is class q, and every class above
  * it that wants the bus goes first; off, every transfer is in queue 0,
@@ -209,16 +232,44 @@ static bool optic_bus_wants(const struct optic_bus *bus, u8 class)
  */
 static bool optic_bus_may_go(const struct optic_bus *bus, u8 q, u32 ticket)
 {
-	u8 c;
+	return !bus->busy && ticket == bus->serving[q] &&
+	       optic_bus_admits(bus, q);
+}
 
-	if (bus->busy || ticket != bus->serving[q])
-		return false;
-	if (q == OPTIC_BUS_CLASS_CDB && optic_bus_cdb_held(bus))
-		return false;
-	for (c = 0; c < q; c++)
-		if (optic_bus_wants(bus, c))
-			return false;
-	return true;
+/**
+ * optic_bus_admit - wait, without the module's lock, until @class is served
+ * @mod: the module
+ * @class: enum optic_bus_class of the transfers about to be made
+ *
+ * A transfer waits for its turn with its module's lock held. A CDB or bulk
+ * transfer waiting behind the polls of a busy bus would hold up all else
+ * that needs the module, a read of it or the module dump, for as long as
+ * the higher classes keep the bus: the priority of the lowest class.
+ * Callers of those classes wait here first, before taking the lock, until
+ * no higher class waits. The turn is still taken under the lock; a higher
+ * class coming in between goes first, as always.
+ */
+void optic_bus_admit(struct optic_module *mod, u8 class)
+{
+	struct optic_bus *bus;
+
+	if (class <= OPTIC_BUS_CLASS_POLL || !READ_ONCE(bus_sched))
+		return;
+	/* without mod->lock the cage may be unbound: hold the bus */
+	mutex_lock(&optic_buses_lock);
+	bus = mod->root;
+	if (bus)
+		bus->users++;
+	mutex_unlock(&optic_buses_lock);
+	if (!bus)
+		return;
+	spin_lock(&bus->lock);
+	wait_event_cmd(bus->wq, optic_bus_admits(bus, class),
+		       spin_unlock(&bus->lock), spin_lock(&bus->lock));
+	spin_unlock(&bus->lock);
+	mutex_lock(&optic_buses_lock);
+	optic_bus_put_locked(bus);
+	mutex_unlock(&optic_buses_lock);
 }
 
 /* Count how the turn given to @class ranks among the others waiting. */

@@ -368,6 +368,7 @@ static int optic_nl_eeprom_read_doit(struct sk_buff *skb,
 	struct nlattr *data;
 	void *hdr;
 	u8 class;
+	u64 seq;
 	int ret;
 
 	ret = optic_nl_eeprom_args(info, &req, false);
@@ -377,7 +378,8 @@ static int optic_nl_eeprom_read_doit(struct sk_buff *skb,
 	if (IS_ERR(mod))
 		return PTR_ERR(mod);
 
-	msg = genlmsg_new(nla_total_size(req.len) + 64, GFP_KERNEL);
+	msg = genlmsg_new(nla_total_size(req.len) + 64 +
+			  nla_total_size_64bit(sizeof(u64)), GFP_KERNEL);
 	if (!msg) {
 		ret = -ENOMEM;
 		goto out_put;
@@ -400,6 +402,7 @@ static int optic_nl_eeprom_read_doit(struct sk_buff *skb,
 		goto out_free;
 	}
 
+	optic_bus_admit(mod, req.class);
 	mutex_lock(&mod->lock);
 	class = optic_bus_class_set(mod, req.class);
 	ret = optic_ensure_identified(mod);
@@ -409,10 +412,16 @@ static int optic_nl_eeprom_read_doit(struct sk_buff *skb,
 	if (!ret)
 		optic_record_cdb_read(mod, &req.loc, req.offset,
 				      nla_data(data), req.len);
+	/* every event this read raised has a number up to this one */
+	seq = atomic64_read(&optic_event_seq);
 	optic_bus_class_set(mod, class);
 	mutex_unlock(&mod->lock);
 	if (ret) {
 		optic_nl_access_err(info, ret);
+		goto out_free;
+	}
+	if (nla_put_u64_64bit(msg, OPTIC_A_EVENT_SEQ, seq, OPTIC_A_PAD)) {
+		ret = -EMSGSIZE;
 		goto out_free;
 	}
 	genlmsg_end(msg, hdr);
@@ -441,6 +450,7 @@ static int optic_nl_eeprom_write_doit(struct sk_buff *skb,
 	if (IS_ERR(mod))
 		return PTR_ERR(mod);
 
+	optic_bus_admit(mod, req.class);
 	mutex_lock(&mod->lock);
 	class = optic_bus_class_set(mod, req.class);
 	ret = optic_ensure_identified(mod);

@@ -361,6 +361,7 @@ int optic_xfer_write(struct optic_module *mod, struct i2c_client *client,
 int optic_bus_attach(struct optic_module *mod);
 void optic_bus_detach(struct optic_module *mod);
 u8 optic_bus_class_set(struct optic_module *mod, u8 class);
+void optic_bus_admit(struct optic_module *mod, u8 class);
 void optic_bus_info(struct optic_bus *bus, struct optic_bus_info *info);
 int optic_bus_for_each(int (*fn)(struct optic_bus *bus, void *data),
 		       long skip, void *data);

@@ -24,6 +24,7 @@ struct optic_nl {
 	struct nl_sock *sk;
 	int family;
 	bool no_class; /* the driver refused OPTIC_A_EEPROM_CLASS */
+	uint64_t read_seq; /* EVENT_SEQ of the last EEPROM_READ reply */
 	char errmsg[256];
 };
 
@@ -562,6 +563,7 @@ struct eeprom_buf {
 	uint8_t *buf;
 	size_t len;
 	int got;
+	uint64_t seq;
 };
 
 static int eeprom_parse(struct nlmsghdr *nlh, struct nlattr **tb, void *arg)
@@ -573,6 +575,8 @@ static int eeprom_parse(struct nlmsghdr *nlh, struct nlattr **tb, void *arg)
 		return -EBADMSG;
 	e->got = MIN((size_t)nla_len(a), e->len);
 	memcpy(e->buf, nla_data(a), e->got);
+	if (tb[OPTIC_A_EVENT_SEQ])
+		e->seq = nla_get_u64(tb[OPTIC_A_EVENT_SEQ]);
 	return 0;
 }
 
@@ -595,10 +599,17 @@ static int eeprom_read(struct optic_nl *nl, const char *name, uint8_t addr,
 		return r;
 	if (cls >= 0 && nla_put_u8(msg, OPTIC_A_EEPROM_CLASS, cls) < 0)
 		return -EMSGSIZE;
+	nl->read_seq = 0;
 	r = optic_nl_request(nl, msg, eeprom_parse, &e);
 	if (r < 0)
 		return r;
+	nl->read_seq = e.seq;
 	return e.got < 0 ? -ENODATA : e.got;
+}
+
+uint64_t optic_nl_read_seq(const struct optic_nl *nl)
+{
+	return nl->read_seq;
 }
 
 int optic_nl_eeprom_read(struct optic_nl *nl, const char *name, uint8_t addr,
@@ -1123,12 +1134,15 @@ int optic_nl_bus_parse(struct nlmsghdr *nlh, struct optic_bus_info *b)
 	return reply_attrs(nlh, tb) ?: parse_bus(nlh, tb, b);
 }
 
-int optic_nl_eeprom_parse(struct nlmsghdr *nlh, uint8_t *buf, size_t len)
+int optic_nl_eeprom_parse(struct nlmsghdr *nlh, uint8_t *buf, size_t len,
+			  uint64_t *seq)
 {
 	struct nlattr *tb[OPTIC_A_MAX + 1];
 	struct eeprom_buf e = { .buf = buf, .len = len, .got = -1 };
+	int r = reply_attrs(nlh, tb) ?: eeprom_parse(nlh, tb, &e);
 
-	return reply_attrs(nlh, tb) ?: eeprom_parse(nlh, tb, &e) ?: e.got;
+	*seq = e.seq;
+	return r ?: e.got;
 }
 
 int optic_nl_datapath_parse(struct nlmsghdr *nlh, struct optic_datapath *dp)

@@ -216,6 +216,12 @@ int optic_nl_eeprom_read_class(struct optic_nl *nl, const char *name,
 			       uint8_t addr, uint8_t page, uint8_t bank,
 			       uint16_t offset, uint16_t len, uint8_t cls,
 			       uint8_t *buf);
+/*
+ * The driver's event number when the handle's last EEPROM_READ ended: every
+ * event that read raised is numbered up to it (0: a failed read, or a
+ * driver that predates it).
+ */
+uint64_t optic_nl_read_seq(const struct optic_nl *nl);
 int optic_nl_eeprom_write(struct optic_nl *nl, const char *name, uint8_t addr,
 			  uint8_t page, uint8_t bank, uint16_t offset,
 			  uint16_t len, const uint8_t *buf);
@@ -276,8 +282,12 @@ void optic_bus_info_clear(struct optic_bus_info *b); /* frees its ports */
 int optic_nl_module_parse(struct nlmsghdr *nlh, struct optic_module_info *m);
 int optic_nl_record_parse(struct nlmsghdr *nlh, struct optic_nl_record *r);
 int optic_nl_bus_parse(struct nlmsghdr *nlh, struct optic_bus_info *b);
-/* EEPROM_READ: the data's length (at most @len bytes copied to @buf). */
-int optic_nl_eeprom_parse(struct nlmsghdr *nlh, uint8_t *buf, size_t len);
+/*
+ * EEPROM_READ: the data's length (at most @len bytes copied to @buf); @seq
+ * the driver's event number as the read ended (0: a driver without it).
+ */
+int optic_nl_eeprom_parse(struct nlmsghdr *nlh, uint8_t *buf, size_t len,
+			  uint64_t *seq);
 int optic_nl_datapath_parse(struct nlmsghdr *nlh, struct optic_datapath *dp);
 
 const char *optic_line_name(unsigned int line); /* "presence", ... */

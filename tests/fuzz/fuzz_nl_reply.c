@@ -94,7 +94,8 @@ static void bus(struct nlmsghdr *nlh)
 static void eeprom(struct nlmsghdr *nlh)
 {
 	uint8_t buf[OPTIC_EEPROM_PAGE_SIZE];
-	int r = optic_nl_eeprom_parse(nlh, buf, sizeof(buf));
+	uint64_t seq;
+	int r = optic_nl_eeprom_parse(nlh, buf, sizeof(buf), &seq);
 
 	if (r > (int)sizeof(buf))
 		abort();

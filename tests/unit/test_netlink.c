@@ -99,6 +99,42 @@ static void put_class(struct nl_msg *msg, uint8_t id, uint64_t base)
 	nla_nest_end(msg, n);
 }
 
+/*
+ * EEPROM_READ's reply: the data, and the event number the read ended at
+ * (0 from a driver without it); no data is an error.
+ */
+static void test_eeprom_reply(void **state)
+{
+	static const struct {
+		uint16_t len;
+		uint64_t seq; /* 0: not sent */
+		int ret;
+	} cases[] = {
+		{ 2, 41, 2 },
+		{ 2, 0, 2 },
+		{ 0, 7, -EBADMSG },
+	};
+
+	for (size_t c = 0; c < ARRAY_SIZE(cases); c++) {
+		static const uint8_t data[2] = { 0x5a, 0xa5 };
+		struct nl_msg *msg = reply(OPTIC_CMD_EEPROM_READ);
+		uint8_t buf[4] = { 0 };
+		uint64_t seq = 99;
+
+		if (cases[c].len)
+			nla_put(msg, OPTIC_A_EEPROM_DATA, cases[c].len, data);
+		if (cases[c].seq)
+			nla_put_u64(msg, OPTIC_A_EVENT_SEQ, cases[c].seq);
+		assert_int_equal(optic_nl_eeprom_parse(nlmsg_hdr(msg), buf,
+						       sizeof(buf), &seq),
+				 cases[c].ret);
+		assert_int_equal(seq, cases[c].ret > 0 ? cases[c].seq : 0);
+		if (cases[c].ret > 0)
+			assert_memory_equal(buf, data, sizeof(data));
+		nlmsg_free(msg);
+	}
+}
+
 static void test_bus(void **state)
 {
 	static const uint32_t ports[] = { 4, 5, 9 };
@@ -276,6 +312,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_module_lines),
 		cmocka_unit_test(test_module_bad_line),
+		cmocka_unit_test(test_eeprom_reply),
 		cmocka_unit_test(test_bus),
 		cmocka_unit_test(test_bus_malformed),
 		cmocka_unit_test(test_bus_no_order),

@@ -27,7 +27,9 @@ static struct {
 	unsigned int inside, most_inside, opened, closed, fail_open_at;
 	int fail_range; /* the range offset that fails with -EIO, -1 none */
 	uint8_t fill; /* bytes read are fill + their offset */
-	char gate_port[16]; /* the gate holds only this port's reads; "" all */
+	/* The gate holds only these ports' reads (" port0 port2 "); "" all. */
+	char gate_ports[64];
+	uint64_t seq; /* the driver's event number reads end at; 0 none */
 } fake = { .lock = PTHREAD_MUTEX_INITIALIZER,
 	   .changed = PTHREAD_COND_INITIALIZER };
 
@@ -39,7 +41,8 @@ static void fake_reset(void)
 	fake.fail_open_at = 0;
 	fake.fail_range = -1;
 	fake.fill = 0;
-	fake.gate_port[0] = '\0';
+	fake.gate_ports[0] = '\0';
+	fake.seq = 0;
 	pthread_mutex_unlock(&fake.lock);
 }
 
@@ -63,8 +66,17 @@ static void fake_close(void *ctx)
 	pthread_mutex_unlock(&fake.lock);
 }
 
+/* Whether the closed gate holds @port's reads; fake.lock held. */
+static bool gated(const char *port)
+{
+	char word[24];
+
+	snprintf(word, sizeof(word), " %s ", port);
+	return !fake.gate_ports[0] || strstr(fake.gate_ports, word);
+}
+
 static int fake_read(void *ctx, const char *port, const struct poll_range *rg,
-		     uint8_t *buf)
+		     uint8_t *buf, uint64_t *seq)
 {
 	int r = rg->len;
 
@@ -72,14 +84,14 @@ static int fake_read(void *ctx, const char *port, const struct poll_range *rg,
 	fake.inside++;
 	fake.most_inside = MAX(fake.most_inside, fake.inside);
 	pthread_cond_broadcast(&fake.changed);
-	while (fake.closed_gate &&
-	       (!fake.gate_port[0] || streq(fake.gate_port, port)))
+	while (fake.closed_gate && gated(port))
 		pthread_cond_wait(&fake.changed, &fake.lock);
 	fake.inside--;
 	if (rg->off == fake.fail_range)
 		r = -EIO;
 	for (int i = 0; r > 0 && i < r; i++)
 		buf[i] = fake.fill + rg->off + i;
+	*seq = fake.seq;
 	pthread_mutex_unlock(&fake.lock);
 	return r;
 }
@@ -454,6 +466,75 @@ static void test_flag_queued_read(void **state)
 }
 
 /*
+ * With the driver's event numbers, a FLAG event raised after the read that
+ * opticd holds of its flag byte is news even where that read found the bit
+ * set (it cleared and latched again in between), and one raised before is
+ * in the read: for the readers' read not taken yet, and for the last poll.
+ */
+static void test_flag_numbered(void **state)
+{
+	struct optic_nl_event ev = { .type = OPTIC_EVENT_FLAG,
+				     .name = "port1",
+				     .flag_page = 0x11,
+				     .flag_offset = 147,
+				     .flag_bits = 0x08,
+				     .lane = 3 };
+	struct config *c;
+	struct manager *m;
+	struct port *p;
+	char *err = NULL;
+
+	fake_reset();
+	log_set_max_level(-1);
+	assert_int_equal(config_load_string("t.conf", "", &c, &err), 0);
+	assert_int_equal(manager_new(&m, "t.conf", c), 0);
+	m->no_notify = true;
+	assert_int_equal(readers_new(&m->readers, 1, &fake_ops), 0);
+	p = manager_port(m, "port1", true);
+	p->known = p->present = true;
+	p->info.spec = OPTIC_SPEC_CMIS;
+	p->info.state = OPTIC_STATE_READY;
+	p->lanes = 8;
+	cmis_400g_dr4(&p->img);
+
+	/* The readers' read, done at event 10, holds lane 4's LOS. */
+	fake.fill = (uint8_t)(0x08 - 147);
+	fake.seq = 10;
+	p->pr = readers_submit(m->readers, p->name, 0, &page11, 1);
+	wait_done(m->readers, p->pr);
+	ev.seq = 9;
+	manager_event(m, &ev);
+	assert_int_equal(p->flags_total[FLAP_RX_LOS][3], 0);
+	ev.seq = 11;
+	manager_event(m, &ev);
+	assert_int_equal(p->flags_total[FLAP_RX_LOS][3], 1);
+	readers_drop(m->readers, p->pr);
+	p->pr = NULL;
+
+	/*
+	 * The last poll stored page 11h at event 20, lane 2's LOS set, and
+	 * counted it (the image of cmis_400g_dr4 holds it).
+	 */
+	p->seq_rg[0] = page11;
+	p->seq[0] = 20;
+	p->n_seq = 1;
+	p->flags_prev[FLAP_RX_LOS] |= 0x02;
+	ev.flag_bits = 0x02;
+	ev.lane = 1;
+	ev.seq = 19;
+	manager_event(m, &ev);
+	assert_int_equal(p->flags_total[FLAP_RX_LOS][1], 0);
+	ev.seq = 21;
+	manager_event(m, &ev);
+	assert_int_equal(p->flags_total[FLAP_RX_LOS][1], 1);
+	/* The next poll finds it set: the same latch, not counted again. */
+	manager_port_flags(m, p, FLAP_RX_LOS, 0x0a, 30);
+	assert_int_equal(p->flags_total[FLAP_RX_LOS][1], 1);
+	assert_int_equal(p->flags_total[FLAP_RX_LOS][3], 1);
+	manager_free(m);
+}
+
+/*
  * The cycle takes the ports whose reads are done first: one whose read
  * waits (a module busy with a firmware download) holds up no other.
  */
@@ -481,13 +562,12 @@ static void test_cycle_pick(void **state)
 			 names[i]);
 	}
 	/* port0's and port2's reads held, port1's done; port3 has none. */
-	snprintf(fake.gate_port, sizeof(fake.gate_port), "port0");
+	snprintf(fake.gate_ports, sizeof(fake.gate_ports), " port0 port2 ");
 	gate(true);
 	p[0]->pr = readers_submit(m->readers, "port0", 0, &lower, 1);
 	wait_inside(1);
 	p[1]->pr = readers_submit(m->readers, "port1", 0, &lower, 1);
 	wait_done(m->readers, p[1]->pr);
-	snprintf(fake.gate_port, sizeof(fake.gate_port), "port2");
 	p[2]->pr = readers_submit(m->readers, "port2", 0, &lower, 1);
 	wait_inside(2);
 
@@ -567,6 +647,7 @@ int main(void)
 		cmocka_unit_test(test_open_fails),
 		cmocka_unit_test(test_flag_waits_for_read),
 		cmocka_unit_test(test_flag_queued_read),
+		cmocka_unit_test(test_flag_numbered),
 		cmocka_unit_test(test_cycle_pick),
 		cmocka_unit_test(test_bus_turns),
 		cmocka_unit_test(test_poll_rate),

@@ -112,7 +112,8 @@ enum optic_cmd {
  * @OPTIC_A_RESET: flag, pulse the module reset
  * @OPTIC_A_FLAT_MEM: u8, 1 for a flat-memory (unpaged) module
  * @OPTIC_A_EVENT_TYPE: u8, enum optic_event
- * @OPTIC_A_EVENT_SEQ: u64, per-driver event sequence number, from 1
+ * @OPTIC_A_EVENT_SEQ: u64, per-driver event sequence number, from 1; in an
+ *	EEPROM_READ reply, the last number given when the read ended
  * @OPTIC_A_LANE: u8, lane (0-based) an event refers to
  * @OPTIC_A_OLD_STATE: u8, state before a state-change event
  * @OPTIC_A_NEW_STATE: u8, state after a state-change event
