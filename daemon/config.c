@@ -85,7 +85,7 @@ int config_new_default(struct config **out)
 	if (!c)
 		return -ENOMEM;
 	c->poll_interval_ms = 1000;
-	c->poll_readers = 0;
+	c->poll_readers = 16;
 	c->metrics_listen = strdup(OPTICD_METRICS_DEFAULT);
 	c->status_socket = strdup(OPTICD_STATUS_SOCKET);
 	c->textfile_interval = 15;

@@ -22,6 +22,13 @@
  * bus's next read may go meanwhile.
  */
 #define READ_STALL_NS (50 * 1000000ull)
+/*
+ * Reads of one root bus at once: while one has the bus, the next one's
+ * request is on its way, so the bus does not wait for a round trip
+ * between two modules. More would only queue at the driver's scheduler,
+ * ahead of the event loop's own reads.
+ */
+#define READS_PER_BUS 2
 
 struct readers {
 	const struct readers_ops *ops;
@@ -91,22 +98,26 @@ static uint64_t monotonic_ns(void)
 }
 
 /*
- * Whether a read on @bus, started by a thread less than stall_ns before
- * @now, holds the bus; @free_at: the earliest time one of them stops
- * holding it (lowered only).
+ * Whether READS_PER_BUS reads on @bus, each started by a thread less than
+ * stall_ns before @now, hold the bus; @free_at: the earliest time one of
+ * them stops holding it (lowered only).
  */
 static bool bus_busy(const struct readers *rd, uint32_t bus, uint64_t now,
 		     uint64_t *free_at)
 {
-	bool busy = false;
+	unsigned int reading = 0;
+	uint64_t first = UINT64_MAX;
 
 	for (unsigned int i = 0; i < rd->n; i++)
 		if (rd->busy[i] && rd->bus[i] == bus &&
 		    now - rd->since[i] < rd->stall_ns) {
-			*free_at = MIN(*free_at, rd->since[i] + rd->stall_ns);
-			busy = true;
+			first = MIN(first, rd->since[i] + rd->stall_ns);
+			reading++;
 		}
-	return busy;
+	if (reading < READS_PER_BUS)
+		return false;
+	*free_at = MIN(*free_at, first);
+	return true;
 }
 
 /*

@@ -74,11 +74,12 @@ void readers_ack(struct readers *rd);
 
 /*
  * Queue the read of @n ranges @rg of port @port, whose root bus is @bus;
- * NULL without memory. The readers run one read per root bus at a time:
- * more would only queue at the driver's bus scheduler, ahead of the event
- * loop's own reads and of other readers. A read running for longer than
- * 50 ms waits for its module, not the bus (a CDB command holds the module):
- * the bus's next read goes then.
+ * NULL without memory. The readers run two reads per root bus at a time
+ * (one has the bus while the next one's request is on its way): more
+ * would only queue at the driver's bus scheduler, ahead of the event loop's
+ * own reads and of other readers. A read running for longer than 50 ms
+ * waits for its module, not the bus (a CDB command holds the module): it
+ * no longer counts.
  */
 struct poll_read *readers_submit(struct readers *rd, const char *port,
 				 uint32_t bus, const struct poll_range *rg,

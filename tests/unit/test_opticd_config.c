@@ -36,7 +36,7 @@ static void test_defaults(void **state)
 	struct port_settings s;
 
 	assert_int_equal(c->poll_interval_ms, 1000);
-	assert_int_equal(c->poll_readers, 0);
+	assert_int_equal(c->poll_readers, 16);
 	assert_string_equal(c->metrics_listen, "127.0.0.1:9732");
 	assert_string_equal(c->status_socket, "/run/opticd/status.sock");
 	assert_null(c->textfile);

@@ -50,7 +50,6 @@ diag "opticctl --json show all: $n modules"
 cat >/tmp/opticd.conf <<'CONF'
 [daemon]
 poll_interval = 1s
-poll_readers = 8
 driver_retry = 1s
 CONF
 opticd -c /tmp/opticd.conf --log-target=console >/tmp/opticd.log 2>&1 &

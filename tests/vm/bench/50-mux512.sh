@@ -30,7 +30,6 @@ ok "load optic_sim buses=$BUSES ports_per_bus=$PER bus_khz=400 realtime=1" \
 ok "load optic" load_optic
 ok "all $PORTS ports bound" wait_for 600 sh -c "[ \$(ls $OPTIC_CLASS | wc -l) -ge $PORTS ]"
 fresh_setup $PORTS
-echo "poll_readers = 8" >>/tmp/opticd.conf	# one per root bus
 opticd -c /tmp/opticd.conf --log-target=console >/tmp/opticd.log 2>&1 &
 PID=$!
 ok "opticd sees all $PORTS modules" wait_for 900 sh -c "[ \$(timeout 30 wget -qO- $URL | grep -c '^optic_module_present{.*} 1\$') -ge $PORTS ]"
