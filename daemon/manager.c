@@ -239,6 +239,7 @@ static int on_readers(sd_event_source *s, int fd, uint32_t revents,
 
 	readers_ack(m->readers);
 	events_undefer(m);
+	manager_kick_reads_done(m);
 	if (m->poll_waiting) {
 		m->poll_waiting = false;
 		sd_event_source_set_enabled(m->poll_slice, SD_EVENT_ON);
@@ -360,7 +361,8 @@ static int on_kick(sd_event_source *s, uint64_t usec, void *userdata)
 	}
 	if (next) {
 		next->kicked = false;
-		manager_poll_port(m, next);
+		if (!manager_kick_read(m, next))
+			manager_poll_port(m, next);
 	}
 	arm_kick(m);
 	return 0;

@@ -100,6 +100,7 @@ struct manager {
 
 	struct port **ports;
 	size_t n_ports;
+	size_t kick_reads; /* ports whose pr is an event's poll */
 	/* Ports by name (engine.c): slot i holds an index of ports + 1, or 0. */
 	uint32_t *port_slots;
 	size_t n_port_slots; /* a power of 2, at least twice n_ports */
@@ -187,6 +188,14 @@ bool manager_poll_step(struct manager *m);
  * False when all of them wait for their reads.
  */
 bool manager_cycle_pick(struct manager *m);
+/*
+ * The poll an event asks for, through the readers when it reads
+ * poll_ranges() alone: the loop does not wait for a busy bus meanwhile.
+ * False when the loop must poll the port itself (manager_poll_port()).
+ */
+bool manager_kick_read(struct manager *m, struct port *p);
+/* The polls of manager_kick_read() whose reads are done. */
+void manager_kick_reads_done(struct manager *m);
 void manager_poll_end(struct manager *m);
 /* @p's read by the readers is queued or running (a poll of it would wait). */
 bool manager_port_reading(struct manager *m, const struct port *p);

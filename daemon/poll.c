@@ -98,6 +98,10 @@ static void poll_read_drop(struct manager *m, struct port *p)
 		return;
 	readers_drop(m->readers, p->pr);
 	p->pr = NULL;
+	if (p->kick_read) {
+		p->kick_read = false;
+		m->kick_reads--;
+	}
 }
 
 bool manager_port_reading(struct manager *m, const struct port *p)
@@ -536,6 +540,35 @@ static bool can_read_ahead(const struct port *p,
 	       info->state == p->info.state &&
 	       streq(p->info.vendor_sn, info->vendor_sn) &&
 	       streq(p->info.vendor_pn, info->vendor_pn);
+}
+
+bool manager_kick_read(struct manager *m, struct port *p)
+{
+	struct poll_range rg[POLL_RANGES_MAX];
+
+	if (!m->readers || !can_read_ahead(p, &p->info))
+		return false;
+	p->pr = readers_submit(m->readers, p->name, p->info.bus_root, rg,
+			       poll_ranges(p, rg));
+	if (!p->pr)
+		return false;
+	p->kick_read = true;
+	m->kick_reads++;
+	return true;
+}
+
+void manager_kick_reads_done(struct manager *m)
+{
+	for (size_t i = 0; m->kick_reads && i < m->n_ports; i++) {
+		struct port *p = m->ports[i];
+		struct optic_module_info info = p->info;
+
+		if (!p->kick_read || manager_port_reading(m, p))
+			continue;
+		/* What the driver said of it last: an event's poll, no dump. */
+		port_update(m, p, &info, false);
+		poll_read_drop(m, p);
+	}
 }
 
 /* Hand the cycle's ports to the readers, in turns across root buses. */

@@ -119,6 +119,7 @@ struct port {
 	struct optic_nl_event ins_ev;
 	uint64_t polled; /* CLOCK_MONOTONIC µs of its last poll */
 	struct poll_read *pr; /* this cycle's read by the readers (readers.h) */
+	bool kick_read; /* pr is an event's poll (manager_kick_read()) */
 	/*
 	 * The ranges the last poll stored, and the driver's event number as
 	 * each was read (0 unknown): a FLAG event numbered above is news.

@@ -586,6 +586,62 @@ static void test_cycle_pick(void **state)
 	manager_free(m);
 }
 
+/*
+ * The poll an event asks for goes through the readers: the loop takes its
+ * bytes once done. A port whose statics are to be read again is polled by
+ * the loop; a cycle's start drops a kicked read still running.
+ */
+static void test_kick_read(void **state)
+{
+	struct config *c;
+	struct manager *m;
+	struct port *p;
+	char *err = NULL;
+
+	fake_reset();
+	log_set_max_level(-1);
+	assert_int_equal(config_load_string("t.conf", "", &c, &err), 0);
+	assert_int_equal(manager_new(&m, "t.conf", c), 0);
+	m->no_notify = true;
+	p = manager_port(m, "port1", true);
+	p->known = p->present = true;
+	p->info.present = true;
+	p->info.spec = OPTIC_SPEC_CMIS;
+	p->info.state = OPTIC_STATE_READY;
+	cmis_400g_dr4(&p->img);
+	assert_int_equal(optic_decode(&p->img, &p->model), 0);
+	p->lanes = p->model.lanes;
+	assert_int_equal(port_plan(p), 0);
+
+	/* No readers: the loop polls. */
+	assert_false(manager_kick_read(m, p));
+	assert_int_equal(readers_new(&m->readers, 1, &fake_ops), 0);
+	p->fresh = true;
+	assert_false(manager_kick_read(m, p));
+	p->fresh = false;
+
+	assert_true(manager_kick_read(m, p));
+	assert_true(p->kick_read);
+	assert_int_equal(m->kick_reads, 1);
+	wait_done(m->readers, p->pr);
+	manager_kick_reads_done(m);
+	assert_null(p->pr);
+	assert_false(p->kick_read);
+	assert_int_equal(m->kick_reads, 0);
+	assert_true(p->polled > 0);
+	assert_int_equal(p->poll_errors, 0);
+
+	/* Still running when a cycle starts: dropped, the cycle reads it. */
+	gate(true);
+	assert_true(manager_kick_read(m, p));
+	wait_inside(1);
+	manager_poll_end(m);
+	assert_null(p->pr);
+	assert_int_equal(m->kick_reads, 0);
+	gate(false);
+	manager_free(m);
+}
+
 /* Ports in turns across their root buses, buses as they first come. */
 static void test_bus_turns(void **state)
 {
@@ -648,6 +704,7 @@ int main(void)
 		cmocka_unit_test(test_flag_queued_read),
 		cmocka_unit_test(test_flag_numbered),
 		cmocka_unit_test(test_cycle_pick),
+		cmocka_unit_test(test_kick_read),
 		cmocka_unit_test(test_bus_turns),
 		cmocka_unit_test(test_poll_rate),
 	};
