@@ -101,6 +101,7 @@ struct manager {
 	struct port **ports;
 	size_t n_ports;
 	size_t kick_reads; /* ports whose pr is an event's poll */
+	struct poll_read *cycle_list; /* the cycle's dump, by a reader */
 	/* Ports by name (engine.c): slot i holds an index of ports + 1, or 0. */
 	uint32_t *port_slots;
 	size_t n_port_slots; /* a power of 2, at least twice n_ports */

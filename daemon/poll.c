@@ -518,6 +518,8 @@ static void poll_buses(struct manager *m)
 	size_t n = 0;
 	int r;
 
+	if (!m->nl)
+		return;
 	r = optic_nl_bus_list(m->nl, &buses, &n);
 	if (r < 0) {
 		if (r != -EOPNOTSUPP && r != -EINVAL)
@@ -599,19 +601,12 @@ static void read_ahead(struct manager *m)
 	}
 }
 
-int manager_poll_start(struct manager *m)
+/* The cycle's dump is in (@r its outcome): the ports it names, read ahead. */
+static int poll_begin(struct manager *m, int r, struct optic_module_info *mods,
+		      size_t n)
 {
-	struct optic_module_info *mods = NULL;
-	size_t n = 0;
-	int r;
-
-	manager_poll_end(m);
-	if (!m->driver_up)
-		return 0;
-	m->cycle_start = now_monotonic();
-	m->cycles++;
-	r = optic_nl_module_list(m->nl, &mods, &n);
 	if (r < 0) {
+		free(mods);
 		m->netlink_errors++;
 		if (!poll_driver_gone(r))
 			log_event(LOG_WARNING, r, NULL, -1, NULL, NULL,
@@ -644,6 +639,41 @@ int manager_poll_start(struct manager *m)
 	return 1;
 }
 
+int manager_poll_start(struct manager *m)
+{
+	struct optic_module_info *mods = NULL;
+	size_t n = 0;
+	int r;
+
+	manager_poll_end(m);
+	if (!m->driver_up)
+		return 0;
+	m->cycle_start = now_monotonic();
+	m->cycles++;
+	/* A reader dumps: the loop serves events meanwhile (readers.h). */
+	if (m->readers && (m->cycle_list = readers_submit_list(m->readers)))
+		return 1;
+	r = optic_nl_module_list(m->nl, &mods, &n);
+	return poll_begin(m, r, mods, n);
+}
+
+/*
+ * The reader's dump, once done: the cycle begins. False while it runs;
+ * *@r < 0 when it failed.
+ */
+static bool poll_list_taken(struct manager *m, int *r)
+{
+	struct poll_read *pr = m->cycle_list;
+
+	*r = 0;
+	if (!readers_done(m->readers, pr))
+		return false;
+	m->cycle_list = NULL;
+	*r = poll_begin(m, pr->list_ret, TAKE_PTR(pr->mods), pr->n_mods);
+	readers_drop(m->readers, pr);
+	return true;
+}
+
 /* How far past the next port the cycle looks for a read done. */
 #define CYCLE_LOOK_AHEAD 64
 
@@ -667,6 +697,16 @@ bool manager_cycle_pick(struct manager *m)
 
 bool manager_poll_step(struct manager *m)
 {
+	int r;
+
+	if (m->cycle_list) {
+		if (!poll_list_taken(m, &r)) {
+			m->poll_waiting = true;
+			return true;
+		}
+		if (r < 0 && poll_driver_gone(r))
+			manager_disconnect(m, r);
+	}
 	while (m->driver_up && m->cycle_next < m->cycle_n) {
 		const struct optic_module_info *info;
 		struct port *p;
@@ -703,6 +743,10 @@ bool manager_poll_step(struct manager *m)
 
 void manager_poll_end(struct manager *m)
 {
+	if (m->cycle_list) {
+		readers_drop(m->readers, m->cycle_list);
+		m->cycle_list = NULL;
+	}
 	for (size_t i = 0; i < m->n_ports; i++)
 		poll_read_drop(m, m->ports[i]);
 	m->poll_waiting = false;

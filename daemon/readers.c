@@ -73,10 +73,16 @@ static int nl_read(void *ctx, const char *port, const struct poll_range *rg,
 	return r;
 }
 
+static int nl_list(void *ctx, struct optic_module_info **mods, size_t *n)
+{
+	return optic_nl_module_list(ctx, mods, n);
+}
+
 const struct readers_ops readers_netlink = {
 	.open = nl_open,
 	.close = nl_close,
 	.read = nl_read,
+	.list = nl_list,
 };
 
 static void read_ranges(struct readers *rd, void *ctx, struct poll_read *r)
@@ -131,7 +137,7 @@ static struct poll_read *take_read(struct readers *rd, uint64_t *free_at)
 
 	*free_at = UINT64_MAX;
 	for (pp = &rd->head; (r = *pp); prev = r, pp = &r->next) {
-		if (bus_busy(rd, r->bus, now, free_at))
+		if (!r->list && bus_busy(rd, r->bus, now, free_at))
 			continue;
 		*pp = r->next;
 		if (rd->tail == r)
@@ -166,12 +172,18 @@ static struct poll_read *next_read(struct readers *rd, unsigned int i)
 		wait_until(rd, free_at);
 	if (r) {
 		r->started = true;
-		rd->busy[i] = true;
+		rd->busy[i] = !r->list;
 		rd->bus[i] = r->bus;
 		rd->since[i] = monotonic_ns();
 	}
 	pthread_mutex_unlock(&rd->lock);
 	return r;
+}
+
+static void poll_read_free(struct poll_read *r)
+{
+	free(r->mods);
+	free(r);
 }
 
 static void *reader_thread(void *arg)
@@ -188,14 +200,17 @@ static void *reader_thread(void *arg)
 		pthread_mutex_lock(&rd->lock);
 		dropped = r->dropped;
 		pthread_mutex_unlock(&rd->lock);
-		if (!dropped)
+		if (!dropped && r->list)
+			r->list_ret =
+				rd->ops->list(rd->ctx[i], &r->mods, &r->n_mods);
+		else if (!dropped)
 			read_ranges(rd, rd->ctx[i], r);
 		pthread_mutex_lock(&rd->lock);
 		dropped = r->dropped;
 		r->done = true;
 		pthread_mutex_unlock(&rd->lock);
 		if (dropped)
-			free(r);
+			poll_read_free(r);
 		else
 			(void)!write(rd->efd, &one, sizeof(one));
 	}
@@ -277,7 +292,7 @@ void readers_free(struct readers *rd)
 		struct poll_read *r = rd->head;
 
 		rd->head = r->next;
-		free(r);
+		poll_read_free(r);
 	}
 	if (rd->efd >= 0)
 		close(rd->efd);
@@ -334,6 +349,23 @@ struct poll_read *readers_submit(struct readers *rd, const char *port,
 	return r;
 }
 
+struct poll_read *readers_submit_list(struct readers *rd)
+{
+	struct poll_read *r = calloc(1, sizeof(*r));
+
+	if (!r)
+		return NULL;
+	r->list = true;
+	pthread_mutex_lock(&rd->lock);
+	r->next = rd->head;
+	rd->head = r;
+	if (!rd->tail)
+		rd->tail = r;
+	pthread_cond_signal(&rd->queued);
+	pthread_mutex_unlock(&rd->lock);
+	return r;
+}
+
 bool readers_done(struct readers *rd, const struct poll_read *r)
 {
 	bool done;
@@ -355,8 +387,8 @@ bool readers_running(struct readers *rd, const struct poll_read *r)
 }
 
 /* The range of done read @r that read byte @off of @page/@bank; -1. */
-static int read_range_of(const struct poll_read *r, uint8_t page,
-			 uint8_t bank, uint8_t off)
+static int read_range_of(const struct poll_read *r, uint8_t page, uint8_t bank,
+			 uint8_t off)
 {
 	if (!r)
 		return -1;
@@ -402,7 +434,7 @@ void readers_drop(struct readers *rd, struct poll_read *r)
 	r->dropped = true;
 	pthread_mutex_unlock(&rd->lock);
 	if (done)
-		free(r);
+		poll_read_free(r);
 }
 
 struct turn {

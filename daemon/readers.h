@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Poll readers: threads with a netlink socket each that read the poll
- * ranges of many ports at once, one per root bus. The driver runs requests
- * on different root buses in parallel, so a cycle of many ports no longer
- * waits for each port's reads in turn. The event
- * loop hands a port's ranges over at the start of a cycle and takes the
- * bytes when the cycle reaches the port (poll.c); the threads touch
+ * ranges of many ports at once, two per root bus, and the cycle's
+ * MODULE_GET dump. The driver runs requests on different root buses in
+ * parallel, so a cycle of many ports does not wait for each port's reads
+ * in turn, and the event loop never waits for a bus. The loop hands a
+ * port's ranges over at the start of a cycle (or when an event asks for a
+ * poll) and takes the bytes once they are read (poll.c); the threads touch
  * nothing of opticd's but the requests.
  */
 #ifndef OPTICD_READERS_H
@@ -31,6 +32,14 @@ struct poll_read {
 	int len[POLL_RANGES_MAX];
 	/* The driver's event number as each range's read ended (0 unknown). */
 	uint64_t seq[POLL_RANGES_MAX];
+	/*
+	 * A MODULE_GET dump instead (readers_submit_list()): its result, or
+	 * -errno in list_ret.
+	 */
+	bool list;
+	struct optic_module_info *mods;
+	size_t n_mods;
+	int list_ret;
 	bool started; /* a thread took it; under the readers' lock */
 	bool done; /* under the readers' lock */
 	bool dropped; /* nobody takes it: the thread frees it */
@@ -47,6 +56,8 @@ struct readers_ops {
 	 */
 	int (*read)(void *ctx, const char *port, const struct poll_range *rg,
 		    uint8_t *buf, uint64_t *seq);
+	/* Every module, as optic_nl_module_list(). */
+	int (*list)(void *ctx, struct optic_module_info **mods, size_t *n);
 };
 
 extern const struct readers_ops readers_netlink;
@@ -84,6 +95,13 @@ void readers_ack(struct readers *rd);
 struct poll_read *readers_submit(struct readers *rd, const char *port,
 				 uint32_t bus, const struct poll_range *rg,
 				 size_t n);
+/*
+ * Queue a MODULE_GET dump, ahead of the reads and of any bus: the dump
+ * takes each module's lock, which a request of that module waiting for its
+ * bus holds meanwhile, so the event loop does not wait for it. NULL
+ * without memory.
+ */
+struct poll_read *readers_submit_list(struct readers *rd);
 bool readers_done(struct readers *rd, const struct poll_read *r);
 /*
  * Taken by a thread and not done: a FLAG event of its port may be its echo.

@@ -96,10 +96,30 @@ static int fake_read(void *ctx, const char *port, const struct poll_range *rg,
 	return r;
 }
 
+/* The dump: port1 and port2, empty cages; the gate holds it as "list". */
+static int fake_list(void *ctx, struct optic_module_info **mods, size_t *n)
+{
+	pthread_mutex_lock(&fake.lock);
+	fake.inside++;
+	pthread_cond_broadcast(&fake.changed);
+	while (fake.closed_gate && gated("list"))
+		pthread_cond_wait(&fake.changed, &fake.lock);
+	fake.inside--;
+	pthread_mutex_unlock(&fake.lock);
+	*mods = calloc(2, sizeof(**mods));
+	if (!*mods)
+		return -ENOMEM;
+	snprintf((*mods)[0].name, sizeof((*mods)[0].name), "port1");
+	snprintf((*mods)[1].name, sizeof((*mods)[1].name), "port2");
+	*n = 2;
+	return 0;
+}
+
 static const struct readers_ops fake_ops = {
 	.open = fake_open,
 	.close = fake_close,
 	.read = fake_read,
+	.list = fake_list,
 };
 
 static void gate(bool closed)
@@ -642,6 +662,51 @@ static void test_kick_read(void **state)
 	manager_free(m);
 }
 
+/*
+ * With readers, a reader dumps the modules at a cycle's start: the cycle
+ * waits for it (the loop serves events meanwhile), then polls the ports it
+ * names. A cycle ended meanwhile drops it.
+ */
+static void test_cycle_list(void **state)
+{
+	struct config *c;
+	struct manager *m;
+	char *err = NULL;
+
+	fake_reset();
+	log_set_max_level(-1);
+	assert_int_equal(config_load_string("t.conf", "", &c, &err), 0);
+	assert_int_equal(manager_new(&m, "t.conf", c), 0);
+	m->no_notify = true;
+	m->driver_up = true;
+	assert_int_equal(readers_new(&m->readers, 2, &fake_ops), 0);
+	snprintf(fake.gate_ports, sizeof(fake.gate_ports), " list ");
+	gate(true);
+	assert_int_equal(manager_poll_start(m), 1);
+	assert_non_null(m->cycle_list);
+	wait_inside(1);
+	assert_true(manager_poll_step(m));
+	assert_true(m->poll_waiting);
+	assert_int_equal(m->n_ports, 0);
+	gate(false);
+	wait_done(m->readers, m->cycle_list);
+	m->poll_waiting = false;
+	while (manager_poll_step(m))
+		;
+	assert_null(m->cycle_list);
+	assert_int_equal(m->n_ports, 2);
+	assert_true(manager_port(m, "port2", false)->known);
+
+	/* Dropped by the next cycle's start, taken by nobody. */
+	gate(true);
+	assert_int_equal(manager_poll_start(m), 1);
+	wait_inside(1);
+	manager_poll_end(m);
+	assert_null(m->cycle_list);
+	gate(false);
+	manager_free(m);
+}
+
 /* Ports in turns across their root buses, buses as they first come. */
 static void test_bus_turns(void **state)
 {
@@ -705,6 +770,7 @@ int main(void)
 		cmocka_unit_test(test_flag_numbered),
 		cmocka_unit_test(test_cycle_pick),
 		cmocka_unit_test(test_kick_read),
+		cmocka_unit_test(test_cycle_list),
 		cmocka_unit_test(test_bus_turns),
 		cmocka_unit_test(test_poll_rate),
 	};
