@@ -362,10 +362,15 @@ bool port_flag_news(const struct port *p, const struct optic_nl_event *ev,
 	if (numbered) {
 		/*
 		 * Raised after that read: the flag latched again, even where
-		 * the read found it set (it cleared in between); else the
-		 * read holds it.
+		 * the read found it set (it cleared in between). Raised before
+		 * it ended: in it, unless another raw reader (opticctl) took
+		 * the latched bit first.
 		 */
-		bits = ev->seq > seq ? ev->flag_bits : 0;
+		int held = read ? r : b;
+
+		bits = ev->flag_bits;
+		if (ev->seq <= seq && held >= 0)
+			bits &= ~held;
 	} else {
 		bits = b < 0 ? ev->flag_bits : ev->flag_bits & ~b;
 		if (r >= 0)

@@ -269,11 +269,11 @@ struct poll_read;
 /*
  * Whether FLAG event @ev is news for @p: raised after the read of its flag
  * byte that @read (the readers' read, done, not taken yet) or else the
- * last poll stored (their event numbers, docs/netlink.md), a read that
- * holds its bits then. With a driver that gives no numbers: bits neither
- * the image nor @read holds (a read holding them got them itself: an echo,
- * or a condition already seen). What those bits feed, for a module read,
- * into @news.
+ * last poll stored (their event numbers, docs/netlink.md), or raised
+ * before and that read lacks its bits (another raw reader took them). With
+ * a driver that gives no numbers: bits neither the image nor @read holds
+ * (a read holding them got them itself: an echo, or a condition already
+ * seen). What those bits feed, for a module read, into @news.
  */
 bool port_flag_news(const struct port *p, const struct optic_nl_event *ev,
 		    const struct poll_read *read, struct flag_news *news);

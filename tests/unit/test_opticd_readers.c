@@ -528,6 +528,20 @@ static void test_flag_numbered(void **state)
 	manager_event(m, &ev);
 	assert_int_equal(p->flags_total[FLAP_RX_LOS][3], 1);
 	readers_drop(m->readers, p->pr);
+
+	/*
+	 * Raised before a read that lacks the bit: another raw reader
+	 * (opticctl) took the latched bit first, the poll will not see it.
+	 */
+	fake.fill = (uint8_t)(0 - 147); /* byte 147 reads 0 */
+	p->pr = readers_submit(m->readers, p->name, 0, &page11, 1);
+	wait_done(m->readers, p->pr);
+	ev.flag_bits = 0x10;
+	ev.lane = 4;
+	ev.seq = 8;
+	manager_event(m, &ev);
+	assert_int_equal(p->flags_total[FLAP_RX_LOS][4], 1);
+	readers_drop(m->readers, p->pr);
 	p->pr = NULL;
 
 	/*
