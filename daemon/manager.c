@@ -123,6 +123,8 @@ static int manager_connect(struct manager *m)
 	return 0;
 }
 
+static void readers_stop(struct manager *m);
+
 void manager_disconnect(struct manager *m, int err)
 {
 	if (!m->driver_up)
@@ -130,6 +132,10 @@ void manager_disconnect(struct manager *m, int err)
 	log_event(LOG_WARNING, err, NULL, -1, NULL, MSGID_DRIVER,
 		  "lost the optic driver, waiting for it to come back");
 	m->driver_warned = true;
+	/* The readers' sockets name the family gone: new ones come with it. */
+	manager_poll_end(m);
+	readers_stop(m);
+	m->readers_failed = false;
 	optic_nl_close(m->nl);
 	m->nl = NULL;
 	m->driver_up = false;
@@ -263,7 +269,8 @@ static void readers_sync(struct manager *m)
 	unsigned int want = m->ops->readers ? m->cfg->poll_readers : 0;
 	int r;
 
-	if (readers_threads(m->readers) == want)
+	/* Their sockets need the driver's family. */
+	if (!m->driver_up || readers_threads(m->readers) == want)
 		return;
 	readers_stop(m);
 	if (!want)

@@ -718,6 +718,16 @@ static void test_cycle_list(void **state)
 	manager_poll_end(m);
 	assert_null(m->cycle_list);
 	gate(false);
+
+	/*
+	 * The driver gone, the readers go with their sockets (they name its
+	 * family): the next driver gets new ones.
+	 */
+	assert_int_equal(manager_poll_start(m), 1);
+	manager_disconnect(m, -ENOENT);
+	assert_null(m->cycle_list);
+	assert_null(m->readers);
+	assert_false(m->driver_up);
 	manager_free(m);
 }
 
