@@ -7,8 +7,8 @@
  * is read at insertion and again after a module or data-path state change;
  * a poll reads only the byte ranges of poll_ranges(), through the readers
  * (readers.h) when opticd runs them: the cycle's ports are read in parallel
- * and taken as their reads are done. The liboptic decoder turns the image into values; this
- * file maps them to a struct sample.
+ * and taken as their reads are done. The liboptic decoder turns the image
+ * into values; this file maps them to a struct sample.
  */
 #include <errno.h>
 #include <math.h>
