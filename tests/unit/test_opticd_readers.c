@@ -162,6 +162,15 @@ static void wait_done(struct readers *rd, const struct poll_read *r)
 	assert_true(readers_done(rd, r));
 }
 
+/* Wait for reads @r[0..@n) and give them back. */
+static void drop_all(struct readers *rd, struct poll_read **r, int n)
+{
+	for (int i = 0; i < n; i++) {
+		wait_done(rd, r[i]);
+		readers_drop(rd, r[i]);
+	}
+}
+
 static const struct poll_range lower = { OPTIC_ADDR_A0, 0, 0, 8, 10 };
 static const struct poll_range page11 = { OPTIC_ADDR_A0, 0x11, 0, 128, 74 };
 
@@ -214,10 +223,7 @@ static void test_two_per_bus(void **state)
 	usleep(50000); /* a third thread let onto bus 7 would be inside now */
 	assert_int_equal(fake.most_inside, 3);
 	gate(false);
-	for (int i = 0; i < 6; i++) {
-		wait_done(rd, r[i]);
-		readers_drop(rd, r[i]);
-	}
+	drop_all(rd, r, 6);
 	assert_int_equal(fake.most_inside, 3);
 	readers_free(rd);
 }
@@ -239,10 +245,7 @@ static void test_stalled_read(void **state)
 		r[i] = readers_submit(rd, "port0", 7, &lower, 1);
 	wait_inside(4);
 	gate(false);
-	for (int i = 0; i < 4; i++) {
-		wait_done(rd, r[i]);
-		readers_drop(rd, r[i]);
-	}
+	drop_all(rd, r, 4);
 	assert_int_equal(fake.most_inside, 4);
 	readers_free(rd);
 }
@@ -335,21 +338,19 @@ static void test_open_fails(void **state)
 	assert_int_equal(readers_new(&rd, 65, &fake_ops), -EINVAL);
 }
 
-/*
- * A FLAG event for a port being read waits for the read; then the bits the
- * read holds are its echo, other bits news.
- */
-static void test_flag_waits_for_read(void **state)
+/* port1's RX LOS on lane 4: page 11h byte 147 bit 3 (CMIS 5.2 Table 8-77). */
+static const struct optic_nl_event los_lane4 = { .type = OPTIC_EVENT_FLAG,
+						 .name = "port1",
+						 .flag_page = 0x11,
+						 .flag_offset = 147,
+						 .flag_bits = 0x08,
+						 .lane = 3 };
+
+/* A manager with @threads readers over the fake (0: none), no driver. */
+static struct manager *mk_manager(unsigned int threads)
 {
 	struct config *c;
 	struct manager *m;
-	struct port *p;
-	struct optic_nl_event ev = { .type = OPTIC_EVENT_FLAG,
-				     .name = "port1",
-				     .flag_page = 0x11,
-				     .flag_offset = 147,
-				     .flag_bits = 0x08,
-				     .lane = 3 };
 	char *err = NULL;
 
 	fake_reset();
@@ -357,13 +358,39 @@ static void test_flag_waits_for_read(void **state)
 	assert_int_equal(config_load_string("t.conf", "", &c, &err), 0);
 	assert_int_equal(manager_new(&m, "t.conf", c), 0);
 	m->no_notify = true;
-	assert_int_equal(readers_new(&m->readers, 1, &fake_ops), 0);
-	p = manager_port(m, "port1", true);
+	if (threads)
+		assert_int_equal(readers_new(&m->readers, threads, &fake_ops),
+				 0);
+	return m;
+}
+
+/* Port @name holding an 8-lane CMIS module, ready (cmis_400g_dr4). */
+static struct port *mk_cmis_port(struct manager *m, const char *name)
+{
+	struct port *p = manager_port(m, name, true);
+
+	assert_non_null(p);
 	p->known = p->present = true;
+	p->info.present = true;
 	p->info.spec = OPTIC_SPEC_CMIS;
 	p->info.state = OPTIC_STATE_READY;
 	p->lanes = 8;
 	cmis_400g_dr4(&p->img);
+	return p;
+}
+
+/*
+ * A FLAG event for a port being read waits for the read; then the bits the
+ * read holds are its echo, other bits news.
+ */
+static void test_flag_waits_for_read(void **state)
+{
+	struct manager *m;
+	struct port *p;
+	struct optic_nl_event ev = los_lane4;
+
+	m = mk_manager(1);
+	p = mk_cmis_port(m, "port1");
 
 	/* Byte 147 as the read gets it: fill + 147 = 0x08 (lane 4's LOS). */
 	fake.fill = (uint8_t)(0x08 - 147);
@@ -416,31 +443,14 @@ static void test_flag_waits_for_read(void **state)
  */
 static void test_flag_queued_read(void **state)
 {
-	struct optic_nl_event ev = { .type = OPTIC_EVENT_FLAG,
-				     .name = "port1",
-				     .flag_page = 0x11,
-				     .flag_offset = 147,
-				     .flag_bits = 0x08,
-				     .lane = 3 };
+	struct optic_nl_event ev = los_lane4;
 	struct poll_read *blocker;
-	struct config *c;
 	struct manager *m;
 	struct port *p, *q;
-	char *err = NULL;
 
-	fake_reset();
-	log_set_max_level(-1);
-	assert_int_equal(config_load_string("t.conf", "", &c, &err), 0);
-	assert_int_equal(manager_new(&m, "t.conf", c), 0);
-	m->no_notify = true;
-	assert_int_equal(readers_new(&m->readers, 1, &fake_ops), 0);
+	m = mk_manager(1);
 	q = manager_port(m, "port2", true);
-	p = manager_port(m, "port1", true);
-	p->known = p->present = true;
-	p->info.spec = OPTIC_SPEC_CMIS;
-	p->info.state = OPTIC_STATE_READY;
-	p->lanes = 8;
-	cmis_400g_dr4(&p->img);
+	p = mk_cmis_port(m, "port1");
 
 	/* The one thread reads another port: port1's read waits its turn. */
 	gate(true);
@@ -492,29 +502,12 @@ static void test_flag_queued_read(void **state)
  */
 static void test_flag_numbered(void **state)
 {
-	struct optic_nl_event ev = { .type = OPTIC_EVENT_FLAG,
-				     .name = "port1",
-				     .flag_page = 0x11,
-				     .flag_offset = 147,
-				     .flag_bits = 0x08,
-				     .lane = 3 };
-	struct config *c;
+	struct optic_nl_event ev = los_lane4;
 	struct manager *m;
 	struct port *p;
-	char *err = NULL;
 
-	fake_reset();
-	log_set_max_level(-1);
-	assert_int_equal(config_load_string("t.conf", "", &c, &err), 0);
-	assert_int_equal(manager_new(&m, "t.conf", c), 0);
-	m->no_notify = true;
-	assert_int_equal(readers_new(&m->readers, 1, &fake_ops), 0);
-	p = manager_port(m, "port1", true);
-	p->known = p->present = true;
-	p->info.spec = OPTIC_SPEC_CMIS;
-	p->info.state = OPTIC_STATE_READY;
-	p->lanes = 8;
-	cmis_400g_dr4(&p->img);
+	m = mk_manager(1);
+	p = mk_cmis_port(m, "port1");
 
 	/* The readers' read, done at event 10, holds lane 4's LOS. */
 	fake.fill = (uint8_t)(0x08 - 147);
@@ -575,17 +568,10 @@ static void test_cycle_pick(void **state)
 {
 	static const char *const names[] = { "port0", "port1", "port2",
 					     "port3" };
-	struct config *c;
 	struct manager *m;
 	struct port *p[4];
-	char *err = NULL;
 
-	fake_reset();
-	log_set_max_level(-1);
-	assert_int_equal(config_load_string("t.conf", "", &c, &err), 0);
-	assert_int_equal(manager_new(&m, "t.conf", c), 0);
-	m->no_notify = true;
-	assert_int_equal(readers_new(&m->readers, 2, &fake_ops), 0);
+	m = mk_manager(2);
 	readers_set_stall(m->readers, 1000000);
 	m->cycle = calloc(4, sizeof(*m->cycle));
 	m->cycle_n = 4;
@@ -627,22 +613,9 @@ static void test_cycle_pick(void **state)
  */
 static void test_kick_read(void **state)
 {
-	struct config *c;
-	struct manager *m;
-	struct port *p;
-	char *err = NULL;
+	struct manager *m = mk_manager(0);
+	struct port *p = mk_cmis_port(m, "port1");
 
-	fake_reset();
-	log_set_max_level(-1);
-	assert_int_equal(config_load_string("t.conf", "", &c, &err), 0);
-	assert_int_equal(manager_new(&m, "t.conf", c), 0);
-	m->no_notify = true;
-	p = manager_port(m, "port1", true);
-	p->known = p->present = true;
-	p->info.present = true;
-	p->info.spec = OPTIC_SPEC_CMIS;
-	p->info.state = OPTIC_STATE_READY;
-	cmis_400g_dr4(&p->img);
 	assert_int_equal(optic_decode(&p->img, &p->model), 0);
 	p->lanes = p->model.lanes;
 	assert_int_equal(port_plan(p), 0);
@@ -683,17 +656,9 @@ static void test_kick_read(void **state)
  */
 static void test_cycle_list(void **state)
 {
-	struct config *c;
-	struct manager *m;
-	char *err = NULL;
+	struct manager *m = mk_manager(2);
 
-	fake_reset();
-	log_set_max_level(-1);
-	assert_int_equal(config_load_string("t.conf", "", &c, &err), 0);
-	assert_int_equal(manager_new(&m, "t.conf", c), 0);
-	m->no_notify = true;
 	m->driver_up = true;
-	assert_int_equal(readers_new(&m->readers, 2, &fake_ops), 0);
 	snprintf(fake.gate_ports, sizeof(fake.gate_ports), " list ");
 	gate(true);
 	assert_int_equal(manager_poll_start(m), 1);
