@@ -16,19 +16,21 @@
 
 #define READERS_MAX 64
 /*
- * A read running this long waits for its module, not for the bus: a
- * firmware download's CDB command holds the module (its writes wait for
- * their share of a busy bus), or the module stretches the clock. Its root
- * bus's next read may go meanwhile.
- */
-#define READ_STALL_NS (50 * 1000000ull)
-/*
  * Reads of one root bus at once: while one has the bus, the next one's
  * request is on its way, so the bus does not wait for a round trip
  * between two modules. More would only queue at the driver's scheduler,
  * ahead of the event loop's own reads.
  */
 #define READS_PER_BUS 2
+/*
+ * A read running this long waits for its module, not for the bus (a
+ * firmware download's CDB command holds the module, or the module
+ * stretches the clock): it no longer counts among its bus's reads, up to
+ * READS_PER_BUS_MAX in all. Far above a read's time on a busy bus (tens
+ * of ms), so that a slow bus does not look stalled and draw more reads.
+ */
+#define READ_STALL_NS (500 * 1000000ull)
+#define READS_PER_BUS_MAX 4
 
 struct readers {
 	const struct readers_ops *ops;
@@ -104,22 +106,27 @@ static uint64_t monotonic_ns(void)
 }
 
 /*
- * Whether READS_PER_BUS reads on @bus, each started by a thread less than
- * stall_ns before @now, hold the bus; @free_at: the earliest time one of
- * them stops holding it (lowered only).
+ * Whether reads on @bus hold it: READS_PER_BUS started by a thread less
+ * than stall_ns before @now, or READS_PER_BUS_MAX in all; @free_at: the
+ * earliest time one of the first stops holding it (lowered only).
  */
 static bool bus_busy(const struct readers *rd, uint32_t bus, uint64_t now,
 		     uint64_t *free_at)
 {
-	unsigned int reading = 0;
+	unsigned int reading = 0, all = 0;
 	uint64_t first = UINT64_MAX;
 
-	for (unsigned int i = 0; i < rd->n; i++)
-		if (rd->busy[i] && rd->bus[i] == bus &&
-		    now - rd->since[i] < rd->stall_ns) {
+	for (unsigned int i = 0; i < rd->n; i++) {
+		if (!rd->busy[i] || rd->bus[i] != bus)
+			continue;
+		all++;
+		if (now - rd->since[i] < rd->stall_ns) {
 			first = MIN(first, rd->since[i] + rd->stall_ns);
 			reading++;
 		}
+	}
+	if (all >= READS_PER_BUS_MAX)
+		return true;
 	if (reading < READS_PER_BUS)
 		return false;
 	*free_at = MIN(*free_at, first);

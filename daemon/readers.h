@@ -88,9 +88,9 @@ void readers_ack(struct readers *rd);
  * NULL without memory. The readers run two reads per root bus at a time
  * (one has the bus while the next one's request is on its way): more
  * would only queue at the driver's bus scheduler, ahead of the event loop's
- * own reads and of other readers. A read running for longer than 50 ms
+ * own reads and of other readers. A read running for longer than 500 ms
  * waits for its module, not the bus (a CDB command holds the module): it
- * no longer counts.
+ * no longer counts, up to four reads of a bus in all.
  */
 struct poll_read *readers_submit(struct readers *rd, const char *port,
 				 uint32_t bus, const struct poll_range *rg,

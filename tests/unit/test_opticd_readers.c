@@ -230,22 +230,25 @@ static void test_two_per_bus(void **state)
 
 /*
  * A read that outlasts the stall time waits for its module, not the bus:
- * the next reads of its bus go, two more once those stall too.
+ * the next reads of its bus go, two more once those stall too, and no
+ * more than four in all.
  */
 static void test_stalled_read(void **state)
 {
 	struct readers *rd;
-	struct poll_read *r[4];
+	struct poll_read *r[5];
 
 	fake_reset();
-	assert_int_equal(readers_new(&rd, 4, &fake_ops), 0);
+	assert_int_equal(readers_new(&rd, 5, &fake_ops), 0);
 	readers_set_stall(rd, 20 * 1000000);
 	gate(true);
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < 5; i++)
 		r[i] = readers_submit(rd, "port0", 7, &lower, 1);
 	wait_inside(4);
+	usleep(100000); /* all four stalled: a fifth would be inside now */
+	assert_int_equal(fake.most_inside, 4);
 	gate(false);
-	drop_all(rd, r, 4);
+	drop_all(rd, r, 5);
 	assert_int_equal(fake.most_inside, 4);
 	readers_free(rd);
 }
