@@ -33,7 +33,6 @@ struct metrics_server {
 	struct manager *m;
 };
 
-/* Label values: backslash, double quote and newline are escaped. */
 /*
  * A memory stream only this thread writes: without stdio's per-call lock
  * (opticd has reader threads, so each fputc() would take it).
@@ -47,6 +46,7 @@ static FILE *stream_open(char **buf, size_t *len)
 	return f;
 }
 
+/* Label values: backslash, double quote and newline are escaped. */
 static void esc(FILE *f, const char *s)
 {
 	for (; *s; s++) {

@@ -520,7 +520,6 @@ size_t poll_ranges(const struct port *p, struct poll_range out[POLL_RANGES_MAX])
 	}
 }
 
-
 /* Values read after the insertion besides a poll's: app_plan(), metrics. */
 static const char *const model_kept[] = { "application", "datapath_state" };
 

@@ -93,6 +93,7 @@ struct poll_slot {
 	uint8_t what, bit, lane; /* lane: 0-based, 0 for the module */
 };
 
+/* A byte range a health poll reads (poll.c). */
 struct poll_range {
 	uint8_t addr, page, bank, off, len;
 };
@@ -211,7 +212,6 @@ static inline void port_set_known(struct port *p, bool known)
 	p->known = known;
 }
 
-/* A byte range a health poll reads (poll.c). */
 /* A port named @name, empty, with a one-lane history of @spec. */
 int port_new(struct port **out, const char *name,
 	     const struct history_spec *spec);
