@@ -4,7 +4,9 @@
  * through muxes: every transfer of a cage takes a turn on its root bus,
  * the classes of enum optic_bus_class in order (a waiting higher class
  * goes before any lower one, within a class first come first served), CDB
- * bounded to bus_cdb_share of a contended bus. Around the turns: reads
+ * bounded to bus_cdb_share of a contended bus; a netlink request waits
+ * for its class, a read for one of bus_requests slots, before it takes
+ * its module (optic_bus_enter()). Around the turns: reads
  * and writes in the chunks the transfer mode allows, one retry of a NACK
  * from a present module and the write-completion polling (tWR).
  */
@@ -40,6 +42,11 @@ module_param(bus_sched, bool, 0644);
 MODULE_PARM_DESC(bus_sched,
 		 "Schedule each root bus's transfers by class (N: first come first served, as the i2c core does; default Y)");
 
+static unsigned int bus_requests = 2;
+module_param(bus_requests, uint, 0644);
+MODULE_PARM_DESC(bus_requests,
+		 "Netlink reads that may hold modules of one root bus at once, the rest waiting without a module's lock (0: no limit; default 2)");
+
 static LIST_HEAD(optic_buses);
 static DEFINE_MUTEX(optic_buses_lock);	/* optic_buses, optic_bus.users */
 
@@ -63,6 +70,7 @@ static struct optic_bus *optic_bus_new(struct i2c_adapter *root)
 	bus->born_ns = ktime_get_ns();
 	spin_lock_init(&bus->lock);
 	init_waitqueue_head(&bus->wq);
+	init_waitqueue_head(&bus->req_wq);
 	return bus;
 }
 
@@ -180,6 +188,8 @@ void optic_bus_info(struct optic_bus *bus, struct optic_bus_info *info)
 	spin_lock(&bus->lock);
 	info->queue = optic_bus_queue(bus);
 	info->queue_max = bus->queue_max;
+	info->requests = bus->requests;
+	info->requests_max = bus->requests_max;
 	info->busy_ns = bus->busy_ns;
 	memcpy(info->cls, bus->cls, sizeof(info->cls));
 	spin_unlock(&bus->lock);
@@ -236,40 +246,114 @@ static bool optic_bus_may_go(const struct optic_bus *bus, u8 q, u32 ticket)
 	       optic_bus_admits(bus, q);
 }
 
-/**
- * optic_bus_admit - wait, without the module's lock, until @class is served
- * @mod: the module
- * @class: enum optic_bus_class of the transfers about to be made
- *
- * A transfer waits for its turn with its module's lock held. A CDB or bulk
- * transfer waiting behind the polls of a busy bus would hold up all else
- * that needs the module, a read of it or the module dump, for as long as
- * the higher classes keep the bus: the priority of the lowest class.
- * Callers of those classes wait here first, before taking the lock, until
- * no higher class waits. The turn is still taken under the lock; a higher
- * class coming in between goes first, as always.
- */
-void optic_bus_admit(struct optic_module *mod, u8 class)
+/* Hold @mod's root bus without the module's lock (the cage may unbind). */
+static struct optic_bus *optic_bus_hold(struct optic_module *mod)
 {
 	struct optic_bus *bus;
 
-	if (class <= OPTIC_BUS_CLASS_POLL || !READ_ONCE(bus_sched))
-		return;
-	/* without mod->lock the cage may be unbound: hold the bus */
 	mutex_lock(&optic_buses_lock);
 	bus = mod->root;
 	if (bus)
 		bus->users++;
 	mutex_unlock(&optic_buses_lock);
-	if (!bus)
-		return;
+	return bus;
+}
+
+static void optic_bus_put(struct optic_bus *bus)
+{
+	mutex_lock(&optic_buses_lock);
+	optic_bus_put_locked(bus);
+	mutex_unlock(&optic_buses_lock);
+}
+
+/* Whether a request slot is free for ticket @ticket; bus->lock held. */
+static bool optic_bus_slot_free(const struct optic_bus *bus, u32 ticket)
+{
+	unsigned int slots = READ_ONCE(bus_requests);
+
+	return ticket == bus->req_serving &&
+	       (!slots || bus->requests < slots);
+}
+
+/* Wait for a request slot, first come first served. */
+static void optic_bus_take_slot(struct optic_bus *bus)
+{
+	u32 ticket;
+
+	spin_lock(&bus->lock);
+	ticket = bus->req_next++;
+	wait_event_cmd(bus->req_wq, optic_bus_slot_free(bus, ticket),
+		       spin_unlock(&bus->lock), spin_lock(&bus->lock));
+	bus->req_serving++;
+	bus->requests++;
+	bus->requests_max = max(bus->requests_max, bus->requests);
+	spin_unlock(&bus->lock);
+	/* the next ticket may find a slot free too */
+	wake_up_all(&bus->req_wq);
+}
+
+static void optic_bus_wait_admitted(struct optic_bus *bus, u8 class)
+{
 	spin_lock(&bus->lock);
 	wait_event_cmd(bus->wq, optic_bus_admits(bus, class),
 		       spin_unlock(&bus->lock), spin_lock(&bus->lock));
 	spin_unlock(&bus->lock);
-	mutex_lock(&optic_buses_lock);
-	optic_bus_put_locked(bus);
-	mutex_unlock(&optic_buses_lock);
+}
+
+/**
+ * optic_bus_enter - wait, without the module's lock, until a request may
+ *	take it
+ * @mod: the module
+ * @class: enum optic_bus_class of the transfers about to be made
+ * @pass: filled in, for optic_bus_leave()
+ *
+ * A transfer waits for its turn with its module's lock held, and the IntL
+ * service and every other reader of the module wait for that lock. With
+ * every reader of a busy bus admitted at once, a read holds its module for
+ * as long as the queue of all the others' transfers: the service of the
+ * module waits behind the whole bus. So a request waits here first,
+ * without the lock:
+ * - a poll (an EEPROM_READ: opticd's, opticctl's) for one of the bus's
+ *   bus_requests slots, first come first served: at most that many
+ *   requests hold modules of the bus while they wait for turns;
+ * - CDB and bulk until no higher class waits for a turn (a transfer of
+ *   theirs waiting behind the polls would hold the module for as long as
+ *   the polls keep the bus).
+ * Controls and the IntL service do not wait here. The turns are still
+ * taken under the lock; a higher class coming in between goes first.
+ */
+void optic_bus_enter(struct optic_module *mod, u8 class,
+		     struct optic_bus_pass *pass)
+{
+	pass->bus = NULL;
+	pass->slot = false;
+	if (class == OPTIC_BUS_CLASS_CONTROL || !READ_ONCE(bus_sched))
+		return;
+	pass->bus = optic_bus_hold(mod);
+	if (!pass->bus)
+		return;
+	if (class == OPTIC_BUS_CLASS_POLL) {
+		optic_bus_take_slot(pass->bus);
+		pass->slot = true;
+	} else {
+		optic_bus_wait_admitted(pass->bus, class);
+	}
+}
+
+/* The request is done with its module (its lock released). */
+void optic_bus_leave(struct optic_bus_pass *pass)
+{
+	struct optic_bus *bus = pass->bus;
+
+	if (!bus)
+		return;
+	if (pass->slot) {
+		spin_lock(&bus->lock);
+		bus->requests--;
+		spin_unlock(&bus->lock);
+		wake_up_all(&bus->req_wq);
+	}
+	optic_bus_put(bus);
 }
 
 /* Count how the turn given to @class ranks among the others waiting. */

@@ -363,6 +363,7 @@ static int optic_nl_eeprom_read_doit(struct sk_buff *skb,
 				     struct genl_info *info)
 {
 	struct optic_nl_eeprom req;
+	struct optic_bus_pass pass;
 	struct optic_module *mod;
 	struct sk_buff *msg;
 	struct nlattr *data;
@@ -402,7 +403,7 @@ static int optic_nl_eeprom_read_doit(struct sk_buff *skb,
 		goto out_free;
 	}
 
-	optic_bus_admit(mod, req.class);
+	optic_bus_enter(mod, req.class, &pass);
 	mutex_lock(&mod->lock);
 	class = optic_bus_class_set(mod, req.class);
 	ret = optic_ensure_identified(mod);
@@ -416,6 +417,7 @@ static int optic_nl_eeprom_read_doit(struct sk_buff *skb,
 	seq = atomic64_read(&optic_event_seq);
 	optic_bus_class_set(mod, class);
 	mutex_unlock(&mod->lock);
+	optic_bus_leave(&pass);
 	if (ret) {
 		optic_nl_access_err(info, ret);
 		goto out_free;
@@ -439,6 +441,7 @@ static int optic_nl_eeprom_write_doit(struct sk_buff *skb,
 				      struct genl_info *info)
 {
 	struct optic_nl_eeprom req;
+	struct optic_bus_pass pass;
 	struct optic_module *mod;
 	u8 class;
 	int ret;
@@ -450,7 +453,7 @@ static int optic_nl_eeprom_write_doit(struct sk_buff *skb,
 	if (IS_ERR(mod))
 		return PTR_ERR(mod);
 
-	optic_bus_admit(mod, req.class);
+	optic_bus_enter(mod, req.class, &pass);
 	mutex_lock(&mod->lock);
 	class = optic_bus_class_set(mod, req.class);
 	ret = optic_ensure_identified(mod);
@@ -474,6 +477,7 @@ static int optic_nl_eeprom_write_doit(struct sk_buff *skb,
 	}
 	optic_bus_class_set(mod, class);
 	mutex_unlock(&mod->lock);
+	optic_bus_leave(&pass);
 	optic_module_put(mod);
 	return ret;
 }
@@ -1105,6 +1109,8 @@ static int optic_nl_fill_bus(struct optic_bus *bus, void *data)
 	    optic_nl_put_bus_ports(skb, bus) ||
 	    nla_put_u32(skb, OPTIC_A_BUS_QUEUE, info.queue) ||
 	    nla_put_u32(skb, OPTIC_A_BUS_QUEUE_MAX, info.queue_max) ||
+	    nla_put_u32(skb, OPTIC_A_BUS_REQUESTS, info.requests) ||
+	    nla_put_u32(skb, OPTIC_A_BUS_REQUESTS_MAX, info.requests_max) ||
 	    nla_put_u64_64bit(skb, OPTIC_A_BUS_BUSY_NS, info.busy_ns,
 			      OPTIC_A_PAD) ||
 	    nla_put_u64_64bit(skb, OPTIC_A_BUS_AGE_NS, info.age_ns,

@@ -232,6 +232,7 @@ struct optic_bus {
 	char name[I2C_NAME_SIZE];
 	u64 born_ns;			/* ktime_get_ns() when first seen */
 	wait_queue_head_t wq;		/* transfers waiting for a turn */
+	wait_queue_head_t req_wq;	/* requests waiting for a slot */
 
 	spinlock_t lock;		/* everything below */
 	bool busy;			/* a turn is held */
@@ -243,6 +244,15 @@ struct optic_bus {
 	u64 busy_ns;
 	u64 win_bytes, win_cdb;		/* CDB share window */
 	struct optic_bus_stats cls[OPTIC_BUS_CLASSES];
+	/* poll requests holding modules of the bus (optic_bus_enter()) */
+	u32 req_next, req_serving;
+	u32 requests, requests_max;
+};
+
+/* What optic_bus_enter() let a request in with, for optic_bus_leave(). */
+struct optic_bus_pass {
+	struct optic_bus *bus;		/* held, NULL: nothing to leave */
+	bool slot;			/* one of the bus's request slots */
 };
 
 /* A copy of a root bus's figures (optic_bus_info()). */
@@ -250,6 +260,7 @@ struct optic_bus_info {
 	int nr;
 	char name[I2C_NAME_SIZE];
 	u32 queue, queue_max;
+	u32 requests, requests_max;
 	u64 busy_ns, age_ns;
 	struct optic_bus_stats cls[OPTIC_BUS_CLASSES];
 };
@@ -361,7 +372,9 @@ int optic_xfer_write(struct optic_module *mod, struct i2c_client *client,
 int optic_bus_attach(struct optic_module *mod);
 void optic_bus_detach(struct optic_module *mod);
 u8 optic_bus_class_set(struct optic_module *mod, u8 class);
-void optic_bus_admit(struct optic_module *mod, u8 class);
+void optic_bus_enter(struct optic_module *mod, u8 class,
+		     struct optic_bus_pass *pass);
+void optic_bus_leave(struct optic_bus_pass *pass);
 void optic_bus_info(struct optic_bus *bus, struct optic_bus_info *info);
 int optic_bus_for_each(int (*fn)(struct optic_bus *bus, void *data),
 		       long skip, void *data);

@@ -127,6 +127,8 @@ static struct nla_policy optic_policy[OPTIC_A_MAX + 1] = {
 	[OPTIC_A_DP_ID] = { .type = NLA_UNSPEC },
 	[OPTIC_A_TEMPERATURE] = { .type = NLA_U16 },
 	[OPTIC_A_FLAGS] = { .type = NLA_UNSPEC },
+	[OPTIC_A_BUS_REQUESTS] = { .type = NLA_U32 },
+	[OPTIC_A_BUS_REQUESTS_MAX] = { .type = NLA_U32 },
 };
 
 /* The nested attributes of a cage's line, in the order of optic_line_id. */
@@ -1015,6 +1017,8 @@ static int parse_bus(struct nlmsghdr *nlh, struct nlattr **tb,
 	get_str(b->name, sizeof(b->name), tb[OPTIC_A_BUS_NAME]);
 	b->queue = get_u32(tb[OPTIC_A_BUS_QUEUE]);
 	b->queue_max = get_u32(tb[OPTIC_A_BUS_QUEUE_MAX]);
+	b->requests = get_u32(tb[OPTIC_A_BUS_REQUESTS]);
+	b->requests_max = get_u32(tb[OPTIC_A_BUS_REQUESTS_MAX]);
 	b->busy_ns = get_u64(tb[OPTIC_A_BUS_BUSY_NS]);
 	b->age_ns = get_u64(tb[OPTIC_A_BUS_AGE_NS]);
 	/* one OPTIC_A_BUS_CLASS per class: tb keeps only the last */

@@ -98,6 +98,8 @@ struct optic_bus_info {
 	size_t n_ports;
 	uint32_t queue;
 	uint32_t queue_max;
+	uint32_t requests; /* reads holding modules of the bus now */
+	uint32_t requests_max; /* most at once */
 	uint64_t busy_ns;
 	uint64_t age_ns;
 	struct optic_bus_class_stats cls[OPTIC_BUS_CLASSES];

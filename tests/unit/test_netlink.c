@@ -147,6 +147,8 @@ static void test_bus(void **state)
 	nla_put(msg, OPTIC_A_BUS_PORTS, sizeof(ports), ports);
 	nla_put_u32(msg, OPTIC_A_BUS_QUEUE, 2);
 	nla_put_u32(msg, OPTIC_A_BUS_QUEUE_MAX, 17);
+	nla_put_u32(msg, OPTIC_A_BUS_REQUESTS, 1);
+	nla_put_u32(msg, OPTIC_A_BUS_REQUESTS_MAX, 2);
 	nla_put_u64(msg, OPTIC_A_BUS_BUSY_NS, 500);
 	nla_put_u64(msg, OPTIC_A_BUS_AGE_NS, 1000);
 	for (i = 0; i < OPTIC_BUS_CLASSES; i++)
@@ -159,6 +161,8 @@ static void test_bus(void **state)
 	assert_memory_equal(b.ports, ports, sizeof(ports));
 	assert_int_equal(b.queue, 2);
 	assert_int_equal(b.queue_max, 17);
+	assert_int_equal(b.requests, 1);
+	assert_int_equal(b.requests_max, 2);
 	assert_int_equal(b.busy_ns, 500);
 	assert_int_equal(b.age_ns, 1000);
 	for (i = 0; i < OPTIC_BUS_CLASSES; i++) {

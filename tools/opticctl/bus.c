@@ -137,7 +137,9 @@ static void print_bus(struct optic_print *p, const struct optic_bus_info *b,
 				     b->age_ns - prev->age_ns),
 			 2);
 	op_uint(p, "queue", ", queue %" PRIu64, b->queue);
-	op_uint(p, "queue_max", " (max %" PRIu64 ")\n", b->queue_max);
+	op_uint(p, "queue_max", " (max %" PRIu64 ")", b->queue_max);
+	op_uint(p, "requests", ", reads %" PRIu64, b->requests);
+	op_uint(p, "requests_max", " (max %" PRIu64 ")\n", b->requests_max);
 	print_ports(p, b, mods, n);
 	op_text(p, "  %-8s %12s %14s %12s %10s %10s %10s%s\n", "class", "xfers",
 		"bytes", "busy s", "wait max ms", "ahead", "inversions",

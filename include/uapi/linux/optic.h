@@ -203,6 +203,9 @@ enum optic_cmd {
  *	last read found them, while every one is fresh: CMIS lower page
  *	bytes 8-11 then page 11h bytes 134-153 of each bank; SFF-8636 bytes
  *	3-14
+ * @OPTIC_A_BUS_REQUESTS: u32, netlink reads holding modules of the bus now
+ *	(at most module parameter bus_requests; the rest wait for a slot)
+ * @OPTIC_A_BUS_REQUESTS_MAX: u32, most reads holding modules at once
  */
 enum optic_attr {
 	OPTIC_A_UNSPEC,
@@ -293,6 +296,8 @@ enum optic_attr {
 	OPTIC_A_DP_ID,
 	OPTIC_A_TEMPERATURE,
 	OPTIC_A_FLAGS,
+	OPTIC_A_BUS_REQUESTS,
+	OPTIC_A_BUS_REQUESTS_MAX,
 
 	__OPTIC_A_MAX,
 	OPTIC_A_MAX = __OPTIC_A_MAX - 1
