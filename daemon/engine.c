@@ -382,20 +382,20 @@ static void run_flap(struct manager *m, struct port *p, uint64_t now)
 	for (int k = 0; k < _FLAP_KIND_MAX; k++)
 		for (unsigned int l = 0; l < p->lanes && l < OPTICD_MAX_LANES;
 		     l++) {
-			struct flap_state *st = p->flap[k][l];
+			struct lane_flag *lf = port_flag(p, k, l);
 			enum flap_verdict v;
 
-			if (!st || !st->len)
+			if (!lf || !lf->flap.len)
 				continue;
-			v = flap_eval(fc, st, now);
+			v = flap_eval(fc, &lf->flap, now);
 			if (v == FLAP_ALERT)
 				manager_action(
 					m, p, l, POLICY_FLAP, MSGID_FLAP,
 					LOG_WARNING,
 					"%s latched %u times in %u s (limit %u)",
 					flap_kind_name(k),
-					flap_count(fc, st, now), fc->window,
-					fc->max_events);
+					flap_count(fc, &lf->flap, now),
+					fc->window, fc->max_events);
 			else if (v == FLAP_CLEAR)
 				manager_action(m, p, l, POLICY_FLAP, MSGID_FLAP,
 					       LOG_NOTICE, "%s quiet for %u s",
@@ -434,7 +434,7 @@ void manager_port_sample(struct manager *m, struct port *p,
 			 const struct sample *s, uint64_t now)
 {
 	/* What the metrics show: the values (not their time), the levels. */
-	enum level level[_MON_MAX][OPTICD_MAX_LANES];
+	uint8_t level[_MON_MAX][OPTICD_MAX_LANES];
 	size_t vals = offsetof(struct sample, temp);
 
 	memcpy(level, p->level, sizeof(level));
@@ -520,11 +520,12 @@ void manager_port_flags(struct manager *m, struct port *p, enum flap_kind k,
 		port_touch(p);
 	for (; rising; rising &= rising - 1) {
 		unsigned int l = __builtin_ctz(rising);
-		struct flap_state *st = port_flap(p, k, l);
+		struct lane_flag *lf = port_flag_add(p, k, l);
 
-		p->flags_total[k][l]++;
-		if (st)
-			flap_record(st, now, 1);
+		if (!lf)
+			continue;
+		lf->total++;
+		flap_record(&lf->flap, now, 1);
 	}
 }
 

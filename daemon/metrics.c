@@ -295,12 +295,12 @@ static void flags_samples(FILE *f, const struct port_family *fam,
 {
 	for (int k = 0; k < _FLAP_KIND_MAX; k++)
 		for (unsigned int l = 0; l < OPTICD_MAX_LANES; l++) {
-			if (!p->flags_total[k][l] && l >= p->lanes)
+			if (!port_flags_total(p, k, l) && l >= p->lanes)
 				continue;
 			port_label(f, fam->name, p);
 			fprintf(f, ",lane=\"%u\",flag=\"%s\"} %llu\n", l + 1,
 				flap_kind_name(k),
-				(unsigned long long)p->flags_total[k][l]);
+				(unsigned long long)port_flags_total(p, k, l));
 		}
 }
 

@@ -164,11 +164,11 @@ struct predict_cfg {
 };
 
 struct prediction {
-	bool valid; /* enough data for a fit */
-	bool significant; /* the slope's 95% interval excludes 0 */
 	double slope; /* value units per s */
 	double value; /* fitted value at now */
 	double tta; /* s to the threshold; INFINITY if never, 0 if past */
+	bool valid; /* enough data for a fit */
+	bool significant; /* the slope's 95% interval excludes 0 */
 	bool warn; /* tta < horizon */
 };
 

@@ -57,7 +57,8 @@ static void firmware_from_model(struct port *p)
 		optic_model_get(&p->model, "firmware_version", NULL, -1);
 
 	snprintf(p->firmware, sizeof(p->firmware), "%s",
-		 v && v->kind == OPTIC_V_STR ? v->str : "");
+		 v && v->kind == OPTIC_V_STR ? optic_value_str(&p->model, v) :
+					       "");
 }
 
 static int decode(struct port *p)

@@ -60,27 +60,36 @@ const char *flap_kind_name(enum flap_kind k)
 
 /* Ports -------------------------------------------------------------- */
 
-static void port_flap_free(struct port *p)
+struct lane_flag *port_flag(const struct port *p, enum flap_kind k,
+			    unsigned int l)
 {
-	for (int k = 0; k < _FLAP_KIND_MAX; k++)
-		for (int l = 0; l < OPTICD_MAX_LANES; l++) {
-			free(p->flap[k][l]);
-			p->flap[k][l] = NULL;
-		}
+	for (size_t i = 0; i < p->n_lane_flags; i++)
+		if (p->lane_flags[i].kind == k && p->lane_flags[i].lane == l)
+			return &p->lane_flags[i];
+	return NULL;
 }
 
-struct flap_state *port_flap(struct port *p, enum flap_kind k, unsigned int l)
+struct lane_flag *port_flag_add(struct port *p, enum flap_kind k,
+				unsigned int l)
 {
-	if (!p->flap[k][l])
-		p->flap[k][l] = calloc(1, sizeof(struct flap_state));
-	return p->flap[k][l];
+	struct lane_flag *lf = port_flag(p, k, l);
+
+	if (lf)
+		return lf;
+	lf = reallocarray(p->lane_flags, p->n_lane_flags + 1, sizeof(*lf));
+	if (!lf)
+		return NULL;
+	p->lane_flags = lf;
+	lf = &lf[p->n_lane_flags++];
+	*lf = (struct lane_flag){ .kind = k, .lane = l };
+	return lf;
 }
 
 void port_free(struct port *p)
 {
 	if (!p)
 		return;
-	port_flap_free(p);
+	free(p->lane_flags);
 	history_free(p->hist);
 	optic_image_clear(&p->img);
 	optic_model_free(&p->model);
@@ -122,7 +131,9 @@ void port_reset_policies(struct port *p)
 	memset(&p->recovery, 0, sizeof(p->recovery));
 	memset(p->pred, 0, sizeof(p->pred));
 	memset(p->active_since, 0, sizeof(p->active_since));
-	port_flap_free(p);
+	/* the flap states start again, the counts stay */
+	for (size_t i = 0; i < p->n_lane_flags; i++)
+		p->lane_flags[i].flap = (struct flap_state){ 0 };
 	memset(p->flags_prev, 0, sizeof(p->flags_prev));
 	memset(&p->mon_flags, 0, sizeof(p->mon_flags));
 	p->flag_lanes = 0;
@@ -132,25 +143,6 @@ void port_reset_policies(struct port *p)
 	for (int i = 0; i < _PRED_MAX; i++)
 		for (int l = 0; l < OPTICD_MAX_LANES; l++)
 			p->pred[i][l].tta = INFINITY;
-}
-
-/*
- * The decoder grows a model's values by doubling; kept for the module's
- * life (a poll updates them), they are cut to size.
- */
-static void port_model_fit(struct port *p)
-{
-	struct optic_model *md = &p->model;
-	struct optic_value *v;
-
-	if (!md->n || md->n == md->cap)
-		return;
-	v = reallocarray(md->v, md->n, sizeof(*v));
-	if (!v)
-		return;
-	md->v = v;
-	md->cap = md->n;
-	md->worst = md->worst_sev ? &v[md->worst_pos] : NULL;
 }
 
 /* liboptic's JSON keys of what opticd samples, and their base units. */
@@ -551,9 +543,9 @@ static void model_keep(struct port *p, struct poll_slot *slots, size_t n)
 		md->v[k++] = md->v[i];
 	}
 	md->n = k;
-	md->worst = NULL;
 	md->worst_sev = 0;
-	port_model_fit(p);
+	/* kept for the module's life (a poll updates them): cut to size */
+	optic_model_fit(md);
 }
 
 int port_plan(struct port *p)

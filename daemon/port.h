@@ -35,6 +35,13 @@ enum flap_kind {
 	_FLAP_KIND_MAX,
 };
 
+/* A lane's latched flags of a kind, from the first counted (port_flag()). */
+struct lane_flag {
+	struct flap_state flap; /* since the module's insertion */
+	uint64_t total; /* for the daemon's life */
+	uint8_t kind, lane; /* enum flap_kind, 0-based */
+};
+
 const char *flap_kind_name(enum flap_kind k);
 
 /*
@@ -145,7 +152,7 @@ struct port {
 	unsigned int ready_time; /* s, MaxDurationModulePwrUp; 0 unknown */
 	struct thresholds mod_thr[_MON_MAX]; /* as the module advertises */
 	struct thresholds thr[_MON_MAX]; /* module's, then overrides */
-	char firmware[64];
+	char firmware[sizeof("255.255")]; /* CMIS bytes 39-40, major.minor */
 
 	struct history *hist;
 	size_t hist_bytes;
@@ -153,14 +160,15 @@ struct port {
 	bool have_sample;
 
 	/* Policy states. */
-	enum level level[_MON_MAX][OPTICD_MAX_LANES];
+	uint8_t level[_MON_MAX][OPTICD_MAX_LANES]; /* enum level */
 	struct thermal_state thermal;
 	struct recovery_state recovery;
 	bool power_held;
 	struct prediction pred[_PRED_MAX][OPTICD_MAX_LANES];
 	uint32_t active_since[OPTICD_MAX_LANES]; /* lane live since (s) */
-	/* A lane's at its first flag of the kind (port_flap()): most have none. */
-	struct flap_state *flap[_FLAP_KIND_MAX][OPTICD_MAX_LANES];
+	/* The lanes' flags counted, a kind and lane each: most have none. */
+	struct lane_flag *lane_flags;
+	size_t n_lane_flags;
 	/* Latched monitor flags of this poll, judged with its sample. */
 	struct mon_flags mon_flags;
 	uint32_t flag_lanes; /* lanes live at the previous poll */
@@ -175,7 +183,6 @@ struct port {
 
 	/* Counters (monotonic for the daemon's life). */
 	uint64_t actions[_POLICY_MAX][2]; /* [policy][ACTION_LOG/ACT] */
-	uint64_t flags_total[_FLAP_KIND_MAX][OPTICD_MAX_LANES];
 	uint32_t flags_prev[_FLAP_KIND_MAX]; /* lanes raised at the last poll */
 	uint64_t poll_errors;
 	uint64_t insertions;
@@ -222,12 +229,26 @@ static inline void port_freep(struct port **p)
 }
 /* Per-port policy state back to its initial values (a new module). */
 void port_reset_policies(struct port *p);
-/* The flap state of kind @k on lane @l, allocated on first use (or NULL). */
-struct flap_state *port_flap(struct port *p, enum flap_kind k, unsigned int l);
+/* Lane @l's flags of kind @k; NULL: none counted yet. */
+struct lane_flag *port_flag(const struct port *p, enum flap_kind k,
+			    unsigned int l);
+/* The same, added when missing (NULL: no memory). */
+struct lane_flag *port_flag_add(struct port *p, enum flap_kind k,
+				unsigned int l);
 static inline bool port_flap_alerting(const struct port *p, enum flap_kind k,
 				      unsigned int l)
 {
-	return p->flap[k][l] && p->flap[k][l]->alerting;
+	const struct lane_flag *lf = port_flag(p, k, l);
+
+	return lf && lf->flap.alerting;
+}
+/* Flags of kind @k counted on lane @l. */
+static inline uint64_t port_flags_total(const struct port *p, enum flap_kind k,
+					unsigned int l)
+{
+	const struct lane_flag *lf = port_flag(p, k, l);
+
+	return lf ? lf->total : 0;
 }
 
 /* The byte ranges a health poll of @p reads, into @out; returns how many. */

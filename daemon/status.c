@@ -146,23 +146,20 @@ static json_object *port_json(const struct manager *m, const struct port *p)
 	a = json_object_new_array();
 	for (int k = 0; k < _FLAP_KIND_MAX; k++)
 		for (unsigned int l = 0; l < OPTICD_MAX_LANES; l++) {
-			if (!p->flags_total[k][l])
+			const struct lane_flag *lf = port_flag(p, k, l);
+
+			if (!lf || !lf->total)
 				continue;
 			x = json_object_new_object();
 			add(x, "flag",
 			    json_object_new_string(flap_kind_name(k)));
 			add(x, "lane", json_object_new_int(l + 1));
-			add(x, "total",
-			    json_object_new_int64(p->flags_total[k][l]));
+			add(x, "total", json_object_new_int64(lf->total));
 			add(x, "in_window",
-			    json_object_new_int(
-				    p->flap[k][l] ? flap_count(&m->cfg->flap,
-							       p->flap[k][l],
-							       now_realtime()) :
-						    0));
+			    json_object_new_int(flap_count(
+				    &m->cfg->flap, &lf->flap, now_realtime())));
 			add(x, "alerting",
-			    json_object_new_boolean(
-				    port_flap_alerting(p, k, l)));
+			    json_object_new_boolean(lf->flap.alerting));
 			json_object_array_add(a, x);
 		}
 	add(o, "flags", a);

@@ -18,9 +18,13 @@
 /* SFF-8472 Table 8-5 byte 92 Diagnostic Monitoring Type: bit 4 external */
 #define SFF8472_EXTCAL 0x10
 
+/* A value's text as decoded, before it goes into its slot in the model. */
+#define TEXT_MAX 64
+
 void optic_model_free(struct optic_model *m)
 {
 	free(m->v);
+	free(m->text);
 	free(m->vdm);
 	memset(m, 0, sizeof(*m));
 }
@@ -38,6 +42,141 @@ static struct optic_value *add_value(struct optic_model *m)
 	}
 	memset(&m->v[m->n], 0, sizeof(m->v[0]));
 	return &m->v[m->n++];
+}
+
+/* The bytes of a value's text slot for row @f, NUL included: its longest. */
+static size_t text_size(const struct optic_field *f)
+{
+	switch (f->type) {
+	case OPTIC_F_ASCII:
+		return f->len + 1u;
+	case OPTIC_F_DATE:
+		return MAX(f->len + 1u, sizeof("20YY-MM-DD"));
+	case OPTIC_F_OUI:
+		return sizeof("xx:xx:xx");
+	case OPTIC_F_VERSION:
+	case OPTIC_F_NIBVER:
+		return sizeof("255.255");
+	case OPTIC_F_HEX:
+		return MIN(3u * f->len, TEXT_MAX);
+	case OPTIC_F_CODE:
+		return sizeof("unknown (0xffffffff)");
+	default: /* OPTIC_F_APPSEL: the application's label */
+		return TEXT_MAX;
+	}
+}
+
+/* @size bytes more of m->text: their offset, or -errno. */
+static int text_alloc(struct optic_model *m, size_t size)
+{
+	size_t off = MAX(m->ntext, 1u); /* offset 0: no text */
+
+	if (off + size > UINT16_MAX + 1u)
+		return -EOVERFLOW;
+	if (off + size > m->text_cap) {
+		size_t cap = MAX(2 * m->text_cap, 512u);
+		char *t = realloc(m->text, cap);
+
+		if (!t)
+			return -ENOMEM;
+		m->text = t;
+		m->text_cap = cap;
+	}
+	m->ntext = off + size;
+	return (int)off;
+}
+
+static const struct optic_codes *row_codes(const struct optic_model *m,
+					   const struct optic_field *f)
+{
+	if (f->ff & OPTIC_FF_MEDIA)
+		return optic_sff8024_media_table(m->media_type);
+	return f->codes;
+}
+
+const struct optic_code *optic_value_code(const struct optic_model *m,
+					  const struct optic_value *v)
+{
+	if (v->kind != OPTIC_V_CODE || v->f->type != OPTIC_F_CODE)
+		return NULL;
+	return optic_code_find(row_codes(m, v->f), v->raw);
+}
+
+/* Whether @v's text is its own (in m->text), not a code's name or none. */
+static bool has_text(const struct optic_model *m, const struct optic_value *v)
+{
+	return v->kind == OPTIC_V_STR ||
+	       (v->kind == OPTIC_V_CODE && !optic_value_code(m, v));
+}
+
+const char *optic_value_str(const struct optic_model *m,
+			    const struct optic_value *v)
+{
+	const struct optic_code *c = optic_value_code(m, v);
+
+	if (c)
+		return c->name;
+	return v->text ? m->text + v->text : "";
+}
+
+/* @text, as value_from() made it, into @v's slot (made on first use). */
+static int text_set(struct optic_model *m, struct optic_value *v,
+		    const char *text)
+{
+	int r;
+
+	if (!has_text(m, v))
+		return 0;
+	if (!v->text) {
+		r = text_alloc(m, text_size(v->f));
+		if (r < 0)
+			return r;
+		v->text = r;
+	}
+	snprintf(m->text + v->text, text_size(v->f), "%s", text);
+	return 0;
+}
+
+/* The slots of m's values packed into a new m->text (or left, no memory). */
+static void text_pack(struct optic_model *m)
+{
+	size_t size = 1, i;
+	char *t;
+
+	for (i = 0; i < m->n; i++)
+		if (m->v[i].text)
+			size += text_size(m->v[i].f);
+	t = size > 1 ? malloc(size) : NULL;
+	if (size > 1 && !t)
+		return;
+	size = 1;
+	for (i = 0; i < m->n; i++) {
+		struct optic_value *v = &m->v[i];
+
+		if (!v->text)
+			continue;
+		memcpy(t + size, m->text + v->text, text_size(v->f));
+		v->text = size;
+		size += text_size(v->f);
+	}
+	free(m->text);
+	m->text = t;
+	m->ntext = m->text_cap = t ? size : 0;
+}
+
+void optic_model_fit(struct optic_model *m)
+{
+	struct optic_value *v;
+
+	text_pack(m);
+	if (m->n && m->n < m->cap) {
+		v = reallocarray(m->v, m->n, sizeof(*v));
+		if (v) {
+			m->v = v;
+			m->cap = m->n;
+		}
+	}
+	m->worst = m->worst_sev ? &m->v[m->worst_pos] : NULL;
 }
 
 static uint32_t be_uint(const uint8_t *b, size_t len)
@@ -180,20 +319,22 @@ static void app_names(const struct optic_model *m, unsigned int appsel,
 	if (!appsel || !host || !media)
 		snprintf(buf, size, "%s", appsel ? "not advertised" : "unused");
 	else
-		optic_app_label(&(struct optic_app){ .host_name = host->str,
-						     .media_name = media->str },
-				buf, size);
+		optic_app_label(
+			&(struct optic_app){
+				.host_name = optic_value_str(m, host),
+				.media_name = optic_value_str(m, media) },
+			buf, size);
 }
 
 /*
  * Decode @v (its row and index set) from @buf, the bytes optic_value_loc()
- * names: 1 when it has a value, 0 when the row gives none for them.
+ * names, its text into @text (text_set() keeps it): 1 when it has a value,
+ * 0 when the row gives none for them.
  */
 static int value_from(const struct optic_model *m, struct optic_value *v,
-		      const uint8_t *buf)
+		      const uint8_t *buf, char text[TEXT_MAX])
 {
 	const struct optic_field *f = v->f;
-	const struct optic_codes *codes = f->codes;
 	unsigned int li = value_instance(v), shift;
 	double scale = f->scale ?: 1.0, x;
 	uint32_t raw;
@@ -211,12 +352,13 @@ static int value_from(const struct optic_model *m, struct optic_value *v,
 
 	v->raw = raw;
 	v->kind = OPTIC_V_NUM;
+	text[0] = '\0';
 
 	switch (f->type) {
 	case OPTIC_F_ASCII:
 		v->kind = OPTIC_V_STR;
-		ascii(v->str, sizeof(v->str), buf, f->len);
-		return !(f->ff & OPTIC_FF_NONZERO) || v->str[0];
+		ascii(text, TEXT_MAX, buf, f->len);
+		return !(f->ff & OPTIC_FF_NONZERO) || text[0];
 	case OPTIC_F_UINT:
 		v->num = calibrate(m, f->cal, raw) * scale + f->add;
 		return 1;
@@ -226,37 +368,30 @@ static int value_from(const struct optic_model *m, struct optic_value *v,
 		return 1;
 	case OPTIC_F_CODE:
 		v->kind = OPTIC_V_CODE;
-		if (f->ff & OPTIC_FF_MEDIA)
-			codes = optic_sff8024_media_table(m->media_type);
-		v->code = optic_code_find(codes, raw);
-		if (v->code)
-			snprintf(v->str, sizeof(v->str), "%s", v->code->name);
-		else
-			snprintf(v->str, sizeof(v->str), "unknown (0x%02x)",
-				 raw);
+		/* a known code's text is its name (optic_value_str()) */
+		snprintf(text, TEXT_MAX, "unknown (0x%02x)", raw);
 		return 1;
 	case OPTIC_F_OUI:
 		v->kind = OPTIC_V_STR;
-		snprintf(v->str, sizeof(v->str), "%02x:%02x:%02x", buf[0],
-			 buf[1], buf[2]);
+		snprintf(text, TEXT_MAX, "%02x:%02x:%02x", buf[0], buf[1],
+			 buf[2]);
 		return 1;
 	case OPTIC_F_DATE:
 		v->kind = OPTIC_V_STR;
-		ascii(v->str, sizeof(v->str), buf, f->len);
+		ascii(text, TEXT_MAX, buf, f->len);
 		if (f->len >= 6 && digits(buf, 6))
-			snprintf(v->str, sizeof(v->str), "20%.2s-%.2s-%.2s",
+			snprintf(text, TEXT_MAX, "20%.2s-%.2s-%.2s",
 				 (const char *)buf, (const char *)buf + 2,
 				 (const char *)buf + 4);
 		return 1;
 	case OPTIC_F_VERSION:
 		v->kind = OPTIC_V_STR;
-		snprintf(v->str, sizeof(v->str), "%u.%u", buf[0],
+		snprintf(text, TEXT_MAX, "%u.%u", buf[0],
 			 f->len > 1 ? buf[1] : 0);
 		return 1;
 	case OPTIC_F_NIBVER:
 		v->kind = OPTIC_V_STR;
-		snprintf(v->str, sizeof(v->str), "%u.%u", buf[0] >> 4,
-			 buf[0] & 0x0f);
+		snprintf(text, TEXT_MAX, "%u.%u", buf[0] >> 4, buf[0] & 0x0f);
 		return 1;
 	case OPTIC_F_FLAG:
 		v->kind = OPTIC_V_BOOL;
@@ -271,9 +406,8 @@ static int value_from(const struct optic_model *m, struct optic_value *v,
 		return 1;
 	case OPTIC_F_HEX:
 		v->kind = OPTIC_V_STR;
-		for (size_t i = 0; i < f->len && 3 * i + 3 < sizeof(v->str);
-		     i++)
-			snprintf(v->str + 3 * i - !!i, 4, i ? ":%02x" : "%02x",
+		for (size_t i = 0; i < f->len && 3 * i + 3 < TEXT_MAX; i++)
+			snprintf(text + 3 * i - !!i, 4, i ? ":%02x" : "%02x",
 				 buf[i]);
 		return 1;
 	case OPTIC_F_FLOAT:
@@ -282,7 +416,7 @@ static int value_from(const struct optic_model *m, struct optic_value *v,
 	case OPTIC_F_APPSEL:
 		v->kind = OPTIC_V_CODE;
 		v->num = raw;
-		app_names(m, raw, v->str, sizeof(v->str));
+		app_names(m, raw, text, TEXT_MAX);
 		return 1;
 	case OPTIC_F_BITS:
 		v->kind = OPTIC_V_BITS;
@@ -311,7 +445,8 @@ static int value_from(const struct optic_model *m, struct optic_value *v,
 
 /* Decode @v from the image: as value_from(), -ENODATA without its bytes. */
 static int value_fill(const struct optic_image *img,
-		      const struct optic_model *m, struct optic_value *v)
+		      const struct optic_model *m, struct optic_value *v,
+		      char text[TEXT_MAX])
 {
 	uint8_t buf[OPTIC_VALUE_BYTES];
 	struct optic_loc loc;
@@ -320,22 +455,27 @@ static int value_fill(const struct optic_image *img,
 	    optic_image_get(img, loc.addr, loc.page, loc.bank, loc.off, buf,
 			    loc.len) < 0)
 		return -ENODATA;
-	return value_from(m, v, buf);
+	return value_from(m, v, buf, text);
 }
 
 static int decode_one(const struct optic_image *img, struct optic_model *m,
 		      const struct optic_field *f, unsigned int idx)
 {
 	struct optic_value *v = add_value(m);
+	char text[TEXT_MAX];
+	int r;
 
 	if (!v)
 		return -ENOMEM;
 	v->f = f;
 	v->index = idx;
-	if (value_fill(img, m, v) <= 0) {
+	if (value_fill(img, m, v, text) <= 0) {
 		m->n--;
 		return 0;
 	}
+	r = text_set(m, v, text);
+	if (r < 0)
+		return r;
 	if (v->kind == OPTIC_V_BOOL && v->raw && f->sev > m->worst_sev) {
 		m->worst_sev = f->sev;
 		m->worst_pos = v - m->v;
@@ -343,18 +483,28 @@ static int decode_one(const struct optic_image *img, struct optic_model *m,
 	return 0;
 }
 
-int optic_value_update(const struct optic_model *m, struct optic_value *v,
+int optic_value_update(struct optic_model *m, struct optic_value *v,
 		       const uint8_t *buf)
 {
 	struct optic_value old = *v;
+	char text[TEXT_MAX];
+	bool changed;
+	int r;
 
-	if (!value_from(m, v, buf)) {
+	if (!value_from(m, v, buf, text)) {
 		/* no value in these bytes now: the old one stands */
 		*v = old;
 		return 0;
 	}
-	return v->raw != old.raw || v->kind != old.kind ||
-	       (v->kind == OPTIC_V_STR && strcmp(v->str, old.str));
+	changed = v->raw != old.raw || v->kind != old.kind ||
+		  (v->kind == OPTIC_V_STR &&
+		   strcmp(text, optic_value_str(m, &old)));
+	r = text_set(m, v, text);
+	if (r < 0) {
+		*v = old;
+		return r;
+	}
+	return changed;
 }
 
 double optic_value_dbm(const struct optic_value *v)
@@ -518,6 +668,8 @@ int optic_decode(const struct optic_image *img, struct optic_model *m)
 	r = decode_rows(img, m, rows, nrows);
 	if (r == 0 && m->spec == OPTIC_SPEC_CMIS && !m->flat)
 		r = optic_vdm_decode(img, m);
+	if (r < 0)
+		optic_model_free(m);
 	return r;
 }
 

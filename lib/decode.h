@@ -154,14 +154,18 @@ enum optic_vkind {
 	OPTIC_V_BITS, /* raw: the set bits, named by f->codes (code = bit) */
 };
 
+/*
+ * One decoded value, kept compact (a daemon keeps a model per module): its
+ * code and text are the model's, through optic_value_code() and
+ * optic_value_str().
+ */
 struct optic_value {
 	const struct optic_field *f;
+	double num; /* NUM; POWER: mW (dBm: optic_value_dbm()) */
+	uint32_t raw;
+	uint16_t text; /* STR, CODE without a code: offset in m->text; 0 none */
 	uint8_t index; /* lane or application, 0-based */
 	uint8_t kind; /* enum optic_vkind */
-	uint32_t raw;
-	double num; /* NUM; POWER: mW (dBm: optic_value_dbm()) */
-	const struct optic_code *code; /* CODE: NULL when unknown */
-	char str[64]; /* STR; CODE: name or "unknown (0xNN)" */
 };
 
 #define OPTIC_MAX_LANES 32
@@ -234,6 +238,8 @@ struct optic_model {
 	size_t worst_pos;
 	struct optic_value *v;
 	size_t n, cap;
+	char *text; /* the values' texts, a slot each (struct optic_value) */
+	size_t ntext, text_cap;
 	struct optic_vdm *vdm; /* CMIS VDM instances, every bank */
 	size_t nvdm;
 };
@@ -241,6 +247,7 @@ struct optic_model {
 /* enum optic_spec for an SFF-8024 identifier. */
 int optic_spec_from_id(uint8_t id);
 
+/* Decode @img into @m (optic_model_free() frees it): on error, none. */
 int optic_decode(const struct optic_image *img, struct optic_model *m);
 
 /* Where a value's bytes are in the module's memory. */
@@ -257,15 +264,31 @@ bool optic_value_loc(const struct optic_value *v, struct optic_loc *loc);
 /*
  * Decode value @v of model @m again, in place, from @buf, its bytes as
  * they are now (optic_value_loc()): 1 when its raw value changed, 0 when
- * not (or when the bytes now give no value: the old one stands). The
+ * not (or when the bytes now give no value: the old one stands), -errno
+ * when its text finds no room (the old one stands). The
  * model's statics (lanes, applications, what is advertised, calibration)
  * and m->worst stay as optic_decode() left them: a poll updates the values
  * of what it read, an insertion decodes anew.
  */
-int optic_value_update(const struct optic_model *m, struct optic_value *v,
+int optic_value_update(struct optic_model *m, struct optic_value *v,
 		       const uint8_t *buf);
 /* A POWER value in dBm: -inf for 0 mW. */
 double optic_value_dbm(const struct optic_value *v);
+/* A CODE value's table entry; NULL when unknown (or not a CODE). */
+const struct optic_code *optic_value_code(const struct optic_model *m,
+					  const struct optic_value *v);
+/*
+ * The text of value @v of @m: STR, CODE (its name, "unknown (0xNN)", or
+ * for an AppSel its application); "" for other kinds.
+ */
+const char *optic_value_str(const struct optic_model *m,
+			    const struct optic_value *v);
+/*
+ * After a caller dropped values of @m (moved the others down, m->n their
+ * number, worst_pos and worst_sev set): the arrays cut to those left and
+ * their texts packed (as they were when memory is short), m->worst set.
+ */
+void optic_model_fit(struct optic_model *m);
 void optic_model_free(struct optic_model *m);
 /* Value by JSON key (and sub-key for thresholds) and index, or NULL. */
 const struct optic_value *optic_model_get(const struct optic_model *m,

@@ -24,24 +24,26 @@ static int width(int level)
 }
 
 /* Text for one value: "25.50 °C", "0.5012 mW / -3.01 dBm", "0x18 (QSFP-DD)". */
-static void value_text(const struct optic_value *v, char *buf, size_t size)
+static void value_text(const struct optic_model *m, const struct optic_value *v,
+		       char *buf, size_t size)
 {
 	const struct optic_field *f = v->f;
+	const char *str = optic_value_str(m, v);
 
 	switch (v->kind) {
 	case OPTIC_V_STR:
-		snprintf(buf, size, "%s", v->str);
+		snprintf(buf, size, "%s", str);
 		break;
 	case OPTIC_V_BOOL:
 		snprintf(buf, size, "%s", v->raw ? "On" : "Off");
 		break;
 	case OPTIC_V_CODE:
 		if (f->type == OPTIC_F_APPSEL)
-			snprintf(buf, size, "%u (%s)", v->raw, v->str);
-		else if ((f->ff & OPTIC_FF_HEXRAW) && v->code)
-			snprintf(buf, size, "0x%02x (%s)", v->raw, v->str);
+			snprintf(buf, size, "%u (%s)", v->raw, str);
+		else if ((f->ff & OPTIC_FF_HEXRAW) && optic_value_code(m, v))
+			snprintf(buf, size, "0x%02x (%s)", v->raw, str);
 		else
-			snprintf(buf, size, "%s", v->str);
+			snprintf(buf, size, "%s", str);
 		break;
 	default:
 		if (f->type == OPTIC_F_POWER) {
@@ -61,29 +63,30 @@ static void value_text(const struct optic_value *v, char *buf, size_t size)
 	}
 }
 
-static void print_json_value(struct optic_print *p, const struct optic_value *v,
-			     const char *key)
+static void print_json_value(struct optic_print *p, const struct optic_model *m,
+			     const struct optic_value *v, const char *key)
 {
 	const struct optic_field *f = v->f;
+	const struct optic_code *c = optic_value_code(m, v);
 	char k[96];
 
 	switch (v->kind) {
 	case OPTIC_V_STR:
-		op_string(p, key, NULL, v->str);
+		op_string(p, key, NULL, optic_value_str(m, v));
 		break;
 	case OPTIC_V_BOOL:
 		op_bool(p, key, NULL, v->raw);
 		break;
 	case OPTIC_V_CODE:
-		if (v->code && v->code->json) {
-			op_string(p, key, NULL, v->code->json);
+		if (c && c->json) {
+			op_string(p, key, NULL, c->json);
 		} else if (f->codes && f->codes->n && f->codes->c[0].json) {
 			/* a table of names: unknown codes stay strings */
-			op_string(p, key, NULL, v->str);
+			op_string(p, key, NULL, optic_value_str(m, v));
 		} else {
 			op_uint(p, key, NULL, v->raw);
 			snprintf(k, sizeof(k), "%s_description", key);
-			op_string(p, k, NULL, v->str);
+			op_string(p, k, NULL, optic_value_str(m, v));
 		}
 		break;
 	default:
@@ -104,17 +107,17 @@ static void print_json_value(struct optic_print *p, const struct optic_value *v,
 	}
 }
 
-static void print_value(struct optic_print *p, const struct optic_value *v,
-			int level)
+static void print_value(struct optic_print *p, const struct optic_model *m,
+			const struct optic_value *v, int level)
 {
 	char buf[160];
 
 	if (optic_print_is_json(p)) {
 		if (v->f->json_key && !(v->f->ff & OPTIC_FF_TEXTONLY))
-			print_json_value(p, v, v->f->json_key);
+			print_json_value(p, m, v, v->f->json_key);
 		return;
 	}
-	value_text(v, buf, sizeof(buf));
+	value_text(m, v, buf, sizeof(buf));
 	op_text(p, LABEL_FMT "%s\n", indent(level), width(level), v->f->name,
 		buf);
 }
@@ -186,7 +189,7 @@ static void print_level(struct optic_print *p, const struct optic_model *m,
 		else if (m->v[i].kind == OPTIC_V_BITS && m->v[i].f->json_key)
 			i = print_bits(p, m, i, level);
 		else
-			print_value(p, &m->v[i++], level);
+			print_value(p, m, &m->v[i++], level);
 	}
 }
 
@@ -280,7 +283,8 @@ static void print_thresholds(struct optic_print *p, const struct optic_model *m)
 				const struct optic_value *t = &m->v[x];
 
 				if (!power)
-					print_json_value(p, t, t->f->json_sub);
+					print_json_value(p, m, t,
+							 t->f->json_sub);
 				else if (pass == 0)
 					op_float(p, t->f->json_sub, NULL,
 						 t->num, 4);
@@ -322,7 +326,7 @@ static void print_indexed(struct optic_print *p, const struct optic_model *m,
 		op_uint(p, idx_key, NULL, idx + 1);
 		for (i = 0; i < m->n; i++)
 			if (in_sect(&m->v[i], sect) && m->v[i].index == idx)
-				print_value(p, &m->v[i], 1);
+				print_value(p, m, &m->v[i], 1);
 		if (flags && flag_sect != sect && !optic_print_is_json(p)) {
 			print_raised(p, m, flag_sect, idx, 1, "Flags");
 		} else if (flags && flag_sect != sect) {
@@ -330,7 +334,7 @@ static void print_indexed(struct optic_print *p, const struct optic_model *m,
 			for (i = 0; i < m->n; i++)
 				if (in_sect(&m->v[i], flag_sect) &&
 				    m->v[i].index == idx)
-					print_value(p, &m->v[i], 1);
+					print_value(p, m, &m->v[i], 1);
 			op_close_object(p);
 		}
 		op_close_object(p);

@@ -209,7 +209,7 @@ static void test_active_app(void **state)
 
 		assert_non_null(v);
 		assert_int_equal(v->raw, t[i].app);
-		assert_string_equal(v->str, t[i].str);
+		assert_string_equal(optic_value_str(&m, v), t[i].str);
 	}
 	optic_model_free(&m);
 	optic_image_clear(&img);

@@ -40,6 +40,18 @@ static const struct optic_value *get(void **state, const char *key, int idx)
 	return v;
 }
 
+/* The text and the code of value @key[@idx]. */
+static const char *str(void **state, const char *key, int idx)
+{
+	return optic_value_str(&((struct fx *)*state)->m, get(state, key, idx));
+}
+
+static const struct optic_code *code(void **state, const char *key, int idx)
+{
+	return optic_value_code(&((struct fx *)*state)->m,
+				get(state, key, idx));
+}
+
 static void test_spec(void **state)
 {
 	struct fx *fx = *state;
@@ -76,11 +88,9 @@ static void test_identity(void **state)
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(want); i++)
-		assert_string_equal(get(state, want[i].key, -1)->str,
-				    want[i].str);
+		assert_string_equal(str(state, want[i].key, -1), want[i].str);
 	assert_int_equal(get(state, "identifier", -1)->raw, 0x18);
-	assert_string_equal(get(state, "module_state", -1)->code->json,
-			    "ready");
+	assert_string_equal(code(state, "module_state", -1)->json, "ready");
 	assert_float_equal(get(state, "power_class", -1)->num, 4, 0);
 	assert_float_equal(get(state, "max_power_w", -1)->num, 12.0, 1e-9);
 	assert_float_equal(get(state, "cdb_instances", -1)->num, 1, 0);
@@ -99,11 +109,11 @@ static void test_lanes(void **state)
 {
 	const struct optic_value *v;
 
-	assert_string_equal(get(state, "datapath_state", 0)->code->json,
+	assert_string_equal(code(state, "datapath_state", 0)->json,
 			    "activated");
-	assert_string_equal(get(state, "datapath_state", 1)->code->json,
+	assert_string_equal(code(state, "datapath_state", 1)->json,
 			    "initialized");
-	assert_string_equal(get(state, "datapath_state", 7)->code->json,
+	assert_string_equal(code(state, "datapath_state", 7)->json,
 			    "activated");
 	v = get(state, "tx_power", 0);
 	assert_float_equal(v->num, 0.5012, 1e-9);
@@ -156,18 +166,62 @@ static void test_applications(void **state)
 
 	v = get(state, "host_interface", 0);
 	assert_int_equal(v->raw, 0x11);
-	assert_string_equal(v->str, "400GAUI-8 C2M (Annex 120E)");
-	assert_string_equal(get(state, "media_interface", 0)->str,
+	assert_string_equal(str(state, "host_interface", 0),
+			    "400GAUI-8 C2M (Annex 120E)");
+	assert_string_equal(str(state, "media_interface", 0),
 			    "400GBASE-DR4 (Clause 124)");
 	assert_float_equal(get(state, "host_lane_count", 0)->num, 8, 0);
 	assert_float_equal(get(state, "media_lane_count", 0)->num, 4, 0);
-	assert_string_equal(get(state, "host_lane_assignment", 0)->str, "01");
-	assert_string_equal(get(state, "host_interface", 1)->str,
+	assert_string_equal(str(state, "host_lane_assignment", 0), "01");
+	assert_string_equal(str(state, "host_interface", 1),
 			    "100GAUI-2 C2M (Annex 135G)");
 	/* unknown codes decode as "unknown (0xNN)" */
-	assert_string_equal(get(state, "media_interface", 1)->str,
-			    "unknown (0xee)");
-	assert_null(get(state, "media_interface", 1)->code);
+	assert_string_equal(str(state, "media_interface", 1), "unknown (0xee)");
+	assert_null(code(state, "media_interface", 1));
+}
+
+/*
+ * Values decoded again in place (a poll) keep their texts in the model: a
+ * string that changes past its raw bytes and shrinks, a code that becomes
+ * unknown and known again. The model cut to two keeps their texts only.
+ */
+static void test_value_update(void **state)
+{
+	struct optic_model *m = &((struct fx *)*state)->m;
+	struct optic_value name = *get(state, "vendor_name", -1);
+	struct optic_value dp = *get(state, "datapath_state", 1);
+	const uint8_t unknown = 0xf4, activated = 0x44;
+
+	assert_int_equal(optic_value_update(
+				 m, &name, (const uint8_t *)"ACME PHOTONICS 2"),
+			 1);
+	assert_string_equal(optic_value_str(m, &name), "ACME PHOTONICS 2");
+	assert_int_equal(optic_value_update(
+				 m, &name, (const uint8_t *)"AC              "),
+			 1);
+	assert_int_equal(optic_value_update(
+				 m, &name, (const uint8_t *)"AC              "),
+			 0);
+	assert_int_equal(optic_value_update(m, &dp, &unknown), 1);
+	assert_null(optic_value_code(m, &dp));
+	assert_string_equal(optic_value_str(m, &dp), "unknown (0x0f)");
+	assert_int_equal(optic_value_update(m, &dp, &activated), 1);
+	assert_string_equal(optic_value_code(m, &dp)->json, "activated");
+
+	m->v[0] = name;
+	m->v[1] = dp;
+	m->n = 2;
+	m->worst_sev = 0;
+	optic_model_fit(m);
+	assert_int_equal(m->cap, 2);
+	assert_null(m->worst);
+	/* vendor name 16 + 1, the unknown DPState's 21, after offset 0 */
+	assert_int_equal(m->ntext, 1 + 17 + 21);
+	assert_string_equal(optic_value_str(m, &m->v[0]), "AC");
+	assert_string_equal(optic_value_str(m, &m->v[1]), "DPActivated");
+	assert_int_equal(optic_value_update(m, &m->v[1], &unknown), 1);
+	assert_string_equal(optic_value_str(m, &m->v[1]), "unknown (0x0f)");
+	assert_int_equal(m->ntext, 1 + 17 + 21);
 }
 
 /* Take bytes away: rows whose bytes are missing vanish, nothing crashes. */
@@ -308,8 +362,10 @@ static void test_unknown_identifier(void **state)
 	put8(&img, 0, 0, 0x7e);
 	assert_int_equal(optic_decode(&img, &m), 0);
 	assert_int_equal(m.spec, OPTIC_SPEC_UNKNOWN);
-	assert_string_equal(optic_model_get(&m, "identifier", NULL, -1)->str,
-			    "unknown (0x7e)");
+	assert_string_equal(
+		optic_value_str(&m,
+				optic_model_get(&m, "identifier", NULL, -1)),
+		"unknown (0x7e)");
 	optic_model_free(&m);
 	optic_image_clear(&img);
 	(void)state;
@@ -326,6 +382,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_thresholds, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_applications, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_value_update, setup,
 						teardown),
 		cmocka_unit_test(test_partial_image),
 		cmocka_unit_test(test_banks),

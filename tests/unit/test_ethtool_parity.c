@@ -351,10 +351,10 @@ static bool eth_bool(const char *v)
 	return !strncmp(v, "On", 2) || !strncmp(v, "Yes", 3);
 }
 
-static double ours_num(const struct optic_value *v)
+static double ours_num(const struct optic_model *m, const struct optic_value *v)
 {
 	if (v->kind == OPTIC_V_STR)
-		return strtoul(v->str, NULL, 16);
+		return strtoul(optic_value_str(m, v), NULL, 16);
 	if (v->kind == OPTIC_V_NUM)
 		return v->num;
 	return v->raw;
@@ -401,7 +401,7 @@ static bool names_match(const struct optic_model *m, const char *key,
 		return true;
 	norm(text, a, sizeof(a));
 	if (ext) {
-		norm(ext->str, b, sizeof(b));
+		norm(optic_value_str(m, ext), b, sizeof(b));
 		if (ends_with(a, b))
 			return true;
 	}
@@ -420,7 +420,7 @@ static bool hex_match(const struct optic_model *m, const struct optic_value *v,
 		      const char *text)
 {
 	const struct optic_value *ext;
-	const char *ours = v->str;
+	const char *ours = optic_value_str(m, v);
 	unsigned long word = 0, b;
 	char *end;
 
@@ -515,19 +515,20 @@ static int compare(const struct optic_model *m, const struct label *r,
 		   const struct optic_value *v, int lane, const char *val,
 		   char *err, size_t size)
 {
+	const char *str = optic_value_str(m, v);
 	double f = r->factor ?: 1.0, x, mult;
 	char date[16];
 	bool ok;
 
 	switch (r->kind) {
 	case K_STR:
-		ok = streq(v->str, val);
+		ok = streq(str, val);
 		break;
 	case K_CODE:
-		ok = fabs(ours_num(v) * f - strtoul(val, NULL, 0)) < 1e-9;
+		ok = fabs(ours_num(m, v) * f - strtoul(val, NULL, 0)) < 1e-9;
 		break;
 	case K_NUM:
-		x = v->f->type == OPTIC_F_POWER ? v->num : ours_num(v);
+		x = v->f->type == OPTIC_F_POWER ? v->num : ours_num(m, v);
 		ok = fabs(x * f - num(val)) <= tolerance(val);
 		break;
 	case K_BOOL:
@@ -536,10 +537,10 @@ static int compare(const struct optic_model *m, const struct label *r,
 	case K_DATE:
 		snprintf(date, sizeof(date), "20%.2s-%.2s-%.2s", val, val + 2,
 			 val + 4);
-		ok = streq(v->str, date);
+		ok = streq(str, date);
 		break;
 	case K_REV:
-		ok = !strncmp(val, "Rev. ", 5) && streq(v->str, val + 5);
+		ok = !strncmp(val, "Rev. ", 5) && streq(str, val + 5);
 		break;
 	case K_HEX:
 		ok = hex_match(m, v, val);
@@ -581,7 +582,7 @@ static int compare(const struct optic_model *m, const struct label *r,
 	if (ok)
 		return 0;
 	snprintf(err, size, "'%s': ethtool '%s', liboptic %s = '%s' / %g",
-		 r->label, val, r->key, v->str, ours_num(v));
+		 r->label, val, r->key, str, ours_num(m, v));
 	return -1;
 }
 

@@ -135,7 +135,8 @@ static void assert_same_model(const struct optic_image *a,
 		assert_ptr_equal(ma.v[i].f, mb.v[i].f);
 		assert_int_equal(ma.v[i].index, mb.v[i].index);
 		assert_int_equal(ma.v[i].raw, mb.v[i].raw);
-		assert_string_equal(ma.v[i].str, mb.v[i].str);
+		assert_string_equal(optic_value_str(&ma, &ma.v[i]),
+				    optic_value_str(&mb, &mb.v[i]));
 	}
 	assert_int_equal(ma.nvdm, mb.nvdm);
 	optic_model_free(&ma);

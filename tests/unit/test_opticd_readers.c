@@ -403,14 +403,14 @@ static void test_flag_waits_for_read(void **state)
 	ev.seq = 1;
 	manager_event(m, &ev);
 	assert_int_equal(p->n_deferred, 1);
-	assert_int_equal(p->flags_total[FLAP_RX_LOS][3], 0);
+	assert_int_equal(port_flags_total(p, FLAP_RX_LOS, 3), 0);
 	assert_true(manager_port_reading(m, p));
 	gate(false);
 	wait_done(m->readers, p->pr);
 	manager_port_events(m, p);
 	assert_int_equal(p->n_deferred, 0);
 	/* The read holds the bit: its echo, not counted. */
-	assert_int_equal(p->flags_total[FLAP_RX_LOS][3], 0);
+	assert_int_equal(port_flags_total(p, FLAP_RX_LOS, 3), 0);
 	readers_drop(m->readers, p->pr);
 
 	/* A read without the bit: the event is news, counted. */
@@ -424,7 +424,7 @@ static void test_flag_waits_for_read(void **state)
 	gate(false);
 	wait_done(m->readers, p->pr);
 	manager_port_events(m, p);
-	assert_int_equal(p->flags_total[FLAP_RX_LOS][3], 1);
+	assert_int_equal(port_flags_total(p, FLAP_RX_LOS, 3), 1);
 	readers_drop(m->readers, p->pr);
 	p->pr = NULL;
 
@@ -434,7 +434,7 @@ static void test_flag_waits_for_read(void **state)
 	ev.seq = 3;
 	manager_event(m, &ev);
 	assert_int_equal(p->n_deferred, 0);
-	assert_int_equal(p->flags_total[FLAP_RX_LOS][4], 1);
+	assert_int_equal(port_flags_total(p, FLAP_RX_LOS, 4), 1);
 	manager_free(m);
 }
 
@@ -465,7 +465,7 @@ static void test_flag_queued_read(void **state)
 	ev.seq = 1;
 	manager_event(m, &ev);
 	assert_int_equal(p->n_deferred, 0);
-	assert_int_equal(p->flags_total[FLAP_RX_LOS][3], 1);
+	assert_int_equal(port_flags_total(p, FLAP_RX_LOS, 3), 1);
 
 	gate(false);
 	wait_done(m->readers, blocker);
@@ -519,10 +519,10 @@ static void test_flag_numbered(void **state)
 	wait_done(m->readers, p->pr);
 	ev.seq = 9;
 	manager_event(m, &ev);
-	assert_int_equal(p->flags_total[FLAP_RX_LOS][3], 0);
+	assert_int_equal(port_flags_total(p, FLAP_RX_LOS, 3), 0);
 	ev.seq = 11;
 	manager_event(m, &ev);
-	assert_int_equal(p->flags_total[FLAP_RX_LOS][3], 1);
+	assert_int_equal(port_flags_total(p, FLAP_RX_LOS, 3), 1);
 	readers_drop(m->readers, p->pr);
 
 	/*
@@ -536,7 +536,7 @@ static void test_flag_numbered(void **state)
 	ev.lane = 4;
 	ev.seq = 8;
 	manager_event(m, &ev);
-	assert_int_equal(p->flags_total[FLAP_RX_LOS][4], 1);
+	assert_int_equal(port_flags_total(p, FLAP_RX_LOS, 4), 1);
 	readers_drop(m->readers, p->pr);
 	p->pr = NULL;
 
@@ -552,14 +552,14 @@ static void test_flag_numbered(void **state)
 	ev.lane = 1;
 	ev.seq = 19;
 	manager_event(m, &ev);
-	assert_int_equal(p->flags_total[FLAP_RX_LOS][1], 0);
+	assert_int_equal(port_flags_total(p, FLAP_RX_LOS, 1), 0);
 	ev.seq = 21;
 	manager_event(m, &ev);
-	assert_int_equal(p->flags_total[FLAP_RX_LOS][1], 1);
+	assert_int_equal(port_flags_total(p, FLAP_RX_LOS, 1), 1);
 	/* The next poll finds it set: the same latch, not counted again. */
 	manager_port_flags(m, p, FLAP_RX_LOS, 0x0a, 30);
-	assert_int_equal(p->flags_total[FLAP_RX_LOS][1], 1);
-	assert_int_equal(p->flags_total[FLAP_RX_LOS][3], 1);
+	assert_int_equal(port_flags_total(p, FLAP_RX_LOS, 1), 1);
+	assert_int_equal(port_flags_total(p, FLAP_RX_LOS, 3), 1);
 	manager_free(m);
 }
 

@@ -14,6 +14,11 @@ static const struct optic_value *get(const struct optic_model *m,
 	return v;
 }
 
+static const char *str(const struct optic_model *m, const char *key)
+{
+	return optic_value_str(m, get(m, key, NULL, -1));
+}
+
 static void test_internal(void **state)
 {
 	struct optic_image img;
@@ -25,14 +30,12 @@ static void test_internal(void **state)
 	assert_int_equal(m.spec, OPTIC_SPEC_SFF8472);
 	assert_false(m.ext_cal);
 	assert_int_equal(m.lanes, 1);
-	assert_string_equal(get(&m, "identifier", NULL, -1)->str,
-			    "SFP/SFP+/SFP28");
-	assert_string_equal(get(&m, "sff8472_revision", NULL, -1)->str,
-			    "Rev 12.3");
-	assert_string_equal(get(&m, "encoding", NULL, -1)->str, "64B/66B");
-	assert_string_equal(get(&m, "vendor_pn", NULL, -1)->str, "SFP-10G-SR");
-	assert_string_equal(get(&m, "vendor_rev", NULL, -1)->str, "A");
-	assert_string_equal(get(&m, "date_code", NULL, -1)->str, "2021-04-12");
+	assert_string_equal(str(&m, "identifier"), "SFP/SFP+/SFP28");
+	assert_string_equal(str(&m, "sff8472_revision"), "Rev 12.3");
+	assert_string_equal(str(&m, "encoding"), "64B/66B");
+	assert_string_equal(str(&m, "vendor_pn"), "SFP-10G-SR");
+	assert_string_equal(str(&m, "vendor_rev"), "A");
+	assert_string_equal(str(&m, "date_code"), "2021-04-12");
 	assert_float_equal(get(&m, "wavelength_nm", NULL, -1)->num, 850, 0);
 	assert_float_equal(get(&m, "nominal_bitrate_mbd", NULL, -1)->num, 10300,
 			   0);

@@ -58,7 +58,8 @@ static void test_identity(void **state)
 	assert_int_equal(m.spec, OPTIC_SPEC_SFF8636);
 	assert_int_equal(m.lanes, 4);
 	for (i = 0; i < ARRAY_SIZE(want); i++)
-		assert_string_equal(get(want[i].key, -1)->str, want[i].str);
+		assert_string_equal(optic_value_str(&m, get(want[i].key, -1)),
+				    want[i].str);
 	assert_float_equal(get("power_class", -1)->num, 5, 0);
 	assert_float_equal(get("nominal_bitrate_mbd", -1)->num, 25500, 0);
 	assert_float_equal(get("length_smf_km", -1)->num, 2, 0);

@@ -118,7 +118,7 @@ static const char *model_str(const struct optic_model *m, const char *key)
 {
 	const struct optic_value *v = optic_model_get(m, key, NULL, -1);
 
-	return v ? v->str : NULL;
+	return v ? optic_value_str(m, v) : NULL;
 }
 
 /* A row from the module's bytes, decoded. */
@@ -126,12 +126,14 @@ static void row_from_model(const struct optic_module_info *info,
 			   const struct optic_model *m, struct row *r)
 {
 	const struct optic_value *v;
+	const struct optic_code *c;
 
 	r->type = model_str(m, "identifier");
 	r->vendor_name = model_str(m, "vendor_name");
 	r->vendor_pn = model_str(m, "vendor_pn");
 	v = optic_model_get(m, "module_state", NULL, -1);
-	r->state = v && v->code ? v->code->json : optic_state_name(info->state);
+	c = v ? optic_value_code(m, v) : NULL;
+	r->state = c ? c->json : optic_state_name(info->state);
 	r->fault = v ? v->raw == OPTIC_STATE_FAULT :
 		       info->state == OPTIC_STATE_FAULT;
 	v = optic_model_get(m, "temperature_c", NULL, -1);
