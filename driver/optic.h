@@ -190,6 +190,7 @@ struct optic_record {
 /* A snapshot in the ring, with the record it belongs to. */
 struct optic_record_snap {
 	u64 seq;
+	bool pending;			/* being read, mod->lock held */
 	struct optic_snapshot snap;
 };
 

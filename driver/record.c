@@ -81,11 +81,11 @@ void optic_record_clear(struct optic_module *mod)
 }
 
 /*
- * Stamp @r with its sequence number and put it in the ring, @snap (if
- * any) in the snapshot ring.
+ * Stamp @r with its sequence number and put it in the ring; @snap: with a
+ * slot of the snapshot ring, pending until optic_record_snap_done().
  */
 static void optic_record_add(struct optic_module *mod, struct optic_record *r,
-			     const struct optic_snapshot *snap)
+			     bool snap)
 {
 	struct optic_recorder *rec = &mod->rec;
 
@@ -99,7 +99,7 @@ static void optic_record_add(struct optic_module *mod, struct optic_record *r,
 	if (snap) {
 		r->snap_slot = rec->snaps_head;
 		rec->snaps[r->snap_slot].seq = r->seq;
-		rec->snaps[r->snap_slot].snap = *snap;
+		rec->snaps[r->snap_slot].pending = true;
 		rec->snaps_head = (rec->snaps_head + 1) % rec->snaps_size;
 	}
 	rec->ring[rec->head] = *r;
@@ -108,6 +108,30 @@ static void optic_record_add(struct optic_module *mod, struct optic_record *r,
 		rec->count++;
 	else
 		rec->overflow++;
+	spin_unlock(&rec->lock);
+}
+
+/*
+ * The snapshot of @r is read (@snap), or could not be (NULL: @r goes
+ * without). No other snapshot was taken meanwhile: mod->lock is held.
+ */
+static void optic_record_snap_done(struct optic_module *mod,
+				   const struct optic_record *r,
+				   const struct optic_snapshot *snap)
+{
+	struct optic_recorder *rec = &mod->rec;
+	struct optic_record_snap *s;
+
+	lockdep_assert_held(&mod->lock);
+	if (!rec->size || !r->has_snap)
+		return;
+	spin_lock(&rec->lock);
+	s = &rec->snaps[r->snap_slot];
+	if (snap)
+		s->snap = *snap;
+	else
+		s->seq = 0;
+	s->pending = false;
 	spin_unlock(&rec->lock);
 }
 
@@ -120,6 +144,9 @@ static void optic_record_add(struct optic_module *mod, struct optic_record *r,
  *	ring has moved on)
  * @overflow: records overwritten so far
  *
+ * A record whose snapshot is still being read (its event went out first)
+ * is waited for: the service reading it holds the module's lock.
+ *
  * Return: false when there is none.
  */
 bool optic_record_get(struct optic_module *mod, u64 since,
@@ -128,8 +155,11 @@ bool optic_record_get(struct optic_module *mod, u64 since,
 {
 	struct optic_recorder *rec = &mod->rec;
 	unsigned int i, at;
-	bool found = false;
+	bool found, pending;
 
+again:
+	found = false;
+	pending = false;
 	spin_lock(&rec->lock);
 	*overflow = rec->overflow;
 	for (i = 0; i < rec->count; i++) {
@@ -144,10 +174,16 @@ bool optic_record_get(struct optic_module *mod, u64 since,
 		const struct optic_record_snap *s = &rec->snaps[r->snap_slot];
 
 		r->has_snap = s->seq == r->seq;
-		if (r->has_snap)
+		pending = r->has_snap && s->pending;
+		if (r->has_snap && !pending)
 			*snap = s->snap;
 	}
 	spin_unlock(&rec->lock);
+	if (pending) {
+		mutex_lock(&mod->lock);
+		mutex_unlock(&mod->lock);
+		goto again;
+	}
 	return found;
 }
 
@@ -171,35 +207,39 @@ static void optic_record_start(struct optic_module *mod,
 	r->lane = lane;
 }
 
-static void optic_record_emit_snap(struct optic_module *mod,
-				   struct optic_record *r,
-				   const struct optic_snapshot *snap)
+/* Records of the kinds that are events go out to the listeners. */
+static void optic_record_event(struct optic_module *mod,
+			       const struct optic_record *r)
 {
-	optic_record_add(mod, r, snap);
 	if (r->type <= OPTIC_EVENT_FLAG)
 		optic_nl_event(mod, r);
 }
 
 static void optic_record_emit(struct optic_module *mod, struct optic_record *r)
 {
-	optic_record_emit_snap(mod, r, NULL);
+	optic_record_add(mod, r, false);
+	optic_record_event(mod, r);
 }
 
 /*
- * Record @r with the monitors read now. None of their bytes is a latched
- * flag, so the reads raise no flag record of their own (a failed read: a
- * BUS_ERROR, and @r goes without a snapshot).
+ * Record @r with the monitors read now. The event goes out first, so its
+ * latency is not the snapshot's bus time; a RECORD_GET meanwhile waits
+ * for the snapshot (optic_record_get()). None of the monitors' bytes is a
+ * latched flag, so the reads raise no flag record of their own (a failed
+ * read: a BUS_ERROR, and @r goes without a snapshot).
  */
 static void optic_record_emit_monitors(struct optic_module *mod,
 				       struct optic_record *r)
 {
 	struct optic_snapshot *snap = kzalloc(sizeof(*snap), GFP_KERNEL);
 
+	optic_record_add(mod, r, snap);
+	optic_record_event(mod, r);
 	if (snap && optic_read_snapshot(mod, snap)) {
 		kfree(snap);
 		snap = NULL;
 	}
-	optic_record_emit_snap(mod, r, snap);
+	optic_record_snap_done(mod, r, snap);
 	kfree(snap);
 }
 

@@ -94,12 +94,19 @@ check_match "nobody may not clear them: EPERM" 'error 1' \
 check_match "clearing an unknown port: ENODEV and why" 'error 19: msg="no such module"' \
 	"$(vm-nl 7 name=str:nope | grep '^error')"
 
+# follow_port0: opticctl events --follow on port0's records to come, to
+# /tmp/follow.json; its pid in $fol
+follow_port0() {
+	local l0
+	l0=$(nl_listeners)
+	opticctl -j events port0 --follow --since \
+		$(($(recs port0 | jq -s '.[-1].seq') + 1)) >/tmp/follow.json 2>/tmp/follow.err &
+	fol=$!
+	wait_for 10 nl_listeners_gt "$l0"
+}
+
 # Pull the module and plug another into the cage: the ring is the cage's.
-last=$(recs port0 | jq -s '.[-1].seq')
-l0=$(nl_listeners)
-opticctl -j events port0 --follow --since $((last + 1)) >/tmp/follow.json 2>/tmp/follow.err &
-fol=$!
-ok "--follow listening" wait_for 10 nl_listeners_gt "$l0"
+ok "--follow listening" follow_port0
 echo 0 >"$D/port0/present"
 ok "--follow prints the removal as it comes" wait_for 10 sh -c \
 	"jq -se 'map(select(.event == \"removed\")) | length == 1' /tmp/follow.json"
@@ -111,6 +118,28 @@ wait "$fol" 2>/dev/null
 check_eq "--follow: nothing on stderr" "" "$(cat /tmp/follow.err)"
 check_eq "--follow: records in sequence, none twice" true \
 	"$(jq -s '[.[].seq] | . == (sort | unique)' /tmp/follow.json)"
+
+# A link flag's event goes out before its snapshot is read, and a record
+# fetched meanwhile waits for it: port 0's wire slowed to 2 kHz (realtime,
+# its monitors take ~0.3 s to read), --follow fetching the LOS record the
+# moment the event arrives gets it with the snapshot.
+for m in temp vcc bias tx_power rx_power; do
+	echo "noise $m all 0" >"$D/port0/monitor"
+done
+ok "--follow listening again" follow_port0
+echo 2000 >"$D/port0/clock_hz"
+echo 1 >"$D/port0/realtime"
+echo "set rx_power 4 5000" >"$D/port0/monitor"
+lane5() { jq -sc 'map(select(.event == "flag" and .lane == 5 and
+	any(.flags[]; .flag == "rx_los"))) | .[0] // empty' /tmp/follow.json; }
+ok "--follow prints lane 5's LOS" wait_for 20 sh -c \
+	"jq -se 'map(select(.event == \"flag\" and .lane == 5)) | length >= 1' /tmp/follow.json"
+kill "$fol"
+wait "$fol" 2>/dev/null
+echo 0 >"$D/port0/realtime"
+echo 400000 >"$D/port0/clock_hz"
+check_eq "... fetched at the event, with the snapshot read after it (lane 5: 0.005 mW)" \
+	0.005 "$(lane5 | jq '.snapshot.lanes[4].rx_power_mw')"
 recs port0 >/tmp/r1.json
 check_eq "the cage's ring: both modules, the removal between" \
 	"inserted OSM-QDD-400G-DR4,removed,inserted LXO-8D2-DR4" \
