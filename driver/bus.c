@@ -4,9 +4,9 @@
  * through muxes: every transfer of a cage takes a turn on its root bus,
  * the classes of enum optic_bus_class in order (a waiting higher class
  * goes before any lower one, within a class first come first served), CDB
- * bounded to bus_cdb_share of a contended bus; a netlink request waits
- * for its class, a read for one of bus_requests slots, before it takes
- * its module (optic_bus_enter()). Around the turns: reads
+ * bounded to bus_cdb_share of a contended bus; before it takes its module
+ * a netlink request waits for CDB's class, a read for one of bus_requests
+ * slots (optic_bus_enter()). Around the turns: reads
  * and writes in the chunks the transfer mode allows, one retry of a NACK
  * from a present module and the write-completion polling (tWR).
  */
@@ -45,7 +45,7 @@ MODULE_PARM_DESC(bus_sched,
 static unsigned int bus_requests = 2;
 module_param(bus_requests, uint, 0644);
 MODULE_PARM_DESC(bus_requests,
-		 "Netlink reads that may hold modules of one root bus at once, the rest waiting without a module's lock (0: no limit; default 2)");
+		 "Netlink reads (poll, bulk) that may hold modules of one root bus at once, the rest waiting without a module's lock, polls first (0: no limit; default 2)");
 
 static LIST_HEAD(optic_buses);
 static DEFINE_MUTEX(optic_buses_lock);	/* optic_buses, optic_bus.users */
@@ -266,25 +266,37 @@ static void optic_bus_put(struct optic_bus *bus)
 	mutex_unlock(&optic_buses_lock);
 }
 
-/* Whether a request slot is free for ticket @ticket; bus->lock held. */
-static bool optic_bus_slot_free(const struct optic_bus *bus, u32 ticket)
+/*
+ * Whether a request slot is free for ticket @ticket of @class: its turn in
+ * its class, and no higher class waiting for one. bus->lock held.
+ */
+static bool optic_bus_slot_free(const struct optic_bus *bus, u8 class,
+				u32 ticket)
 {
 	unsigned int slots = READ_ONCE(bus_requests);
+	u8 c;
 
-	return ticket == bus->req_serving &&
-	       (!slots || bus->requests < slots);
+	if (ticket != bus->req_serving[class] ||
+	    (slots && bus->requests >= slots))
+		return false;
+	for (c = 0; c < class; c++)
+		if (bus->req_waiting[c])
+			return false;
+	return true;
 }
 
-/* Wait for a request slot, first come first served. */
-static void optic_bus_take_slot(struct optic_bus *bus)
+/* Wait for a request slot: by class, first come first served within. */
+static void optic_bus_take_slot(struct optic_bus *bus, u8 class)
 {
 	u32 ticket;
 
 	spin_lock(&bus->lock);
-	ticket = bus->req_next++;
-	wait_event_cmd(bus->req_wq, optic_bus_slot_free(bus, ticket),
+	ticket = bus->req_next[class]++;
+	bus->req_waiting[class]++;
+	wait_event_cmd(bus->req_wq, optic_bus_slot_free(bus, class, ticket),
 		       spin_unlock(&bus->lock), spin_lock(&bus->lock));
-	bus->req_serving++;
+	bus->req_waiting[class]--;
+	bus->req_serving[class]++;
 	bus->requests++;
 	bus->requests_max = max(bus->requests_max, bus->requests);
 	spin_unlock(&bus->lock);
@@ -313,12 +325,13 @@ static void optic_bus_wait_admitted(struct optic_bus *bus, u8 class)
  * as long as the queue of all the others' transfers: the service of the
  * module waits behind the whole bus. So a request waits here first,
  * without the lock:
- * - a poll (an EEPROM_READ: opticd's, opticctl's) for one of the bus's
- *   bus_requests slots, first come first served: at most that many
- *   requests hold modules of the bus while they wait for turns;
- * - CDB and bulk until no higher class waits for a turn (a transfer of
- *   theirs waiting behind the polls would hold the module for as long as
- *   the polls keep the bus).
+ * - a poll or a bulk read (an EEPROM_READ: opticd's, opticctl's) for one
+ *   of the bus's bus_requests slots, polls first, first come first served
+ *   within a class: at most that many requests hold modules of the bus
+ *   while they wait for turns, and a poll waits for no more than those;
+ * - CDB until no higher class waits for a turn (a transfer of its waiting
+ *   behind the polls would hold the module for as long as the polls keep
+ *   the bus).
  * Controls and the IntL service do not wait here. The turns are still
  * taken under the lock; a higher class coming in between goes first.
  */
@@ -332,11 +345,11 @@ void optic_bus_enter(struct optic_module *mod, u8 class,
 	pass->bus = optic_bus_hold(mod);
 	if (!pass->bus)
 		return;
-	if (class == OPTIC_BUS_CLASS_POLL) {
-		optic_bus_take_slot(pass->bus);
-		pass->slot = true;
-	} else {
+	if (class == OPTIC_BUS_CLASS_CDB) {
 		optic_bus_wait_admitted(pass->bus, class);
+	} else {
+		optic_bus_take_slot(pass->bus, class);
+		pass->slot = true;
 	}
 }
 

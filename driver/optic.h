@@ -245,8 +245,9 @@ struct optic_bus {
 	u64 busy_ns;
 	u64 win_bytes, win_cdb;		/* CDB share window */
 	struct optic_bus_stats cls[OPTIC_BUS_CLASSES];
-	/* poll requests holding modules of the bus (optic_bus_enter()) */
-	u32 req_next, req_serving;
+	/* requests holding modules of the bus (optic_bus_enter()) */
+	u32 req_next[OPTIC_BUS_CLASSES], req_serving[OPTIC_BUS_CLASSES];
+	u32 req_waiting[OPTIC_BUS_CLASSES];
 	u32 requests, requests_max;
 };
 

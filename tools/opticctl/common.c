@@ -71,7 +71,9 @@ static int read_failed(struct oc *c, const struct nl_reader *rd, int r)
 
 int oc_fetch(struct oc *c, const char *port, struct optic_image *img)
 {
-	struct nl_reader rd = { .c = c, .port = port, .cls = -1 };
+	struct nl_reader rd = { .c = c,
+				.port = port,
+				.cls = c->bulk ? OPTIC_BUS_CLASS_BULK : -1 };
 	int r = optic_image_fetch(img, nl_read, &rd);
 
 	return r < 0 ? read_failed(c, &rd, r) : 0;

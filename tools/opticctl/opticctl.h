@@ -28,6 +28,7 @@ struct oc {
 	bool load; /* -L: modprobe optic without asking */
 	struct optic_nl *nl;
 	struct optic_print *p;
+	bool bulk; /* oc_fetch() reads in the bulk class */
 };
 
 struct oc_cmd {

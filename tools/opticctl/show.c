@@ -80,7 +80,8 @@ static int show_print(struct oc *c, struct show_job *job, unsigned int sections)
 /*
  * `show all`: modules are read in parallel (each worker with its own
  * netlink socket; the driver schedules each root bus), printed in order as
- * soon as each is ready.
+ * soon as each is ready. Reading every module is bulk traffic: it yields
+ * each bus to the health polls, the controls and CDB.
  */
 #define SHOW_WORKERS 8
 
@@ -123,13 +124,15 @@ static int show_all(struct oc *c, const struct optic_module_info *mods,
 		    size_t n, unsigned int sections)
 {
 	_cleanup_free_ struct show_job *jobs = calloc(n ?: 1, sizeof(*jobs));
-	struct show_pool pool = { .c = c, .jobs = jobs, .n = n };
+	struct oc bulk = *c;
+	struct show_pool pool = { .c = &bulk, .jobs = jobs, .n = n };
 	pthread_t tid[SHOW_WORKERS];
 	size_t i, workers = MIN(n, (size_t)SHOW_WORKERS), started = 0;
 	int r, ret = OC_OK;
 
 	if (!jobs)
 		return OC_IO;
+	bulk.bulk = true;
 	for (i = 0; i < n; i++)
 		jobs[i].info = &mods[i];
 	pthread_mutex_init(&pool.lock, NULL);
@@ -144,7 +147,7 @@ static int show_all(struct oc *c, const struct optic_module_info *mods,
 			pthread_cond_wait(&pool.ready, &pool.lock);
 		pthread_mutex_unlock(&pool.lock);
 		if (!started) /* no thread: read it here */
-			show_fetch(c, &jobs[i]);
+			show_fetch(&bulk, &jobs[i]);
 		if (i)
 			op_text(c->p, "\n");
 		r = show_print(c, &jobs[i], sections);
