@@ -312,9 +312,35 @@ static void optic_bus_wait_admitted(struct optic_bus *bus, u8 class)
 	spin_unlock(&bus->lock);
 }
 
+static void optic_bus_put_slot(struct optic_bus *bus)
+{
+	spin_lock(&bus->lock);
+	bus->requests--;
+	spin_unlock(&bus->lock);
+	wake_up_all(&bus->req_wq);
+}
+
+/*
+ * A slot, then the module's lock. A module busy with another request (a
+ * CDB command, the IntL service) is waited for without the slot, which
+ * would otherwise stand idle: the slot is given back, the holder waited
+ * for, and a slot asked for again.
+ */
+static void optic_bus_slot_lock(struct optic_module *mod,
+				struct optic_bus *bus, u8 class)
+{
+	for (;;) {
+		optic_bus_take_slot(bus, class);
+		if (mutex_trylock(&mod->lock))
+			return;
+		optic_bus_put_slot(bus);
+		mutex_lock(&mod->lock);
+		mutex_unlock(&mod->lock);
+	}
+}
+
 /**
- * optic_bus_enter - wait, without the module's lock, until a request may
- *	take it
+ * optic_bus_enter - take @mod's lock for a request of @class
  * @mod: the module
  * @class: enum optic_bus_class of the transfers about to be made
  * @pass: filled in, for optic_bus_leave()
@@ -323,8 +349,8 @@ static void optic_bus_wait_admitted(struct optic_bus *bus, u8 class)
  * service and every other reader of the module wait for that lock. With
  * every reader of a busy bus admitted at once, a read holds its module for
  * as long as the queue of all the others' transfers: the service of the
- * module waits behind the whole bus. So a request waits here first,
- * without the lock:
+ * module waits behind the whole bus. So a request waits first, without
+ * the lock:
  * - a poll or a bulk read (an EEPROM_READ: opticd's, opticctl's) for one
  *   of the bus's bus_requests slots, polls first, first come first served
  *   within a class: at most that many requests hold modules of the bus
@@ -332,41 +358,38 @@ static void optic_bus_wait_admitted(struct optic_bus *bus, u8 class)
  * - CDB until no higher class waits for a turn (a transfer of its waiting
  *   behind the polls would hold the module for as long as the polls keep
  *   the bus).
- * Controls and the IntL service do not wait here. The turns are still
- * taken under the lock; a higher class coming in between goes first.
+ * Controls and the IntL service do not wait. The turns are still taken
+ * under the lock; a higher class coming in between goes first.
  */
 void optic_bus_enter(struct optic_module *mod, u8 class,
 		     struct optic_bus_pass *pass)
 {
 	pass->bus = NULL;
 	pass->slot = false;
-	if (class == OPTIC_BUS_CLASS_CONTROL || !READ_ONCE(bus_sched))
+	if (class != OPTIC_BUS_CLASS_CONTROL && READ_ONCE(bus_sched))
+		pass->bus = optic_bus_hold(mod);
+	if (!pass->bus) {
+		mutex_lock(&mod->lock);
 		return;
-	pass->bus = optic_bus_hold(mod);
-	if (!pass->bus)
-		return;
+	}
 	if (class == OPTIC_BUS_CLASS_CDB) {
 		optic_bus_wait_admitted(pass->bus, class);
-	} else {
-		optic_bus_take_slot(pass->bus, class);
-		pass->slot = true;
+		mutex_lock(&mod->lock);
+		return;
 	}
+	optic_bus_slot_lock(mod, pass->bus, class);
+	pass->slot = true;
 }
 
-/* The request is done with its module (its lock released). */
-void optic_bus_leave(struct optic_bus_pass *pass)
+/* The request is done with @mod: its lock released, and its slot. */
+void optic_bus_leave(struct optic_module *mod, struct optic_bus_pass *pass)
 {
-	struct optic_bus *bus = pass->bus;
-
-	if (!bus)
+	mutex_unlock(&mod->lock);
+	if (!pass->bus)
 		return;
-	if (pass->slot) {
-		spin_lock(&bus->lock);
-		bus->requests--;
-		spin_unlock(&bus->lock);
-		wake_up_all(&bus->req_wq);
-	}
-	optic_bus_put(bus);
+	if (pass->slot)
+		optic_bus_put_slot(pass->bus);
+	optic_bus_put(pass->bus);
 }
 
 /* Count how the turn given to @class ranks among the others waiting. */

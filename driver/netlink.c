@@ -404,7 +404,6 @@ static int optic_nl_eeprom_read_doit(struct sk_buff *skb,
 	}
 
 	optic_bus_enter(mod, req.class, &pass);
-	mutex_lock(&mod->lock);
 	class = optic_bus_class_set(mod, req.class);
 	ret = optic_ensure_identified(mod);
 	if (!ret)
@@ -416,8 +415,7 @@ static int optic_nl_eeprom_read_doit(struct sk_buff *skb,
 	/* every event this read raised has a number up to this one */
 	seq = atomic64_read(&optic_event_seq);
 	optic_bus_class_set(mod, class);
-	mutex_unlock(&mod->lock);
-	optic_bus_leave(&pass);
+	optic_bus_leave(mod, &pass);
 	if (ret) {
 		optic_nl_access_err(info, ret);
 		goto out_free;
@@ -454,7 +452,6 @@ static int optic_nl_eeprom_write_doit(struct sk_buff *skb,
 		return PTR_ERR(mod);
 
 	optic_bus_enter(mod, req.class, &pass);
-	mutex_lock(&mod->lock);
 	class = optic_bus_class_set(mod, req.class);
 	ret = optic_ensure_identified(mod);
 	if (!ret && req.len > optic_write_max(mod, &req.loc, req.offset)) {
@@ -476,8 +473,7 @@ static int optic_nl_eeprom_write_doit(struct sk_buff *skb,
 		optic_nl_access_err(info, ret);
 	}
 	optic_bus_class_set(mod, class);
-	mutex_unlock(&mod->lock);
-	optic_bus_leave(&pass);
+	optic_bus_leave(mod, &pass);
 	optic_module_put(mod);
 	return ret;
 }

@@ -376,7 +376,7 @@ void optic_bus_detach(struct optic_module *mod);
 u8 optic_bus_class_set(struct optic_module *mod, u8 class);
 void optic_bus_enter(struct optic_module *mod, u8 class,
 		     struct optic_bus_pass *pass);
-void optic_bus_leave(struct optic_bus_pass *pass);
+void optic_bus_leave(struct optic_module *mod, struct optic_bus_pass *pass);
 void optic_bus_info(struct optic_bus *bus, struct optic_bus_info *info);
 int optic_bus_for_each(int (*fn)(struct optic_bus *bus, void *data),
 		       long skip, void *data);
