@@ -268,7 +268,8 @@ static void optic_bus_put(struct optic_bus *bus)
 
 /*
  * Whether a request slot is free for ticket @ticket of @class: its turn in
- * its class, and no higher class waiting for one. bus->lock held.
+ * its class, no higher class waiting for one, and no request that holds
+ * its module. bus->lock held.
  */
 static bool optic_bus_slot_free(const struct optic_bus *bus, u8 class,
 				u32 ticket)
@@ -277,12 +278,23 @@ static bool optic_bus_slot_free(const struct optic_bus *bus, u8 class,
 	u8 c;
 
 	if (ticket != bus->req_serving[class] ||
-	    (slots && bus->requests >= slots))
+	    (slots && bus->requests >= slots) || bus->req_locked_waiting)
 		return false;
 	for (c = 0; c < class; c++)
 		if (bus->req_waiting[c])
 			return false;
 	return true;
+}
+
+/* A slot is taken; bus->lock held, and released. */
+static void optic_bus_slot_taken(struct optic_bus *bus)
+	__releases(&bus->lock)
+{
+	bus->requests++;
+	bus->requests_max = max(bus->requests_max, bus->requests);
+	spin_unlock(&bus->lock);
+	/* the next waiter may find a slot free too */
+	wake_up_all(&bus->req_wq);
 }
 
 /* Wait for a request slot: by class, first come first served within. */
@@ -297,11 +309,29 @@ static void optic_bus_take_slot(struct optic_bus *bus, u8 class)
 		       spin_unlock(&bus->lock), spin_lock(&bus->lock));
 	bus->req_waiting[class]--;
 	bus->req_serving[class]++;
-	bus->requests++;
-	bus->requests_max = max(bus->requests_max, bus->requests);
-	spin_unlock(&bus->lock);
-	/* the next ticket may find a slot free too */
-	wake_up_all(&bus->req_wq);
+	optic_bus_slot_taken(bus);
+}
+
+/* Whether the next free slot is for a request holding its module. */
+static bool optic_bus_slot_free_locked(const struct optic_bus *bus)
+{
+	unsigned int slots = READ_ONCE(bus_requests);
+
+	return !slots || bus->requests < slots;
+}
+
+/*
+ * Wait for a request slot holding the module's lock: ahead of every
+ * ticket, for no longer than the requests that hold slots now.
+ */
+static void optic_bus_take_slot_locked(struct optic_bus *bus)
+{
+	spin_lock(&bus->lock);
+	bus->req_locked_waiting++;
+	wait_event_cmd(bus->req_wq, optic_bus_slot_free_locked(bus),
+		       spin_unlock(&bus->lock), spin_lock(&bus->lock));
+	bus->req_locked_waiting--;
+	optic_bus_slot_taken(bus);
 }
 
 static void optic_bus_wait_admitted(struct optic_bus *bus, u8 class)
@@ -323,20 +353,18 @@ static void optic_bus_put_slot(struct optic_bus *bus)
 /*
  * A slot, then the module's lock. A module busy with another request (a
  * CDB command, the IntL service) is waited for without the slot, which
- * would otherwise stand idle: the slot is given back, the holder waited
- * for, and a slot asked for again.
+ * would otherwise stand idle; with the lock, the next free slot is this
+ * request's, ahead of the queue.
  */
 static void optic_bus_slot_lock(struct optic_module *mod,
 				struct optic_bus *bus, u8 class)
 {
-	for (;;) {
-		optic_bus_take_slot(bus, class);
-		if (mutex_trylock(&mod->lock))
-			return;
-		optic_bus_put_slot(bus);
-		mutex_lock(&mod->lock);
-		mutex_unlock(&mod->lock);
-	}
+	optic_bus_take_slot(bus, class);
+	if (mutex_trylock(&mod->lock))
+		return;
+	optic_bus_put_slot(bus);
+	mutex_lock(&mod->lock);
+	optic_bus_take_slot_locked(bus);
 }
 
 /**

@@ -248,6 +248,7 @@ struct optic_bus {
 	/* requests holding modules of the bus (optic_bus_enter()) */
 	u32 req_next[OPTIC_BUS_CLASSES], req_serving[OPTIC_BUS_CLASSES];
 	u32 req_waiting[OPTIC_BUS_CLASSES];
+	u32 req_locked_waiting;		/* holding their modules */
 	u32 requests, requests_max;
 };
 
