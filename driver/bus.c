@@ -5,8 +5,8 @@
  * the classes of enum optic_bus_class in order (a waiting higher class
  * goes before any lower one, within a class first come first served), CDB
  * bounded to bus_cdb_share of a contended bus; before it takes its module
- * a netlink request waits for CDB's class, a read for one of bus_requests
- * slots (optic_bus_enter()). Around the turns: reads
+ * a netlink request waits for CDB's class, a read for one of its class's
+ * bus_requests slots (optic_bus_enter()). Around the turns: reads
  * and writes in the chunks the transfer mode allows, one retry of a NACK
  * from a present module and the write-completion polling (tWR).
  */
@@ -45,7 +45,7 @@ MODULE_PARM_DESC(bus_sched,
 static unsigned int bus_requests = 2;
 module_param(bus_requests, uint, 0644);
 MODULE_PARM_DESC(bus_requests,
-		 "Netlink reads (poll, bulk) that may hold modules of one root bus at once, the rest waiting without a module's lock, polls first (0: no limit; default 2)");
+		 "Netlink reads of a class (poll, bulk) that may hold modules of one root bus at once, the rest waiting without a module's lock (0: no limit; default 2)");
 
 static LIST_HEAD(optic_buses);
 static DEFINE_MUTEX(optic_buses_lock);	/* optic_buses, optic_bus.users */
@@ -266,30 +266,32 @@ static void optic_bus_put(struct optic_bus *bus)
 	mutex_unlock(&optic_buses_lock);
 }
 
+/* Whether @class has a slot free; bus->lock held. */
+static bool optic_bus_slot_left(const struct optic_bus *bus, u8 class)
+{
+	unsigned int slots = READ_ONCE(bus_requests);
+
+	return !slots || bus->held[class] < slots;
+}
+
 /*
- * Whether a request slot is free for ticket @ticket of @class: its turn in
- * its class, no higher class waiting for one, and no request that holds
- * its module. bus->lock held.
+ * Whether ticket @ticket of @class may take a slot: its turn in its class,
+ * a slot of the class free, and no request holding its module waiting for
+ * one. bus->lock held.
  */
 static bool optic_bus_slot_free(const struct optic_bus *bus, u8 class,
 				u32 ticket)
 {
-	unsigned int slots = READ_ONCE(bus_requests);
-	u8 c;
-
-	if (ticket != bus->req_serving[class] ||
-	    (slots && bus->requests >= slots) || bus->req_locked_waiting)
-		return false;
-	for (c = 0; c < class; c++)
-		if (bus->req_waiting[c])
-			return false;
-	return true;
+	return ticket == bus->req_serving[class] &&
+	       !bus->req_locked_waiting[class] &&
+	       optic_bus_slot_left(bus, class);
 }
 
-/* A slot is taken; bus->lock held, and released. */
-static void optic_bus_slot_taken(struct optic_bus *bus)
+/* A slot of @class is taken; bus->lock held, and released. */
+static void optic_bus_slot_taken(struct optic_bus *bus, u8 class)
 	__releases(&bus->lock)
 {
+	bus->held[class]++;
 	bus->requests++;
 	bus->requests_max = max(bus->requests_max, bus->requests);
 	spin_unlock(&bus->lock);
@@ -297,41 +299,31 @@ static void optic_bus_slot_taken(struct optic_bus *bus)
 	wake_up_all(&bus->req_wq);
 }
 
-/* Wait for a request slot: by class, first come first served within. */
+/* Wait for a request slot of @class, first come first served. */
 static void optic_bus_take_slot(struct optic_bus *bus, u8 class)
 {
 	u32 ticket;
 
 	spin_lock(&bus->lock);
 	ticket = bus->req_next[class]++;
-	bus->req_waiting[class]++;
 	wait_event_cmd(bus->req_wq, optic_bus_slot_free(bus, class, ticket),
 		       spin_unlock(&bus->lock), spin_lock(&bus->lock));
-	bus->req_waiting[class]--;
 	bus->req_serving[class]++;
-	optic_bus_slot_taken(bus);
-}
-
-/* Whether the next free slot is for a request holding its module. */
-static bool optic_bus_slot_free_locked(const struct optic_bus *bus)
-{
-	unsigned int slots = READ_ONCE(bus_requests);
-
-	return !slots || bus->requests < slots;
+	optic_bus_slot_taken(bus, class);
 }
 
 /*
  * Wait for a request slot holding the module's lock: ahead of every
- * ticket, for no longer than the requests that hold slots now.
+ * ticket, for no longer than the requests that hold the class's slots.
  */
-static void optic_bus_take_slot_locked(struct optic_bus *bus)
+static void optic_bus_take_slot_locked(struct optic_bus *bus, u8 class)
 {
 	spin_lock(&bus->lock);
-	bus->req_locked_waiting++;
-	wait_event_cmd(bus->req_wq, optic_bus_slot_free_locked(bus),
+	bus->req_locked_waiting[class]++;
+	wait_event_cmd(bus->req_wq, optic_bus_slot_left(bus, class),
 		       spin_unlock(&bus->lock), spin_lock(&bus->lock));
-	bus->req_locked_waiting--;
-	optic_bus_slot_taken(bus);
+	bus->req_locked_waiting[class]--;
+	optic_bus_slot_taken(bus, class);
 }
 
 static void optic_bus_wait_admitted(struct optic_bus *bus, u8 class)
@@ -342,9 +334,10 @@ static void optic_bus_wait_admitted(struct optic_bus *bus, u8 class)
 	spin_unlock(&bus->lock);
 }
 
-static void optic_bus_put_slot(struct optic_bus *bus)
+static void optic_bus_put_slot(struct optic_bus *bus, u8 class)
 {
 	spin_lock(&bus->lock);
+	bus->held[class]--;
 	bus->requests--;
 	spin_unlock(&bus->lock);
 	wake_up_all(&bus->req_wq);
@@ -353,8 +346,8 @@ static void optic_bus_put_slot(struct optic_bus *bus)
 /*
  * A slot, then the module's lock. A module busy with another request (a
  * CDB command, the IntL service) is waited for without the slot, which
- * would otherwise stand idle; with the lock, the next free slot is this
- * request's, ahead of the queue.
+ * would otherwise stand idle; with the lock, the next free slot of the
+ * class is this request's, ahead of the queue.
  */
 static void optic_bus_slot_lock(struct optic_module *mod,
 				struct optic_bus *bus, u8 class)
@@ -362,9 +355,9 @@ static void optic_bus_slot_lock(struct optic_module *mod,
 	optic_bus_take_slot(bus, class);
 	if (mutex_trylock(&mod->lock))
 		return;
-	optic_bus_put_slot(bus);
+	optic_bus_put_slot(bus, class);
 	mutex_lock(&mod->lock);
-	optic_bus_take_slot_locked(bus);
+	optic_bus_take_slot_locked(bus, class);
 }
 
 /**
@@ -380,9 +373,10 @@ static void optic_bus_slot_lock(struct optic_module *mod,
  * module waits behind the whole bus. So a request waits first, without
  * the lock:
  * - a poll or a bulk read (an EEPROM_READ: opticd's, opticctl's) for one
- *   of the bus's bus_requests slots, polls first, first come first served
- *   within a class: at most that many requests hold modules of the bus
- *   while they wait for turns, and a poll waits for no more than those;
+ *   of its class's bus_requests slots on the bus, first come first
+ *   served: at most that many requests of a class hold modules of the bus
+ *   while they wait for turns, and a poll never waits for a bulk read's
+ *   slot (a bulk read holding one waits behind every poll and CDB);
  * - CDB until no higher class waits for a turn (a transfer of its waiting
  *   behind the polls would hold the module for as long as the polls keep
  *   the bus).
@@ -407,6 +401,7 @@ void optic_bus_enter(struct optic_module *mod, u8 class,
 	}
 	optic_bus_slot_lock(mod, pass->bus, class);
 	pass->slot = true;
+	pass->class = class;
 }
 
 /* The request is done with @mod: its lock released, and its slot. */
@@ -416,7 +411,7 @@ void optic_bus_leave(struct optic_module *mod, struct optic_bus_pass *pass)
 	if (!pass->bus)
 		return;
 	if (pass->slot)
-		optic_bus_put_slot(pass->bus);
+		optic_bus_put_slot(pass->bus, pass->class);
 	optic_bus_put(pass->bus);
 }
 

@@ -247,15 +247,16 @@ struct optic_bus {
 	struct optic_bus_stats cls[OPTIC_BUS_CLASSES];
 	/* requests holding modules of the bus (optic_bus_enter()) */
 	u32 req_next[OPTIC_BUS_CLASSES], req_serving[OPTIC_BUS_CLASSES];
-	u32 req_waiting[OPTIC_BUS_CLASSES];
-	u32 req_locked_waiting;		/* holding their modules */
-	u32 requests, requests_max;
+	u32 req_locked_waiting[OPTIC_BUS_CLASSES]; /* holding their modules */
+	u32 held[OPTIC_BUS_CLASSES];	/* slots held, by class */
+	u32 requests, requests_max;	/* slots held, all classes */
 };
 
 /* What optic_bus_enter() let a request in with, for optic_bus_leave(). */
 struct optic_bus_pass {
 	struct optic_bus *bus;		/* held, NULL: nothing to leave */
 	bool slot;			/* one of the bus's request slots */
+	u8 class;			/* the slot's */
 };
 
 /* A copy of a root bus's figures (optic_bus_info()). */

@@ -172,26 +172,30 @@ check_eq "bus --interval --json: an idle bus's classes took no turn ahead nor in
 	"$(opticctl -j bus --interval 0.5 2>/dev/null | jq -r --argjson r "$root0" '.[] | select(.i2c_bus == $r) |
 		"\([.classes[].interval_ahead] | add) \([.classes[].interval_inversions] | add) \([.classes[] | select(.interval_ahead != null)] | length)"')"
 
-# Request slots: eight readers of the eight cages of bus 0 at once (10
-# kHz, realtime: a 128-byte read holds the wire ~120 ms, far longer than a
-# reader takes to start, so they overlap on any guest). At most
-# bus_requests of the reads hold their modules at a time (BUS_GET's
-# requests, most at once), the others wait for a slot without the lock, so
-# the IntL service of a module never waits for more than those few.
+# Request slots: eight readers of the eight cages of bus 1 at once (no
+# traffic on it so far; 10 kHz, realtime: a 128-byte read of page 11h, not
+# cached, holds the wire ~120 ms, far longer than a reader takes to start,
+# so they overlap on any guest). At most bus_requests polls hold their
+# modules at a time (BUS_GET's requests, most at once), the others wait
+# for a slot without the lock, so the IntL service of a module never waits
+# for more than those few.
 slot_load() { # eight readers, three reads each
 	local p
-	echo 10000 >"$D/bus0/clock_hz"
-	for p in 0 1 2 3 4 5 6 7; do
+	echo 10000 >"$D/bus1/clock_hz"
+	echo 1 >"$D/bus1/realtime"
+	for p in 8 9 10 11 12 13 14 15; do
 		( for i in 1 2 3; do
 			vm-nl read name=str:port$p page=u8:0x11 offset=u16:128 length=u16:128 >/dev/null
 		done ) &
 	done
 	wait
-	echo 100000 >"$D/bus0/clock_hz"
+	echo 0 >"$D/bus1/realtime"
+	echo 400000 >"$D/bus1/clock_hz"
 }
-req() { bus "$root0" | sed -n "s/^$1=//p"; }
+req() { bus "$root1" | sed -n "s/^$1=//p"; }
+check_eq "bus 1: no read has held a module yet" 0 "$(req requests_max)"
 slot_load
-diag "bus 0: requests $(req requests), most at once $(req requests_max)"
+diag "bus 1: requests $(req requests), most at once $(req requests_max)"
 check_eq "eight readers: at most bus_requests (2) held modules at once" 2 "$(req requests_max)"
 check_eq "... none left holding one" 0 "$(req requests)"
 echo 4 >/sys/module/optic/parameters/bus_requests
@@ -201,9 +205,9 @@ diag "bus_requests=4: most at once $(req requests_max)"
 ok "bus_requests=4: more at once, never more than 4" \
 	test "$(req requests_max)" -gt 2 -a "$(req requests_max)" -le 4
 check_eq "bus text: reads now and most at once" "reads 0 (max $(req requests_max))" \
-	"$(opticctl bus | grep "^i2c-$root0 " | grep -o 'reads [0-9]* (max [0-9]*)')"
+	"$(opticctl bus | grep "^i2c-$root1 " | grep -o 'reads [0-9]* (max [0-9]*)')"
 check_eq "bus --json: requests, requests_max" "0 $(req requests_max)" \
-	"$(opticctl -j bus | jq -r --argjson r "$root0" '.[] | select(.i2c_bus == $r) | "\(.requests) \(.requests_max)"')"
+	"$(opticctl -j bus | jq -r --argjson r "$root1" '.[] | select(.i2c_bus == $r) | "\(.requests) \(.requests_max)"')"
 
 # CDB bounded on bus 1: a firmware download (EPL blocks of 128 bytes)
 # beside three bulk readers: its share of the bytes moved follows
