@@ -248,6 +248,12 @@ fresh_watch() {
 			$1 == "optic_poll_duration_seconds_sum" { s = $2 }
 			END { if (c != "") print c, s }' /tmp/m.$tag >>/tmp/cyc.$tag
 		[ $k -lt 3 ] && continue	# the first ticks have no history
+		# a scrape that failed (busybox wget gives up after 5 s) tells
+		# nothing of the samples: counted apart, not as misses
+		if ! grep -q '^optic_module_temperature_celsius{' /tmp/m.$tag; then
+			echo "$t failed" >>/tmp/miss.$tag
+			continue
+		fi
 		awk -v k=$k -v t="$t" -v n="$n" -v fl="$fl" -v mp=/tmp/missports.$tag '
 			FILENAME ~ /ticks/ { w[$1] = $2; next }
 			$1 ~ /^optic_module_temperature_celsius\{/ {
@@ -276,9 +282,9 @@ fresh_watch() {
 }
 # fresh_report KEY TAG: BENCH lines of a fresh_watch run
 fresh_report() {
-	awk -v key="$1" '{ c++; m += $2; mf += $3; if ($2) cm++ }
+	awk -v key="$1" '$2 == "failed" { f++; next } { c++; m += $2; mf += $3; if ($2) cm++ }
 		END { printf "BENCH %s.checks %d\nBENCH %s.misses %d\nBENCH %s.checks_with_miss %d\n", key, c, key, m, key, cm
-		      printf "BENCH %s.misses_flashing %d\n", key, mf }' /tmp/miss.$2
+		      printf "BENCH %s.misses_flashing %d\nBENCH %s.scrapes_failed %d\n", key, mf, key, f }' /tmp/miss.$2
 	echo "BENCH $1.ports_missed $(sort -u /tmp/missports.$2 | grep -c .)"
 }
 # opticd's optic_flag_event_delay_seconds buckets now, "LE COUNT" a line
