@@ -97,6 +97,7 @@ struct manager {
 	bool poll_again; /* start another cycle when this one ends */
 	bool no_notify;
 	size_t notified_present; /* modules in the last STATUS= */
+	bool decoded; /* a whole image decoded this cycle: trim at its end */
 
 	struct port **ports;
 	size_t n_ports;

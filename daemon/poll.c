@@ -11,6 +11,7 @@
  * into values; this file maps them to a struct sample.
  */
 #include <errno.h>
+#include <malloc.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,6 +83,7 @@ int port_refresh_statics(struct manager *m, struct port *p)
 		return r;
 	}
 	p->fresh = false;
+	m->decoded = true;
 	thresholds_from_model(&p->model, p->mod_thr);
 	p->max_power = max_power_from_model(&p->model);
 	p->ready_time =
@@ -498,10 +500,24 @@ static void port_update(struct manager *m, struct port *p,
 	poll_port(m, p, now);
 }
 
+/*
+ * A whole image's decode allocates far more than the model port_plan()
+ * keeps: after a cycle that decoded some (at start, 512 of them), the
+ * freed pages go back to the system, not kept as the heap's (RSS).
+ */
+static void poll_trim(struct manager *m)
+{
+	if (!m->decoded)
+		return;
+	m->decoded = false;
+	malloc_trim(0);
+}
+
 static void poll_done(struct manager *m)
 {
 	size_t n = 0;
 
+	poll_trim(m);
 	manager_power(m, now_realtime());
 	for (size_t i = 0; i < m->n_ports; i++)
 		n += m->ports[i]->present;
