@@ -164,7 +164,7 @@ check_eq "utilisation and busy time grew, age too" true \
 opticctl bus --interval 1 >/tmp/bus.txt 2>&1
 wait
 check_match "bus --interval: utilisation over the interval, rates" \
-	"^i2c-$R0 optic_sim bus 0: utilisation [0-9.]+% \\([0-9.]+% over the interval\\), queue [0-9]+ \\(max [0-9]+\\)$" \
+	"^i2c-$R0 optic_sim bus 0: utilisation [0-9.]+% \\([0-9.]+% over the interval\\), queue [0-9]+ \\(max [0-9]+\\), reads [0-9]+ \\(max [0-9]+\\)$" \
 	"$(cat /tmp/bus.txt)"
 check_match "bus text: each bus's 16 ports" '^  ports:( swp[0-9]+){16}$' \
 	"$(cat /tmp/bus.txt)"
