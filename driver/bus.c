@@ -180,6 +180,17 @@ static u32 optic_bus_queue(const struct optic_bus *bus)
 	return n;
 }
 
+/* Request slots held in any class; bus->lock held. */
+static u32 optic_bus_requests(const struct optic_bus *bus)
+{
+	u32 n = 0;
+	u8 c;
+
+	for (c = 0; c < OPTIC_BUS_CLASSES; c++)
+		n += bus->held[c];
+	return n;
+}
+
 /* A consistent copy of the bus's figures. */
 void optic_bus_info(struct optic_bus *bus, struct optic_bus_info *info)
 {
@@ -188,7 +199,7 @@ void optic_bus_info(struct optic_bus *bus, struct optic_bus_info *info)
 	spin_lock(&bus->lock);
 	info->queue = optic_bus_queue(bus);
 	info->queue_max = bus->queue_max;
-	info->requests = bus->requests;
+	info->requests = optic_bus_requests(bus);
 	info->requests_max = bus->requests_max;
 	info->busy_ns = bus->busy_ns;
 	memcpy(info->cls, bus->cls, sizeof(info->cls));
@@ -292,8 +303,7 @@ static void optic_bus_slot_taken(struct optic_bus *bus, u8 class)
 	__releases(&bus->lock)
 {
 	bus->held[class]++;
-	bus->requests++;
-	bus->requests_max = max(bus->requests_max, bus->requests);
+	bus->requests_max = max(bus->requests_max, optic_bus_requests(bus));
 	spin_unlock(&bus->lock);
 	/* the next waiter may find a slot free too */
 	wake_up_all(&bus->req_wq);
@@ -338,7 +348,6 @@ static void optic_bus_put_slot(struct optic_bus *bus, u8 class)
 {
 	spin_lock(&bus->lock);
 	bus->held[class]--;
-	bus->requests--;
 	spin_unlock(&bus->lock);
 	wake_up_all(&bus->req_wq);
 }
@@ -387,21 +396,17 @@ void optic_bus_enter(struct optic_module *mod, u8 class,
 		     struct optic_bus_pass *pass)
 {
 	pass->bus = NULL;
-	pass->slot = false;
+	pass->class = class;
 	if (class != OPTIC_BUS_CLASS_CONTROL && READ_ONCE(bus_sched))
 		pass->bus = optic_bus_hold(mod);
 	if (!pass->bus) {
 		mutex_lock(&mod->lock);
-		return;
-	}
-	if (class == OPTIC_BUS_CLASS_CDB) {
+	} else if (class == OPTIC_BUS_CLASS_CDB) {
 		optic_bus_wait_admitted(pass->bus, class);
 		mutex_lock(&mod->lock);
-		return;
+	} else {
+		optic_bus_slot_lock(mod, pass->bus, class);
 	}
-	optic_bus_slot_lock(mod, pass->bus, class);
-	pass->slot = true;
-	pass->class = class;
 }
 
 /* The request is done with @mod: its lock released, and its slot. */
@@ -410,7 +415,8 @@ void optic_bus_leave(struct optic_module *mod, struct optic_bus_pass *pass)
 	mutex_unlock(&mod->lock);
 	if (!pass->bus)
 		return;
-	if (pass->slot)
+	/* a held bus: a slot of the class, but for CDB (see above) */
+	if (pass->class != OPTIC_BUS_CLASS_CDB)
 		optic_bus_put_slot(pass->bus, pass->class);
 	optic_bus_put(pass->bus);
 }

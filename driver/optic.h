@@ -249,14 +249,13 @@ struct optic_bus {
 	u32 req_next[OPTIC_BUS_CLASSES], req_serving[OPTIC_BUS_CLASSES];
 	u32 req_locked_waiting[OPTIC_BUS_CLASSES]; /* holding their modules */
 	u32 held[OPTIC_BUS_CLASSES];	/* slots held, by class */
-	u32 requests, requests_max;	/* slots held, all classes */
+	u32 requests_max;		/* most slots held at once */
 };
 
 /* What optic_bus_enter() let a request in with, for optic_bus_leave(). */
 struct optic_bus_pass {
-	struct optic_bus *bus;		/* held, NULL: nothing to leave */
-	bool slot;			/* one of the bus's request slots */
-	u8 class;			/* the slot's */
+	struct optic_bus *bus;		/* held (and a slot but for CDB) */
+	u8 class;			/* the request's */
 };
 
 /* A copy of a root bus's figures (optic_bus_info()). */
