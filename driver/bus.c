@@ -71,6 +71,7 @@ static struct optic_bus *optic_bus_new(struct i2c_adapter *root)
 	spin_lock_init(&bus->lock);
 	init_waitqueue_head(&bus->wq);
 	init_waitqueue_head(&bus->req_wq);
+	INIT_LIST_HEAD(&bus->modules);
 	return bus;
 }
 

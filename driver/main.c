@@ -5,6 +5,7 @@
  */
 #include <linux/device.h>
 #include <linux/gpio/consumer.h>
+#include <linux/hashtable.h>
 #include <linux/interrupt.h>
 #include <linux/i2c.h>
 #include <linux/idr.h>
@@ -18,9 +19,14 @@
 #include "compat.h"
 #include "optic.h"
 
-/* optic_list_lock protects optic_modules, every bound cage by probe order. */
+/*
+ * optic_list_lock protects the bound cages: optic_modules by index,
+ * optic_names by port name, and each root bus's list of its cages.
+ * Requests name a module on every call, so a lookup must not walk them all.
+ */
 DEFINE_MUTEX(optic_list_lock);
-LIST_HEAD(optic_modules);
+DEFINE_XARRAY(optic_modules);
+static DEFINE_HASHTABLE(optic_names, 9);
 static DEFINE_IDA(optic_ida);
 
 static unsigned int poll_ms = 1000;
@@ -60,38 +66,68 @@ void optic_module_put(struct optic_module *mod)
 	kref_put(&mod->kref, optic_module_release);
 }
 
+static u32 optic_name_hash(const char *name)
+{
+	return full_name_hash(NULL, name, strlen(name));
+}
+
+/* Caller holds optic_list_lock. */
+static struct optic_module *optic_module_by_name(const char *name)
+{
+	struct optic_module *mod;
+
+	hash_for_each_possible(optic_names, mod, name_node,
+			       optic_name_hash(name))
+		if (!strcmp(mod->name, name))
+			return mod;
+	return NULL;
+}
+
+/* Take a reference to @mod if it is not NULL; optic_list_lock held. */
+static struct optic_module *optic_module_get_locked(struct optic_module *mod)
+{
+	if (mod)
+		kref_get(&mod->kref);
+	return mod;
+}
+
 /* Look a module up by index and take a reference; NULL if unknown. */
 struct optic_module *optic_module_get_by_index(u32 index)
 {
-	struct optic_module *mod, *found = NULL;
+	struct optic_module *mod;
 
 	mutex_lock(&optic_list_lock);
-	list_for_each_entry(mod, &optic_modules, node) {
-		if (mod->index == index) {
-			kref_get(&mod->kref);
-			found = mod;
-			break;
-		}
-	}
+	mod = optic_module_get_locked(xa_load(&optic_modules, index));
 	mutex_unlock(&optic_list_lock);
-	return found;
+	return mod;
 }
 
 /* Look a module up by port name and take a reference; NULL if unknown. */
 struct optic_module *optic_module_get_by_name(const char *name)
 {
-	struct optic_module *mod, *found = NULL;
+	struct optic_module *mod;
 
 	mutex_lock(&optic_list_lock);
-	list_for_each_entry(mod, &optic_modules, node) {
-		if (!strcmp(mod->name, name)) {
-			kref_get(&mod->kref);
-			found = mod;
-			break;
-		}
-	}
+	mod = optic_module_get_locked(optic_module_by_name(name));
 	mutex_unlock(&optic_list_lock);
-	return found;
+	return mod;
+}
+
+/**
+ * optic_module_get_next - the bound module of the lowest index >= *@index
+ * @index: where to look from; set to the index found
+ *
+ * Return: the module with a reference, or NULL when none is left.
+ */
+struct optic_module *optic_module_get_next(unsigned long *index)
+{
+	struct optic_module *mod;
+
+	mutex_lock(&optic_list_lock);
+	mod = optic_module_get_locked(xa_find(&optic_modules, index,
+					      ULONG_MAX, XA_PRESENT));
+	mutex_unlock(&optic_list_lock);
+	return mod;
 }
 
 /**
@@ -327,17 +363,6 @@ bool optic_name_valid(const char *name)
 	       !strchr(name, '/') && strcmp(name, ".") && strcmp(name, "..");
 }
 
-/* Caller holds optic_list_lock. */
-static bool optic_name_taken(const char *name)
-{
-	struct optic_module *mod;
-
-	list_for_each_entry(mod, &optic_modules, node)
-		if (!strcmp(mod->name, name))
-			return true;
-	return false;
-}
-
 /**
  * optic_rename - change the port name (and the class device name)
  * @mod: the module, lock not held
@@ -352,7 +377,7 @@ int optic_rename(struct optic_module *mod, const char *name)
 	mutex_lock(&optic_list_lock);
 	if (!strcmp(mod->name, name)) {
 		ret = 0;
-	} else if (optic_name_taken(name)) {
+	} else if (optic_module_by_name(name)) {
 		ret = -EEXIST;
 	} else {
 		ret = device_rename(mod->dev, name);
@@ -360,6 +385,9 @@ int optic_rename(struct optic_module *mod, const char *name)
 			mutex_lock(&mod->lock);
 			strscpy(mod->name, name, sizeof(mod->name));
 			mutex_unlock(&mod->lock);
+			hash_del(&mod->name_node);
+			hash_add(optic_names, &mod->name_node,
+				 optic_name_hash(mod->name));
 		}
 	}
 	mutex_unlock(&optic_list_lock);
@@ -416,7 +444,7 @@ static int optic_probe(struct i2c_client *client)
 	kref_init(&mod->kref);
 	mutex_init(&mod->lock);
 	mutex_init(&mod->hwmon_lock);
-	INIT_LIST_HEAD(&mod->node);
+	INIT_LIST_HEAD(&mod->bus_node);
 	INIT_DELAYED_WORK(&mod->poll, optic_poll_work);
 	INIT_DELAYED_WORK(&mod->int_work, optic_int_work);
 	mod->client = client;
@@ -483,17 +511,26 @@ static int optic_probe(struct i2c_client *client)
 		dev_warn(dev, "cannot identify module: %pe\n", ERR_PTR(ret));
 
 	mutex_lock(&optic_list_lock);
-	if (optic_name_taken(mod->name)) {
+	if (optic_module_by_name(mod->name)) {
 		mutex_unlock(&optic_list_lock);
 		return dev_err_probe(dev, -EEXIST, "port name %s in use\n",
 				     mod->name);
 	}
+	/* reserved first, so that the store below cannot fail */
+	ret = xa_reserve(&optic_modules, mod->index, GFP_KERNEL);
+	if (ret) {
+		mutex_unlock(&optic_list_lock);
+		return ret;
+	}
 	ret = optic_sysfs_add(mod);
 	if (ret) {
+		xa_release(&optic_modules, mod->index);
 		mutex_unlock(&optic_list_lock);
 		return dev_err_probe(dev, ret, "cannot add class device\n");
 	}
-	list_add_tail(&mod->node, &optic_modules);
+	xa_store(&optic_modules, mod->index, mod, GFP_KERNEL);
+	hash_add(optic_names, &mod->name_node, optic_name_hash(mod->name));
+	list_add_tail(&mod->bus_node, &mod->root->modules);
 	mutex_unlock(&optic_list_lock);
 
 	i2c_set_clientdata(client, mod);
@@ -511,7 +548,9 @@ static void optic_remove(struct i2c_client *client)
 	struct optic_module *mod = i2c_get_clientdata(client);
 
 	mutex_lock(&optic_list_lock);
-	list_del_init(&mod->node);
+	xa_erase(&optic_modules, mod->index);
+	hash_del(&mod->name_node);
+	list_del_init(&mod->bus_node);
 	mutex_unlock(&optic_list_lock);
 
 	mutex_lock(&mod->lock);

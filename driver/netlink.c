@@ -240,42 +240,26 @@ out_put:
 	return ret;
 }
 
-/* The module at list position @pos, with a reference, or NULL. */
-static struct optic_module *optic_nl_module_at(long pos)
-{
-	struct optic_module *mod, *found = NULL;
-
-	mutex_lock(&optic_list_lock);
-	list_for_each_entry(mod, &optic_modules, node) {
-		if (!pos--) {
-			kref_get(&mod->kref);
-			found = mod;
-			break;
-		}
-	}
-	mutex_unlock(&optic_list_lock);
-	return found;
-}
-
 /*
- * cb->args[0]: how many modules of the list were dumped so far. Each module
- * is filled without optic_list_lock held, so a slow or hung bus delays
- * only this dump, not probe, remove or other requests.
+ * Modules by index; cb->args[0]: the index to go on from. Each module is
+ * filled without optic_list_lock held, so a slow or hung bus delays only
+ * this dump, not probe, remove or other requests.
  */
 static int optic_nl_module_get_dumpit(struct sk_buff *skb,
 				      struct netlink_callback *cb)
 {
+	unsigned long index = cb->args[0];
 	struct optic_module *mod;
 	int ret = 0;
 
-	while ((mod = optic_nl_module_at(cb->args[0]))) {
+	while ((mod = optic_module_get_next(&index))) {
 		ret = optic_nl_fill_module(skb, mod,
 					   NETLINK_CB(cb->skb).portid,
 					   cb->nlh->nlmsg_seq, NLM_F_MULTI, true);
 		optic_module_put(mod);
 		if (ret)
 			break;
-		cb->args[0]++;
+		cb->args[0] = ++index;
 	}
 	/* A full skb ends this round; the core calls again for the rest. */
 	if (ret == -EMSGSIZE && skb->len)
@@ -1064,18 +1048,18 @@ static int optic_nl_put_bus_ports(struct sk_buff *skb, struct optic_bus *bus)
 {
 	struct optic_module *mod;
 	struct nlattr *attr;
-	u32 *port;
 	int n = 0;
+	u32 *port;
 
 	mutex_lock(&optic_list_lock);
-	list_for_each_entry(mod, &optic_modules, node)
-		n += mod->root == bus;
+	list_for_each_entry(mod, &bus->modules, bus_node)
+		n++;
 	attr = nla_reserve(skb, OPTIC_A_BUS_PORTS, n * sizeof(u32));
 	if (attr) {
+		n = 0;
 		port = nla_data(attr);
-		list_for_each_entry(mod, &optic_modules, node)
-			if (mod->root == bus)
-				*port++ = mod->index;
+		list_for_each_entry(mod, &bus->modules, bus_node)
+			port[n++] = mod->index;
 	}
 	mutex_unlock(&optic_list_lock);
 	return attr ? 0 : -EMSGSIZE;

@@ -20,6 +20,7 @@
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/wait.h>
+#include <linux/xarray.h>
 #include <linux/workqueue.h>
 #include <linux/optic.h>
 
@@ -229,6 +230,7 @@ struct optic_bus_stats {
 struct optic_bus {
 	struct list_head node;		/* on optic_buses, its lock */
 	unsigned int users;		/* cages attached, optic_buses_lock */
+	struct list_head modules;	/* bound cages, optic_list_lock */
 	int nr;				/* the root adapter's number */
 	char name[I2C_NAME_SIZE];
 	u64 born_ns;			/* ktime_get_ns() when first seen */
@@ -270,7 +272,9 @@ struct optic_bus_info {
 
 struct optic_module {
 	struct kref kref;
-	struct list_head node;		/* on optic_modules, optic_list_lock */
+	/* in optic_modules and optic_names, on root->modules: optic_list_lock */
+	struct hlist_node name_node;
+	struct list_head bus_node;
 	u32 index;
 	char name[OPTIC_PORT_NAME_LEN];
 
@@ -350,9 +354,10 @@ static inline u32 optic_lane_mask(const struct optic_module *mod)
 
 /* main.c */
 extern struct mutex optic_list_lock;
-extern struct list_head optic_modules;
+extern struct xarray optic_modules;
 struct optic_module *optic_module_get_by_index(u32 index);
 struct optic_module *optic_module_get_by_name(const char *name);
+struct optic_module *optic_module_get_next(unsigned long *index);
 void optic_module_put(struct optic_module *mod);
 void optic_service(struct optic_module *mod);
 bool optic_tracked_fresh(u64 at);
