@@ -337,9 +337,16 @@ out:
 	return r;
 }
 
+/*
+ * Requests are small (a name, an address, at most OPTIC_EEPROM_WRITE_MAX
+ * bytes): libnl's default buffer is a page, which calloc() clears on every
+ * request.
+ */
+#define OPTIC_REQUEST_SIZE 512
+
 static struct nl_msg *optic_msg(struct optic_nl *nl, uint8_t cmd, int flags)
 {
-	struct nl_msg *msg = nlmsg_alloc();
+	struct nl_msg *msg = nlmsg_alloc_size(OPTIC_REQUEST_SIZE);
 
 	if (!msg)
 		return NULL;
