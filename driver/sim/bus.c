@@ -88,7 +88,7 @@ static int osim_run(struct osim_port *port, struct i2c_msg *msgs, int num,
 		    u64 *bits)
 {
 	struct osim_module *mod = port->mod;
-	bool wrote = false, corrupt = false;
+	bool wrote = false, corrupt = false, cleared = false;
 	unsigned int max;
 	int i, j;
 
@@ -122,11 +122,9 @@ static int osim_run(struct osim_port *port, struct i2c_msg *msgs, int num,
 			return -EOPNOTSUPP;
 		}
 		if (m->flags & I2C_M_RD) {
-			for (j = 0; j < m->len; j++) {
-				m->buf[j] = osim_module_read(port, t, t->ptr++);
-				if (corrupt)
-					m->buf[j] ^= 0xff;
-			}
+			cleared |= osim_module_read(port, t, m->buf, m->len);
+			for (j = 0; corrupt && j < m->len; j++)
+				m->buf[j] ^= 0xff;
 			port->cnt.bytes_read += m->len;
 			continue;
 		}
@@ -155,7 +153,7 @@ static int osim_run(struct osim_port *port, struct i2c_msg *msgs, int num,
 	if (wrote) {
 		osim_module_written(port);
 		port->faults.slow_pending = port->faults.slow_write;
-	} else {
+	} else if (cleared) {
 		/*
 		 * A latched flag read clears; a condition that persists sets
 		 * it again at once, so IntL stays asserted (no new edge).

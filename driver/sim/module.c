@@ -1243,18 +1243,44 @@ static struct osim_page *osim_cur_page(struct osim_module *mod,
 	return osim_page_get(t, bank, page);
 }
 
-u8 osim_module_read(struct osim_port *port, struct osim_target *t, u8 off)
+/**
+ * osim_module_read - the bytes of a read message, from the target's pointer
+ * @port: the port, its lock held
+ * @t: the target addressed
+ * @buf: the message's buffer
+ * @len: its length
+ *
+ * A read does not move the page select, so the upper page is looked up once
+ * per message. Unsupported pages read as zeroes.
+ *
+ * Return: whether the read cleared a latched byte.
+ */
+bool osim_module_read(struct osim_port *port, struct osim_target *t, u8 *buf,
+		      u16 len)
 {
-	struct osim_page *pg;
-	u8 idx, val;
+	struct osim_page *pg, *upper = NULL;
+	bool looked = false, cleared = false;
+	u8 idx;
+	u16 j;
 
-	pg = osim_cur_page(port->mod, t, &idx, off);
-	if (!pg)
-		return 0;	/* unsupported page: reads as zeroes */
-	val = pg->data[idx];
-	if (test_bit(idx, pg->cor))
-		pg->data[idx] = 0;
-	return val;
+	for (j = 0; j < len; j++) {
+		u8 off = t->ptr++;
+
+		if (off < OSIM_PAGE_SIZE) {
+			pg = &t->lower;
+		} else {
+			if (!looked)
+				upper = osim_cur_page(port->mod, t, &idx, off);
+			looked = true;
+			pg = upper;
+		}
+		buf[j] = pg ? pg->data[off] : 0;
+		if (buf[j] && test_bit(off, pg->cor)) {
+			pg->data[off] = 0;
+			cleared = true;
+		}
+	}
+	return cleared;
 }
 
 /*

@@ -361,7 +361,8 @@ unsigned int osim_module_next_change_ms(struct osim_port *port,
 					unsigned int max_ms);
 ktime_t osim_clock(const struct osim_port *port);
 int osim_clock_set(struct osim_port *port, char *cmd);
-u8 osim_module_read(struct osim_port *port, struct osim_target *t, u8 off);
+bool osim_module_read(struct osim_port *port, struct osim_target *t, u8 *buf,
+		      u16 len);
 void osim_module_write(struct osim_port *port, struct osim_target *t, u8 off,
 		       u8 val);
 void osim_module_written(struct osim_port *port);
