@@ -131,26 +131,17 @@ static const struct poll_read *poll_read_taken(struct manager *m,
 	return pr;
 }
 
-/*
- * Range @i of the poll: what the readers read, else a read now; the
- * driver's event number as it was read into p->seq[@i].
- */
-static int read_range(struct manager *m, struct port *p,
-		      const struct poll_read *pr, const struct poll_range *rg,
-		      size_t i, uint8_t *buf)
+/* The poll's @n ranges @rg read now by the event loop, into @now. */
+static const struct poll_read *read_now(struct manager *m,
+					const struct port *p,
+					const struct poll_range *rg, size_t n,
+					struct poll_read *now)
 {
-	int r;
-
-	if (!pr) {
-		r = optic_nl_eeprom_read(m->nl, p->name, rg->addr, rg->page,
-					 rg->bank, rg->off, rg->len, buf);
-		p->seq[i] = optic_nl_read_seq(m->nl);
-		return r;
-	}
-	if (pr->len[i] > 0)
-		memcpy(buf, pr->buf[i], pr->len[i]);
-	p->seq[i] = pr->seq[i];
-	return pr->len[i];
+	snprintf(now->port, sizeof(now->port), "%s", p->name);
+	memcpy(now->rg, rg, n * sizeof(*rg));
+	now->n = n;
+	poll_read_now(&readers_netlink, m->nl, now);
+	return now;
 }
 
 /* Re-read what changes between two polls into the image and the values. */
@@ -158,8 +149,8 @@ static int read_dynamic(struct manager *m, struct port *p)
 {
 	struct poll_range rg[POLL_RANGES_MAX];
 	struct poll_changes ch = { 0 };
+	struct poll_read now;
 	const struct poll_read *pr;
-	uint8_t buf[POLL_RANGE_BYTES];
 	size_t n;
 	int r = 0;
 
@@ -170,11 +161,12 @@ static int read_dynamic(struct manager *m, struct port *p)
 		return port_refresh_statics(m, p);
 	}
 	n = poll_ranges(p, rg);
-	pr = poll_read_taken(m, p, rg, n);
+	pr = poll_read_taken(m, p, rg, n) ?: read_now(m, p, rg, n, &now);
 	for (size_t i = 0; i < n && r >= 0; i++) {
-		r = read_range(m, p, pr, &rg[i], i, buf);
+		r = pr->len[i];
+		p->seq[i] = pr->seq[i];
 		if (r >= 0)
-			r = poll_store(p, &rg[i], i, buf, r, &ch);
+			r = poll_store(p, &rg[i], i, pr->buf[i], r, &ch);
 		if (r >= 0)
 			p->seq_rg[p->n_seq++] = rg[i];
 	}
@@ -187,10 +179,17 @@ static int read_dynamic(struct manager *m, struct port *p)
 	return r < 0 ? r : 0;
 }
 
-/* The driver's view of @p's module; its metrics show it. */
+/*
+ * The driver's view of @p's module. Its metrics show the identity, state
+ * and lines, not the temperature and flags the driver tracks: those move at
+ * every poll, and re-rendering every port's block for them would make each
+ * scrape render everything.
+ */
 static void port_set_info(struct port *p, const struct optic_module_info *info)
 {
-	if (memcmp(&p->info, info, sizeof(*info)))
+	if (memcmp(&p->info, info,
+		   offsetof(struct optic_module_info, temperature)) ||
+	    memcmp(p->info.lines, info->lines, sizeof(info->lines)))
 		port_touch(p);
 	p->info = *info;
 }

@@ -65,12 +65,21 @@ static void nl_close(void *ctx)
 }
 
 static int nl_read(void *ctx, const char *port, const struct poll_range *rg,
-		   uint8_t *buf, uint64_t *seq)
+		   size_t n, uint8_t (*buf)[POLL_RANGE_BYTES], uint64_t *seq)
 {
-	int r = optic_nl_eeprom_read(ctx, port, rg->addr, rg->page, rg->bank,
-				     rg->off, MIN(rg->len, POLL_RANGE_BYTES),
-				     buf);
+	struct optic_eeprom_range er[POLL_RANGES_MAX];
+	int r;
 
+	for (size_t i = 0; i < n; i++)
+		er[i] = (struct optic_eeprom_range){
+			.addr = rg[i].addr,
+			.page = rg[i].page,
+			.bank = rg[i].bank,
+			.offset = rg[i].off,
+			.len = MIN(rg[i].len, POLL_RANGE_BYTES),
+			.buf = buf[i],
+		};
+	r = optic_nl_eeprom_read_ranges(ctx, port, er, n);
 	*seq = optic_nl_read_seq(ctx);
 	return r;
 }
@@ -87,13 +96,16 @@ const struct readers_ops readers_netlink = {
 	.list = nl_list,
 };
 
-static void read_ranges(struct readers *rd, void *ctx, struct poll_read *r)
+void poll_read_now(const struct readers_ops *ops, void *ctx,
+		   struct poll_read *r)
 {
+	uint64_t seq = 0;
+	int ret = ops->read(ctx, r->port, r->rg, r->n, r->buf, &seq);
+
 	for (size_t i = 0; i < r->n; i++) {
-		r->len[i] = rd->ops->read(ctx, r->port, &r->rg[i], r->buf[i],
-					  &r->seq[i]);
-		if (r->len[i] < 0)
-			return;
+		r->len[i] = ret < 0 ? (i ? 0 : ret) :
+				      MIN(r->rg[i].len, POLL_RANGE_BYTES);
+		r->seq[i] = ret < 0 ? 0 : seq;
 	}
 }
 
@@ -211,7 +223,7 @@ static void *reader_thread(void *arg)
 			r->list_ret =
 				rd->ops->list(rd->ctx[i], &r->mods, &r->n_mods);
 		else if (!dropped)
-			read_ranges(rd, rd->ctx[i], r);
+			poll_read_now(rd->ops, rd->ctx[i], r);
 		pthread_mutex_lock(&rd->lock);
 		dropped = r->dropped;
 		r->done = true;

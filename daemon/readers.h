@@ -28,7 +28,7 @@ struct poll_read {
 	struct poll_range rg[POLL_RANGES_MAX];
 	size_t n;
 	uint8_t buf[POLL_RANGES_MAX][POLL_RANGE_BYTES];
-	/* Bytes read per range; a -errno ends the read (later ones: 0). */
+	/* Bytes read per range; a failed read: -errno in the first, 0 after. */
 	int len[POLL_RANGES_MAX];
 	/* The driver's event number as each range's read ended (0 unknown). */
 	uint64_t seq[POLL_RANGES_MAX];
@@ -51,16 +51,21 @@ struct readers_ops {
 	int (*open)(void **ctx);
 	void (*close)(void *ctx);
 	/*
-	 * Range @rg of @port into @buf: the bytes read, or -errno; @seq the
-	 * driver's event number as the read ended (optic_nl_read_seq()).
+	 * The @n ranges @rg of @port into @buf, in one request: 0 or -errno;
+	 * @seq the driver's event number as the read ended
+	 * (optic_nl_read_seq()).
 	 */
 	int (*read)(void *ctx, const char *port, const struct poll_range *rg,
-		    uint8_t *buf, uint64_t *seq);
+		    size_t n, uint8_t (*buf)[POLL_RANGE_BYTES], uint64_t *seq);
 	/* Every module, as optic_nl_module_list(). */
 	int (*list)(void *ctx, struct optic_module_info **mods, size_t *n);
 };
 
 extern const struct readers_ops readers_netlink;
+
+/* @r's ranges read now, in the calling thread, with @ops on @ctx. */
+void poll_read_now(const struct readers_ops *ops, void *ctx,
+		   struct poll_read *r);
 
 struct readers;
 

@@ -23,18 +23,27 @@ static const struct nla_policy optic_module_get_policy[OPTIC_A_MODULE_NAME + 1] 
 				  .len = OPTIC_PORT_NAME_LEN - 1 },
 };
 
-static const struct nla_policy optic_eeprom_read_policy[OPTIC_A_EEPROM_CLASS + 1] = {
+/* A range of an EEPROM_READ: at the top level, or in an OPTIC_A_EEPROM_RANGE */
+#define OPTIC_NL_EEPROM_READ_RANGE					\
+	[OPTIC_A_EEPROM_PAGE] = { .type = NLA_U8 },			\
+	[OPTIC_A_EEPROM_BANK] = { .type = NLA_U8 },			\
+	[OPTIC_A_EEPROM_OFFSET] = NLA_POLICY_MAX(NLA_U16,		\
+						 OPTIC_EEPROM_PAGE_SIZE - 1), \
+	[OPTIC_A_EEPROM_LENGTH] = NLA_POLICY_RANGE(NLA_U16, 1,		\
+						   OPTIC_EEPROM_PAGE_SIZE), \
+	[OPTIC_A_EEPROM_I2C_ADDR] = NLA_POLICY_RANGE(NLA_U8, OPTIC_ADDR_A0, \
+						     OPTIC_ADDR_A2)
+
+static const struct nla_policy optic_eeprom_range_policy[OPTIC_A_EEPROM_I2C_ADDR + 1] = {
+	OPTIC_NL_EEPROM_READ_RANGE,
+};
+
+static const struct nla_policy optic_eeprom_read_policy[OPTIC_A_EEPROM_RANGE + 1] = {
 	[OPTIC_A_MODULE_INDEX] = { .type = NLA_U32 },
 	[OPTIC_A_MODULE_NAME] = { .type = NLA_NUL_STRING,
 				  .len = OPTIC_PORT_NAME_LEN - 1 },
-	[OPTIC_A_EEPROM_PAGE] = { .type = NLA_U8 },
-	[OPTIC_A_EEPROM_BANK] = { .type = NLA_U8 },
-	[OPTIC_A_EEPROM_OFFSET] = NLA_POLICY_MAX(NLA_U16,
-						 OPTIC_EEPROM_PAGE_SIZE - 1),
-	[OPTIC_A_EEPROM_LENGTH] = NLA_POLICY_RANGE(NLA_U16, 1,
-						   OPTIC_EEPROM_PAGE_SIZE),
-	[OPTIC_A_EEPROM_I2C_ADDR] = NLA_POLICY_RANGE(NLA_U8, OPTIC_ADDR_A0,
-						     OPTIC_ADDR_A2),
+	[OPTIC_A_EEPROM_RANGE] = NLA_POLICY_NESTED(optic_eeprom_range_policy),
+	OPTIC_NL_EEPROM_READ_RANGE,
 	[OPTIC_A_EEPROM_CLASS] = NLA_POLICY_MAX(NLA_U8, OPTIC_BUS_CLASSES - 1),
 };
 
@@ -292,28 +301,32 @@ static u8 optic_nl_eeprom_class(struct genl_info *info,
 	return write ? OPTIC_BUS_CLASS_CONTROL : OPTIC_BUS_CLASS_POLL;
 }
 
-static int optic_nl_eeprom_args(struct genl_info *info,
-				struct optic_nl_eeprom *req, bool write)
+/*
+ * A range's address from @tb: the request's own attributes (@nest NULL), or
+ * those of an OPTIC_A_EEPROM_RANGE.
+ */
+static int optic_nl_eeprom_loc(struct genl_info *info,
+			       const struct nlattr *nest, struct nlattr **tb,
+			       struct optic_nl_eeprom *req, bool write)
 {
-	struct nlattr **tb = info->attrs;
+	struct netlink_ext_ack *extack = info->extack;
 	struct nlattr *len_attr;
 
-	if (GENL_REQ_ATTR_CHECK(info, OPTIC_A_EEPROM_OFFSET))
+	if (NL_REQ_ATTR_CHECK(extack, nest, tb, OPTIC_A_EEPROM_OFFSET))
 		return -EINVAL;
 	if (write) {
-		if (GENL_REQ_ATTR_CHECK(info, OPTIC_A_EEPROM_DATA))
+		if (NL_REQ_ATTR_CHECK(extack, nest, tb, OPTIC_A_EEPROM_DATA))
 			return -EINVAL;
 		len_attr = tb[OPTIC_A_EEPROM_DATA];
 		req->len = nla_len(len_attr);
 		if (tb[OPTIC_A_EEPROM_LENGTH] &&
 		    nla_get_u16(tb[OPTIC_A_EEPROM_LENGTH]) != req->len) {
-			NL_SET_ERR_MSG_ATTR(info->extack,
-					    tb[OPTIC_A_EEPROM_LENGTH],
+			NL_SET_ERR_MSG_ATTR(extack, tb[OPTIC_A_EEPROM_LENGTH],
 					    "length differs from the data length");
 			return -EINVAL;
 		}
 	} else {
-		if (GENL_REQ_ATTR_CHECK(info, OPTIC_A_EEPROM_LENGTH))
+		if (NL_REQ_ATTR_CHECK(extack, nest, tb, OPTIC_A_EEPROM_LENGTH))
 			return -EINVAL;
 		len_attr = tb[OPTIC_A_EEPROM_LENGTH];
 		req->len = nla_get_u16(len_attr);
@@ -328,14 +341,14 @@ static int optic_nl_eeprom_args(struct genl_info *info,
 			nla_get_u8(tb[OPTIC_A_EEPROM_BANK]) : 0;
 
 	if (req->offset + req->len > OPTIC_EEPROM_PAGE_SIZE) {
-		NL_SET_ERR_MSG_ATTR(info->extack, len_attr,
+		NL_SET_ERR_MSG_ATTR(extack, len_attr,
 				    "offset + length exceeds the 256-byte page");
 		return -EINVAL;
 	}
 	/* CMIS 8.2.2: a write may not cross a page boundary. */
 	if (write && req->offset < OPTIC_PAGE_LEN &&
 	    req->offset + req->len > OPTIC_PAGE_LEN) {
-		NL_SET_ERR_MSG_ATTR(info->extack, len_attr,
+		NL_SET_ERR_MSG_ATTR(extack, len_attr,
 				    "write crosses from the lower into the upper page");
 		return -EINVAL;
 	}
@@ -343,63 +356,160 @@ static int optic_nl_eeprom_args(struct genl_info *info,
 	return 0;
 }
 
+static int optic_nl_eeprom_args(struct genl_info *info,
+				struct optic_nl_eeprom *req, bool write)
+{
+	return optic_nl_eeprom_loc(info, NULL, info->attrs, req, write);
+}
+
+/*
+ * The ranges of an EEPROM_READ into @req: its OPTIC_A_EEPROM_RANGE nests,
+ * or its own attributes as one range. Return: how many, or -errno.
+ */
+static int optic_nl_eeprom_ranges(struct genl_info *info,
+				  struct optic_nl_eeprom *req)
+{
+	struct nlattr *tb[ARRAY_SIZE(optic_eeprom_range_policy)];
+	const struct nlattr *attr;
+	int n = 0, rem, ret, t;
+
+	if (!info->attrs[OPTIC_A_EEPROM_RANGE])
+		return optic_nl_eeprom_args(info, req, false) ?: 1;
+	for (t = OPTIC_A_EEPROM_PAGE; t <= OPTIC_A_EEPROM_I2C_ADDR; t++) {
+		if (info->attrs[t] && t != OPTIC_A_EEPROM_DATA) {
+			NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[t],
+					    "a range both in OPTIC_A_EEPROM_RANGE and outside");
+			return -EINVAL;
+		}
+	}
+	nlmsg_for_each_attr(attr, info->nlhdr, GENL_HDRLEN, rem) {
+		if (nla_type(attr) != OPTIC_A_EEPROM_RANGE)
+			continue;
+		if (n == OPTIC_EEPROM_RANGES_MAX) {
+			NL_SET_ERR_MSG_ATTR(info->extack, attr,
+					    "more ranges than OPTIC_EEPROM_RANGES_MAX");
+			return -EINVAL;
+		}
+		ret = nla_parse_nested(tb, ARRAY_SIZE(tb) - 1, attr,
+				       optic_eeprom_range_policy,
+				       info->extack);
+		if (!ret)
+			ret = optic_nl_eeprom_loc(info, attr, tb, &req[n],
+						  false);
+		if (ret)
+			return ret;
+		n++;
+	}
+	return n;
+}
+
+/* Room in the reply for the module, @n ranges and the event number. */
+static size_t optic_nl_eeprom_reply_size(const struct optic_nl_eeprom *req,
+					 int n)
+{
+	size_t size = 64 + nla_total_size_64bit(sizeof(u64));
+	int i;
+
+	for (i = 0; i < n; i++)
+		size += 64 + nla_total_size(req[i].len);
+	return size;
+}
+
+/*
+ * A range's address in the reply, in an OPTIC_A_EEPROM_RANGE when @nested,
+ * with room for its data. Return: the room, or NULL if @msg is full.
+ */
+static u8 *optic_nl_put_eeprom_range(struct sk_buff *msg,
+				     const struct optic_nl_eeprom *req,
+				     bool nested)
+{
+	struct nlattr *nest = NULL, *data;
+
+	if (nested) {
+		nest = nla_nest_start(msg, OPTIC_A_EEPROM_RANGE);
+		if (!nest)
+			return NULL;
+	}
+	if (nla_put_u8(msg, OPTIC_A_EEPROM_I2C_ADDR, req->loc.i2c_addr) ||
+	    nla_put_u8(msg, OPTIC_A_EEPROM_PAGE, req->loc.page) ||
+	    nla_put_u8(msg, OPTIC_A_EEPROM_BANK, req->loc.bank) ||
+	    nla_put_u16(msg, OPTIC_A_EEPROM_OFFSET, req->offset) ||
+	    nla_put_u16(msg, OPTIC_A_EEPROM_LENGTH, req->len))
+		return NULL;
+	data = nla_reserve(msg, OPTIC_A_EEPROM_DATA, req->len);
+	if (!data)
+		return NULL;
+	if (nest)
+		nla_nest_end(msg, nest);
+	return nla_data(data);
+}
+
+/*
+ * Read the @n ranges of @req into @data in one hold of @mod; @seq: the
+ * event number every event the read raised is within, taken in the hold.
+ */
+static int optic_nl_eeprom_read_ranges(struct optic_module *mod,
+				       const struct optic_nl_eeprom *req,
+				       int n, u8 **data, u64 *seq)
+{
+	struct optic_bus_pass pass;
+	u8 class, cls = 0;
+	int i, ret;
+
+	for (i = 0; i < n; i++)
+		cls = max(cls, req[i].class);
+	optic_bus_enter(mod, cls, &pass);
+	class = optic_bus_class_set(mod, cls);
+	ret = optic_ensure_identified(mod);
+	for (i = 0; !ret && i < n; i++) {
+		ret = optic_read_for(mod, &req[i].loc, req[i].offset, data[i],
+				     req[i].len, OPTIC_CONS_RAW);
+		if (!ret)
+			optic_record_cdb_read(mod, &req[i].loc, req[i].offset,
+					      data[i], req[i].len);
+	}
+	*seq = atomic64_read(&optic_event_seq);
+	optic_bus_class_set(mod, class);
+	optic_bus_leave(mod, &pass);
+	return ret;
+}
+
 static int optic_nl_eeprom_read_doit(struct sk_buff *skb,
 				     struct genl_info *info)
 {
-	struct optic_nl_eeprom req;
-	struct optic_bus_pass pass;
+	struct optic_nl_eeprom req[OPTIC_EEPROM_RANGES_MAX];
+	bool nested = info->attrs[OPTIC_A_EEPROM_RANGE];
+	u8 *data[OPTIC_EEPROM_RANGES_MAX];
 	struct optic_module *mod;
 	struct sk_buff *msg;
-	struct nlattr *data;
+	int i, n, ret;
 	void *hdr;
-	u8 class;
 	u64 seq;
-	int ret;
 
-	ret = optic_nl_eeprom_args(info, &req, false);
-	if (ret)
-		return ret;
+	n = optic_nl_eeprom_ranges(info, req);
+	if (n < 0)
+		return n;
 	mod = optic_nl_module(info);
 	if (IS_ERR(mod))
 		return PTR_ERR(mod);
 
-	msg = genlmsg_new(nla_total_size(req.len) + 64 +
-			  nla_total_size_64bit(sizeof(u64)), GFP_KERNEL);
+	msg = genlmsg_new(optic_nl_eeprom_reply_size(req, n), GFP_KERNEL);
 	if (!msg) {
 		ret = -ENOMEM;
 		goto out_put;
 	}
 	hdr = genlmsg_put_reply(msg, info, &optic_family, 0,
 				OPTIC_CMD_EEPROM_READ);
-	if (!hdr ||
-	    nla_put_u32(msg, OPTIC_A_MODULE_INDEX, mod->index) ||
-	    nla_put_u8(msg, OPTIC_A_EEPROM_I2C_ADDR, req.loc.i2c_addr) ||
-	    nla_put_u8(msg, OPTIC_A_EEPROM_PAGE, req.loc.page) ||
-	    nla_put_u8(msg, OPTIC_A_EEPROM_BANK, req.loc.bank) ||
-	    nla_put_u16(msg, OPTIC_A_EEPROM_OFFSET, req.offset) ||
-	    nla_put_u16(msg, OPTIC_A_EEPROM_LENGTH, req.len)) {
-		ret = -EMSGSIZE;
+	ret = -EMSGSIZE;
+	if (!hdr || nla_put_u32(msg, OPTIC_A_MODULE_INDEX, mod->index))
 		goto out_free;
-	}
-	data = nla_reserve(msg, OPTIC_A_EEPROM_DATA, req.len);
-	if (!data) {
-		ret = -EMSGSIZE;
-		goto out_free;
+	for (i = 0; i < n; i++) {
+		data[i] = optic_nl_put_eeprom_range(msg, &req[i], nested);
+		if (!data[i])
+			goto out_free;
 	}
 
-	optic_bus_enter(mod, req.class, &pass);
-	class = optic_bus_class_set(mod, req.class);
-	ret = optic_ensure_identified(mod);
-	if (!ret)
-		ret = optic_read_for(mod, &req.loc, req.offset,
-				     nla_data(data), req.len, OPTIC_CONS_RAW);
-	if (!ret)
-		optic_record_cdb_read(mod, &req.loc, req.offset,
-				      nla_data(data), req.len);
-	/* every event this read raised has a number up to this one */
-	seq = atomic64_read(&optic_event_seq);
-	optic_bus_class_set(mod, class);
-	optic_bus_leave(mod, &pass);
+	ret = optic_nl_eeprom_read_ranges(mod, req, n, data, &seq);
 	if (ret) {
 		optic_nl_access_err(info, ret);
 		goto out_free;

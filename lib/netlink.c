@@ -24,6 +24,7 @@ struct optic_nl {
 	struct nl_sock *sk;
 	int family;
 	bool no_class; /* the driver refused OPTIC_A_EEPROM_CLASS */
+	bool no_ranges; /* the driver refused OPTIC_A_EEPROM_RANGE */
 	uint64_t read_seq; /* EVENT_SEQ of the last EEPROM_READ reply */
 	char errmsg[256];
 };
@@ -115,6 +116,7 @@ static struct nla_policy optic_policy[OPTIC_A_MAX + 1] = {
 	[OPTIC_A_BUS_CLASS_BUSY_NS] = { .type = NLA_U64 },
 	[OPTIC_A_BUS_CLASS_WAIT_MAX_NS] = { .type = NLA_U64 },
 	[OPTIC_A_EEPROM_CLASS] = { .type = NLA_U8 },
+	[OPTIC_A_EEPROM_RANGE] = { .type = NLA_NESTED },
 	[OPTIC_A_BUS_CLASS_AHEAD] = { .type = NLA_U64 },
 	[OPTIC_A_BUS_CLASS_INVERSIONS] = { .type = NLA_U64 },
 	[OPTIC_A_DP_LANES] = { .type = NLA_U32 },
@@ -553,12 +555,10 @@ bool optic_nl_cage_empty(struct optic_nl *nl, const char *name)
 	return optic_nl_module_get(nl, name, &info) == 0 && !info.present;
 }
 
-static int put_eeprom_addr(struct nl_msg *msg, const char *name, uint8_t addr,
-			   uint8_t page, uint8_t bank, uint16_t offset,
-			   uint16_t len)
+static int put_eeprom_range(struct nl_msg *msg, uint8_t addr, uint8_t page,
+			    uint8_t bank, uint16_t offset, uint16_t len)
 {
-	if (nla_put_string(msg, OPTIC_A_MODULE_NAME, name) < 0 ||
-	    (addr && addr != 0x50 &&
+	if ((addr && addr != 0x50 &&
 	     nla_put_u8(msg, OPTIC_A_EEPROM_I2C_ADDR, addr) < 0) ||
 	    nla_put_u8(msg, OPTIC_A_EEPROM_PAGE, page) < 0 ||
 	    nla_put_u8(msg, OPTIC_A_EEPROM_BANK, bank) < 0 ||
@@ -566,6 +566,15 @@ static int put_eeprom_addr(struct nl_msg *msg, const char *name, uint8_t addr,
 	    nla_put_u16(msg, OPTIC_A_EEPROM_LENGTH, len) < 0)
 		return -EMSGSIZE;
 	return 0;
+}
+
+static int put_eeprom_addr(struct nl_msg *msg, const char *name, uint8_t addr,
+			   uint8_t page, uint8_t bank, uint16_t offset,
+			   uint16_t len)
+{
+	if (nla_put_string(msg, OPTIC_A_MODULE_NAME, name) < 0)
+		return -EMSGSIZE;
+	return put_eeprom_range(msg, addr, page, bank, offset, len);
 }
 
 struct eeprom_buf {
@@ -614,6 +623,110 @@ static int eeprom_read(struct optic_nl *nl, const char *name, uint8_t addr,
 		return r;
 	nl->read_seq = e.seq;
 	return e.got < 0 ? -ENODATA : e.got;
+}
+
+struct eeprom_ranges {
+	const struct optic_eeprom_range *rg;
+	size_t n, got;
+	uint64_t seq;
+};
+
+/* An EEPROM_READ reply's ranges, in the order asked, each with its data. */
+static int eeprom_ranges_parse(struct nlmsghdr *nlh, struct nlattr **tb,
+			       void *arg)
+{
+	struct nlattr *a, *rt[OPTIC_A_MAX + 1];
+	struct eeprom_ranges *e = arg;
+	int rem;
+
+	nlmsg_for_each_attr(a, nlh, GENL_HDRLEN, rem) {
+		const struct optic_eeprom_range *r;
+
+		if (nla_type(a) != OPTIC_A_EEPROM_RANGE)
+			continue;
+		if (e->got == e->n)
+			return -EBADMSG;
+		r = &e->rg[e->got];
+		if (nla_parse_nested(rt, OPTIC_A_MAX, a, optic_policy) < 0 ||
+		    !rt[OPTIC_A_EEPROM_DATA] ||
+		    nla_len(rt[OPTIC_A_EEPROM_DATA]) != r->len)
+			return -EBADMSG;
+		memcpy(r->buf, nla_data(rt[OPTIC_A_EEPROM_DATA]), r->len);
+		e->got++;
+	}
+	if (e->got != e->n)
+		return -EBADMSG;
+	if (tb[OPTIC_A_EVENT_SEQ])
+		e->seq = nla_get_u64(tb[OPTIC_A_EVENT_SEQ]);
+	return 0;
+}
+
+static int eeprom_read_one_by_one(struct optic_nl *nl, const char *name,
+				  const struct optic_eeprom_range *rg, size_t n)
+{
+	uint64_t seq = 0;
+	int r = 0;
+
+	for (size_t i = 0; i < n && r >= 0; i++) {
+		r = optic_nl_eeprom_read(nl, name, rg[i].addr, rg[i].page,
+					 rg[i].bank, rg[i].offset, rg[i].len,
+					 rg[i].buf);
+		if (r >= 0 && r != rg[i].len)
+			r = -EBADMSG;
+		seq = MAX(seq, optic_nl_read_seq(nl));
+	}
+	nl->read_seq = r < 0 ? 0 : seq;
+	return MIN(r, 0);
+}
+
+static int eeprom_read_ranges(struct optic_nl *nl, const char *name,
+			      const struct optic_eeprom_range *rg, size_t n)
+{
+	_cleanup_nlmsg_ struct nl_msg *msg = NULL;
+	struct eeprom_ranges e = { .rg = rg, .n = n };
+	struct nlattr *nest;
+	int r;
+
+	msg = optic_msg(nl, OPTIC_CMD_EEPROM_READ, 0);
+	if (!msg)
+		return -ENOMEM;
+	if (nla_put_string(msg, OPTIC_A_MODULE_NAME, name) < 0)
+		return -EMSGSIZE;
+	for (size_t i = 0; i < n; i++) {
+		nest = nla_nest_start(msg, OPTIC_A_EEPROM_RANGE);
+		if (!nest || put_eeprom_range(msg, rg[i].addr, rg[i].page,
+					      rg[i].bank, rg[i].offset,
+					      rg[i].len) < 0)
+			return -EMSGSIZE;
+		nla_nest_end(msg, nest);
+	}
+	nl->read_seq = 0;
+	r = optic_nl_request(nl, msg, eeprom_ranges_parse, &e);
+	if (r < 0)
+		return r;
+	nl->read_seq = e.seq;
+	return 0;
+}
+
+int optic_nl_eeprom_read_ranges(struct optic_nl *nl, const char *name,
+				const struct optic_eeprom_range *rg, size_t n)
+{
+	int r;
+
+	if (!n || n > OPTIC_EEPROM_RANGES_MAX)
+		return -EINVAL;
+	for (size_t i = 0; i < n; i++)
+		if (!rg[i].len || rg[i].offset + rg[i].len > OPTIC_EEPROM_PAGE_SIZE)
+			return -EINVAL;
+	if (nl->no_ranges)
+		return eeprom_read_one_by_one(nl, name, rg, n);
+	r = eeprom_read_ranges(nl, name, rg, n);
+	if (r != -EINVAL)
+		return r;
+	/* an older driver's strict policy refuses the unknown attribute */
+	r = eeprom_read_one_by_one(nl, name, rg, n);
+	nl->no_ranges = r >= 0;
+	return r;
 }
 
 uint64_t optic_nl_read_seq(const struct optic_nl *nl)
@@ -1154,6 +1267,18 @@ int optic_nl_eeprom_parse(struct nlmsghdr *nlh, uint8_t *buf, size_t len,
 
 	*seq = e.seq;
 	return r ?: e.got;
+}
+
+int optic_nl_eeprom_ranges_parse(struct nlmsghdr *nlh,
+				 const struct optic_eeprom_range *rg, size_t n,
+				 uint64_t *seq)
+{
+	struct nlattr *tb[OPTIC_A_MAX + 1];
+	struct eeprom_ranges e = { .rg = rg, .n = n };
+	int r = reply_attrs(nlh, tb) ?: eeprom_ranges_parse(nlh, tb, &e);
+
+	*seq = e.seq;
+	return r;
 }
 
 int optic_nl_datapath_parse(struct nlmsghdr *nlh, struct optic_datapath *dp)

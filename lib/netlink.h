@@ -218,6 +218,21 @@ int optic_nl_eeprom_read_class(struct optic_nl *nl, const char *name,
 			       uint8_t addr, uint8_t page, uint8_t bank,
 			       uint16_t offset, uint16_t len, uint8_t cls,
 			       uint8_t *buf);
+/* A range of optic_nl_eeprom_read_ranges(): @len bytes into @buf. */
+struct optic_eeprom_range {
+	uint8_t addr, page, bank;
+	uint16_t offset, len;
+	uint8_t *buf;
+};
+
+/*
+ * Read @n ranges (1 to OPTIC_EEPROM_RANGES_MAX) of the module in one
+ * request, in one hold of the module; each range's @len bytes or an error.
+ * A driver that predates the ranges is asked for one at a time (and so are
+ * the handle's later ones). Returns 0 or -errno.
+ */
+int optic_nl_eeprom_read_ranges(struct optic_nl *nl, const char *name,
+				const struct optic_eeprom_range *rg, size_t n);
 /*
  * The driver's event number when the handle's last EEPROM_READ ended: every
  * event that read raised is numbered up to it (0: a failed read, or a
@@ -290,6 +305,14 @@ int optic_nl_bus_parse(struct nlmsghdr *nlh, struct optic_bus_info *b);
  */
 int optic_nl_eeprom_parse(struct nlmsghdr *nlh, uint8_t *buf, size_t len,
 			  uint64_t *seq);
+/*
+ * EEPROM_READ of ranges: each of @rg's @n ranges filled from its nest
+ * (exactly @n nests, each with @len bytes of data, or -EBADMSG); @seq as
+ * above.
+ */
+int optic_nl_eeprom_ranges_parse(struct nlmsghdr *nlh,
+				 const struct optic_eeprom_range *rg, size_t n,
+				 uint64_t *seq);
 int optic_nl_datapath_parse(struct nlmsghdr *nlh, struct optic_datapath *dp);
 
 const char *optic_line_name(unsigned int line); /* "presence", ... */

@@ -20,6 +20,7 @@
 
 #include "decode.h"
 #include "netlink.h"
+#include "util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -96,9 +97,17 @@ static void eeprom(struct nlmsghdr *nlh)
 	uint8_t buf[OPTIC_EEPROM_PAGE_SIZE];
 	uint64_t seq;
 	int r = optic_nl_eeprom_parse(nlh, buf, sizeof(buf), &seq);
+	uint8_t lower[10], upper[74];
+	const struct optic_eeprom_range rg[] = {
+		{ .offset = 8, .len = sizeof(lower), .buf = lower },
+		{ .page = 0x11, .offset = 128, .len = sizeof(upper),
+		  .buf = upper },
+	};
 
 	if (r > (int)sizeof(buf))
 		abort();
+	/* a poll's two ranges: ASan checks no nest writes past its buffer */
+	optic_nl_eeprom_ranges_parse(nlh, rg, ARRAY_SIZE(rg), &seq);
 }
 
 static void datapath(struct nlmsghdr *nlh)

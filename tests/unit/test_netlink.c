@@ -135,6 +135,61 @@ static void test_eeprom_reply(void **state)
 	}
 }
 
+/*
+ * EEPROM_READ of ranges: exactly one nest per range asked, in order, each
+ * with that range's length of data; anything else is -EBADMSG.
+ */
+static void test_eeprom_ranges_reply(void **state)
+{
+	static const struct {
+		const char *what;
+		uint8_t nests; /* nests sent (2 asked) */
+		uint16_t len2; /* the second nest's data length (3 asked) */
+		bool no_data2;
+		int ret;
+	} cases[] = {
+		{ "both ranges", 2, 3, false, 0 },
+		{ "one nest short", 1, 3, false, -EBADMSG },
+		{ "a nest too many", 3, 3, false, -EBADMSG },
+		{ "second range's data shorter", 2, 2, false, -EBADMSG },
+		{ "second range without data", 2, 3, true, -EBADMSG },
+	};
+	static const uint8_t data[4] = { 0x11, 0x22, 0x33, 0x44 };
+
+	for (size_t c = 0; c < ARRAY_SIZE(cases); c++) {
+		struct nl_msg *msg = reply(OPTIC_CMD_EEPROM_READ);
+		uint8_t a[2] = { 0 }, b[3] = { 0 };
+		const struct optic_eeprom_range rg[] = {
+			{ .offset = 8, .len = sizeof(a), .buf = a },
+			{ .page = 0x11, .offset = 128, .len = sizeof(b),
+			  .buf = b },
+		};
+		uint64_t seq = 0;
+
+		print_message("%s\n", cases[c].what);
+		for (uint8_t k = 0; k < cases[c].nests; k++) {
+			struct nlattr *n = nla_nest_start(msg,
+							  OPTIC_A_EEPROM_RANGE);
+			uint16_t len = k == 1 ? cases[c].len2 : 2;
+
+			nla_put_u16(msg, OPTIC_A_EEPROM_LENGTH, len);
+			if (k != 1 || !cases[c].no_data2)
+				nla_put(msg, OPTIC_A_EEPROM_DATA, len, data);
+			nla_nest_end(msg, n);
+		}
+		nla_put_u64(msg, OPTIC_A_EVENT_SEQ, 41);
+		assert_int_equal(optic_nl_eeprom_ranges_parse(nlmsg_hdr(msg),
+							      rg, 2, &seq),
+				 cases[c].ret);
+		if (!cases[c].ret) {
+			assert_int_equal(seq, 41);
+			assert_memory_equal(a, data, sizeof(a));
+			assert_memory_equal(b, data, sizeof(b));
+		}
+		nlmsg_free(msg);
+	}
+}
+
 static void test_bus(void **state)
 {
 	static const uint32_t ports[] = { 4, 5, 9 };
@@ -317,6 +372,7 @@ int main(void)
 		cmocka_unit_test(test_module_lines),
 		cmocka_unit_test(test_module_bad_line),
 		cmocka_unit_test(test_eeprom_reply),
+		cmocka_unit_test(test_eeprom_ranges_reply),
 		cmocka_unit_test(test_bus),
 		cmocka_unit_test(test_bus_malformed),
 		cmocka_unit_test(test_bus_no_order),

@@ -68,6 +68,7 @@ static const char *const names[] = {
 	[OPTIC_A_DP_CONFIG_STATUS] = "config_status", [OPTIC_A_DP_STATE] = "dp_state",
 	[OPTIC_A_DP_APP] = "dp_app", [OPTIC_A_DP_ID] = "dp_id",
 	[OPTIC_A_TEMPERATURE] = "temperature", [OPTIC_A_FLAGS] = "flags",
+	[OPTIC_A_EEPROM_RANGE] = "range",
 };
 static const int strattr[] = { OPTIC_A_MODULE_NAME, OPTIC_A_VENDOR_NAME,
 	OPTIC_A_VENDOR_PN, OPTIC_A_VENDOR_SN, OPTIC_A_VENDOR_REV, OPTIC_A_DATE_CODE,
@@ -129,7 +130,7 @@ static int print_special(int t, unsigned char *d, int l)
 {
 	static const char *prefix;
 
-	if (t == OPTIC_A_BUS_CLASS) {
+	if (t == OPTIC_A_BUS_CLASS || t == OPTIC_A_EEPROM_RANGE) {
 		prefix = name_of(t);
 		print_attrs((void *)d, l, 0, 0, 0);
 		prefix = NULL;

@@ -22,6 +22,8 @@
 #define OPTIC_EEPROM_PAGE_SIZE	256
 /* CMIS 8.2.2: a host write may not exceed 8 bytes nor cross a page. */
 #define OPTIC_EEPROM_WRITE_MAX	8
+/* Most OPTIC_A_EEPROM_RANGE nests of one EEPROM_READ. */
+#define OPTIC_EEPROM_RANGES_MAX	8
 
 /**
  * enum optic_cmd - generic netlink commands of the optic family
@@ -30,7 +32,10 @@
  * @OPTIC_CMD_EEPROM_READ: read OPTIC_A_EEPROM_LENGTH bytes at
  *	OPTIC_A_EEPROM_OFFSET (0-255) of OPTIC_A_EEPROM_PAGE/BANK; offsets
  *	0-127 are the lower page, 128-255 the selected upper page.
- *	Reply: OPTIC_A_EEPROM_DATA.
+ *	Reply: OPTIC_A_EEPROM_DATA. Or, instead of those attributes, 1 to
+ *	OPTIC_EEPROM_RANGES_MAX OPTIC_A_EEPROM_RANGE nests, read in order in
+ *	one hold of the module; the reply has a nest for each, with its
+ *	data.
  * @OPTIC_CMD_EEPROM_WRITE: write OPTIC_A_EEPROM_DATA (admin only): 1 to
  *	OPTIC_EEPROM_WRITE_MAX bytes, on CMIS CDB pages 9Fh-AFh up to the
  *	module's advertised CDB write length (at most 128), never across
@@ -206,6 +211,9 @@ enum optic_cmd {
  * @OPTIC_A_BUS_REQUESTS: u32, netlink reads holding modules of the bus now
  *	(at most module parameter bus_requests; the rest wait for a slot)
  * @OPTIC_A_BUS_REQUESTS_MAX: u32, most reads holding modules at once
+ * @OPTIC_A_EEPROM_RANGE: nested, repeated: one range of an EEPROM_READ
+ *	(OPTIC_A_EEPROM_I2C_ADDR, PAGE, BANK, OFFSET, LENGTH; in the reply
+ *	also OPTIC_A_EEPROM_DATA)
  */
 enum optic_attr {
 	OPTIC_A_UNSPEC,
@@ -298,6 +306,7 @@ enum optic_attr {
 	OPTIC_A_FLAGS,
 	OPTIC_A_BUS_REQUESTS,
 	OPTIC_A_BUS_REQUESTS_MAX,
+	OPTIC_A_EEPROM_RANGE,
 
 	__OPTIC_A_MAX,
 	OPTIC_A_MAX = __OPTIC_A_MAX - 1

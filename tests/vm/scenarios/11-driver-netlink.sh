@@ -34,6 +34,35 @@ exp=$(dd if=$OPTIC_CLASS/port1/eeprom bs=1 skip=256 count=4 2>/dev/null | od -An
 out=$(vm-nl read index=u32:1 i2c_addr=u8:0x51 offset=u16:0 length=u16:4)
 check_match "EEPROM_READ A2h = eeprom file" "^data=$exp\$" "$out"
 
+# Ranges: one request, a nest per range in the order asked, each with its
+# data; the bytes equal the eeprom file's (lower 0-3, vendor name, page 01h).
+hex() { dd if=$d/eeprom bs=1 skip=$1 count=$2 2>/dev/null | od -An -tx1 -v | tr -d ' \n'; }
+exp="$(hex 0 4) $(hex 148 16) $(hex 256 8)"
+out=$(vm-nl read index=u32:0 range=nest:offset=u16:0,length=u16:4 \
+	range=nest:page=u8:0,offset=u16:148,length=u16:16 \
+	range=nest:page=u8:1,offset=u16:128,length=u16:8)
+check_eq "EEPROM_READ of 3 ranges = eeprom file, in order" "$exp" \
+	"$(printf '%s\n' "$out" | sed -n 's/^range\.data=//p' | paste -sd ' ')"
+check_eq "ranges: the last nest names its address, page and offset" \
+	"range.i2c_addr=80 range.page=1 range.bank=0 range.offset=128 range.length=8" \
+	"$(printf '%s\n' "$out" | grep '^range\.' | tail -n 6 | head -n 5 | paste -sd ' ')"
+check_match "ranges: the event number once" '^seq=[0-9]+$' "$out"
+check_eq "ranges: no data outside the nests" 0 "$(printf '%s\n' "$out" | grep -c '^data=')"
+eight=$(for i in 1 2 3 4 5 6 7 8 9; do printf ' range=nest:offset=u16:%d,length=u16:1' $i; done)
+check_match "9 ranges: EINVAL + attr" \
+	'error 22: msg="more ranges than OPTIC_EEPROM_RANGES_MAX" bad_attr_offset' \
+	"$(nl_err read index=u32:0 $eight)"
+check_match "a range both nested and flat: EINVAL + attr" \
+	'error 22: msg="a range both in OPTIC_A_EEPROM_RANGE and outside" bad_attr_offset' \
+	"$(nl_err read index=u32:0 offset=u16:0 range=nest:offset=u16:0,length=u16:1)"
+check_match "a range without length: EINVAL, missing attr 19" 'error 22:.*missing_attr=19' \
+	"$(nl_err read index=u32:0 range=nest:offset=u16:0,length=u16:1 range=nest:offset=u16:4)"
+check_match "a range past the page: EINVAL + attr" \
+	'error 22: msg="offset \+ length exceeds the 256-byte page" bad_attr_offset' \
+	"$(nl_err read index=u32:0 range=nest:offset=u16:0,length=u16:1 range=nest:offset=u16:250,length=u16:10)"
+check_match "a range of a page the module lacks fails the request: EOPNOTSUPP" 'error 95' \
+	"$(nl_err read index=u32:1 range=nest:offset=u16:0,length=u16:4 range=nest:page=u8:1,offset=u16:128,length=u16:1)"
+
 # Bad inputs: errno and an extack pointing at the attribute.
 check_match "unknown index: ENODEV + attr" 'error 19: msg="no such module" bad_attr_offset' \
 	"$(nl_err read index=u32:99 offset=u16:0 length=u16:1)"
