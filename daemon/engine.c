@@ -591,13 +591,10 @@ static void fmt_duration(char *buf, size_t len, double s)
 		snprintf(buf, len, "%.1f days", s / 86400);
 }
 
-void manager_port_predict(struct manager *m, struct port *p, uint64_t now)
+static void predict_port(struct manager *m, struct port *p, uint64_t now)
 {
 	double t[PREDICT_POINTS], v[PREDICT_POINTS];
 
-	if (!p->present || p->set.ignore || !p->set.enabled[POLICY_PREDICT])
-		return;
-	port_touch(p);
 	for (int k = 0; k < _PRED_MAX; k++) {
 		enum monitor mon = pred_mon[k];
 		bool falling = k != PRED_TX_BIAS;
@@ -668,6 +665,19 @@ void manager_port_predict(struct manager *m, struct port *p, uint64_t now)
 					monitor_name(mon));
 		}
 	}
+}
+
+void manager_port_predict(struct manager *m, struct port *p, uint64_t now)
+{
+	struct prediction before[_PRED_MAX][OPTICD_MAX_LANES];
+
+	if (!p->present || p->set.ignore || !p->set.enabled[POLICY_PREDICT])
+		return;
+	memcpy(before, p->pred, sizeof(before));
+	predict_port(m, p, now);
+	/* most modules have no trend: their blocks stay rendered */
+	if (memcmp(before, p->pred, sizeof(before)))
+		port_touch(p);
 }
 
 void manager_power(struct manager *m, uint64_t now)
