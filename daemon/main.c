@@ -69,14 +69,6 @@ int main(int argc, char **argv)
 	 * little and briefly, and an arena each would keep its pages (RSS).
 	 */
 	mallopt(M_ARENA_MAX, 1);
-	/*
-	 * The multi-MB exposition (metrics.c) mapped, and given back at each
-	 * free. Left dynamic, glibc raises the threshold to the size of each
-	 * mapped block freed, the next exposition comes from the heap, and the
-	 * per-port buffers realloc'd while it is live keep the heap from
-	 * shrinking (make soak: RSS +19 MB in 600 s).
-	 */
-	mallopt(M_MMAP_THRESHOLD, 1 << 20);
 	while ((c = getopt_long(argc, argv, "c:vVh", opts, NULL)) >= 0) {
 		switch (c) {
 		case 'c':
