@@ -1010,6 +1010,15 @@ int metrics_render_string(const struct manager *m, char **out)
 	return (int)last_len;
 }
 
+void metrics_render(const struct manager *m, FILE *f)
+{
+	_cleanup_free_ char *text = NULL;
+	int len = metrics_render_string(m, &text);
+
+	if (len > 0)
+		fwrite(text, 1, len, f);
+}
+
 /* OpenMetrics ---------------------------------------------------------- */
 
 /* The base units metric names end with (OpenMetrics: "# UNIT"). */

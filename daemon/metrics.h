@@ -23,6 +23,8 @@ struct port_metrics;
 struct port_metrics *metrics_port_new(void);
 void metrics_port_free(struct port_metrics *pm);
 
+/* Write every metric to @f. */
+void metrics_render(const struct manager *m, FILE *f);
 /* Render into a malloc'ed string; returns its length or -errno. */
 int metrics_render_string(const struct manager *m, char **out);
 
