@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
-#include <stdarg.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdio_ext.h>
@@ -48,184 +47,80 @@ static FILE *stream_open(char **buf, size_t *len)
 	return f;
 }
 
-/*
- * What the exposition is rendered into: a port's block, kept between
- * scrapes and written again over its last text, or the whole exposition,
- * allocated at the last one's length. A failed allocation sets failed: the
- * text misses bytes.
- */
-struct out {
-	char *buf;
-	size_t len, cap;
-	bool failed;
-};
-
-/* Room for @n more bytes: twice the capacity, or more if need be. */
-static bool out_grow(struct out *o, size_t n)
-{
-	size_t cap = MAX(2 * o->cap, o->len + n);
-	char *b = o->failed ? NULL : realloc(o->buf, cap);
-
-	if (!b) {
-		o->failed = true;
-		return false;
-	}
-	o->buf = b;
-	o->cap = cap;
-	return true;
-}
-
-/* Empty @o, its buffer kept, or allocated with @n bytes if it has none. */
-static bool out_reset(struct out *o, size_t n)
-{
-	o->len = 0;
-	o->failed = false;
-	return o->buf || out_grow(o, MAX(n, 1));
-}
-
-/*
- * Keep @slack bytes past the text, cut back to that once there are twice
- * as many: a text a few bytes shorter does not reallocate each time.
- */
-static void out_fit(struct out *o, size_t slack)
-{
-	size_t cap = MAX(o->len + slack, 1);
-	char *b;
-
-	if (o->cap <= cap + slack)
-		return;
-	b = realloc(o->buf, cap);
-	if (b) {
-		o->buf = b;
-		o->cap = cap;
-	}
-}
-
-/* Where @n more bytes go (then add them to len), or NULL. */
-static inline char *out_tail(struct out *o, size_t n)
-{
-	if (o->cap - o->len < n && !out_grow(o, n))
-		return NULL;
-	return o->buf + o->len;
-}
-
-static inline void out_write(struct out *o, const void *s, size_t n)
-{
-	char *t = out_tail(o, n);
-
-	if (t) {
-		memcpy(t, s, n);
-		o->len += n;
-	}
-}
-
-static inline void out_puts(struct out *o, const char *s)
-{
-	out_write(o, s, strlen(s));
-}
-
-static inline void out_putc(struct out *o, char c)
-{
-	out_write(o, &c, 1);
-}
-
-static void out_printf(struct out *o, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-/* vsnprintf() in place, again once the buffer grew if it did not fit. */
-static void out_printf(struct out *o, const char *fmt, ...)
-{
-	size_t room;
-	va_list ap;
-	int n;
-
-	do {
-		room = o->cap - o->len;
-		va_start(ap, fmt);
-		n = vsnprintf(o->buf + o->len, room, fmt, ap);
-		va_end(ap);
-	} while (n >= 0 && (size_t)n >= room && out_grow(o, n + 1));
-	if (n < 0)
-		o->failed = true;
-	else if ((size_t)n < room)
-		o->len += n;
-}
-
 /* Label values: backslash, double quote and newline are escaped. */
-static void esc(struct out *o, const char *s)
+static void esc(FILE *f, const char *s)
 {
 	for (;;) {
 		size_t n = strcspn(s, "\\\"\n");
 
-		out_write(o, s, n);
+		fwrite(s, 1, n, f);
 		s += n;
 		if (!*s)
 			return;
-		out_putc(o, '\\');
-		out_putc(o, *s == '\n' ? 'n' : *s);
+		fputc('\\', f);
+		fputc(*s == '\n' ? 'n' : *s, f);
 		s++;
 	}
 }
 
-static void head(struct out *o, const char *name, const char *type,
-		 const char *help)
+static void head(FILE *f, const char *name, const char *type, const char *help)
 {
-	out_printf(o, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
 /* " %.7g\n" (fmt_g7(): printf's bytes, a fraction of its cost) */
-static void val(struct out *o, double v)
+static void val(FILE *f, double v)
 {
-	char *t;
+	char buf[FMT_G7_LEN + 1];
+	size_t n;
 
 	if (isnan(v)) {
-		out_puts(o, " NaN\n");
+		fputs(" NaN\n", f);
 	} else if (isinf(v)) {
-		out_puts(o, v > 0 ? " +Inf\n" : " -Inf\n");
-	} else if ((t = out_tail(o, 1 + FMT_G7_LEN))) {
-		size_t n = 1 + fmt_g7(t + 1, v);
-
-		t[0] = ' ';
-		t[n++] = '\n';
-		o->len += n;
+		fputs(v > 0 ? " +Inf\n" : " -Inf\n", f);
+	} else {
+		buf[0] = ' ';
+		n = 1 + fmt_g7(buf + 1, v);
+		buf[n++] = '\n';
+		fwrite(buf, 1, n, f);
 	}
 }
 
 /* %u without printf. */
-static void put_uint(struct out *o, unsigned int n)
+static void put_uint(FILE *f, unsigned int n)
 {
 	char buf[10], *p = buf + sizeof(buf);
 
 	do
 		*--p = '0' + n % 10;
 	while (n /= 10);
-	out_write(o, p, buf + sizeof(buf) - p);
+	fwrite(p, 1, buf + sizeof(buf) - p, f);
 }
 
-static void port_label(struct out *o, const char *name, const struct port *p)
+static void port_label(FILE *f, const char *name, const struct port *p)
 {
-	out_puts(o, name);
-	out_puts(o, "{port=\"");
-	esc(o, p->name);
-	out_putc(o, '"');
+	fputs(name, f);
+	fputs("{port=\"", f);
+	esc(f, p->name);
+	fputc('"', f);
 }
 
-static void port_metric(struct out *o, const char *name, const struct port *p,
+static void port_metric(FILE *f, const char *name, const struct port *p,
 			double v)
 {
-	port_label(o, name, p);
-	out_putc(o, '}');
-	val(o, v);
+	port_label(f, name, p);
+	fputc('}', f);
+	val(f, v);
 }
 
-static void lane_metric(struct out *o, const char *name, const struct port *p,
+static void lane_metric(FILE *f, const char *name, const struct port *p,
 			unsigned int lane, double v)
 {
-	port_label(o, name, p);
-	out_puts(o, ",lane=\"");
-	put_uint(o, lane + 1);
-	out_puts(o, "\"}");
-	val(o, v);
+	port_label(f, name, p);
+	fputs(",lane=\"", f);
+	put_uint(f, lane + 1);
+	fputs("\"}", f);
+	val(f, v);
 }
 
 /* Metric-style names of the monitors, for the monitor= label. */
@@ -255,7 +150,7 @@ static const enum monitor pred_mon[_PRED_MAX] = {
  */
 struct port_family {
 	const char *name, *type, *help;
-	void (*samples)(struct out *o, const struct port_family *fam,
+	void (*samples)(FILE *f, const struct port_family *fam,
 			const struct port *p);
 	double (*gauge)(const struct port *p); /* NaN: no sample */
 	size_t lane_field; /* offsetof(struct sample, ARRAY) */
@@ -265,17 +160,17 @@ struct port_family {
 };
 
 /* A gauge of a present module; NaN: none. */
-static void port_gauge(struct out *o, const struct port_family *fam,
+static void port_gauge(FILE *f, const struct port_family *fam,
 		       const struct port *p)
 {
 	double v = p->present ? fam->gauge(p) : NAN;
 
 	if (!isnan(v))
-		port_metric(o, fam->name, p, v);
+		port_metric(f, fam->name, p, v);
 }
 
 /* A lane monitor of the last sample (live lanes only: NaN otherwise). */
-static void lane_gauge(struct out *o, const struct port_family *fam,
+static void lane_gauge(FILE *f, const struct port_family *fam,
 		       const struct port *p)
 {
 	const float *v =
@@ -285,11 +180,11 @@ static void lane_gauge(struct out *o, const struct port_family *fam,
 		return;
 	for (unsigned int l = 0; l < p->lanes; l++)
 		if (!isnan(v[l]))
-			lane_metric(o, fam->name, p, l, v[l]);
+			lane_metric(f, fam->name, p, l, v[l]);
 }
 
 /* A lane code of the module's model (CMIS): its raw value per host lane. */
-static void model_lane_samples(struct out *o, const struct port_family *fam,
+static void model_lane_samples(FILE *f, const struct port_family *fam,
 			       const struct port *p)
 {
 	for (unsigned int l = 0; p->present && l < p->lanes; l++) {
@@ -297,55 +192,55 @@ static void model_lane_samples(struct out *o, const struct port_family *fam,
 			optic_model_get(&p->model, fam->model_key, NULL, l);
 
 		if (v)
-			lane_metric(o, fam->name, p, l, v->raw);
+			lane_metric(f, fam->name, p, l, v->raw);
 	}
 }
 
 /* A counter of every port opticd has seen, present or not. */
-static void port_counter(struct out *o, const struct port_family *fam,
+static void port_counter(FILE *f, const struct port_family *fam,
 			 const struct port *p)
 {
-	port_label(o, fam->name, p);
-	out_printf(o, "} %llu\n", (unsigned long long)fam->counter(p));
+	port_label(f, fam->name, p);
+	fprintf(f, "} %llu\n", (unsigned long long)fam->counter(p));
 }
 
-static void present_samples(struct out *o, const struct port_family *fam,
+static void present_samples(FILE *f, const struct port_family *fam,
 			    const struct port *p)
 {
 	if (p->known)
-		port_metric(o, fam->name, p, p->present);
+		port_metric(f, fam->name, p, p->present);
 }
 
-static void info_samples(struct out *o, const struct port_family *fam,
+static void info_samples(FILE *f, const struct port_family *fam,
 			 const struct port *p)
 {
 	if (!p->present)
 		return;
-	port_label(o, fam->name, p);
-	out_puts(o, ",vendor=\"");
-	esc(o, p->info.vendor_name);
-	out_puts(o, "\",pn=\"");
-	esc(o, p->info.vendor_pn);
-	out_puts(o, "\",sn=\"");
-	esc(o, p->info.vendor_sn);
-	out_puts(o, "\",rev=\"");
-	esc(o, p->info.vendor_rev);
-	out_puts(o, "\",fw=\"");
-	esc(o, p->firmware);
-	out_printf(o, "\",spec=\"%s\"} 1\n", optic_spec_name(p->info.spec));
+	port_label(f, fam->name, p);
+	fputs(",vendor=\"", f);
+	esc(f, p->info.vendor_name);
+	fputs("\",pn=\"", f);
+	esc(f, p->info.vendor_pn);
+	fputs("\",sn=\"", f);
+	esc(f, p->info.vendor_sn);
+	fputs("\",rev=\"", f);
+	esc(f, p->info.vendor_rev);
+	fputs("\",fw=\"", f);
+	esc(f, p->firmware);
+	fprintf(f, "\",spec=\"%s\"} 1\n", optic_spec_name(p->info.spec));
 }
 
-static void state_samples(struct out *o, const struct port_family *fam,
+static void state_samples(FILE *f, const struct port_family *fam,
 			  const struct port *p)
 {
 	for (size_t s = 0; p->present && s < ARRAY_SIZE(state_names); s++) {
-		port_label(o, fam->name, p);
-		out_printf(o, ",state=\"%s\"} %d\n", state_names[s],
-			   p->info.state == s);
+		port_label(f, fam->name, p);
+		fprintf(f, ",state=\"%s\"} %d\n", state_names[s],
+			p->info.state == s);
 	}
 }
 
-static void threshold_samples(struct out *o, const struct port_family *fam,
+static void threshold_samples(FILE *f, const struct port_family *fam,
 			      const struct port *p)
 {
 	static const char *const lvl[] = { "high_alarm", "high_warning",
@@ -360,15 +255,15 @@ static void threshold_samples(struct out *o, const struct port_family *fam,
 		for (int j = 0; j < 4; j++) {
 			if (isnan(t[j]))
 				continue;
-			port_label(o, fam->name, p);
-			out_printf(o, ",monitor=\"%s\",level=\"%s\"}",
-				   mon_label[mon], lvl[j]);
-			val(o, t[j]);
+			port_label(f, fam->name, p);
+			fprintf(f, ",monitor=\"%s\",level=\"%s\"}",
+				mon_label[mon], lvl[j]);
+			val(f, t[j]);
 		}
 	}
 }
 
-static void level_samples(struct out *o, const struct port_family *fam,
+static void level_samples(FILE *f, const struct port_family *fam,
 			  const struct port *p)
 {
 	if (!p->present || !p->have_sample)
@@ -379,17 +274,17 @@ static void level_samples(struct out *o, const struct port_family *fam,
 		for (unsigned int l = 0; l < nl; l++) {
 			if (isnan(sample_get(&p->last, mon, l)))
 				continue;
-			port_label(o, fam->name, p);
+			port_label(f, fam->name, p);
 			if (monitor_per_lane(mon))
-				out_printf(o, ",lane=\"%u\"", l + 1);
-			out_printf(o, ",monitor=\"%s\"} %d\n", mon_label[mon],
-				   p->level[mon][l]);
+				fprintf(f, ",lane=\"%u\"", l + 1);
+			fprintf(f, ",monitor=\"%s\"} %d\n", mon_label[mon],
+				p->level[mon][l]);
 		}
 	}
 }
 
 /* The predictions of a present module: seconds to alarm, or the warning. */
-static void predictions(struct out *o, const struct port_family *fam,
+static void predictions(FILE *f, const struct port_family *fam,
 			const struct port *p, bool tta)
 {
 	for (int k = 0; p->present && k < _PRED_MAX; k++)
@@ -398,57 +293,56 @@ static void predictions(struct out *o, const struct port_family *fam,
 
 			if (!pr->valid)
 				continue;
-			port_label(o, fam->name, p);
-			out_printf(o, ",lane=\"%u\",monitor=\"%s\"}", l + 1,
-				   mon_label[pred_mon[k]]);
+			port_label(f, fam->name, p);
+			fprintf(f, ",lane=\"%u\",monitor=\"%s\"}", l + 1,
+				mon_label[pred_mon[k]]);
 			if (tta)
-				val(o, pr->tta);
+				val(f, pr->tta);
 			else
-				out_printf(o, " %d\n", pr->warn);
+				fprintf(f, " %d\n", pr->warn);
 		}
 }
 
-static void tta_samples(struct out *o, const struct port_family *fam,
+static void tta_samples(FILE *f, const struct port_family *fam,
 			const struct port *p)
 {
-	predictions(o, fam, p, true);
+	predictions(f, fam, p, true);
 }
 
-static void warn_samples(struct out *o, const struct port_family *fam,
+static void warn_samples(FILE *f, const struct port_family *fam,
 			 const struct port *p)
 {
-	predictions(o, fam, p, false);
+	predictions(f, fam, p, false);
 }
 
-static void flags_samples(struct out *o, const struct port_family *fam,
+static void flags_samples(FILE *f, const struct port_family *fam,
 			  const struct port *p)
 {
 	for (int k = 0; k < _FLAP_KIND_MAX; k++)
 		for (unsigned int l = 0; l < OPTICD_MAX_LANES; l++) {
-			unsigned long long n = port_flags_total(p, k, l);
-
-			if (!n && l >= p->lanes)
+			if (!port_flags_total(p, k, l) && l >= p->lanes)
 				continue;
-			port_label(o, fam->name, p);
-			out_printf(o, ",lane=\"%u\",flag=\"%s\"} %llu\n", l + 1,
-				   flap_kind_name(k), n);
+			port_label(f, fam->name, p);
+			fprintf(f, ",lane=\"%u\",flag=\"%s\"} %llu\n", l + 1,
+				flap_kind_name(k),
+				(unsigned long long)port_flags_total(p, k, l));
 		}
 }
 
-static void flap_samples(struct out *o, const struct port_family *fam,
+static void flap_samples(FILE *f, const struct port_family *fam,
 			 const struct port *p)
 {
 	for (int k = 0; k < _FLAP_KIND_MAX; k++)
 		for (unsigned int l = 0; l < OPTICD_MAX_LANES; l++) {
 			if (!port_flap_alerting(p, k, l))
 				continue;
-			port_label(o, fam->name, p);
-			out_printf(o, ",lane=\"%u\",flag=\"%s\"} 1\n", l + 1,
-				   flap_kind_name(k));
+			port_label(f, fam->name, p);
+			fprintf(f, ",lane=\"%u\",flag=\"%s\"} 1\n", l + 1,
+				flap_kind_name(k));
 		}
 }
 
-static void link_samples(struct out *o, const struct port_family *fam,
+static void link_samples(FILE *f, const struct port_family *fam,
 			 const struct port *p)
 {
 	for (unsigned int l = 0; l < OPTICD_MAX_LANES; l++) {
@@ -456,24 +350,24 @@ static void link_samples(struct out *o, const struct port_family *fam,
 
 		if (!ns)
 			continue;
-		port_label(o, fam->name, p);
-		out_printf(o, ",lane=\"%u\"} %" PRIu64 ".%03u\n", l + 1,
-			   ns / 1000000000u,
-			   (unsigned int)(ns % 1000000000u / 1000000u));
+		port_label(f, fam->name, p);
+		fprintf(f, ",lane=\"%u\"} %" PRIu64 ".%03u\n", l + 1,
+			ns / 1000000000u,
+			(unsigned int)(ns % 1000000000u / 1000000u));
 	}
 }
 
-static void action_samples(struct out *o, const struct port_family *fam,
+static void action_samples(FILE *f, const struct port_family *fam,
 			   const struct port *p)
 {
 	for (int pol = 0; pol < _POLICY_MAX; pol++)
 		for (int a = 0; a < 2; a++) {
 			if (!p->actions[pol][a])
 				continue;
-			port_label(o, fam->name, p);
-			out_printf(o, ",policy=\"%s\",action=\"%s\"} %llu\n",
-				   policy_name(pol), action_name(a),
-				   (unsigned long long)p->actions[pol][a]);
+			port_label(f, fam->name, p);
+			fprintf(f, ",policy=\"%s\",action=\"%s\"} %llu\n",
+				policy_name(pol), action_name(a),
+				(unsigned long long)p->actions[pol][a]);
 		}
 }
 
@@ -644,16 +538,10 @@ static const struct port_family port_families[] = {
 
 #define N_FAMILIES ARRAY_SIZE(port_families)
 
-/*
- * A port's samples of every family, rendered at its generations, kept
- * between scrapes in two buffers: the families showing the last sample's
- * values (rendered again when they move) and the others.
- */
+/* A port's samples of every family, rendered at its generations. */
 struct port_metrics {
-	struct out sample, rest;
-	struct {
-		uint32_t off, len; /* in sample or rest, as the family's */
-	} fam[N_FAMILIES];
+	char *buf;
+	size_t off[N_FAMILIES + 1]; /* family i: buf[off[i]..off[i + 1]) */
 	uint64_t gen, sample_gen;
 	bool valid;
 };
@@ -667,94 +555,86 @@ void metrics_port_free(struct port_metrics *pm)
 {
 	if (!pm)
 		return;
-	free(pm->sample.buf);
-	free(pm->rest.buf);
+	free(pm->buf);
 	free(pm);
-}
-
-/*
- * Render @p's families showing its sample (@sample) or the others again,
- * over their buffer's last text (4 KiB at first). The others' buffer keeps
- * just its text, the sample's an eighth more: values a digit longer do not
- * reallocate it at each poll.
- */
-static bool block_render(struct port_metrics *pm, const struct port *p,
-			 bool sample)
-{
-	struct out *o = sample ? &pm->sample : &pm->rest;
-
-	if (!out_reset(o, 4096))
-		return false;
-	for (size_t i = 0; i < N_FAMILIES; i++) {
-		const struct port_family *fam = &port_families[i];
-
-		if (fam->sample != sample)
-			continue;
-		pm->fam[i].off = o->len;
-		fam->samples(o, fam, p);
-		pm->fam[i].len = o->len - pm->fam[i].off;
-	}
-	out_fit(o, sample ? o->len / 8 + 32 : 0);
-	return !o->failed;
 }
 
 /*
  * Render @p's block again if it changed since (port_touch()); when only its
  * sample's values did (port_touch_sample()), only the families showing
- * them.
+ * them, the others copied from the block before.
  */
-static void port_block(const struct port *p)
+static const struct port_metrics *port_block(const struct port *p)
 {
 	struct port_metrics *pm = p->metrics;
+	_cleanup_free_ char *old = NULL;
+	size_t len, off[N_FAMILIES + 1];
 	bool all;
+	FILE *f;
 
 	if (!pm ||
 	    (pm->valid && pm->gen == p->gen && pm->sample_gen == p->sample_gen))
-		return;
+		return pm;
 	all = !pm->valid || pm->gen != p->gen;
-	pm->valid = (!all || block_render(pm, p, false)) &&
-		    block_render(pm, p, true);
+	old = TAKE_PTR(pm->buf);
+	memcpy(off, pm->off, sizeof(off));
+	pm->valid = false;
+	f = stream_open(&pm->buf, &len);
+	if (!f)
+		return NULL;
+	for (size_t i = 0; i < N_FAMILIES; i++) {
+		pm->off[i] = ftell(f);
+		if (all || port_families[i].sample)
+			port_families[i].samples(f, &port_families[i], p);
+		else
+			fwrite(old + off[i], 1, off[i + 1] - off[i], f);
+	}
+	pm->off[N_FAMILIES] = ftell(f);
+	if (fclose(f) != 0)
+		return NULL;
+	/* Kept until the port changes: without the stream's slack. */
+	pm->buf = realloc(pm->buf, len + 1) ?: pm->buf;
 	pm->gen = p->gen;
 	pm->sample_gen = p->sample_gen;
+	pm->valid = true;
+	return pm;
 }
 
 /* Every family, each with every port's cached samples of it. */
-static void render_ports(const struct manager *m, struct out *o)
+static void render_ports(const struct manager *m, FILE *f)
 {
 	for (size_t i = 0; i < m->n_ports; i++)
 		port_block(m->ports[i]);
 	for (size_t k = 0; k < N_FAMILIES; k++) {
 		const struct port_family *fam = &port_families[k];
 
-		head(o, fam->name, fam->type, fam->help);
+		head(f, fam->name, fam->type, fam->help);
 		for (size_t i = 0; i < m->n_ports; i++) {
 			const struct port *p = m->ports[i];
 			const struct port_metrics *pm = p->metrics;
-			const struct out *b;
 
-			if (!pm || !pm->valid) {
-				fam->samples(o, fam, p);
-				continue;
-			}
-			b = fam->sample ? &pm->sample : &pm->rest;
-			out_write(o, b->buf + pm->fam[k].off, pm->fam[k].len);
+			if (pm && pm->valid)
+				fwrite(pm->buf + pm->off[k], 1,
+				       pm->off[k + 1] - pm->off[k], f);
+			else
+				fam->samples(f, fam, p);
 		}
 	}
 }
 
-static void render_power(const struct manager *m, struct out *o)
+static void render_power(const struct manager *m, FILE *f)
 {
 	const struct config *c = m->cfg;
 
-	head(o, "optic_power_budget_watts", "gauge",
+	head(f, "optic_power_budget_watts", "gauge",
 	     "Configured power budget per group (host: the whole host); 0 is unlimited.");
 	for (size_t g = 0; g < c->n_groups; g++) {
-		out_puts(o, "optic_power_budget_watts{group=\"");
-		esc(o, c->groups[g].name);
-		out_puts(o, "\"}");
-		val(o, g ? c->groups[g].budget : c->power_budget);
+		fputs("optic_power_budget_watts{group=\"", f);
+		esc(f, c->groups[g].name);
+		fputs("\"}", f);
+		val(f, g ? c->groups[g].budget : c->power_budget);
 	}
-	head(o, "optic_power_allocated_watts", "gauge",
+	head(f, "optic_power_allocated_watts", "gauge",
 	     "Sum of the advertised max power of the modules allowed out of LPMode per group.");
 	for (size_t g = 0; g < c->n_groups; g++) {
 		double sum = 0;
@@ -766,10 +646,10 @@ static void render_power(const struct manager *m, struct out *o)
 			    !isnan(p->max_power))
 				sum += p->max_power;
 		}
-		out_puts(o, "optic_power_allocated_watts{group=\"");
-		esc(o, c->groups[g].name);
-		out_puts(o, "\"}");
-		val(o, sum);
+		fputs("optic_power_allocated_watts{group=\"", f);
+		esc(f, c->groups[g].name);
+		fputs("\"}", f);
+		val(f, sum);
 	}
 }
 
@@ -850,71 +730,70 @@ static const struct bus_family bus_families[] = {
 };
 /* clang-format on */
 
-static void bus_label(struct out *o, const char *name,
-		      const struct optic_bus_info *b)
+static void bus_label(FILE *f, const char *name, const struct optic_bus_info *b)
 {
-	out_printf(o, "%s{bus=\"%u\"", name, b->root);
+	fprintf(f, "%s{bus=\"%u\"", name, b->root);
 }
 
 /* Counters to the unit: they grow past what 7 digits tell apart. */
-static void bus_val(struct out *o, const struct bus_family *fam, double v)
+static void bus_val(FILE *f, const struct bus_family *fam, double v)
 {
 	if (streq(fam->type, "counter"))
-		out_printf(o, " %.17g\n", v);
+		fprintf(f, " %.17g\n", v);
 	else
-		val(o, v);
+		val(f, v);
 }
 
-static void bus_samples(struct out *o, const struct bus_family *fam,
+static void bus_samples(FILE *f, const struct bus_family *fam,
 			const struct optic_bus_info *b)
 {
 	if (fam->bus) {
-		bus_label(o, fam->name, b);
-		out_putc(o, '}');
-		bus_val(o, fam, fam->bus(b));
+		bus_label(f, fam->name, b);
+		fputc('}', f);
+		bus_val(f, fam, fam->bus(b));
 		return;
 	}
 	for (size_t c = 0; c < OPTIC_BUS_CLASSES; c++) {
 		if (!b->cls[c].set)
 			continue;
-		bus_label(o, fam->name, b);
-		out_printf(o, ",class=\"%s\"}", bus_class_names[c]);
-		bus_val(o, fam, fam->cls(&b->cls[c]));
+		bus_label(f, fam->name, b);
+		fprintf(f, ",class=\"%s\"}", bus_class_names[c]);
+		bus_val(f, fam, fam->cls(&b->cls[c]));
 	}
 }
 
-static void render_buses(const struct manager *m, struct out *o)
+static void render_buses(const struct manager *m, FILE *f)
 {
-	head(o, "optic_bus_info", "gauge",
+	head(f, "optic_bus_info", "gauge",
 	     "A root I2C bus the cages share (always 1), with its adapter's name.");
 	for (size_t i = 0; i < m->n_buses; i++) {
-		bus_label(o, "optic_bus_info", &m->buses[i]);
-		out_puts(o, ",adapter=\"");
-		esc(o, m->buses[i].name);
-		out_puts(o, "\"} 1\n");
+		bus_label(f, "optic_bus_info", &m->buses[i]);
+		fputs(",adapter=\"", f);
+		esc(f, m->buses[i].name);
+		fputs("\"} 1\n", f);
 	}
 	for (size_t k = 0; k < ARRAY_SIZE(bus_families); k++) {
-		head(o, bus_families[k].name, bus_families[k].type,
+		head(f, bus_families[k].name, bus_families[k].type,
 		     bus_families[k].help);
 		for (size_t i = 0; i < m->n_buses; i++)
-			bus_samples(o, &bus_families[k], &m->buses[i]);
+			bus_samples(f, &bus_families[k], &m->buses[i]);
 	}
 }
 
-static void histogram(struct out *o, const char *name, const char *help,
+static void histogram(FILE *f, const char *name, const char *help,
 		      const struct histogram *h)
 {
-	head(o, name, "histogram", help);
+	head(f, name, "histogram", help);
 	for (int i = 0; i < HISTOGRAM_BUCKETS; i++)
-		out_printf(o, "%s_bucket{le=\"%g\"} %llu\n", name,
-			   histogram_le[i], (unsigned long long)h->buckets[i]);
-	out_printf(o, "%s_bucket{le=\"+Inf\"} %llu\n", name,
-		   (unsigned long long)h->count);
-	out_printf(o, "%s_sum %.9g\n", name, h->sum);
-	out_printf(o, "%s_count %llu\n", name, (unsigned long long)h->count);
+		fprintf(f, "%s_bucket{le=\"%g\"} %llu\n", name, histogram_le[i],
+			(unsigned long long)h->buckets[i]);
+	fprintf(f, "%s_bucket{le=\"+Inf\"} %llu\n", name,
+		(unsigned long long)h->count);
+	fprintf(f, "%s_sum %.9g\n", name, h->sum);
+	fprintf(f, "%s_count %llu\n", name, (unsigned long long)h->count);
 }
 
-static void render_daemon(const struct manager *m, struct out *o)
+static void render_daemon(const struct manager *m, FILE *f)
 {
 	static const char *const ev_names[] = {
 		[OPTIC_EVENT_UNSPEC] = "unspec",
@@ -926,97 +805,75 @@ static void render_daemon(const struct manager *m, struct out *o)
 	};
 	size_t hist = 0;
 
-	head(o, "optic_up", "gauge",
+	head(f, "optic_up", "gauge",
 	     "1 when opticd is connected to the optic driver.");
-	out_printf(o, "optic_up %d\n", m->driver_up);
-	head(o, "optic_daemon_info", "gauge", "opticd version (always 1).");
-	out_printf(o, "optic_daemon_info{version=\"%s\"} 1\n", OPTIC_VERSION);
-	head(o, "optic_daemon_start_time_seconds", "gauge",
+	fprintf(f, "optic_up %d\n", m->driver_up);
+	head(f, "optic_daemon_info", "gauge", "opticd version (always 1).");
+	fprintf(f, "optic_daemon_info{version=\"%s\"} 1\n", OPTIC_VERSION);
+	head(f, "optic_daemon_start_time_seconds", "gauge",
 	     "When opticd started, seconds since the epoch.");
-	out_printf(o, "optic_daemon_start_time_seconds %llu\n",
-		   (unsigned long long)m->start_time);
+	fprintf(f, "optic_daemon_start_time_seconds %llu\n",
+		(unsigned long long)m->start_time);
 
-	histogram(o, "optic_poll_duration_seconds",
+	histogram(f, "optic_poll_duration_seconds",
 		  "Time one poll of every module took.", &m->polls);
-	histogram(o, "optic_flag_event_delay_seconds",
+	histogram(f, "optic_flag_event_delay_seconds",
 		  "From a latched flag the driver found (by an IntL service: IntL asserted) to opticd counting it.",
 		  &m->flag_delay);
 
-	head(o, "optic_events_total", "counter",
+	head(f, "optic_events_total", "counter",
 	     "Driver notifications received on the monitor group, by type.");
 	for (size_t i = 1; i < ARRAY_SIZE(ev_names); i++)
-		out_printf(o, "optic_events_total{type=\"%s\"} %llu\n",
-			   ev_names[i], (unsigned long long)m->events[i]);
-	head(o, "optic_events_lost_total", "counter",
+		fprintf(f, "optic_events_total{type=\"%s\"} %llu\n",
+			ev_names[i], (unsigned long long)m->events[i]);
+	head(f, "optic_events_lost_total", "counter",
 	     "Driver notifications missed (sequence gaps, socket overruns); each triggers a rescan.");
-	out_printf(o, "optic_events_lost_total %llu\n",
-		   (unsigned long long)m->events_lost);
-	head(o, "optic_driver_connects_total", "counter",
+	fprintf(f, "optic_events_lost_total %llu\n",
+		(unsigned long long)m->events_lost);
+	head(f, "optic_driver_connects_total", "counter",
 	     "Connections to the optic driver (the first, and one per driver reload).");
-	out_printf(o, "optic_driver_connects_total %llu\n",
-		   (unsigned long long)m->reconnects);
-	head(o, "optic_netlink_errors_total", "counter",
+	fprintf(f, "optic_driver_connects_total %llu\n",
+		(unsigned long long)m->reconnects);
+	head(f, "optic_netlink_errors_total", "counter",
 	     "Failed netlink requests or notification reads.");
-	out_printf(o, "optic_netlink_errors_total %llu\n",
-		   (unsigned long long)m->netlink_errors);
-	head(o, "optic_config_reloads_total", "counter",
+	fprintf(f, "optic_netlink_errors_total %llu\n",
+		(unsigned long long)m->netlink_errors);
+	head(f, "optic_config_reloads_total", "counter",
 	     "Configuration reloads (SIGHUP) by result.");
-	out_printf(o, "optic_config_reloads_total{result=\"success\"} %llu\n",
-		   (unsigned long long)m->reloads_ok);
-	out_printf(o, "optic_config_reloads_total{result=\"failure\"} %llu\n",
-		   (unsigned long long)m->reloads_failed);
+	fprintf(f, "optic_config_reloads_total{result=\"success\"} %llu\n",
+		(unsigned long long)m->reloads_ok);
+	fprintf(f, "optic_config_reloads_total{result=\"failure\"} %llu\n",
+		(unsigned long long)m->reloads_failed);
 	for (size_t i = 0; i < m->n_ports; i++)
 		hist += m->ports[i]->hist_bytes;
-	head(o, "optic_history_bytes", "gauge",
+	head(f, "optic_history_bytes", "gauge",
 	     "Memory held by the per-port monitor history.");
-	out_printf(o, "optic_history_bytes %zu\n", hist);
-}
-
-static void render(const struct manager *m, struct out *o)
-{
-	render_daemon(m, o);
-	render_ports(m, o);
-	render_power(m, o);
-	render_buses(m, o);
-}
-
-/*
- * The last exposition's length: the next one's buffer is allocated at it,
- * with some slack, instead of growing (and copying) to it at each scrape.
- */
-static size_t last_len;
-
-static size_t render_slack(size_t len)
-{
-	return len / 16 + 4096;
-}
-
-int metrics_render_string(const struct manager *m, char **out)
-{
-	struct out o = { 0 };
-
-	if (out_reset(&o, last_len + render_slack(last_len))) {
-		render(m, &o);
-		out_putc(&o, '\0');
-	}
-	if (o.failed) {
-		free(o.buf);
-		return -ENOMEM;
-	}
-	last_len = o.len - 1;
-	/* as the next one is allocated (a first one grew by doubling) */
-	out_fit(&o, render_slack(last_len));
-	*out = o.buf;
-	return (int)last_len;
+	fprintf(f, "optic_history_bytes %zu\n", hist);
 }
 
 void metrics_render(const struct manager *m, FILE *f)
 {
-	_cleanup_free_ char *text = NULL;
-	int len = metrics_render_string(m, &text);
+	render_daemon(m, f);
+	render_ports(m, f);
+	render_power(m, f);
+	render_buses(m, f);
+}
 
-	if (len > 0)
-		fwrite(text, 1, len, f);
+int metrics_render_string(const struct manager *m, char **out)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = stream_open(&buf, &len);
+
+	if (!f)
+		return -errno;
+	metrics_render(m, f);
+	if (fclose(f) != 0) {
+		free(buf);
+		return -ENOMEM;
+	}
+	*out = buf;
+	return (int)len;
 }
 
 /* OpenMetrics ---------------------------------------------------------- */
@@ -1098,12 +955,12 @@ void metrics_openmetrics(const char *text, uint64_t created, FILE *out)
 
 int metrics_write_textfile(const struct manager *m, const char *path)
 {
-	_cleanup_free_ char *tmp = NULL, *text = NULL;
-	int fd, r, len = metrics_render_string(m, &text);
+	_cleanup_free_ char *tmp = NULL;
 	FILE *f;
+	int fd, r;
 
-	if (len < 0 || asprintf(&tmp, "%s.XXXXXX", path) < 0)
-		return log_errno(ENOMEM, "failed to write %s", path);
+	if (asprintf(&tmp, "%s.XXXXXX", path) < 0)
+		return -ENOMEM;
 	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0)
 		return log_errno(errno, "failed to create %s", tmp);
@@ -1115,7 +972,7 @@ int metrics_write_textfile(const struct manager *m, const char *path)
 		return log_errno(r, "failed to write %s", tmp);
 	}
 	fchmod(fd, 0644);
-	fwrite(text, 1, len, f);
+	metrics_render(m, f);
 	if (fclose(f) != 0 || rename(tmp, path) < 0) {
 		r = -errno;
 		unlink(tmp);

@@ -627,79 +627,6 @@ static void test_metrics_cache(void **state)
 	free(a);
 }
 
-/*
- * A port's block is written again over its last text (only the families
- * showing the sample when only values moved, all of them when the port
- * changed): the same bytes as a fresh block, whether the text got longer
- * or shorter, nothing of the old one left.
- */
-static void test_metrics_block_reused(void **state)
-{
-	static const struct {
-		const char *what;
-		double temp[2], rx[2];
-		unsigned int dark[2]; /* lanes without values */
-		bool removed; /* after the second sample */
-		bool all; /* the port changed: all its families again */
-	} cases[] = {
-		{ .what = "values shorter",
-		  .temp = { 40.12345, 4 },
-		  .rx = { 1.234567e-3, 1e-3 } },
-		{ .what = "values longer",
-		  .temp = { 4, 40.12345 },
-		  .rx = { 1e-3, 1.234567e-3 } },
-		{ .what = "a lane dark, values shorter",
-		  .temp = { 40.12345, 4 },
-		  .rx = { 1.234567e-3, 1e-3 },
-		  .dark = { 0, 0x2 },
-		  .all = true },
-		{ .what = "lanes back, values longer",
-		  .temp = { 4, 40.12345 },
-		  .rx = { 1e-3, 1.234567e-3 },
-		  .dark = { 0xe, 0 },
-		  .all = true },
-		{ .what = "module removed",
-		  .temp = { 40.12345, 40.12345 },
-		  .rx = { 1.234567e-3, 1.234567e-3 },
-		  .removed = true,
-		  .all = true },
-	};
-
-	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
-		_cleanup_(manager_freep) struct manager *m = mk_manager("");
-		struct port *p = mk_port(m, "port0", 12);
-		char *reused = NULL, *fresh = NULL;
-		uint64_t gen = 0;
-
-		for (int k = 0; k < 2; k++) {
-			struct sample s = mk_sample(10 + k, cases[i].temp[k],
-						    cases[i].rx[k]);
-
-			for (int l = 0; l < 4; l++)
-				if (cases[i].dark[k] & 1u << l)
-					s.rx_power[l] = s.tx_power[l] =
-						s.tx_bias[l] = NAN;
-			gen = p->gen;
-			manager_port_sample(m, p, &s, 10 + k);
-			free(reused);
-			assert_true(metrics_render_string(m, &reused) > 0);
-		}
-		if (cases[i].removed) {
-			port_removed(m, p);
-			free(reused);
-			assert_true(metrics_render_string(m, &reused) > 0);
-		}
-		assert_int_equal(p->gen != gen, cases[i].all);
-		metrics_port_free(p->metrics);
-		p->metrics = metrics_port_new();
-		assert_true(metrics_render_string(m, &fresh) > 0);
-		if (!streq(reused, fresh))
-			fail_msg("%s: the reused block differs", cases[i].what);
-		free(reused);
-		free(fresh);
-	}
-}
-
 /* Read @fd to EOF while running the manager's event loop. */
 static size_t pump_read(struct manager *m, int fd, char *buf, size_t len)
 {
@@ -1531,7 +1458,6 @@ int main(void)
 		cmocka_unit_test(test_label_escaping),
 		cmocka_unit_test(test_exposition),
 		cmocka_unit_test(test_metrics_cache),
-		cmocka_unit_test(test_metrics_block_reused),
 		cmocka_unit_test(test_status_socket),
 		cmocka_unit_test(test_openmetrics),
 		cmocka_unit_test(test_metrics_http),
