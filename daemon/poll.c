@@ -164,7 +164,7 @@ static int read_dynamic(struct manager *m, struct port *p)
 	pr = poll_read_taken(m, p, rg, n) ?: read_now(m, p, rg, n, &now);
 	for (size_t i = 0; i < n && r >= 0; i++) {
 		r = pr->len[i];
-		p->seq[i] = pr->seq[i];
+		p->seq[i] = pr->seq;
 		if (r >= 0)
 			r = poll_store(p, &rg[i], i, pr->buf[i], r, &ch);
 		if (r >= 0)

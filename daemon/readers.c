@@ -99,14 +99,13 @@ const struct readers_ops readers_netlink = {
 void poll_read_now(const struct readers_ops *ops, void *ctx,
 		   struct poll_read *r)
 {
-	uint64_t seq = 0;
-	int ret = ops->read(ctx, r->port, r->rg, r->n, r->buf, &seq);
+	int ret = ops->read(ctx, r->port, r->rg, r->n, r->buf, &r->seq);
 
-	for (size_t i = 0; i < r->n; i++) {
+	if (ret < 0)
+		r->seq = 0;
+	for (size_t i = 0; i < r->n; i++)
 		r->len[i] = ret < 0 ? (i ? 0 : ret) :
 				      MIN(r->rg[i].len, POLL_RANGE_BYTES);
-		r->seq[i] = ret < 0 ? 0 : seq;
-	}
 }
 
 static uint64_t monotonic_ns(void)
@@ -437,9 +436,7 @@ int poll_read_byte(const struct poll_read *r, uint8_t page, uint8_t bank,
 uint64_t poll_read_seq(const struct poll_read *r, uint8_t page, uint8_t bank,
 		       uint8_t off)
 {
-	int i = read_range_of(r, page, bank, off);
-
-	return i < 0 ? 0 : r->seq[i];
+	return read_range_of(r, page, bank, off) < 0 ? 0 : r->seq;
 }
 
 void readers_drop(struct readers *rd, struct poll_read *r)

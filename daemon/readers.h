@@ -30,8 +30,8 @@ struct poll_read {
 	uint8_t buf[POLL_RANGES_MAX][POLL_RANGE_BYTES];
 	/* Bytes read per range; a failed read: -errno in the first, 0 after. */
 	int len[POLL_RANGES_MAX];
-	/* The driver's event number as each range's read ended (0 unknown). */
-	uint64_t seq[POLL_RANGES_MAX];
+	/* The driver's event number as the read ended (0 unknown). */
+	uint64_t seq;
 	/*
 	 * A MODULE_GET dump instead (readers_submit_list()): its result, or
 	 * -errno in list_ret.
