@@ -528,9 +528,12 @@ static int optic_dp_wait(struct optic_module *mod, u32 lanes, u8 state,
 
 	for (;;) {
 		mutex_lock(&mod->lock);
-		if (mod->gone || !mod->identified ||
-		    mod->generation != generation) {
+		if (mod->gone) {
 			ret = -ENODEV;
+		} else if (!mod->identified ||
+			   mod->generation != generation) {
+			/* pulled or replaced: the cage stays, as for a read */
+			ret = -ENXIO;
 		} else {
 			ret = optic_module_state(mod);
 			if (ret >= 0 && ret != OPTIC_STATE_READY)
@@ -550,6 +553,8 @@ static int optic_dp_wait(struct optic_module *mod, u32 lanes, u8 state,
 		msleep(OPTIC_DP_POLL_MS);
 	}
 	if (ret == -ENODEV)
+		*why = "the cage is being removed";
+	else if (ret == -ENXIO)
 		*why = "module removed or replaced while its data paths changed";
 	else if (ret == -ECANCELED)
 		*why = "module left ModuleReady while its data paths changed (reset?)";
