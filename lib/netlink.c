@@ -37,8 +37,22 @@ struct optic_req {
 	struct optic_nl *nl;
 	int err;
 	bool done;
+	bool reply_ends; /* a request the driver always answers, without ACK */
 	reply_parser parse;
 	void *arg;
+};
+
+/*
+ * The commands whose doit answers every success with one reply: it ends
+ * the request, so they go without NLM_F_ACK (one recvmsg() and one skb
+ * fewer per poll). The others, CAGE_ADD included (no reply for a cage
+ * deleted at once), ask for the ACK; a dump ends with NLMSG_DONE.
+ */
+static const bool optic_cmd_replies[] = {
+	[OPTIC_CMD_MODULE_GET] = true,
+	[OPTIC_CMD_EEPROM_READ] = true,
+	[OPTIC_CMD_DATAPATH_SET] = true,
+	[OPTIC_CMD_DATAPATH_GET] = true,
 };
 
 static struct nla_policy optic_policy[OPTIC_A_MAX + 1] = {
@@ -209,6 +223,8 @@ int optic_nl_open(struct optic_nl **out)
 	if (r < 0)
 		goto fail;
 	nl->family = r;
+	/* optic_nl_request() asks for an ACK where no reply ends a request */
+	nl_socket_disable_auto_ack(nl->sk);
 	*out = nl;
 	return 0;
 fail:
@@ -245,6 +261,10 @@ static int valid_cb(struct nl_msg *msg, void *arg)
 		r = req->parse(nlmsg_hdr(msg), tb, req->arg);
 		if (r < 0 && !req->err)
 			req->err = r;
+	}
+	if (req->reply_ends) {
+		req->done = true;
+		return NL_STOP;
 	}
 	return NL_OK;
 }
@@ -299,6 +319,20 @@ static int err_cb(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 	return NL_STOP;
 }
 
+/* Whether the request's reply ends it; else ask for the ACK. */
+static bool request_reply_ends(struct nl_msg *msg)
+{
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	uint8_t cmd = ((struct genlmsghdr *)nlmsg_data(nlh))->cmd;
+
+	if (nlh->nlmsg_flags & NLM_F_DUMP)
+		return false;
+	if (cmd < ARRAY_SIZE(optic_cmd_replies) && optic_cmd_replies[cmd])
+		return true;
+	nlh->nlmsg_flags |= NLM_F_ACK;
+	return false;
+}
+
 static int optic_nl_request(struct optic_nl *nl, struct nl_msg *msg,
 			    reply_parser parse, void *arg)
 {
@@ -307,6 +341,7 @@ static int optic_nl_request(struct optic_nl *nl, struct nl_msg *msg,
 	int r;
 
 	nl->errmsg[0] = '\0';
+	req.reply_ends = request_reply_ends(msg);
 	cb = nl_cb_alloc(NL_CB_DEFAULT);
 	if (!cb)
 		return -ENOMEM;
