@@ -538,13 +538,30 @@ static const struct port_family port_families[] = {
 
 #define N_FAMILIES ARRAY_SIZE(port_families)
 
-/* A port's samples of every family, rendered at its generations. */
-struct port_metrics {
-	char *buf;
-	size_t off[N_FAMILIES + 1]; /* family i: buf[off[i]..off[i + 1]) */
-	uint64_t gen, sample_gen;
-	bool valid;
+/*
+ * A port's samples of every family as rendered once. Scrapes still sending
+ * it hold references: a port rendered again (or removed) while a scrape is
+ * sent does not change what that scrape sends.
+ */
+struct port_block {
+	unsigned int refs;
+	size_t off[N_FAMILIES + 1]; /* family i: text[off[i]..off[i + 1]) */
+	char *text;
 };
+
+/* A port's block at its generations; NULL until rendered or on failure. */
+struct port_metrics {
+	struct port_block *blk;
+	uint64_t gen, sample_gen;
+};
+
+static void block_put(struct port_block *b)
+{
+	if (b && !--b->refs) {
+		free(b->text);
+		free(b);
+	}
+}
 
 struct port_metrics *metrics_port_new(void)
 {
@@ -555,71 +572,71 @@ void metrics_port_free(struct port_metrics *pm)
 {
 	if (!pm)
 		return;
-	free(pm->buf);
+	block_put(pm->blk);
 	free(pm);
 }
 
 /*
- * Render @p's block again if it changed since (port_touch()); when only its
- * sample's values did (port_touch_sample()), only the families showing
- * them, the others copied from the block before.
+ * @p's samples of every family, or of those showing its sample's values
+ * (unless @all) with the others copied from @old.
  */
-static const struct port_metrics *port_block(const struct port *p)
+static struct port_block *block_render(const struct port *p,
+				       const struct port_block *old, bool all)
 {
-	struct port_metrics *pm = p->metrics;
-	_cleanup_free_ char *old = NULL;
-	size_t len, off[N_FAMILIES + 1];
-	bool all;
+	struct port_block *b = calloc(1, sizeof(*b));
+	size_t len;
 	FILE *f;
 
-	if (!pm ||
-	    (pm->valid && pm->gen == p->gen && pm->sample_gen == p->sample_gen))
-		return pm;
-	all = !pm->valid || pm->gen != p->gen;
-	old = TAKE_PTR(pm->buf);
-	memcpy(off, pm->off, sizeof(off));
-	pm->valid = false;
-	f = stream_open(&pm->buf, &len);
-	if (!f)
+	if (!b)
 		return NULL;
+	f = stream_open(&b->text, &len);
+	if (!f) {
+		free(b);
+		return NULL;
+	}
 	for (size_t i = 0; i < N_FAMILIES; i++) {
-		pm->off[i] = ftell(f);
+		b->off[i] = ftell(f);
 		if (all || port_families[i].sample)
 			port_families[i].samples(f, &port_families[i], p);
 		else
-			fwrite(old + off[i], 1, off[i + 1] - off[i], f);
+			fwrite(old->text + old->off[i], 1,
+			       old->off[i + 1] - old->off[i], f);
 	}
-	pm->off[N_FAMILIES] = ftell(f);
-	if (fclose(f) != 0)
+	b->off[N_FAMILIES] = ftell(f);
+	if (fclose(f) != 0) {
+		free(b->text);
+		free(b);
 		return NULL;
+	}
 	/* Kept until the port changes: without the stream's slack. */
-	pm->buf = realloc(pm->buf, len + 1) ?: pm->buf;
-	pm->gen = p->gen;
-	pm->sample_gen = p->sample_gen;
-	pm->valid = true;
-	return pm;
+	b->text = realloc(b->text, len + 1) ?: b->text;
+	b->refs = 1;
+	return b;
 }
 
-/* Every family, each with every port's cached samples of it. */
-static void render_ports(const struct manager *m, FILE *f)
+/*
+ * @p's block, rendered again if the port changed since (port_touch()); when
+ * only its sample's values did (port_touch_sample()), only the families
+ * showing them. A reference for the caller; NULL when out of memory.
+ */
+static struct port_block *port_block_get(const struct port *p)
 {
-	for (size_t i = 0; i < m->n_ports; i++)
-		port_block(m->ports[i]);
-	for (size_t k = 0; k < N_FAMILIES; k++) {
-		const struct port_family *fam = &port_families[k];
+	struct port_metrics *pm = p->metrics;
+	struct port_block *b;
 
-		head(f, fam->name, fam->type, fam->help);
-		for (size_t i = 0; i < m->n_ports; i++) {
-			const struct port *p = m->ports[i];
-			const struct port_metrics *pm = p->metrics;
-
-			if (pm && pm->valid)
-				fwrite(pm->buf + pm->off[k], 1,
-				       pm->off[k + 1] - pm->off[k], f);
-			else
-				fam->samples(f, fam, p);
-		}
+	if (!pm)
+		return block_render(p, NULL, true);
+	if (!pm->blk || pm->gen != p->gen || pm->sample_gen != p->sample_gen) {
+		b = block_render(p, pm->blk, !pm->blk || pm->gen != p->gen);
+		block_put(pm->blk);
+		pm->blk = b;
+		if (!b)
+			return NULL;
+		pm->gen = p->gen;
+		pm->sample_gen = p->sample_gen;
 	}
+	pm->blk->refs++;
+	return pm->blk;
 }
 
 static void render_power(const struct manager *m, FILE *f)
@@ -851,29 +868,171 @@ static void render_daemon(const struct manager *m, FILE *f)
 	fprintf(f, "optic_history_bytes %zu\n", hist);
 }
 
-void metrics_render(const struct manager *m, FILE *f)
+/*
+ * An exposition as it was when the scrape began, sent in pieces: the
+ * daemon's metrics, each port family's HELP and TYPE followed by every
+ * port's samples of it (the ports' blocks, referenced), the power groups'
+ * and the buses' metrics.
+ */
+struct metrics_scrape {
+	char *head, *hdrs, *tail;
+	size_t head_len, tail_len, hdr_off[N_FAMILIES + 1];
+	size_t size, n;
+	struct port_block **blk;
+	size_t seg, off; /* the next byte: segment, offset in it */
+};
+
+void metrics_scrape_free(struct metrics_scrape *s)
 {
-	render_daemon(m, f);
-	render_ports(m, f);
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->n; i++)
+		block_put(s->blk[i]);
+	free(s->blk);
+	free(s->head);
+	free(s->hdrs);
+	free(s->tail);
+	free(s);
+}
+
+/* @render's text into @buf (malloc'ed), its length in @len. */
+static int render_text(const struct manager *m,
+		       void (*render)(const struct manager *m, FILE *f),
+		       char **buf, size_t *len)
+{
+	FILE *f = stream_open(buf, len);
+
+	if (!f)
+		return -ENOMEM;
+	render(m, f);
+	return fclose(f) ? -ENOMEM : 0;
+}
+
+static void render_tail(const struct manager *m, FILE *f)
+{
 	render_power(m, f);
 	render_buses(m, f);
 }
 
-int metrics_render_string(const struct manager *m, char **out)
+/* The port families' HELP and TYPE lines, one after the other. */
+static int render_headers(struct metrics_scrape *s)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = stream_open(&buf, &len);
+	size_t len;
+	FILE *f = stream_open(&s->hdrs, &len);
 
 	if (!f)
-		return -errno;
-	metrics_render(m, f);
-	if (fclose(f) != 0) {
-		free(buf);
 		return -ENOMEM;
+	for (size_t k = 0; k < N_FAMILIES; k++) {
+		s->hdr_off[k] = ftell(f);
+		head(f, port_families[k].name, port_families[k].type,
+		     port_families[k].help);
 	}
-	*out = buf;
-	return (int)len;
+	s->hdr_off[N_FAMILIES] = ftell(f);
+	return fclose(f) ? -ENOMEM : 0;
+}
+
+struct metrics_scrape *metrics_scrape_new(const struct manager *m)
+{
+	struct metrics_scrape *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return NULL;
+	s->blk = calloc(MAX(m->n_ports, 1u), sizeof(*s->blk));
+	if (!s->blk || render_text(m, render_daemon, &s->head, &s->head_len) ||
+	    render_headers(s) ||
+	    render_text(m, render_tail, &s->tail, &s->tail_len))
+		goto fail;
+	s->size = s->head_len + s->hdr_off[N_FAMILIES] + s->tail_len;
+	for (; s->n < m->n_ports; s->n++) {
+		s->blk[s->n] = port_block_get(m->ports[s->n]);
+		if (!s->blk[s->n])
+			goto fail;
+		s->size += s->blk[s->n]->off[N_FAMILIES];
+	}
+	return s;
+fail:
+	metrics_scrape_free(s);
+	errno = ENOMEM;
+	return NULL;
+}
+
+size_t metrics_scrape_size(const struct metrics_scrape *s)
+{
+	return s->size;
+}
+
+/* Segment @seg: its bytes at *@p, their number; SIZE_MAX past the end. */
+static size_t segment(const struct metrics_scrape *s, size_t seg,
+		      const char **p)
+{
+	size_t k, r;
+
+	if (seg == 0) {
+		*p = s->head;
+		return s->head_len;
+	}
+	k = (seg - 1) / (s->n + 1);
+	r = (seg - 1) % (s->n + 1);
+	if (k == N_FAMILIES) {
+		*p = s->tail;
+		return r ? SIZE_MAX : s->tail_len;
+	}
+	if (!r) {
+		*p = s->hdrs + s->hdr_off[k];
+		return s->hdr_off[k + 1] - s->hdr_off[k];
+	}
+	*p = s->blk[r - 1]->text + s->blk[r - 1]->off[k];
+	return s->blk[r - 1]->off[k + 1] - s->blk[r - 1]->off[k];
+}
+
+size_t metrics_scrape_read(struct metrics_scrape *s, char *buf, size_t max)
+{
+	size_t got = 0, len, take;
+	const char *p;
+
+	while (got < max && (len = segment(s, s->seg, &p)) != SIZE_MAX) {
+		take = MIN(len - s->off, max - got);
+		memcpy(buf + got, p + s->off, take);
+		got += take;
+		s->off += take;
+		if (s->off == len) {
+			s->seg++;
+			s->off = 0;
+		}
+	}
+	return got;
+}
+
+int metrics_render(const struct manager *m, FILE *f)
+{
+	struct metrics_scrape *s = metrics_scrape_new(m);
+	char buf[16384];
+	size_t n;
+
+	if (!s)
+		return -errno;
+	while ((n = metrics_scrape_read(s, buf, sizeof(buf))))
+		fwrite(buf, 1, n, f);
+	metrics_scrape_free(s);
+	return 0;
+}
+
+int metrics_render_string(const struct manager *m, char **out)
+{
+	struct metrics_scrape *s = metrics_scrape_new(m);
+	char *buf;
+	size_t len;
+
+	if (!s)
+		return -errno;
+	buf = malloc(s->size + 1);
+	if (buf) {
+		len = metrics_scrape_read(s, buf, s->size);
+		buf[len] = '\0';
+		*out = buf;
+	}
+	metrics_scrape_free(s);
+	return buf ? (int)len : -ENOMEM;
 }
 
 /* OpenMetrics ---------------------------------------------------------- */
@@ -972,9 +1131,12 @@ int metrics_write_textfile(const struct manager *m, const char *path)
 		return log_errno(r, "failed to write %s", tmp);
 	}
 	fchmod(fd, 0644);
-	metrics_render(m, f);
-	if (fclose(f) != 0 || rename(tmp, path) < 0) {
+	r = metrics_render(m, f);
+	if (fclose(f) != 0 && !r)
 		r = -errno;
+	if (!r && rename(tmp, path) < 0)
+		r = -errno;
+	if (r < 0) {
 		unlink(tmp);
 		return log_errno(r, "failed to write %s", path);
 	}
@@ -1084,6 +1246,45 @@ static bool wants_openmetrics(const char *accept)
 	return om > 0 && om >= text;
 }
 
+static ssize_t scrape_reader(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	size_t n = metrics_scrape_read(cls, buf, max);
+
+	return n ? (ssize_t)n : MHD_CONTENT_READER_END_OF_STREAM;
+}
+
+static void scrape_done(void *cls)
+{
+	metrics_scrape_free(cls);
+}
+
+/*
+ * The classic text format, sent as libmicrohttpd asks for it: no copy of
+ * the whole exposition (4-6 MB at 512 ports), the ports' blocks referenced.
+ */
+static enum MHD_Result serve_text(struct metrics_server *s,
+				  struct MHD_Connection *c)
+{
+	struct metrics_scrape *scrape = metrics_scrape_new(s->m);
+	struct MHD_Response *resp;
+	enum MHD_Result ret;
+
+	if (!scrape)
+		return MHD_NO;
+	resp = MHD_create_response_from_callback(metrics_scrape_size(scrape),
+						 32 * 1024, scrape_reader,
+						 scrape, scrape_done);
+	if (!resp) {
+		metrics_scrape_free(scrape);
+		return MHD_NO;
+	}
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+				CONTENT_TYPE);
+	ret = MHD_queue_response(c, MHD_HTTP_OK, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
 static enum MHD_Result serve_metrics(struct metrics_server *s,
 				     struct MHD_Connection *c)
 {
@@ -1093,12 +1294,12 @@ static enum MHD_Result serve_metrics(struct metrics_server *s,
 	FILE *f;
 	int len;
 
+	if (!wants_openmetrics(MHD_lookup_connection_value(
+		    c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT)))
+		return serve_text(s, c);
 	len = metrics_render_string(s->m, &text);
 	if (len < 0)
 		return MHD_NO;
-	if (!wants_openmetrics(MHD_lookup_connection_value(
-		    c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT)))
-		return reply(c, MHD_HTTP_OK, TAKE_PTR(text), len, CONTENT_TYPE);
 	f = stream_open(&body, &size);
 	if (!f)
 		return MHD_NO;

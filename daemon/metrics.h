@@ -23,8 +23,20 @@ struct port_metrics;
 struct port_metrics *metrics_port_new(void);
 void metrics_port_free(struct port_metrics *pm);
 
-/* Write every metric to @f. */
-void metrics_render(const struct manager *m, FILE *f);
+/*
+ * The exposition as it is now, read in pieces later: the ports' rendered
+ * blocks are referenced, so polls and removals meanwhile do not change it.
+ * NULL with errno ENOMEM.
+ */
+struct metrics_scrape;
+struct metrics_scrape *metrics_scrape_new(const struct manager *m);
+size_t metrics_scrape_size(const struct metrics_scrape *s);
+/* The next at most @max bytes into @buf; 0 at the end. */
+size_t metrics_scrape_read(struct metrics_scrape *s, char *buf, size_t max);
+void metrics_scrape_free(struct metrics_scrape *s);
+
+/* Write every metric to @f; 0 or -ENOMEM (nothing written). */
+int metrics_render(const struct manager *m, FILE *f);
 /* Render into a malloc'ed string; returns its length or -errno. */
 int metrics_render_string(const struct manager *m, char **out);
 

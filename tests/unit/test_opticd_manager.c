@@ -627,6 +627,67 @@ static void test_metrics_cache(void **state)
 	free(a);
 }
 
+/* @s read to its end @step bytes at a time, as a string. */
+static char *scrape_text(struct metrics_scrape *s, size_t step)
+{
+	size_t size = metrics_scrape_size(s), len = 0, n;
+	char *t = malloc(size + 1);
+
+	assert_non_null(t);
+	while ((n = metrics_scrape_read(s, t + len, MIN(step, size - len + 1))))
+		len += n;
+	assert_int_equal(len, size);
+	t[len] = '\0';
+	return t;
+}
+
+/*
+ * A scrape sends the exposition as it was when it began, in pieces of any
+ * size: a poll, a removal and the ports' release meanwhile change nothing.
+ */
+static void test_metrics_scrape(void **state)
+{
+	struct manager *m = mk_manager("");
+	struct port *p = mk_port(m, "port0", 12);
+	struct port *q = mk_port(m, "port1", 12);
+	struct sample s = mk_sample(10, 40, 1e-3);
+	static const size_t steps[] = { 1, 3, 7, 100, 65536 };
+	struct metrics_scrape *sc[ARRAY_SIZE(steps)];
+	char *a = NULL, *b = NULL, *t;
+
+	manager_port_sample(m, p, &s, 10);
+	manager_port_sample(m, q, &s, 10);
+	assert_true(metrics_render_string(m, &a) > 0);
+	for (size_t i = 0; i < ARRAY_SIZE(steps); i++) {
+		sc[i] = metrics_scrape_new(m);
+		assert_non_null(sc[i]);
+		assert_int_equal(metrics_scrape_size(sc[i]), strlen(a));
+	}
+	t = scrape_text(sc[0], steps[0]);
+	assert_string_equal(t, a);
+	free(t);
+
+	s = mk_sample(11, 41, 1e-3);
+	manager_port_sample(m, p, &s, 11);
+	port_removed(m, q);
+	assert_true(metrics_render_string(m, &b) > 0);
+	assert_string_not_equal(a, b);
+	t = scrape_text(sc[1], steps[1]);
+	assert_string_equal(t, a);
+	free(t);
+
+	manager_free(m); /* the ports' blocks: the scrapes' now */
+	for (size_t i = 2; i < ARRAY_SIZE(steps); i++) {
+		t = scrape_text(sc[i], steps[i]);
+		assert_string_equal(t, a);
+		free(t);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(steps); i++)
+		metrics_scrape_free(sc[i]);
+	free(a);
+	free(b);
+}
+
 /* Read @fd to EOF while running the manager's event loop. */
 static size_t pump_read(struct manager *m, int fd, char *buf, size_t len)
 {
@@ -822,13 +883,17 @@ static void test_metrics_http(void **state)
 	struct manager *m;
 	const char *req = "GET /metrics HTTP/1.0\r\n\r\n";
 	int fd, port = 20000 + getpid() % 20000;
-	char conf[128];
+	char conf[128], name[16], length[48], *text, *body;
 
 	snprintf(conf, sizeof(conf),
 		 "[daemon]\nmetrics_listen = 127.0.0.1:%d\nstatus_socket =\n",
 		 port);
 	m = mk_manager(conf);
-	mk_port(m, "port0", 12);
+	/* more than one 32 KiB piece of the scrape */
+	for (int i = 0; i < 8; i++) {
+		snprintf(name, sizeof(name), "port%d", i);
+		mk_port(m, name, 12);
+	}
 	assert_int_equal(metrics_start(m), 0);
 
 	fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -841,9 +906,17 @@ static void test_metrics_http(void **state)
 	if (!strstr(buf, "HTTP/1.1 200"))
 		fail_msg("reply: %.200s", buf);
 	assert_non_null(strstr(buf, "text/plain; version=0.0.4"));
-	assert_non_null(strstr(buf, "\r\n\r\n# HELP optic_up "));
 	assert_non_null(
 		strstr(buf, "optic_module_present{port=\"port0\"} 1\n"));
+	/* the whole exposition, as long as Content-Length says */
+	assert_true(metrics_render_string(m, &text) > 32768);
+	body = strstr(buf, "\r\n\r\n");
+	assert_non_null(body);
+	assert_string_equal(body + 4, text);
+	snprintf(length, sizeof(length), "Content-Length: %zu\r\n",
+		 strlen(text));
+	assert_non_null(strcasestr(buf, length));
+	free(text);
 
 	/* OpenMetrics when asked for it, by Accept and its q values */
 	for (size_t i = 0; i < ARRAY_SIZE(accepts); i++) {
@@ -1458,6 +1531,7 @@ int main(void)
 		cmocka_unit_test(test_label_escaping),
 		cmocka_unit_test(test_exposition),
 		cmocka_unit_test(test_metrics_cache),
+		cmocka_unit_test(test_metrics_scrape),
 		cmocka_unit_test(test_status_socket),
 		cmocka_unit_test(test_openmetrics),
 		cmocka_unit_test(test_metrics_http),
