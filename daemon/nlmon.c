@@ -12,6 +12,7 @@
 #include <netlink/genl/genl.h>
 #include <netlink/netlink.h>
 
+#include "netlink.h"
 #include "nlmon.h"
 #include "util.h"
 
@@ -117,6 +118,7 @@ int nlmon_open(struct nlmon **out, nlmon_cb fn, void *arg)
 	r = nl_socket_set_nonblocking(mon->sk);
 	if (r < 0)
 		goto fail_nl;
+	nl_socket_set_msg_buf_size(mon->sk, OPTIC_NL_RECV_SIZE);
 	/*
 	 * Bursts of events must not overrun the socket buffer. SO_RCVBUF is
 	 * capped at net.core.rmem_max; with CAP_NET_ADMIN it can be forced.

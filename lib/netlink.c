@@ -225,6 +225,7 @@ int optic_nl_open(struct optic_nl **out)
 	nl->family = r;
 	/* optic_nl_request() asks for an ACK where no reply ends a request */
 	nl_socket_disable_auto_ack(nl->sk);
+	nl_socket_set_msg_buf_size(nl->sk, OPTIC_NL_RECV_SIZE);
 	*out = nl;
 	return 0;
 fail:
@@ -1355,6 +1356,7 @@ int optic_nl_monitor(struct optic_nl *nl, int timeout_ms, optic_event_cb cb,
 	r = genl_connect(sk);
 	if (r < 0)
 		goto out;
+	nl_socket_set_msg_buf_size(sk, OPTIC_NL_RECV_SIZE);
 	nl_socket_disable_seq_check(sk);
 	nl_socket_modify_cb(sk, NL_CB_VALID, NL_CB_CUSTOM, monitor_cb, &ms);
 	r = nl_socket_add_membership(sk, grp);

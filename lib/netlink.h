@@ -22,6 +22,15 @@ struct nlmsghdr;
  * attributes below 64 (a reply's own, not the nested OPTIC_A_LINE_* and
  * OPTIC_A_BUS_* ones, whose presence their structs say).
  */
+/*
+ * libnl's receive buffer for optic's sockets (nl_socket_set_msg_buf_size):
+ * set, libnl reads each message with one recvmsg(); unset, it peeks at the
+ * message's size first. Every message the kernel sends fits: a dump's skb
+ * is at most SKB_WITH_OVERHEAD(32768) (netlink_recvmsg() caps
+ * max_recvmsg_len there), replies and notifications are smaller.
+ */
+#define OPTIC_NL_RECV_SIZE 32768
+
 #define OPTIC_ATTR(a) (UINT64_C(1) << (a))
 #define OPTIC_ATTR_BITS 64
 
