@@ -61,6 +61,8 @@ struct osim_target *osim_target_find(struct osim_module *mod, u16 addr)
 
 struct osim_page *osim_page_get(struct osim_target *t, u8 bank, u8 page)
 {
+	if (bank < OSIM_MAX_BANKS && page < OSIM_DIRECT_PAGES)
+		return READ_ONCE(t->direct[bank][page]);
 	return xa_load(&t->pages, osim_page_key(bank, page));
 }
 
@@ -80,6 +82,8 @@ struct osim_page *osim_page_add(struct osim_target *t, u8 bank, u8 page)
 		kfree(pg);
 		return NULL;
 	}
+	if (bank < OSIM_MAX_BANKS && page < OSIM_DIRECT_PAGES)
+		WRITE_ONCE(t->direct[bank][page], pg);
 	return pg;
 }
 

@@ -27,6 +27,7 @@
 #define OSIM_LANES_PER_BANK	8
 #define OSIM_MAX_BANKS		4
 #define OSIM_MAX_LANES		(OSIM_LANES_PER_BANK * OSIM_MAX_BANKS)
+#define OSIM_DIRECT_PAGES	0x20
 #define OSIM_MAX_TARGETS	2
 #define OSIM_ADDR_A0		0x50
 #define OSIM_ADDR_A2		0x51
@@ -79,6 +80,12 @@ struct osim_target {
 	u8 ptr;			/* the module's current address pointer */
 	struct osim_page lower;
 	struct xarray pages;	/* osim_page_key(bank, page) -> osim_page */
+	/*
+	 * Pages 00h-1Fh of banks 0-3 as well, the ones the module model
+	 * updates before every transfer: found without a lookup. Pages are
+	 * added, never removed, while the module exists.
+	 */
+	struct osim_page *direct[OSIM_MAX_BANKS][OSIM_DIRECT_PAGES];
 };
 
 static inline unsigned long osim_page_key(u8 bank, u8 page)
