@@ -1261,7 +1261,11 @@ static void scrape_done(void *cls)
 /*
  * The classic text format, sent as libmicrohttpd asks for it: no copy of
  * the whole exposition (4-6 MB at 512 ports), the ports' blocks referenced.
+ * A piece is one turn of the event loop: large enough that a scrape of a
+ * few dozen ports goes in a few.
  */
+#define METRICS_PIECE (128 * 1024)
+
 static enum MHD_Result serve_text(struct metrics_server *s,
 				  struct MHD_Connection *c)
 {
@@ -1272,7 +1276,7 @@ static enum MHD_Result serve_text(struct metrics_server *s,
 	if (!scrape)
 		return MHD_NO;
 	resp = MHD_create_response_from_callback(metrics_scrape_size(scrape),
-						 32 * 1024, scrape_reader,
+						 METRICS_PIECE, scrape_reader,
 						 scrape, scrape_done);
 	if (!resp) {
 		metrics_scrape_free(scrape);

@@ -879,7 +879,7 @@ static void test_metrics_http(void **state)
 		{ "application/json", false },
 	};
 	struct sockaddr_in sa = { .sin_family = AF_INET };
-	static char buf[262144];
+	static char buf[1 << 20];
 	struct manager *m;
 	const char *req = "GET /metrics HTTP/1.0\r\n\r\n";
 	int fd, port = 20000 + getpid() % 20000;
@@ -889,8 +889,8 @@ static void test_metrics_http(void **state)
 		 "[daemon]\nmetrics_listen = 127.0.0.1:%d\nstatus_socket =\n",
 		 port);
 	m = mk_manager(conf);
-	/* more than one 32 KiB piece of the scrape */
-	for (int i = 0; i < 8; i++) {
+	/* more than one 128 KiB piece of the scrape (METRICS_PIECE) */
+	for (int i = 0; i < 40; i++) {
 		snprintf(name, sizeof(name), "port%d", i);
 		mk_port(m, name, 12);
 	}
@@ -909,7 +909,7 @@ static void test_metrics_http(void **state)
 	assert_non_null(
 		strstr(buf, "optic_module_present{port=\"port0\"} 1\n"));
 	/* the whole exposition, as long as Content-Length says */
-	assert_true(metrics_render_string(m, &text) > 32768);
+	assert_true(metrics_render_string(m, &text) > 131072);
 	body = strstr(buf, "\r\n\r\n");
 	assert_non_null(body);
 	assert_string_equal(body + 4, text);
