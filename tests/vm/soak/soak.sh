@@ -123,6 +123,9 @@ awk -v warm=$WARM 'NF == 4 && $2 > 0 {
 		if (te > ts) printf "SOAK cpu.percent %.1f\n", (ce - cs) / 100 / (te - ts) * 100
 	}' $OUT/rss.log | tee /tmp/rss.kv
 grep -c gone $OUT/rss.log | sed 's/^/# rss samples with opticd gone: /'
+# the trajectory, 40 samples: a leak climbs, fragmentation steps and stays
+awk 'NF == 4 && $2 > 0 { t[++n] = $1; r[n] = $2 }
+	END { for (i = 1; i <= n; i += int(n / 40) + 1) printf "# rss: %.0f s %d kB\n", t[i] - t[1], r[i] }' $OUT/rss.log
 growth=$(awk '$2 == "rss.growth_kb" { print $3 }' /tmp/rss.kv)
 check_match "RSS growth after warm-up within $SLACK kB (got ${growth:-?})" '^ok$' \
 	"$([ -n "$growth" ] && [ "$growth" -le "$SLACK" ] && echo ok)"
