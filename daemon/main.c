@@ -69,6 +69,14 @@ int main(int argc, char **argv)
 	 * little and briefly, and an arena each would keep its pages (RSS).
 	 */
 	mallopt(M_ARENA_MAX, 1);
+	/*
+	 * A fixed mmap threshold: buffers of 128 KiB and more live briefly (a
+	 * scrape's bus metrics, ~1 MB at 512 buses; libmicrohttpd's piece of
+	 * a scrape): mapped and unmapped. glibc's dynamic threshold would
+	 * serve them from the heap after the first one's free, where the
+	 * blocks rendered meanwhile keep the heap from shrinking.
+	 */
+	mallopt(M_MMAP_THRESHOLD, 128 * 1024);
 	while ((c = getopt_long(argc, argv, "c:vVh", opts, NULL)) >= 0) {
 		switch (c) {
 		case 'c':

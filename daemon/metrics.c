@@ -938,17 +938,20 @@ struct metrics_scrape *metrics_scrape_new(const struct manager *m)
 	if (!s)
 		return NULL;
 	s->blk = calloc(MAX(m->n_ports, 1u), sizeof(*s->blk));
-	if (!s->blk || render_text(m, render_daemon, &s->head, &s->head_len) ||
-	    render_headers(s) ||
-	    render_text(m, render_tail, &s->tail, &s->tail_len))
+	if (!s->blk)
 		goto fail;
-	s->size = s->head_len + s->hdr_off[N_FAMILIES] + s->tail_len;
+	/* The blocks, which outlive the scrape, before its own texts. */
 	for (; s->n < m->n_ports; s->n++) {
 		s->blk[s->n] = port_block_get(m->ports[s->n]);
 		if (!s->blk[s->n])
 			goto fail;
 		s->size += s->blk[s->n]->off[N_FAMILIES];
 	}
+	if (render_text(m, render_daemon, &s->head, &s->head_len) ||
+	    render_headers(s) ||
+	    render_text(m, render_tail, &s->tail, &s->tail_len))
+		goto fail;
+	s->size += s->head_len + s->hdr_off[N_FAMILIES] + s->tail_len;
 	return s;
 fail:
 	metrics_scrape_free(s);
