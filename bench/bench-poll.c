@@ -33,7 +33,8 @@
  *   vm-bench-poll scrape KEY...
  *
  * Prints the values of the metric lines KEY (no timeout: opticd answers
- * once its current poll is done).
+ * once its current poll is done). KEY is looked for in the first MiB; the
+ * whole exposition is read, as a Prometheus server reads it.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -165,7 +166,7 @@ static int time_runs(unsigned long runs, char **cmd)
 	return bad ? 1 : 0;
 }
 
-static char http_buf[1 << 20];
+static char http_buf[1 << 20], drain[1 << 16];
 
 /* The value of metric line @key on opticd's endpoint, or -1. */
 static double scrape(const char *key)
@@ -190,6 +191,9 @@ static double scrape(const char *key)
 	while (n < sizeof(http_buf) - 1 &&
 	       (r = read(fd, http_buf + n, sizeof(http_buf) - 1 - n)) > 0)
 		n += r;
+	/* the rest read too, as a Prometheus server does: opticd sends it all */
+	while (read(fd, drain, sizeof(drain)) > 0)
+		;
 	close(fd);
 	http_buf[n] = 0;
 	for (p = http_buf; (p = strstr(p, key)); p += kl)
