@@ -23,13 +23,14 @@ struct nlmsghdr;
  * OPTIC_A_BUS_* ones, whose presence their structs say).
  */
 /*
- * libnl's receive buffer for optic's sockets (nl_socket_set_msg_buf_size):
- * set, libnl reads each message with one recvmsg(); unset, it peeks at the
- * message's size first. Every message the kernel sends fits: a dump's skb
- * is at most SKB_WITH_OVERHEAD(32768) (netlink_recvmsg() caps
- * max_recvmsg_len there), replies and notifications are smaller.
+ * libnl's receive buffer for optic's sockets (nl_socket_set_msg_buf_size),
+ * the size libnl uses by default: set, libnl reads each message with one
+ * recvmsg(); unset, it peeks at the message's size first. Every message
+ * the kernel sends fits: a dump's skb is sized to the largest buffer the
+ * socket read with (netlink_dump(), max_recvmsg_len), replies and
+ * notifications are a few KiB. Each read in flight holds one.
  */
-#define OPTIC_NL_RECV_SIZE 32768
+#define OPTIC_NL_RECV_SIZE 16384
 
 #define OPTIC_ATTR(a) (UINT64_C(1) << (a))
 #define OPTIC_ATTR_BITS 64

@@ -9,7 +9,15 @@
 CONF=/tmp/opticd.conf
 LOG=/tmp/opticd.log
 
-rss() { awk '$1 == "VmRSS:" { print $2 }' /proc/$PID/status; }
+# The least of 5 samples a second apart: at an instant RSS also holds the
+# heap's free top until malloc trims it (runs of the same build spread by
+# +-230 kB); what a leak keeps raises every sample.
+rss() {
+	for k in 1 2 3 4 5; do
+		awk '$1 == "VmRSS:" { print $2 }' /proc/$PID/status
+		sleep 1
+	done | sort -n | head -n 1
+}
 mon() { echo "$2" >"$SIM_DEBUGFS/$1/monitor"; }
 
 
