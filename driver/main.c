@@ -162,7 +162,7 @@ void optic_service(struct optic_module *mod)
 	if (present > 0 && mod->identified) {
 		/* what a consumer read since the last service is not read */
 		optic_track_state(mod, true, true);
-		optic_read_flags(mod, true);
+		optic_read_flags(mod, OPTIC_FLAGS_STALE);
 		optic_read_temp(mod, true);
 	}
 	mutex_unlock(&mod->lock);
@@ -226,7 +226,7 @@ static void optic_int_service(struct optic_module *mod)
 		/* what the service finds happened by the IntL time */
 		mod->int_servicing = true;
 		optic_track_state(mod, true, false);
-		optic_read_flags(mod, false);
+		optic_read_flags(mod, OPTIC_FLAGS_ALL);
 		mod->int_servicing = false;
 		optic_bus_class_set(mod, class);
 	}
@@ -274,6 +274,27 @@ static void optic_int_enable(struct optic_module *mod)
 }
 
 /*
+ * IntL stayed released through a hold-off: the conditions the last service
+ * found set did not latch again, though their bits in mod->flags_last say
+ * they persist, and nothing reads them once the line is quiet. A latched
+ * flag is cleared by its read and set again by a condition still present
+ * (CMIS 5.2, SFF-8636: clear on read), so one more read of those registers
+ * finds the end: it is recorded, and the next occurrence is news, not a
+ * persisting condition found again. It also catches a flag masked from
+ * IntL. Caller holds mod->lock.
+ */
+static void optic_int_settled(struct optic_module *mod)
+{
+	u8 class;
+
+	if (mod->gone || !mod->identified)
+		return;
+	class = optic_bus_class_set(mod, OPTIC_BUS_CLASS_CONTROL);
+	optic_read_flags(mod, OPTIC_FLAGS_LAST_SET);
+	optic_bus_class_set(mod, class);
+}
+
+/*
  * End of a hold-off. IntL is a level (CMIS 5.2, SFF-8636: asserted while
  * any unmasked latched flag is set), the IRQ an edge: a
  * condition that re-latched at once after the service keeps the line low
@@ -289,6 +310,8 @@ static void optic_int_work(struct work_struct *work)
 	if (!mod->gone && gpiod_get_value_cansleep(mod->gpio_int) > 0) {
 		optic_int_stamp(mod);
 		optic_int_service(mod);
+	} else {
+		optic_int_settled(mod);
 	}
 	mutex_unlock(&mod->lock);
 }

@@ -418,7 +418,14 @@ int optic_write(struct optic_module *mod, const struct optic_loc *loc,
 		unsigned int offset, const u8 *buf, size_t len);
 unsigned int optic_write_max(struct optic_module *mod,
 			     const struct optic_loc *loc, unsigned int offset);
-int optic_read_flags(struct optic_module *mod, bool skip_recent);
+/* Which latched flag registers optic_read_flags() reads. */
+enum optic_flags_pick {
+	OPTIC_FLAGS_ALL,
+	OPTIC_FLAGS_STALE,	/* none another read brought in recently */
+	OPTIC_FLAGS_LAST_SET,	/* those the last read found a bit set in */
+};
+
+int optic_read_flags(struct optic_module *mod, enum optic_flags_pick pick);
 const u8 *optic_seen(struct optic_module *mod, enum optic_seen_id id);
 unsigned int optic_flags_tracked(struct optic_module *mod);
 int optic_read_flag_bit(struct optic_module *mod, const struct optic_loc *loc,

@@ -543,15 +543,30 @@ void optic_cache_refresh(struct optic_module *mod)
 			optic_cache_fill(mod, &mod->cache[i]);
 }
 
+static bool optic_flags_picked(struct optic_module *mod,
+			       const struct optic_flag_region *r,
+			       enum optic_flags_pick pick)
+{
+	switch (pick) {
+	case OPTIC_FLAGS_STALE:
+		return !optic_read_recently(mod->flags_at[r - optic_flag_regions]);
+	case OPTIC_FLAGS_LAST_SET:
+		return memchr_inv(&mod->flags_last[r->base], 0, r->len);
+	default:
+		return true;
+	}
+}
+
 /**
- * optic_read_flags - read every latched flag register of the module
+ * optic_read_flags - read the module's latched flag registers
  * @mod: the module, its lock held
- * @skip_recent: leave out the registers some read brought in recently
- *	(optic_read_recently(): the service poll while a consumer polls)
+ * @pick: all of them, or those not read recently by anyone
+ *	(optic_read_recently(): the service poll while a consumer polls), or
+ *	those the last read found a bit set in (the end of a condition)
  *
  * New bits raise flag events and are kept for the consumers.
  */
-int optic_read_flags(struct optic_module *mod, bool skip_recent)
+int optic_read_flags(struct optic_module *mod, enum optic_flags_pick pick)
 {
 	const struct optic_flag_region *r;
 	u8 buf[OPTIC_FLAG_BYTES];
@@ -566,10 +581,8 @@ int optic_read_flags(struct optic_module *mod, bool skip_recent)
 		struct optic_loc loc = { .i2c_addr = OPTIC_ADDR_A0,
 					 .bank = r->bank, .page = r->page };
 
-		if (skip_recent &&
-		    optic_read_recently(mod->flags_at[r - optic_flag_regions]))
-			continue;
-		if (optic_region_at(mod, r, &loc))
+		if (optic_region_at(mod, r, &loc) &&
+		    optic_flags_picked(mod, r, pick))
 			ret = optic_read(mod, &loc, r->start, buf, r->len);
 	}
 	return ret;

@@ -94,6 +94,22 @@ check_match "nobody may not clear them: EPERM" 'error 1' \
 check_match "clearing an unknown port: ENODEV and why" 'error 19: msg="no such module"' \
 	"$(vm-nl 7 name=str:nope | grep '^error')"
 
+# The LOS ends, then comes back. Nothing polls: the service that finds
+# the flag set the last time cannot tell the end (a persisting condition
+# re-latches at once), so the driver reads the flags again once IntL stays
+# released through a hold-off. The end is recorded, and the LOS that
+# comes back is a record and an event of its own.
+los_recs() { # EVENT: how many records of lane 3's rx_los
+	recs port0 | jq -s --arg e "$1" 'map(select(.event == $e and .lane == 3 and
+		any(.flags[]; .flag == "rx_los"))) | length'
+}
+los_recs_are() { [ "$(los_recs "$1")" = "$2" ]; }
+echo "set rx_power 2 500000" >"$D/port0/monitor"
+ok "LOS ended: the end recorded without a poll" wait_for 10 los_recs_are flag_cleared 1
+check_eq "one LOS record so far" 1 "$(los_recs flag)"
+echo "set rx_power 2 5000" >"$D/port0/monitor"
+ok "LOS back: a second record (IntL service, no poll)" wait_for 10 los_recs_are flag 2
+
 # follow_port0: opticctl events --follow on port0's records to come, to
 # /tmp/follow.json; its pid in $fol
 follow_port0() {
