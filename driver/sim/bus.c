@@ -158,7 +158,7 @@ static int osim_run(struct osim_port *port, struct i2c_msg *msgs, int num,
 		 * A latched flag read clears; a condition that persists sets
 		 * it again at once, so IntL stays asserted (no new edge).
 		 */
-		osim_module_update(port);
+		osim_module_relatch(port);
 	}
 	return num;
 

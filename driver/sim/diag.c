@@ -326,7 +326,7 @@ static void checker_count(struct osim_port *port, unsigned int b,
 		return;
 	kbps = checker_locked_kbps(mod, b, li, side);
 	if (!kbps) {
-		res[r->lol] |= BIT(li);
+		osim_latch(mod, &res[r->lol], BIT(li));
 		return;
 	}
 	/* ResetErrorInformation (177 bit 5) holds the counters at zero */

@@ -804,7 +804,7 @@ static void cmis_monitors(struct osim_port *port, ktime_t now)
 		/* CMIS 5.2 Table 8-9 byte 9: temp bits 3-0, Vcc bits 7-4 (HA, LA, HW, LW) */
 		f = thr_flags(&p02[128], t, true) |
 		    thr_flags(&p02[136], v, false) << 4;
-		lo[9] |= f;
+		osim_latch(mod, &lo[9], f);
 		osim_cond(port, OSIM_MON_TEMP, 0, f & 0xf, temp_mc(t));
 		osim_cond(port, OSIM_MON_VCC, 0, f >> 4, (s64)v * 100);
 	}
@@ -846,20 +846,20 @@ static void cmis_monitors(struct osim_port *port, ktime_t now)
 		f = on ? thr_flags(&p02[176], txp, false) : 0;
 		for (i = 0; i < 4; i++)
 			if (f & BIT(i))
-				p11[139 + i] |= lb;
+				osim_latch(mod, &p11[139 + i], lb);
 		osim_cond(port, OSIM_MON_TXPWR, l, f, (s64)txp * 100);
 		f = on ? thr_flags(&p02[184], bias, false) : 0;
 		for (i = 0; i < 4; i++)
 			if (f & BIT(i))
-				p11[143 + i] |= lb;
+				osim_latch(mod, &p11[143 + i], lb);
 		osim_cond(port, OSIM_MON_BIAS, l, f, (s64)bias * 2);
 		f = thr_flags(&p02[192], rxp, false);
 		for (i = 0; i < 4; i++)
 			if (f & BIT(i))
-				p11[149 + i] |= lb;
+				osim_latch(mod, &p11[149 + i], lb);
 		/* Rx LOS below a tenth of the low alarm threshold */
 		if (rxp < osim_get_be16(&p02[194]) / 10) {
-			p11[147] |= lb;
+			osim_latch(mod, &p11[147], lb);
 			f |= OSIM_COND_LOS;
 		}
 		osim_cond(port, OSIM_MON_RXPWR, l, f, (s64)rxp * 100);
@@ -891,10 +891,10 @@ static void sff8636_monitors(struct osim_port *port, ktime_t now)
 	osim_put_be16(&lo[26], v);
 	if (p03) {
 		f = thr_flags(&p03[128], t, true);
-		lo[6] |= sff8636_nibble(f) << 4;
+		osim_latch(mod, &lo[6], sff8636_nibble(f) << 4);
 		osim_cond(port, OSIM_MON_TEMP, 0, f, temp_mc(t));
 		f = thr_flags(&p03[144], v, false);
-		lo[7] |= sff8636_nibble(f) << 4;
+		osim_latch(mod, &lo[7], sff8636_nibble(f) << 4);
 		osim_cond(port, OSIM_MON_VCC, 0, f, (s64)v * 100);
 	}
 	for (l = 0; l < mod->lanes && l < 4; l++) {
@@ -911,15 +911,15 @@ static void sff8636_monitors(struct osim_port *port, ktime_t now)
 			continue;
 		/* SFF-8636 Table 6-5: Rx power 9-10, Tx bias 11-12, Tx power 13-14 */
 		rf = thr_flags(&p03[176], rxp, false);
-		lo[9 + l / 2] |= sff8636_nibble(rf) << shift;
+		osim_latch(mod, &lo[9 + l / 2], sff8636_nibble(rf) << shift);
 		f = on ? thr_flags(&p03[184], bias, false) : 0;
-		lo[11 + l / 2] |= sff8636_nibble(f) << shift;
+		osim_latch(mod, &lo[11 + l / 2], sff8636_nibble(f) << shift);
 		osim_cond(port, OSIM_MON_BIAS, l, f, (s64)bias * 2);
 		f = on ? thr_flags(&p03[192], txp, false) : 0;
-		lo[13 + l / 2] |= sff8636_nibble(f) << shift;
+		osim_latch(mod, &lo[13 + l / 2], sff8636_nibble(f) << shift);
 		osim_cond(port, OSIM_MON_TXPWR, l, f, (s64)txp * 100);
 		if (rxp < osim_get_be16(&p03[178]) / 10) {
-			lo[3] |= BIT(l);	/* Rx LOS */
+			osim_latch(mod, &lo[3], BIT(l));	/* Rx LOS */
 			rf |= OSIM_COND_LOS;
 		}
 		osim_cond(port, OSIM_MON_RXPWR, l, rf, (s64)rxp * 100);
@@ -1073,6 +1073,8 @@ void osim_module_update(struct osim_port *port)
 		osim_cdb_update(port, now);
 	}
 	if (!mod->image) {
+		mod->nrelatch = 0;
+		mod->relatch_lost = false;
 		mod->mon_tick = div_u64(ktime_to_ms(now),
 					max_t(u32, port->mon_interval_ms, 1));
 		switch (mod->spec) {
@@ -1149,6 +1151,38 @@ void osim_module_intl_update(struct osim_port *port)
 		}
 	}
 	osim_gpio_update(port);
+}
+
+/* Latch @bits of flag register @reg, and keep them for osim_module_relatch(). */
+void osim_latch(struct osim_module *mod, u8 *reg, u8 bits)
+{
+	if (!bits)
+		return;
+	*reg |= bits;
+	if (mod->nrelatch < ARRAY_SIZE(mod->relatch))
+		mod->relatch[mod->nrelatch++] = (struct osim_relatch){ reg, bits };
+	else
+		mod->relatch_lost = true;
+}
+
+/*
+ * A read cleared latched flags in the middle of a transaction: conditions
+ * still present set them again at once, so IntL stays asserted. They are
+ * those of the monitor run this transaction began with, re-applied
+ * without running the monitors again.
+ */
+void osim_module_relatch(struct osim_port *port)
+{
+	struct osim_module *mod = port->mod;
+	unsigned int i;
+
+	if (mod && mod->relatch_lost) {
+		osim_module_update(port);
+		return;
+	}
+	for (i = 0; mod && i < mod->nrelatch; i++)
+		*mod->relatch[i].reg |= mod->relatch[i].bits;
+	osim_module_intl_update(port);
 }
 
 /*

@@ -185,6 +185,9 @@ struct osim_fw {
 };
 
 /* A plugged module: its memory map and its behaviour. */
+/* latched flag registers set by conditions, kept for osim_module_relatch() */
+#define OSIM_RELATCH_MAX	32
+
 struct osim_module {
 	const struct osim_profile *profile;
 	enum osim_spec spec;
@@ -228,6 +231,16 @@ struct osim_module {
 	u64 mon_tick;		/* last noise sample computed */
 	u32 rng;
 	u8 cond[OSIM_MON_NR][OSIM_MAX_LANES];	/* OSIM_COND_* now */
+	/*
+	 * The latched flag bits the last monitor run set (osim_latch()), for
+	 * osim_module_relatch(); relatch_lost when more than fit.
+	 */
+	struct osim_relatch {
+		u8 *reg;
+		u8 bits;
+	} relatch[OSIM_RELATCH_MAX];
+	unsigned int nrelatch;
+	bool relatch_lost;
 
 	/* CDB (CMIS 5.2 chapter 9) */
 	u8 cdb_result;		/* status published when the command ends */
@@ -380,6 +393,8 @@ struct osim_module *osim_module_build(struct osim_port *port,
 				      const struct osim_profile *p);
 bool osim_module_intl(struct osim_port *port);
 void osim_module_intl_update(struct osim_port *port);
+void osim_module_relatch(struct osim_port *port);
+void osim_latch(struct osim_module *mod, u8 *reg, u8 bits);
 void osim_mon_set_defaults(struct osim_module *mod, s64 temp, s64 vcc,
 			   s64 bias, s64 txpwr, s64 rxpwr);
 unsigned int osim_duration_code(unsigned int ms);
