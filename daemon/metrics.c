@@ -86,15 +86,33 @@ static void val(FILE *f, double v)
 	}
 }
 
-/* %u without printf. */
-static void put_uint(FILE *f, unsigned int n)
+/* %llu without printf. */
+static void put_u64(FILE *f, uint64_t n)
 {
-	char buf[10], *p = buf + sizeof(buf);
+	char buf[20], *p = buf + sizeof(buf);
 
 	do
 		*--p = '0' + n % 10;
 	while (n /= 10);
 	fwrite(p, 1, buf + sizeof(buf) - p, f);
+}
+
+/* @ns nanoseconds in seconds, every digit: "12.0345", "0". */
+static void put_seconds(FILE *f, uint64_t ns)
+{
+	char frac[10];
+	uint32_t r = ns % 1000000000;
+	size_t n = sizeof(frac);
+
+	put_u64(f, ns / 1000000000);
+	if (!r)
+		return;
+	frac[0] = '.';
+	for (size_t i = sizeof(frac) - 1; i > 0; i--, r /= 10)
+		frac[i] = '0' + r % 10;
+	while (frac[n - 1] == '0')
+		n--;
+	fwrite(frac, 1, n, f);
 }
 
 static void port_label(FILE *f, const char *name, const struct port *p)
@@ -118,7 +136,7 @@ static void lane_metric(FILE *f, const char *name, const struct port *p,
 {
 	port_label(f, name, p);
 	fputs(",lane=\"", f);
-	put_uint(f, lane + 1);
+	put_u64(f, lane + 1);
 	fputs("\"}", f);
 	val(f, v);
 }
@@ -684,81 +702,87 @@ static const char *const bus_class_names[OPTIC_BUS_CLASSES] = {
 struct bus_family {
 	const char *name, *type, *help;
 	/* one of: a value per bus, or per class of a bus */
-	double (*bus)(const struct optic_bus_info *b);
-	double (*cls)(const struct optic_bus_class_stats *s);
+	uint64_t (*bus)(const struct optic_bus_info *b);
+	uint64_t (*cls)(const struct optic_bus_class_stats *s);
+	bool ns; /* the value is in ns, shown in seconds */
 };
 
-static double bus_ports(const struct optic_bus_info *b)
+static uint64_t bus_ports(const struct optic_bus_info *b)
 {
 	return b->n_ports;
 }
 
-static double bus_queue(const struct optic_bus_info *b)
+static uint64_t bus_queue(const struct optic_bus_info *b)
 {
 	return b->queue;
 }
 
-static double bus_queue_max(const struct optic_bus_info *b)
+static uint64_t bus_queue_max(const struct optic_bus_info *b)
 {
 	return b->queue_max;
 }
 
-static double bus_busy(const struct optic_bus_info *b)
+static uint64_t bus_busy(const struct optic_bus_info *b)
 {
-	return b->busy_ns / 1e9;
+	return b->busy_ns;
 }
 
-static double cls_xfers(const struct optic_bus_class_stats *s)
+static uint64_t cls_xfers(const struct optic_bus_class_stats *s)
 {
 	return s->xfers;
 }
 
-static double cls_bytes(const struct optic_bus_class_stats *s)
+static uint64_t cls_bytes(const struct optic_bus_class_stats *s)
 {
 	return s->bytes;
 }
 
-static double cls_busy(const struct optic_bus_class_stats *s)
+static uint64_t cls_busy(const struct optic_bus_class_stats *s)
 {
-	return s->busy_ns / 1e9;
+	return s->busy_ns;
 }
 
-static double cls_wait(const struct optic_bus_class_stats *s)
+static uint64_t cls_wait(const struct optic_bus_class_stats *s)
 {
-	return s->wait_max_ns / 1e9;
+	return s->wait_max_ns;
 }
 
-static double cls_inversions(const struct optic_bus_class_stats *s)
+static uint64_t cls_inversions(const struct optic_bus_class_stats *s)
 {
 	return s->inversions;
 }
 
 /* clang-format off: one family a row */
 static const struct bus_family bus_families[] = {
-	{ "optic_bus_ports", "gauge", "Cages on the root I2C bus.", bus_ports, NULL },
-	{ "optic_bus_queue_depth", "gauge", "Transfers waiting for the bus when opticd last looked.", bus_queue, NULL },
-	{ "optic_bus_queue_depth_max", "gauge", "Most transfers ever waiting for the bus at once.", bus_queue_max, NULL },
-	{ "optic_bus_busy_seconds_total", "counter", "Time the driver's transfers held the bus (its rate is the utilisation).", bus_busy, NULL },
-	{ "optic_bus_transfers_total", "counter", "Turns on the bus, by scheduler class.", NULL, cls_xfers },
-	{ "optic_bus_bytes_total", "counter", "Bytes moved on the bus, by scheduler class.", NULL, cls_bytes },
-	{ "optic_bus_class_busy_seconds_total", "counter", "Time a scheduler class held the bus.", NULL, cls_busy },
-	{ "optic_bus_wait_max_seconds", "gauge", "Longest wait of a scheduler class for a turn on the bus.", NULL, cls_wait },
-	{ "optic_bus_inversions_total", "counter", "Turns a class took while a higher class waited (0 unless the scheduler is off).", NULL, cls_inversions },
+	{ "optic_bus_ports", "gauge", "Cages on the root I2C bus.", bus_ports, NULL, false },
+	{ "optic_bus_queue_depth", "gauge", "Transfers waiting for the bus when opticd last looked.", bus_queue, NULL, false },
+	{ "optic_bus_queue_depth_max", "gauge", "Most transfers ever waiting for the bus at once.", bus_queue_max, NULL, false },
+	{ "optic_bus_busy_seconds_total", "counter", "Time the driver's transfers held the bus (its rate is the utilisation).", bus_busy, NULL, true },
+	{ "optic_bus_transfers_total", "counter", "Turns on the bus, by scheduler class.", NULL, cls_xfers, false },
+	{ "optic_bus_bytes_total", "counter", "Bytes moved on the bus, by scheduler class.", NULL, cls_bytes, false },
+	{ "optic_bus_class_busy_seconds_total", "counter", "Time a scheduler class held the bus.", NULL, cls_busy, true },
+	{ "optic_bus_wait_max_seconds", "gauge", "Longest wait of a scheduler class for a turn on the bus.", NULL, cls_wait, true },
+	{ "optic_bus_inversions_total", "counter", "Turns a class took while a higher class waited (0 unless the scheduler is off).", NULL, cls_inversions, false },
 };
 /* clang-format on */
 
 static void bus_label(FILE *f, const char *name, const struct optic_bus_info *b)
 {
-	fprintf(f, "%s{bus=\"%u\"", name, b->root);
+	fputs(name, f);
+	fputs("{bus=\"", f);
+	put_u64(f, b->root);
+	fputc('"', f);
 }
 
-/* Counters to the unit: they grow past what 7 digits tell apart. */
-static void bus_val(FILE *f, const struct bus_family *fam, double v)
+/* Integers and nanoseconds exactly: counters grow past 7 digits. */
+static void bus_val(FILE *f, const struct bus_family *fam, uint64_t v)
 {
-	if (streq(fam->type, "counter"))
-		fprintf(f, " %.17g\n", v);
+	fputc(' ', f);
+	if (fam->ns)
+		put_seconds(f, v);
 	else
-		val(f, v);
+		put_u64(f, v);
+	fputc('\n', f);
 }
 
 static void bus_samples(FILE *f, const struct bus_family *fam,
@@ -774,7 +798,9 @@ static void bus_samples(FILE *f, const struct bus_family *fam,
 		if (!b->cls[c].set)
 			continue;
 		bus_label(f, fam->name, b);
-		fprintf(f, ",class=\"%s\"}", bus_class_names[c]);
+		fputs(",class=\"", f);
+		fputs(bus_class_names[c], f);
+		fputs("\"}", f);
 		bus_val(f, fam, fam->cls(&b->cls[c]));
 	}
 }

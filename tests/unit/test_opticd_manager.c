@@ -514,6 +514,16 @@ static void test_exposition(void **state)
 	assert_non_null(strstr(
 		file,
 		"\noptic_bus_info{bus=\"3\",adapter=\"SMBus I801 adapter\"} 1\n"));
+	/* nanoseconds in seconds, every digit and no trailing zero */
+	assert_non_null(strstr(
+		file, "\noptic_bus_busy_seconds_total{bus=\"3\"} 1234.567890123\n"));
+	assert_non_null(strstr(
+		file,
+		"\noptic_bus_class_busy_seconds_total{bus=\"3\",class=\"poll\"} 1.5\n"));
+	assert_non_null(strstr(
+		file,
+		"\noptic_bus_wait_max_seconds{bus=\"3\",class=\"poll\"} 0.012\n"));
+	assert_non_null(strstr(file, "\noptic_bus_queue_depth_max{bus=\"3\"} 9\n"));
 	assert_null(strstr(file, "class=\"bulk\""));
 	/* lane 2 DPInitialized (7), the others DPActivated (4) */
 	assert_non_null(strstr(
