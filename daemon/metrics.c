@@ -20,6 +20,7 @@
 #include "manager.h"
 #include "metrics.h"
 #include "numfmt.h"
+#include "readers.h"
 #include "util.h"
 #include "webconfig.h"
 
@@ -836,6 +837,22 @@ static void histogram(FILE *f, const char *name, const char *help,
 	fprintf(f, "%s_count %llu\n", name, (unsigned long long)h->count);
 }
 
+/* The poll readers' requests and the module reads they carried. */
+static void render_readers(const struct manager *m, FILE *f)
+{
+	uint64_t requests = 0, reads = 0;
+
+	if (m->readers)
+		readers_counts(m->readers, &requests, &reads);
+	head(f, "optic_poll_reads_total", "counter",
+	     "Module reads of the poll readers.");
+	fprintf(f, "optic_poll_reads_total %llu\n", (unsigned long long)reads);
+	head(f, "optic_poll_requests_total", "counter",
+	     "EEPROM_READ requests that carried them: one a module, or several modules alone on their root buses.");
+	fprintf(f, "optic_poll_requests_total %llu\n",
+		(unsigned long long)requests);
+}
+
 static void render_daemon(const struct manager *m, FILE *f)
 {
 	static const char *const ev_names[] = {
@@ -864,6 +881,7 @@ static void render_daemon(const struct manager *m, FILE *f)
 		  "From a latched flag the driver found (by an IntL service: IntL asserted) to opticd counting it.",
 		  &m->flag_delay);
 
+	render_readers(m, f);
 	head(f, "optic_events_total", "counter",
 	     "Driver notifications received on the monitor group, by type.");
 	for (size_t i = 1; i < ARRAY_SIZE(ev_names); i++)

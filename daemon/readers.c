@@ -37,16 +37,20 @@ struct readers {
 	pthread_mutex_t lock;
 	pthread_cond_t queued;
 	struct poll_read *head, *tail;
+	size_t n_queued;
 	bool stop;
 	int efd;
 	unsigned int n;
 	pthread_t thread[READERS_MAX];
 	void *ctx[READERS_MAX];
-	/* The root bus each thread is reading on, since when; under lock. */
+	/* The root buses each thread is reading on, since when; under lock. */
 	bool busy[READERS_MAX];
-	uint32_t bus[READERS_MAX];
+	uint32_t bus[READERS_MAX][READ_BATCH_MAX];
+	size_t n_bus[READERS_MAX];
 	uint64_t since[READERS_MAX];
 	uint64_t stall_ns;
+	/* Requests made and the port reads they carried; under lock. */
+	uint64_t requests, reads;
 };
 
 struct reader_arg {
@@ -64,12 +68,11 @@ static void nl_close(void *ctx)
 	optic_nl_close(ctx);
 }
 
-static int nl_read(void *ctx, const char *port, const struct poll_range *rg,
-		   size_t n, uint8_t (*buf)[POLL_RANGE_BYTES], uint64_t *seq)
+/* @n ranges @rg into @buf as liboptic's ranges, in @er. */
+static void eeprom_ranges(const struct poll_range *rg, size_t n,
+			  uint8_t (*buf)[POLL_RANGE_BYTES],
+			  struct optic_eeprom_range *er)
 {
-	struct optic_eeprom_range er[POLL_RANGES_MAX];
-	int r;
-
 	for (size_t i = 0; i < n; i++)
 		er[i] = (struct optic_eeprom_range){
 			.addr = rg[i].addr,
@@ -79,9 +82,38 @@ static int nl_read(void *ctx, const char *port, const struct poll_range *rg,
 			.len = MIN(rg[i].len, POLL_RANGE_BYTES),
 			.buf = buf[i],
 		};
+}
+
+static int nl_read(void *ctx, const char *port, const struct poll_range *rg,
+		   size_t n, uint8_t (*buf)[POLL_RANGE_BYTES], uint64_t *seq)
+{
+	struct optic_eeprom_range er[POLL_RANGES_MAX];
+	int r;
+
+	eeprom_ranges(rg, n, buf, er);
 	r = optic_nl_eeprom_read_ranges(ctx, port, er, n);
 	*seq = optic_nl_read_seq(ctx);
 	return r;
+}
+
+static int nl_read_batch(void *ctx, struct poll_read **r, size_t n)
+{
+	struct optic_eeprom_range er[READ_BATCH_MAX][POLL_RANGES_MAX];
+	struct optic_eeprom_module m[READ_BATCH_MAX];
+	int ret;
+
+	for (size_t i = 0; i < n; i++) {
+		eeprom_ranges(r[i]->rg, r[i]->n, r[i]->buf, er[i]);
+		m[i] = (struct optic_eeprom_module){ .name = r[i]->port,
+						     .rg = er[i],
+						     .n = r[i]->n };
+	}
+	ret = optic_nl_eeprom_read_modules(ctx, m, n);
+	if (ret < 0)
+		return ret;
+	for (size_t i = 0; i < n; i++)
+		poll_read_result(r[i], m[i].ret, m[i].seq);
+	return 0;
 }
 
 static int nl_list(void *ctx, struct optic_module_info **mods, size_t *n)
@@ -93,19 +125,25 @@ const struct readers_ops readers_netlink = {
 	.open = nl_open,
 	.close = nl_close,
 	.read = nl_read,
+	.read_batch = nl_read_batch,
 	.list = nl_list,
 };
+
+void poll_read_result(struct poll_read *r, int ret, uint64_t seq)
+{
+	r->seq = ret < 0 ? 0 : seq;
+	for (size_t i = 0; i < r->n; i++)
+		r->len[i] = ret < 0 ? (i ? 0 : ret) :
+				      MIN(r->rg[i].len, POLL_RANGE_BYTES);
+}
 
 void poll_read_now(const struct readers_ops *ops, void *ctx,
 		   struct poll_read *r)
 {
-	int ret = ops->read(ctx, r->port, r->rg, r->n, r->buf, &r->seq);
+	uint64_t seq = 0;
+	int ret = ops->read(ctx, r->port, r->rg, r->n, r->buf, &seq);
 
-	if (ret < 0)
-		r->seq = 0;
-	for (size_t i = 0; i < r->n; i++)
-		r->len[i] = ret < 0 ? (i ? 0 : ret) :
-				      MIN(r->rg[i].len, POLL_RANGE_BYTES);
+	poll_read_result(r, ret, seq);
 }
 
 static uint64_t monotonic_ns(void)
@@ -114,6 +152,14 @@ static uint64_t monotonic_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static bool bus_in(const uint32_t *buses, size_t n, uint32_t bus)
+{
+	for (size_t i = 0; i < n; i++)
+		if (buses[i] == bus)
+			return true;
+	return false;
 }
 
 /*
@@ -128,7 +174,7 @@ static bool bus_busy(const struct readers *rd, uint32_t bus, uint64_t now,
 	uint64_t first = UINT64_MAX;
 
 	for (unsigned int i = 0; i < rd->n; i++) {
-		if (!rd->busy[i] || rd->bus[i] != bus)
+		if (!rd->busy[i] || !bus_in(rd->bus[i], rd->n_bus[i], bus))
 			continue;
 		all++;
 		if (now - rd->since[i] < rd->stall_ns) {
@@ -144,6 +190,17 @@ static bool bus_busy(const struct readers *rd, uint32_t bus, uint64_t now,
 	return true;
 }
 
+static void unlink_read(struct readers *rd, struct poll_read **pp,
+			struct poll_read *prev)
+{
+	struct poll_read *r = *pp;
+
+	*pp = r->next;
+	if (rd->tail == r)
+		rd->tail = prev;
+	rd->n_queued--;
+}
+
 /*
  * The first queued read whose bus no read holds, unlinked; or NULL, and
  * @free_at the time to look again (UINT64_MAX: at the next change).
@@ -157,12 +214,57 @@ static struct poll_read *take_read(struct readers *rd, uint64_t *free_at)
 	for (pp = &rd->head; (r = *pp); prev = r, pp = &r->next) {
 		if (!r->list && bus_busy(rd, r->bus, now, free_at))
 			continue;
-		*pp = r->next;
-		if (rd->tail == r)
-			rd->tail = prev;
+		unlink_read(rd, pp, prev);
 		return r;
 	}
 	return NULL;
+}
+
+/* Whether a queued read other than @r is on @bus. */
+static bool bus_queued(const struct readers *rd, uint32_t bus,
+		       const struct poll_read *r)
+{
+	for (const struct poll_read *q = rd->head; q; q = q->next)
+		if (q != r && !q->list && q->bus == bus)
+			return true;
+	return false;
+}
+
+/* Queued reads looked at for a batch, at most (each scans the queue). */
+#define READ_BATCH_LOOK 32
+
+/*
+ * More reads for @b, which holds the one read just taken, when more are
+ * queued than there are threads: while that one's bus has nothing else
+ * queued, reads of other such buses that no read holds, unlinked, up to
+ * the thread's share of the queue and READ_BATCH_MAX in all. Returns how
+ * many @b holds.
+ */
+static size_t take_batch(struct readers *rd, struct poll_read **b)
+{
+	struct poll_read **pp, *r, *prev = NULL;
+	uint64_t now = monotonic_ns(), free_at;
+	uint32_t buses[READ_BATCH_MAX] = { b[0]->bus };
+	size_t n = 1, looked = 0,
+	       most = MIN((size_t)READ_BATCH_MAX, 1 + rd->n_queued / rd->n);
+
+	if (b[0]->list || rd->n_queued < rd->n ||
+	    bus_queued(rd, b[0]->bus, NULL))
+		return 1;
+	for (pp = &rd->head; (r = *pp) && n < most &&
+			     looked < READ_BATCH_LOOK;) {
+		if (r->list || bus_in(buses, n, r->bus) ||
+		    bus_busy(rd, r->bus, now, &free_at) ||
+		    (looked++, bus_queued(rd, r->bus, r))) {
+			prev = r;
+			pp = &r->next;
+			continue;
+		}
+		unlink_read(rd, pp, prev);
+		buses[n] = r->bus;
+		b[n++] = r;
+	}
+	return n;
 }
 
 static void wait_until(struct readers *rd, uint64_t at)
@@ -176,11 +278,16 @@ static void wait_until(struct readers *rd, uint64_t at)
 		pthread_cond_timedwait(&rd->queued, &rd->lock, &ts);
 }
 
-/* Thread @i's next read, its bus marked busy; NULL when stopping. */
-static struct poll_read *next_read(struct readers *rd, unsigned int i)
+/*
+ * Thread @i's next reads into @b (take_batch()), their buses marked busy;
+ * 0 when stopping.
+ */
+static size_t next_reads(struct readers *rd, unsigned int i,
+			 struct poll_read **b)
 {
 	struct poll_read *r = NULL;
 	uint64_t free_at;
+	size_t n = 0;
 
 	pthread_mutex_lock(&rd->lock);
 	rd->busy[i] = false;
@@ -189,13 +296,18 @@ static struct poll_read *next_read(struct readers *rd, unsigned int i)
 	while (!rd->stop && !(r = take_read(rd, &free_at)))
 		wait_until(rd, free_at);
 	if (r) {
-		r->started = true;
+		b[0] = r;
+		n = take_batch(rd, b);
 		rd->busy[i] = !r->list;
-		rd->bus[i] = r->bus;
+		rd->n_bus[i] = n;
 		rd->since[i] = monotonic_ns();
+		for (size_t k = 0; k < n; k++) {
+			b[k]->started = true;
+			rd->bus[i][k] = b[k]->bus;
+		}
 	}
 	pthread_mutex_unlock(&rd->lock);
-	return r;
+	return n;
 }
 
 static void poll_read_free(struct poll_read *r)
@@ -204,33 +316,68 @@ static void poll_read_free(struct poll_read *r)
 	free(r);
 }
 
+/* The reads @r of thread @i, in one request where the ops can. */
+static void read_ports(struct readers *rd, unsigned int i,
+		       struct poll_read **r, size_t n)
+{
+	size_t requests = n;
+
+	if (n > 1 && rd->ops->read_batch &&
+	    rd->ops->read_batch(rd->ctx[i], r, n) == 0)
+		requests = 1;
+	else
+		for (size_t k = 0; k < n; k++)
+			poll_read_now(rd->ops, rd->ctx[i], r[k]);
+	pthread_mutex_lock(&rd->lock);
+	rd->requests += requests;
+	rd->reads += n;
+	pthread_mutex_unlock(&rd->lock);
+}
+
+/* Thread @i's reads @b done: each freed if dropped, else told to the loop. */
+static void reads_done(struct readers *rd, struct poll_read **b, size_t n)
+{
+	bool dropped[READ_BATCH_MAX], told = false;
+	uint64_t one = 1;
+
+	pthread_mutex_lock(&rd->lock);
+	for (size_t k = 0; k < n; k++) {
+		dropped[k] = b[k]->dropped;
+		b[k]->done = true;
+	}
+	pthread_mutex_unlock(&rd->lock);
+	for (size_t k = 0; k < n; k++) {
+		if (dropped[k])
+			poll_read_free(b[k]);
+		told |= !dropped[k];
+	}
+	if (told)
+		(void)!write(rd->efd, &one, sizeof(one));
+}
+
 static void *reader_thread(void *arg)
 {
 	struct readers *rd = ((struct reader_arg *)arg)->rd;
 	unsigned int i = ((struct reader_arg *)arg)->i;
-	struct poll_read *r;
-	uint64_t one = 1;
+	struct poll_read *b[READ_BATCH_MAX], *live[READ_BATCH_MAX];
+	size_t n;
 
 	free(arg);
-	while ((r = next_read(rd, i))) {
-		bool dropped;
+	while ((n = next_reads(rd, i, b))) {
+		size_t n_live = 0;
 
 		pthread_mutex_lock(&rd->lock);
-		dropped = r->dropped;
+		for (size_t k = 0; k < n; k++)
+			if (!b[k]->dropped)
+				live[n_live++] = b[k];
 		pthread_mutex_unlock(&rd->lock);
-		if (!dropped && r->list)
-			r->list_ret =
-				rd->ops->list(rd->ctx[i], &r->mods, &r->n_mods);
-		else if (!dropped)
-			poll_read_now(rd->ops, rd->ctx[i], r);
-		pthread_mutex_lock(&rd->lock);
-		dropped = r->dropped;
-		r->done = true;
-		pthread_mutex_unlock(&rd->lock);
-		if (dropped)
-			poll_read_free(r);
-		else
-			(void)!write(rd->efd, &one, sizeof(one));
+		if (n_live && b[0]->list)
+			b[0]->list_ret =
+				rd->ops->list(rd->ctx[i], &b[0]->mods,
+					      &b[0]->n_mods);
+		else if (n_live)
+			read_ports(rd, i, live, n_live);
+		reads_done(rd, b, n);
 	}
 	return NULL;
 }
@@ -319,6 +466,14 @@ void readers_free(struct readers *rd)
 	free(rd);
 }
 
+void readers_counts(struct readers *rd, uint64_t *requests, uint64_t *reads)
+{
+	pthread_mutex_lock(&rd->lock);
+	*requests = rd->requests;
+	*reads = rd->reads;
+	pthread_mutex_unlock(&rd->lock);
+}
+
 void readers_set_stall(struct readers *rd, uint64_t ns)
 {
 	pthread_mutex_lock(&rd->lock);
@@ -362,6 +517,7 @@ struct poll_read *readers_submit(struct readers *rd, const char *port,
 	else
 		rd->head = r;
 	rd->tail = r;
+	rd->n_queued++;
 	pthread_cond_signal(&rd->queued);
 	pthread_mutex_unlock(&rd->lock);
 	return r;
@@ -379,6 +535,7 @@ struct poll_read *readers_submit_list(struct readers *rd)
 	rd->head = r;
 	if (!rd->tail)
 		rd->tail = r;
+	rd->n_queued++;
 	pthread_cond_signal(&rd->queued);
 	pthread_mutex_unlock(&rd->lock);
 	return r;

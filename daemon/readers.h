@@ -19,6 +19,12 @@
 #include "port.h"
 
 #define POLL_RANGE_BYTES 128
+/*
+ * Most reads a thread makes in one request: reads of ports alone on their
+ * root bus (a cage with a controller of its own), none of whose buses has
+ * another read queued, so that no bus waits for a batch's other reads.
+ */
+#define READ_BATCH_MAX 8
 
 /* One port's poll: its ranges, then what each read gave. */
 struct poll_read {
@@ -57,6 +63,13 @@ struct readers_ops {
 	 */
 	int (*read)(void *ctx, const char *port, const struct poll_range *rg,
 		    size_t n, uint8_t (*buf)[POLL_RANGE_BYTES], uint64_t *seq);
+	/*
+	 * Optional: the reads @r of @n ports (2 to READ_BATCH_MAX) in one
+	 * request, each one's bytes, lengths and event number as
+	 * poll_read_now() leaves them: 0, or -errno when the request failed
+	 * as a whole (each is then read alone).
+	 */
+	int (*read_batch)(void *ctx, struct poll_read **r, size_t n);
 	/* Every module, as optic_nl_module_list(). */
 	int (*list)(void *ctx, struct optic_module_info **mods, size_t *n);
 };
@@ -65,7 +78,8 @@ extern const struct readers_ops readers_netlink;
 
 /* @r's ranges read now, in the calling thread, with @ops on @ctx. */
 void poll_read_now(const struct readers_ops *ops, void *ctx,
-		   struct poll_read *r);
+		   struct poll_read *r);/* @r's outcome: @ret of its request (0 or -errno), @seq its event number. */
+void poll_read_result(struct poll_read *r, int ret, uint64_t seq);
 
 struct readers;
 
@@ -83,6 +97,8 @@ int readers_new(struct readers **out, unsigned int threads,
  */
 void readers_free(struct readers *rd);
 unsigned int readers_threads(const struct readers *rd);
+/* The ports' reads made so far, and the requests that carried them. */
+void readers_counts(struct readers *rd, uint64_t *requests, uint64_t *reads);
 /* After how long a running read stops holding its bus (tests). */
 void readers_set_stall(struct readers *rd, uint64_t ns);
 int readers_fd(const struct readers *rd);

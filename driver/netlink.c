@@ -38,13 +38,21 @@ static const struct nla_policy optic_eeprom_range_policy[OPTIC_A_EEPROM_I2C_ADDR
 	OPTIC_NL_EEPROM_READ_RANGE,
 };
 
-static const struct nla_policy optic_eeprom_read_policy[OPTIC_A_EEPROM_RANGE + 1] = {
+static const struct nla_policy optic_eeprom_module_policy[OPTIC_A_EEPROM_RANGE + 1] = {
+	[OPTIC_A_MODULE_INDEX] = { .type = NLA_U32 },
+	[OPTIC_A_MODULE_NAME] = { .type = NLA_NUL_STRING,
+				  .len = OPTIC_PORT_NAME_LEN - 1 },
+	[OPTIC_A_EEPROM_RANGE] = NLA_POLICY_NESTED(optic_eeprom_range_policy),
+};
+
+static const struct nla_policy optic_eeprom_read_policy[OPTIC_A_EEPROM_MODULE + 1] = {
 	[OPTIC_A_MODULE_INDEX] = { .type = NLA_U32 },
 	[OPTIC_A_MODULE_NAME] = { .type = NLA_NUL_STRING,
 				  .len = OPTIC_PORT_NAME_LEN - 1 },
 	[OPTIC_A_EEPROM_RANGE] = NLA_POLICY_NESTED(optic_eeprom_range_policy),
 	OPTIC_NL_EEPROM_READ_RANGE,
 	[OPTIC_A_EEPROM_CLASS] = NLA_POLICY_MAX(NLA_U8, OPTIC_BUS_CLASSES - 1),
+	[OPTIC_A_EEPROM_MODULE] = NLA_POLICY_NESTED(optic_eeprom_module_policy),
 };
 
 static const struct nla_policy optic_eeprom_write_policy[OPTIC_A_EEPROM_I2C_ADDR + 1] = {
@@ -363,26 +371,18 @@ static int optic_nl_eeprom_args(struct genl_info *info,
 }
 
 /*
- * The ranges of an EEPROM_READ into @req: its OPTIC_A_EEPROM_RANGE nests,
- * or its own attributes as one range. Return: how many, or -errno.
+ * The OPTIC_A_EEPROM_RANGE nests among the @len bytes of attributes at
+ * @head into @req. Return: how many, or -errno.
  */
-static int optic_nl_eeprom_ranges(struct genl_info *info,
-				  struct optic_nl_eeprom *req)
+static int optic_nl_eeprom_range_nests(struct genl_info *info,
+				       const struct nlattr *head, int len,
+				       struct optic_nl_eeprom *req)
 {
 	struct nlattr *tb[ARRAY_SIZE(optic_eeprom_range_policy)];
 	const struct nlattr *attr;
-	int n = 0, rem, ret, t;
+	int n = 0, rem, ret;
 
-	if (!info->attrs[OPTIC_A_EEPROM_RANGE])
-		return optic_nl_eeprom_args(info, req, false) ?: 1;
-	for (t = OPTIC_A_EEPROM_PAGE; t <= OPTIC_A_EEPROM_I2C_ADDR; t++) {
-		if (info->attrs[t] && t != OPTIC_A_EEPROM_DATA) {
-			NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[t],
-					    "a range both in OPTIC_A_EEPROM_RANGE and outside");
-			return -EINVAL;
-		}
-	}
-	nlmsg_for_each_attr(attr, info->nlhdr, GENL_HDRLEN, rem) {
+	nla_for_each_attr(attr, head, len, rem) {
 		if (nla_type(attr) != OPTIC_A_EEPROM_RANGE)
 			continue;
 		if (n == OPTIC_EEPROM_RANGES_MAX) {
@@ -401,6 +401,40 @@ static int optic_nl_eeprom_ranges(struct genl_info *info,
 		n++;
 	}
 	return n;
+}
+
+/* A range attribute of the request itself, or NULL. */
+static const struct nlattr *optic_nl_eeprom_range_attr(struct genl_info *info)
+{
+	int t;
+
+	for (t = OPTIC_A_EEPROM_PAGE; t <= OPTIC_A_EEPROM_I2C_ADDR; t++)
+		if (info->attrs[t] && t != OPTIC_A_EEPROM_DATA)
+			return info->attrs[t];
+	return NULL;
+}
+
+/*
+ * The ranges of an EEPROM_READ into @req: its OPTIC_A_EEPROM_RANGE nests,
+ * or its own attributes as one range. Return: how many, or -errno.
+ */
+static int optic_nl_eeprom_ranges(struct genl_info *info,
+				  struct optic_nl_eeprom *req)
+{
+	const struct nlattr *attr;
+
+	if (!info->attrs[OPTIC_A_EEPROM_RANGE])
+		return optic_nl_eeprom_args(info, req, false) ?: 1;
+	attr = optic_nl_eeprom_range_attr(info);
+	if (attr) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attr,
+				    "a range both in OPTIC_A_EEPROM_RANGE and outside");
+		return -EINVAL;
+	}
+	return optic_nl_eeprom_range_nests(info,
+					   nlmsg_attrdata(info->nlhdr, GENL_HDRLEN),
+					   nlmsg_attrlen(info->nlhdr, GENL_HDRLEN),
+					   req);
 }
 
 /* Room in the reply for the module, @n ranges and the event number. */
@@ -474,6 +508,183 @@ static int optic_nl_eeprom_read_ranges(struct optic_module *mod,
 	return ret;
 }
 
+/* One module of an EEPROM_READ of several: as asked, and its ranges. */
+struct optic_nl_batch_mod {
+	const struct nlattr *id;	/* OPTIC_A_MODULE_INDEX or NAME */
+	struct optic_nl_eeprom req[OPTIC_EEPROM_RANGES_MAX];
+	int n;
+};
+
+/* Room in a reply of several modules for one (OPTIC_EEPROM_MODULES_BYTES). */
+#define OPTIC_NL_BATCH_ROOM	64
+
+/* @attr, an OPTIC_A_EEPROM_MODULE nest, into @bm; its reply room in @room. */
+static int optic_nl_batch_mod_parse(struct genl_info *info,
+				    const struct nlattr *attr,
+				    struct optic_nl_batch_mod *bm,
+				    size_t *room)
+{
+	struct nlattr *tb[ARRAY_SIZE(optic_eeprom_module_policy)];
+	int i, ret;
+
+	ret = nla_parse_nested(tb, ARRAY_SIZE(tb) - 1, attr,
+			       optic_eeprom_module_policy, info->extack);
+	if (ret)
+		return ret;
+	bm->id = tb[OPTIC_A_MODULE_INDEX] ?: tb[OPTIC_A_MODULE_NAME];
+	if (!bm->id) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attr,
+				    "OPTIC_A_EEPROM_MODULE without OPTIC_A_MODULE_INDEX or OPTIC_A_MODULE_NAME");
+		return -EINVAL;
+	}
+	bm->n = optic_nl_eeprom_range_nests(info, nla_data(attr),
+					    nla_len(attr), bm->req);
+	if (bm->n < 0)
+		return bm->n;
+	if (!bm->n) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attr,
+				    "OPTIC_A_EEPROM_MODULE without OPTIC_A_EEPROM_RANGE");
+		return -EINVAL;
+	}
+	*room += OPTIC_NL_BATCH_ROOM;
+	for (i = 0; i < bm->n; i++)
+		*room += OPTIC_NL_BATCH_ROOM + bm->req[i].len;
+	return 0;
+}
+
+/*
+ * The OPTIC_A_EEPROM_MODULE nests of an EEPROM_READ into @b (room for
+ * OPTIC_EEPROM_MODULES_MAX). Return: how many, or -errno.
+ */
+static int optic_nl_batch_parse(struct genl_info *info,
+				struct optic_nl_batch_mod *b)
+{
+	const struct nlattr *attr;
+	size_t room = 0;
+	int n = 0, rem, ret;
+
+	attr = info->attrs[OPTIC_A_MODULE_INDEX] ?:
+	       info->attrs[OPTIC_A_MODULE_NAME] ?:
+	       info->attrs[OPTIC_A_EEPROM_RANGE] ?:
+	       optic_nl_eeprom_range_attr(info);
+	if (attr) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attr,
+				    "a module or range outside OPTIC_A_EEPROM_MODULE");
+		return -EINVAL;
+	}
+	nlmsg_for_each_attr(attr, info->nlhdr, GENL_HDRLEN, rem) {
+		if (nla_type(attr) != OPTIC_A_EEPROM_MODULE)
+			continue;
+		if (n == OPTIC_EEPROM_MODULES_MAX) {
+			NL_SET_ERR_MSG_ATTR(info->extack, attr,
+					    "more modules than OPTIC_EEPROM_MODULES_MAX");
+			return -EINVAL;
+		}
+		ret = optic_nl_batch_mod_parse(info, attr, &b[n], &room);
+		if (ret)
+			return ret;
+		if (room > OPTIC_EEPROM_MODULES_BYTES) {
+			NL_SET_ERR_MSG_ATTR(info->extack, attr,
+					    "modules ask for more than OPTIC_EEPROM_MODULES_BYTES");
+			return -EINVAL;
+		}
+		n++;
+	}
+	return n;
+}
+
+/*
+ * One module of an EEPROM_READ of several into its nest of @msg: the
+ * module as asked, then its ranges and event number, or the errno its read
+ * failed with. Return: 0, or -EMSGSIZE.
+ */
+static int optic_nl_put_batch_mod(struct sk_buff *msg,
+				  const struct optic_nl_batch_mod *bm)
+{
+	u8 *data[OPTIC_EEPROM_RANGES_MAX];
+	struct optic_module *mod;
+	struct nlattr *nest;
+	void *ranges;
+	int i, ret = -ENODEV;
+	u64 seq;
+
+	nest = nla_nest_start(msg, OPTIC_A_EEPROM_MODULE);
+	if (!nest || nla_put(msg, nla_type(bm->id), nla_len(bm->id),
+			     nla_data(bm->id)))
+		return -EMSGSIZE;
+	ranges = skb_tail_pointer(msg);
+	if (nla_type(bm->id) == OPTIC_A_MODULE_INDEX)
+		mod = optic_module_get_by_index(nla_get_u32(bm->id));
+	else
+		mod = optic_module_get_by_name(nla_data(bm->id));
+	if (mod) {
+		for (i = 0; i < bm->n; i++) {
+			data[i] = optic_nl_put_eeprom_range(msg, &bm->req[i],
+							    true);
+			if (!data[i]) {
+				optic_module_put(mod);
+				return -EMSGSIZE;
+			}
+		}
+		ret = optic_nl_eeprom_read_ranges(mod, bm->req, bm->n, data,
+						  &seq);
+		optic_module_put(mod);
+	}
+	if (!ret) {
+		if (nla_put_u64_64bit(msg, OPTIC_A_EVENT_SEQ, seq, OPTIC_A_PAD))
+			return -EMSGSIZE;
+	} else {
+		nlmsg_trim(msg, ranges);
+		if (nla_put_u32(msg, OPTIC_A_ACCESS_ERROR, -ret))
+			return -EMSGSIZE;
+	}
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+/*
+ * EEPROM_READ of several modules, one after another: a module that fails
+ * has its errno in the reply; the others are read all the same.
+ */
+static int optic_nl_eeprom_read_batch(struct genl_info *info)
+{
+	struct optic_nl_batch_mod *b;
+	struct sk_buff *msg;
+	int i, n, ret;
+	void *hdr;
+
+	b = kcalloc(OPTIC_EEPROM_MODULES_MAX, sizeof(*b), GFP_KERNEL);
+	if (!b)
+		return -ENOMEM;
+	n = optic_nl_batch_parse(info, b);
+	ret = n;
+	if (n < 0)
+		goto out_free_batch;
+	ret = -ENOMEM;
+	msg = genlmsg_new(OPTIC_EEPROM_MODULES_BYTES, GFP_KERNEL);
+	if (!msg)
+		goto out_free_batch;
+	ret = -EMSGSIZE;
+	hdr = genlmsg_put_reply(msg, info, &optic_family, 0,
+				OPTIC_CMD_EEPROM_READ);
+	if (!hdr)
+		goto out_free_msg;
+	for (i = 0; i < n; i++) {
+		ret = optic_nl_put_batch_mod(msg, &b[i]);
+		if (ret)
+			goto out_free_msg;
+	}
+	genlmsg_end(msg, hdr);
+	ret = genlmsg_reply(msg, info);
+	goto out_free_batch;
+
+out_free_msg:
+	nlmsg_free(msg);
+out_free_batch:
+	kfree(b);
+	return ret;
+}
+
 static int optic_nl_eeprom_read_doit(struct sk_buff *skb,
 				     struct genl_info *info)
 {
@@ -486,6 +697,8 @@ static int optic_nl_eeprom_read_doit(struct sk_buff *skb,
 	void *hdr;
 	u64 seq;
 
+	if (info->attrs[OPTIC_A_EEPROM_MODULE])
+		return optic_nl_eeprom_read_batch(info);
 	n = optic_nl_eeprom_ranges(info, req);
 	if (n < 0)
 		return n;

@@ -25,6 +25,7 @@ struct optic_nl {
 	int family;
 	bool no_class; /* the driver refused OPTIC_A_EEPROM_CLASS */
 	bool no_ranges; /* the driver refused OPTIC_A_EEPROM_RANGE */
+	bool no_modules; /* the driver refused OPTIC_A_EEPROM_MODULE */
 	uint64_t read_seq; /* EVENT_SEQ of the last EEPROM_READ reply */
 	char errmsg[256];
 };
@@ -131,6 +132,7 @@ static struct nla_policy optic_policy[OPTIC_A_MAX + 1] = {
 	[OPTIC_A_BUS_CLASS_WAIT_MAX_NS] = { .type = NLA_U64 },
 	[OPTIC_A_EEPROM_CLASS] = { .type = NLA_U8 },
 	[OPTIC_A_EEPROM_RANGE] = { .type = NLA_NESTED },
+	[OPTIC_A_EEPROM_MODULE] = { .type = NLA_NESTED },
 	[OPTIC_A_BUS_CLASS_AHEAD] = { .type = NLA_U64 },
 	[OPTIC_A_BUS_CLASS_INVERSIONS] = { .type = NLA_U64 },
 	[OPTIC_A_DP_LANES] = { .type = NLA_U32 },
@@ -663,35 +665,49 @@ static int eeprom_read(struct optic_nl *nl, const char *name, uint8_t addr,
 
 struct eeprom_ranges {
 	const struct optic_eeprom_range *rg;
-	size_t n, got;
+	size_t n;
 	uint64_t seq;
 };
 
-/* An EEPROM_READ reply's ranges, in the order asked, each with its data. */
-static int eeprom_ranges_parse(struct nlmsghdr *nlh, struct nlattr **tb,
-			       void *arg)
+/*
+ * The OPTIC_A_EEPROM_RANGE nests among the @len bytes of attributes at
+ * @head: exactly @n, in the order asked, each with its data into @rg.
+ */
+static int ranges_parse(struct nlattr *head, int len,
+			const struct optic_eeprom_range *rg, size_t n)
 {
 	struct nlattr *a, *rt[OPTIC_A_MAX + 1];
-	struct eeprom_ranges *e = arg;
+	size_t got = 0;
 	int rem;
 
-	nlmsg_for_each_attr(a, nlh, GENL_HDRLEN, rem) {
+	nla_for_each_attr(a, head, len, rem) {
 		const struct optic_eeprom_range *r;
 
 		if (nla_type(a) != OPTIC_A_EEPROM_RANGE)
 			continue;
-		if (e->got == e->n)
+		if (got == n)
 			return -EBADMSG;
-		r = &e->rg[e->got];
+		r = &rg[got];
 		if (nla_parse_nested(rt, OPTIC_A_MAX, a, optic_policy) < 0 ||
 		    !rt[OPTIC_A_EEPROM_DATA] ||
 		    nla_len(rt[OPTIC_A_EEPROM_DATA]) != r->len)
 			return -EBADMSG;
 		memcpy(r->buf, nla_data(rt[OPTIC_A_EEPROM_DATA]), r->len);
-		e->got++;
+		got++;
 	}
-	if (e->got != e->n)
-		return -EBADMSG;
+	return got == n ? 0 : -EBADMSG;
+}
+
+/* An EEPROM_READ reply's ranges, in the order asked, each with its data. */
+static int eeprom_ranges_parse(struct nlmsghdr *nlh, struct nlattr **tb,
+			       void *arg)
+{
+	struct eeprom_ranges *e = arg;
+	int r = ranges_parse(nlmsg_attrdata(nlh, GENL_HDRLEN),
+			     nlmsg_attrlen(nlh, GENL_HDRLEN), e->rg, e->n);
+
+	if (r < 0)
+		return r;
 	if (tb[OPTIC_A_EVENT_SEQ])
 		e->seq = nla_get_u64(tb[OPTIC_A_EVENT_SEQ]);
 	return 0;
@@ -763,6 +779,154 @@ int optic_nl_eeprom_read_ranges(struct optic_nl *nl, const char *name,
 	r = eeprom_read_one_by_one(nl, name, rg, n);
 	nl->no_ranges = r >= 0;
 	return r;
+}
+
+struct eeprom_modules {
+	struct optic_eeprom_module *mods;
+	size_t n;
+};
+
+/* One module's nest of a reply of several: as asked, and its outcome. */
+static int module_parse(struct nlattr *nest, struct optic_eeprom_module *m)
+{
+	struct nlattr *mt[OPTIC_A_MAX + 1];
+	uint32_t err;
+
+	if (nla_parse_nested(mt, OPTIC_A_MAX, nest, optic_policy) < 0 ||
+	    !mt[OPTIC_A_MODULE_NAME] ||
+	    nla_strcmp(mt[OPTIC_A_MODULE_NAME], m->name) != 0)
+		return -EBADMSG;
+	if (mt[OPTIC_A_ACCESS_ERROR]) {
+		err = nla_get_u32(mt[OPTIC_A_ACCESS_ERROR]);
+		if (!err || err >= 4096)
+			return -EBADMSG;
+		m->ret = -(int)err;
+		return 0;
+	}
+	if (!mt[OPTIC_A_EVENT_SEQ])
+		return -EBADMSG;
+	m->ret = ranges_parse(nla_data(nest), nla_len(nest), m->rg, m->n);
+	if (m->ret < 0)
+		return m->ret;
+	m->seq = nla_get_u64(mt[OPTIC_A_EVENT_SEQ]);
+	return 0;
+}
+
+/* A reply of several modules: a nest for each, in the order asked. */
+static int eeprom_modules_parse(struct nlmsghdr *nlh, struct nlattr **tb,
+				void *arg)
+{
+	struct eeprom_modules *e = arg;
+	struct nlattr *a;
+	size_t got = 0;
+	int rem, r;
+
+	nlmsg_for_each_attr(a, nlh, GENL_HDRLEN, rem) {
+		if (nla_type(a) != OPTIC_A_EEPROM_MODULE)
+			continue;
+		if (got == e->n)
+			return -EBADMSG;
+		r = module_parse(a, &e->mods[got++]);
+		if (r < 0)
+			return r;
+	}
+	return got == e->n ? 0 : -EBADMSG;
+}
+
+static int put_module(struct nl_msg *msg, const struct optic_eeprom_module *m)
+{
+	struct nlattr *nest = nla_nest_start(msg, OPTIC_A_EEPROM_MODULE);
+
+	if (!nest || nla_put_string(msg, OPTIC_A_MODULE_NAME, m->name) < 0)
+		return -EMSGSIZE;
+	for (size_t i = 0; i < m->n; i++) {
+		struct nlattr *rn = nla_nest_start(msg, OPTIC_A_EEPROM_RANGE);
+
+		if (!rn || put_eeprom_range(msg, m->rg[i].addr, m->rg[i].page,
+					    m->rg[i].bank, m->rg[i].offset,
+					    m->rg[i].len) < 0)
+			return -EMSGSIZE;
+		nla_nest_end(msg, rn);
+	}
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+/* Room the driver counts for @mods in its reply (OPTIC_EEPROM_MODULES_BYTES). */
+static size_t modules_room(const struct optic_eeprom_module *mods, size_t n)
+{
+	size_t room = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		room += 64;
+		for (size_t j = 0; j < mods[i].n; j++)
+			room += 64 + mods[i].rg[j].len;
+	}
+	return room;
+}
+
+static int eeprom_read_modules(struct optic_nl *nl,
+			       struct optic_eeprom_module *mods, size_t n)
+{
+	_cleanup_nlmsg_ struct nl_msg *msg = NULL;
+	struct eeprom_modules e = { .mods = mods, .n = n };
+	int r;
+
+	msg = optic_msg(nl, OPTIC_CMD_EEPROM_READ, 0);
+	if (!msg)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		r = put_module(msg, &mods[i]);
+		if (r < 0)
+			return r;
+	}
+	return optic_nl_request(nl, msg, eeprom_modules_parse, &e);
+}
+
+/* Each module by a request of its own: a driver without the nests. */
+static void eeprom_read_each(struct optic_nl *nl,
+			     struct optic_eeprom_module *mods, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		mods[i].ret = optic_nl_eeprom_read_ranges(nl, mods[i].name,
+							  mods[i].rg,
+							  mods[i].n);
+		mods[i].seq = optic_nl_read_seq(nl);
+	}
+}
+
+int optic_nl_eeprom_read_modules(struct optic_nl *nl,
+				 struct optic_eeprom_module *mods, size_t n)
+{
+	int r;
+
+	if (!n || n > OPTIC_EEPROM_MODULES_MAX)
+		return -EINVAL;
+	for (size_t i = 0; i < n; i++) {
+		if (!mods[i].name || !mods[i].n ||
+		    mods[i].n > OPTIC_EEPROM_RANGES_MAX)
+			return -EINVAL;
+		for (size_t j = 0; j < mods[i].n; j++)
+			if (!mods[i].rg[j].len ||
+			    mods[i].rg[j].offset + mods[i].rg[j].len >
+				    OPTIC_EEPROM_PAGE_SIZE)
+				return -EINVAL;
+		mods[i].ret = -ENODATA;
+		mods[i].seq = 0;
+	}
+	if (modules_room(mods, n) > OPTIC_EEPROM_MODULES_BYTES)
+		return -E2BIG;
+	if (nl->no_modules || n == 1) {
+		eeprom_read_each(nl, mods, n);
+		return 0;
+	}
+	r = eeprom_read_modules(nl, mods, n);
+	if (r != -EINVAL)
+		return r;
+	/* an older driver's strict policy refuses the unknown attribute */
+	nl->no_modules = true;
+	eeprom_read_each(nl, mods, n);
+	return 0;
 }
 
 uint64_t optic_nl_read_seq(const struct optic_nl *nl)
@@ -1315,6 +1479,15 @@ int optic_nl_eeprom_ranges_parse(struct nlmsghdr *nlh,
 
 	*seq = e.seq;
 	return r;
+}
+
+int optic_nl_eeprom_modules_parse(struct nlmsghdr *nlh,
+				  struct optic_eeprom_module *mods, size_t n)
+{
+	struct nlattr *tb[OPTIC_A_MAX + 1];
+	struct eeprom_modules e = { .mods = mods, .n = n };
+
+	return reply_attrs(nlh, tb) ?: eeprom_modules_parse(nlh, tb, &e);
 }
 
 int optic_nl_datapath_parse(struct nlmsghdr *nlh, struct optic_datapath *dp)

@@ -249,6 +249,24 @@ int optic_nl_eeprom_read_ranges(struct optic_nl *nl, const char *name,
  * driver that predates it).
  */
 uint64_t optic_nl_read_seq(const struct optic_nl *nl);
+/* A module of optic_nl_eeprom_read_modules(): its @n ranges, its outcome. */
+struct optic_eeprom_module {
+	const char *name;
+	const struct optic_eeprom_range *rg;
+	size_t n;
+	int ret; /* 0, or -errno: this module's read failed (or -ENODATA) */
+	uint64_t seq; /* as optic_nl_read_seq() after its read; 0 if failed */
+};
+/*
+ * Read the ranges of @n modules (1 to OPTIC_EEPROM_MODULES_MAX, their
+ * reply within OPTIC_EEPROM_MODULES_BYTES) in one request, one module
+ * after another, each in one hold of it: each module's outcome in its
+ * @ret and @seq. Returns 0 when the request was answered (whatever each
+ * module's outcome), or -errno (-E2BIG: too much for one reply). A driver
+ * that predates it is asked one module at a time.
+ */
+int optic_nl_eeprom_read_modules(struct optic_nl *nl,
+				 struct optic_eeprom_module *mods, size_t n);
 int optic_nl_eeprom_write(struct optic_nl *nl, const char *name, uint8_t addr,
 			  uint8_t page, uint8_t bank, uint16_t offset,
 			  uint16_t len, const uint8_t *buf);
@@ -323,6 +341,13 @@ int optic_nl_eeprom_parse(struct nlmsghdr *nlh, uint8_t *buf, size_t len,
 int optic_nl_eeprom_ranges_parse(struct nlmsghdr *nlh,
 				 const struct optic_eeprom_range *rg, size_t n,
 				 uint64_t *seq);
+/*
+ * EEPROM_READ of modules: a nest for each of @mods, in order and named as
+ * asked, with its ranges (as above) and event number or its errno; else
+ * -EBADMSG.
+ */
+int optic_nl_eeprom_modules_parse(struct nlmsghdr *nlh,
+				  struct optic_eeprom_module *mods, size_t n);
 int optic_nl_datapath_parse(struct nlmsghdr *nlh, struct optic_datapath *dp);
 
 const char *optic_line_name(unsigned int line); /* "presence", ... */

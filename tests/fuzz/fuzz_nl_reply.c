@@ -2,7 +2,7 @@
 /*
  * libFuzzer target for liboptic's parsers of the driver's netlink replies:
  * the first byte picks the parser (MODULE_GET and CAGE_ADD, RECORD_GET,
- * BUS_GET, EEPROM_READ), the rest is the attribute stream of one reply
+ * BUS_GET, EEPROM_READ, DATAPATH_GET, EEPROM_READ of modules), the rest is the attribute stream of one reply
  * behind a valid nlmsghdr and genlmsghdr. Any attribute type, length or
  * nesting (the lines, the bus classes and their order counters, the ports
  * array, a snapshot's VDM array) must parse or be
@@ -10,6 +10,7 @@
  *
  *   make fuzz-build && build/fuzz/fuzz_nl_reply -max_total_time=60
  */
+#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,6 +111,29 @@ static void eeprom(struct nlmsghdr *nlh)
 	optic_nl_eeprom_ranges_parse(nlh, rg, ARRAY_SIZE(rg), &seq);
 }
 
+/* EEPROM_READ of modules: each nest's ranges stay in their buffers */
+static void modules(struct nlmsghdr *nlh)
+{
+	uint8_t lower[2][10], upper[2][74];
+	const struct optic_eeprom_range rg[2][2] = {
+		{ { .offset = 8, .len = 10, .buf = lower[0] },
+		  { .page = 0x11, .offset = 128, .len = 74, .buf = upper[0] } },
+		{ { .offset = 8, .len = 10, .buf = lower[1] },
+		  { .page = 0x11, .offset = 128, .len = 74, .buf = upper[1] } },
+	};
+	struct optic_eeprom_module m[2] = {
+		{ .name = "port0", .rg = rg[0], .n = 2, .ret = -ENODATA },
+		{ .name = "port1", .rg = rg[1], .n = 2, .ret = -ENODATA },
+	};
+
+	/* a parsed reply gives each module a result: data, or an errno */
+	if (optic_nl_eeprom_modules_parse(nlh, m, ARRAY_SIZE(m)) == 0)
+		for (size_t i = 0; i < ARRAY_SIZE(m); i++)
+			if (m[i].ret > 0 || m[i].ret < -4095 ||
+			    (m[i].ret < 0 && m[i].seq))
+				abort();
+}
+
 static void datapath(struct nlmsghdr *nlh)
 {
 	struct optic_datapath dp;
@@ -122,8 +146,9 @@ static void datapath(struct nlmsghdr *nlh)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static void (*const parsers[])(
-		struct nlmsghdr *) = { module, record, bus, eeprom, datapath };
+	static void (*const parsers[])(struct nlmsghdr *) = {
+		module, record, bus, eeprom, datapath, modules
+	};
 	size_t hdr = NLMSG_HDRLEN + GENL_HDRLEN;
 	struct nlmsghdr *nlh;
 	struct genlmsghdr *gh;
@@ -139,7 +164,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	gh->cmd = OPTIC_CMD_MODULE_GET;
 	gh->version = OPTIC_GENL_VERSION;
 	memcpy((uint8_t *)nlh + hdr, data + 1, size - 1);
-	parsers[data[0] % 4](nlh);
+	parsers[data[0] % ARRAY_SIZE(parsers)](nlh);
 	free(nlh);
 	return 0;
 }

@@ -190,6 +190,85 @@ static void test_eeprom_ranges_reply(void **state)
 	}
 }
 
+/*
+ * EEPROM_READ of modules: a nest per module asked, in order and named as
+ * asked, each with its ranges and event number, or its errno; anything
+ * else is -EBADMSG.
+ */
+static void test_eeprom_modules_reply(void **state)
+{
+	static const struct {
+		const char *what;
+		const char *names[3]; /* the nests sent (port0, port1 asked) */
+		uint32_t err1; /* port1's ACCESS_ERROR, 0 none */
+		bool no_seq0;
+		int ret;
+	} cases[] = {
+		{ "both read", { "port0", "port1" }, 0, false, 0 },
+		{ "the second failed alone", { "port0", "port1" }, 6, false, 0 },
+		{ "a module missing", { "port0" }, 0, false, -EBADMSG },
+		{ "a module too many", { "port0", "port1", "port2" }, 0, false,
+		  -EBADMSG },
+		{ "out of order", { "port1", "port0" }, 0, false, -EBADMSG },
+		{ "a name's prefix", { "port0", "port" }, 0, false, -EBADMSG },
+		{ "no event number", { "port0", "port1" }, 0, true, -EBADMSG },
+		{ "errno 0", { "port0", "port1" }, 0x80000000, false,
+		  -EBADMSG },
+	};
+	static const uint8_t data[2] = { 0x11, 0x22 };
+
+	for (size_t c = 0; c < ARRAY_SIZE(cases); c++) {
+		struct nl_msg *msg = reply(OPTIC_CMD_EEPROM_READ);
+		uint8_t a[2][2] = { { 0 } };
+		const struct optic_eeprom_range rg[2] = {
+			{ .offset = 8, .len = 2, .buf = a[0] },
+			{ .offset = 8, .len = 2, .buf = a[1] },
+		};
+		struct optic_eeprom_module m[2] = {
+			{ .name = "port0", .rg = &rg[0], .n = 1 },
+			{ .name = "port1", .rg = &rg[1], .n = 1 },
+		};
+
+		print_message("%s\n", cases[c].what);
+		for (size_t k = 0; k < 3 && cases[c].names[k]; k++) {
+			struct nlattr *n = nla_nest_start(msg,
+							  OPTIC_A_EEPROM_MODULE);
+			struct nlattr *r;
+
+			nla_put_string(msg, OPTIC_A_MODULE_NAME,
+				       cases[c].names[k]);
+			if (k == 1 && cases[c].err1) {
+				/* 0x80000000: an errno of 0 once negated */
+				nla_put_u32(msg, OPTIC_A_ACCESS_ERROR,
+					    cases[c].err1 == 0x80000000 ?
+						    0 :
+						    cases[c].err1);
+			} else {
+				r = nla_nest_start(msg, OPTIC_A_EEPROM_RANGE);
+				nla_put(msg, OPTIC_A_EEPROM_DATA, 2, data);
+				nla_nest_end(msg, r);
+				if (k || !cases[c].no_seq0)
+					nla_put_u64(msg, OPTIC_A_EVENT_SEQ,
+						    40 + k);
+			}
+			nla_nest_end(msg, n);
+		}
+		assert_int_equal(optic_nl_eeprom_modules_parse(nlmsg_hdr(msg),
+							       m, 2),
+				 cases[c].ret);
+		if (!cases[c].ret) {
+			assert_int_equal(m[0].ret, 0);
+			assert_int_equal(m[0].seq, 40);
+			assert_memory_equal(a[0], data, 2);
+			assert_int_equal(m[1].ret,
+					 cases[c].err1 ? -(int)cases[c].err1 :
+							 0);
+			assert_int_equal(m[1].seq, cases[c].err1 ? 0 : 41);
+		}
+		nlmsg_free(msg);
+	}
+}
+
 static void test_bus(void **state)
 {
 	static const uint32_t ports[] = { 4, 5, 9 };
@@ -373,6 +452,7 @@ int main(void)
 		cmocka_unit_test(test_module_bad_line),
 		cmocka_unit_test(test_eeprom_reply),
 		cmocka_unit_test(test_eeprom_ranges_reply),
+		cmocka_unit_test(test_eeprom_modules_reply),
 		cmocka_unit_test(test_bus),
 		cmocka_unit_test(test_bus_malformed),
 		cmocka_unit_test(test_bus_no_order),

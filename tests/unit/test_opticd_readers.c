@@ -5,7 +5,8 @@
  * the read; a read dropped while it runs is freed by its thread; a port's
  * FLAG event waits for a running read of the port (not a queued one), then
  * tells that read's echo from news; the cycle hands ports out in turns across root buses, and
- * cycles start at poll_interval's rate.
+ * cycles start at poll_interval's rate; ports alone on their buses are
+ * read several to a request when more are queued than there are threads.
  */
 #include "vectors.h"
 
@@ -30,6 +31,11 @@ static struct {
 	/* The gate holds only these ports' reads (" port0 port2 "); "" all. */
 	char gate_ports[64];
 	uint64_t seq; /* the driver's event number reads end at; 0 none */
+	char fail_port[16]; /* the port whose reads fail with -ENXIO */
+	/* read_batch: the ports of each call, and what it returns */
+	char batches[4][64];
+	unsigned int n_batches;
+	int batch_ret;
 } fake = { .lock = PTHREAD_MUTEX_INITIALIZER,
 	   .changed = PTHREAD_COND_INITIALIZER };
 
@@ -43,6 +49,9 @@ static void fake_reset(void)
 	fake.fill = 0;
 	fake.gate_ports[0] = '\0';
 	fake.seq = 0;
+	fake.fail_port[0] = '\0';
+	fake.n_batches = 0;
+	fake.batch_ret = 0;
 	pthread_mutex_unlock(&fake.lock);
 }
 
@@ -87,6 +96,8 @@ static int fake_read(void *ctx, const char *port, const struct poll_range *rg,
 	while (fake.closed_gate && gated(port))
 		pthread_cond_wait(&fake.changed, &fake.lock);
 	fake.inside--;
+	if (streq(port, fake.fail_port))
+		r = -ENXIO;
 	for (size_t k = 0; k < n; k++) {
 		if (rg[k].off == fake.fail_range)
 			r = -EIO;
@@ -121,6 +132,37 @@ static const struct readers_ops fake_ops = {
 	.open = fake_open,
 	.close = fake_close,
 	.read = fake_read,
+	.list = fake_list,
+};
+
+/* Records the ports of each call, then reads them as fake_read() does. */
+static int fake_read_batch(void *ctx, struct poll_read **r, size_t n)
+{
+	char *ports = NULL;
+	uint64_t seq;
+	int ret;
+
+	pthread_mutex_lock(&fake.lock);
+	if (fake.n_batches < ARRAY_SIZE(fake.batches))
+		ports = fake.batches[fake.n_batches++];
+	ret = fake.batch_ret;
+	pthread_mutex_unlock(&fake.lock);
+	for (size_t i = 0; ports && i < n; i++)
+		snprintf(ports + strlen(ports), 64 - strlen(ports), "%s%s",
+			 i ? " " : "", r[i]->port);
+	for (size_t i = 0; !ret && i < n; i++)
+		poll_read_result(r[i],
+				 fake_read(ctx, r[i]->port, r[i]->rg, r[i]->n,
+					   r[i]->buf, &seq),
+				 seq);
+	return ret;
+}
+
+static const struct readers_ops fake_batch_ops = {
+	.open = fake_open,
+	.close = fake_close,
+	.read = fake_read,
+	.read_batch = fake_read_batch,
 	.list = fake_list,
 };
 
@@ -205,6 +247,59 @@ static void test_parallel(void **state)
 	assert_int_equal(fake.most_inside, 4);
 	readers_free(rd);
 	assert_int_equal(fake.closed, 4);
+}
+
+/*
+ * One thread, six ports queued behind one it reads: the port whose bus has
+ * another read queued is read alone; the others, each alone on its bus,
+ * in one request, whose failing port (the second) fails alone. A request
+ * that fails as a whole reads each port alone.
+ */
+static void test_batch(void **state)
+{
+	struct readers *rd;
+	struct poll_read *r[7];
+	char name[16];
+
+	fake_reset();
+	assert_int_equal(readers_new(&rd, 1, &fake_batch_ops), 0);
+	snprintf(fake.fail_port, sizeof(fake.fail_port), "port3");
+	gate(true);
+	for (int i = 0; i < 7; i++) {
+		snprintf(name, sizeof(name), "port%d", i);
+		/* port6 on port1's bus */
+		r[i] = readers_submit(rd, name, i == 6 ? 1 : i, &lower, 1);
+		assert_non_null(r[i]);
+		if (!i)
+			wait_inside(1); /* port0 taken alone: nothing queued */
+	}
+	gate(false);
+	for (int i = 0; i < 7; i++)
+		wait_done(rd, r[i]);
+	assert_int_equal(fake.n_batches, 1);
+	assert_string_equal(fake.batches[0], "port2 port3 port4 port5 port6");
+	for (int i = 0; i < 7; i++)
+		assert_int_equal(r[i]->len[0], i == 3 ? -ENXIO : 10);
+	drop_all(rd, r, 7);
+
+	fake.batch_ret = -ENOMEM;
+	fake.fail_port[0] = '\0';
+	gate(true);
+	for (int i = 0; i < 4; i++) {
+		snprintf(name, sizeof(name), "port%d", i);
+		r[i] = readers_submit(rd, name, i, &lower, 1);
+		if (!i)
+			wait_inside(1);
+	}
+	gate(false);
+	for (int i = 0; i < 4; i++) {
+		wait_done(rd, r[i]);
+		assert_int_equal(r[i]->len[0], 10);
+	}
+	assert_int_equal(fake.n_batches, 2);
+	assert_string_equal(fake.batches[1], "port1 port2 port3");
+	drop_all(rd, r, 4);
+	readers_free(rd);
 }
 
 /* Two reads per root bus at a time, whatever the threads. */
@@ -756,6 +851,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parallel),
 		cmocka_unit_test(test_two_per_bus),
+		cmocka_unit_test(test_batch),
 		cmocka_unit_test(test_stalled_read),
 		cmocka_unit_test(test_bytes_and_errors),
 		cmocka_unit_test(test_drop),

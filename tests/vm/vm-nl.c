@@ -7,7 +7,7 @@
  *   vm-nl monitor COUNT SECONDS      print COUNT events (or until timeout)
  * VM_NL_BUF=N in the environment receives with an N-byte buffer.
  * TYPE: u8 u16 u32 u64 flag str hex, or nest with NAME=TYPE:VALUE,... as
- * its value. Prints reply attributes one per line as name=value (nested
+ * its value (a nest in a nest: NAME=TYPE:VALUE;... as its value). Prints reply attributes one per line as name=value (nested
  * ones as outer.inner=value); on error prints "error ERRNO: extack" and
  * exits with ERRNO.
  */
@@ -68,7 +68,7 @@ static const char *const names[] = {
 	[OPTIC_A_DP_CONFIG_STATUS] = "config_status", [OPTIC_A_DP_STATE] = "dp_state",
 	[OPTIC_A_DP_APP] = "dp_app", [OPTIC_A_DP_ID] = "dp_id",
 	[OPTIC_A_TEMPERATURE] = "temperature", [OPTIC_A_FLAGS] = "flags",
-	[OPTIC_A_EEPROM_RANGE] = "range",
+	[OPTIC_A_EEPROM_RANGE] = "range", [OPTIC_A_EEPROM_MODULE] = "module",
 };
 static const int strattr[] = { OPTIC_A_MODULE_NAME, OPTIC_A_VENDOR_NAME,
 	OPTIC_A_VENDOR_PN, OPTIC_A_VENDOR_SN, OPTIC_A_VENDOR_REV, OPTIC_A_DATE_CODE,
@@ -130,10 +130,16 @@ static int print_special(int t, unsigned char *d, int l)
 {
 	static const char *prefix;
 
-	if (t == OPTIC_A_BUS_CLASS || t == OPTIC_A_EEPROM_RANGE) {
-		prefix = name_of(t);
+	if (t == OPTIC_A_BUS_CLASS || t == OPTIC_A_EEPROM_RANGE ||
+	    t == OPTIC_A_EEPROM_MODULE) {
+		const char *outer = prefix;
+		char path[64];
+
+		snprintf(path, sizeof(path), "%s%s%s", outer ? outer : "",
+			 outer ? "." : "", name_of(t));
+		prefix = path;
 		print_attrs((void *)d, l, 0, 0, 0);
-		prefix = NULL;
+		prefix = outer;
 		return 1;
 	}
 	if (prefix)
@@ -254,10 +260,11 @@ static int attr_num(const char *name)
 }
 
 /*
- * NAME=TYPE:VALUE into @n; a nest's VALUE is a comma-separated list of
- * NAME=TYPE:VALUE put inside it. Returns 0 or -1 for a malformed one.
+ * NAME=TYPE:VALUE into @n; a nest's VALUE is a list of NAME=TYPE:VALUE put
+ * inside it, separated by commas at @depth 0, semicolons at 1. Returns 0
+ * or -1 for a malformed one.
  */
-static int put_arg(struct nlmsghdr *n, char *arg)
+static int put_arg(struct nlmsghdr *n, char *arg, int depth)
 {
 	char *eq = strchr(arg, '='), *col, *v;
 	unsigned char data[512];
@@ -272,11 +279,14 @@ static int put_arg(struct nlmsghdr *n, char *arg)
 	x = strtoull(v, NULL, 0);
 	if (!strcmp(eq + 1, "nest")) {
 		struct nlattr *outer = (void *)((char *)n + NLMSG_ALIGN(n->nlmsg_len));
+		const char *sep = depth ? ";" : ",";
 		char *tok, *save;
 
+		if (depth > 1)
+			return -1;
 		put(n, t | NLA_F_NESTED, NULL, 0);
-		for (tok = strtok_r(v, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
-			if (put_arg(n, tok))
+		for (tok = strtok_r(v, sep, &save); tok; tok = strtok_r(NULL, sep, &save))
+			if (put_arg(n, tok, depth + 1))
 				return -1;
 		outer->nla_len = (char *)n + n->nlmsg_len - (char *)outer;
 		return 0;
@@ -346,7 +356,7 @@ int main(int argc, char **argv)
 	else cmd = atoi(argv[1]);
 	n = msg(fam, cmd, flags);
 	for (i = 2; i < argc; i++)
-		if (put_arg(n, argv[i]))
+		if (put_arg(n, argv[i], 0))
 			return 2;
 	send(fd, n, n->nlmsg_len, 0);
 	ret = recv_all(0, NULL, NULL);

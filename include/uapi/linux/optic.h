@@ -24,6 +24,13 @@
 #define OPTIC_EEPROM_WRITE_MAX	8
 /* Most OPTIC_A_EEPROM_RANGE nests of one EEPROM_READ. */
 #define OPTIC_EEPROM_RANGES_MAX	8
+/*
+ * Most OPTIC_A_EEPROM_MODULE nests of one EEPROM_READ, and the most bytes
+ * their reply may take: each range counts its length and 64 more, each
+ * module 64 (the reply then fits a reader's 16 KiB buffer).
+ */
+#define OPTIC_EEPROM_MODULES_MAX	32
+#define OPTIC_EEPROM_MODULES_BYTES	8192
 
 /**
  * enum optic_cmd - generic netlink commands of the optic family
@@ -35,7 +42,14 @@
  *	Reply: OPTIC_A_EEPROM_DATA. Or, instead of those attributes, 1 to
  *	OPTIC_EEPROM_RANGES_MAX OPTIC_A_EEPROM_RANGE nests, read in order in
  *	one hold of the module; the reply has a nest for each, with its
- *	data.
+ *	data. Or, instead of a module and ranges, 1 to
+ *	OPTIC_EEPROM_MODULES_MAX OPTIC_A_EEPROM_MODULE nests, each naming a
+ *	module (OPTIC_A_MODULE_INDEX or OPTIC_A_MODULE_NAME) with its
+ *	OPTIC_A_EEPROM_RANGE nests (OPTIC_EEPROM_MODULES_BYTES in all), read
+ *	one module after another, each in one hold: the reply has a nest for
+ *	each module in the order asked, with the module as asked and either
+ *	its ranges with their data and OPTIC_A_EVENT_SEQ, or
+ *	OPTIC_A_ACCESS_ERROR (a module not found: ENODEV).
  * @OPTIC_CMD_EEPROM_WRITE: write OPTIC_A_EEPROM_DATA (admin only): 1 to
  *	OPTIC_EEPROM_WRITE_MAX bytes, on CMIS CDB pages 9Fh-AFh up to the
  *	module's advertised CDB write length (at most 128), never across
@@ -125,7 +139,9 @@ enum optic_cmd {
  * @OPTIC_A_FLAG_PAGE: u8, page of a flag register that latched
  * @OPTIC_A_FLAG_OFFSET: u8, byte offset (0-255) of that register
  * @OPTIC_A_FLAG_BITS: u8, bits newly latched in it
- * @OPTIC_A_ACCESS_ERROR: u32, MODULE_GET: the positive errno of a bus
+ * @OPTIC_A_ACCESS_ERROR: u32, in an EEPROM_READ's OPTIC_A_EEPROM_MODULE
+ *	reply nest: the positive errno that module's read failed with.
+ *	MODULE_GET: the positive errno of a bus
  *	error (not a NACK) met while answering; PRESENT and MODULE_STATE are
  *	then the values the driver last read, not a fresh reading
  * @OPTIC_A_CHECKSUM_OK: u8, 1 when the identity checksums of the module
@@ -214,6 +230,9 @@ enum optic_cmd {
  * @OPTIC_A_EEPROM_RANGE: nested, repeated: one range of an EEPROM_READ
  *	(OPTIC_A_EEPROM_I2C_ADDR, PAGE, BANK, OFFSET, LENGTH; in the reply
  *	also OPTIC_A_EEPROM_DATA)
+ * @OPTIC_A_EEPROM_MODULE: nested, repeated: one module of an EEPROM_READ
+ *	of several (OPTIC_A_MODULE_INDEX or NAME, OPTIC_A_EEPROM_RANGE nests;
+ *	in the reply also OPTIC_A_EVENT_SEQ or OPTIC_A_ACCESS_ERROR)
  */
 enum optic_attr {
 	OPTIC_A_UNSPEC,
@@ -307,6 +326,7 @@ enum optic_attr {
 	OPTIC_A_BUS_REQUESTS,
 	OPTIC_A_BUS_REQUESTS_MAX,
 	OPTIC_A_EEPROM_RANGE,
+	OPTIC_A_EEPROM_MODULE,
 
 	__OPTIC_A_MAX,
 	OPTIC_A_MAX = __OPTIC_A_MAX - 1

@@ -63,6 +63,42 @@ check_match "a range past the page: EINVAL + attr" \
 check_match "a range of a page the module lacks fails the request: EOPNOTSUPP" 'error 95' \
 	"$(nl_err read index=u32:1 range=nest:offset=u16:0,length=u16:4 range=nest:page=u8:1,offset=u16:128,length=u16:1)"
 
+# Modules: one request for several, a nest per module in the order asked,
+# named as asked, each with its ranges and event number, or its errno
+# alone (no such module, a page the module lacks) while the others are read.
+hex1() { dd if=$OPTIC_CLASS/port1/eeprom bs=1 skip=$1 count=$2 2>/dev/null | od -An -tx1 -v | tr -d ' \n'; }
+out=$(vm-nl read 'module=nest:name=str:port0,range=nest:offset=u16:0;length=u16:4,range=nest:page=u8:1;offset=u16:128;length=u16:8' \
+	'module=nest:name=str:nosuch,range=nest:offset=u16:0;length=u16:1' \
+	'module=nest:index=u32:1,range=nest:page=u8:1;offset=u16:128;length=u16:1' \
+	'module=nest:name=str:port1,range=nest:offset=u16:0;length=u16:2')
+check_eq "modules: each as asked, in order" "name=port0 name=nosuch index=1 name=port1" \
+	"$(printf '%s\n' "$out" | sed -n 's/^module\.\(name\|index\)=/\1=/p' | paste -sd ' ')"
+check_eq "modules: the data of the modules read = eeprom files" "$(hex 0 4) $(hex 256 8) $(hex1 0 2)" \
+	"$(printf '%s\n' "$out" | sed -n 's/^module\.range\.data=//p' | paste -sd ' ')"
+check_eq "modules: no such module ENODEV, a page it lacks EOPNOTSUPP, alone" "19 95" \
+	"$(printf '%s\n' "$out" | sed -n 's/^module\.access_error=//p' | paste -sd ' ')"
+check_eq "modules: an event number for each module read" 2 "$(printf '%s\n' "$out" | grep -c '^module\.seq=[0-9]')"
+many=$(for i in $(seq 33); do printf " module=nest:index=u32:0,range=nest:offset=u16:0;length=u16:1"; done)
+check_match "33 modules: EINVAL + attr" \
+	'error 22: msg="more modules than OPTIC_EEPROM_MODULES_MAX" bad_attr_offset' \
+	"$(nl_err read $many)"
+big=$(for i in $(seq 22); do printf " module=nest:index=u32:0,range=nest:offset=u16:0;length=u16:256"; done)
+check_match "22 whole pages: more than a reply holds, EINVAL + attr" \
+	'error 22: msg="modules ask for more than OPTIC_EEPROM_MODULES_BYTES" bad_attr_offset' \
+	"$(nl_err read $big)"
+check_match "a module nest without a module: EINVAL + attr" \
+	'error 22: msg="OPTIC_A_EEPROM_MODULE without OPTIC_A_MODULE_INDEX or OPTIC_A_MODULE_NAME" bad_attr_offset' \
+	"$(nl_err read 'module=nest:range=nest:offset=u16:0;length=u16:1')"
+check_match "a module nest without ranges: EINVAL + attr" \
+	'error 22: msg="OPTIC_A_EEPROM_MODULE without OPTIC_A_EEPROM_RANGE" bad_attr_offset' \
+	"$(nl_err read 'module=nest:index=u32:0')"
+check_match "modules and a module outside them: EINVAL + attr" \
+	'error 22: msg="a module or range outside OPTIC_A_EEPROM_MODULE" bad_attr_offset' \
+	"$(nl_err read index=u32:0 'module=nest:index=u32:0,range=nest:offset=u16:0;length=u16:1')"
+check_match "a module's range past the page: EINVAL + attr" \
+	'error 22: msg="offset \+ length exceeds the 256-byte page" bad_attr_offset' \
+	"$(nl_err read 'module=nest:index=u32:0,range=nest:offset=u16:250;length=u16:10')"
+
 # Bad inputs: errno and an extack pointing at the attribute.
 check_match "unknown index: ENODEV + attr" 'error 19: msg="no such module" bad_attr_offset' \
 	"$(nl_err read index=u32:99 offset=u16:0 length=u16:1)"
