@@ -606,6 +606,7 @@ static void read_ahead(struct manager *m)
 		roots[i] = m->cycle[i].bus_root;
 	if (readers_bus_turns(roots, m->cycle_n, order) < 0)
 		return;
+	readers_hold(m->readers);
 	for (size_t k = 0; k < m->cycle_n; k++) {
 		const struct optic_module_info *info = &m->cycle[order[k]];
 		struct port *p = manager_port(m, info->name, false);
@@ -615,6 +616,7 @@ static void read_ahead(struct manager *m)
 		p->pr = readers_submit(m->readers, p->name, info->bus_root, rg,
 				       poll_ranges(p, rg));
 	}
+	readers_go(m->readers);
 }
 
 /* The cycle's dump is in (@r its outcome): the ports it names, read ahead. */

@@ -38,6 +38,7 @@ struct readers {
 	pthread_cond_t queued;
 	struct poll_read *head, *tail;
 	size_t n_queued;
+	bool held; /* readers_hold(): the queue is not served */
 	bool stop;
 	int efd;
 	unsigned int n;
@@ -211,7 +212,7 @@ static struct poll_read *take_read(struct readers *rd, uint64_t *free_at)
 	uint64_t now = monotonic_ns();
 
 	*free_at = UINT64_MAX;
-	for (pp = &rd->head; (r = *pp); prev = r, pp = &r->next) {
+	for (pp = &rd->head; !rd->held && (r = *pp); prev = r, pp = &r->next) {
 		if (!r->list && bus_busy(rd, r->bus, now, free_at))
 			continue;
 		unlink_read(rd, pp, prev);
@@ -518,9 +519,25 @@ struct poll_read *readers_submit(struct readers *rd, const char *port,
 		rd->head = r;
 	rd->tail = r;
 	rd->n_queued++;
-	pthread_cond_signal(&rd->queued);
+	if (!rd->held)
+		pthread_cond_signal(&rd->queued);
 	pthread_mutex_unlock(&rd->lock);
 	return r;
+}
+
+void readers_hold(struct readers *rd)
+{
+	pthread_mutex_lock(&rd->lock);
+	rd->held = true;
+	pthread_mutex_unlock(&rd->lock);
+}
+
+void readers_go(struct readers *rd)
+{
+	pthread_mutex_lock(&rd->lock);
+	rd->held = false;
+	pthread_cond_broadcast(&rd->queued);
+	pthread_mutex_unlock(&rd->lock);
 }
 
 struct poll_read *readers_submit_list(struct readers *rd)
@@ -536,7 +553,8 @@ struct poll_read *readers_submit_list(struct readers *rd)
 	if (!rd->tail)
 		rd->tail = r;
 	rd->n_queued++;
-	pthread_cond_signal(&rd->queued);
+	if (!rd->held)
+		pthread_cond_signal(&rd->queued);
 	pthread_mutex_unlock(&rd->lock);
 	return r;
 }

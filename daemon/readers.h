@@ -117,6 +117,13 @@ struct poll_read *readers_submit(struct readers *rd, const char *port,
 				 uint32_t bus, const struct poll_range *rg,
 				 size_t n);
 /*
+ * Hold the threads while many reads are queued, until readers_go(): they
+ * then find the whole queue at once, and ports alone on their root buses
+ * go several to a request (READ_BATCH_MAX), not one each as they come.
+ */
+void readers_hold(struct readers *rd);
+void readers_go(struct readers *rd);
+/*
  * Queue a MODULE_GET dump, ahead of the reads and of any bus: the dump
  * takes each module's lock, which a request of that module waiting for its
  * bus holds meanwhile, so the event loop does not wait for it. NULL

@@ -384,9 +384,10 @@ out:
  */
 #define OPTIC_REQUEST_SIZE 512
 
-static struct nl_msg *optic_msg(struct optic_nl *nl, uint8_t cmd, int flags)
+static struct nl_msg *optic_msg_size(struct optic_nl *nl, uint8_t cmd,
+				     int flags, size_t size)
 {
-	struct nl_msg *msg = nlmsg_alloc_size(OPTIC_REQUEST_SIZE);
+	struct nl_msg *msg = nlmsg_alloc_size(size);
 
 	if (!msg)
 		return NULL;
@@ -396,6 +397,11 @@ static struct nl_msg *optic_msg(struct optic_nl *nl, uint8_t cmd, int flags)
 		return NULL;
 	}
 	return msg;
+}
+
+static struct nl_msg *optic_msg(struct optic_nl *nl, uint8_t cmd, int flags)
+{
+	return optic_msg_size(nl, cmd, flags, OPTIC_REQUEST_SIZE);
 }
 
 static inline void nlmsg_freep(struct nl_msg **m)
@@ -865,6 +871,21 @@ static size_t modules_room(const struct optic_eeprom_module *mods, size_t n)
 	return room;
 }
 
+/*
+ * Room for a request of @mods: a module's nest, its name and each range's
+ * nest of five attributes, beyond the genetlink headers.
+ */
+static size_t modules_request_size(const struct optic_eeprom_module *mods,
+				   size_t n)
+{
+	size_t size = 64;
+
+	for (size_t i = 0; i < n; i++)
+		size += NLA_HDRLEN + nla_total_size(strlen(mods[i].name) + 1) +
+			mods[i].n * (NLA_HDRLEN + 5 * nla_total_size(2));
+	return size;
+}
+
 static int eeprom_read_modules(struct optic_nl *nl,
 			       struct optic_eeprom_module *mods, size_t n)
 {
@@ -872,7 +893,8 @@ static int eeprom_read_modules(struct optic_nl *nl,
 	struct eeprom_modules e = { .mods = mods, .n = n };
 	int r;
 
-	msg = optic_msg(nl, OPTIC_CMD_EEPROM_READ, 0);
+	msg = optic_msg_size(nl, OPTIC_CMD_EEPROM_READ, 0,
+			     modules_request_size(mods, n));
 	if (!msg)
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
