@@ -83,15 +83,21 @@ static const struct nla_policy optic_module_set_policy[OPTIC_A_RESET + 1] = {
 	[OPTIC_A_RESET] = { .type = NLA_FLAG },
 };
 
+/* The module @id (OPTIC_A_MODULE_INDEX or NAME) names, referenced; or NULL. */
+static struct optic_module *optic_nl_module_get(const struct nlattr *id)
+{
+	if (nla_type(id) == OPTIC_A_MODULE_INDEX)
+		return optic_module_get_by_index(nla_get_u32(id));
+	return optic_module_get_by_name(nla_data(id));
+}
+
 /* The module a doit request names, with a reference, or an ERR_PTR. */
 static struct optic_module *optic_nl_module(struct genl_info *info)
 {
 	struct nlattr *attr = info->attrs[OPTIC_A_MODULE_INDEX];
 	struct optic_module *mod;
 
-	if (attr) {
-		mod = optic_module_get_by_index(nla_get_u32(attr));
-	} else {
+	if (!attr) {
 		attr = info->attrs[OPTIC_A_MODULE_NAME];
 		if (!attr) {
 			NL_SET_ERR_MSG(info->extack,
@@ -100,8 +106,8 @@ static struct optic_module *optic_nl_module(struct genl_info *info)
 					     OPTIC_A_MODULE_INDEX);
 			return ERR_PTR(-EINVAL);
 		}
-		mod = optic_module_get_by_name(nla_data(attr));
 	}
+	mod = optic_nl_module_get(attr);
 	if (!mod) {
 		NL_SET_ERR_MSG_ATTR(info->extack, attr, "no such module");
 		return ERR_PTR(-ENODEV);
@@ -478,6 +484,21 @@ static u8 *optic_nl_put_eeprom_range(struct sk_buff *msg,
 	return nla_data(data);
 }
 
+/* The @n ranges of @req in the reply, their rooms in @data; false if full. */
+static bool optic_nl_put_eeprom_ranges(struct sk_buff *msg,
+				       const struct optic_nl_eeprom *req,
+				       int n, bool nested, u8 **data)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		data[i] = optic_nl_put_eeprom_range(msg, &req[i], nested);
+		if (!data[i])
+			return false;
+	}
+	return true;
+}
+
 /*
  * Read the @n ranges of @req into @data in one hold of @mod; @seq: the
  * event number every event the read raised is within, taken in the hold.
@@ -605,7 +626,7 @@ static int optic_nl_put_batch_mod(struct sk_buff *msg,
 	struct optic_module *mod;
 	struct nlattr *nest;
 	void *ranges;
-	int i, ret = -ENODEV;
+	int ret = -ENODEV;
 	u64 seq;
 
 	nest = nla_nest_start(msg, OPTIC_A_EEPROM_MODULE);
@@ -613,18 +634,12 @@ static int optic_nl_put_batch_mod(struct sk_buff *msg,
 			     nla_data(bm->id)))
 		return -EMSGSIZE;
 	ranges = skb_tail_pointer(msg);
-	if (nla_type(bm->id) == OPTIC_A_MODULE_INDEX)
-		mod = optic_module_get_by_index(nla_get_u32(bm->id));
-	else
-		mod = optic_module_get_by_name(nla_data(bm->id));
+	mod = optic_nl_module_get(bm->id);
 	if (mod) {
-		for (i = 0; i < bm->n; i++) {
-			data[i] = optic_nl_put_eeprom_range(msg, &bm->req[i],
-							    true);
-			if (!data[i]) {
-				optic_module_put(mod);
-				return -EMSGSIZE;
-			}
+		if (!optic_nl_put_eeprom_ranges(msg, bm->req, bm->n, true,
+						data)) {
+			optic_module_put(mod);
+			return -EMSGSIZE;
 		}
 		ret = optic_nl_eeprom_read_ranges(mod, bm->req, bm->n, data,
 						  &seq);
@@ -693,7 +708,7 @@ static int optic_nl_eeprom_read_doit(struct sk_buff *skb,
 	u8 *data[OPTIC_EEPROM_RANGES_MAX];
 	struct optic_module *mod;
 	struct sk_buff *msg;
-	int i, n, ret;
+	int n, ret;
 	void *hdr;
 	u64 seq;
 
@@ -716,11 +731,8 @@ static int optic_nl_eeprom_read_doit(struct sk_buff *skb,
 	ret = -EMSGSIZE;
 	if (!hdr || nla_put_u32(msg, OPTIC_A_MODULE_INDEX, mod->index))
 		goto out_free;
-	for (i = 0; i < n; i++) {
-		data[i] = optic_nl_put_eeprom_range(msg, &req[i], nested);
-		if (!data[i])
-			goto out_free;
-	}
+	if (!optic_nl_put_eeprom_ranges(msg, req, n, nested, data))
+		goto out_free;
 
 	ret = optic_nl_eeprom_read_ranges(mod, req, n, data, &seq);
 	if (ret) {

@@ -737,27 +737,46 @@ static int eeprom_read_one_by_one(struct optic_nl *nl, const char *name,
 	return MIN(r, 0);
 }
 
-static int eeprom_read_ranges(struct optic_nl *nl, const char *name,
-			      const struct optic_eeprom_range *rg, size_t n)
+/* @rg's @n ranges, an OPTIC_A_EEPROM_RANGE nest each. */
+static int put_range_nests(struct nl_msg *msg,
+			   const struct optic_eeprom_range *rg, size_t n)
 {
-	_cleanup_nlmsg_ struct nl_msg *msg = NULL;
-	struct eeprom_ranges e = { .rg = rg, .n = n };
-	struct nlattr *nest;
-	int r;
-
-	msg = optic_msg(nl, OPTIC_CMD_EEPROM_READ, 0);
-	if (!msg)
-		return -ENOMEM;
-	if (nla_put_string(msg, OPTIC_A_MODULE_NAME, name) < 0)
-		return -EMSGSIZE;
 	for (size_t i = 0; i < n; i++) {
-		nest = nla_nest_start(msg, OPTIC_A_EEPROM_RANGE);
+		struct nlattr *nest = nla_nest_start(msg, OPTIC_A_EEPROM_RANGE);
+
 		if (!nest || put_eeprom_range(msg, rg[i].addr, rg[i].page,
 					      rg[i].bank, rg[i].offset,
 					      rg[i].len) < 0)
 			return -EMSGSIZE;
 		nla_nest_end(msg, nest);
 	}
+	return 0;
+}
+
+/* 1 to OPTIC_EEPROM_RANGES_MAX ranges, each within its page. */
+static bool ranges_valid(const struct optic_eeprom_range *rg, size_t n)
+{
+	if (!n || n > OPTIC_EEPROM_RANGES_MAX)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!rg[i].len || rg[i].offset + rg[i].len > OPTIC_EEPROM_PAGE_SIZE)
+			return false;
+	return true;
+}
+
+static int eeprom_read_ranges(struct optic_nl *nl, const char *name,
+			      const struct optic_eeprom_range *rg, size_t n)
+{
+	_cleanup_nlmsg_ struct nl_msg *msg = NULL;
+	struct eeprom_ranges e = { .rg = rg, .n = n };
+	int r;
+
+	msg = optic_msg(nl, OPTIC_CMD_EEPROM_READ, 0);
+	if (!msg)
+		return -ENOMEM;
+	if (nla_put_string(msg, OPTIC_A_MODULE_NAME, name) < 0 ||
+	    put_range_nests(msg, rg, n) < 0)
+		return -EMSGSIZE;
 	nl->read_seq = 0;
 	r = optic_nl_request(nl, msg, eeprom_ranges_parse, &e);
 	if (r < 0)
@@ -771,11 +790,8 @@ int optic_nl_eeprom_read_ranges(struct optic_nl *nl, const char *name,
 {
 	int r;
 
-	if (!n || n > OPTIC_EEPROM_RANGES_MAX)
+	if (!ranges_valid(rg, n))
 		return -EINVAL;
-	for (size_t i = 0; i < n; i++)
-		if (!rg[i].len || rg[i].offset + rg[i].len > OPTIC_EEPROM_PAGE_SIZE)
-			return -EINVAL;
 	if (nl->no_ranges)
 		return eeprom_read_one_by_one(nl, name, rg, n);
 	r = eeprom_read_ranges(nl, name, rg, n);
@@ -843,17 +859,9 @@ static int put_module(struct nl_msg *msg, const struct optic_eeprom_module *m)
 {
 	struct nlattr *nest = nla_nest_start(msg, OPTIC_A_EEPROM_MODULE);
 
-	if (!nest || nla_put_string(msg, OPTIC_A_MODULE_NAME, m->name) < 0)
+	if (!nest || nla_put_string(msg, OPTIC_A_MODULE_NAME, m->name) < 0 ||
+	    put_range_nests(msg, m->rg, m->n) < 0)
 		return -EMSGSIZE;
-	for (size_t i = 0; i < m->n; i++) {
-		struct nlattr *rn = nla_nest_start(msg, OPTIC_A_EEPROM_RANGE);
-
-		if (!rn || put_eeprom_range(msg, m->rg[i].addr, m->rg[i].page,
-					    m->rg[i].bank, m->rg[i].offset,
-					    m->rg[i].len) < 0)
-			return -EMSGSIZE;
-		nla_nest_end(msg, rn);
-	}
 	nla_nest_end(msg, nest);
 	return 0;
 }
@@ -925,14 +933,8 @@ int optic_nl_eeprom_read_modules(struct optic_nl *nl,
 	if (!n || n > OPTIC_EEPROM_MODULES_MAX)
 		return -EINVAL;
 	for (size_t i = 0; i < n; i++) {
-		if (!mods[i].name || !mods[i].n ||
-		    mods[i].n > OPTIC_EEPROM_RANGES_MAX)
+		if (!mods[i].name || !ranges_valid(mods[i].rg, mods[i].n))
 			return -EINVAL;
-		for (size_t j = 0; j < mods[i].n; j++)
-			if (!mods[i].rg[j].len ||
-			    mods[i].rg[j].offset + mods[i].rg[j].len >
-				    OPTIC_EEPROM_PAGE_SIZE)
-				return -EINVAL;
 		mods[i].ret = -ENODATA;
 		mods[i].seq = 0;
 	}
