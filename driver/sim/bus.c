@@ -97,7 +97,7 @@ static int osim_run(struct osim_port *port, struct i2c_msg *msgs, int num,
 		*bits = osim_bus_bits(msgs, 1, -1);
 		return -ENXIO;
 	}
-	osim_module_update(port);
+	osim_module_sync(port);
 	if (port->faults.corrupt) {
 		for (i = 0; i < num; i++)
 			if (msgs[i].flags & I2C_M_RD)

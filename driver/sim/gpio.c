@@ -256,7 +256,7 @@ static void osim_gpio_poll(struct work_struct *work)
 					   base) >= base + OSIM_GPIOS_PER_PORT)
 			continue;
 		mutex_lock(&port->lock);
-		osim_module_update(port);
+		osim_module_sync(port);
 		next = osim_module_next_change_ms(port, next);
 		mutex_unlock(&port->lock);
 	}

@@ -544,27 +544,35 @@ static ktime_t cmis_next_deadline(struct osim_module *mod)
 	return next;
 }
 
-/* Advance the state machines to @now, visiting every deadline in order. */
-static void cmis_advance(struct osim_port *port, ktime_t now)
+/*
+ * Advance the state machines to @now, visiting every deadline in order.
+ * Returns true if one moved.
+ */
+static bool cmis_advance(struct osim_port *port, ktime_t now)
 {
 	struct osim_module *mod = port->mod;
 	ktime_t t = now;
 	ktime_t next = cmis_next_deadline(mod);
 	unsigned int guard = 1000;
+	bool moved = false;
 
 	if (next && next < now)
 		t = next;
 	while (guard--) {
 		while (cmis_step(port, t) && guard--)
-			;
+			moved = true;
 		next = cmis_next_deadline(mod);
 		if (!next || next > now)
 			break;
 		/* a deadline at or before now: jump to it, never back in time */
 		t = max(t, next);
-		if (t == now && next == now && !cmis_step(port, t))
-			break;
+		if (t == now && next == now) {
+			if (!cmis_step(port, t))
+				break;
+			moved = true;
+		}
 	}
+	return moved;
 }
 
 /* ---- monitors ---- */
@@ -1060,40 +1068,70 @@ int osim_clock_set(struct osim_port *port, char *cmd)
 	return 0;
 }
 
-/* Bring the module's behaviour up to date with its clock. */
-void osim_module_update(struct osim_port *port)
+/* One monitor sample: values, thresholds, latched flags, conditions. */
+static void osim_module_sample(struct osim_port *port, ktime_t now, u64 tick)
+{
+	struct osim_module *mod = port->mod;
+
+	mod->nrelatch = 0;
+	mod->relatch_lost = false;
+	mod->mon_tick = tick;
+	mod->mon_stale = false;
+	switch (mod->spec) {
+	case OSIM_SPEC_CMIS:
+		cmis_monitors(port, now);
+		break;
+	case OSIM_SPEC_SFF8636:
+		sff8636_monitors(port, now);
+		break;
+	case OSIM_SPEC_SFF8472:
+		sff8472_monitors(port, now);
+		break;
+	default:
+		break;
+	}
+}
+
+/*
+ * Bring the module's behaviour up to date with its clock. The state
+ * machines, CDB and the diagnostics' counters follow the clock exactly;
+ * the monitors are sampled once per mon_interval_ms, as a module's own
+ * monitoring loop refreshes them, and again whenever something they
+ * depend on changed (a state, a write, a knob: osim_module_update()).
+ * The transfers of one poll within a sample read the same values, and
+ * the flags their reads cleared are set again from that sample
+ * (osim_module_relatch()).
+ */
+void osim_module_sync(struct osim_port *port)
 {
 	struct osim_module *mod = port->mod;
 	ktime_t now = osim_clock(port);
+	u64 tick;
 
 	if (!mod)
 		return;
 	if (mod->spec == OSIM_SPEC_CMIS) {
-		cmis_advance(port, now);
+		if (cmis_advance(port, now))
+			mod->mon_stale = true;
 		osim_cdb_update(port, now);
 	}
 	if (!mod->image) {
-		mod->nrelatch = 0;
-		mod->relatch_lost = false;
-		mod->mon_tick = div_u64(ktime_to_ms(now),
-					max_t(u32, port->mon_interval_ms, 1));
-		switch (mod->spec) {
-		case OSIM_SPEC_CMIS:
-			cmis_monitors(port, now);
-			if (!mod->flat)
-				osim_diag_update(port, now);
-			break;
-		case OSIM_SPEC_SFF8636:
-			sff8636_monitors(port, now);
-			break;
-		case OSIM_SPEC_SFF8472:
-			sff8472_monitors(port, now);
-			break;
-		default:
-			break;
-		}
+		tick = div_u64(ktime_to_ms(now),
+			       max_t(u32, port->mon_interval_ms, 1));
+		if (mod->mon_stale || tick != mod->mon_tick)
+			osim_module_sample(port, now, tick);
+		if (mod->spec == OSIM_SPEC_CMIS && !mod->flat)
+			osim_diag_update(port, now);
 	}
 	osim_module_intl_update(port);
+}
+
+/* Something the monitors depend on changed: sample them now. */
+void osim_module_update(struct osim_port *port)
+{
+	if (port->mod)
+		port->mod->mon_stale = true;
+	osim_module_sync(port);
 }
 
 /**

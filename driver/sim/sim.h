@@ -228,7 +228,8 @@ struct osim_module {
 	/* monitors */
 	struct osim_mon mon[OSIM_MON_NR][OSIM_MAX_LANES];
 	ktime_t mon_epoch;	/* when drift started counting */
-	u64 mon_tick;		/* last noise sample computed */
+	u64 mon_tick;		/* the last sample's mon_interval_ms tick */
+	bool mon_stale;		/* sample again before the next read */
 	u32 rng;
 	u8 cond[OSIM_MON_NR][OSIM_MAX_LANES];	/* OSIM_COND_* now */
 	/*
@@ -377,6 +378,7 @@ void osim_put_be16(u8 *dst, u16 v);
 u8 osim_csum(const u8 *p, size_t len);
 void osim_module_start(struct osim_port *port, bool cold);
 void osim_module_update(struct osim_port *port);
+void osim_module_sync(struct osim_port *port);
 unsigned int osim_module_next_change_ms(struct osim_port *port,
 					unsigned int max_ms);
 ktime_t osim_clock(const struct osim_port *port);
