@@ -440,11 +440,24 @@ static void optic_bus_order(struct optic_bus *bus, u8 class)
 		}
 }
 
-/* Wait for a turn on the root bus in the module's class. */
-static void optic_bus_turn(struct optic_module *mod)
+/*
+ * The class of the module's next turn: its request's, or the IntL
+ * service's while the service waits for the module's lock. A request
+ * holding the module (a bulk dump, a poll, a CDB command) would otherwise
+ * keep the service behind every turn of the classes above its own: it
+ * inherits the service's class for the turns it has left.
+ */
+static u8 optic_bus_turn_class(const struct optic_module *mod)
+{
+	return READ_ONCE(mod->int_waiting) ? OPTIC_BUS_CLASS_CONTROL :
+					     mod->bus_class;
+}
+
+/* Wait for a turn on the root bus; returns the class it was taken in. */
+static u8 optic_bus_turn(struct optic_module *mod)
 {
 	struct optic_bus *bus = mod->root;
-	u8 class = mod->bus_class;
+	u8 class = optic_bus_turn_class(mod);
 	struct optic_bus_stats *st = &bus->cls[class];
 	u8 q = READ_ONCE(bus_sched) ? class : 0;
 	u64 asked = ktime_get_ns();
@@ -463,6 +476,7 @@ static void optic_bus_turn(struct optic_module *mod)
 	bus->turn_start = ktime_get_ns();
 	st->wait_max_ns = max(st->wait_max_ns, bus->turn_start - asked);
 	spin_unlock(&bus->lock);
+	return class;
 }
 
 /*
@@ -483,11 +497,11 @@ static void optic_bus_window(struct optic_bus *bus, u8 class, size_t bytes)
 	bus->win_cdb /= 2;
 }
 
-/* The turn ends: account it and let the next one go. */
-static void optic_bus_done(struct optic_module *mod, size_t bytes)
+/* The turn of @class ends: account it and let the next one go. */
+static void optic_bus_done(struct optic_module *mod, u8 class, size_t bytes)
 {
 	struct optic_bus *bus = mod->root;
-	struct optic_bus_stats *st = &bus->cls[mod->bus_class];
+	struct optic_bus_stats *st = &bus->cls[class];
 	u64 held;
 
 	spin_lock(&bus->lock);
@@ -497,7 +511,7 @@ static void optic_bus_done(struct optic_module *mod, size_t bytes)
 	st->xfers++;
 	st->bytes += bytes;
 	st->busy_ns += held;
-	optic_bus_window(bus, mod->bus_class, bytes);
+	optic_bus_window(bus, class, bytes);
 	spin_unlock(&bus->lock);
 	wake_up_all(&bus->wq);
 }
@@ -507,11 +521,11 @@ static int optic_bus_xfer_read(struct optic_module *mod,
 			       struct i2c_client *client, unsigned int offset,
 			       u8 *buf, size_t chunk)
 {
+	u8 class = optic_bus_turn(mod);
 	int ret;
 
-	optic_bus_turn(mod);
 	ret = optic_xfer_read(mod, client, offset, buf, chunk);
-	optic_bus_done(mod, 1 + chunk);
+	optic_bus_done(mod, class, 1 + chunk);
 	return ret;
 }
 
@@ -520,11 +534,11 @@ static int optic_bus_xfer_write(struct optic_module *mod,
 				struct i2c_client *client, unsigned int offset,
 				const u8 *buf, size_t chunk)
 {
+	u8 class = optic_bus_turn(mod);
 	int ret;
 
-	optic_bus_turn(mod);
 	ret = optic_xfer_write(mod, client, offset, buf, chunk);
-	optic_bus_done(mod, 1 + chunk);
+	optic_bus_done(mod, class, 1 + chunk);
 	return ret;
 }
 

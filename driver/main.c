@@ -258,7 +258,10 @@ static irqreturn_t optic_int_thread(int irq, void *data)
 {
 	struct optic_module *mod = data;
 
+	/* a request holding the module meanwhile takes control's turns */
+	WRITE_ONCE(mod->int_waiting, true);
 	mutex_lock(&mod->lock);
+	WRITE_ONCE(mod->int_waiting, false);
 	optic_int_service(mod);
 	mutex_unlock(&mod->lock);
 	return IRQ_HANDLED;

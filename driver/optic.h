@@ -294,6 +294,8 @@ struct optic_module {
 	/* CLOCK_REALTIME and CLOCK_BOOTTIME ns of the last IntL interrupt */
 	u64 int_real_ns;
 	u64 int_boot_ns;
+	/* the IntL service waits for lock: its holder's turns are control's */
+	bool int_waiting;
 	enum optic_xfer xfer;
 	unsigned int read_max;		/* bytes per read transfer */
 	struct optic_bus *root;		/* the root bus's scheduler */

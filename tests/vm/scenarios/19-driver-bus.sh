@@ -3,7 +3,8 @@
 # (2 root buses x 8 cages behind PCA9548s driven by i2c-mux-pca954x): every
 # cage is attached to its root bus (MODULE_GET's bus_root, BUS_GET's ports);
 # transfers count in the class they went in (a read: poll, or the class
-# asked for; a control: control; a CDB page: cdb); on a busy bus a poll
+# asked for; a control: control; a CDB page: cdb; a request holding a
+# module whose IntL service waits: control); on a busy bus a poll
 # waits for the transfer on the wire, not for the bulk readers queued
 # before it; at most bus_requests reads hold modules of a bus at once;
 # CDB takes at most bus_cdb_share of a bus others wait for;
@@ -85,6 +86,34 @@ ok "IntL behind a mux: the alarm is recorded" wait_for 10 sh -c \
 ok "... read by the IntL service, in the control class" \
 	test "$(cls "$root0" 0 xfers)" -gt "$c0"
 echo "set temp 0 40000" >"$D/port5/monitor"
+
+# Priority inheritance: a bulk read holding port 6 when its IntL asserts
+# takes the turns it has left in the control class, so the service waiting
+# for the module's lock waits for no other class. Bus 0 at 10 kHz in
+# modelled time: eight 128-byte reads of page 11h in one request, ~1 s;
+# the alarm comes 0.3 s in. Alone, the same request takes all its turns
+# in bulk.
+eight_p11=$(for i in 1 2 3 4 5 6 7 8; do printf ' range=nest:page=u8:0x11,offset=u16:128,length=u16:128'; done)
+bulk_read6() { vm-nl read name=str:port6 eeprom_class=u8:3 $eight_p11 | grep -c '^range\.data='; }
+for m in temp vcc bias tx_power rx_power; do
+	echo "noise $m all 0" >"$D/port6/monitor"
+done
+echo 10000 >"$D/bus0/clock_hz"
+echo 1 >"$D/bus0/realtime"
+b0=$(cls "$root0" 3 xfers)
+check_eq "a bulk read of eight ranges of port 6" 8 "$(bulk_read6)"
+b1=$(cls "$root0" 3 xfers)
+bulk_read6 >/tmp/bulk6 &
+sleep 0.3
+echo "set temp 0 $((crit + 5000))" >"$D/port6/monitor"
+wait
+b2=$(cls "$root0" 3 xfers)
+echo 0 >"$D/bus0/realtime"
+echo 400000 >"$D/bus0/clock_hz"
+echo "set temp 0 40000" >"$D/port6/monitor"
+diag "port 6's bulk read: $((b1 - b0)) bulk turns alone, $((b2 - b1)) with IntL 0.3 s in"
+check_eq "... and again, IntL asserting meanwhile" 8 "$(cat /tmp/bulk6)"
+ok "... its turns after IntL went in the control class" test $((b2 - b1)) -le $((b1 - b0 - 3))
 
 # A faulty module behind a mux keeps its neighbours on the bus: one that
 # NACKs everything, then one that holds the bus 100 ms a transfer and
