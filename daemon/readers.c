@@ -32,6 +32,17 @@
 #define READ_STALL_NS (500 * 1000000ull)
 #define READS_PER_BUS_MAX 4
 
+/*
+ * Reads queued per root bus (MODULE_GET dumps aside): open addressing by
+ * bus number, grown at half full. A bus keeps its slot at 0; the buses are
+ * the host's few root adapters.
+ */
+struct bus_queued {
+	uint32_t bus;
+	uint32_t n;
+	bool used;
+};
+
 struct readers {
 	const struct readers_ops *ops;
 	pthread_mutex_t lock;
@@ -52,6 +63,8 @@ struct readers {
 	uint64_t stall_ns;
 	/* Requests made and the port reads they carried; under lock. */
 	uint64_t requests, reads;
+	struct bus_queued *queued_on;
+	size_t queued_cap, queued_buses;
 };
 
 struct reader_arg {
@@ -191,6 +204,67 @@ static bool bus_busy(const struct readers *rd, uint32_t bus, uint64_t now,
 	return true;
 }
 
+/* @bus's slot in @t of @cap (a power of two): its own, or a free one. */
+static struct bus_queued *queued_slot(struct bus_queued *t, size_t cap,
+				      uint32_t bus)
+{
+	size_t i = (bus * 2654435761u) & (cap - 1);
+
+	while (t[i].used && t[i].bus != bus)
+		i = (i + 1) & (cap - 1);
+	return &t[i];
+}
+
+/* Room for one more bus in the counts, at most half full. */
+static int queued_grow(struct readers *rd)
+{
+	size_t cap = rd->queued_cap ? rd->queued_cap * 2 : 64;
+	struct bus_queued *t, *q;
+
+	if (2 * (rd->queued_buses + 1) <= rd->queued_cap)
+		return 0;
+	t = calloc(cap, sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	for (size_t i = 0; i < rd->queued_cap; i++)
+		if (rd->queued_on[i].used) {
+			q = queued_slot(t, cap, rd->queued_on[i].bus);
+			*q = rd->queued_on[i];
+		}
+	free(rd->queued_on);
+	rd->queued_on = t;
+	rd->queued_cap = cap;
+	return 0;
+}
+
+/* One more read queued on @bus; under lock. */
+static int queued_add(struct readers *rd, uint32_t bus)
+{
+	struct bus_queued *q;
+	int r = queued_grow(rd);
+
+	if (r < 0)
+		return r;
+	q = queued_slot(rd->queued_on, rd->queued_cap, bus);
+	if (!q->used) {
+		*q = (struct bus_queued){ .bus = bus, .used = true };
+		rd->queued_buses++;
+	}
+	q->n++;
+	return 0;
+}
+
+/* Reads queued on @bus; under lock. */
+static uint32_t queued_on(const struct readers *rd, uint32_t bus)
+{
+	const struct bus_queued *q;
+
+	if (!rd->queued_cap)
+		return 0;
+	q = queued_slot(rd->queued_on, rd->queued_cap, bus);
+	return q->used ? q->n : 0;
+}
+
 static void unlink_read(struct readers *rd, struct poll_read **pp,
 			struct poll_read *prev)
 {
@@ -200,6 +274,8 @@ static void unlink_read(struct readers *rd, struct poll_read **pp,
 	if (rd->tail == r)
 		rd->tail = prev;
 	rd->n_queued--;
+	if (!r->list)
+		queued_slot(rd->queued_on, rd->queued_cap, r->bus)->n--;
 }
 
 /*
@@ -221,17 +297,7 @@ static struct poll_read *take_read(struct readers *rd, uint64_t *free_at)
 	return NULL;
 }
 
-/* Whether a queued read other than @r is on @bus. */
-static bool bus_queued(const struct readers *rd, uint32_t bus,
-		       const struct poll_read *r)
-{
-	for (const struct poll_read *q = rd->head; q; q = q->next)
-		if (q != r && !q->list && q->bus == bus)
-			return true;
-	return false;
-}
-
-/* Queued reads looked at for a batch, at most (each scans the queue). */
+/* Queued reads looked at for a batch, at most. */
 #define READ_BATCH_LOOK 32
 
 /*
@@ -249,14 +315,13 @@ static size_t take_batch(struct readers *rd, struct poll_read **b)
 	size_t n = 1, looked = 0,
 	       most = MIN((size_t)READ_BATCH_MAX, 1 + rd->n_queued / rd->n);
 
-	if (b[0]->list || rd->n_queued < rd->n ||
-	    bus_queued(rd, b[0]->bus, NULL))
+	if (b[0]->list || rd->n_queued < rd->n || queued_on(rd, b[0]->bus))
 		return 1;
 	for (pp = &rd->head; (r = *pp) && n < most &&
 			     looked < READ_BATCH_LOOK;) {
 		if (r->list || bus_in(buses, n, r->bus) ||
 		    bus_busy(rd, r->bus, now, &free_at) ||
-		    (looked++, bus_queued(rd, r->bus, r))) {
+		    (looked++, queued_on(rd, r->bus) > 1)) {
 			prev = r;
 			pp = &r->next;
 			continue;
@@ -460,6 +525,7 @@ void readers_free(struct readers *rd)
 		rd->head = r->next;
 		poll_read_free(r);
 	}
+	free(rd->queued_on);
 	if (rd->efd >= 0)
 		close(rd->efd);
 	pthread_cond_destroy(&rd->queued);
@@ -513,6 +579,11 @@ struct poll_read *readers_submit(struct readers *rd, const char *port,
 	r->n = MIN(n, (size_t)POLL_RANGES_MAX);
 	memcpy(r->rg, rg, r->n * sizeof(*rg));
 	pthread_mutex_lock(&rd->lock);
+	if (queued_add(rd, bus) < 0) {
+		pthread_mutex_unlock(&rd->lock);
+		free(r);
+		return NULL;
+	}
 	if (rd->tail)
 		rd->tail->next = r;
 	else
