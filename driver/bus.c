@@ -210,8 +210,11 @@ void optic_bus_info(struct optic_bus *bus, struct optic_bus_info *info)
 
 /*
  * CDB has moved more than bus_cdb_share of the window's bytes while bulk
- * waits: it steps back for a turn of bulk. (Bytes, not time: a byte costs
- * the same bus time in every class, and the counters show the share.)
+ * waits: it steps back for a turn of bulk. The window holds the turns
+ * given while another class waited, where the classes divide the bus
+ * (what CDB takes of an otherwise idle bus costs nobody). Bytes, not time:
+ * a byte costs the same bus time in every class, and the counters
+ * (contended_bytes) show the share.
  */
 static bool optic_bus_cdb_held(const struct optic_bus *bus)
 {
@@ -422,6 +425,17 @@ void optic_bus_leave(struct optic_module *mod, struct optic_bus_pass *pass)
 	optic_bus_put(pass->bus);
 }
 
+/* Whether a class other than @class waits for a turn; bus->lock held. */
+static bool optic_bus_others_wait(const struct optic_bus *bus, u8 class)
+{
+	u8 c;
+
+	for (c = 0; c < OPTIC_BUS_CLASSES; c++)
+		if (c != class && optic_bus_waiting(bus, c))
+			return true;
+	return false;
+}
+
 /* Count how the turn given to @class ranks among the others waiting. */
 static void optic_bus_order(struct optic_bus *bus, u8 class)
 {
@@ -472,6 +486,7 @@ static u8 optic_bus_turn(struct optic_module *mod)
 	bus->serving[q]++;
 	bus->waiting[class]--;
 	optic_bus_order(bus, class);
+	bus->turn_contended = optic_bus_others_wait(bus, class);
 	bus->busy = true;
 	bus->turn_start = ktime_get_ns();
 	st->wait_max_ns = max(st->wait_max_ns, bus->turn_start - asked);
@@ -480,9 +495,9 @@ static u8 optic_bus_turn(struct optic_module *mod)
 }
 
 /*
- * The CDB share's window: the last few KiB of the bus's traffic, halved
- * whenever it fills (a decaying sum). A transfer costs its bytes and the
- * two address bytes of its START and repeated START.
+ * The CDB share's window: the last few KiB of the bus's contended traffic,
+ * halved whenever it fills (a decaying sum). A transfer costs its bytes
+ * and the two address bytes of its START and repeated START.
  */
 #define OPTIC_BUS_WINDOW_BYTES	4096
 
@@ -511,7 +526,10 @@ static void optic_bus_done(struct optic_module *mod, u8 class, size_t bytes)
 	st->xfers++;
 	st->bytes += bytes;
 	st->busy_ns += held;
-	optic_bus_window(bus, class, bytes);
+	if (bus->turn_contended) {
+		st->contended_bytes += bytes;
+		optic_bus_window(bus, class, bytes);
+	}
 	spin_unlock(&bus->lock);
 	wake_up_all(&bus->wq);
 }

@@ -1372,7 +1372,9 @@ static int optic_nl_put_bus_class(struct sk_buff *skb, u8 class,
 	    nla_put_u64_64bit(skb, OPTIC_A_BUS_CLASS_AHEAD, st->ahead,
 			      OPTIC_A_PAD) ||
 	    nla_put_u64_64bit(skb, OPTIC_A_BUS_CLASS_INVERSIONS,
-			      st->inversions, OPTIC_A_PAD))
+			      st->inversions, OPTIC_A_PAD) ||
+	    nla_put_u64_64bit(skb, OPTIC_A_BUS_CLASS_CONTENDED_BYTES,
+			      st->contended_bytes, OPTIC_A_PAD))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;

@@ -220,6 +220,7 @@ struct optic_bus_stats {
 	u64 wait_max_ns;		/* longest wait for a turn */
 	u64 ahead;			/* turns taken before a lower class */
 	u64 inversions;			/* turns taken while a higher waited */
+	u64 contended_bytes;		/* moved while another class waited */
 };
 
 /*
@@ -239,13 +240,14 @@ struct optic_bus {
 
 	spinlock_t lock;		/* everything below */
 	bool busy;			/* a turn is held */
+	bool turn_contended;		/* given while another class waited */
 	u64 turn_start;
 	u32 next[OPTIC_BUS_CLASSES];
 	u32 serving[OPTIC_BUS_CLASSES];
 	u32 waiting[OPTIC_BUS_CLASSES];	/* by class */
 	u32 queue_max;
 	u64 busy_ns;
-	u64 win_bytes, win_cdb;		/* CDB share window */
+	u64 win_bytes, win_cdb;		/* CDB share window, contended turns */
 	struct optic_bus_stats cls[OPTIC_BUS_CLASSES];
 	/* requests holding modules of the bus (optic_bus_enter()) */
 	u32 req_next[OPTIC_BUS_CLASSES], req_serving[OPTIC_BUS_CLASSES];

@@ -135,6 +135,7 @@ static struct nla_policy optic_policy[OPTIC_A_MAX + 1] = {
 	[OPTIC_A_EEPROM_MODULE] = { .type = NLA_NESTED },
 	[OPTIC_A_BUS_CLASS_AHEAD] = { .type = NLA_U64 },
 	[OPTIC_A_BUS_CLASS_INVERSIONS] = { .type = NLA_U64 },
+	[OPTIC_A_BUS_CLASS_CONTENDED_BYTES] = { .type = NLA_U64 },
 	[OPTIC_A_DP_LANES] = { .type = NLA_U32 },
 	[OPTIC_A_DP_APPSEL] = { .type = NLA_U8 },
 	[OPTIC_A_DP_IMMEDIATE] = { .type = NLA_FLAG },
@@ -1344,6 +1345,8 @@ static int parse_bus_class(struct nlattr *a, struct optic_bus_info *b)
 		       tb[OPTIC_A_BUS_CLASS_INVERSIONS];
 	c->ahead = get_u64(tb[OPTIC_A_BUS_CLASS_AHEAD]);
 	c->inversions = get_u64(tb[OPTIC_A_BUS_CLASS_INVERSIONS]);
+	c->has_contended = tb[OPTIC_A_BUS_CLASS_CONTENDED_BYTES];
+	c->contended_bytes = get_u64(tb[OPTIC_A_BUS_CLASS_CONTENDED_BYTES]);
 	return 0;
 }
 

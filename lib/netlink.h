@@ -98,6 +98,8 @@ struct optic_bus_class_stats {
 	bool has_order; /* the driver counts ahead and inversions */
 	uint64_t ahead; /* turns taken while a lower class waited */
 	uint64_t inversions; /* turns taken while a higher class waited */
+	bool has_contended; /* the driver counts contended_bytes */
+	uint64_t contended_bytes; /* moved while another class waited */
 };
 
 /* A root I2C adapter of OPTIC_CMD_BUS_GET. */

@@ -83,10 +83,11 @@ static void bus(struct nlmsghdr *nlh)
 			sum += b.ports[i];
 		if (b.n_ports && !b.ports)
 			abort();
-		/* a class without the order counters reports none */
+		/* a class without the order or contention counters: none */
 		for (i = 0; i < OPTIC_BUS_CLASSES; i++)
-			if (!b.cls[i].has_order &&
-			    (b.cls[i].ahead || b.cls[i].inversions))
+			if ((!b.cls[i].has_order &&
+			     (b.cls[i].ahead || b.cls[i].inversions)) ||
+			    (!b.cls[i].has_contended && b.cls[i].contended_bytes))
 				abort();
 	}
 	optic_bus_info_clear(&b);

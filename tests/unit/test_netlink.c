@@ -96,6 +96,7 @@ static void put_class(struct nl_msg *msg, uint8_t id, uint64_t base)
 	nla_put_u64(msg, OPTIC_A_BUS_CLASS_WAIT_MAX_NS, base + 4);
 	nla_put_u64(msg, OPTIC_A_BUS_CLASS_AHEAD, base + 5);
 	nla_put_u64(msg, OPTIC_A_BUS_CLASS_INVERSIONS, base + 6);
+	nla_put_u64(msg, OPTIC_A_BUS_CLASS_CONTENDED_BYTES, base + 7);
 	nla_nest_end(msg, n);
 }
 
@@ -308,6 +309,8 @@ static void test_bus(void **state)
 		assert_true(b.cls[i].has_order);
 		assert_int_equal(b.cls[i].ahead, 10 * i + 5);
 		assert_int_equal(b.cls[i].inversions, 10 * i + 6);
+		assert_true(b.cls[i].has_contended);
+		assert_int_equal(b.cls[i].contended_bytes, 10 * i + 7);
 	}
 	optic_bus_info_clear(&b);
 	nlmsg_free(msg);

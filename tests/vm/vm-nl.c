@@ -63,6 +63,7 @@ static const char *const names[] = {
 	[OPTIC_A_BUS_CLASS_BYTES] = "bytes", [OPTIC_A_BUS_CLASS_BUSY_NS] = "class_busy_ns",
 	[OPTIC_A_BUS_CLASS_WAIT_MAX_NS] = "wait_max_ns", [OPTIC_A_EEPROM_CLASS] = "eeprom_class",
 	[OPTIC_A_BUS_CLASS_AHEAD] = "ahead", [OPTIC_A_BUS_CLASS_INVERSIONS] = "inversions",
+	[OPTIC_A_BUS_CLASS_CONTENDED_BYTES] = "contended_bytes",
 	[OPTIC_A_DP_LANES] = "dp_lanes", [OPTIC_A_DP_APPSEL] = "appsel",
 	[OPTIC_A_DP_IMMEDIATE] = "immediate", [OPTIC_A_DP_ACTIVATE] = "activate",
 	[OPTIC_A_DP_CONFIG_STATUS] = "config_status", [OPTIC_A_DP_STATE] = "dp_state",

@@ -6,7 +6,8 @@
  * and transfers, bytes, bus time and the longest wait of each scheduler
  * class, and the scheduler's order counters: turns a class took ahead of a
  * lower class that waited, and while a higher one waited (inversions: 0
- * unless bus_sched=N). With --interval the counters are read twice and the
+ * unless bus_sched=N), and the bytes it moved while another class waited
+ * (contended: what bus_cdb_share divides). With --interval the counters are read twice and the
  * rates, utilisation and order counters over the interval are shown too.
  */
 #include <getopt.h>
@@ -101,6 +102,10 @@ static void print_class(struct optic_print *p, uint8_t id,
 	} else {
 		op_text(p, " %10s %10s", "-", "-");
 	}
+	if (s->has_contended)
+		op_uint(p, "contended_bytes", " %14" PRIu64, s->contended_bytes);
+	else
+		op_text(p, " %14s", "-");
 	if (prev) {
 		op_float(p, "xfers_per_s", " %10.1f",
 			 (s->xfers - prev->xfers) / secs, 1);
@@ -141,9 +146,9 @@ static void print_bus(struct optic_print *p, const struct optic_bus_info *b,
 	op_uint(p, "requests", ", reads %" PRIu64, b->requests);
 	op_uint(p, "requests_max", " (max %" PRIu64 ")\n", b->requests_max);
 	print_ports(p, b, mods, n);
-	op_text(p, "  %-8s %12s %14s %12s %10s %10s %10s%s\n", "class", "xfers",
-		"bytes", "busy s", "wait max ms", "ahead", "inversions",
-		prev ? "    xfers/s      bytes/s      ahead inversions" : "");
+	op_text(p, "  %-8s %12s %14s %12s %10s %10s %10s %14s%s\n", "class",
+		"xfers", "bytes", "busy s", "wait max ms", "ahead", "inversions",
+		"contended", prev ? "    xfers/s      bytes/s      ahead inversions" : "");
 	op_open_array(p, "classes");
 	for (i = 0; i < OPTIC_BUS_CLASSES; i++)
 		if (b->cls[i].set)

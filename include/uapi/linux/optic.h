@@ -233,6 +233,8 @@ enum optic_cmd {
  * @OPTIC_A_EEPROM_MODULE: nested, repeated: one module of an EEPROM_READ
  *	of several (OPTIC_A_MODULE_INDEX or NAME, OPTIC_A_EEPROM_RANGE nests;
  *	in the reply also OPTIC_A_EVENT_SEQ or OPTIC_A_ACCESS_ERROR)
+ * @OPTIC_A_BUS_CLASS_CONTENDED_BYTES: u64, bytes the class moved in turns
+ *	it took while another class waited (the bytes bus_cdb_share divides)
  */
 enum optic_attr {
 	OPTIC_A_UNSPEC,
@@ -327,6 +329,7 @@ enum optic_attr {
 	OPTIC_A_BUS_REQUESTS_MAX,
 	OPTIC_A_EEPROM_RANGE,
 	OPTIC_A_EEPROM_MODULE,
+	OPTIC_A_BUS_CLASS_CONTENDED_BYTES,
 
 	__OPTIC_A_MAX,
 	OPTIC_A_MAX = __OPTIC_A_MAX - 1
