@@ -140,6 +140,7 @@ struct manager {
 	uint64_t netlink_errors;
 	uint64_t start_time;
 	uint64_t start_ns; /* CLOCK_REALTIME ns: older records are not logged */
+	uint64_t heap_bytes; /* malloc's bytes in use at the last cycle's end */
 };
 
 int manager_new(struct manager **out, const char *config_path,

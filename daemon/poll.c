@@ -512,11 +512,24 @@ static void poll_trim(struct manager *m)
 	malloc_trim(0);
 }
 
+/*
+ * malloc's bytes in use once a cycle is done (optic_daemon_heap_bytes):
+ * what a leak raises, unlike RSS, which also holds the heap's free pages
+ * until they are trimmed.
+ */
+static void poll_heap(struct manager *m)
+{
+	struct mallinfo2 mi = mallinfo2();
+
+	m->heap_bytes = mi.uordblks + mi.hblkhd;
+}
+
 static void poll_done(struct manager *m)
 {
 	size_t n = 0;
 
 	poll_trim(m);
+	poll_heap(m);
 	manager_power(m, now_realtime());
 	for (size_t i = 0; i < m->n_ports; i++)
 		n += m->ports[i]->present;
