@@ -6,7 +6,8 @@
 # asked for; a control: control; a CDB page: cdb; a request holding a
 # module whose IntL service waits: control); on a busy bus a poll
 # waits for the transfer on the wire, not for the bulk readers queued
-# before it; at most bus_requests reads hold modules of a bus at once;
+# before it; at most bus_requests reads of a class hold modules of a bus
+# at once, and a poll never waits for a bulk read's slot;
 # CDB takes at most bus_cdb_share of a bus others wait for;
 # optic and then the mux driver unloaded under load.
 # timeout: 300
@@ -237,6 +238,35 @@ check_eq "bus text: reads now and most at once" "reads 0 (max $(req requests_max
 	"$(opticctl bus | grep "^i2c-$root1 " | grep -o 'reads [0-9]* (max [0-9]*)')"
 check_eq "bus --json: requests, requests_max" "0 $(req requests_max)" \
 	"$(opticctl -j bus | jq -r --argjson r "$root1" '.[] | select(.i2c_bus == $r) | "\(.requests) \(.requests_max)"')"
+
+# A poll never waits for a bulk read's slot: six bulk readers of cages 8-13
+# keep both bulk slots of bus 1 held (eight 128-byte ranges a read at
+# 10 kHz, ~1 s each), and a poll read of cage 14 takes a poll slot beside
+# them: three reads hold modules of the bus while it runs.
+eight_p11_of() { # PORT CLASS: eight ranges of page 11h in one request
+	vm-nl read name=str:port$1 eeprom_class=u8:$2 $eight_p11 >/dev/null
+}
+echo 10000 >"$D/bus1/clock_hz"
+echo 1 >"$D/bus1/realtime"
+touch /tmp/bulk.run
+for p in 8 9 10 11 12 13; do
+	( while [ -e /tmp/bulk.run ]; do eight_p11_of $p 3; done ) &
+done
+bulk_slots_held() { [ "$(req requests)" = 2 ]; }
+wait_for 10 bulk_slots_held
+eight_p11_of 14 1 &
+held=0
+for i in 1 2 3 4 5 6 7 8 9 10; do
+	n=$(req requests)
+	[ "$n" -le "$held" ] || held=$n
+	sleep 0.1
+done
+wait $!
+rm /tmp/bulk.run
+wait
+echo 0 >"$D/bus1/realtime"
+echo 400000 >"$D/bus1/clock_hz"
+check_eq "two bulk reads hold their slots, a poll takes its own beside them" 3 "$held"
 
 # CDB bounded on bus 1: a firmware download (EPL blocks of 128 bytes)
 # beside three bulk readers: its share of the contended bytes (moved in
