@@ -89,7 +89,7 @@ static int scratch_take(FILE *f, char **text, size_t *len)
 	return 0;
 }
 
-/* At exit: the scratch stream's memory goes back. */
+/* The server stops (exit, reconfigure): the scratch's memory goes back. */
 static void scratch_close(void)
 {
 	if (scratch.f)

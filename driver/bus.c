@@ -428,12 +428,7 @@ void optic_bus_leave(struct optic_module *mod, struct optic_bus_pass *pass)
 /* Whether a class other than @class waits for a turn; bus->lock held. */
 static bool optic_bus_others_wait(const struct optic_bus *bus, u8 class)
 {
-	u8 c;
-
-	for (c = 0; c < OPTIC_BUS_CLASSES; c++)
-		if (c != class && optic_bus_waiting(bus, c))
-			return true;
-	return false;
+	return optic_bus_queue(bus) > optic_bus_waiting(bus, class);
 }
 
 /* Count how the turn given to @class ranks among the others waiting. */

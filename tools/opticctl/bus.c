@@ -7,8 +7,9 @@
  * class, and the scheduler's order counters: turns a class took ahead of a
  * lower class that waited, and while a higher one waited (inversions: 0
  * unless bus_sched=N), and the bytes it moved while another class waited
- * (contended: what bus_cdb_share divides). With --interval the counters are read twice and the
- * rates, utilisation and order counters over the interval are shown too.
+ * (contended: what bus_cdb_share divides). With --interval the counters
+ * are read twice and the rates, utilisation and order counters over the
+ * interval are shown too.
  */
 #include <getopt.h>
 #include <math.h>
@@ -103,7 +104,8 @@ static void print_class(struct optic_print *p, uint8_t id,
 		op_text(p, " %10s %10s", "-", "-");
 	}
 	if (s->has_contended)
-		op_uint(p, "contended_bytes", " %14" PRIu64, s->contended_bytes);
+		op_uint(p, "contended_bytes", " %14" PRIu64,
+			s->contended_bytes);
 	else
 		op_text(p, " %14s", "-");
 	if (prev) {
@@ -147,8 +149,9 @@ static void print_bus(struct optic_print *p, const struct optic_bus_info *b,
 	op_uint(p, "requests_max", " (max %" PRIu64 ")\n", b->requests_max);
 	print_ports(p, b, mods, n);
 	op_text(p, "  %-8s %12s %14s %12s %10s %10s %10s %14s%s\n", "class",
-		"xfers", "bytes", "busy s", "wait max ms", "ahead", "inversions",
-		"contended", prev ? "    xfers/s      bytes/s      ahead inversions" : "");
+		"xfers", "bytes", "busy s", "wait max ms", "ahead",
+		"inversions", "contended",
+		prev ? "    xfers/s      bytes/s      ahead inversions" : "");
 	op_open_array(p, "classes");
 	for (i = 0; i < OPTIC_BUS_CLASSES; i++)
 		if (b->cls[i].set)

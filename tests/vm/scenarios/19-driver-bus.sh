@@ -95,16 +95,18 @@ echo "set temp 0 40000" >"$D/port5/monitor"
 # the alarm comes 0.3 s in. Alone, the same request takes all its turns
 # in bulk.
 eight_p11=$(for i in 1 2 3 4 5 6 7 8; do printf ' range=nest:page=u8:0x11,offset=u16:128,length=u16:128'; done)
-bulk_read6() { vm-nl read name=str:port6 eeprom_class=u8:3 $eight_p11 | grep -c '^range\.data='; }
+eight_p11_of() { # PORT CLASS: eight ranges of page 11h in one request; the ranges read
+	vm-nl read name=str:port$1 eeprom_class=u8:$2 $eight_p11 | grep -c '^range\.data='
+}
 for m in temp vcc bias tx_power rx_power; do
 	echo "noise $m all 0" >"$D/port6/monitor"
 done
 echo 10000 >"$D/bus0/clock_hz"
 echo 1 >"$D/bus0/realtime"
 b0=$(cls "$root0" 3 xfers)
-check_eq "a bulk read of eight ranges of port 6" 8 "$(bulk_read6)"
+check_eq "a bulk read of eight ranges of port 6" 8 "$(eight_p11_of 6 3)"
 b1=$(cls "$root0" 3 xfers)
-bulk_read6 >/tmp/bulk6 &
+eight_p11_of 6 3 >/tmp/bulk6 &
 sleep 0.3
 echo "set temp 0 $((crit + 5000))" >"$D/port6/monitor"
 wait
@@ -243,18 +245,15 @@ check_eq "bus --json: requests, requests_max" "0 $(req requests_max)" \
 # keep both bulk slots of bus 1 held (eight 128-byte ranges a read at
 # 10 kHz, ~1 s each), and a poll read of cage 14 takes a poll slot beside
 # them: three reads hold modules of the bus while it runs.
-eight_p11_of() { # PORT CLASS: eight ranges of page 11h in one request
-	vm-nl read name=str:port$1 eeprom_class=u8:$2 $eight_p11 >/dev/null
-}
 echo 10000 >"$D/bus1/clock_hz"
 echo 1 >"$D/bus1/realtime"
 touch /tmp/bulk.run
 for p in 8 9 10 11 12 13; do
-	( while [ -e /tmp/bulk.run ]; do eight_p11_of $p 3; done ) &
+	( while [ -e /tmp/bulk.run ]; do eight_p11_of $p 3 >/dev/null; done ) &
 done
 bulk_slots_held() { [ "$(req requests)" = 2 ]; }
 wait_for 10 bulk_slots_held
-eight_p11_of 14 1 &
+eight_p11_of 14 1 >/dev/null &
 held=0
 for i in 1 2 3 4 5 6 7 8 9 10; do
 	n=$(req requests)
