@@ -28,7 +28,10 @@
  * optic_lane_flags_total{port="portSIMPORT",lane="1",flag="rx_los"} (lanes 1-based) moves
  * (http://127.0.0.1:9732/metrics fetched every 2 ms; an event not seen
  * within 5 s counts as missed); then restore
- * NORMAL_NW and wait SETTLE_MS. Prints each latency and the percentiles.
+ * NORMAL_NW and wait SETTLE_MS. Prints each latency and the percentiles,
+ * and where the time went: to the driver's IntL stamp of the FLAG event
+ * (irq_), to the event's arrival on a monitor socket of this program's
+ * (event_), both from the knob's write.
  *
  *   vm-bench-poll scrape KEY...
  *
@@ -45,6 +48,7 @@
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -213,17 +217,105 @@ static int knob(const char *path, const char *text)
 	return r;
 }
 
+/* The first FLAG event of a port after the watch was armed. */
+struct flag_watch {
+	pthread_mutex_t lock;
+	char name[OPTIC_PORT_NAME_LEN];
+	bool armed;
+	double irq_ms, event_ms; /* CLOCK_BOOTTIME: IntL's stamp, arrival */
+};
+
+static double boot_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_BOOTTIME, &t);
+	return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
+}
+
+static int flag_seen(const struct optic_nl_event *ev, void *arg)
+{
+	struct flag_watch *w = arg;
+
+	if (ev->type != OPTIC_EVENT_FLAG || strcmp(ev->name, w->name))
+		return 0;
+	pthread_mutex_lock(&w->lock);
+	if (w->armed) {
+		w->armed = false;
+		w->event_ms = boot_ms();
+		w->irq_ms = ev->boottime_ns ? ev->boottime_ns / 1e6 : 0;
+	}
+	pthread_mutex_unlock(&w->lock);
+	return 0;
+}
+
+static void *flag_watch_run(void *arg)
+{
+	struct optic_nl *nl;
+
+	if (optic_nl_open(&nl) < 0)
+		return NULL;
+	optic_nl_monitor(nl, -1, flag_seen, arg);
+	optic_nl_close(nl);
+	return NULL;
+}
+
+/* Arm @w; returns the arming time (CLOCK_BOOTTIME ms). */
+static double flag_watch_arm(struct flag_watch *w)
+{
+	pthread_mutex_lock(&w->lock);
+	w->armed = true;
+	w->irq_ms = w->event_ms = 0;
+	pthread_mutex_unlock(&w->lock);
+	return boot_ms();
+}
+
+/* The event's stamps, ms after @t0, into @irq and @event (-1: none). */
+static void flag_watch_read(struct flag_watch *w, double t0, double *irq,
+			    double *event)
+{
+	pthread_mutex_lock(&w->lock);
+	*irq = w->irq_ms ? w->irq_ms - t0 : -1;
+	*event = w->event_ms ? w->event_ms - t0 : -1;
+	w->armed = false;
+	pthread_mutex_unlock(&w->lock);
+}
+
+/* "NAME_p50_ms X NAME_p99_ms Y" over the @n values of @v not below 0. */
+static void print_split(const char *name, double *v, size_t n)
+{
+	size_t k = 0, i;
+
+	for (i = 0; i < n; i++)
+		if (v[i] >= 0)
+			v[k++] = v[i];
+	if (!k)
+		return;
+	qsort(v, k, sizeof(*v), cmp_double);
+	printf(" %s_p50_ms %.3f %s_p99_ms %.3f", name, pct(v, k, 50), name,
+	       pct(v, k, 99));
+}
+
 static int events(unsigned int port, unsigned long n, long normal,
 		  unsigned int settle_ms)
 {
 	char key[128], path[128], cmd[64];
 	double *ms = calloc(n ? n : 1, sizeof(*ms)), c0, t0, start = now_ms();
+	double *irq = calloc(n ? n : 1, sizeof(*irq));
+	double *event = calloc(n ? n : 1, sizeof(*event));
+	struct flag_watch w = { .lock = PTHREAD_MUTEX_INITIALIZER };
 	const char *env = getenv("BENCH_BUDGET_S");
-	double budget = env ? atof(env) * 1e3 : 0;
+	double budget = env ? atof(env) * 1e3 : 0, b0;
 	unsigned long i, got = 0;
+	pthread_t watcher;
 
-	if (!ms)
+	if (!ms || !irq || !event)
 		return 1;
+	snprintf(w.name, sizeof(w.name), "port%u", port);
+	if (pthread_create(&watcher, NULL, flag_watch_run, &w))
+		return 1;
+	pthread_detach(watcher);
+	usleep(100000); /* subscribed */
 	snprintf(key, sizeof(key),
 		 "optic_lane_flags_total{port=\"port%u\",lane=\"1\",flag=\"rx_los\"}",
 		 port);
@@ -231,14 +323,18 @@ static int events(unsigned int port, unsigned long n, long normal,
 		 port);
 	for (i = 0; i < n; i++) {
 		c0 = scrape(key);
+		b0 = flag_watch_arm(&w);
 		if (c0 < 0 || knob(path, "set rx_power 0 1") < 0)
 			return 1;
 		t0 = now_ms();
 		while (scrape(key) == c0 && now_ms() - t0 < 5000)
 			usleep(2000);
 		if (now_ms() - t0 < 5000) {
-			ms[got++] = now_ms() - t0;
-			printf("event %lu %.3f ms\n", i, ms[got - 1]);
+			ms[got] = now_ms() - t0;
+			flag_watch_read(&w, b0, &irq[got], &event[got]);
+			printf("event %lu %.3f ms irq %.3f event %.3f\n", i,
+			       ms[got], irq[got], event[got]);
+			got++;
 		}
 		snprintf(cmd, sizeof(cmd), "set rx_power 0 %ld", normal);
 		knob(path, cmd);
@@ -249,11 +345,17 @@ static int events(unsigned int port, unsigned long n, long normal,
 		}
 	}
 	qsort(ms, got, sizeof(*ms), cmp_double);
-	if (got)
-		printf("n %lu p50_ms %.3f p99_ms %.3f min_ms %.3f max_ms %.3f missed %lu\n",
+	if (got) {
+		printf("n %lu p50_ms %.3f p99_ms %.3f min_ms %.3f max_ms %.3f missed %lu",
 		       got, pct(ms, got, 50), pct(ms, got, 99), ms[0],
 		       ms[got - 1], i - got);
+		print_split("irq", irq, got);
+		print_split("event", event, got);
+		printf("\n");
+	}
 	free(ms);
+	free(irq);
+	free(event);
 	return got == n ? 0 : 1;
 }
 

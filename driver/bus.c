@@ -6,7 +6,8 @@
  * goes before any lower one, within a class first come first served), CDB
  * bounded to bus_cdb_share of a contended bus; before it takes its module
  * a netlink request waits for CDB's class, a read for one of its class's
- * bus_requests slots (optic_bus_enter()). Around the turns: reads
+ * bus_requests slots (optic_bus_enter()); a request waiting for a module's
+ * lock lends the holder its class (optic_bus_lock()). Around the turns: reads
  * and writes in the chunks the transfer mode allows, one retry of a NACK
  * from a present module and the write-completion polling (tWR).
  */
@@ -162,6 +163,25 @@ u8 optic_bus_class_set(struct optic_module *mod, u8 class)
 	lockdep_assert_held(&mod->lock);
 	mod->bus_class = min_t(u8, class, OPTIC_BUS_CLASSES - 1);
 	return old;
+}
+
+/**
+ * optic_bus_lock - take @mod's lock for a request of @class
+ * @mod: the module
+ * @class: enum optic_bus_class of the request's transfers
+ *
+ * While the request waits, the holder of the lock takes its turns in
+ * @class if that ranks above its own (optic_bus_turn_class()): a poll or
+ * the IntL service waits for the module, never for the classes between
+ * its own and the holder's.
+ */
+void optic_bus_lock(struct optic_module *mod, u8 class)
+{
+	if (mutex_trylock(&mod->lock))
+		return;
+	atomic_inc(&mod->lock_waiting[class]);
+	mutex_lock(&mod->lock);
+	atomic_dec(&mod->lock_waiting[class]);
 }
 
 /* Transfers of @class waiting for a turn; bus->lock held. */
@@ -369,7 +389,7 @@ static void optic_bus_slot_lock(struct optic_module *mod,
 	if (mutex_trylock(&mod->lock))
 		return;
 	optic_bus_put_slot(bus, class);
-	mutex_lock(&mod->lock);
+	optic_bus_lock(mod, class);
 	optic_bus_take_slot_locked(bus, class);
 }
 
@@ -404,10 +424,10 @@ void optic_bus_enter(struct optic_module *mod, u8 class,
 	if (class != OPTIC_BUS_CLASS_CONTROL && READ_ONCE(bus_sched))
 		pass->bus = optic_bus_hold(mod);
 	if (!pass->bus) {
-		mutex_lock(&mod->lock);
+		optic_bus_lock(mod, class);
 	} else if (class == OPTIC_BUS_CLASS_CDB) {
 		optic_bus_wait_admitted(pass->bus, class);
-		mutex_lock(&mod->lock);
+		optic_bus_lock(mod, class);
 	} else {
 		optic_bus_slot_lock(mod, pass->bus, class);
 	}
@@ -450,16 +470,20 @@ static void optic_bus_order(struct optic_bus *bus, u8 class)
 }
 
 /*
- * The class of the module's next turn: its request's, or the IntL
- * service's while the service waits for the module's lock. A request
- * holding the module (a bulk dump, a poll, a CDB command) would otherwise
- * keep the service behind every turn of the classes above its own: it
- * inherits the service's class for the turns it has left.
+ * The class of the module's next turn: its request's, or the highest
+ * class waiting for the module's lock. A request holding the module (a
+ * bulk dump, a CDB block) would otherwise keep the IntL service or a
+ * health poll waiting for it behind every turn of the classes above its
+ * own: it inherits the waiter's class for the turns it has left.
  */
 static u8 optic_bus_turn_class(const struct optic_module *mod)
 {
-	return READ_ONCE(mod->int_waiting) ? OPTIC_BUS_CLASS_CONTROL :
-					     mod->bus_class;
+	u8 c;
+
+	for (c = 0; c < mod->bus_class; c++)
+		if (atomic_read(&mod->lock_waiting[c]))
+			return c;
+	return mod->bus_class;
 }
 
 /* Wait for a turn on the root bus; returns the class it was taken in. */

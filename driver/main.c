@@ -157,7 +157,7 @@ void optic_service(struct optic_module *mod)
 {
 	int present;
 
-	mutex_lock(&mod->lock);
+	optic_bus_lock(mod, OPTIC_BUS_CLASS_POLL);
 	present = optic_update_presence(mod);
 	if (present > 0 && mod->identified) {
 		/* what a consumer read since the last service is not read */
@@ -258,10 +258,7 @@ static irqreturn_t optic_int_thread(int irq, void *data)
 {
 	struct optic_module *mod = data;
 
-	/* a request holding the module meanwhile takes control's turns */
-	WRITE_ONCE(mod->int_waiting, true);
-	mutex_lock(&mod->lock);
-	WRITE_ONCE(mod->int_waiting, false);
+	optic_bus_lock(mod, OPTIC_BUS_CLASS_CONTROL);
 	optic_int_service(mod);
 	mutex_unlock(&mod->lock);
 	return IRQ_HANDLED;

@@ -296,8 +296,8 @@ struct optic_module {
 	/* CLOCK_REALTIME and CLOCK_BOOTTIME ns of the last IntL interrupt */
 	u64 int_real_ns;
 	u64 int_boot_ns;
-	/* the IntL service waits for lock: its holder's turns are control's */
-	bool int_waiting;
+	/* requests waiting for lock, by class (optic_bus_lock()) */
+	atomic_t lock_waiting[OPTIC_BUS_CLASSES];
 	enum optic_xfer xfer;
 	unsigned int read_max;		/* bytes per read transfer */
 	struct optic_bus *root;		/* the root bus's scheduler */
@@ -384,6 +384,7 @@ int optic_xfer_write(struct optic_module *mod, struct i2c_client *client,
 int optic_bus_attach(struct optic_module *mod);
 void optic_bus_detach(struct optic_module *mod);
 u8 optic_bus_class_set(struct optic_module *mod, u8 class);
+void optic_bus_lock(struct optic_module *mod, u8 class);
 void optic_bus_enter(struct optic_module *mod, u8 class,
 		     struct optic_bus_pass *pass);
 void optic_bus_leave(struct optic_module *mod, struct optic_bus_pass *pass);

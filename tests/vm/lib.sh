@@ -222,7 +222,7 @@ fresh_setup() {
 # fresh_watch TAG N SECS [FLASH_LIST]: ticks and checks for SECS; writes
 # /tmp/miss.TAG ("t misses misses_among_FLASH_LIST" per check), /tmp/cyc.TAG
 # (opticd's poll-cycle _count and _sum per check) and
-# /tmp/missports.TAG (ports that ever missed). Stops early when /tmp/stop.TAG exists.
+# /tmp/missports.TAG ("t port temperature" per port missed at a check). Stops early when /tmp/stop.TAG exists.
 fresh_watch() {
 	tag=$1 n=$2 secs=$3 fl=" ${4:-} "
 	: >/tmp/ticks.$tag
@@ -273,7 +273,7 @@ fresh_watch() {
 					if (stale) {
 						m++
 						if (index(fl, " port" i " ")) mf++
-						print i >>mp
+						print t, i, (i in temp) ? temp[i] : "absent" >>mp
 					}
 				}
 				print t, m, mf
@@ -285,7 +285,7 @@ fresh_report() {
 	awk -v key="$1" '$2 == "failed" { f++; next } { c++; m += $2; mf += $3; if ($2) cm++ }
 		END { printf "BENCH %s.checks %d\nBENCH %s.misses %d\nBENCH %s.checks_with_miss %d\n", key, c, key, m, key, cm
 		      printf "BENCH %s.misses_flashing %d\nBENCH %s.scrapes_failed %d\n", key, mf, key, f }' /tmp/miss.$2
-	echo "BENCH $1.ports_missed $(sort -u /tmp/missports.$2 | grep -c .)"
+	echo "BENCH $1.ports_missed $(awk '{ print $2 }' /tmp/missports.$2 | sort -u | grep -c .)"
 }
 # opticd's optic_flag_event_delay_seconds buckets now, "LE COUNT" a line
 flag_delays() {

@@ -139,6 +139,10 @@ for s in Y N; do
 	done
 	echo "BENCH mux.flash.$m.show_all_runs $(grep -c x /tmp/showall.$m)"
 	fresh_report mux.flash.$m $m
+	for p in $FL; do
+		awk -v a="$f0" -v p=$p '$1 == "rc" { printf "# %s: flash of %s rc %s at %+.1f s\n", m, p, $2, $3 - a }' m=$m /tmp/flash.$m.$p
+	done
+	awk -v a="$f0" -v m=$m '{ printf "# %s: miss of port%s (temperature %s) at %+.1f s\n", m, $2, $3, $1 - a }' /tmp/missports.$m | head -n 24
 	opticctl --json bus 2>/dev/null | jq -c '.' | head -c 800 | sed "s/^/# $m opticctl bus: /"
 	echo
 	stop_stack
