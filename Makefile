@@ -46,7 +46,7 @@ help:
 	@echo 'make check-unit cmocka unit tests'
 	@echo 'make check-vm   VM scenarios (tests/vm/run FILE... runs chosen ones)'
 	@echo 'make style      checkpatch.pl --strict and sparse over driver/'
-	@echo 'make check-compat  build the modules against the 6.1 and 6.12 headers (W=1)'
+	@echo 'make check-compat  build the modules (and pca954x) against the 6.1 and 6.12 headers (W=1)'
 	@echo 'make vm-shell   a shell in the VM with the modules loaded'
 	@echo 'make install    install modules and programs on this host'
 	@echo 'make deb        Debian packages in build/deb/ (lintian-clean)'
@@ -115,8 +115,10 @@ vm-shell: all
 
 style: checkpatch sparse
 
+# Then the packaged i2c-mux-pca954x against the same headers (mk/mux.mk).
 check-compat:
 	@scripts/check-compat.sh
+	@$(MAKE) --no-print-directory check-compat-mux
 
 checkpatch:
 	@scripts/checkpatch.sh driver

@@ -2,17 +2,22 @@
 #
 # Packaging and installation layout, included by the top Makefile.
 #
-#   make deb            Debian packages (optic-dkms, opticctl, opticd) in build/deb/
+#   make deb            Debian packages (optic-dkms, optic-pca954x-dkms, opticctl,
+#                       opticd) in build/deb/
 #   make check-install  install them in a booted Debian 12 (QEMU) and test as an operator
 #   make install-files  programs, unit, config, man pages, completion into $(DESTDIR)
 #   make install-dkms-src  driver sources into $(DESTDIR)/usr/src/optic-$(VERSION)
+#   make install-pca954x-src  the kernel's i2c-mux-pca954x.c (6.1, from
+#                       linux-source-6.1, mk/mux.mk) and debian/pca954x/ into
+#                       $(DESTDIR)/usr/src/optic-pca954x-$(VERSION)
 #
 # install-files is the one description of the file layout: debian/rules calls it
 # with DESTDIR=debian/tmp (debian/*.install split it into packages, and
 # dh_missing --fail-missing catches a file no package claims), and
 # `make install` calls it for non-Debian hosts.
 
-.PHONY: deb deb-build deb-lint deb-deps check-install install-files install-dkms-src uninstall-files
+.PHONY: deb deb-build deb-lint deb-deps check-install install-files install-dkms-src \
+	install-pca954x-src uninstall-files
 
 prefix ?= /usr
 sbindir ?= $(prefix)/sbin
@@ -21,6 +26,7 @@ sysconfdir ?= /etc
 systemdunitdir ?= /lib/systemd/system
 bashcompdir ?= $(prefix)/share/bash-completion/completions
 dkmssrcdir ?= $(prefix)/src/optic-$(VERSION)
+pca954xsrcdir ?= $(prefix)/src/optic-pca954x-$(VERSION)
 
 # source:destination:mode, destination relative to DESTDIR.
 OPTIC_FILES := \
@@ -52,13 +58,19 @@ install-dkms-src:
 	sed 's/#MODULE_VERSION#/$(VERSION)/' debian/optic-dkms.dkms \
 		>$(DESTDIR)$(dkmssrcdir)/dkms.conf
 
+install-pca954x-src: pca954x-src
+	install -D -m 0644 -t $(DESTDIR)$(pca954xsrcdir) $(PCA954X_DIR)/i2c-mux-pca954x.c \
+		debian/pca954x/Kbuild debian/pca954x/compat.h
+	sed 's/#MODULE_VERSION#/$(VERSION)/' debian/optic-pca954x-dkms.dkms \
+		>$(DESTDIR)$(pca954xsrcdir)/dkms.conf
+
 uninstall-files:
 	@for f in $(OPTIC_FILES); do \
 		rest=$${f#*:}; dst=$${rest%%:*}; \
 		case $$dst in $(sysconfdir)/*) continue ;; esac; \
 		rm -f "$(DESTDIR)$$dst"; \
 	done
-	rm -rf $(DESTDIR)$(dkmssrcdir)
+	rm -rf $(DESTDIR)$(dkmssrcdir) $(DESTDIR)$(pca954xsrcdir)
 
 # Build in a copy of the tree (tracked and new files, not ignored ones), so the
 # package build never cleans or rebuilds the working tree others use.

@@ -55,7 +55,8 @@ host_deps() { # PACKAGE...
 deb_build_deps() {
 	host_deps build-essential dpkg-dev debhelper dh-dkms lintian git \
 		pkgconf libnl-3-dev libnl-genl-3-dev libsystemd-dev libkmod-dev \
-		libjson-c-dev libinih-dev libmicrohttpd-dev libcmocka-dev
+		libjson-c-dev libinih-dev libmicrohttpd-dev libcmocka-dev \
+		linux-source-6.1
 }
 
 vm_deps() {

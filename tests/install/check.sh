@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Runs at boot inside the check-install image (install-check.service), after
-# `apt-get install ./optic-dkms*.deb ./opticctl*.deb ./opticd*.deb` in the
-# image's chroot. Checks the installed system as an operator would and prints
-# TAP. The image loads optic_sim ports=4 at boot (modules-load.d/modprobe.d).
+# `apt-get install ./optic-dkms*.deb ./optic-pca954x-dkms*.deb ./opticctl*.deb
+# ./opticd*.deb` in the image's chroot. Checks the installed system as an
+# operator would and prints TAP. The image loads optic_sim ports=4 at boot
+# (modules-load.d/modprobe.d).
 # Every step runs even when an earlier one failed: a missing piece is a
 # `not ok`, never a skip.
 
@@ -46,11 +47,12 @@ $3"; fi
 }
 
 echo "# booted $kver; apt-get install in the chroot exited $APT_INSTALL_RC"
-t "apt-get install of the three packages succeeded" test "$APT_INSTALL_RC" = 0
+pkgs="optic-dkms optic-pca954x-dkms opticctl opticd"
+t "apt-get install of the .debs succeeded" test "$APT_INSTALL_RC" = 0
 t "booted the kernel the image was made for ($KVER)" test "$kver" = "$KVER"
-for p in optic-dkms opticctl opticd; do
-	t "$p is installed" dpkg-query -W -f='${db:Status-Abbrev} ${Version}\n' "$p"
-	has '^ii ' "$out" || fail "$p status is ii" "$out"
+for p in $pkgs; do
+	out=$(dpkg-query -W -f='${db:Status-Abbrev} ${Version}' "$p" 2>&1)
+	expect "$p is installed (ii)" '^ii ' "$out"
 done
 version=$(dpkg-query -W -f='${Version}' optic-dkms 2>/dev/null)
 version=${version%%-*}
@@ -60,7 +62,11 @@ echo "# ${SECONDS}s: DKMS"
 t "dkms status lists optic" dkms status optic
 expect "DKMS built and installed optic/$version for $kver" \
 	"^optic/$version, $kver, [^:]*: installed" "$out"
-for m in optic optic_sim; do
+# The kernel's PCA954x mux driver, which Debian's kernel lacks.
+out=$(dkms status optic-pca954x 2>&1)
+expect "DKMS built and installed optic-pca954x/$version for $kver" \
+	"^optic-pca954x/$version, $kver, [^:]*: installed" "$out"
+for m in optic optic_sim i2c-mux-pca954x; do
 	t "modinfo finds $m for the booted kernel" modinfo -F filename "$m"
 	expect "$m.ko comes from DKMS (updates/dkms)" \
 		"^/lib/modules/$kver/updates/dkms/$m\.ko" "$out"
@@ -193,6 +199,56 @@ rm -f "$cages"
 systemctl stop optic-platform.service 2>/dev/null
 systemctl reset-failed optic-platform.service 2>/dev/null
 
+echo "# ${SECONDS}s: cages behind a PCA9548 (optic-pca954x-dkms)"
+# --- the switch topology -----------------------------------------------------
+# optic_sim as a switch (docs/sim.md): one root adapter "optic_sim bus 0" with
+# a simulated PCA9548 at 0x70 and 8 cages behind its channels. Only the
+# packaged i2c-mux-pca954x gives optic those channels.
+t "modprobe i2c-mux-pca954x" modprobe i2c-mux-pca954x
+t "the loaded i2c-mux-pca954x is DKMS's (out of tree: taint O)" \
+	grep -q O /sys/module/i2c_mux_pca954x/taint
+# A step that fails is reported; the checks after it fail with it.
+out=$(modprobe -r optic_sim 2>&1 && modprobe optic_sim buses=1 ports_per_bus=8 2>&1) ||
+	fail "optic_sim reloaded with buses=1 ports_per_bus=8" "$out"
+root=$(grep -lx 'optic_sim bus 0' /sys/bus/i2c/devices/i2c-*/name 2>/dev/null |
+	sed -n 's#.*/i2c-\([0-9]*\)/name$#\1#p')
+mux_bound() {
+	[ -n "$root" ] &&
+		[ "$(basename "$(readlink "/sys/bus/i2c/devices/$root-0070/driver")")" = pca954x ]
+}
+if wait_for 20 mux_bound; then
+	pass "pca954x drives the PCA9548 at 0x70 of 'optic_sim bus 0' (i2c-$root)"
+else
+	fail "pca954x drives the PCA9548 at 0x70 of 'optic_sim bus 0' (i2c-$root)" \
+		"$(ls -l /sys/bus/i2c/devices/ 2>&1)"
+fi
+eight_up() { [ "$(ls /sys/class/optic 2>/dev/null | wc -l)" -eq 8 ]; }
+if wait_for 20 eight_up; then
+	pass "eight ports in /sys/class/optic, one per mux channel"
+else
+	fail "eight ports in /sys/class/optic, one per mux channel" "$(ls -l /sys/class/optic 2>&1)"
+fi
+opticctl list 2>&1 | sed 's/^/#   /'
+list=$(opticctl --json list 2>&1)
+t "opticctl list: eight modules present" \
+	test "$(grep -o '"present":true' <<<"$list" | wc -l)" -eq 8
+t "opticctl list: all eight identified (vendor OPTICSIM)" \
+	test "$(grep -o '"vendor_name":"OPTICSIM"' <<<"$list" | wc -l)" -eq 8
+bus=$(opticctl --json bus 2>&1)
+t "opticctl --json bus: one root bus" test "$(grep -o '"i2c_bus":' <<<"$bus" | wc -l)" -eq 1
+expect "opticctl --json bus: it is i2c-$root, 'optic_sim bus 0'" \
+	"^\[\{\"i2c_bus\":$root,\"name\":\"optic_sim bus 0\"," "$bus"
+# The bus's ports and the list's, one a line, sorted: the same eight.
+bus_ports=$(sed -n 's/.*"ports":\[\([^]]*\)\].*/\1/p' <<<"$bus" | tr ',' '\n' | sort)
+list_ports=$(grep -o '"port":"[^"]*"' <<<"$list" | cut -d: -f2 | sort)
+echo "# root bus i2c-$root carries:" $bus_ports
+t "opticctl --json bus: it carries eight cages" test "$(grep -c . <<<"$bus_ports")" -eq 8
+t "opticctl --json bus: the eight modules opticctl list shows" \
+	test -n "$bus_ports" -a "$bus_ports" = "$list_ports"
+# Back to the boot's optic_sim ports=4 (modprobe.d) for what follows.
+out=$(modprobe -r optic_sim 2>&1 && modprobe optic_sim 2>&1) ||
+	fail "optic_sim reloaded as at boot (ports=4)" "$out"
+
 # --- documentation -----------------------------------------------------------
 for f in /usr/share/man/man8/opticctl.8.gz /usr/share/man/man8/opticd.8.gz \
 	 /usr/share/man/man5/opticd.conf.5.gz /usr/share/man/man5/cages.conf.5.gz \
@@ -204,12 +260,13 @@ done
 
 # --- purge -------------------------------------------------------------------
 echo "# purging (apt-get purge --autoremove)"
-t "apt-get purge --autoremove removes the three packages" \
-	apt-get purge -y -q --autoremove optic-dkms opticctl opticd
+# shellcheck disable=SC2086
+t "apt-get purge --autoremove removes the four packages" \
+	apt-get purge -y -q --autoremove $pkgs
 diag "$(grep -Ei 'remov|purg|dkms|error|warn' <<<"$out")"
 echo "# ${SECONDS}s: purged; dpkg.log of the purge:"
 grep -E ' (remove|purge) ' /var/log/dpkg.log | tail -n 8 | sed 's/^/#   /'
-for p in optic-dkms opticctl opticd; do
+for p in $pkgs; do
 	t "$p is gone from dpkg" sh -c "! dpkg-query -W $p"
 done
 dpkg-query -W -f='${Package}\n' | sort >"$state/packages.after"
@@ -219,6 +276,9 @@ t "opticd is stopped" sh -c '! systemctl is-active opticd.service'
 t "no opticd process left" sh -c '! grep -qx opticd /proc/[0-9]*/comm'
 t "dkms no longer knows optic" sh -c '[ -z "$(dkms status optic)" ] && [ ! -e /var/lib/dkms/optic ]'
 t "modinfo no longer finds optic.ko" sh -c '! modinfo optic'
+t "dkms no longer knows optic-pca954x" \
+	sh -c '[ -z "$(dkms status optic-pca954x)" ] && [ ! -e /var/lib/dkms/optic-pca954x ]'
+t "modinfo no longer finds i2c-mux-pca954x.ko" sh -c '! modinfo i2c-mux-pca954x'
 # Where the packages, DKMS, dpkg and systemd put things. The operator's own
 # files (install-check.conf) are named without "optic"; the kernel's
 # opticon USB serial driver is not ours.
