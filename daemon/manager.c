@@ -511,11 +511,11 @@ static void port_event(struct manager *m, struct port *p,
 		       const struct optic_nl_event *ev);
 
 /*
- * A FLAG event for a port a reader is reading now may be that read's echo:
- * it waits for the read's bytes (port_flag_news() tells echo from news with
- * them), a few milliseconds. A read still queued cannot have caused it, so
- * its port's events go at once. A port holds a few at most; more are lost,
- * and its next poll reads what they said.
+ * From a driver without event numbers, a FLAG event for a port a reader is
+ * reading now may be that read's echo: it waits for the read's bytes
+ * (port_flag_news() tells echo from news with them). A read still queued
+ * cannot have caused it, so its port's events go at once. A port holds a
+ * few at most; more are lost, and its next poll reads what they said.
  */
 #define DEFERRED_MAX 16
 
@@ -577,9 +577,15 @@ void manager_event(struct manager *m, const struct optic_nl_event *ev)
 	p = manager_port(m, ev->name, ev->type == OPTIC_EVENT_INSERTED);
 	if (!p)
 		return;
-	/* In order: behind the port's events already waiting. */
-	if (p->n_deferred ||
-	    (ev->type == OPTIC_EVENT_FLAG && manager_port_read_running(m, p))) {
+	/*
+	 * In order: behind the port's events already waiting. A numbered
+	 * FLAG event is judged at once against the last read done (the
+	 * numbers tell whether that read holds it; the running read finds
+	 * the bits counted). From a driver without numbers, the running
+	 * read's bytes tell its echo from news: it waits for them.
+	 */
+	if (p->n_deferred || (ev->type == OPTIC_EVENT_FLAG && !ev->seq &&
+			      manager_port_read_running(m, p))) {
 		event_defer(m, p, ev);
 		return;
 	}
