@@ -598,6 +598,14 @@ static void test_flag_queued_read(void **state)
 	manager_free(m);
 }
 
+/* The last poll of @p stored page 11h's ranges at event @seq. */
+static void page11_stored_at(struct port *p, uint64_t seq)
+{
+	p->seq_rg[0] = page11;
+	p->seq[0] = seq;
+	p->n_seq = 1;
+}
+
 /*
  * A numbered FLAG event for a port being read is counted at once, against
  * the last read done; the running read then finds the bit counted.
@@ -611,9 +619,7 @@ static void test_flag_numbered_running(void **state)
 	m = mk_manager(1);
 	p = mk_cmis_port(m, "port1");
 	/* The last poll stored page 11h at event 5, byte 147 clear. */
-	p->seq_rg[0] = page11;
-	p->seq[0] = 5;
-	p->n_seq = 1;
+	page11_stored_at(p, 5);
 
 	fake.fill = (uint8_t)(0x08 - 147);
 	fake.seq = 7;
@@ -682,9 +688,7 @@ static void test_flag_numbered(void **state)
 	 * The last poll stored page 11h at event 20, lane 2's LOS set, and
 	 * counted it (the image of cmis_400g_dr4 holds it).
 	 */
-	p->seq_rg[0] = page11;
-	p->seq[0] = 20;
-	p->n_seq = 1;
+	page11_stored_at(p, 20);
 	p->flags_prev[FLAP_RX_LOS] |= 0x02;
 	ev.flag_bits = 0x02;
 	ev.lane = 1;
