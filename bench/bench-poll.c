@@ -117,12 +117,18 @@ static double pct(const double *v, size_t n, double p)
 	return v[r ? r - 1 : 0];
 }
 
-static double now_ms(void)
+/* Clock @c now, in ms. */
+static double clock_ms(clockid_t c)
 {
 	struct timespec t;
 
-	clock_gettime(CLOCK_MONOTONIC, &t);
+	clock_gettime(c, &t);
 	return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
+}
+
+static double now_ms(void)
+{
+	return clock_ms(CLOCK_MONOTONIC);
 }
 
 static int time_runs(unsigned long runs, char **cmd)
@@ -225,14 +231,6 @@ struct flag_watch {
 	double irq_ms, event_ms; /* CLOCK_BOOTTIME: IntL's stamp, arrival */
 };
 
-static double boot_ms(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_BOOTTIME, &t);
-	return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
-}
-
 static int flag_seen(const struct optic_nl_event *ev, void *arg)
 {
 	struct flag_watch *w = arg;
@@ -242,7 +240,7 @@ static int flag_seen(const struct optic_nl_event *ev, void *arg)
 	pthread_mutex_lock(&w->lock);
 	if (w->armed) {
 		w->armed = false;
-		w->event_ms = boot_ms();
+		w->event_ms = clock_ms(CLOCK_BOOTTIME);
 		w->irq_ms = ev->boottime_ns ? ev->boottime_ns / 1e6 : 0;
 	}
 	pthread_mutex_unlock(&w->lock);
@@ -267,7 +265,7 @@ static double flag_watch_arm(struct flag_watch *w)
 	w->armed = true;
 	w->irq_ms = w->event_ms = 0;
 	pthread_mutex_unlock(&w->lock);
-	return boot_ms();
+	return clock_ms(CLOCK_BOOTTIME);
 }
 
 /* The event's stamps, ms after @t0, into @irq and @event (-1: none). */
